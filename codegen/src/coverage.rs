@@ -1,0 +1,117 @@
+//! The coverage summary: what every operation of the document became.
+
+use std::fmt::Write as _;
+
+use crate::passes::{Normalized, PASS_NAMES};
+use crate::postprocess::OpenEnumCounts;
+use crate::url_builders;
+
+/// Figures of one generation run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// Operations in the input document.
+    pub operations: usize,
+    /// Operations generated as `Client` methods.
+    pub methods: usize,
+    /// Redirect operations generated as URL builders: (method path, function).
+    pub url_builders: Vec<(String, String)>,
+    /// What a typed method does not cover, and how it surfaces.
+    pub notes: Vec<String>,
+    /// Method names taken from the override table.
+    pub name_overrides: usize,
+    /// Rewrites per normalization pass.
+    pub pass_counts: Vec<(&'static str, usize)>,
+    /// Enums made forward-compatible.
+    pub open_enums: OpenEnumCounts,
+    /// `deny_unknown_fields` attributes removed.
+    pub lenient_types: usize,
+}
+
+impl Coverage {
+    pub(crate) fn new(n: &Normalized, open_enums: OpenEnumCounts, lenient_types: usize) -> Self {
+        let url_builders: Vec<(String, String)> = n
+            .outputs
+            .redirects
+            .iter()
+            .map(|r| (format!("{} {}", r.method.to_uppercase(), r.path), url_builders::function_name(r)))
+            .collect();
+        Coverage {
+            operations: n.operations,
+            methods: n.operations - url_builders.len(),
+            url_builders,
+            notes: n.outputs.notes.clone(),
+            name_overrides: n.outputs.name_overrides_used,
+            pass_counts: n.pass_counts.clone(),
+            open_enums,
+            lenient_types,
+        }
+    }
+
+    /// Every operation is reachable: as a method or as a URL builder.
+    pub fn is_complete(&self) -> bool {
+        self.methods + self.url_builders.len() == self.operations
+    }
+
+    /// A few lines for the terminal.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "coverage: {}/{} operations callable ({} client methods, {} URL builders); {} method names from overrides\n",
+            self.methods + self.url_builders.len(),
+            self.operations,
+            self.methods,
+            self.url_builders.len(),
+            self.name_overrides,
+        );
+        let _ = writeln!(
+            s,
+            "forward-compatible enums: {} string, {} tagged, {} untagged; {} deny_unknown_fields removed",
+            self.open_enums.string_enums, self.open_enums.tagged_enums, self.open_enums.untagged_enums, self.lenient_types
+        );
+        for (route, f) in &self.url_builders {
+            let _ = writeln!(s, "  url builder: {route} -> redirects::{f}");
+        }
+        for note in &self.notes {
+            let _ = writeln!(s, "  note: {note}");
+        }
+        s
+    }
+
+    /// The Markdown report committed as `generated/COVERAGE.md`.
+    pub fn markdown(&self) -> String {
+        let mut s = String::from("# Coverage of the WorkOS API\n\n");
+        let _ = writeln!(
+            s,
+            "{} of {} operations are callable: {} as `Client` methods, {} as URL builders.\n",
+            self.methods + self.url_builders.len(),
+            self.operations,
+            self.methods,
+            self.url_builders.len()
+        );
+        s.push_str("## Not generated as ordinary methods\n\n");
+        s.push_str("| operation | reason | use instead |\n|---|---|---|\n");
+        for (route, f) in &self.url_builders {
+            let _ = writeln!(
+                s,
+                "| `{route}` | answers with a 3xx redirect meant for a browser | `workos_api::redirects::{f}` builds the URL |"
+            );
+        }
+        if !self.notes.is_empty() {
+            s.push_str("\n## Responses a typed method does not decode\n\n");
+            for note in &self.notes {
+                let _ = writeln!(s, "- {note}");
+            }
+        }
+        s.push_str("\n## Normalization passes\n\n| pass | rewrites |\n|---|---|\n");
+        for (name, count) in &self.pass_counts {
+            let _ = writeln!(s, "| `{name}` | {count} |");
+        }
+        debug_assert_eq!(self.pass_counts.len(), PASS_NAMES.len());
+        let _ = writeln!(
+            s,
+            "\nForward-compatible enums: {} string enums with `Unknown(String)`, {} tagged unions with `Unknown`, \
+             {} untagged unions with `Unknown(serde_json::Value)`. `deny_unknown_fields` removed from {} types.",
+            self.open_enums.string_enums, self.open_enums.tagged_enums, self.open_enums.untagged_enums, self.lenient_types
+        );
+        s
+    }
+}

@@ -1,0 +1,56 @@
+//! From normalized document to formatted Rust: progenitor, then the syn post-passes, then
+//! prettyplease.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::error::{Error, Result, escape_token};
+
+/// Turns a normalized document into `openapiv3`'s model; a shape error names its JSON pointer.
+pub fn to_openapi(file: &Path, document: &Value) -> Result<openapiv3::OpenAPI> {
+    serde_path_to_error::deserialize(document).map_err(|e| {
+        let pointer: String = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key } => Some(format!("/{}", escape_token(key))),
+                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+                serde_path_to_error::Segment::Enum { variant } => Some(format!("/{}", escape_token(variant))),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        Error::Spec { file: file.to_owned(), pointer, message: e.inner().to_string() }
+    })
+}
+
+/// Runs progenitor (positional interface, one merged `Client`) and parses its output.
+///
+/// progenitor and typify assert and panic on some inputs; the passes reject those up front,
+/// and a panic that still happens is caught and reported as [`Error::Generate`].
+pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<syn::File> {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_derive("PartialEq");
+    let generated = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(spec)));
+    let tokens = match generated {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(Error::Generate { file: file.to_owned(), message: e.to_string() }),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            return Err(Error::Generate { file: file.to_owned(), message: format!("generator panicked: {message}") });
+        }
+    };
+    syn::parse2(tokens).map_err(|e| Error::Generate {
+        file: file.to_owned(),
+        message: format!("generator emitted invalid Rust: {e}"),
+    })
+}

@@ -1,0 +1,154 @@
+#![doc = "Turns the pinned WorkOS OpenAPI document into the `workos-api` client crate.\n\n\
+The pipeline: [`spec`] fetches and verifies the document, [`load`] parses it, [`passes`] \
+normalize OpenAPI 3.1.1 into the 3.0.3 subset progenitor accepts, [`generate`] runs \
+progenitor, [`postprocess`] makes the output forward-compatible, and [`emit`] writes (or, in \
+check mode, compares) the files. `cargo xtask codegen` is a thin CLI over [`codegen`]."]
+#![deny(missing_docs)]
+
+pub mod coverage;
+pub mod emit;
+pub mod error;
+pub mod generate;
+pub mod load;
+pub mod naming;
+pub mod passes;
+pub mod postprocess;
+pub mod spec;
+pub mod url_builders;
+
+use std::path::{Path, PathBuf};
+
+pub use coverage::Coverage;
+pub use emit::EmittedFile;
+pub use error::{Error, Result};
+pub use passes::Overlays;
+
+/// A document to generate from, and the facts the file headers name.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Where the document came from (named by errors).
+    pub file: PathBuf,
+    /// Its bytes (YAML or JSON).
+    pub bytes: Vec<u8>,
+    /// `@workos/openapi-spec 0.1.0`, or the file name for an unpinned document.
+    pub source: String,
+}
+
+/// The files to write and the coverage figures.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Emitted files, relative to `generated/`.
+    pub files: Vec<EmittedFile>,
+    /// What every operation became.
+    pub coverage: Coverage,
+}
+
+/// The project layout `cargo xtask codegen` works in.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Workspace root.
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// The `workos-spec/` directory (lock file, overlays, cache).
+    pub fn spec_dir(&self) -> PathBuf {
+        self.root.join("workos-spec")
+    }
+
+    /// The generated crate's directory.
+    pub fn out_dir(&self) -> PathBuf {
+        self.root.join("generated")
+    }
+
+    /// The lock file.
+    pub fn lock_path(&self) -> PathBuf {
+        self.spec_dir().join("spec.lock.toml")
+    }
+
+    /// Reads the overlays from `workos-spec/`.
+    pub fn overlays(&self) -> Result<Overlays> {
+        let names_path = self.spec_dir().join("method-names.toml");
+        let text = std::fs::read_to_string(&names_path).map_err(|e| Error::io(&names_path, e))?;
+        let names = toml::from_str(&text)
+            .map_err(|e| Error::Lock { path: names_path.clone(), message: e.to_string() })?;
+        let schemas_path = self.spec_dir().join("overlay-schemas.yaml");
+        let bytes = std::fs::read(&schemas_path).map_err(|e| Error::io(&schemas_path, e))?;
+        let schemas = match load::parse(&schemas_path, &bytes)? {
+            serde_json::Value::Object(map) => map,
+            _ => {
+                return Err(Error::Spec {
+                    file: schemas_path,
+                    pointer: String::new(),
+                    message: "expected a mapping of schema names".into(),
+                });
+            }
+        };
+        Ok(Overlays { names, schemas })
+    }
+
+    /// The pinned document, fetched into the cache when missing.
+    pub fn pinned_input(&self) -> Result<Input> {
+        let lock = spec::Lock::read(&self.lock_path())?;
+        let (file, bytes) = spec::ensure_cached(&lock, &self.spec_dir())?;
+        Ok(Input { file, bytes, source: format!("{} {}", lock.package, lock.version) })
+    }
+}
+
+/// Generates every emitted file from `input`, in memory.
+pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
+    let document = load::parse(&input.file, &input.bytes)?;
+    let normalized = passes::normalize(&input.file, document, overlays)?;
+    let openapi = generate::to_openapi(&input.file, &normalized.document)?;
+    let mut client = generate::progenitor(&input.file, &openapi)?;
+    let lenient = postprocess::allow_unknown_fields(&mut client);
+    let open = postprocess::open_enums(&mut client);
+    let coverage = Coverage::new(&normalized, open, lenient);
+    if !coverage.is_complete() {
+        return Err(Error::Generate {
+            file: input.file.clone(),
+            message: format!("only {} of {} operations were generated", coverage.methods, coverage.operations),
+        });
+    }
+    let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects)).map_err(|e| {
+        Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") }
+    })?;
+    let header = header(input);
+    let rust = |path: &str, file: &syn::File| EmittedFile {
+        path: path.to_owned(),
+        contents: format!("// {header}\n\n{}", prettyplease::unparse(file)),
+    };
+    let hub: syn::File = syn::parse_quote! {
+        //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
+        pub mod client;
+        pub mod redirects;
+    };
+    let files = vec![
+        EmittedFile { path: "COVERAGE.md".into(), contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()) },
+        rust("src/emitted/client.rs", &client),
+        rust("src/emitted/mod.rs", &hub),
+        rust("src/emitted/redirects.rs", &redirects),
+    ];
+    Ok(Output { files, coverage })
+}
+
+fn header(input: &Input) -> String {
+    format!(
+        "@generated by `cargo xtask codegen` from {} (sha256 {}). Do not edit by hand.",
+        input.source,
+        spec::sha256_hex(&input.bytes)
+    )
+}
+
+/// `cargo xtask codegen [--check]`: generates from the pinned document into `generated/`.
+pub fn codegen(project: &Project, check: bool) -> Result<(Output, Vec<String>)> {
+    let input = project.pinned_input()?;
+    let output = generate(&input, &project.overlays()?)?;
+    let changed = emit::ensure_files(&project.out_dir(), &output.files, check)?;
+    Ok((output, changed))
+}
+
+/// The workspace root, from this crate's manifest directory (for tests and xtask).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+}

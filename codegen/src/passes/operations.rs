@@ -1,0 +1,143 @@
+//! Operation-level naming: method names, and unique names for inline bodies.
+
+use std::collections::BTreeMap;
+
+use heck::ToPascalCase;
+use serde_json::{Value, json};
+
+use super::{Ctx, for_each_operation};
+use crate::error::Result;
+
+/// Replaces each `operationId` with the Rust method name: the override from
+/// `workos-spec/method-names.toml`, or the name derived from method and path. The original id
+/// is kept in `x-workos-operation-id`. Two operations with one name is an error.
+pub(super) fn name_operations(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let overrides = ctx.overlays.names.overrides.clone();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut used_overrides = 0;
+    let mut clash = None;
+    for_each_operation(doc, &mut |ptr, method, path, op| {
+        let key = format!("{} {path}", method.to_uppercase());
+        let name = match overrides.get(&key) {
+            Some(n) => {
+                used_overrides += 1;
+                n.clone()
+            }
+            None => crate::naming::derive_method_name(method, path),
+        };
+        if let Some(other) = taken.insert(name.clone(), key.clone()) {
+            clash.get_or_insert((format!("{ptr}/operationId"), name.clone(), other, key.clone()));
+        }
+        let original = op.insert("operationId".into(), json!(name));
+        if let Some(original) = original {
+            op.insert("x-workos-operation-id".into(), original);
+        }
+        Ok(())
+    })?;
+    if let Some((ptr, name, a, b)) = clash {
+        return Err(ctx.error(
+            &ptr,
+            format!(
+                "method name `{name}` derived for both `{a}` and `{b}`; \
+                 add an entry to workos-spec/method-names.toml"
+            ),
+        ));
+    }
+    ctx.out.name_overrides_used = used_overrides;
+    Ok(taken.len())
+}
+
+/// Inline request and 2xx response schemas move to `components/schemas` under names unique in
+/// the document: `{Method}Body`, `{Method}Response`. progenitor would otherwise name every
+/// inline response `{OpId}Response` whatever its status, and typify would silently reuse a
+/// same-named type of another shape.
+pub(super) fn hoist_inline_schemas(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let mut names: std::collections::BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut fresh = |base: String| {
+        let mut name = base.clone();
+        let mut n = 2;
+        while !names.insert(name.clone()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        name
+    };
+    for_each_operation(doc, &mut |_, _, _, op| {
+        let method = op["operationId"].as_str().unwrap_or_default().to_pascal_case();
+        let mut slots: Vec<(String, &mut Value)> = Vec::new();
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+        let mut response_slots = Vec::new();
+        for (code, r) in responses.into_iter().flatten() {
+            if code.starts_with('2') {
+                if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
+                    response_slots.push((code.clone(), s));
+                }
+            }
+        }
+        let shared = response_slots.windows(2).all(|w| w[0].1 == w[1].1);
+        for (code, s) in response_slots {
+            let suffix = if shared { "Response".to_owned() } else { format!("{code}Response") };
+            slots.push((format!("{method}{suffix}"), s));
+        }
+        for (name, schema) in slots {
+            if schema.get("$ref").is_some() || !is_named_type(schema) {
+                continue;
+            }
+            let name = fresh(name);
+            hoisted.push((name.clone(), schema.clone()));
+            *schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        }
+        Ok(())
+    })?;
+    hoist_bodies(doc, &mut fresh, &mut hoisted);
+    let count = hoisted.len();
+    match doc.pointer_mut("/components/schemas") {
+        Some(Value::Object(schemas)) => schemas.extend(hoisted),
+        _ => return Err(ctx.error("/components/schemas", "missing components/schemas")),
+    }
+    Ok(count)
+}
+
+fn hoist_bodies(
+    doc: &mut Value,
+    fresh: &mut dyn FnMut(String) -> String,
+    hoisted: &mut Vec<(String, Value)>,
+) {
+    let _ = for_each_operation::<()>(doc, &mut |_, _, _, op| {
+        let method = op["operationId"].as_str().unwrap_or_default().to_pascal_case();
+        let Some(body) = op.get_mut("requestBody") else { return Ok(()) };
+        let Some(Value::Object(content)) = body.get_mut("content") else { return Ok(()) };
+        for (_, mt) in content.iter_mut() {
+            let Some(schema) = mt.get_mut("schema") else { continue };
+            if schema.get("$ref").is_some() || !is_named_type(schema) {
+                continue;
+            }
+            let name = fresh(format!("{method}Body"));
+            hoisted.push((name.clone(), schema.clone()));
+            *schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+        }
+        Ok(())
+    });
+}
+
+/// Schemas that typify turns into a named type (structs, enums, unions), as opposed to
+/// `String`, `Vec<String>`, ... which need no name.
+fn is_named_type(schema: &Value) -> bool {
+    ["properties", "enum", "oneOf", "anyOf", "allOf", "additionalProperties"]
+        .iter()
+        .any(|k| schema.get(k).is_some())
+        || schema.get("type").is_some_and(|t| t == "object")
+}
+
+/// Sets `openapi: 3.0.3`, the version `openapiv3` 2.x and progenitor read.
+pub(super) fn downgrade_version(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
+    if let Some(root) = doc.as_object_mut() {
+        root.insert("openapi".into(), json!("3.0.3"));
+    }
+    Ok(1)
+}

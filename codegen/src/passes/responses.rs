@@ -1,0 +1,147 @@
+//! Response rewrites: progenitor accepts one success type and one error type per operation.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, for_each_operation};
+use crate::error::Result;
+
+/// Name of the shared WorkOS error-body schema (from `workos-spec/overlay-schemas.yaml`).
+pub const ERROR_BODY: &str = "ErrorBody";
+
+/// Every 4xx/5xx response (and `default`) becomes the shared `ErrorBody`, through the ranges
+/// `4XX` and `5XX`, so statuses the document does not declare (401, 403, 429, 5xx) decode too.
+/// The statuses and error codes the document declared are kept in the operation's description.
+pub(super) fn unify_errors(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let schemas = doc
+        .as_object_mut()
+        .and_then(|d| d.entry("components").or_insert_with(|| json!({})).as_object_mut())
+        .and_then(|c| c.entry("schemas").or_insert_with(|| json!({})).as_object_mut());
+    if let Some(schemas) = schemas {
+        for (name, schema) in &ctx.overlays.schemas {
+            if schemas.get(name).is_some_and(|existing| existing != schema) {
+                return Err(ctx.error(
+                    &format!("/components/schemas/{name}"),
+                    format!("the document defines its own {name}; rename the overlay schema"),
+                ));
+            }
+            schemas.insert(name.clone(), schema.clone());
+        }
+    }
+    let snapshot = doc.clone();
+    let mut count = 0;
+    for_each_operation(doc, &mut |_, _, _, op| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else { return Ok(()) };
+        let mut documented = Vec::new();
+        let keys: Vec<String> = responses.keys().cloned().collect();
+        for code in keys {
+            if !(code.starts_with('4') || code.starts_with('5') || code == "default") {
+                continue;
+            }
+            let response = responses.shift_remove(&code).unwrap_or(Value::Null);
+            count += 1;
+            let mut codes = BTreeSet::new();
+            collect_error_codes(&snapshot, &response, &mut codes);
+            documented.push(if codes.is_empty() {
+                code
+            } else {
+                let list: Vec<String> = codes.into_iter().map(|c| format!("`{c}`")).collect();
+                format!("{code} ({})", list.join(", "))
+            });
+        }
+        for range in ["4XX", "5XX"] {
+            responses.insert(
+                range.into(),
+                json!({
+                    "description": "WorkOS error",
+                    "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{ERROR_BODY}")}}}
+                }),
+            );
+        }
+        if !documented.is_empty() {
+            let text = format!("Documented error responses: {}.", documented.join("; "));
+            super::schema_keywords::append_description(op, &text);
+        }
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+/// The `code`/`error` constants an error body declares (after `const_to_enum`).
+fn collect_error_codes(doc: &Value, value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                if let Some(t) = doc.pointer(target) {
+                    collect_error_codes(doc, t, out);
+                }
+            }
+            if let Some(Value::Object(props)) = map.get("properties") {
+                for key in ["code", "error"] {
+                    if let Some(Value::Array(values)) = props.get(key).and_then(|p| p.get("enum")) {
+                        out.extend(values.iter().filter_map(Value::as_str).map(str::to_owned));
+                    }
+                }
+            }
+            for (k, v) in map {
+                if k != "properties" && k != "$ref" {
+                    collect_error_codes(doc, v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_error_codes(doc, v, out)),
+        _ => {}
+    }
+}
+
+/// 2xx responses of different kinds. Several JSON bodies become one `anyOf` shared by all of
+/// them; a body-less 2xx beside a JSON one is dropped from the typed method (it would not
+/// decode) and reported in the coverage summary.
+pub(super) fn unify_success(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let mut count = 0;
+    let mut notes = Vec::new();
+    for_each_operation(doc, &mut |_, method, path, op| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else { return Ok(()) };
+        let success: Vec<String> = responses.keys().filter(|c| c.starts_with('2')).cloned().collect();
+        let json_schema = |r: &Value| r.pointer("/content/application~1json/schema").cloned();
+        let schemas: Vec<(String, Value)> = success
+            .iter()
+            .filter_map(|c| json_schema(&responses[c]).map(|s| (c.clone(), s)))
+            .collect();
+        if schemas.is_empty() || schemas.len() == success.len() && all_equal(&schemas) {
+            return Ok(());
+        }
+        count += 1;
+        let unified = if all_equal(&schemas) {
+            schemas[0].1.clone()
+        } else {
+            json!({ "anyOf": schemas.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>() })
+        };
+        for code in &success {
+            let response = responses.get_mut(code).and_then(Value::as_object_mut);
+            let Some(response) = response else { continue };
+            if json_schema(&Value::Object(response.clone())).is_none() {
+                responses.shift_remove(code);
+                notes.push(format!(
+                    "{} {path}: status {code} has no body and is not decoded by the typed method; \
+                     it surfaces as `Error::UnexpectedResponse`",
+                    method.to_uppercase()
+                ));
+                continue;
+            }
+            set_json_schema(response, unified.clone());
+        }
+        Ok(())
+    })?;
+    ctx.out.notes.extend(notes);
+    Ok(count)
+}
+
+fn all_equal(schemas: &[(String, Value)]) -> bool {
+    schemas.windows(2).all(|w| w[0].1 == w[1].1)
+}
+
+fn set_json_schema(response: &mut Map<String, Value>, schema: Value) {
+    response.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+}

@@ -1,0 +1,200 @@
+//! The pinned document: its lock file, download from the npm registry, and local cache.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::error::{Error, Result};
+
+/// Default npm registry; `NPM_CONFIG_REGISTRY` (or `npm_config_registry`) overrides it.
+pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org";
+
+/// The contents of `workos-spec/spec.lock.toml`: which document generation is pinned to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Lock {
+    /// npm package name, `@workos/openapi-spec`.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+    /// Tarball path relative to the registry root.
+    pub tarball: String,
+    /// Path of the document inside the tarball.
+    pub file: String,
+    /// Subresource-integrity string of the tarball (`sha512-<base64>`), as npm reports it.
+    pub integrity: String,
+    /// Hex sha256 of the extracted document.
+    pub sha256: String,
+}
+
+impl Lock {
+    /// Reads and validates a lock file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let lock: Lock = toml::from_str(&text).map_err(|e| Error::Lock {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        if !lock.integrity.starts_with("sha512-") {
+            return Err(Error::Lock {
+                path: path.to_owned(),
+                message: format!("integrity must be a sha512 SRI string, got {:?}", lock.integrity),
+            });
+        }
+        if lock.sha256.len() != 64 || !lock.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::Lock {
+                path: path.to_owned(),
+                message: format!("sha256 must be 64 hex digits, got {:?}", lock.sha256),
+            });
+        }
+        Ok(lock)
+    }
+
+    /// Writes the lock file (used by upgrades).
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let header = "# The pinned WorkOS OpenAPI document; see README.md (\"Upgrading the document\").\n";
+        let body = toml::to_string(self).map_err(|e| Error::Lock {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        crate::emit::write_atomic(path, format!("{header}{body}").as_bytes())
+    }
+
+    /// The tarball URL under `registry`.
+    pub fn tarball_url(&self, registry: &str) -> String {
+        format!("{}/{}", registry.trim_end_matches('/'), self.tarball)
+    }
+
+    /// Where the extracted document is cached, under `spec_dir`.
+    pub fn cache_path(&self, spec_dir: &Path) -> PathBuf {
+        spec_dir.join(".cache").join(format!("open-api-spec-{}.yaml", self.version))
+    }
+}
+
+/// The registry to download from: `NPM_CONFIG_REGISTRY`, `npm_config_registry`, or npmjs.org.
+pub fn registry() -> String {
+    ["NPM_CONFIG_REGISTRY", "npm_config_registry"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| DEFAULT_REGISTRY.to_owned())
+}
+
+/// Hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Returns the pinned document's bytes, downloading and caching it when the cache is missing
+/// or does not match the lock.
+pub fn ensure_cached(lock: &Lock, spec_dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
+    let path = lock.cache_path(spec_dir);
+    if let Ok(bytes) = std::fs::read(&path) {
+        if sha256_hex(&bytes) == lock.sha256 {
+            return Ok((path, bytes));
+        }
+    }
+    let bytes = fetch(lock, &registry())?;
+    crate::emit::write_atomic(&path, &bytes)?;
+    Ok((path, bytes))
+}
+
+/// Downloads the tarball, verifies its integrity, extracts the document and verifies its sha256.
+/// Nothing is written.
+pub fn fetch(lock: &Lock, registry: &str) -> Result<Vec<u8>> {
+    let url = lock.tarball_url(registry);
+    let fetch_err = |message: String| Error::Fetch { url: url.clone(), message };
+    let response = ureq::get(&url)
+        .timeout(std::time::Duration::from_secs(60))
+        .call()
+        .map_err(|e| match e {
+            ureq::Error::Status(code, _) => fetch_err(format!("the registry answered HTTP {code}")),
+            ureq::Error::Transport(t) => fetch_err(format!("could not reach the registry: {t}")),
+        })?;
+    let mut tarball = Vec::new();
+    response
+        .into_reader()
+        .take(64 << 20)
+        .read_to_end(&mut tarball)
+        .map_err(|e| fetch_err(format!("reading the response: {e}")))?;
+    verify_integrity(&url, &lock.integrity, &tarball)?;
+    let document = extract(&tarball, &lock.file).map_err(fetch_err)?;
+    let actual = sha256_hex(&document);
+    if actual != lock.sha256 {
+        return Err(Error::Integrity {
+            what: format!("{} in {url}", lock.file),
+            expected: lock.sha256.clone(),
+            actual,
+        });
+    }
+    Ok(document)
+}
+
+/// Checks a `sha512-<base64>` subresource-integrity string against `bytes`.
+pub fn verify_integrity(what: &str, integrity: &str, bytes: &[u8]) -> Result<()> {
+    let actual = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
+    );
+    if actual == integrity {
+        Ok(())
+    } else {
+        Err(Error::Integrity { what: what.to_owned(), expected: integrity.to_owned(), actual })
+    }
+}
+
+/// The npm SRI string of `bytes` (for writing a new lock).
+pub fn integrity_of(bytes: &[u8]) -> String {
+    format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes)))
+}
+
+/// Extracts one file from a gzipped tarball.
+pub fn extract(tarball: &[u8], file: &str) -> std::result::Result<Vec<u8>, String> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball));
+    let entries = archive.entries().map_err(|e| format!("not a gzipped tarball: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("corrupt tarball: {e}"))?;
+        let matches = entry.path().map(|p| p == Path::new(file)).unwrap_or(false);
+        if matches {
+            let mut out = Vec::new();
+            entry.read_to_end(&mut out).map_err(|e| format!("corrupt tarball: {e}"))?;
+            return Ok(out);
+        }
+    }
+    Err(format!("the tarball has no file {file}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrity_mismatch_names_both_sums() {
+        let err = verify_integrity("x.tgz", "sha512-AAAA", b"hello").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("x.tgz") && text.contains("sha512-AAAA"), "{text}");
+        assert!(err.is_bad_input());
+    }
+
+    #[test]
+    fn integrity_matches_npm_format() {
+        let sri = integrity_of(b"hello");
+        verify_integrity("x", &sri, b"hello").unwrap();
+    }
+
+    #[test]
+    fn extract_reports_missing_file() {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        let mut header = tar::Header::new_gnu();
+        header.set_size(2);
+        header.set_cksum();
+        builder.append_data(&mut header, "package/a.yaml", &b"{}"[..]).unwrap();
+        let gz = builder.into_inner().unwrap().finish().unwrap();
+        assert_eq!(extract(&gz, "package/a.yaml").unwrap(), b"{}");
+        assert!(extract(&gz, "package/b.yaml").unwrap_err().contains("package/b.yaml"));
+        assert!(extract(b"not gzip", "x").is_err());
+    }
+}

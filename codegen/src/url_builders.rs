@@ -1,0 +1,97 @@
+//! Redirect operations (3xx) as URL builders: a browser follows them, a client builds them.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::passes::Redirect;
+
+/// The Rust function name for a redirect operation: `get_sso_authorize` becomes
+/// `sso_authorize_url`.
+pub fn function_name(redirect: &Redirect) -> String {
+    let base = redirect.name.strip_prefix("get_").unwrap_or(&redirect.name);
+    format!("{base}_url")
+}
+
+/// One parameter struct and one function per redirect operation.
+pub fn emit(redirects: &[Redirect]) -> TokenStream {
+    let items = redirects.iter().map(|r| {
+        let fn_name = format_ident!("{}", function_name(r));
+        let params_name = format_ident!("{}Params", r.name.to_pascal_case());
+        let doc = format!("{}\n\n`{} {}` answers with a redirect: build its URL and send the user's browser there.", r.doc, r.method.to_uppercase(), r.path);
+        let fields = r.params.iter().map(|p| {
+            let field = field_ident(&p.name);
+            let ty = rust_type(&p.kind);
+            let ty = if p.required { ty } else { quote! { ::std::option::Option<#ty> } };
+            let doc = if p.doc.is_empty() { format!("`{}` ({} parameter).", p.name, p.location) } else { p.doc.clone() };
+            quote! { #[doc = #doc] pub #field: #ty, }
+        });
+        let path_pushes = r.path.split('/').filter(|s| !s.is_empty()).map(|segment| {
+            match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    let field = field_ident(name);
+                    quote! { segments.push(&params.#field.to_string()); }
+                }
+                None => quote! { segments.push(#segment); },
+            }
+        });
+        let query_pushes = r.params.iter().filter(|p| p.location == "query").map(|p| {
+            let field = field_ident(&p.name);
+            let wire = &p.name;
+            let push = if p.kind == "array" {
+                quote! { for item in value { query.append_pair(#wire, &item.to_string()); } }
+            } else {
+                quote! { query.append_pair(#wire, &value.to_string()); }
+            };
+            if p.required {
+                quote! { { let value = &params.#field; #push } }
+            } else {
+                quote! { if let Some(value) = &params.#field { #push } }
+            }
+        });
+        let params_doc = format!("Parameters of [`{fn_name}`].");
+        let derive_default = if r.params.iter().all(|p| !p.required) { quote! { Default, } } else { quote! {} };
+        quote! {
+            #[doc = #params_doc]
+            #[derive(Debug, Clone, PartialEq, #derive_default)]
+            pub struct #params_name { #(#fields)* }
+
+            #[doc = #doc]
+            ///
+            /// # Errors
+            /// When `base_url` is not an absolute URL that can hold a path.
+            pub fn #fn_name(base_url: &str, params: &#params_name) -> ::std::result::Result<::reqwest::Url, ::url::ParseError> {
+                let mut url = ::reqwest::Url::parse(base_url)?;
+                {
+                    let mut segments = url.path_segments_mut().map_err(|()| ::url::ParseError::RelativeUrlWithCannotBeABaseBase)?;
+                    segments.pop_if_empty();
+                    #(#path_pushes)*
+                }
+                {
+                    let mut query = url.query_pairs_mut();
+                    #(#query_pushes)*
+                }
+                if url.query() == Some("") {
+                    url.set_query(None);
+                }
+                Ok(url)
+            }
+        }
+    });
+    quote! { #(#items)* }
+}
+
+fn field_ident(name: &str) -> syn::Ident {
+    let snake = name.to_snake_case();
+    syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("r#{}", snake))
+}
+
+fn rust_type(kind: &str) -> TokenStream {
+    match kind {
+        "integer" => quote! { i64 },
+        "number" => quote! { f64 },
+        "boolean" => quote! { bool },
+        "array" => quote! { ::std::vec::Vec<::std::string::String> },
+        _ => quote! { ::std::string::String },
+    }
+}

@@ -1,0 +1,26 @@
+//! A typed, forward-compatible client for the WorkOS API.
+//!
+//! Everything under `emitted` is written by `cargo xtask codegen` from the pinned WorkOS OpenAPI
+//! document and never edited by hand; the modules beside it are the hand-written layer.
+//!
+//! - [`Client`] has one method per operation (positional arguments: path parameters, then
+//!   query parameters, then the body).
+//! - [`types`] holds the request and response types. Enums keep values they do not know
+//!   (`Unknown(..)`), and response types ignore fields they do not know, so new WorkOS values
+//!   and fields do not break deserialization.
+//! - [`redirects`] builds the URLs of the browser-redirect endpoints (SSO authorize, logout).
+//! - Every non-2xx response decodes into [`types::ErrorBody`].
+#![deny(missing_docs)]
+
+#[allow(
+    missing_docs,
+    missing_debug_implementations,
+    unreachable_pub,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all
+)]
+mod emitted;
+
+pub use emitted::client::*;
+pub use emitted::redirects;

@@ -1,0 +1,130 @@
+//! `cargo xtask`: the project's developer commands. A thin CLI over `workos-codegen`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use workos_codegen::{Input, Project, emit, spec};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]              generate generated/ from the pinned document
+                                 (--check: fail with a diff if generated/ is out of date)
+  codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
+  names [FILE]                   list every operation's method name (derived or overridden)
+  spec fetch                     download and verify the pinned document into workos-spec/.cache/
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let project = Project { root: workos_codegen::workspace_root() };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(&project, false),
+        ["codegen", "--check"] => codegen(&project, true),
+        ["codegen", "--spec", file, "--out", out] => codegen_other(&project, file.into(), out.into()),
+        ["names"] => names(&project, None),
+        ["names", file] => names(&project, Some(file.into())),
+        ["spec", "fetch"] => {
+            let input = project.pinned_input()?;
+            eprintln!("{}: {} bytes, sha256 verified", input.file.display(), input.bytes.len());
+            Ok(())
+        }
+        ["help" | "--help" | "-h"] => {
+            eprint!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown command {:?}\n{USAGE}", args.join(" ")),
+    }
+}
+
+fn codegen(project: &Project, check: bool) -> Result<()> {
+    let (output, changed) = workos_codegen::codegen(project, check)?;
+    eprint!("{}", output.coverage.summary());
+    if check {
+        eprintln!("generated/ is up to date");
+    } else if changed.is_empty() {
+        eprintln!("generated/ unchanged");
+    } else {
+        eprintln!("wrote {}", changed.join(", "));
+    }
+    Ok(())
+}
+
+fn names(project: &Project, file: Option<PathBuf>) -> Result<()> {
+    let input = match file {
+        Some(file) => Input { bytes: std::fs::read(&file)?, source: String::new(), file },
+        None => project.pinned_input()?,
+    };
+    let document = workos_codegen::load::parse(&input.file, &input.bytes)?;
+    let names = workos_codegen::naming::method_names(&document, &project.overlays()?.names);
+    let mut out = String::new();
+    for n in names {
+        let mark = if n.overridden { "override" } else { "derived" };
+        out.push_str(&format!("{:<9} {:<50} {:<90} {}\n", mark, n.name, n.key, n.operation_id));
+    }
+    std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes())?;
+    Ok(())
+}
+
+/// Generates from any document into a scratch copy of the generated crate, which then builds on
+/// its own (`cargo check --manifest-path DIR/Cargo.toml`).
+fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let input = Input { file: file.clone(), bytes, source };
+    let output = workos_codegen::generate(&input, &project.overlays()?)?;
+    copy_crate(&project.out_dir(), &out)?;
+    emit::ensure_files(&out, &output.files, false)?;
+    eprint!("{}", output.coverage.summary());
+    eprintln!("generated {} into {} (sha256 {})", file.display(), out.display(), spec::sha256_hex(&input.bytes));
+    Ok(())
+}
+
+/// Copies the hand-written part of the generated crate, and makes its manifest a workspace of its
+/// own so it builds outside this one.
+fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    for entry in walk(from)? {
+        let rel = entry.strip_prefix(from)?;
+        if rel.starts_with("src/emitted") || rel.starts_with("target") {
+            continue;
+        }
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap_or(to))?;
+        std::fs::copy(&entry, &dest).with_context(|| format!("copying {}", entry.display()))?;
+    }
+    let manifest = to.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)?;
+    let text = text.replace("[lints]\nworkspace = true\n", "");
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
+    let lock = workos_codegen::workspace_root().join("Cargo.lock");
+    if lock.exists() {
+        std::fs::copy(&lock, to.join("Cargo.lock"))?;
+    }
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(walk(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
