@@ -11,7 +11,7 @@ const NAMESPACES: &[&str] = &["authorization", "user_management"];
 /// Final path segments that name an action on the item before them (`/invitations/{id}/accept`).
 const ACTIONS: &[&str] = &[
     "accept", "assess", "authorize", "challenge", "check", "complete", "confirm", "deactivate",
-    "disable", "enable", "enroll", "logout", "reactivate", "resend", "reset", "revoke", "send",
+    "disable", "enable", "enroll", "expire", "logout", "reactivate", "resend", "reset", "revoke", "send",
     "token", "validate", "verify",
 ];
 
@@ -58,7 +58,7 @@ pub fn derive_method_name(method: &str, path: &str) -> String {
         if is_last && last_is_action {
             continue;
         }
-        if pos == 0 && NAMESPACES.contains(&s) && statics.len() > 1 {
+        if (pos == 0 && NAMESPACES.contains(&s) && statics.len() > 1) || is_version_segment(s) {
             continue;
         }
         let followed_by_param = segments.get(i + 1).is_some_and(|n| is_param(n));
@@ -97,6 +97,11 @@ pub fn derive_method_name(method: &str, path: &str) -> String {
         name.push_str(&w);
     }
     name.to_snake_case()
+}
+
+/// `v1`, `v2`, ...: an API version in the path, not a resource.
+fn is_version_segment(s: &str) -> bool {
+    s.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn plural_verb(method: &str, ends_with_param: bool) -> bool {
@@ -147,6 +152,8 @@ mod tests {
             ("put", "/feature-flags/{slug}/enable", "enable_feature_flag"),
             ("get", "/user_management/jwt_template", "get_jwt_template"),
             ("put", "/authorization/roles/{slug}/permissions", "set_role_permissions"),
+            ("post", "/vault/v1/kv", "create_vault_kv"),
+            ("post", "/api_keys/{id}/expire", "expire_api_key"),
         ];
         for (method, path, want) in cases {
             assert_eq!(derive_method_name(method, path), want, "{method} {path}");

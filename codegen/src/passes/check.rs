@@ -65,8 +65,9 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
                 ));
             }
             let mut declared = BTreeSet::new();
-            let params = item.get("parameters").into_iter().chain(op.get("parameters"));
-            for (list, base) in params.zip([format!("{item_ptr}/parameters"), format!("{ptr}/parameters")]) {
+            let params = [(item.get("parameters"), format!("{item_ptr}/parameters")), (op.get("parameters"), format!("{ptr}/parameters"))];
+            for (list, base) in params {
+                let Some(list) = list else { continue };
                 let Some(list) = list.as_array() else {
                     return Err(ctx.error(&base, "parameters must be a list"));
                 };
@@ -111,6 +112,7 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
                         format!("unsupported request media types {kinds:?}"),
                     ));
                 }
+                no_encoding(content, &format!("{ptr}/requestBody/content"), ctx)?;
             }
             let Some(responses) = op.get("responses").and_then(Value::as_object) else {
                 return Err(ctx.error(&format!("{ptr}/responses"), "missing `responses`"));
@@ -122,6 +124,7 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
                 }
                 let response = resolve(doc, response);
                 if let Some(content) = response.get("content").and_then(Value::as_object) {
+                    no_encoding(content, &format!("{r_ptr}/content"), ctx)?;
                     for (media, mt) in content {
                         if media.starts_with("application/json") && mt.get("schema").is_none() {
                             return Err(ctx.error(
@@ -136,6 +139,40 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
     }
     check_refs(doc, "", doc, ctx)?;
     check_schema_shapes(doc, ctx)?;
+    Ok(count)
+}
+
+/// progenitor panics on a media type with an `encoding` object.
+fn no_encoding(content: &serde_json::Map<String, Value>, ptr: &str, ctx: &Ctx<'_>) -> Result<()> {
+    for (media, mt) in content {
+        if mt.get("encoding").and_then(Value::as_object).is_some_and(|e| !e.is_empty()) {
+            return Err(ctx.error(
+                &format!("{ptr}/{}/encoding", escape_token(media)),
+                "media type `encoding` is not supported",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A request body offering several media types keeps the one the client sends best
+/// (JSON, then form, then bytes, then text); progenitor accepts exactly one.
+pub(super) fn single_request_media_type(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
+    let mut count = 0;
+    super::for_each_operation::<crate::error::Error>(doc, &mut |_, _, _, op| {
+        let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) else {
+            return Ok(());
+        };
+        if content.len() < 2 {
+            return Ok(());
+        }
+        let keep = BODY_MEDIA_TYPES.iter().find(|m| content.contains_key(**m)).map(|m| (*m).to_owned());
+        if let Some(keep) = keep {
+            content.retain(|k, _| *k == keep);
+            count += 1;
+        }
+        Ok(())
+    })?;
     Ok(count)
 }
 

@@ -73,6 +73,7 @@ type PassFn = fn(&mut Value, &mut Ctx<'_>) -> Result<usize>;
 /// The passes, in the order they run. The first validates; the others rewrite.
 pub const PASS_NAMES: &[&str] = &[
     "check_document",
+    "single_request_media_type",
     "dedupe_required",
     "ref_siblings",
     "type_arrays",
@@ -91,6 +92,7 @@ pub const PASS_NAMES: &[&str] = &[
 
 const PASSES: &[PassFn] = &[
     check::check_document,
+    check::single_request_media_type,
     schema_keywords::dedupe_required,
     schema_keywords::ref_siblings,
     schema_keywords::type_arrays,
@@ -166,6 +168,17 @@ pub(crate) mod tests {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": responses
         }}}})
+    }
+
+    #[test]
+    fn request_body_keeps_json_among_media_types() {
+        let doc = json!({"openapi": "3.1.1", "paths": {"/a": {"post": {"operationId": "a",
+            "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}},
+                                        "application/json": {"schema": {"type": "object"}}}},
+            "responses": {}}}}});
+        let out = run_pass(check::single_request_media_type, doc);
+        let content = out.pointer("/paths/~1a/post/requestBody/content").unwrap().as_object().unwrap();
+        assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"]);
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub(super) fn hoist_inline_schemas(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result
         name
     };
     for_each_operation(doc, &mut |_, _, _, op| {
-        let method = op["operationId"].as_str().unwrap_or_default().to_pascal_case();
+        let method = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_pascal_case();
         let mut slots: Vec<(String, &mut Value)> = Vec::new();
         let responses = op.get_mut("responses").and_then(Value::as_object_mut);
         let mut response_slots = Vec::new();
@@ -109,7 +109,7 @@ fn hoist_bodies(
     hoisted: &mut Vec<(String, Value)>,
 ) {
     let _ = for_each_operation::<()>(doc, &mut |_, _, _, op| {
-        let method = op["operationId"].as_str().unwrap_or_default().to_pascal_case();
+        let method = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_pascal_case();
         let Some(body) = op.get_mut("requestBody") else { return Ok(()) };
         let Some(Value::Object(content)) = body.get_mut("content") else { return Ok(()) };
         for (_, mt) in content.iter_mut() {

@@ -85,10 +85,10 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
                 });
             }
         }
-        let summary = op["summary"].as_str().unwrap_or_default();
-        let description = op["description"].as_str().unwrap_or_default();
+        let summary = op.get("summary").and_then(Value::as_str).unwrap_or_default();
+        let description = op.get("description").and_then(Value::as_str).unwrap_or_default();
         ctx.out.redirects.push(Redirect {
-            name: op["operationId"].as_str().unwrap_or_default().to_owned(),
+            name: op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned(),
             method: method.clone(),
             path: path.clone(),
             doc: format!("{summary}\n\n{description}").trim().to_owned(),
