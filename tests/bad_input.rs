@@ -39,7 +39,8 @@ fn every_bad_document_fails_with_a_located_error() {
     let mut failures = Vec::new();
     for (name, want) in &expected {
         let file = dir.join(format!("{name}.yaml"));
-        let input = Input { bytes: std::fs::read(&file).expect("read"), file: file.clone(), source: name.clone() };
+        let input =
+            Input { bytes: std::fs::read(&file).expect("read"), file: file.clone(), source: name.clone() };
         let result = std::panic::catch_unwind(|| workos_codegen::generate(&input, &overlays));
         let err = match result {
             Err(_) => {

@@ -65,7 +65,10 @@ impl Coverage {
         let _ = writeln!(
             s,
             "forward-compatible enums: {} string, {} tagged, {} untagged; {} deny_unknown_fields removed",
-            self.open_enums.string_enums, self.open_enums.tagged_enums, self.open_enums.untagged_enums, self.lenient_types
+            self.open_enums.string_enums,
+            self.open_enums.tagged_enums,
+            self.open_enums.untagged_enums,
+            self.lenient_types
         );
         for (route, f) in &self.url_builders {
             let _ = writeln!(s, "  url builder: {route} -> redirects::{f}");
@@ -110,7 +113,10 @@ impl Coverage {
             s,
             "\nForward-compatible enums: {} string enums with `Unknown(String)`, {} tagged unions with `Unknown`, \
              {} untagged unions with `Unknown(serde_json::Value)`. `deny_unknown_fields` removed from {} types.",
-            self.open_enums.string_enums, self.open_enums.tagged_enums, self.open_enums.untagged_enums, self.lenient_types
+            self.open_enums.string_enums,
+            self.open_enums.tagged_enums,
+            self.open_enums.untagged_enums,
+            self.lenient_types
         );
         s
     }

@@ -101,7 +101,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 fn short_diff(name: &str, old: &str, new: &str) -> String {
     const MAX_LINES: usize = 40;
     let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header(&format!("a/{name}"), &format!("b/{name}")).to_string();
+    let text =
+        diff.unified_diff().context_radius(2).header(&format!("a/{name}"), &format!("b/{name}")).to_string();
     let lines: Vec<&str> = text.lines().collect();
     let mut out: String = lines.iter().take(MAX_LINES).map(|l| format!("{l}\n")).collect();
     if lines.len() > MAX_LINES {

@@ -1,14 +1,14 @@
 #![doc = "Turns the pinned WorkOS OpenAPI document into the `workos-api` client crate.\n\n\
 The pipeline: [`spec`] fetches and verifies the document, [`load`] parses it, [`passes`] \
-normalize OpenAPI 3.1.1 into the 3.0.3 subset progenitor accepts, [`generate`] runs \
+normalize OpenAPI 3.1.1 into the 3.0.3 subset progenitor accepts, [`backend`] runs \
 progenitor, [`postprocess`] makes the output forward-compatible, and [`emit`] writes (or, in \
 check mode, compares) the files. `cargo xtask codegen` is a thin CLI over [`codegen`]."]
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod coverage;
 pub mod emit;
 pub mod error;
-pub mod generate;
 pub mod load;
 pub mod naming;
 pub mod passes;
@@ -99,20 +99,22 @@ impl Project {
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let document = load::parse(&input.file, &input.bytes)?;
     let normalized = passes::normalize(&input.file, document, overlays)?;
-    let openapi = generate::to_openapi(&input.file, &normalized.document)?;
-    let mut client = generate::progenitor(&input.file, &openapi)?;
+    let openapi = backend::to_openapi(&input.file, &normalized.document)?;
+    let mut client = backend::progenitor(&input.file, &openapi)?;
     let lenient = postprocess::allow_unknown_fields(&mut client);
     let open = postprocess::open_enums(&mut client);
     let coverage = Coverage::new(&normalized, open, lenient);
     if !coverage.is_complete() {
         return Err(Error::Generate {
             file: input.file.clone(),
-            message: format!("only {} of {} operations were generated", coverage.methods, coverage.operations),
+            message: format!(
+                "only {} of {} operations were generated",
+                coverage.methods, coverage.operations
+            ),
         });
     }
-    let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects)).map_err(|e| {
-        Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") }
-    })?;
+    let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects))
+        .map_err(|e| Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") })?;
     let header = header(input);
     let rust = |path: &str, file: &syn::File| EmittedFile {
         path: path.to_owned(),
@@ -124,7 +126,10 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
         pub mod redirects;
     };
     let files = vec![
-        EmittedFile { path: "COVERAGE.md".into(), contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()) },
+        EmittedFile {
+            path: "COVERAGE.md".into(),
+            contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
+        },
         rust("src/emitted/client.rs", &client),
         rust("src/emitted/mod.rs", &hub),
         rust("src/emitted/redirects.rs", &redirects),

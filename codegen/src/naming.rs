@@ -10,9 +10,27 @@ const NAMESPACES: &[&str] = &["authorization", "user_management"];
 
 /// Final path segments that name an action on the item before them (`/invitations/{id}/accept`).
 const ACTIONS: &[&str] = &[
-    "accept", "assess", "authorize", "challenge", "check", "complete", "confirm", "deactivate",
-    "disable", "enable", "enroll", "expire", "logout", "reactivate", "resend", "reset", "revoke", "send",
-    "token", "validate", "verify",
+    "accept",
+    "assess",
+    "authorize",
+    "challenge",
+    "check",
+    "complete",
+    "confirm",
+    "deactivate",
+    "disable",
+    "enable",
+    "enroll",
+    "expire",
+    "logout",
+    "reactivate",
+    "resend",
+    "reset",
+    "revoke",
+    "send",
+    "token",
+    "validate",
+    "verify",
 ];
 
 /// The identifier typify derives from a property name (snake_case), for collision checks.
@@ -147,7 +165,11 @@ mod tests {
             ("delete", "/organizations/{id}", "delete_organization"),
             ("get", "/authorization/organizations/{organizationId}/roles", "list_organization_roles"),
             ("post", "/authorization/organizations/{organizationId}/roles", "create_organization_role"),
-            ("patch", "/authorization/organizations/{organizationId}/roles/{slug}", "update_organization_role"),
+            (
+                "patch",
+                "/authorization/organizations/{organizationId}/roles/{slug}",
+                "update_organization_role",
+            ),
             ("post", "/user_management/invitations/{id}/accept", "accept_invitation"),
             ("put", "/feature-flags/{slug}/enable", "enable_feature_flag"),
             ("get", "/user_management/jwt_template", "get_jwt_template"),

@@ -32,10 +32,8 @@ impl Lock {
     /// Reads and validates a lock file.
     pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let lock: Lock = toml::from_str(&text).map_err(|e| Error::Lock {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        let lock: Lock = toml::from_str(&text)
+            .map_err(|e| Error::Lock { path: path.to_owned(), message: e.to_string() })?;
         if !lock.integrity.starts_with("sha512-") {
             return Err(Error::Lock {
                 path: path.to_owned(),
@@ -54,10 +52,8 @@ impl Lock {
     /// Writes the lock file (used by upgrades).
     pub fn write(&self, path: &Path) -> Result<()> {
         let header = "# The pinned WorkOS OpenAPI document; see README.md (\"Upgrading the document\").\n";
-        let body = toml::to_string(self).map_err(|e| Error::Lock {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        let body = toml::to_string(self)
+            .map_err(|e| Error::Lock { path: path.to_owned(), message: e.to_string() })?;
         crate::emit::write_atomic(path, format!("{header}{body}").as_bytes())
     }
 
@@ -89,10 +85,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// or does not match the lock.
 pub fn ensure_cached(lock: &Lock, spec_dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
     let path = lock.cache_path(spec_dir);
-    if let Ok(bytes) = std::fs::read(&path) {
-        if sha256_hex(&bytes) == lock.sha256 {
-            return Ok((path, bytes));
-        }
+    if let Ok(bytes) = std::fs::read(&path)
+        && sha256_hex(&bytes) == lock.sha256
+    {
+        return Ok((path, bytes));
     }
     let bytes = fetch(lock, &registry())?;
     crate::emit::write_atomic(&path, &bytes)?;
@@ -104,10 +100,8 @@ pub fn ensure_cached(lock: &Lock, spec_dir: &Path) -> Result<(PathBuf, Vec<u8>)>
 pub fn fetch(lock: &Lock, registry: &str) -> Result<Vec<u8>> {
     let url = lock.tarball_url(registry);
     let fetch_err = |message: String| Error::Fetch { url: url.clone(), message };
-    let response = ureq::get(&url)
-        .timeout(std::time::Duration::from_secs(60))
-        .call()
-        .map_err(|e| match e {
+    let response =
+        ureq::get(&url).timeout(std::time::Duration::from_secs(60)).call().map_err(|e| match e {
             ureq::Error::Status(code, _) => fetch_err(format!("the registry answered HTTP {code}")),
             ureq::Error::Transport(t) => fetch_err(format!("could not reach the registry: {t}")),
         })?;
@@ -132,10 +126,8 @@ pub fn fetch(lock: &Lock, registry: &str) -> Result<Vec<u8>> {
 
 /// Checks a `sha512-<base64>` subresource-integrity string against `bytes`.
 pub fn verify_integrity(what: &str, integrity: &str, bytes: &[u8]) -> Result<()> {
-    let actual = format!(
-        "sha512-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
-    );
+    let actual =
+        format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes)));
     if actual == integrity {
         Ok(())
     } else {
@@ -184,10 +176,8 @@ mod tests {
 
     #[test]
     fn extract_reports_missing_file() {
-        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::fast(),
-        ));
+        let mut builder =
+            tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
         let mut header = tar::Header::new_gnu();
         header.set_size(2);
         header.set_cksum();

@@ -18,8 +18,10 @@
     unreachable_pub,
     clippy::all,
     clippy::pedantic,
-    rustdoc::all
+    rustdoc::all,
+    clippy::unwrap_used
 )]
+#[rustfmt::skip] // formatted by the generator (prettyplease), byte for byte
 mod emitted;
 
 pub use emitted::client::*;

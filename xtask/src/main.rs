@@ -1,5 +1,7 @@
 //! `cargo xtask`: the project's developer commands. A thin CLI over `workos-codegen`.
 
+mod bench;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +15,9 @@ commands:
   codegen [--check]              generate generated/ from the pinned document
                                  (--check: fail with a diff if generated/ is out of date)
   codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
+  history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
+                                 (robustness against newer WorkOS documents; CI runs it on ../shared)
+  bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
   names [FILE]                   list every operation's method name (derived or overridden)
   spec fetch                     download and verify the pinned document into workos-spec/.cache/
 ";
@@ -35,6 +40,8 @@ fn run(args: &[String]) -> Result<()> {
         ["codegen"] => codegen(&project, false),
         ["codegen", "--check"] => codegen(&project, true),
         ["codegen", "--spec", file, "--out", out] => codegen_other(&project, file.into(), out.into()),
+        ["history", dir] => history(&project, std::path::Path::new(dir)),
+        ["bench"] => bench::run(&project),
         ["names"] => names(&project, None),
         ["names", file] => names(&project, Some(file.into())),
         ["spec", "fetch"] => {
@@ -60,6 +67,62 @@ fn codegen(project: &Project, check: bool) -> Result<()> {
     } else {
         eprintln!("wrote {}", changed.join(", "));
     }
+    Ok(())
+}
+
+/// Every document in `dir` must generate and compile; method names of operations the pinned
+/// document also has must not change.
+fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no documents in {}", dir.display());
+    }
+    let overlays = project.overlays()?;
+    let pinned = project.pinned_input()?;
+    let pinned_doc = workos_codegen::load::parse(&pinned.file, &pinned.bytes)?;
+    let pinned_names = workos_codegen::naming::method_names(&pinned_doc, &overlays.names);
+    let target_dir = project.root.join("target/history-target");
+    for file in &files {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let out = project.root.join("target/history").join(&stem);
+        if out.exists() {
+            std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
+        }
+        codegen_other(project, file.clone(), out.clone())?;
+        let doc = workos_codegen::load::parse(file, &std::fs::read(file)?)?;
+        for named in workos_codegen::naming::method_names(&doc, &overlays.names) {
+            if let Some(old) = pinned_names.iter().find(|p| p.key == named.key && p.name != named.name) {
+                bail!(
+                    "{}: {} is `{}` here but `{}` in the pinned document",
+                    file.display(),
+                    named.key,
+                    named.name,
+                    old.name
+                );
+            }
+        }
+        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .context("running cargo check")?;
+        if !status.success() {
+            bail!(
+                "{}: the generated crate does not compile (cargo check in {})",
+                file.display(),
+                out.display()
+            );
+        }
+        eprintln!("ok: {} generates and compiles", file.display());
+    }
+    eprintln!("history: {} documents generate and compile", files.len());
     Ok(())
 }
 
@@ -89,7 +152,12 @@ fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
     copy_crate(&project.out_dir(), &out)?;
     emit::ensure_files(&out, &output.files, false)?;
     eprint!("{}", output.coverage.summary());
-    eprintln!("generated {} into {} (sha256 {})", file.display(), out.display(), spec::sha256_hex(&input.bytes));
+    eprintln!(
+        "generated {} into {} (sha256 {})",
+        file.display(),
+        out.display(),
+        spec::sha256_hex(&input.bytes)
+    );
     Ok(())
 }
 

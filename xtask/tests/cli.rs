@@ -15,7 +15,13 @@ fn bad_document_exits_non_zero_and_writes_nothing() {
     for name in ["dangling-ref", "invalid-yaml", "duplicate-operation-id", "method-name-collision"] {
         let file = corpus.join(format!("{name}.yaml"));
         let out_dir = scratch.path().join(name);
-        let out = xtask(&["codegen", "--spec", file.to_str().expect("utf-8"), "--out", out_dir.to_str().expect("utf-8")]);
+        let out = xtask(&[
+            "codegen",
+            "--spec",
+            file.to_str().expect("utf-8"),
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
         assert!(stderr.contains(&format!("{name}.yaml")), "{name}: {stderr}");

@@ -19,16 +19,18 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
     };
     match root.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.1.") || v.starts_with("3.0.") => {}
-        Some(v) => return Err(ctx.error("/openapi", format!("unsupported OpenAPI version {v:?} (3.0.x or 3.1.x)"))),
+        Some(v) => {
+            return Err(ctx.error("/openapi", format!("unsupported OpenAPI version {v:?} (3.0.x or 3.1.x)")));
+        }
         None => return Err(ctx.error("/openapi", "missing `openapi` version field")),
     }
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
         return Err(ctx.error("/paths", "missing or invalid `paths` (a mapping of path templates)"));
     };
-    if let Some(schemas) = doc.pointer("/components/schemas") {
-        if !schemas.is_object() {
-            return Err(ctx.error("/components/schemas", "must be a mapping of schema names"));
-        }
+    if let Some(schemas) = doc.pointer("/components/schemas")
+        && !schemas.is_object()
+    {
+        return Err(ctx.error("/components/schemas", "must be a mapping of schema names"));
     }
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let mut count = 0;
@@ -43,17 +45,17 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
         if item.contains_key("$ref") {
             return Err(ctx.error(&item_ptr, "path item references are not supported"));
         }
-        let template: BTreeSet<&str> = path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .collect();
+        let template: BTreeSet<&str> =
+            path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
         for (method, op) in item {
             if !HTTP_METHODS.contains(&method.as_str()) {
                 continue;
             }
             count += 1;
             let ptr = format!("{item_ptr}/{method}");
-            let Some(op) = op.as_object() else { return Err(ctx.error(&ptr, "an operation must be a mapping")) };
+            let Some(op) = op.as_object() else {
+                return Err(ctx.error(&ptr, "an operation must be a mapping"));
+            };
             let id = match op.get("operationId") {
                 Some(Value::String(id)) if !id.is_empty() => id,
                 _ => return Err(ctx.error(&format!("{ptr}/operationId"), "missing operationId")),
@@ -65,7 +67,10 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
                 ));
             }
             let mut declared = BTreeSet::new();
-            let params = [(item.get("parameters"), format!("{item_ptr}/parameters")), (op.get("parameters"), format!("{ptr}/parameters"))];
+            let params = [
+                (item.get("parameters"), format!("{item_ptr}/parameters")),
+                (op.get("parameters"), format!("{ptr}/parameters")),
+            ];
             for (list, base) in params {
                 let Some(list) = list else { continue };
                 let Some(list) = list.as_array() else {
@@ -82,7 +87,10 @@ pub(super) fn check_document(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize
                         }
                         (Some(_), Some("query" | "header")) => {}
                         (Some(_), Some(other)) => {
-                            return Err(ctx.error(&format!("{p_ptr}/in"), format!("{other} parameters are not supported")));
+                            return Err(ctx.error(
+                                &format!("{p_ptr}/in"),
+                                format!("{other} parameters are not supported"),
+                            ));
                         }
                         _ => return Err(ctx.error(&p_ptr, "a parameter needs `name` and `in`")),
                     }
@@ -160,7 +168,8 @@ fn no_encoding(content: &serde_json::Map<String, Value>, ptr: &str, ctx: &Ctx<'_
 pub(super) fn single_request_media_type(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
     let mut count = 0;
     super::for_each_operation::<crate::error::Error>(doc, &mut |_, _, _, op| {
-        let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) else {
+        let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+        else {
             return Ok(());
         };
         if content.len() < 2 {
@@ -195,7 +204,9 @@ fn check_refs(doc: &Value, ptr: &str, value: &Value, ctx: &Ctx<'_>) -> Result<()
         Value::Object(map) => {
             if let Some(r) = map.get("$ref") {
                 let r_ptr = format!("{ptr}/$ref");
-                let Some(target) = r.as_str() else { return Err(ctx.error(&r_ptr, "`$ref` must be a string")) };
+                let Some(target) = r.as_str() else {
+                    return Err(ctx.error(&r_ptr, "`$ref` must be a string"));
+                };
                 let Some(local) = target.strip_prefix('#') else {
                     return Err(ctx.error(&r_ptr, format!("external reference {target:?} is not supported")));
                 };
@@ -233,16 +244,16 @@ fn check_schema_shapes(doc: &mut Value, ctx: &Ctx<'_>) -> Result<()> {
             }
         }
         for (key, want_object) in [("properties", true), ("required", false), ("enum", false)] {
-            if let Some(v) = schema.get(key) {
-                if (want_object && !v.is_object()) || (!want_object && !v.is_array()) {
-                    return Err(ctx.error(&at(key), format!("`{key}` has the wrong shape: {v}")));
-                }
+            if let Some(v) = schema.get(key)
+                && ((want_object && !v.is_object()) || (!want_object && !v.is_array()))
+            {
+                return Err(ctx.error(&at(key), format!("`{key}` has the wrong shape: {v}")));
             }
         }
-        if let Some(Value::Array(req)) = schema.get("required") {
-            if req.iter().any(|r| !r.is_string()) {
-                return Err(ctx.error(&at("required"), "`required` must list property names"));
-            }
+        if let Some(Value::Array(req)) = schema.get("required")
+            && req.iter().any(|r| !r.is_string())
+        {
+            return Err(ctx.error(&at("required"), "`required` must list property names"));
         }
         if schema.get("enum").is_some_and(|e| e.as_array().is_some_and(Vec::is_empty)) {
             return Err(ctx.error(&at("enum"), "an empty `enum` admits no value"));

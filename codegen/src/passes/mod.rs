@@ -3,6 +3,7 @@
 //! has its own fixture tests; `PASSES` is the order they run in.
 
 mod check;
+mod constants;
 mod operations;
 mod redirects;
 mod responses;
@@ -20,7 +21,8 @@ use crate::error::{Error, Result, escape_token};
 use crate::naming::NameOverrides;
 
 /// The HTTP methods a path item may hold.
-pub(crate) const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const HTTP_METHODS: &[&str] =
+    &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Project-authored inputs from `workos-spec/` that the passes apply.
 #[derive(Debug, Clone)]
@@ -80,6 +82,7 @@ pub const PASS_NAMES: &[&str] = &[
     "null_branches",
     "const_to_enum",
     "unsupported_assertions",
+    "string_limits",
     "enum_collisions",
     "property_collisions",
     "name_operations",
@@ -87,6 +90,8 @@ pub const PASS_NAMES: &[&str] = &[
     "unify_errors",
     "unify_success",
     "hoist_inline_schemas",
+    "share_constants",
+    "inline_name_collisions",
     "downgrade_version",
 ];
 
@@ -99,6 +104,7 @@ const PASSES: &[PassFn] = &[
     schema_keywords::null_branches,
     schema_keywords::const_to_enum,
     schema_keywords::unsupported_assertions,
+    schema_keywords::string_limits,
     schema_keywords::enum_collisions,
     schema_keywords::property_collisions,
     operations::name_operations,
@@ -106,6 +112,8 @@ const PASSES: &[PassFn] = &[
     responses::unify_errors,
     responses::unify_success,
     operations::hoist_inline_schemas,
+    constants::share_constants,
+    operations::inline_name_collisions,
     operations::downgrade_version,
 ];
 
@@ -119,11 +127,12 @@ pub fn normalize(file: &Path, mut document: Value, overlays: &Overlays) -> Resul
     Ok(Normalized { document, operations: pass_counts[0].1, pass_counts, outputs: ctx.out })
 }
 
+/// A callback given each operation's pointer, method, path and object.
+pub(crate) type OperationVisitor<'a, E> =
+    dyn FnMut(&str, &str, &str, &mut Map<String, Value>) -> Result<(), E> + 'a;
+
 /// Calls `f(pointer, method, path, operation)` for every operation, in document order.
-pub(crate) fn for_each_operation<E>(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>) -> Result<(), E>,
-) -> Result<(), E> {
+pub(crate) fn for_each_operation<E>(doc: &mut Value, f: &mut OperationVisitor<'_, E>) -> Result<(), E> {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else { return Ok(()) };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
@@ -193,7 +202,10 @@ pub(crate) mod tests {
         let op = out.pointer("/paths/~1things~1{id}/get").unwrap();
         let codes: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
         assert_eq!(codes, ["200", "4XX", "5XX"]);
-        assert_eq!(op["responses"]["5XX"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+        assert_eq!(
+            op["responses"]["5XX"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody"
+        );
         assert_eq!(op["description"], "Documented error responses: 404 (`thing_missing`); 422.");
         assert!(out.pointer("/components/schemas/ErrorBody").is_some());
     }
@@ -208,7 +220,8 @@ pub(crate) mod tests {
         let mut ctx = Ctx { file: Path::new("f.yaml"), overlays: &overlays, out: Outputs::default() };
         let mut doc = doc;
         assert_eq!(responses::unify_success(&mut doc, &mut ctx).unwrap(), 1);
-        let codes: Vec<&String> = doc.pointer("/paths/~1things~1{id}/get/responses").unwrap().as_object().unwrap().keys().collect();
+        let codes: Vec<&String> =
+            doc.pointer("/paths/~1things~1{id}/get/responses").unwrap().as_object().unwrap().keys().collect();
         assert_eq!(codes, ["200"]);
         assert!(ctx.out.notes[0].contains("GET /things/{id}: status 204"), "{:?}", ctx.out.notes);
     }
@@ -227,7 +240,10 @@ pub(crate) mod tests {
         assert_eq!(redirects::extract_redirects(&mut doc, &mut ctx).unwrap(), 1);
         assert_eq!(doc["paths"], json!({}));
         let r = &ctx.out.redirects[0];
-        assert_eq!((r.name.as_str(), r.params.len(), r.params[0].required, r.params[1].required), ("get_sso_authorize", 2, true, false));
+        assert_eq!(
+            (r.name.as_str(), r.params.len(), r.params[0].required, r.params[1].required),
+            ("get_sso_authorize", 2, true, false)
+        );
     }
 
     #[test]
@@ -239,8 +255,27 @@ pub(crate) mod tests {
         doc["components"]["schemas"]["ThingsGet200Response"] = json!({"type": "string"});
         let out = run_pass(operations::hoist_inline_schemas, doc);
         let r = out.pointer("/paths/~1things~1{id}/get/responses").unwrap();
-        assert_eq!(r["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ThingsGet200Response2");
-        assert_eq!(r["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ThingsGet201Response");
+        assert_eq!(
+            r["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ThingsGet200Response2"
+        );
+        assert_eq!(
+            r["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ThingsGet201Response"
+        );
+    }
+
+    #[test]
+    fn inline_type_named_like_a_component_moves_out() {
+        let doc = json!({"openapi": "3.1.1", "paths": {}, "components": {"schemas": {
+            "Role": {"type": "object", "properties": {"type": {"type": "string", "enum": ["a", "b"]}}},
+            "RoleType": {"type": "object", "properties": {"x": {"type": "string"}}}
+        }}});
+        let out = run_pass(operations::inline_name_collisions, doc);
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(schemas["Role"]["properties"]["type"]["$ref"], "#/components/schemas/RoleTypeValue");
+        assert_eq!(schemas["RoleTypeValue"]["enum"], json!(["a", "b"]));
+        assert_eq!(schemas["RoleType"]["properties"]["x"]["type"], "string");
     }
 
     #[test]

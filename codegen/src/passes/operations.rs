@@ -6,7 +6,7 @@ use heck::ToPascalCase;
 use serde_json::{Value, json};
 
 use super::{Ctx, for_each_operation};
-use crate::error::Result;
+use crate::error::{Result, escape_token};
 
 /// Replaces each `operationId` with the Rust method name: the override from
 /// `workos-spec/method-names.toml`, or the name derived from method and path. The original id
@@ -73,10 +73,10 @@ pub(super) fn hoist_inline_schemas(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result
         let responses = op.get_mut("responses").and_then(Value::as_object_mut);
         let mut response_slots = Vec::new();
         for (code, r) in responses.into_iter().flatten() {
-            if code.starts_with('2') {
-                if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
-                    response_slots.push((code.clone(), s));
-                }
+            if code.starts_with('2')
+                && let Some(s) = r.pointer_mut("/content/application~1json/schema")
+            {
+                response_slots.push((code.clone(), s));
             }
         }
         let shared = response_slots.windows(2).all(|w| w[0].1 == w[1].1);
@@ -123,6 +123,57 @@ fn hoist_bodies(
         }
         Ok(())
     });
+}
+
+/// The names typify derives for the inline types directly under each component's properties
+/// (`{Component}{Property}`, and `{Component}{Property}Item` for array items), with the JSON
+/// pointer of each inline schema.
+pub(super) fn typify_inline_names(doc: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return out };
+    for (component, schema) in schemas {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else { continue };
+        for (prop, value) in props {
+            let base =
+                format!("/components/schemas/{}/properties/{}", escape_token(component), escape_token(prop));
+            if value.get("$ref").is_none() && is_named_type(value) {
+                out.push((format!("{component}-{prop}").to_pascal_case(), base.clone()));
+            }
+            if value.get("items").is_some_and(|i| i.get("$ref").is_none() && is_named_type(i)) {
+                out.push((format!("{component}-{prop}-item").to_pascal_case(), format!("{base}/items")));
+            }
+        }
+    }
+    out
+}
+
+/// An inline type whose derived name is already a component's: typify would emit two types of
+/// one name. The inline schema moves to its own component, `{DerivedName}Value`.
+pub(super) fn inline_name_collisions(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
+    let mut names: std::collections::BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    let collisions: Vec<(String, String)> =
+        typify_inline_names(doc).into_iter().filter(|(name, _)| names.contains(name)).collect();
+    let mut hoisted = Vec::new();
+    for (name, pointer) in &collisions {
+        let mut fresh = format!("{name}Value");
+        let mut n = 2;
+        while !names.insert(fresh.clone()) {
+            fresh = format!("{name}Value{n}");
+            n += 1;
+        }
+        if let Some(slot) = doc.pointer_mut(pointer) {
+            let schema = std::mem::replace(slot, json!({ "$ref": format!("#/components/schemas/{fresh}") }));
+            hoisted.push((fresh, schema));
+        }
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        schemas.extend(hoisted);
+    }
+    Ok(collisions.len())
 }
 
 /// Schemas that typify turns into a named type (structs, enums, unions), as opposed to

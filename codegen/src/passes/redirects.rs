@@ -66,14 +66,12 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
                     continue;
                 }
                 let schema = &p["schema"];
-                let kind = match schema["type"].as_str() {
-                    Some(k @ ("integer" | "number" | "boolean" | "array")) => k,
-                    _ => "string",
-                };
+                let kind = schema["type"].as_str().unwrap_or("string");
                 let mut doc = p["description"].as_str().unwrap_or_default().to_owned();
                 let values = schema.get("enum").or_else(|| schema.pointer("/items/enum"));
                 if let Some(Value::Array(values)) = values {
-                    let list: Vec<String> = values.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect();
+                    let list: Vec<String> =
+                        values.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect();
                     doc = format!("{doc}\n\nOne of: {}.", list.join(", ")).trim().to_owned();
                 }
                 params.push(RedirectParam {
@@ -102,8 +100,7 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
     // Drop path items left without operations.
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         paths.retain(|_, item| {
-            item.as_object()
-                .is_some_and(|i| i.keys().any(|k| super::HTTP_METHODS.contains(&k.as_str())))
+            item.as_object().is_some_and(|i| i.keys().any(|k| super::HTTP_METHODS.contains(&k.as_str())))
         });
     }
     Ok(found.len())

@@ -72,10 +72,10 @@ pub(super) fn unify_errors(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> 
 fn collect_error_codes(doc: &Value, value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-                if let Some(t) = doc.pointer(target) {
-                    collect_error_codes(doc, t, out);
-                }
+            if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#'))
+                && let Some(t) = doc.pointer(target)
+            {
+                collect_error_codes(doc, t, out);
             }
             if let Some(Value::Object(props)) = map.get("properties") {
                 for key in ["code", "error"] {
@@ -105,10 +105,8 @@ pub(super) fn unify_success(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize>
         let Some(Value::Object(responses)) = op.get_mut("responses") else { return Ok(()) };
         let success: Vec<String> = responses.keys().filter(|c| c.starts_with('2')).cloned().collect();
         let json_schema = |r: &Value| r.pointer("/content/application~1json/schema").cloned();
-        let schemas: Vec<(String, Value)> = success
-            .iter()
-            .filter_map(|c| json_schema(&responses[c]).map(|s| (c.clone(), s)))
-            .collect();
+        let schemas: Vec<(String, Value)> =
+            success.iter().filter_map(|c| json_schema(&responses[c]).map(|s| (c.clone(), s))).collect();
         if schemas.is_empty() || schemas.len() == success.len() && all_equal(&schemas) {
             return Ok(());
         }

@@ -82,12 +82,12 @@ pub(super) fn null_branches(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
             }
             count += 1;
             schema.insert("nullable".into(), json!(true));
-            if let Some(Value::Array(branches)) = schema.get(key) {
-                if let [only] = branches.as_slice() {
-                    let only = only.clone();
-                    schema.remove(key);
-                    merge_single_branch(schema, only);
-                }
+            if let Some(Value::Array(branches)) = schema.get(key)
+                && let [only] = branches.as_slice()
+            {
+                let only = only.clone();
+                schema.remove(key);
+                merge_single_branch(schema, only);
             }
         }
         Ok(())
@@ -175,6 +175,20 @@ pub(super) fn unsupported_assertions(doc: &mut Value, _: &mut Ctx<'_>) -> Result
                 schema.insert(limit.into(), n);
                 schema.insert(bound.into(), json!(true));
             }
+        }
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+/// String length and pattern limits (`minLength`, `maxLength`, `pattern`): the server enforces
+/// them. Enforced on the client they would make typify wrap each such string in a validating
+/// newtype, and a response whose string outgrew a documented limit would fail to decode.
+pub(super) fn string_limits(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
+    let mut count = 0;
+    for_each_schema(doc, &mut |schema, _| {
+        for key in ["minLength", "maxLength", "pattern"] {
+            count += usize::from(schema.remove(key).is_some());
         }
         Ok(())
     })?;
@@ -279,7 +293,10 @@ mod tests {
     #[test]
     fn type_array_to_nullable() {
         let out = run_pass(type_arrays, schema(json!({"type": ["string", "null"]})));
-        assert_eq!(out.pointer("/components/schemas/S").unwrap(), &json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            out.pointer("/components/schemas/S").unwrap(),
+            &json!({"type": "string", "nullable": true})
+        );
         let out = run_pass(type_arrays, schema(json!({"type": ["string", "integer"]})));
         assert_eq!(
             out.pointer("/components/schemas/S").unwrap(),
@@ -289,12 +306,18 @@ mod tests {
 
     #[test]
     fn null_branch_of_ref_becomes_nullable_all_of() {
-        let out = run_pass(null_branches, schema(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})));
+        let out = run_pass(
+            null_branches,
+            schema(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})),
+        );
         assert_eq!(
             out.pointer("/components/schemas/S").unwrap(),
             &json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
         );
-        let out = run_pass(null_branches, schema(json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})));
+        let out = run_pass(
+            null_branches,
+            schema(json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})),
+        );
         assert_eq!(
             out.pointer("/components/schemas/S").unwrap(),
             &json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
@@ -304,7 +327,10 @@ mod tests {
     #[test]
     fn const_becomes_single_enum() {
         let out = run_pass(const_to_enum, schema(json!({"const": "role"})));
-        assert_eq!(out.pointer("/components/schemas/S").unwrap(), &json!({"type": "string", "enum": ["role"]}));
+        assert_eq!(
+            out.pointer("/components/schemas/S").unwrap(),
+            &json!({"type": "string", "enum": ["role"]})
+        );
     }
 
     #[test]
@@ -328,8 +354,18 @@ mod tests {
     }
 
     #[test]
+    fn string_limits_are_dropped() {
+        let out =
+            run_pass(string_limits, schema(json!({"type": "string", "maxLength": 40, "pattern": "^a"})));
+        assert_eq!(out.pointer("/components/schemas/S").unwrap(), &json!({"type": "string"}));
+    }
+
+    #[test]
     fn colliding_enum_values_keep_the_first() {
-        let out = run_pass(enum_collisions, schema(json!({"type": "string", "enum": ["sign-up", "sign_up", "login"]})));
+        let out = run_pass(
+            enum_collisions,
+            schema(json!({"type": "string", "enum": ["sign-up", "sign_up", "login"]})),
+        );
         assert_eq!(out.pointer("/components/schemas/S/enum").unwrap(), &json!(["sign-up", "login"]));
         let d = out.pointer("/components/schemas/S/description").unwrap().as_str().unwrap();
         assert!(d.contains("`sign_up` (alias of `sign-up`)"), "{d}");

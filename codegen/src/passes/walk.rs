@@ -15,11 +15,11 @@ const SCHEMA_SLOTS: &[&str] =
 /// Keywords whose value is a list of schemas.
 const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
+/// A callback given each schema object and its JSON pointer.
+pub(crate) type SchemaVisitor<'a, E> = dyn FnMut(&mut Map<String, Value>, &str) -> Result<(), E> + 'a;
+
 /// Calls `f(schema, pointer)` for every schema in the document, children before parents.
-pub(crate) fn for_each_schema<E>(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&mut Map<String, Value>, &str) -> Result<(), E>,
-) -> Result<(), E> {
+pub(crate) fn for_each_schema<E>(doc: &mut Value, f: &mut SchemaVisitor<'_, E>) -> Result<(), E> {
     for root in schema_roots(doc) {
         if let Some(schema) = doc.pointer_mut(&root) {
             visit(schema, &root, f)?;
@@ -80,11 +80,7 @@ fn content(holder: Option<&Value>, base: &str, roots: &mut Vec<String>) {
     }
 }
 
-fn visit<E>(
-    value: &mut Value,
-    pointer: &str,
-    f: &mut dyn FnMut(&mut Map<String, Value>, &str) -> Result<(), E>,
-) -> Result<(), E> {
+fn visit<E>(value: &mut Value, pointer: &str, f: &mut SchemaVisitor<'_, E>) -> Result<(), E> {
     let Value::Object(map) = value else { return Ok(()) };
     for (key, child) in map.iter_mut() {
         let key_str = key.as_str();
@@ -103,11 +99,11 @@ fn visit<E>(
                 }
                 other => visit(other, &format!("{pointer}/{key}"), f)?,
             }
-        } else if SCHEMA_LISTS.contains(&key_str) {
-            if let Value::Array(items) = child {
-                for (i, schema) in items.iter_mut().enumerate() {
-                    visit(schema, &format!("{pointer}/{key}/{i}"), f)?;
-                }
+        } else if SCHEMA_LISTS.contains(&key_str)
+            && let Value::Array(items) = child
+        {
+            for (i, schema) in items.iter_mut().enumerate() {
+                visit(schema, &format!("{pointer}/{key}/{i}"), f)?;
             }
         }
     }

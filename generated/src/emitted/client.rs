@@ -31,8 +31,7 @@ pub mod types {
         ///The ID of the user who invited the recipient, if provided.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub inviter_user_id: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the invitation object.
-        pub object: AcceptInvitationResponseObject,
+        pub object: InvitationObject,
         ///The ID of the [organization](/reference/organization) that the recipient will join.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub organization_id: ::std::option::Option<::std::string::String>,
@@ -48,13 +47,6 @@ pub mod types {
         pub token: ::std::string::String,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the invitation object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AcceptInvitationResponseObject {
-        Invitation,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -78,8 +70,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: AddEnvironmentRolePermissionResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -91,13 +82,6 @@ pub mod types {
         pub type_: AddEnvironmentRolePermissionResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AddEnvironmentRolePermissionResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -119,8 +103,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: AddOrganizationRolePermissionResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -132,13 +115,6 @@ pub mod types {
         pub type_: AddOrganizationRolePermissionResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AddOrganizationRolePermissionResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -213,6 +189,13 @@ pub mod types {
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///The constant `api_key` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ApiKeyObject2 {
+        ApiKey,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
@@ -267,15 +250,14 @@ pub mod types {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Identifier of what action was taken.
         pub name: ::std::string::String,
-        ///Distinguishes the Audit Log Action object.
-        pub object: AuditLogActionJsonObject,
+        pub object: AuditLogActionObject,
         pub schema: AuditLogSchemaJson,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the Audit Log Action object.
+    ///The constant `audit_log_action` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuditLogActionJsonObject {
+    pub enum AuditLogActionObject {
         AuditLogAction,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
@@ -364,7 +346,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AuditLogEventActorDtoMetadataValue {
-        String(AuditLogEventActorDtoMetadataValueString),
+        String(::std::string::String),
         Number(f64),
         Boolean(bool),
     }
@@ -377,45 +359,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for AuditLogEventActorDtoMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if let Ok(v) = value.parse() {
-                Ok(Self::String(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Number(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Boolean(v))
-            } else {
-                Err("string conversion failed for all variants".into())
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventActorDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventActorDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::From<AuditLogEventActorDtoMetadataValueString>
-    for AuditLogEventActorDtoMetadataValue {
-        fn from(value: AuditLogEventActorDtoMetadataValueString) -> Self {
-            Self::String(value)
-        }
-    }
     impl ::std::convert::From<f64> for AuditLogEventActorDtoMetadataValue {
         fn from(value: f64) -> Self {
             Self::Number(value)
@@ -424,62 +367,6 @@ pub mod types {
     impl ::std::convert::From<bool> for AuditLogEventActorDtoMetadataValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
-        }
-    }
-    ///`AuditLogEventActorDtoMetadataValueString`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AuditLogEventActorDtoMetadataValueString(::std::string::String);
-    impl ::std::ops::Deref for AuditLogEventActorDtoMetadataValueString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AuditLogEventActorDtoMetadataValueString>
-    for ::std::string::String {
-        fn from(value: AuditLogEventActorDtoMetadataValueString) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AuditLogEventActorDtoMetadataValueString {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 500usize {
-                return Err("longer than 500 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventActorDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventActorDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuditLogEventActorDtoMetadataValueString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`AuditLogEventContextDto`
@@ -525,7 +412,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AuditLogEventDtoMetadataValue {
-        String(AuditLogEventDtoMetadataValueString),
+        String(::std::string::String),
         Number(f64),
         Boolean(bool),
     }
@@ -538,45 +425,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for AuditLogEventDtoMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if let Ok(v) = value.parse() {
-                Ok(Self::String(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Number(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Boolean(v))
-            } else {
-                Err("string conversion failed for all variants".into())
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::From<AuditLogEventDtoMetadataValueString>
-    for AuditLogEventDtoMetadataValue {
-        fn from(value: AuditLogEventDtoMetadataValueString) -> Self {
-            Self::String(value)
-        }
-    }
     impl ::std::convert::From<f64> for AuditLogEventDtoMetadataValue {
         fn from(value: f64) -> Self {
             Self::Number(value)
@@ -585,62 +433,6 @@ pub mod types {
     impl ::std::convert::From<bool> for AuditLogEventDtoMetadataValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
-        }
-    }
-    ///`AuditLogEventDtoMetadataValueString`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AuditLogEventDtoMetadataValueString(::std::string::String);
-    impl ::std::ops::Deref for AuditLogEventDtoMetadataValueString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AuditLogEventDtoMetadataValueString>
-    for ::std::string::String {
-        fn from(value: AuditLogEventDtoMetadataValueString) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AuditLogEventDtoMetadataValueString {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 500usize {
-                return Err("longer than 500 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuditLogEventDtoMetadataValueString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`AuditLogEventIngestionDto`
@@ -675,7 +467,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AuditLogEventTargetDtoMetadataValue {
-        String(AuditLogEventTargetDtoMetadataValueString),
+        String(::std::string::String),
         Number(f64),
         Boolean(bool),
     }
@@ -688,45 +480,6 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for AuditLogEventTargetDtoMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if let Ok(v) = value.parse() {
-                Ok(Self::String(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Number(v))
-            } else if let Ok(v) = value.parse() {
-                Ok(Self::Boolean(v))
-            } else {
-                Err("string conversion failed for all variants".into())
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventTargetDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventTargetDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::From<AuditLogEventTargetDtoMetadataValueString>
-    for AuditLogEventTargetDtoMetadataValue {
-        fn from(value: AuditLogEventTargetDtoMetadataValueString) -> Self {
-            Self::String(value)
-        }
-    }
     impl ::std::convert::From<f64> for AuditLogEventTargetDtoMetadataValue {
         fn from(value: f64) -> Self {
             Self::Number(value)
@@ -735,62 +488,6 @@ pub mod types {
     impl ::std::convert::From<bool> for AuditLogEventTargetDtoMetadataValue {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
-        }
-    }
-    ///`AuditLogEventTargetDtoMetadataValueString`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AuditLogEventTargetDtoMetadataValueString(::std::string::String);
-    impl ::std::ops::Deref for AuditLogEventTargetDtoMetadataValueString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AuditLogEventTargetDtoMetadataValueString>
-    for ::std::string::String {
-        fn from(value: AuditLogEventTargetDtoMetadataValueString) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AuditLogEventTargetDtoMetadataValueString {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 500usize {
-                return Err("longer than 500 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AuditLogEventTargetDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AuditLogEventTargetDtoMetadataValueString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuditLogEventTargetDtoMetadataValueString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`AuditLogExportCreationDto`
@@ -825,8 +522,7 @@ pub mod types {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the Audit Log Export.
         pub id: ::std::string::String,
-        ///Distinguishes the Audit Log Export object.
-        pub object: AuditLogExportJsonObject,
+        pub object: AuditLogExportObject,
         ///The state of the export. Possible values: pending, ready, error.
         pub state: AuditLogExportJsonState,
         ///An ISO 8601 timestamp.
@@ -835,19 +531,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    ///Distinguishes the Audit Log Export object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuditLogExportJsonObject {
-        AuditLogExport,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The state of the export. Possible values: pending, ready, error.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuditLogExportJsonState {
         Pending,
         Ready,
         Error,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `audit_log_export` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum AuditLogExportObject {
+        AuditLogExport,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -878,8 +574,7 @@ pub mod types {
         ///Additional data associated with the event or entity.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Distinguishes the Audit Log Schema object.
-        pub object: AuditLogSchemaJsonObject,
+        pub object: AuditLogSchemaObject,
         ///The list of targets for the schema.
         pub targets: ::std::vec::Vec<AuditLogSchemaJsonTargetsItem>,
         ///The version of the schema.
@@ -891,13 +586,6 @@ pub mod types {
         ///The JSON Schema definition for actor metadata.
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///Distinguishes the Audit Log Schema object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuditLogSchemaJsonObject {
-        AuditLogSchema,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///`AuditLogSchemaJsonTargetsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuditLogSchemaJsonTargetsItem {
@@ -907,6 +595,13 @@ pub mod types {
         ///The type of the target resource.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
+    }
+    ///The constant `audit_log_schema` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum AuditLogSchemaObject {
+        AuditLogSchema,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
     }
     ///`AuditLogSchemaTargetDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1117,12 +812,11 @@ pub mod types {
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The unique ID of the authentication challenge.
         pub id: ::std::string::String,
-        ///Distinguishes the authentication challenge object.
         pub object: AuthenticationChallengeObject,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the authentication challenge object.
+    ///The constant `authentication_challenge` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthenticationChallengeObject {
         AuthenticationChallenge,
@@ -1143,7 +837,6 @@ pub mod types {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the factor.
         pub id: ::std::string::String,
-        ///Distinguishes the authentication factor object.
         pub object: AuthenticationFactorObject,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sms: ::std::option::Option<AuthenticationFactorSms>,
@@ -1165,8 +858,7 @@ pub mod types {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the factor.
         pub id: ::std::string::String,
-        ///Distinguishes the authentication factor object.
-        pub object: AuthenticationFactorEnrolledObject,
+        pub object: AuthenticationFactorObject,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sms: ::std::option::Option<AuthenticationFactorEnrolledSms>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1179,13 +871,6 @@ pub mod types {
         ///The ID of the [user](/reference/authkit/user).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-    }
-    ///Distinguishes the authentication factor object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthenticationFactorEnrolledObject {
-        AuthenticationFactor,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///SMS-based authentication factor details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1217,7 +902,7 @@ pub mod types {
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
-    ///Distinguishes the authentication factor object.
+    ///The constant `authentication_factor` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthenticationFactorObject {
         AuthenticationFactor,
@@ -1254,6 +939,13 @@ pub mod types {
         ///Whether the organization membership has the specified permission on the resource.
         pub authorized: bool,
     }
+    ///The constant `authorization_code` of an `grant_type` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum AuthorizationCodeGrantType {
+        AuthorizationCode,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`AuthorizationPermission`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizationPermission {
@@ -1266,8 +958,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the Permission.
         pub name: ::std::string::String,
-        ///Distinguishes the Permission object.
-        pub object: AuthorizationPermissionObject,
+        pub object: PermissionObject,
         ///The slug of the resource type associated with the permission.
         pub resource_type_slug: ::std::string::String,
         ///A unique key to reference the permission. Must be lowercase and contain only letters, numbers, hyphens, underscores, colons, periods, and asterisks.
@@ -1283,8 +974,7 @@ pub mod types {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<AuthorizationPermission>,
         pub list_metadata: AuthorizationPermissionListListMetadata,
-        ///Indicates this is a list response.
-        pub object: AuthorizationPermissionListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1295,20 +985,6 @@ pub mod types {
         ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthorizationPermissionListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Permission object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthorizationPermissionObject {
-        Permission,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`AuthorizationResource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1324,7 +1000,6 @@ pub mod types {
         pub id: ::std::string::String,
         ///A human-readable name for the Resource.
         pub name: ::std::string::String,
-        ///Distinguishes the Resource object.
         pub object: AuthorizationResourceObject,
         ///The ID of the organization that owns the resource.
         pub organization_id: ::std::string::String,
@@ -1342,8 +1017,7 @@ pub mod types {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<AuthorizationResource>,
         pub list_metadata: AuthorizationResourceListListMetadata,
-        ///Indicates this is a list response.
-        pub object: AuthorizationResourceListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1355,14 +1029,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthorizationResourceListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Resource object.
+    ///The constant `authorization_resource` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthorizationResourceObject {
         AuthorizationResource,
@@ -1387,8 +1054,7 @@ pub mod types {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<AuthorizedConnectApplicationListDataItem>,
         pub list_metadata: AuthorizedConnectApplicationListListMetadata,
-        ///Indicates this is a list response.
-        pub object: AuthorizedConnectApplicationListObject,
+        pub object: ListObject,
     }
     ///`AuthorizedConnectApplicationListDataItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1401,15 +1067,7 @@ pub mod types {
         ///The OAuth resource associated with the authorized connect application, if one was requested.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_resource: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the authorized connect application object.
-        pub object: AuthorizedConnectApplicationListDataItemObject,
-    }
-    ///Distinguishes the authorized connect application object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthorizedConnectApplicationListDataItemObject {
-        AuthorizedConnectApplication,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub object: AuthorizedConnectApplicationObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1421,10 +1079,17 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
+    ///The constant `authorized_connect_application` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum AuthorizedConnectApplicationListObject {
-        List,
+    pub enum AuthorizedConnectApplicationObject {
+        AuthorizedConnectApplication,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `Bearer` of an `token_type` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum BearerTokenType {
+        Bearer,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -1465,16 +1130,8 @@ pub mod types {
     ///`ConfirmUserEmailChangeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConfirmUserEmailChangeResponse {
-        ///Distinguishes the email change confirmation object.
-        pub object: ConfirmUserEmailChangeResponseObject,
+        pub object: EmailChangeConfirmationObject,
         pub user: ConfirmUserEmailChangeResponseUser,
-    }
-    ///Distinguishes the email change confirmation object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ConfirmUserEmailChangeResponseObject {
-        EmailChangeConfirmation,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The user object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1511,80 +1168,14 @@ pub mod types {
         )]
         pub metadata: ::std::collections::HashMap<
             ::std::string::String,
-            ConfirmUserEmailChangeResponseUserMetadataValue,
+            ::std::string::String,
         >,
-        ///Distinguishes the user object.
-        pub object: ConfirmUserEmailChangeResponseUserObject,
+        pub object: UserObject2,
         ///A URL reference to an image representing the user.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub profile_picture_url: ::std::option::Option<::std::string::String>,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///`ConfirmUserEmailChangeResponseUserMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ConfirmUserEmailChangeResponseUserMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for ConfirmUserEmailChangeResponseUserMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ConfirmUserEmailChangeResponseUserMetadataValue>
-    for ::std::string::String {
-        fn from(value: ConfirmUserEmailChangeResponseUserMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ConfirmUserEmailChangeResponseUserMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ConfirmUserEmailChangeResponseUserMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ConfirmUserEmailChangeResponseUserMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for ConfirmUserEmailChangeResponseUserMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Distinguishes the user object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ConfirmUserEmailChangeResponseUserObject {
-        User,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`ConnectApplication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1649,8 +1240,7 @@ pub mod types {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<ConnectApplication>,
         pub list_metadata: ConnectApplicationListListMetadata,
-        ///Indicates this is a list response.
-        pub object: ConnectApplicationListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1662,10 +1252,10 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
+    ///The constant `connect_application_secret` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ConnectApplicationListObject {
-        List,
+    pub enum ConnectApplicationSecretObject {
+        ConnectApplicationSecret,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -1712,7 +1302,6 @@ pub mod types {
         pub created_at: ::std::string::String,
         ///The unique identifier of the connected account.
         pub id: ::std::string::String,
-        ///Distinguishes the connected account object.
         pub object: ConnectedAccountObject,
         ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1730,7 +1319,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
-    ///Distinguishes the connected account object.
+    ///The constant `connected_account` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectedAccountObject {
         ConnectedAccount,
@@ -1762,7 +1351,6 @@ pub mod types {
         pub id: ::std::string::String,
         ///A human-readable name for the Connection. This will most commonly be the organization's name.
         pub name: ::std::string::String,
-        ///Distinguishes the Connection object.
         pub object: ConnectionObject,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<ConnectionOptions>,
@@ -1833,6 +1421,13 @@ pub mod types {
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///The constant `connection_domain` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ConnectionDomainObject {
+        ConnectionDomain,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`ConnectionDomainsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectionDomainsItem {
@@ -1840,15 +1435,7 @@ pub mod types {
         pub domain: ::std::string::String,
         ///Unique identifier for the Connection Domain.
         pub id: ::std::string::String,
-        ///Distinguishes the Connection Domain object.
-        pub object: ConnectionDomainsItemObject,
-    }
-    ///Distinguishes the Connection Domain object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ConnectionDomainsItemObject {
-        ConnectionDomain,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub object: ConnectionDomainObject,
     }
     ///`ConnectionList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1856,8 +1443,7 @@ pub mod types {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Connection>,
         pub list_metadata: ConnectionListListMetadata,
-        ///Indicates this is a list response.
-        pub object: ConnectionListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1869,14 +1455,7 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ConnectionListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Connection object.
+    ///The constant `connection` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionObject {
         Connection,
@@ -1910,6 +1489,13 @@ pub mod types {
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///The constant `cors_origin` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum CorsOriginObject {
+        CorsOrigin,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`CorsOriginResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CorsOriginResponse {
@@ -1917,19 +1503,11 @@ pub mod types {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Unique identifier of the CORS origin.
         pub id: ::std::string::String,
-        ///Distinguishes the CORS origin object.
-        pub object: CorsOriginResponseObject,
+        pub object: CorsOriginObject,
         ///The origin URL.
         pub origin: ::std::string::String,
         ///Timestamp when the CORS origin was last updated.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the CORS origin object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CorsOriginResponseObject {
-        CorsOrigin,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`CreateApplicationSecretDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1965,244 +1543,14 @@ pub mod types {
     pub struct CreateAuthorizationPermissionDto {
         ///An optional description of the Permission.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<
-            CreateAuthorizationPermissionDtoDescription,
-        >,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the Permission.
-        pub name: CreateAuthorizationPermissionDtoName,
+        pub name: ::std::string::String,
         ///The slug of the resource type this permission is scoped to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_type_slug: ::std::option::Option<
-            CreateAuthorizationPermissionDtoResourceTypeSlug,
-        >,
+        pub resource_type_slug: ::std::option::Option<::std::string::String>,
         ///A unique key to reference the permission. Must be lowercase and contain only letters, numbers, hyphens, underscores, colons, periods, and asterisks.
-        pub slug: CreateAuthorizationPermissionDtoSlug,
-    }
-    ///An optional description of the Permission.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationPermissionDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationPermissionDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationPermissionDtoDescription>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationPermissionDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationPermissionDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationPermissionDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationPermissionDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationPermissionDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the Permission.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationPermissionDtoName(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationPermissionDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationPermissionDtoName>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationPermissionDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationPermissionDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationPermissionDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationPermissionDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationPermissionDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The slug of the resource type this permission is scoped to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationPermissionDtoResourceTypeSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationPermissionDtoResourceTypeSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationPermissionDtoResourceTypeSlug>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationPermissionDtoResourceTypeSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationPermissionDtoResourceTypeSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationPermissionDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationPermissionDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationPermissionDtoResourceTypeSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A unique key to reference the permission. Must be lowercase and contain only letters, numbers, hyphens, underscores, colons, periods, and asterisks.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationPermissionDtoSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationPermissionDtoSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationPermissionDtoSlug>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationPermissionDtoSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationPermissionDtoSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationPermissionDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationPermissionDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationPermissionDtoSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub slug: ::std::string::String,
     }
     ///`CreateAuthorizationResourceDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2211,13 +1559,11 @@ pub mod types {
         Variant0 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                CreateAuthorizationResourceDtoVariant0Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///An external identifier for the resource.
-            external_id: CreateAuthorizationResourceDtoVariant0ExternalId,
+            external_id: ::std::string::String,
             ///A display name for the resource.
-            name: CreateAuthorizationResourceDtoVariant0Name,
+            name: ::std::string::String,
             ///The ID of the organization this resource belongs to.
             organization_id: ::std::string::String,
             ///The slug of the resource type.
@@ -2226,13 +1572,11 @@ pub mod types {
         Variant1 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                CreateAuthorizationResourceDtoVariant1Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///An external identifier for the resource.
-            external_id: CreateAuthorizationResourceDtoVariant1ExternalId,
+            external_id: ::std::string::String,
             ///A display name for the resource.
-            name: CreateAuthorizationResourceDtoVariant1Name,
+            name: ::std::string::String,
             ///The ID of the organization this resource belongs to.
             organization_id: ::std::string::String,
             ///The ID of the parent resource. Mutually exclusive with `parent_resource_external_id` and `parent_resource_type_slug`.
@@ -2244,13 +1588,11 @@ pub mod types {
         Variant2 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                CreateAuthorizationResourceDtoVariant2Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///An external identifier for the resource.
-            external_id: CreateAuthorizationResourceDtoVariant2ExternalId,
+            external_id: ::std::string::String,
             ///A display name for the resource.
-            name: CreateAuthorizationResourceDtoVariant2Name,
+            name: ::std::string::String,
             ///The ID of the organization this resource belongs to.
             organization_id: ::std::string::String,
             ///The external ID of the parent resource. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
@@ -2262,522 +1604,6 @@ pub mod types {
         },
         ///A shape this version of the crate does not know, kept as raw JSON.
         Unknown(::serde_json::Value),
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant0Description(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant0Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant0Description>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant0Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant0Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant0Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant0Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant0Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An external identifier for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant0ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant0ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant0ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant0ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant0ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant0ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant0Name(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant0Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant0Name>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant0Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant0Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationResourceDtoVariant0Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant0Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationResourceDtoVariant0Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant1Description(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant1Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant1Description>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant1Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant1Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant1Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant1Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant1Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An external identifier for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant1ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant1ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant1ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant1ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant1ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant1ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant1Name(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant1Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant1Name>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant1Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant1Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationResourceDtoVariant1Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant1Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationResourceDtoVariant1Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant2Description(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant2Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant2Description>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant2Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant2Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant2Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant2Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant2Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An external identifier for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant2ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant2ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant2ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant2ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant2ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAuthorizationResourceDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for CreateAuthorizationResourceDtoVariant2ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateAuthorizationResourceDtoVariant2Name(::std::string::String);
-    impl ::std::ops::Deref for CreateAuthorizationResourceDtoVariant2Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateAuthorizationResourceDtoVariant2Name>
-    for ::std::string::String {
-        fn from(value: CreateAuthorizationResourceDtoVariant2Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateAuthorizationResourceDtoVariant2Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateAuthorizationResourceDtoVariant2Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAuthorizationResourceDtoVariant2Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateAuthorizationResourceDtoVariant2Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///`CreateConnectApplicationBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2817,8 +1643,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: CreateEnvironmentRoleResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -2830,13 +1655,6 @@ pub mod types {
         pub type_: CreateEnvironmentRoleResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreateEnvironmentRoleResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2851,117 +1669,9 @@ pub mod types {
     pub struct CreateGroupDto {
         ///An optional description of the Group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<CreateGroupDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///The name of the Group.
-        pub name: CreateGroupDtoName,
-    }
-    ///An optional description of the Group.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateGroupDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for CreateGroupDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateGroupDtoDescription> for ::std::string::String {
-        fn from(value: CreateGroupDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateGroupDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateGroupDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateGroupDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateGroupDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The name of the Group.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateGroupDtoName(::std::string::String);
-    impl ::std::ops::Deref for CreateGroupDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateGroupDtoName> for ::std::string::String {
-        fn from(value: CreateGroupDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateGroupDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 256usize {
-                return Err("longer than 256 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateGroupDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateGroupDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateGroupDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::string::String,
     }
     ///`CreateGroupMembershipDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3050,8 +1760,7 @@ pub mod types {
         pub domain: ::std::string::String,
         ///Unique identifier of the organization domain.
         pub id: ::std::string::String,
-        ///Distinguishes the organization domain object.
-        pub object: CreateOrganizationDomainResponseObject,
+        pub object: OrganizationDomainObject,
         ///ID of the parent Organization.
         pub organization_id: ::std::string::String,
         ///Verification state of the domain.
@@ -3070,13 +1779,6 @@ pub mod types {
         ///Validation token to be used in DNS TXT record.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_token: ::std::option::Option<::std::string::String>,
-    }
-    ///Distinguishes the organization domain object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreateOrganizationDomainResponseObject {
-        OrganizationDomain,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3112,8 +1814,7 @@ pub mod types {
         pub directory_managed: bool,
         ///The unique ID of the organization membership.
         pub id: ::std::string::String,
-        ///Distinguishes the organization membership object.
-        pub object: CreateOrganizationMembershipResponseObject,
+        pub object: OrganizationMembershipObject,
         ///The ID of the organization which the user belongs to.
         pub organization_id: ::std::string::String,
         ///The name of the organization which the user belongs to.
@@ -3127,13 +1828,6 @@ pub mod types {
         pub user: UserlandUser,
         ///The ID of the user.
         pub user_id: ::std::string::String,
-    }
-    ///Distinguishes the organization membership object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreateOrganizationMembershipResponseObject {
-        OrganizationMembership,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3149,239 +1843,15 @@ pub mod types {
     pub struct CreateOrganizationRoleDto {
         ///An optional description of the role's purpose.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<CreateOrganizationRoleDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the role.
-        pub name: CreateOrganizationRoleDtoName,
+        pub name: ::std::string::String,
         ///The slug of the resource type the role is scoped to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_type_slug: ::std::option::Option<
-            CreateOrganizationRoleDtoResourceTypeSlug,
-        >,
+        pub resource_type_slug: ::std::option::Option<::std::string::String>,
         ///A unique identifier for the role within the organization. When provided, must begin with 'org-' and contain only lowercase letters, numbers, hyphens, and underscores. When omitted, a slug is auto-generated from the role name and a random suffix.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub slug: ::std::option::Option<CreateOrganizationRoleDtoSlug>,
-    }
-    ///An optional description of the role's purpose.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateOrganizationRoleDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for CreateOrganizationRoleDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateOrganizationRoleDtoDescription>
-    for ::std::string::String {
-        fn from(value: CreateOrganizationRoleDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateOrganizationRoleDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateOrganizationRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateOrganizationRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateOrganizationRoleDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateOrganizationRoleDtoName(::std::string::String);
-    impl ::std::ops::Deref for CreateOrganizationRoleDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateOrganizationRoleDtoName> for ::std::string::String {
-        fn from(value: CreateOrganizationRoleDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateOrganizationRoleDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateOrganizationRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateOrganizationRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateOrganizationRoleDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The slug of the resource type the role is scoped to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateOrganizationRoleDtoResourceTypeSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateOrganizationRoleDtoResourceTypeSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateOrganizationRoleDtoResourceTypeSlug>
-    for ::std::string::String {
-        fn from(value: CreateOrganizationRoleDtoResourceTypeSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateOrganizationRoleDtoResourceTypeSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateOrganizationRoleDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateOrganizationRoleDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateOrganizationRoleDtoResourceTypeSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A unique identifier for the role within the organization. When provided, must begin with 'org-' and contain only lowercase letters, numbers, hyphens, and underscores. When omitted, a slug is auto-generated from the role name and a random suffix.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateOrganizationRoleDtoSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateOrganizationRoleDtoSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateOrganizationRoleDtoSlug> for ::std::string::String {
-        fn from(value: CreateOrganizationRoleDtoSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateOrganizationRoleDtoSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateOrganizationRoleDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateOrganizationRoleDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateOrganizationRoleDtoSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub slug: ::std::option::Option<::std::string::String>,
     }
     ///`CreateOrganizationRoleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3395,8 +1865,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: CreateOrganizationRoleResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -3408,13 +1877,6 @@ pub mod types {
         pub type_: CreateOrganizationRoleResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreateOrganizationRoleResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3450,8 +1912,7 @@ pub mod types {
         pub id: ::std::string::String,
         ///A descriptive name for the Permission.
         pub name: ::std::string::String,
-        ///Distinguishes the Permission object.
-        pub object: CreatePermissionResponseObject,
+        pub object: PermissionObject,
         ///The slug of the resource type associated with the permission.
         pub resource_type_slug: ::std::string::String,
         ///A unique key to reference the permission. Must be lowercase and contain only letters, numbers, hyphens, underscores, colons, periods, and asterisks.
@@ -3460,13 +1921,6 @@ pub mod types {
         pub system: bool,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the Permission object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreatePermissionResponseObject {
-        Permission,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`CreateRadarAttemptBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3536,8 +1990,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         pub id: ::std::string::String,
         ///A human-readable name for the Resource.
         pub name: ::std::string::String,
-        ///Distinguishes the Resource object.
-        pub object: CreateResourceResponseObject,
+        pub object: AuthorizationResourceObject,
         ///The ID of the organization that owns the resource.
         pub organization_id: ::std::string::String,
         ///The ID of the parent resource, if this resource is nested.
@@ -3548,243 +2001,19 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the Resource object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum CreateResourceResponseObject {
-        AuthorizationResource,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///`CreateRoleDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateRoleDto {
         ///An optional description of the role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<CreateRoleDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the role.
-        pub name: CreateRoleDtoName,
+        pub name: ::std::string::String,
         ///The slug of the resource type the role is scoped to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource_type_slug: ::std::option::Option<CreateRoleDtoResourceTypeSlug>,
+        pub resource_type_slug: ::std::option::Option<::std::string::String>,
         ///A unique slug for the role.
-        pub slug: CreateRoleDtoSlug,
-    }
-    ///An optional description of the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateRoleDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for CreateRoleDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateRoleDtoDescription> for ::std::string::String {
-        fn from(value: CreateRoleDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateRoleDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateRoleDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateRoleDtoName(::std::string::String);
-    impl ::std::ops::Deref for CreateRoleDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateRoleDtoName> for ::std::string::String {
-        fn from(value: CreateRoleDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateRoleDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateRoleDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The slug of the resource type the role is scoped to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateRoleDtoResourceTypeSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateRoleDtoResourceTypeSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateRoleDtoResourceTypeSlug> for ::std::string::String {
-        fn from(value: CreateRoleDtoResourceTypeSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateRoleDtoResourceTypeSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateRoleDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRoleDtoResourceTypeSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateRoleDtoResourceTypeSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A unique slug for the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateRoleDtoSlug(::std::string::String);
-    impl ::std::ops::Deref for CreateRoleDtoSlug {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateRoleDtoSlug> for ::std::string::String {
-        fn from(value: CreateRoleDtoSlug) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateRoleDtoSlug {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateRoleDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateRoleDtoSlug {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateRoleDtoSlug {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub slug: ::std::string::String,
     }
     ///`CreateUserApiKeyDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3818,7 +2047,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<CreateUserlandUserDtoVariant0ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -3828,10 +2057,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    CreateUserlandUserDtoVariant0MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
         },
         Variant1 {
@@ -3842,7 +2068,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<CreateUserlandUserDtoVariant1ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -3852,10 +2078,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    CreateUserlandUserDtoVariant1MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
             ///The password to set for the user. Mutually exclusive with `password_hash` and `password_hash_type`.
             #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3869,7 +2092,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<CreateUserlandUserDtoVariant2ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -3879,10 +2102,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    CreateUserlandUserDtoVariant2MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
             ///The hashed password to set for the user. Required with `password_hash_type`. Mutually exclusive with `password`.
             password_hash: ::std::string::String,
@@ -3891,342 +2111,6 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         },
         ///A shape this version of the crate does not know, kept as raw JSON.
         Unknown(::serde_json::Value),
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant0ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant0ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant0ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant0ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant0ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant0ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CreateUserlandUserDtoVariant0MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant0MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant0MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant0MetadataValue>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant0MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant0MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant0MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant0MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant0MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant1ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant1ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant1ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant1ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant1ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant1ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CreateUserlandUserDtoVariant1MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant1MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant1MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant1MetadataValue>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant1MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant1MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant1MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant1MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant1MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant2ExternalId(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant2ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant2ExternalId>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant2ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant2ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant2ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CreateUserlandUserDtoVariant2MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUserlandUserDtoVariant2MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for CreateUserlandUserDtoVariant2MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUserlandUserDtoVariant2MetadataValue>
-    for ::std::string::String {
-        fn from(value: CreateUserlandUserDtoVariant2MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUserlandUserDtoVariant2MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUserlandUserDtoVariant2MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUserlandUserDtoVariant2MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUserlandUserDtoVariant2MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4538,8 +2422,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     pub struct DataIntegrationsListResponse {
         ///A list of [providers](/reference/pipes/provider), each including a [`connected_account`](/reference/pipes/connected-account) field with the user's connection status.
         pub data: ::std::vec::Vec<DataIntegrationsListResponseDataItem>,
-        ///Indicates this is a list response.
-        pub object: DataIntegrationsListResponseObject,
+        pub object: ListObject,
     }
     ///Duplicate fields not modelled: `createdAt` (same as `created_at`), `credentialsType` (same as `credentials_type`), `integrationType` (same as `integration_type`), `updatedAt` (same as `updated_at`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4564,8 +2447,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub integration_type: ::std::string::String,
         ///The display name of the provider (e.g., "GitHub", "Slack").
         pub name: ::std::string::String,
-        ///Distinguishes the data provider object.
-        pub object: DataIntegrationsListResponseDataItemObject,
+        pub object: DataProviderObject,
         ///Whether the provider is owned by a user or organization.
         pub ownership: DataIntegrationsListResponseDataItemOwnership,
         ///The OAuth scopes configured for this provider, or `null` if none are configured.
@@ -4585,8 +2467,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub created_at: ::std::string::String,
         ///The unique identifier of the connected account.
         pub id: ::std::string::String,
-        ///Distinguishes the connected account object.
-        pub object: DataIntegrationsListResponseDataItemConnectedAccountObject,
+        pub object: ConnectedAccountObject,
         ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub organization_id: ::std::option::Option<::std::string::String>,
@@ -4609,13 +2490,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         )]
         pub userland_user_id: ::std::option::Option<::std::string::String>,
     }
-    ///Distinguishes the connected account object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DataIntegrationsListResponseDataItemConnectedAccountObject {
-        ConnectedAccount,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     /**The state of the connected account:
 - `connected`: The connection is active and tokens are valid.
 - `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
@@ -4628,13 +2502,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
-    ///Distinguishes the data provider object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DataIntegrationsListResponseDataItemObject {
-        DataProvider,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///Whether the provider is owned by a user or organization.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DataIntegrationsListResponseDataItemOwnership {
@@ -4643,10 +2510,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
-    ///Indicates this is a list response.
+    ///The constant `data_provider` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DataIntegrationsListResponseObject {
-        List,
+    pub enum DataProviderObject {
+        DataProvider,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -4665,8 +2532,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub directory_managed: bool,
         ///The unique ID of the organization membership.
         pub id: ::std::string::String,
-        ///Distinguishes the organization membership object.
-        pub object: DeactivateOrganizationMembershipResponseObject,
+        pub object: OrganizationMembershipObject,
         ///The ID of the organization which the user belongs to.
         pub organization_id: ::std::string::String,
         ///The name of the organization which the user belongs to.
@@ -4680,13 +2546,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub user: UserlandUser,
         ///The ID of the user.
         pub user_id: ::std::string::String,
-    }
-    ///Distinguishes the organization membership object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DeactivateOrganizationMembershipResponseObject {
-        OrganizationMembership,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4731,7 +2590,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub metadata: ::std::option::Option<DirectoryMetadata>,
         ///The name of the directory.
         pub name: ::std::string::String,
-        ///Distinguishes the Directory object.
         pub object: DirectoryObject,
         ///The unique identifier for the Organization in which the directory resides.
         pub organization_id: ::std::string::String,
@@ -4756,7 +2614,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub idp_id: ::std::string::String,
         ///The name of the Directory Group.
         pub name: ::std::string::String,
-        ///Distinguishes the Directory Group object.
         pub object: DirectoryGroupObject,
         ///The identifier for the Organization in which the Directory resides.
         pub organization_id: ::std::string::String,
@@ -4775,8 +2632,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<DirectoryGroup>,
         pub list_metadata: DirectoryGroupListListMetadata,
-        ///Indicates this is a list response.
-        pub object: DirectoryGroupListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4788,14 +2644,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DirectoryGroupListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Directory Group object.
+    ///The constant `directory_group` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DirectoryGroupObject {
         DirectoryGroup,
@@ -4808,8 +2657,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Directory>,
         pub list_metadata: DirectoryListListMetadata,
-        ///Indicates this is a list response.
-        pub object: DirectoryListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4820,13 +2668,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DirectoryListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Aggregate counts of directory users and groups synced from the provider.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4843,7 +2684,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///Count of inactive directory users.
         pub inactive: i64,
     }
-    ///Distinguishes the Directory object.
+    ///The constant `directory` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DirectoryObject {
         Directory,
@@ -4922,7 +2763,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The full name of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the Directory User object.
         pub object: DirectoryUserObject,
         ///The identifier for the Organization in which the Directory resides.
         pub organization_id: ::std::string::String,
@@ -4963,8 +2803,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<DirectoryUserWithGroups>,
         pub list_metadata: DirectoryUserListListMetadata,
-        ///Indicates this is a list response.
-        pub object: DirectoryUserListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4976,14 +2815,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DirectoryUserListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Directory User object.
+    ///The constant `directory_user` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DirectoryUserObject {
         DirectoryUser,
@@ -5035,8 +2867,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The full name of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the Directory User object.
-        pub object: DirectoryUserWithGroupsObject,
+        pub object: DirectoryUserObject,
         ///The identifier for the Organization in which the Directory resides.
         pub organization_id: ::std::string::String,
         ///The raw attributes received from the directory provider.
@@ -5070,13 +2901,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
-    ///Distinguishes the Directory User object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DirectoryUserWithGroupsObject {
-        DirectoryUser,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The state of the user.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DirectoryUserWithGroupsState {
@@ -5102,8 +2926,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the Feature Flag. This field does not need to be unique.
         pub name: ::std::string::String,
-        ///Distinguishes the Feature Flag object.
-        pub object: DisableFeatureFlagResponseObject,
+        pub object: FeatureFlagObject,
         ///The owner of the Feature Flag.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub owner: ::std::option::Option<DisableFeatureFlagResponseOwner>,
@@ -5113,13 +2936,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the Feature Flag object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum DisableFeatureFlagResponseObject {
-        FeatureFlag,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The owner of the Feature Flag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5149,11 +2965,17 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The new email address the user is changing to.
         pub new_email: ::std::string::String,
-        ///Distinguishes the email change object.
         pub object: EmailChangeObject,
         pub user: UserlandUser,
     }
-    ///Distinguishes the email change object.
+    ///The constant `email_change_confirmation` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum EmailChangeConfirmationObject {
+        EmailChangeConfirmation,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `email_change` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EmailChangeObject {
         EmailChange,
@@ -5173,14 +2995,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the email verification code.
         pub id: ::std::string::String,
-        ///Distinguishes the email verification object.
         pub object: EmailVerificationObject,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the user.
         pub user_id: ::std::string::String,
     }
-    ///Distinguishes the email verification object.
+    ///The constant `email_verification` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EmailVerificationObject {
         EmailVerification,
@@ -5203,8 +3024,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the Feature Flag. This field does not need to be unique.
         pub name: ::std::string::String,
-        ///Distinguishes the Feature Flag object.
-        pub object: EnableFeatureFlagResponseObject,
+        pub object: FeatureFlagObject,
         ///The owner of the Feature Flag.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub owner: ::std::option::Option<EnableFeatureFlagResponseOwner>,
@@ -5214,13 +3034,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the Feature Flag object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum EnableFeatureFlagResponseObject {
-        FeatureFlag,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The owner of the Feature Flag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5274,14 +3087,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The user's account name displayed in their authenticator app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub totp_user: ::std::option::Option<::std::string::String>,
-        ///The type of the factor to enroll.
         #[serde(rename = "type")]
-        pub type_: EnrollUserlandUserAuthenticationFactorDtoType,
+        pub type_: TotpType,
     }
-    ///The type of the factor to enroll.
+    ///The constant `enum` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum EnrollUserlandUserAuthenticationFactorDtoType {
-        Totp,
+    pub enum EnumType {
+        Enum,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -5395,8 +3207,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<EventSchema>,
         pub list_metadata: EventListListMetadata,
-        ///Indicates this is a list response.
-        pub object: EventListObject,
+        pub object: ListObject,
     }
     ///Pagination cursor for navigating to the next page of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -5404,13 +3215,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub after: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum EventListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///An event emitted by WorkOS.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7285,6 +5089,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///URI to redirect the user back to AuthKit to complete the OAuth flow.
         pub redirect_uri: ::std::string::String,
     }
+    ///The constant `feature_flag` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum FeatureFlagObject {
+        FeatureFlag,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`Flag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Flag {
@@ -7301,8 +5112,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the Feature Flag. This field does not need to be unique.
         pub name: ::std::string::String,
-        ///Distinguishes the Feature Flag object.
-        pub object: FlagObject,
+        pub object: FeatureFlagObject,
         ///The owner of the Feature Flag.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub owner: ::std::option::Option<FlagOwner>,
@@ -7319,8 +5129,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Flag>,
         pub list_metadata: FlagListListMetadata,
-        ///Indicates this is a list response.
-        pub object: FlagListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7331,20 +5140,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum FlagListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the Feature Flag object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum FlagObject {
-        FeatureFlag,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The owner of the Feature Flag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7440,8 +5235,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: GetOrganizationRoleResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -7453,13 +5247,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: GetOrganizationRoleResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum GetOrganizationRoleResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7476,6 +5263,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///The constant `GoogleSAML` of an `provider_type` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum GoogleSamlProviderType {
+        GoogleSaml,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`Group`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Group {
@@ -7488,7 +5282,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///The name of the Group.
         pub name: ::std::string::String,
-        ///The Group object.
         pub object: GroupObject,
         ///The ID of the Organization the Group belongs to.
         pub organization_id: ::std::string::String,
@@ -7501,8 +5294,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Group>,
         pub list_metadata: GroupListListMetadata,
-        ///Indicates this is a list response.
-        pub object: GroupListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7514,14 +5306,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum GroupListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///The Group object.
+    ///The constant `group` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum GroupObject {
         Group,
@@ -7536,6 +5321,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sso: ::std::option::Option<SsoIntentOptions>,
     }
+    ///The constant `invitation` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum InvitationObject {
+        Invitation,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`JwksResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JwksResponse {
@@ -7545,45 +5337,21 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`JwksResponseKeysItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JwksResponseKeysItem {
-        ///Algorithm.
-        pub alg: JwksResponseKeysItemAlg,
+        pub alg: Rs256Alg,
         ///RSA exponent.
         pub e: ::std::string::String,
         ///Key ID.
         pub kid: ::std::string::String,
-        ///Key type.
-        pub kty: JwksResponseKeysItemKty,
+        pub kty: RsaKty,
         ///RSA modulus.
         pub n: ::std::string::String,
-        ///Key use (signature).
         #[serde(rename = "use")]
-        pub use_: JwksResponseKeysItemUse,
+        pub use_: SigUse,
         ///X.509 certificate chain.
         pub x5c: ::std::vec::Vec<::std::string::String>,
         ///X.509 certificate SHA-256 thumbprint.
         #[serde(rename = "x5t#S256")]
         pub x5t_s256: ::std::string::String,
-    }
-    ///Algorithm.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum JwksResponseKeysItemAlg {
-        Rs256,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Key type.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum JwksResponseKeysItemKty {
-        Rsa,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Key use (signature).
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum JwksResponseKeysItemUse {
-        Sig,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`JwtTemplate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7592,12 +5360,11 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub content: ::std::string::String,
         ///The timestamp when the JWT template was created.
         pub created_at: ::std::string::String,
-        ///The object type.
         pub object: JwtTemplateObject,
         ///The timestamp when the JWT template was last updated.
         pub updated_at: ::std::string::String,
     }
-    ///The object type.
+    ///The constant `jwt_template` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum JwtTemplateObject {
         JwtTemplate,
@@ -7704,19 +5471,11 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The timestamp when the client secret was last used, or null if never used.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub last_used_at: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the connect application secret object.
-        pub object: ListConnectApplicationClientSecretsResponseItemObject,
+        pub object: ConnectApplicationSecretObject,
         ///A hint showing the last few characters of the secret value.
         pub secret_hint: ::std::string::String,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the connect application secret object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ListConnectApplicationClientSecretsResponseItemObject {
-        ConnectApplicationSecret,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`ListConnectApplicationsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7937,6 +5696,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ListInvitationsResponseObject {
+        List,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `list` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ListObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
@@ -8243,9 +6009,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub idp_id: ::std::string::String,
         ///The type of OAuth provider for the identity.
         pub provider: ListUserIdentitiesResponseItemProvider,
-        ///The type of the identity.
         #[serde(rename = "type")]
-        pub type_: ListUserIdentitiesResponseItemType,
+        pub type_: OAuthType,
     }
     ///The type of OAuth provider for the identity.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -8264,13 +6029,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         VercelMarketplaceOAuth,
         VercelOAuth,
         XeroOAuth,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///The type of the identity.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ListUserIdentitiesResponseItemType {
-        OAuth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -8435,14 +6193,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the Magic Auth code.
         pub id: ::std::string::String,
-        ///Distinguishes the Magic Auth object.
         pub object: MagicAuthObject,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the user.
         pub user_id: ::std::string::String,
     }
-    ///Distinguishes the Magic Auth object.
+    ///The constant `magic_auth` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum MagicAuthObject {
         MagicAuth,
@@ -8459,8 +6216,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The timestamp when the client secret was last used, or null if never used.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub last_used_at: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the connect application secret object.
-        pub object: NewConnectApplicationSecretObject,
+        pub object: ConnectApplicationSecretObject,
         ///The plaintext secret value. Only returned at creation time and cannot be retrieved later.
         pub secret: ::std::string::String,
         ///A hint showing the last few characters of the secret value.
@@ -8468,10 +6224,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the connect application secret object.
+    ///The constant `OAuth` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum NewConnectApplicationSecretObject {
-        ConnectApplicationSecret,
+    pub enum OAuthType {
+        OAuth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -8493,11 +6249,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
         pub metadata: ::std::collections::HashMap<
             ::std::string::String,
-            OrganizationMetadataValue,
+            ::std::string::String,
         >,
         ///A descriptive name for the Organization. This field does not need to be unique.
         pub name: ::std::string::String,
-        ///Distinguishes the Organization object.
         pub object: OrganizationObject,
         ///The Stripe customer ID of the Organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8521,8 +6276,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub name: ::std::string::String,
         ///An obfuscated representation of the API Key value.
         pub obfuscated_value: ::std::string::String,
-        ///Distinguishes the API Key object.
-        pub object: OrganizationApiKeyObject,
+        pub object: ApiKeyObject2,
         pub owner: OrganizationApiKeyOwner,
         ///The permission slugs assigned to the API Key.
         pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -8535,8 +6289,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<OrganizationApiKey>,
         pub list_metadata: OrganizationApiKeyListListMetadata,
-        ///Indicates this is a list response.
-        pub object: OrganizationApiKeyListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8548,35 +6301,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationApiKeyListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the API Key object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationApiKeyObject {
-        ApiKey,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrganizationApiKeyOwner {
         ///Unique identifier of the API Key owner.
         pub id: ::std::string::String,
-        ///The type of the API Key owner.
         #[serde(rename = "type")]
-        pub type_: OrganizationApiKeyOwnerType,
-    }
-    ///The type of the API Key owner.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationApiKeyOwnerType {
-        Organization,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub type_: OrganizationType,
     }
     ///`OrganizationApiKeyWithValue`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8594,8 +6325,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub name: ::std::string::String,
         ///An obfuscated representation of the API Key value.
         pub obfuscated_value: ::std::string::String,
-        ///Distinguishes the API Key object.
-        pub object: OrganizationApiKeyWithValueObject,
+        pub object: ApiKeyObject2,
         pub owner: OrganizationApiKeyWithValueOwner,
         ///The permission slugs assigned to the API Key.
         pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -8604,28 +6334,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The full API Key value. Only returned once at creation time.
         pub value: ::std::string::String,
     }
-    ///Distinguishes the API Key object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationApiKeyWithValueObject {
-        ApiKey,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrganizationApiKeyWithValueOwner {
         ///Unique identifier of the API Key owner.
         pub id: ::std::string::String,
-        ///The type of the API Key owner.
         #[serde(rename = "type")]
-        pub type_: OrganizationApiKeyWithValueOwnerType,
-    }
-    ///The type of the API Key owner.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationApiKeyWithValueOwnerType {
-        Organization,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub type_: OrganizationType,
     }
     ///`OrganizationDomainDataDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8643,6 +6358,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///The constant `organization_domain` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OrganizationDomainObject {
+        OrganizationDomain,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
     ///`OrganizationDomainStandAlone`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrganizationDomainStandAlone {
@@ -8652,8 +6374,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub domain: ::std::string::String,
         ///Unique identifier of the organization domain.
         pub id: ::std::string::String,
-        ///Distinguishes the organization domain object.
-        pub object: OrganizationDomainStandAloneObject,
+        pub object: OrganizationDomainObject,
         ///ID of the parent Organization.
         pub organization_id: ::std::string::String,
         ///Verification state of the domain.
@@ -8672,13 +6393,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///Validation token to be used in DNS TXT record.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_token: ::std::option::Option<::std::string::String>,
-    }
-    ///Distinguishes the organization domain object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationDomainStandAloneObject {
-        OrganizationDomain,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -8708,8 +6422,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub domain: ::std::string::String,
         ///Unique identifier of the organization domain.
         pub id: ::std::string::String,
-        ///Distinguishes the organization domain object.
-        pub object: OrganizationDomainsItemObject,
+        pub object: OrganizationDomainObject,
         ///ID of the parent Organization.
         pub organization_id: ::std::string::String,
         ///Verification state of the domain.
@@ -8728,13 +6441,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///Validation token to be used in DNS TXT record.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_token: ::std::option::Option<::std::string::String>,
-    }
-    ///Distinguishes the organization domain object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationDomainsItemObject {
-        OrganizationDomain,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -8769,126 +6475,14 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub domains: ::std::vec::Vec<::std::string::String>,
         ///An external identifier for the Organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub external_id: ::std::option::Option<OrganizationDtoExternalId>,
+        pub external_id: ::std::option::Option<::std::string::String>,
         ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                OrganizationDtoMetadataValue,
-            >,
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
         ///The name of the organization.
         pub name: ::std::string::String,
-    }
-    ///An external identifier for the Organization.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrganizationDtoExternalId(::std::string::String);
-    impl ::std::ops::Deref for OrganizationDtoExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrganizationDtoExternalId> for ::std::string::String {
-        fn from(value: OrganizationDtoExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrganizationDtoExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrganizationDtoExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OrganizationDtoExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationDtoExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`OrganizationDtoMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrganizationDtoMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for OrganizationDtoMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrganizationDtoMetadataValue> for ::std::string::String {
-        fn from(value: OrganizationDtoMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrganizationDtoMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrganizationDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrganizationDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationDtoMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///`OrganizationList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8896,8 +6490,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Organization>,
         pub list_metadata: OrganizationListListMetadata,
-        ///Indicates this is a list response.
-        pub object: OrganizationListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -8909,70 +6502,23 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
+    ///The constant `organization_membership` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum OrganizationListObject {
-        List,
+    pub enum OrganizationMembershipObject {
+        OrganizationMembership,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
-    ///`OrganizationMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrganizationMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for OrganizationMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrganizationMetadataValue> for ::std::string::String {
-        fn from(value: OrganizationMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrganizationMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrganizationMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OrganizationMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrganizationMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Distinguishes the Organization object.
+    ///The constant `organization` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum OrganizationObject {
+        Organization,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `organization` of an `type` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OrganizationType {
         Organization,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
@@ -8988,7 +6534,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The unique ID of the password reset object.
         pub id: ::std::string::String,
-        ///Distinguishes the password reset object.
         pub object: PasswordResetObject,
         ///The token used to reset the password.
         pub password_reset_token: ::std::string::String,
@@ -8997,10 +6542,17 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The unique ID of the user.
         pub user_id: ::std::string::String,
     }
-    ///Distinguishes the password reset object.
+    ///The constant `password_reset` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PasswordResetObject {
         PasswordReset,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `permission` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PermissionObject {
+        Permission,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -9041,7 +6593,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The user's full name.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the profile object.
         pub object: ProfileObject,
         ///The ID of the organization the user belongs to.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -9115,7 +6666,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
-    ///Distinguishes the profile object.
+    ///The constant `profile` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProfileObject {
         Profile,
@@ -9191,7 +6742,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub default: bool,
         ///The ID of the redirect URI.
         pub id: ::std::string::String,
-        ///The object type.
         pub object: RedirectUriObject,
         ///The timestamp when the redirect URI was last updated.
         pub updated_at: ::std::string::String,
@@ -9207,7 +6757,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The redirect URI.
         pub uri: ::std::string::String,
     }
-    ///The object type.
+    ///The constant `redirect_uri` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RedirectUriObject {
         RedirectUri,
@@ -9394,8 +6944,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The ID of the user who invited the recipient, if provided.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub inviter_user_id: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the invitation object.
-        pub object: RevokeInvitationResponseObject,
+        pub object: InvitationObject,
         ///The ID of the [organization](/reference/organization) that the recipient will join.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub organization_id: ::std::option::Option<::std::string::String>,
@@ -9411,13 +6960,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub token: ::std::string::String,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the invitation object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum RevokeInvitationResponseObject {
-        Invitation,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -9441,7 +6983,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
         pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -9462,7 +7003,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Unique identifier of the role assignment.
         pub id: ::std::string::String,
-        ///Distinguishes the role assignment object.
         pub object: RoleAssignmentObject,
         pub resource: RoleAssignmentResource,
         pub role: SlimRole,
@@ -9475,8 +7015,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<RoleAssignment>,
         pub list_metadata: RoleAssignmentListListMetadata,
-        ///Indicates this is a list response.
-        pub object: RoleAssignmentListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9488,14 +7027,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum RoleAssignmentListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the role assignment object.
+    ///The constant `role_assignment` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RoleAssignmentObject {
         RoleAssignment,
@@ -9517,16 +7049,9 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub struct RoleList {
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<Role>,
-        pub object: RoleListObject,
+        pub object: ListObject,
     }
-    ///`RoleListObject`
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum RoleListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the role object.
+    ///The constant `role` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RoleObject {
         Role,
@@ -9538,6 +7063,20 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub enum RoleType {
         EnvironmentRole,
         OrganizationRole,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `RS256` of an `alg` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum Rs256Alg {
+        Rs256,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `RSA` of an `kty` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum RsaKty {
+        Rsa,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -9564,8 +7103,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: SetEnvironmentRolePermissionsResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -9577,13 +7115,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: SetEnvironmentRolePermissionsResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum SetEnvironmentRolePermissionsResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -9605,8 +7136,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: SetOrganizationRolePermissionsResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -9618,13 +7148,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: SetOrganizationRolePermissionsResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum SetOrganizationRolePermissionsResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -9639,6 +7162,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub struct SetRolePermissionsDto {
         ///The permission slugs to assign to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
+    }
+    ///The constant `sig` of an `use` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum SigUse {
+        Sig,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
     }
     ///The primary role assigned to the user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9658,16 +7188,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The bookmark slug to use for SSO.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bookmark_slug: ::std::option::Option<::std::string::String>,
-        ///The SSO provider type to configure.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provider_type: ::std::option::Option<SsoIntentOptionsProviderType>,
-    }
-    ///The SSO provider type to configure.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum SsoIntentOptionsProviderType {
-        GoogleSaml,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub provider_type: ::std::option::Option<GoogleSamlProviderType>,
     }
     ///`SsoLogoutAuthorizeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9687,8 +7209,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_tokens: ::std::option::Option<SsoTokenResponseOauthTokens>,
         pub profile: Profile,
-        ///The type of token issued.
-        pub token_type: SsoTokenResponseTokenType,
+        pub token_type: BearerTokenType,
     }
     ///OAuth tokens issued by the identity provider, if available.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9704,10 +7225,17 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A list of OAuth scopes for which the access token is authorized.
         pub scopes: ::std::vec::Vec<::std::string::String>,
     }
-    ///The type of token issued.
+    ///The constant `success` of an `attempt_status` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum SsoTokenResponseTokenType {
-        Bearer,
+    pub enum SuccessAttemptStatus {
+        Success,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
+    }
+    ///The constant `success` of an `challenge_status` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum SuccessChallengeStatus {
+        Success,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -9720,13 +7248,12 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub client_secret: ::std::string::String,
         ///The authorization code received from the authorization callback.
         pub code: ::std::string::String,
-        ///The grant type for the token request.
-        pub grant_type: TokenQueryDtoGrantType,
+        pub grant_type: AuthorizationCodeGrantType,
     }
-    ///The grant type for the token request.
+    ///The constant `totp` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum TokenQueryDtoGrantType {
-        AuthorizationCode,
+    pub enum TotpType {
+        Totp,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -9741,124 +7268,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub struct UpdateAuthorizationPermissionDto {
         ///An optional description of the Permission.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<
-            UpdateAuthorizationPermissionDtoDescription,
-        >,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the Permission.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<UpdateAuthorizationPermissionDtoName>,
-    }
-    ///An optional description of the Permission.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationPermissionDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationPermissionDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationPermissionDtoDescription>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationPermissionDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationPermissionDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateAuthorizationPermissionDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationPermissionDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateAuthorizationPermissionDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the Permission.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationPermissionDtoName(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationPermissionDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationPermissionDtoName>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationPermissionDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationPermissionDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateAuthorizationPermissionDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationPermissionDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateAuthorizationPermissionDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateAuthorizationResourceDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -9867,34 +7280,28 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Variant0 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                UpdateAuthorizationResourceDtoVariant0Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///A display name for the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            name: ::std::option::Option<UpdateAuthorizationResourceDtoVariant0Name>,
+            name: ::std::option::Option<::std::string::String>,
         },
         Variant1 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                UpdateAuthorizationResourceDtoVariant1Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///A display name for the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            name: ::std::option::Option<UpdateAuthorizationResourceDtoVariant1Name>,
+            name: ::std::option::Option<::std::string::String>,
             ///The ID of the parent resource. Mutually exclusive with `parent_resource_external_id` and `parent_resource_type_slug`.
             parent_resource_id: ::std::string::String,
         },
         Variant2 {
             ///An optional description of the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            description: ::std::option::Option<
-                UpdateAuthorizationResourceDtoVariant2Description,
-            >,
+            description: ::std::option::Option<::std::string::String>,
             ///A display name for the resource.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            name: ::std::option::Option<UpdateAuthorizationResourceDtoVariant2Name>,
+            name: ::std::option::Option<::std::string::String>,
             ///The external ID of the parent resource. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
             parent_resource_external_id: ::std::string::String,
             ///The resource type slug of the parent resource. Required with `parent_resource_external_id`. Mutually exclusive with `parent_resource_id`.
@@ -9902,348 +7309,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         },
         ///A shape this version of the crate does not know, kept as raw JSON.
         Unknown(::serde_json::Value),
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant0Description(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant0Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant0Description>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant0Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant0Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateAuthorizationResourceDtoVariant0Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant0Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for UpdateAuthorizationResourceDtoVariant0Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant0Name(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant0Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant0Name>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant0Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant0Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateAuthorizationResourceDtoVariant0Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant0Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateAuthorizationResourceDtoVariant0Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant1Description(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant1Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant1Description>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant1Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant1Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateAuthorizationResourceDtoVariant1Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant1Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for UpdateAuthorizationResourceDtoVariant1Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant1Name(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant1Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant1Name>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant1Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant1Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateAuthorizationResourceDtoVariant1Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant1Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateAuthorizationResourceDtoVariant1Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///An optional description of the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant2Description(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant2Description {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant2Description>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant2Description) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant2Description {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateAuthorizationResourceDtoVariant2Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant2Description {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for UpdateAuthorizationResourceDtoVariant2Description {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A display name for the resource.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateAuthorizationResourceDtoVariant2Name(::std::string::String);
-    impl ::std::ops::Deref for UpdateAuthorizationResourceDtoVariant2Name {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateAuthorizationResourceDtoVariant2Name>
-    for ::std::string::String {
-        fn from(value: UpdateAuthorizationResourceDtoVariant2Name) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateAuthorizationResourceDtoVariant2Name {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateAuthorizationResourceDtoVariant2Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAuthorizationResourceDtoVariant2Name {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateAuthorizationResourceDtoVariant2Name {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///`UpdateEnvironmentRoleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10257,8 +7322,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: UpdateEnvironmentRoleResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -10270,13 +7334,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: UpdateEnvironmentRoleResponseType,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateEnvironmentRoleResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -10291,118 +7348,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub struct UpdateGroupDto {
         ///An optional description of the Group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<UpdateGroupDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///The name of the Group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<UpdateGroupDtoName>,
-    }
-    ///An optional description of the Group.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateGroupDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for UpdateGroupDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateGroupDtoDescription> for ::std::string::String {
-        fn from(value: UpdateGroupDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateGroupDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateGroupDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateGroupDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateGroupDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The name of the Group.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateGroupDtoName(::std::string::String);
-    impl ::std::ops::Deref for UpdateGroupDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateGroupDtoName> for ::std::string::String {
-        fn from(value: UpdateGroupDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateGroupDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 256usize {
-                return Err("longer than 256 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateGroupDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateGroupDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateGroupDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateJwtTemplateDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10440,14 +7389,11 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub domains: ::std::vec::Vec<::std::string::String>,
         ///An external identifier for the Organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub external_id: ::std::option::Option<UpdateOrganizationDtoExternalId>,
+        pub external_id: ::std::option::Option<::std::string::String>,
         ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                UpdateOrganizationDtoMetadataValue,
-            >,
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
         ///The name of the organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10456,238 +7402,15 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stripe_customer_id: ::std::option::Option<::std::string::String>,
     }
-    ///An external identifier for the Organization.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateOrganizationDtoExternalId(::std::string::String);
-    impl ::std::ops::Deref for UpdateOrganizationDtoExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateOrganizationDtoExternalId>
-    for ::std::string::String {
-        fn from(value: UpdateOrganizationDtoExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateOrganizationDtoExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateOrganizationDtoExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateOrganizationDtoExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationDtoExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateOrganizationDtoMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateOrganizationDtoMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UpdateOrganizationDtoMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateOrganizationDtoMetadataValue>
-    for ::std::string::String {
-        fn from(value: UpdateOrganizationDtoMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateOrganizationDtoMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateOrganizationDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateOrganizationDtoMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationDtoMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///`UpdateOrganizationRoleDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateOrganizationRoleDto {
         ///An optional description of the role's purpose.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<UpdateOrganizationRoleDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<UpdateOrganizationRoleDtoName>,
-    }
-    ///An optional description of the role's purpose.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateOrganizationRoleDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for UpdateOrganizationRoleDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateOrganizationRoleDtoDescription>
-    for ::std::string::String {
-        fn from(value: UpdateOrganizationRoleDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateOrganizationRoleDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateOrganizationRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateOrganizationRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationRoleDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateOrganizationRoleDtoName(::std::string::String);
-    impl ::std::ops::Deref for UpdateOrganizationRoleDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateOrganizationRoleDtoName> for ::std::string::String {
-        fn from(value: UpdateOrganizationRoleDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateOrganizationRoleDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateOrganizationRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateOrganizationRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationRoleDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateOrganizationRoleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10701,8 +7424,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A descriptive name for the role.
         pub name: ::std::string::String,
-        ///Distinguishes the role object.
-        pub object: UpdateOrganizationRoleResponseObject,
+        pub object: RoleObject,
         ///The permission slugs assigned to the role.
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///The slug of the resource type the role is scoped to.
@@ -10715,13 +7437,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the role object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateOrganizationRoleResponseObject {
-        Role,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UpdateOrganizationRoleResponseType {
@@ -10733,28 +7448,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`UpdateRadarAttemptBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateRadarAttemptBody {
-        ///Set to `"success"` to mark the authentication attempt as successful.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attempt_status: ::std::option::Option<UpdateRadarAttemptBodyAttemptStatus>,
-        ///Set to `"success"` to mark the challenge as completed.
+        pub attempt_status: ::std::option::Option<SuccessAttemptStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub challenge_status: ::std::option::Option<
-            UpdateRadarAttemptBodyChallengeStatus,
-        >,
-    }
-    ///Set to `"success"` to mark the authentication attempt as successful.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateRadarAttemptBodyAttemptStatus {
-        Success,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Set to `"success"` to mark the challenge as completed.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateRadarAttemptBodyChallengeStatus {
-        Success,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub challenge_status: ::std::option::Option<SuccessChallengeStatus>,
     }
     ///`UpdateResourceByExternalIdResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10770,8 +7467,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A human-readable name for the Resource.
         pub name: ::std::string::String,
-        ///Distinguishes the Resource object.
-        pub object: UpdateResourceByExternalIdResponseObject,
+        pub object: AuthorizationResourceObject,
         ///The ID of the organization that owns the resource.
         pub organization_id: ::std::string::String,
         ///The ID of the parent resource, if this resource is nested.
@@ -10781,13 +7477,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub resource_type_slug: ::std::string::String,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the Resource object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateResourceByExternalIdResponseObject {
-        AuthorizationResource,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`UpdateResourceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10803,8 +7492,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///A human-readable name for the Resource.
         pub name: ::std::string::String,
-        ///Distinguishes the Resource object.
-        pub object: UpdateResourceResponseObject,
+        pub object: AuthorizationResourceObject,
         ///The ID of the organization that owns the resource.
         pub organization_id: ::std::string::String,
         ///The ID of the parent resource, if this resource is nested.
@@ -10815,130 +7503,15 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the Resource object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UpdateResourceResponseObject {
-        AuthorizationResource,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///`UpdateRoleDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateRoleDto {
         ///An optional description of the role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<UpdateRoleDtoDescription>,
+        pub description: ::std::option::Option<::std::string::String>,
         ///A descriptive name for the role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<UpdateRoleDtoName>,
-    }
-    ///An optional description of the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateRoleDtoDescription(::std::string::String);
-    impl ::std::ops::Deref for UpdateRoleDtoDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateRoleDtoDescription> for ::std::string::String {
-        fn from(value: UpdateRoleDtoDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateRoleDtoDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateRoleDtoDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateRoleDtoDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///A descriptive name for the role.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateRoleDtoName(::std::string::String);
-    impl ::std::ops::Deref for UpdateRoleDtoName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateRoleDtoName> for ::std::string::String {
-        fn from(value: UpdateRoleDtoName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateRoleDtoName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 48usize {
-                return Err("longer than 48 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateRoleDtoName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateRoleDtoName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateUserlandUserDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -10953,7 +7526,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<UpdateUserlandUserDtoVariant0ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -10966,10 +7539,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    UpdateUserlandUserDtoVariant0MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
         },
         Variant1 {
@@ -10981,7 +7551,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<UpdateUserlandUserDtoVariant1ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -10994,10 +7564,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    UpdateUserlandUserDtoVariant1MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
             ///The password to set for the user. Mutually exclusive with `password_hash` and `password_hash_type`.
             password: ::std::string::String,
@@ -11011,7 +7578,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             email_verified: ::std::option::Option<bool>,
             ///The external ID of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            external_id: ::std::option::Option<UpdateUserlandUserDtoVariant2ExternalId>,
+            external_id: ::std::option::Option<::std::string::String>,
             ///The first name of the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             first_name: ::std::option::Option<::std::string::String>,
@@ -11024,10 +7591,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             ///Object containing metadata key/value pairs associated with the user.
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             metadata: ::std::option::Option<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    UpdateUserlandUserDtoVariant2MetadataValue,
-                >,
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             >,
             ///The hashed password to set for the user. Required with `password_hash_type`. Mutually exclusive with `password`.
             password_hash: ::std::string::String,
@@ -11036,342 +7600,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         },
         ///A shape this version of the crate does not know, kept as raw JSON.
         Unknown(::serde_json::Value),
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant0ExternalId(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant0ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant0ExternalId>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant0ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant0ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant0ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant0ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateUserlandUserDtoVariant0MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant0MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant0MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant0MetadataValue>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant0MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant0MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant0MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant0MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant0MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant1ExternalId(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant1ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant1ExternalId>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant1ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant1ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant1ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant1ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateUserlandUserDtoVariant1MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant1MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant1MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant1MetadataValue>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant1MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant1MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant1MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant1MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant1MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The external ID of the user.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant2ExternalId(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant2ExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant2ExternalId>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant2ExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant2ExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant2ExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant2ExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateUserlandUserDtoVariant2MetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateUserlandUserDtoVariant2MetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UpdateUserlandUserDtoVariant2MetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateUserlandUserDtoVariant2MetadataValue>
-    for ::std::string::String {
-        fn from(value: UpdateUserlandUserDtoVariant2MetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateUserlandUserDtoVariant2MetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateUserlandUserDtoVariant2MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateUserlandUserDtoVariant2MetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateUserlandUserDtoVariant2MetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -11530,8 +7758,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub name: ::std::string::String,
         ///An obfuscated representation of the API Key value.
         pub obfuscated_value: ::std::string::String,
-        ///Distinguishes the API Key object.
-        pub object: UserApiKeyObject,
+        pub object: ApiKeyObject2,
         pub owner: UserApiKeyOwner,
         ///The permission slugs assigned to the API Key.
         pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -11544,8 +7771,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<UserApiKey>,
         pub list_metadata: UserApiKeyListListMetadata,
-        ///Indicates this is a list response.
-        pub object: UserApiKeyListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11557,20 +7783,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserApiKeyListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the API Key object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserApiKeyObject {
-        ApiKey,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserApiKeyOwner {
@@ -11578,16 +7790,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///Unique identifier of the organization the API Key can access.
         pub organization_id: ::std::string::String,
-        ///The type of the API Key owner.
         #[serde(rename = "type")]
-        pub type_: UserApiKeyOwnerType,
-    }
-    ///The type of the API Key owner.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserApiKeyOwnerType {
-        User,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub type_: UserType,
     }
     ///`UserApiKeyWithValue`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11605,8 +7809,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub name: ::std::string::String,
         ///An obfuscated representation of the API Key value.
         pub obfuscated_value: ::std::string::String,
-        ///Distinguishes the API Key object.
-        pub object: UserApiKeyWithValueObject,
+        pub object: ApiKeyObject2,
         pub owner: UserApiKeyWithValueOwner,
         ///The permission slugs assigned to the API Key.
         pub permissions: ::std::vec::Vec<::std::string::String>,
@@ -11615,13 +7818,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The full API Key value. Only returned once at creation time.
         pub value: ::std::string::String,
     }
-    ///Distinguishes the API Key object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserApiKeyWithValueObject {
-        ApiKey,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserApiKeyWithValueOwner {
@@ -11629,16 +7825,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub id: ::std::string::String,
         ///Unique identifier of the organization the API Key can access.
         pub organization_id: ::std::string::String,
-        ///The type of the API Key owner.
         #[serde(rename = "type")]
-        pub type_: UserApiKeyWithValueOwnerType,
-    }
-    ///The type of the API Key owner.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserApiKeyWithValueOwnerType {
-        User,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
+        pub type_: UserType,
     }
     ///`UserConsentOption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11649,9 +7837,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub claim: ::std::string::String,
         ///A human-readable label for this consent option.
         pub label: ::std::string::String,
-        ///The type of consent option.
         #[serde(rename = "type")]
-        pub type_: UserConsentOptionType,
+        pub type_: EnumType,
     }
     ///`UserConsentOptionChoicesItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -11662,13 +7849,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The value of this choice.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
-    }
-    ///The type of consent option.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserConsentOptionType {
-        Enum,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`UserManagementLoginRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11700,62 +7880,22 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         )]
         pub metadata: ::std::collections::HashMap<
             ::std::string::String,
-            UserObjectMetadataValue,
+            ::std::string::String,
         >,
     }
-    ///`UserObjectMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UserObjectMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UserObjectMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
+    ///The constant `user` of an `object` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UserObject2 {
+        User,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
     }
-    impl ::std::convert::From<UserObjectMetadataValue> for ::std::string::String {
-        fn from(value: UserObjectMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UserObjectMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserObjectMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserObjectMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UserObjectMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+    ///The constant `user` of an `type` field.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UserType {
+        User,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
     }
     ///`UserlandAuthenticateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11878,10 +8018,9 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         )]
         pub metadata: ::std::collections::HashMap<
             ::std::string::String,
-            UserlandUserMetadataValue,
+            ::std::string::String,
         >,
-        ///Distinguishes the user object.
-        pub object: UserlandUserObject,
+        pub object: UserObject2,
         ///A URL reference to an image representing the user.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub profile_picture_url: ::std::option::Option<::std::string::String>,
@@ -11900,8 +8039,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<AuthenticationFactor>,
         pub list_metadata: UserlandUserAuthenticationFactorListListMetadata,
-        ///Indicates this is a list response.
-        pub object: UserlandUserAuthenticationFactorListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11912,13 +8050,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserAuthenticationFactorListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`UserlandUserInvite`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11944,8 +8075,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The ID of the user who invited the recipient, if provided.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub inviter_user_id: ::std::option::Option<::std::string::String>,
-        ///Distinguishes the invitation object.
-        pub object: UserlandUserInviteObject,
+        pub object: InvitationObject,
         ///The ID of the [organization](/reference/organization) that the recipient will join.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub organization_id: ::std::option::Option<::std::string::String>,
@@ -11961,13 +8091,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub token: ::std::string::String,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the invitation object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserInviteObject {
-        Invitation,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -11985,8 +8108,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<UserlandUser>,
         pub list_metadata: UserlandUserListListMetadata,
-        ///Indicates this is a list response.
-        pub object: UserlandUserListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11997,74 +8119,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
-    }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///`UserlandUserMetadataValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UserlandUserMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for UserlandUserMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UserlandUserMetadataValue> for ::std::string::String {
-        fn from(value: UserlandUserMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UserlandUserMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 600usize {
-                return Err("longer than 600 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserlandUserMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserlandUserMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UserlandUserMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Distinguishes the user object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserObject {
-        User,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///`UserlandUserOrganizationMembership`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -12081,8 +8135,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub directory_managed: bool,
         ///The unique ID of the organization membership.
         pub id: ::std::string::String,
-        ///Distinguishes the organization membership object.
-        pub object: UserlandUserOrganizationMembershipObject,
+        pub object: OrganizationMembershipObject,
         ///The ID of the organization which the user belongs to.
         pub organization_id: ::std::string::String,
         ///The name of the organization which the user belongs to.
@@ -12103,8 +8156,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseListDataItem>,
         pub list_metadata: UserlandUserOrganizationMembershipBaseListListMetadata,
-        ///Indicates this is a list response.
-        pub object: UserlandUserOrganizationMembershipBaseListObject,
+        pub object: ListObject,
     }
     ///`UserlandUserOrganizationMembershipBaseListDataItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -12121,8 +8173,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub directory_managed: bool,
         ///The unique ID of the organization membership.
         pub id: ::std::string::String,
-        ///Distinguishes the organization membership object.
-        pub object: UserlandUserOrganizationMembershipBaseListDataItemObject,
+        pub object: OrganizationMembershipObject,
         ///The ID of the organization which the user belongs to.
         pub organization_id: ::std::string::String,
         ///The name of the organization which the user belongs to.
@@ -12134,13 +8185,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The ID of the user.
         pub user_id: ::std::string::String,
-    }
-    ///Distinguishes the organization membership object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserOrganizationMembershipBaseListDataItemObject {
-        OrganizationMembership,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -12161,13 +8205,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserOrganizationMembershipBaseListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///`UserlandUserOrganizationMembershipBaseWithUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserlandUserOrganizationMembershipBaseWithUser {
@@ -12183,8 +8220,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub directory_managed: bool,
         ///The unique ID of the organization membership.
         pub id: ::std::string::String,
-        ///Distinguishes the organization membership object.
-        pub object: UserlandUserOrganizationMembershipBaseWithUserObject,
+        pub object: OrganizationMembershipObject,
         ///The ID of the organization which the user belongs to.
         pub organization_id: ::std::string::String,
         ///The name of the organization which the user belongs to.
@@ -12204,8 +8240,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseWithUser>,
         pub list_metadata: UserlandUserOrganizationMembershipBaseWithUserListListMetadata,
-        ///Indicates this is a list response.
-        pub object: UserlandUserOrganizationMembershipBaseWithUserListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -12217,33 +8252,12 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserOrganizationMembershipBaseWithUserListObject {
-        List,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the organization membership object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserOrganizationMembershipBaseWithUserObject {
-        OrganizationMembership,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserlandUserOrganizationMembershipBaseWithUserStatus {
         Active,
         Inactive,
         Pending,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///Distinguishes the organization membership object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum UserlandUserOrganizationMembershipObject {
-        OrganizationMembership,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -12293,14 +8307,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub email: ::std::string::String,
         ///The unique ID of the Waitlist User.
         pub id: ::std::string::String,
-        ///Distinguishes the Waitlist User object.
         pub object: WaitlistUserObject,
         ///The state of the Waitlist User.
         pub state: WaitlistUserState,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
-    ///Distinguishes the Waitlist User object.
+    ///The constant `waitlist_user` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WaitlistUserObject {
         WaitlistUser,
@@ -12327,21 +8340,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub events: ::std::vec::Vec<::std::string::String>,
         ///Unique identifier of the Webhook Endpoint.
         pub id: ::std::string::String,
-        ///Distinguishes the Webhook Endpoint object.
-        pub object: WebhookEndpointJsonObject,
+        pub object: WebhookEndpointObject,
         ///The secret used to sign webhook payloads.
         pub secret: ::std::string::String,
         ///Whether the Webhook Endpoint is enabled or disabled.
         pub status: WebhookEndpointJsonStatus,
         ///An ISO 8601 timestamp.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-    ///Distinguishes the Webhook Endpoint object.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum WebhookEndpointJsonObject {
-        WebhookEndpoint,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
     }
     ///Whether the Webhook Endpoint is enabled or disabled.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -12357,8 +8362,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///The list of records for the current page.
         pub data: ::std::vec::Vec<WebhookEndpointJson>,
         pub list_metadata: WebhookEndpointListListMetadata,
-        ///Indicates this is a list response.
-        pub object: WebhookEndpointListObject,
+        pub object: ListObject,
     }
     ///Pagination cursors for navigating between pages of results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -12370,10 +8374,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub before: ::std::option::Option<::std::string::String>,
     }
-    ///Indicates this is a list response.
+    ///The constant `webhook_endpoint` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum WebhookEndpointListObject {
-        List,
+    pub enum WebhookEndpointObject {
+        WebhookEndpoint,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -12463,17 +8467,14 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             .map(Self::from) } }
         };
     }
-    open_enum!(AcceptInvitationResponseObject, Unknown { Invitation => "invitation" });
     open_enum!(
         AcceptInvitationResponseState, Unknown { Pending => "pending", Accepted =>
         "accepted", Expired => "expired", Revoked => "revoked" }
     );
-    open_enum!(AddEnvironmentRolePermissionResponseObject, Unknown { Role => "role" });
     open_enum!(
         AddEnvironmentRolePermissionResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
-    open_enum!(AddOrganizationRolePermissionResponseObject, Unknown { Role => "role" });
     open_enum!(
         AddOrganizationRolePermissionResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
@@ -12485,9 +8486,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         DeviceFingerprint => "device_fingerprint", Country => "country" }
     );
     open_enum!(ApiKeyObject, Unknown { ApiKey => "api_key" });
-    open_enum!(
-        AuditLogActionJsonObject, Unknown { AuditLogAction => "audit_log_action" }
-    );
+    open_enum!(ApiKeyObject2, Unknown { ApiKey => "api_key" });
+    open_enum!(AuditLogActionObject, Unknown { AuditLogAction => "audit_log_action" });
     open_enum!(
         AuditLogConfigurationLogStreamState, Unknown { Active => "active", Inactive =>
         "inactive", Error => "error", Invalid => "invalid" }
@@ -12502,22 +8502,14 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Disabled => "disabled" }
     );
     open_enum!(
-        AuditLogExportJsonObject, Unknown { AuditLogExport => "audit_log_export" }
-    );
-    open_enum!(
         AuditLogExportJsonState, Unknown { Pending => "pending", Ready => "ready", Error
         => "error" }
     );
-    open_enum!(
-        AuditLogSchemaJsonObject, Unknown { AuditLogSchema => "audit_log_schema" }
-    );
+    open_enum!(AuditLogExportObject, Unknown { AuditLogExport => "audit_log_export" });
+    open_enum!(AuditLogSchemaObject, Unknown { AuditLogSchema => "audit_log_schema" });
     open_enum!(
         AuthenticationChallengeObject, Unknown { AuthenticationChallenge =>
         "authentication_challenge" }
-    );
-    open_enum!(
-        AuthenticationFactorEnrolledObject, Unknown { AuthenticationFactor =>
-        "authentication_factor" }
     );
     open_enum!(
         AuthenticationFactorEnrolledType, Unknown { GenericOtp => "generic_otp", Sms =>
@@ -12531,24 +8523,22 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         AuthenticationFactorType, Unknown { GenericOtp => "generic_otp", Sms => "sms",
         Totp => "totp", Webauthn => "webauthn" }
     );
-    open_enum!(AuthorizationPermissionListObject, Unknown { List => "list" });
-    open_enum!(AuthorizationPermissionObject, Unknown { Permission => "permission" });
-    open_enum!(AuthorizationResourceListObject, Unknown { List => "list" });
+    open_enum!(
+        AuthorizationCodeGrantType, Unknown { AuthorizationCode => "authorization_code" }
+    );
     open_enum!(
         AuthorizationResourceObject, Unknown { AuthorizationResource =>
         "authorization_resource" }
     );
     open_enum!(
-        AuthorizedConnectApplicationListDataItemObject, Unknown {
-        AuthorizedConnectApplication => "authorized_connect_application" }
+        AuthorizedConnectApplicationObject, Unknown { AuthorizedConnectApplication =>
+        "authorized_connect_application" }
     );
-    open_enum!(AuthorizedConnectApplicationListObject, Unknown { List => "list" });
+    open_enum!(BearerTokenType, Unknown { Bearer => "Bearer" });
     open_enum!(
-        ConfirmUserEmailChangeResponseObject, Unknown { EmailChangeConfirmation =>
-        "email_change_confirmation" }
+        ConnectApplicationSecretObject, Unknown { ConnectApplicationSecret =>
+        "connect_application_secret" }
     );
-    open_enum!(ConfirmUserEmailChangeResponseUserObject, Unknown { User => "user" });
-    open_enum!(ConnectApplicationListObject, Unknown { List => "list" });
     open_enum!(ConnectApplicationVariant0ApplicationType, Unknown { Oauth => "oauth" });
     open_enum!(
         ConnectApplicationVariant0Object, Unknown { ConnectApplication =>
@@ -12591,9 +8581,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
     );
     open_enum!(
-        ConnectionDomainsItemObject, Unknown { ConnectionDomain => "connection_domain" }
+        ConnectionDomainObject, Unknown { ConnectionDomain => "connection_domain" }
     );
-    open_enum!(ConnectionListObject, Unknown { List => "list" });
     open_enum!(ConnectionObject, Unknown { Connection => "connection" });
     open_enum!(
         ConnectionState, Unknown { RequiresType => "requires_type", Draft => "draft",
@@ -12601,18 +8590,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         => "deleting" }
     );
     open_enum!(ConnectionStatus, Unknown { Linked => "linked", Unlinked => "unlinked" });
-    open_enum!(CorsOriginResponseObject, Unknown { CorsOrigin => "cors_origin" });
-    open_enum!(CreateEnvironmentRoleResponseObject, Unknown { Role => "role" });
+    open_enum!(CorsOriginObject, Unknown { CorsOrigin => "cors_origin" });
     open_enum!(
         CreateEnvironmentRoleResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
     open_enum!(CreateM2mApplicationDtoApplicationType, Unknown { M2m => "m2m" });
     open_enum!(CreateOAuthApplicationDtoApplicationType, Unknown { Oauth => "oauth" });
-    open_enum!(
-        CreateOrganizationDomainResponseObject, Unknown { OrganizationDomain =>
-        "organization_domain" }
-    );
     open_enum!(
         CreateOrganizationDomainResponseState, Unknown { Failed => "failed",
         LegacyVerified => "legacy_verified", Pending => "pending", Unverified =>
@@ -12623,19 +8607,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Manual => "manual" }
     );
     open_enum!(
-        CreateOrganizationMembershipResponseObject, Unknown { OrganizationMembership =>
-        "organization_membership" }
-    );
-    open_enum!(
         CreateOrganizationMembershipResponseStatus, Unknown { Active => "active",
         Inactive => "inactive", Pending => "pending" }
     );
-    open_enum!(CreateOrganizationRoleResponseObject, Unknown { Role => "role" });
     open_enum!(
         CreateOrganizationRoleResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
-    open_enum!(CreatePermissionResponseObject, Unknown { Permission => "permission" });
     open_enum!(
         CreateRadarAttemptBodyAction, Unknown { Login => "login", Signup => "signup",
         SignUp => "sign-up", SignIn => "sign-in" }
@@ -12644,10 +8622,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         CreateRadarAttemptBodyAuthMethod, Unknown { Password => "Password", Passkey =>
         "Passkey", Authenticator => "Authenticator", SmsOtp => "SMS_OTP", EmailOtp =>
         "Email_OTP", Social => "Social", Sso => "SSO", Other => "Other" }
-    );
-    open_enum!(
-        CreateResourceResponseObject, Unknown { AuthorizationResource =>
-        "authorization_resource" }
     );
     open_enum!(
         CreateUserlandUserDtoVariant2PasswordHashType, Unknown { Bcrypt => "bcrypt",
@@ -12743,34 +8717,20 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         => "needs_reauthorization", NotInstalled => "not_installed" }
     );
     open_enum!(
-        DataIntegrationsListResponseDataItemConnectedAccountObject, Unknown {
-        ConnectedAccount => "connected_account" }
-    );
-    open_enum!(
         DataIntegrationsListResponseDataItemConnectedAccountState, Unknown { Connected =>
         "connected", NeedsReauthorization => "needs_reauthorization", Disconnected =>
         "disconnected" }
     );
     open_enum!(
-        DataIntegrationsListResponseDataItemObject, Unknown { DataProvider =>
-        "data_provider" }
-    );
-    open_enum!(
         DataIntegrationsListResponseDataItemOwnership, Unknown { UserlandUser =>
         "userland_user", Organization => "organization" }
     );
-    open_enum!(DataIntegrationsListResponseObject, Unknown { List => "list" });
-    open_enum!(
-        DeactivateOrganizationMembershipResponseObject, Unknown { OrganizationMembership
-        => "organization_membership" }
-    );
+    open_enum!(DataProviderObject, Unknown { DataProvider => "data_provider" });
     open_enum!(
         DeactivateOrganizationMembershipResponseStatus, Unknown { Active => "active",
         Inactive => "inactive", Pending => "pending" }
     );
-    open_enum!(DirectoryGroupListObject, Unknown { List => "list" });
     open_enum!(DirectoryGroupObject, Unknown { DirectoryGroup => "directory_group" });
-    open_enum!(DirectoryListObject, Unknown { List => "list" });
     open_enum!(DirectoryObject, Unknown { Directory => "directory" });
     open_enum!(
         DirectoryState, Unknown { Linked => "linked", Validating => "validating",
@@ -12789,50 +8749,39 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "rippling scim v2.0", S3 => "s3", Sftp => "sftp", SftpWorkday => "sftp workday",
         Workday => "workday" }
     );
-    open_enum!(DirectoryUserListObject, Unknown { List => "list" });
     open_enum!(DirectoryUserObject, Unknown { DirectoryUser => "directory_user" });
     open_enum!(
         DirectoryUserState, Unknown { Active => "active", Suspended => "suspended",
         Inactive => "inactive" }
     );
     open_enum!(
-        DirectoryUserWithGroupsObject, Unknown { DirectoryUser => "directory_user" }
-    );
-    open_enum!(
         DirectoryUserWithGroupsState, Unknown { Active => "active", Suspended =>
         "suspended", Inactive => "inactive" }
     );
     open_enum!(
-        DisableFeatureFlagResponseObject, Unknown { FeatureFlag => "feature_flag" }
+        EmailChangeConfirmationObject, Unknown { EmailChangeConfirmation =>
+        "email_change_confirmation" }
     );
     open_enum!(EmailChangeObject, Unknown { EmailChange => "email_change" });
     open_enum!(
         EmailVerificationObject, Unknown { EmailVerification => "email_verification" }
     );
     open_enum!(
-        EnableFeatureFlagResponseObject, Unknown { FeatureFlag => "feature_flag" }
-    );
-    open_enum!(
         EnrollAuthenticationFactorBodyType, Unknown { GenericOtp => "generic_otp", Sms =>
         "sms", Totp => "totp" }
     );
-    open_enum!(
-        EnrollUserlandUserAuthenticationFactorDtoType, Unknown { Totp => "totp" }
-    );
+    open_enum!(EnumType, Unknown { Enum => "enum" });
     open_enum!(
         EventContextActorDtoSource, Unknown { Api => "api", Dashboard => "dashboard",
         AdminPortal => "admin_portal", System => "system" }
     );
-    open_enum!(EventListObject, Unknown { List => "list" });
-    open_enum!(FlagListObject, Unknown { List => "list" });
-    open_enum!(FlagObject, Unknown { FeatureFlag => "feature_flag" });
+    open_enum!(FeatureFlagObject, Unknown { FeatureFlag => "feature_flag" });
     open_enum!(
         GenerateLinkDtoIntent, Unknown { Sso => "sso", Dsync => "dsync", AuditLogs =>
         "audit_logs", LogStreams => "log_streams", DomainVerification =>
         "domain_verification", CertificateRenewal => "certificate_renewal",
         BringYourOwnKey => "bring_your_own_key" }
     );
-    open_enum!(GetOrganizationRoleResponseObject, Unknown { Role => "role" });
     open_enum!(
         GetOrganizationRoleResponseType, Unknown { EnvironmentRole => "EnvironmentRole",
         OrganizationRole => "OrganizationRole" }
@@ -12841,11 +8790,9 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         GetSsoProfileAndTokenGrantType, Unknown { AuthorizationCode =>
         "authorization_code" }
     );
-    open_enum!(GroupListObject, Unknown { List => "list" });
+    open_enum!(GoogleSamlProviderType, Unknown { GoogleSaml => "GoogleSAML" });
     open_enum!(GroupObject, Unknown { Group => "group" });
-    open_enum!(JwksResponseKeysItemAlg, Unknown { Rs256 => "RS256" });
-    open_enum!(JwksResponseKeysItemKty, Unknown { Rsa => "RSA" });
-    open_enum!(JwksResponseKeysItemUse, Unknown { Sig => "sig" });
+    open_enum!(InvitationObject, Unknown { Invitation => "invitation" });
     open_enum!(JwtTemplateObject, Unknown { JwtTemplate => "jwt_template" });
     open_enum!(
         ListAuditLogActionSchemasOrder, Unknown { Normal => "normal", Desc => "desc", Asc
@@ -12857,10 +8804,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "asc" }
     );
     open_enum!(ListAuditLogActionsResponseObject, Unknown { List => "list" });
-    open_enum!(
-        ListConnectApplicationClientSecretsResponseItemObject, Unknown {
-        ConnectApplicationSecret => "connect_application_secret" }
-    );
     open_enum!(
         ListConnectApplicationsOrder, Unknown { Normal => "normal", Desc => "desc", Asc
         => "asc" }
@@ -12924,6 +8867,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         }
     );
     open_enum!(ListInvitationsResponseObject, Unknown { List => "list" });
+    open_enum!(ListObject, Unknown { List => "list" });
     open_enum!(
         ListOrganizationApiKeysOrder, Unknown { Normal => "normal", Desc => "desc", Asc
         => "asc" }
@@ -13013,7 +8957,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "SlackOAuth", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
         "VercelOAuth", XeroOAuth => "XeroOAuth" }
     );
-    open_enum!(ListUserIdentitiesResponseItemType, Unknown { OAuth => "OAuth" });
     open_enum!(
         ListUserSessionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc"
         }
@@ -13039,24 +8982,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "asc" }
     );
     open_enum!(MagicAuthObject, Unknown { MagicAuth => "magic_auth" });
-    open_enum!(
-        NewConnectApplicationSecretObject, Unknown { ConnectApplicationSecret =>
-        "connect_application_secret" }
-    );
-    open_enum!(OrganizationApiKeyListObject, Unknown { List => "list" });
-    open_enum!(OrganizationApiKeyObject, Unknown { ApiKey => "api_key" });
-    open_enum!(OrganizationApiKeyOwnerType, Unknown { Organization => "organization" });
-    open_enum!(OrganizationApiKeyWithValueObject, Unknown { ApiKey => "api_key" });
-    open_enum!(
-        OrganizationApiKeyWithValueOwnerType, Unknown { Organization => "organization" }
-    );
+    open_enum!(OAuthType, Unknown { OAuth => "OAuth" });
     open_enum!(
         OrganizationDomainDataDtoState, Unknown { Pending => "pending", Verified =>
         "verified" }
     );
     open_enum!(
-        OrganizationDomainStandAloneObject, Unknown { OrganizationDomain =>
-        "organization_domain" }
+        OrganizationDomainObject, Unknown { OrganizationDomain => "organization_domain" }
     );
     open_enum!(
         OrganizationDomainStandAloneState, Unknown { Failed => "failed", LegacyVerified
@@ -13068,10 +9000,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         => "manual" }
     );
     open_enum!(
-        OrganizationDomainsItemObject, Unknown { OrganizationDomain =>
-        "organization_domain" }
-    );
-    open_enum!(
         OrganizationDomainsItemState, Unknown { Failed => "failed", LegacyVerified =>
         "legacy_verified", Pending => "pending", Unverified => "unverified", Verified =>
         "verified" }
@@ -13080,9 +9008,14 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         OrganizationDomainsItemVerificationStrategy, Unknown { Dns => "dns", Manual =>
         "manual" }
     );
-    open_enum!(OrganizationListObject, Unknown { List => "list" });
+    open_enum!(
+        OrganizationMembershipObject, Unknown { OrganizationMembership =>
+        "organization_membership" }
+    );
     open_enum!(OrganizationObject, Unknown { Organization => "organization" });
+    open_enum!(OrganizationType, Unknown { Organization => "organization" });
     open_enum!(PasswordResetObject, Unknown { PasswordReset => "password_reset" });
+    open_enum!(PermissionObject, Unknown { Permission => "permission" });
     open_enum!(
         ProfileConnectionType, Unknown { Pending => "Pending", Adfssaml => "ADFSSAML",
         AdpOidc => "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration =>
@@ -13153,53 +9086,37 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         => "ur", Uz => "uz", Vi => "vi", Zh => "zh", ZhCn => "zh-CN", ZhHk => "zh-HK",
         ZhTw => "zh-TW", Zu => "zu" }
     );
-    open_enum!(RevokeInvitationResponseObject, Unknown { Invitation => "invitation" });
     open_enum!(
         RevokeInvitationResponseState, Unknown { Pending => "pending", Accepted =>
         "accepted", Expired => "expired", Revoked => "revoked" }
     );
-    open_enum!(RoleAssignmentListObject, Unknown { List => "list" });
     open_enum!(RoleAssignmentObject, Unknown { RoleAssignment => "role_assignment" });
-    open_enum!(RoleListObject, Unknown { List => "list" });
     open_enum!(RoleObject, Unknown { Role => "role" });
     open_enum!(
         RoleType, Unknown { EnvironmentRole => "EnvironmentRole", OrganizationRole =>
         "OrganizationRole" }
     );
-    open_enum!(SetEnvironmentRolePermissionsResponseObject, Unknown { Role => "role" });
+    open_enum!(Rs256Alg, Unknown { Rs256 => "RS256" });
+    open_enum!(RsaKty, Unknown { Rsa => "RSA" });
     open_enum!(
         SetEnvironmentRolePermissionsResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
-    open_enum!(SetOrganizationRolePermissionsResponseObject, Unknown { Role => "role" });
     open_enum!(
         SetOrganizationRolePermissionsResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
-    open_enum!(SsoIntentOptionsProviderType, Unknown { GoogleSaml => "GoogleSAML" });
-    open_enum!(SsoTokenResponseTokenType, Unknown { Bearer => "Bearer" });
-    open_enum!(
-        TokenQueryDtoGrantType, Unknown { AuthorizationCode => "authorization_code" }
-    );
-    open_enum!(UpdateEnvironmentRoleResponseObject, Unknown { Role => "role" });
+    open_enum!(SigUse, Unknown { Sig => "sig" });
+    open_enum!(SuccessAttemptStatus, Unknown { Success => "success" });
+    open_enum!(SuccessChallengeStatus, Unknown { Success => "success" });
+    open_enum!(TotpType, Unknown { Totp => "totp" });
     open_enum!(
         UpdateEnvironmentRoleResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
-    open_enum!(UpdateOrganizationRoleResponseObject, Unknown { Role => "role" });
     open_enum!(
         UpdateOrganizationRoleResponseType, Unknown { EnvironmentRole =>
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
-    );
-    open_enum!(UpdateRadarAttemptBodyAttemptStatus, Unknown { Success => "success" });
-    open_enum!(UpdateRadarAttemptBodyChallengeStatus, Unknown { Success => "success" });
-    open_enum!(
-        UpdateResourceByExternalIdResponseObject, Unknown { AuthorizationResource =>
-        "authorization_resource" }
-    );
-    open_enum!(
-        UpdateResourceResponseObject, Unknown { AuthorizationResource =>
-        "authorization_resource" }
     );
     open_enum!(
         UpdateUserlandUserDtoVariant2PasswordHashType, Unknown { Bcrypt => "bcrypt",
@@ -13272,12 +9189,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         UpdateWebhookEndpointDtoStatus, Unknown { Enabled => "enabled", Disabled =>
         "disabled" }
     );
-    open_enum!(UserApiKeyListObject, Unknown { List => "list" });
-    open_enum!(UserApiKeyObject, Unknown { ApiKey => "api_key" });
-    open_enum!(UserApiKeyOwnerType, Unknown { User => "user" });
-    open_enum!(UserApiKeyWithValueObject, Unknown { ApiKey => "api_key" });
-    open_enum!(UserApiKeyWithValueOwnerType, Unknown { User => "user" });
-    open_enum!(UserConsentOptionType, Unknown { Enum => "enum" });
+    open_enum!(UserObject2, Unknown { User => "user" });
+    open_enum!(UserType, Unknown { User => "user" });
     open_enum!(
         UserlandAuthenticateResponseAuthenticationMethod, Unknown { Sso => "SSO",
         Password => "Password", Passkey => "Passkey", AppleOAuth => "AppleOAuth",
@@ -13290,40 +9203,17 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "VercelOAuth", XeroOAuth => "XeroOAuth", MagicAuth => "MagicAuth", Impersonation
         => "Impersonation", MigratedSession => "MigratedSession" }
     );
-    open_enum!(UserlandUserAuthenticationFactorListObject, Unknown { List => "list" });
-    open_enum!(UserlandUserInviteObject, Unknown { Invitation => "invitation" });
     open_enum!(
         UserlandUserInviteState, Unknown { Pending => "pending", Accepted => "accepted",
         Expired => "expired", Revoked => "revoked" }
-    );
-    open_enum!(UserlandUserListObject, Unknown { List => "list" });
-    open_enum!(UserlandUserObject, Unknown { User => "user" });
-    open_enum!(
-        UserlandUserOrganizationMembershipBaseListDataItemObject, Unknown {
-        OrganizationMembership => "organization_membership" }
     );
     open_enum!(
         UserlandUserOrganizationMembershipBaseListDataItemStatus, Unknown { Active =>
         "active", Inactive => "inactive", Pending => "pending" }
     );
     open_enum!(
-        UserlandUserOrganizationMembershipBaseListObject, Unknown { List => "list" }
-    );
-    open_enum!(
-        UserlandUserOrganizationMembershipBaseWithUserListObject, Unknown { List =>
-        "list" }
-    );
-    open_enum!(
-        UserlandUserOrganizationMembershipBaseWithUserObject, Unknown {
-        OrganizationMembership => "organization_membership" }
-    );
-    open_enum!(
         UserlandUserOrganizationMembershipBaseWithUserStatus, Unknown { Active =>
         "active", Inactive => "inactive", Pending => "pending" }
-    );
-    open_enum!(
-        UserlandUserOrganizationMembershipObject, Unknown { OrganizationMembership =>
-        "organization_membership" }
     );
     open_enum!(
         UserlandUserOrganizationMembershipStatus, Unknown { Active => "active", Inactive
@@ -13335,13 +9225,10 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         => "denied" }
     );
     open_enum!(
-        WebhookEndpointJsonObject, Unknown { WebhookEndpoint => "webhook_endpoint" }
-    );
-    open_enum!(
         WebhookEndpointJsonStatus, Unknown { Enabled => "enabled", Disabled => "disabled"
         }
     );
-    open_enum!(WebhookEndpointListObject, Unknown { List => "list" });
+    open_enum!(WebhookEndpointObject, Unknown { WebhookEndpoint => "webhook_endpoint" });
     open_enum!(
         WidgetSessionTokenDtoScopesItem, Unknown { WidgetsUsersTableManage =>
         "widgets:users-table:manage", WidgetsDomainVerificationManage =>

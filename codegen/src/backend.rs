@@ -32,10 +32,7 @@ pub fn to_openapi(file: &Path, document: &Value) -> Result<openapiv3::OpenAPI> {
 /// and a panic that still happens is caught and reported as [`Error::Generate`].
 pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<syn::File> {
     let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Positional)
-        .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
+    settings.with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged).with_derive("PartialEq");
     let generated = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(spec)));
     let tokens = match generated {
         Ok(Ok(tokens)) => tokens,
@@ -46,7 +43,10 @@ pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<syn::File> {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            return Err(Error::Generate { file: file.to_owned(), message: format!("generator panicked: {message}") });
+            return Err(Error::Generate {
+                file: file.to_owned(),
+                message: format!("generator panicked: {message}"),
+            });
         }
     };
     syn::parse2(tokens).map_err(|e| Error::Generate {

@@ -1,0 +1,107 @@
+//! `cargo run --release -p xtask -- bench`: the speed figures reported in BENCHMARKS.md.
+//!
+//! 1. Codegen wall time: the release `xtask codegen --check` process, end to end, repeated.
+//! 2. `cargo check` of the generated crate with its dependencies already built, next to the
+//!    official `workos` crate measured the same way in the same run: `cargo clean -p <crate>`,
+//!    then a timed `cargo check`, repeated; medians compared.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use workos_codegen::Project;
+
+/// The official SDK release the issue names as the bar.
+const OFFICIAL: &str = "workos";
+const OFFICIAL_VERSION: &str = "3.5.0";
+const RUNS: usize = 5;
+const CHECK_RUNS: usize = 3;
+
+pub(crate) fn run(project: &Project) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    if !exe.to_string_lossy().contains("release") {
+        bail!("run the benchmark from a release build: cargo run --release -p xtask -- bench");
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+
+    let mut codegen = Vec::new();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let status = Command::new(&exe).args(["codegen", "--check"]).current_dir(&project.root).output()?;
+        if !status.status.success() {
+            bail!("codegen --check failed: {}", String::from_utf8_lossy(&status.stderr));
+        }
+        codegen.push(start.elapsed());
+    }
+    report("codegen --check of the pinned document (release xtask, whole process)", &codegen);
+
+    let ours = check_times(&cargo, &project.root, &["-p", "workos-api"], "workos-api")?;
+    report("cargo check of workos-api (dependencies built)", &ours);
+
+    let official_dir = project.root.join("target/bench/official");
+    write_official_project(&official_dir)?;
+    let theirs = check_times(&cargo, &official_dir, &[], OFFICIAL)?;
+    report(&format!("cargo check of {OFFICIAL} {OFFICIAL_VERSION} (dependencies built)"), &theirs);
+
+    let ratio = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
+    println!("ratio workos-api / {OFFICIAL}: {ratio:.2}");
+    let emitted = lines(&project.out_dir().join("src/emitted"))?;
+    println!("emitted lines: {emitted}");
+    Ok(())
+}
+
+fn check_times(cargo: &str, dir: &Path, args: &[&str], package: &str) -> Result<Vec<Duration>> {
+    let check = |timed: bool| -> Result<Duration> {
+        if timed {
+            let clean =
+                Command::new(cargo).args(["clean", "--quiet", "-p", package]).current_dir(dir).status()?;
+            if !clean.success() {
+                bail!("cargo clean -p {package} failed");
+            }
+        }
+        let start = Instant::now();
+        let status = Command::new(cargo).args(["check", "--quiet"]).args(args).current_dir(dir).status()?;
+        if !status.success() {
+            bail!("cargo check in {} failed", dir.display());
+        }
+        Ok(start.elapsed())
+    };
+    check(false).with_context(|| format!("warming up {package}"))?;
+    (0..CHECK_RUNS).map(|_| check(true)).collect()
+}
+
+fn write_official_project(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"official-bench\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{OFFICIAL} = \"={OFFICIAL_VERSION}\"\n\n[workspace]\n"
+        ),
+    )?;
+    std::fs::write(dir.join("src/lib.rs"), format!("pub use {OFFICIAL} as sdk;\n"))?;
+    Ok(())
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+fn report(what: &str, times: &[Duration]) {
+    let secs: Vec<String> = times.iter().map(|t| format!("{:.2}", t.as_secs_f64())).collect();
+    println!("{what}: median {:.2} s (runs: {})", median(times).as_secs_f64(), secs.join(", "));
+}
+
+fn lines(dir: &Path) -> Result<usize> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path: PathBuf = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            total += std::fs::read_to_string(&path)?.lines().count();
+        }
+    }
+    Ok(total)
+}
