@@ -1,4 +1,5 @@
 //! `cargo xtask`: the project's developer commands. A thin CLI over `workos-codegen`.
+#![allow(clippy::print_stdout, reason = "a command-line tool: stdout is its output")]
 
 mod bench;
 
