@@ -26,11 +26,11 @@ pub fn to_openapi(file: &Path, document: &Value) -> Result<openapiv3::OpenAPI> {
     })
 }
 
-/// Runs progenitor (positional interface, one merged `Client`) and parses its output.
+/// Runs progenitor (positional interface, one merged `Client`).
 ///
 /// progenitor and typify assert and panic on some inputs; the passes reject those up front,
 /// and a panic that still happens is caught and reported as [`Error::Generate`].
-pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<syn::File> {
+pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
     let mut settings = GenerationSettings::default();
     settings.with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged).with_derive("PartialEq");
     let generated = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(spec)));
@@ -49,6 +49,11 @@ pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<syn::File> {
             });
         }
     };
+    Ok(tokens)
+}
+
+/// Parses progenitor's tokens into a syntax tree for the post-passes.
+pub fn parse_tokens(file: &Path, tokens: proc_macro2::TokenStream) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| Error::Generate {
         file: file.to_owned(),
         message: format!("generator emitted invalid Rust: {e}"),

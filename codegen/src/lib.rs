@@ -41,6 +41,8 @@ pub struct Output {
     pub files: Vec<EmittedFile>,
     /// What every operation became.
     pub coverage: Coverage,
+    /// Wall time of each phase, in order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The project layout `cargo xtask codegen` works in.
@@ -97,12 +99,15 @@ impl Project {
 
 /// Generates every emitted file from `input`, in memory.
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
-    let document = load::parse(&input.file, &input.bytes)?;
-    let normalized = passes::normalize(&input.file, document, overlays)?;
-    let openapi = backend::to_openapi(&input.file, &normalized.document)?;
-    let mut client = backend::progenitor(&input.file, &openapi)?;
-    let lenient = postprocess::allow_unknown_fields(&mut client);
-    let open = postprocess::open_enums(&mut client);
+    let mut clock = Clock::default();
+    let document = clock.phase("parse", || load::parse(&input.file, &input.bytes))?;
+    let normalized = clock.phase("normalize", || passes::normalize(&input.file, document, overlays))?;
+    let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;
+    let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
+    let mut client = clock.phase("syn parse", || backend::parse_tokens(&input.file, tokens))?;
+    let (lenient, open) = clock.phase("postprocess", || {
+        (postprocess::allow_unknown_fields(&mut client), postprocess::open_enums(&mut client))
+    });
     let coverage = Coverage::new(&normalized, open, lenient);
     if !coverage.is_complete() {
         return Err(Error::Generate {
@@ -125,16 +130,31 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
         pub mod client;
         pub mod redirects;
     };
-    let files = vec![
-        EmittedFile {
-            path: "COVERAGE.md".into(),
-            contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
-        },
-        rust("src/emitted/client.rs", &client),
-        rust("src/emitted/mod.rs", &hub),
-        rust("src/emitted/redirects.rs", &redirects),
-    ];
-    Ok(Output { files, coverage })
+    let files = clock.phase("format", || {
+        vec![
+            EmittedFile {
+                path: "COVERAGE.md".into(),
+                contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
+            },
+            rust("src/emitted/client.rs", &client),
+            rust("src/emitted/mod.rs", &hub),
+            rust("src/emitted/redirects.rs", &redirects),
+        ]
+    });
+    Ok(Output { files, coverage, timings: clock.0 })
+}
+
+/// Phase timings of one run.
+#[derive(Default)]
+struct Clock(Vec<(&'static str, std::time::Duration)>);
+
+impl Clock {
+    fn phase<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        self.0.push((name, start.elapsed()));
+        out
+    }
 }
 
 fn header(input: &Input) -> String {

@@ -3,7 +3,8 @@
 //! 1. Codegen wall time: the release `xtask codegen --check` process, end to end, repeated.
 //! 2. `cargo check` of the generated crate with its dependencies already built, next to the
 //!    official `workos` crate measured the same way in the same run: `cargo clean -p <crate>`,
-//!    then a timed `cargo check`, repeated; medians compared.
+//!    then a timed `cargo check`. The two alternate run by run, so a change in the machine's
+//!    load affects both; medians are compared.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,7 +17,7 @@ use workos_codegen::Project;
 const OFFICIAL: &str = "workos";
 const OFFICIAL_VERSION: &str = "3.5.0";
 const RUNS: usize = 5;
-const CHECK_RUNS: usize = 3;
+const CHECK_RUNS: usize = 5;
 
 pub(crate) fn run(project: &Project) -> Result<()> {
     let exe = std::env::current_exe()?;
@@ -36,12 +37,18 @@ pub(crate) fn run(project: &Project) -> Result<()> {
     }
     report("codegen --check of the pinned document (release xtask, whole process)", &codegen);
 
-    let ours = check_times(&cargo, &project.root, &["-p", "workos-api"], "workos-api")?;
-    report("cargo check of workos-api (dependencies built)", &ours);
-
     let official_dir = project.root.join("target/bench/official");
     write_official_project(&official_dir)?;
-    let theirs = check_times(&cargo, &official_dir, &[], OFFICIAL)?;
+    let ours_target = Check { dir: &project.root, args: &["-p", "workos-api"], package: "workos-api" };
+    let theirs_target = Check { dir: &official_dir, args: &[], package: OFFICIAL };
+    ours_target.run(&cargo, false).context("warming up workos-api")?;
+    theirs_target.run(&cargo, false).context("warming up the official crate")?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..CHECK_RUNS {
+        ours.push(ours_target.run(&cargo, true)?);
+        theirs.push(theirs_target.run(&cargo, true)?);
+    }
+    report("cargo check of workos-api (dependencies built)", &ours);
     report(&format!("cargo check of {OFFICIAL} {OFFICIAL_VERSION} (dependencies built)"), &theirs);
 
     let ratio = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
@@ -51,24 +58,33 @@ pub(crate) fn run(project: &Project) -> Result<()> {
     Ok(())
 }
 
-fn check_times(cargo: &str, dir: &Path, args: &[&str], package: &str) -> Result<Vec<Duration>> {
-    let check = |timed: bool| -> Result<Duration> {
+/// One crate to check: where, with which arguments, and its package name for `cargo clean -p`.
+struct Check<'a> {
+    dir: &'a Path,
+    args: &'a [&'a str],
+    package: &'a str,
+}
+
+impl Check<'_> {
+    /// A `cargo check`, after cleaning the crate itself when `timed` (its dependencies stay built).
+    fn run(&self, cargo: &str, timed: bool) -> Result<Duration> {
         if timed {
-            let clean =
-                Command::new(cargo).args(["clean", "--quiet", "-p", package]).current_dir(dir).status()?;
+            let clean = Command::new(cargo)
+                .args(["clean", "--quiet", "-p", self.package])
+                .current_dir(self.dir)
+                .status()?;
             if !clean.success() {
-                bail!("cargo clean -p {package} failed");
+                bail!("cargo clean -p {} failed", self.package);
             }
         }
         let start = Instant::now();
-        let status = Command::new(cargo).args(["check", "--quiet"]).args(args).current_dir(dir).status()?;
+        let status =
+            Command::new(cargo).args(["check", "--quiet"]).args(self.args).current_dir(self.dir).status()?;
         if !status.success() {
-            bail!("cargo check in {} failed", dir.display());
+            bail!("cargo check in {} failed", self.dir.display());
         }
         Ok(start.elapsed())
-    };
-    check(false).with_context(|| format!("warming up {package}"))?;
-    (0..CHECK_RUNS).map(|_| check(true)).collect()
+    }
 }
 
 fn write_official_project(dir: &Path) -> Result<()> {

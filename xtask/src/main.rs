@@ -3,6 +3,11 @@
 
 mod bench;
 
+/// typify clones schemas by the thousand; glibc's allocator made that the largest part of a
+/// codegen run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,8 +18,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check]              generate generated/ from the pinned document
-                                 (--check: fail with a diff if generated/ is out of date)
+  codegen [--check] [--timings]  generate generated/ from the pinned document
+                                 (--check: fail with a diff if generated/ is out of date;
+                                  --timings: print the time of each phase)
   codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
   history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
                                  (robustness against newer WorkOS documents; CI runs it on ../shared)
@@ -38,8 +44,10 @@ fn run(args: &[String]) -> Result<()> {
     let project = Project { root: workos_codegen::workspace_root() };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen(&project, false),
-        ["codegen", "--check"] => codegen(&project, true),
+        ["codegen"] => codegen(&project, false, false),
+        ["codegen", "--check"] => codegen(&project, true, false),
+        ["codegen", "--timings"] => codegen(&project, false, true),
+        ["codegen", "--check", "--timings"] => codegen(&project, true, true),
         ["codegen", "--spec", file, "--out", out] => codegen_other(&project, file.into(), out.into()),
         ["history", dir] => history(&project, std::path::Path::new(dir)),
         ["bench"] => bench::run(&project),
@@ -58,9 +66,14 @@ fn run(args: &[String]) -> Result<()> {
     }
 }
 
-fn codegen(project: &Project, check: bool) -> Result<()> {
+fn codegen(project: &Project, check: bool, timings: bool) -> Result<()> {
     let (output, changed) = workos_codegen::codegen(project, check)?;
     eprint!("{}", output.coverage.summary());
+    if timings {
+        for (phase, time) in &output.timings {
+            eprintln!("  {phase:<12} {:>7.1} ms", time.as_secs_f64() * 1e3);
+        }
+    }
     if check {
         eprintln!("generated/ is up to date");
     } else if changed.is_empty() {

@@ -138,14 +138,16 @@ pub(super) fn const_to_enum(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
     Ok(count)
 }
 
-/// Assertion keywords with no Rust type meaning, or unknown to 3.0: `not` (mutual exclusion,
-/// which the `oneOf` branches already express), `propertyNames`, `examples`, `$schema`,
-/// `$id`, `$comment`, `contentEncoding`, `contentMediaType`. Dropped, never enforced.
+/// Keywords with no Rust type meaning, or unknown to 3.0: `not` (mutual exclusion, which the
+/// `oneOf` branches already express), `propertyNames`, `example`/`examples` (the generated code
+/// does not use them, and typify clones every schema many times over), `$schema`, `$id`,
+/// `$comment`, `contentEncoding`, `contentMediaType`. Dropped, never enforced.
 /// `patternProperties` becomes `additionalProperties` (a map keyed by string).
 pub(super) fn unsupported_assertions(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
     const DROPPED: &[&str] = &[
         "not",
         "propertyNames",
+        "example",
         "examples",
         "$schema",
         "$id",

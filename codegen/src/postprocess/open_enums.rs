@@ -4,6 +4,8 @@
 //! - String enums get `Unknown(String)`, which keeps the raw value; their serde impls, `Display`,
 //!   `FromStr` (infallible) and `From<&str>`/`From<String>` come from the `open_enum!` macro
 //!   emitted once into the types module, replacing typify's derives and fallible conversions.
+//!   The macro is kept to the impls users need (`as_str`, `Display`, `From<&str>`, `FromStr`,
+//!   serde): each impl is compiled once per enum, and there are hundreds of enums.
 //! - Internally tagged enums get a `#[serde(other)] Unknown` variant for unknown tags.
 //! - Untagged unions get a last `Unknown(serde_json::Value)` variant where their derives allow.
 //!   Scalar unions (string | number | boolean), for which typify writes an exhaustive `Display`,
@@ -211,14 +213,6 @@ fn macro_definition() -> TokenStream {
                         }
                     }
                 }
-                impl ::std::convert::From<::std::string::String> for $name {
-                    fn from(value: ::std::string::String) -> Self {
-                        match value.as_str() {
-                            $($wire => Self::$variant,)*
-                            _ => Self::$unknown(value),
-                        }
-                    }
-                }
                 impl ::std::str::FromStr for $name {
                     type Err = ::std::convert::Infallible;
                     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -232,7 +226,8 @@ fn macro_definition() -> TokenStream {
                 }
                 impl<'de> ::serde::Deserialize<'de> for $name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                        let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(Self::from(&*value))
                     }
                 }
             };

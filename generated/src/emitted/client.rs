@@ -8452,19 +8452,16 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
             fmt(& self, f : & mut ::std::fmt::Formatter < '_ >) -> ::std::fmt::Result { f
             .write_str(self.as_str()) } } impl ::std::convert::From < & str > for $name {
             fn from(value : & str) -> Self { match value { $($wire => Self:: $variant,)*
-            other => Self:: $unknown (other.to_owned()), } } } impl ::std::convert::From
-            < ::std::string::String > for $name { fn from(value : ::std::string::String)
-            -> Self { match value.as_str() { $($wire => Self:: $variant,)* _ => Self::
-            $unknown (value), } } } impl ::std::str::FromStr for $name { type Err =
-            ::std::convert::Infallible; fn from_str(value : & str) ->
-            ::std::result::Result < Self, Self::Err > { Ok(Self::from(value)) } } impl
+            other => Self:: $unknown (other.to_owned()), } } } impl ::std::str::FromStr
+            for $name { type Err = ::std::convert::Infallible; fn from_str(value : & str)
+            -> ::std::result::Result < Self, Self::Err > { Ok(Self::from(value)) } } impl
             ::serde::Serialize for $name { fn serialize < S : ::serde::Serializer > (&
             self, serializer : S) -> ::std::result::Result < S::Ok, S::Error > {
             serializer.serialize_str(self.as_str()) } } impl < 'de > ::serde::Deserialize
             < 'de > for $name { fn deserialize < D : ::serde::Deserializer < 'de >>
-            (deserializer : D) -> ::std::result::Result < Self, D::Error > { <
-            ::std::string::String as ::serde::Deserialize > ::deserialize(deserializer)
-            .map(Self::from) } }
+            (deserializer : D) -> ::std::result::Result < Self, D::Error > { let value =
+            < ::std::borrow::Cow < 'de, str > as ::serde::Deserialize >
+            ::deserialize(deserializer) ?; Ok(Self::from(& * value)) } }
         };
     }
     open_enum!(
