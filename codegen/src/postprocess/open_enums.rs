@@ -6,7 +6,8 @@
 //!   emitted once into the types module, replacing typify's derives and fallible conversions.
 //!   The macro is kept to the impls users need (`as_str`, `Display`, `From<&str>`, `FromStr`,
 //!   serde): each impl is compiled once per enum, and there are hundreds of enums.
-//! - Internally tagged enums get a `#[serde(other)] Unknown` variant for unknown tags.
+//! - Internally and adjacently tagged enums get a `#[serde(other)] Unknown` variant for unknown
+//!   tags.
 //! - Untagged unions get a last `Unknown(serde_json::Value)` variant where their derives allow.
 //!   Scalar unions (string | number | boolean), for which typify writes an exhaustive `Display`,
 //!   already accept every value of their JSON types and are left closed.
@@ -24,7 +25,7 @@ use super::{has_serde_word, serde_rename};
 pub struct OpenEnumCounts {
     /// String enums given `Unknown(String)`.
     pub string_enums: usize,
-    /// Internally tagged enums given `#[serde(other)] Unknown`.
+    /// Internally or adjacently tagged enums given `#[serde(other)] Unknown`.
     pub tagged_enums: usize,
     /// Untagged unions given `Unknown(serde_json::Value)`.
     pub untagged_enums: usize,
@@ -48,7 +49,7 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
                     opened.insert(e.ident.to_string());
                     invocations.push(invocation);
                     counts.string_enums += 1;
-                } else if has_serde_word(&e.attrs, "tag") && !has_serde_word(&e.attrs, "content") {
+                } else if has_serde_word(&e.attrs, "tag") {
                     if add_unit_catch_all(e) {
                         counts.tagged_enums += 1;
                     }
