@@ -26,3 +26,8 @@ mod emitted;
 
 pub use emitted::client::*;
 pub use emitted::redirects;
+
+/// The README's examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
