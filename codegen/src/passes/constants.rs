@@ -32,11 +32,7 @@ pub(super) fn share_constants(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize>
     .ok();
     // 2. Names already taken: components, and the inline types typify will still name.
     let shared_ptrs: BTreeSet<&str> = found.iter().map(|(p, _, _)| p.as_str()).collect();
-    let mut taken: BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = super::component_names(doc);
     taken.extend(
         super::operations::typify_inline_names(doc)
             .into_iter()
@@ -47,14 +43,7 @@ pub(super) fn share_constants(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize>
     let mut shared: BTreeMap<(String, String), String> = BTreeMap::new();
     for (ptr, prop, constant) in &found {
         let name = shared.entry((prop.clone(), constant.clone())).or_insert_with(|| {
-            let base = format!("{}{}", constant.to_pascal_case(), prop.to_pascal_case());
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}{n}");
-                n += 1;
-            }
-            name
+            super::unique_name(&mut taken, &format!("{}{}", constant.to_pascal_case(), prop.to_pascal_case()))
         });
         if let Some(slot) = doc.pointer_mut(ptr) {
             *slot = json!({ "$ref": format!("#/components/schemas/{name}") });

@@ -127,6 +127,25 @@ pub fn normalize(file: &Path, mut document: Value, overlays: &Overlays) -> Resul
     Ok(Normalized { document, operations: pass_counts[0].1, pass_counts, outputs: ctx.out })
 }
 
+/// The names under `components/schemas`.
+pub(crate) fn component_names(doc: &Value) -> std::collections::BTreeSet<String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `base`, or else `base2`, `base3`, ...: the first name not in `taken`, which it joins.
+pub(crate) fn unique_name(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
 /// A callback given each operation's pointer, method, path and object.
 pub(crate) type OperationVisitor<'a, E> =
     dyn FnMut(&str, &str, &str, &mut Map<String, Value>) -> Result<(), E> + 'a;

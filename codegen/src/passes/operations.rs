@@ -53,20 +53,8 @@ pub(super) fn name_operations(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usiz
 /// same-named type of another shape.
 pub(super) fn hoist_inline_schemas(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
-    let mut names: std::collections::BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut fresh = |base: String| {
-        let mut name = base.clone();
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        name
-    };
+    let mut names = super::component_names(doc);
+    let mut fresh = |base: String| super::unique_name(&mut names, &base);
     for_each_operation(doc, &mut |_, _, _, op| {
         let method = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_pascal_case();
         let mut slots: Vec<(String, &mut Value)> = Vec::new();
@@ -150,21 +138,12 @@ pub(super) fn typify_inline_names(doc: &Value) -> Vec<(String, String)> {
 /// An inline type whose derived name is already a component's: typify would emit two types of
 /// one name. The inline schema moves to its own component, `{DerivedName}Value`.
 pub(super) fn inline_name_collisions(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
-    let mut names: std::collections::BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut names = super::component_names(doc);
     let collisions: Vec<(String, String)> =
         typify_inline_names(doc).into_iter().filter(|(name, _)| names.contains(name)).collect();
     let mut hoisted = Vec::new();
     for (name, pointer) in &collisions {
-        let mut fresh = format!("{name}Value");
-        let mut n = 2;
-        while !names.insert(fresh.clone()) {
-            fresh = format!("{name}Value{n}");
-            n += 1;
-        }
+        let fresh = super::unique_name(&mut names, &format!("{name}Value"));
         if let Some(slot) = doc.pointer_mut(pointer) {
             let schema = std::mem::replace(slot, json!({ "$ref": format!("#/components/schemas/{fresh}") }));
             hoisted.push((fresh, schema));
