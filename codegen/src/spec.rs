@@ -81,16 +81,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Returns the pinned document's bytes, downloading and caching it when the cache is missing
-/// or does not match the lock.
+/// Returns the pinned document's bytes, downloading them from [`registry()`] and caching them
+/// when the cache is missing or does not match the lock.
 pub fn ensure_cached(lock: &Lock, spec_dir: &Path) -> Result<(PathBuf, Vec<u8>)> {
+    ensure_cached_from(lock, spec_dir, &registry())
+}
+
+/// [`ensure_cached`] with an explicit registry. On any error nothing is written.
+pub fn ensure_cached_from(lock: &Lock, spec_dir: &Path, registry: &str) -> Result<(PathBuf, Vec<u8>)> {
     let path = lock.cache_path(spec_dir);
     if let Ok(bytes) = std::fs::read(&path)
         && sha256_hex(&bytes) == lock.sha256
     {
         return Ok((path, bytes));
     }
-    let bytes = fetch(lock, &registry())?;
+    let bytes = fetch(lock, registry)?;
     crate::emit::write_atomic(&path, &bytes)?;
     Ok((path, bytes))
 }
@@ -172,6 +177,103 @@ mod tests {
     fn integrity_matches_npm_format() {
         let sri = integrity_of(b"hello");
         verify_integrity("x", &sri, b"hello").unwrap();
+    }
+
+    fn tarball(file: &str, contents: &[u8]) -> Vec<u8> {
+        let mut builder =
+            tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        let mut header = tar::Header::new_gnu();
+        header.set_size(contents.len() as u64);
+        header.set_cksum();
+        builder.append_data(&mut header, file, contents).unwrap();
+        builder.into_inner().unwrap().finish().unwrap()
+    }
+
+    /// Serves `responses` (status, body) on 127.0.0.1, one connection each, then stops.
+    fn serve(responses: Vec<(u16, Vec<u8>)>) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for (status, body) in responses {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).unwrap();
+                stream.write_all(&body).unwrap();
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn lock_for(tgz: &[u8], document: &[u8]) -> Lock {
+        Lock {
+            package: "@workos/openapi-spec".into(),
+            version: "9.9.9".into(),
+            tarball: "@workos/openapi-spec/-/openapi-spec-9.9.9.tgz".into(),
+            file: "package/open-api-spec.yaml".into(),
+            integrity: integrity_of(tgz),
+            sha256: sha256_hex(document),
+        }
+    }
+
+    #[test]
+    fn fetch_verifies_caches_and_reuses_the_cache() {
+        let document = b"openapi: 3.1.1\n";
+        let tgz = tarball("package/open-api-spec.yaml", document);
+        let lock = lock_for(&tgz, document);
+        let dir = tempfile::tempdir().unwrap();
+        let registry = serve(vec![(200, tgz)]);
+        let (path, bytes) = ensure_cached_from(&lock, dir.path(), &registry).unwrap();
+        assert_eq!(bytes, document);
+        assert_eq!(std::fs::read(&path).unwrap(), document);
+        // The server is gone: a second call must be served from the cache.
+        let (_, again) = ensure_cached_from(&lock, dir.path(), &registry).unwrap();
+        assert_eq!(again, document);
+    }
+
+    #[test]
+    fn registry_404_is_a_clear_error_and_writes_nothing() {
+        let tgz = tarball("package/open-api-spec.yaml", b"x");
+        let lock = lock_for(&tgz, b"x");
+        let dir = tempfile::tempdir().unwrap();
+        let err =
+            ensure_cached_from(&lock, dir.path(), &serve(vec![(404, b"Not found".to_vec())])).unwrap_err();
+        assert!(err.is_fetch(), "{err:?}");
+        assert!(
+            err.to_string().contains("HTTP 404") && err.to_string().contains("openapi-spec-9.9.9.tgz"),
+            "{err}"
+        );
+        assert!(!lock.cache_path(dir.path()).exists());
+    }
+
+    #[test]
+    fn tampered_tarball_is_rejected_before_extraction() {
+        let good = tarball("package/open-api-spec.yaml", b"good");
+        let lock = lock_for(&good, b"good");
+        let evil = tarball("package/open-api-spec.yaml", b"evil");
+        let dir = tempfile::tempdir().unwrap();
+        let err = ensure_cached_from(&lock, dir.path(), &serve(vec![(200, evil)])).unwrap_err();
+        assert!(matches!(err, Error::Integrity { .. }), "{err:?}");
+        assert!(!lock.cache_path(dir.path()).exists());
+    }
+
+    #[test]
+    fn unreachable_registry_is_a_clear_error() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let tgz = tarball("package/open-api-spec.yaml", b"x");
+        let lock = lock_for(&tgz, b"x");
+        let dir = tempfile::tempdir().unwrap();
+        let err = ensure_cached_from(&lock, dir.path(), &format!("http://127.0.0.1:{port}")).unwrap_err();
+        assert!(err.to_string().contains("could not reach the registry"), "{err}");
+        assert!(!dir.path().join(".cache").exists());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn function_name(redirect: &Redirect) -> String {
 pub fn emit(redirects: &[Redirect]) -> TokenStream {
     let items = redirects.iter().map(|r| {
         let fn_name = format_ident!("{}", function_name(r));
-        let params_name = format_ident!("{}Params", r.name.to_pascal_case());
+        let params_name = format_ident!("{}Params", function_name(r).to_pascal_case());
         let doc = format!("{}\n\n`{} {}` answers with a redirect: build its URL and send the user's browser there.", r.doc, r.method.to_uppercase(), r.path);
         let fields = r.params.iter().map(|p| {
             let field = field_ident(&p.name);
@@ -38,10 +38,16 @@ pub fn emit(redirects: &[Redirect]) -> TokenStream {
         let query_pushes = r.params.iter().filter(|p| p.location == "query").map(|p| {
             let field = field_ident(&p.name);
             let wire = &p.name;
-            let push = if p.kind == "array" {
-                quote! { for item in value { query.append_pair(#wire, &item.to_string()); } }
-            } else {
-                quote! { query.append_pair(#wire, &value.to_string()); }
+            let push = match (p.kind.as_str(), p.explode) {
+                ("array", true) => quote! { for item in value { query.append_pair(#wire, item); } },
+                ("array", false) => quote! { query.append_pair(#wire, &value.join(",")); },
+                // deepObject (`name[key]=value`): what WorkOS's own SDKs send. The document
+                // states no style, and its default (each key as a top-level parameter) would
+                // not reach the provider.
+                ("object", _) => quote! {
+                    for (key, item) in value { query.append_pair(&format!("{}[{}]", #wire, key), item); }
+                },
+                _ => quote! { query.append_pair(#wire, &value.to_string()); },
             };
             if p.required {
                 quote! { { let value = &params.#field; #push } }
@@ -92,6 +98,7 @@ fn rust_type(kind: &str) -> TokenStream {
         "number" => quote! { f64 },
         "boolean" => quote! { bool },
         "array" => quote! { ::std::vec::Vec<::std::string::String> },
+        "object" => quote! { ::std::collections::BTreeMap<::std::string::String, ::std::string::String> },
         _ => quote! { ::std::string::String },
     }
 }

@@ -97,14 +97,14 @@ fn every_error_shape_decodes_into_error_body() {
 
 #[test]
 fn sso_authorize_url_is_built_not_requested() {
-    use workos_api::redirects::{GetSsoAuthorizeParams, sso_authorize_url};
-    let params = GetSsoAuthorizeParams {
+    use workos_api::redirects::{SsoAuthorizeUrlParams, sso_authorize_url};
+    let params = SsoAuthorizeUrlParams {
         client_id: "client_123".into(),
         redirect_uri: "https://app.example/callback".into(),
         response_type: "code".into(),
         state: Some("a b&c".into()),
         provider_scopes: Some(vec!["openid".into(), "email".into()]),
-        provider_query_params: None,
+        provider_query_params: Some([("hd".to_owned(), "example.com".to_owned())].into_iter().collect()),
         domain: None,
         provider: None,
         connection: Some("conn_1".into()),
@@ -116,8 +116,9 @@ fn sso_authorize_url_is_built_not_requested() {
     let url = sso_authorize_url("https://api.workos.com", &params).unwrap();
     assert_eq!(
         url.as_str(),
-        "https://api.workos.com/sso/authorize?provider_scopes=openid&provider_scopes=email&client_id=client_123\
-         &redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&response_type=code&state=a+b%26c&connection=conn_1"
+        "https://api.workos.com/sso/authorize?provider_scopes=openid%2Cemail&provider_query_params%5Bhd%5D=example.com\
+         &client_id=client_123&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&response_type=code&state=a+b%26c\
+         &connection=conn_1"
     );
     let under_prefix = sso_authorize_url("http://127.0.0.1:4100/api/", &params).unwrap();
     assert!(under_prefix.as_str().starts_with("http://127.0.0.1:4100/api/sso/authorize?"), "{under_prefix}");

@@ -30,8 +30,12 @@ pub struct RedirectParam {
     pub location: String,
     /// Whether the document requires it.
     pub required: bool,
-    /// JSON type: `string`, `integer`, `number`, `boolean`, or `array` (of strings).
+    /// JSON type: `string`, `integer`, `number`, `boolean`, `array` (of strings) or `object`
+    /// (string values).
     pub kind: String,
+    /// OpenAPI `explode` (default `true` for query parameters): an array is sent as repeated
+    /// `name=v` pairs, or else as one comma-separated `name=v1,v2`.
+    pub explode: bool,
     /// Description and allowed values, for docs.
     pub doc: String,
 }
@@ -75,6 +79,7 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
                     doc = format!("{doc}\n\nOne of: {}.", list.join(", ")).trim().to_owned();
                 }
                 params.push(RedirectParam {
+                    explode: p["explode"].as_bool().unwrap_or(true),
                     name: p["name"].as_str().unwrap_or_default().to_owned(),
                     required: location == "path" || p["required"].as_bool().unwrap_or(false),
                     location,

@@ -2,11 +2,13 @@
 
 ///Parameters of [`sso_authorize_url`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetSsoAuthorizeParams {
+pub struct SsoAuthorizeUrlParams {
     ///Additional scopes to request from the identity provider. Applicable when using OAuth or OpenID Connect connections.
     pub provider_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Key/value pairs of query parameters to pass to the OAuth provider. Only applicable when using OAuth connections.
-    pub provider_query_params: ::std::option::Option<::std::string::String>,
+    pub provider_query_params: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     ///The unique identifier of the WorkOS environment client.
     pub client_id: ::std::string::String,
     ///Deprecated. Use `connection` or `organization` instead. Used to initiate SSO for a connection by domain. The domain must be associated with a connection in your WorkOS environment.
@@ -50,7 +52,7 @@ Initiates the single sign-on flow.
 /// When `base_url` is not an absolute URL that can hold a path.
 pub fn sso_authorize_url(
     base_url: &str,
-    params: &GetSsoAuthorizeParams,
+    params: &SsoAuthorizeUrlParams,
 ) -> ::std::result::Result<::reqwest::Url, ::url::ParseError> {
     let mut url = ::reqwest::Url::parse(base_url)?;
     {
@@ -64,12 +66,13 @@ pub fn sso_authorize_url(
     {
         let mut query = url.query_pairs_mut();
         if let Some(value) = &params.provider_scopes {
-            for item in value {
-                query.append_pair("provider_scopes", &item.to_string());
-            }
+            query.append_pair("provider_scopes", &value.join(","));
         }
         if let Some(value) = &params.provider_query_params {
-            query.append_pair("provider_query_params", &value.to_string());
+            for (key, item) in value {
+                query
+                    .append_pair(&format!("{}[{}]", "provider_query_params", key), item);
+            }
         }
         {
             let value = &params.client_id;
@@ -115,7 +118,7 @@ pub fn sso_authorize_url(
 }
 ///Parameters of [`sso_logout_url`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetSsoLogoutParams {
+pub struct SsoLogoutUrlParams {
     ///The logout token returned from the [Logout Authorize](/reference/sso/logout/authorize) endpoint.
     pub token: ::std::string::String,
 }
@@ -131,7 +134,7 @@ Before redirecting to this endpoint, you need to generate a short-lived logout t
 /// When `base_url` is not an absolute URL that can hold a path.
 pub fn sso_logout_url(
     base_url: &str,
-    params: &GetSsoLogoutParams,
+    params: &SsoLogoutUrlParams,
 ) -> ::std::result::Result<::reqwest::Url, ::url::ParseError> {
     let mut url = ::reqwest::Url::parse(base_url)?;
     {
@@ -156,7 +159,7 @@ pub fn sso_logout_url(
 }
 ///Parameters of [`user_management_authorize_url`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetUserManagementAuthorizeParams {
+pub struct UserManagementAuthorizeUrlParams {
     /**The only valid PKCE code challenge method is `"S256"`. Required when specifying a `code_challenge`.
 
 One of: `S256`.*/
@@ -168,7 +171,9 @@ One of: `S256`.*/
     ///The ID of an SSO connection to use for authentication.
     pub connection_id: ::std::option::Option<::std::string::String>,
     ///Key/value pairs of query parameters to pass to the OAuth provider.
-    pub provider_query_params: ::std::option::Option<::std::string::String>,
+    pub provider_query_params: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     ///Additional OAuth scopes to request from the identity provider.
     pub provider_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///A token representing a user invitation to redeem during authentication.
@@ -208,7 +213,7 @@ Generates an OAuth 2.0 authorization URL to authenticate a user with AuthKit or 
 /// When `base_url` is not an absolute URL that can hold a path.
 pub fn user_management_authorize_url(
     base_url: &str,
-    params: &GetUserManagementAuthorizeParams,
+    params: &UserManagementAuthorizeUrlParams,
 ) -> ::std::result::Result<::reqwest::Url, ::url::ParseError> {
     let mut url = ::reqwest::Url::parse(base_url)?;
     {
@@ -234,12 +239,13 @@ pub fn user_management_authorize_url(
             query.append_pair("connection_id", &value.to_string());
         }
         if let Some(value) = &params.provider_query_params {
-            query.append_pair("provider_query_params", &value.to_string());
+            for (key, item) in value {
+                query
+                    .append_pair(&format!("{}[{}]", "provider_query_params", key), item);
+            }
         }
         if let Some(value) = &params.provider_scopes {
-            for item in value {
-                query.append_pair("provider_scopes", &item.to_string());
-            }
+            query.append_pair("provider_scopes", &value.join(","));
         }
         if let Some(value) = &params.invitation_token {
             query.append_pair("invitation_token", &value.to_string());
@@ -282,7 +288,7 @@ pub fn user_management_authorize_url(
 }
 ///Parameters of [`session_logout_url`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetSessionLogoutParams {
+pub struct SessionLogoutUrlParams {
     ///The ID of the session to revoke. This can be extracted from the `sid` claim of the access token.
     pub session_id: ::std::string::String,
     ///The URL to redirect the user to after session revocation.
@@ -298,7 +304,7 @@ Logout a user from the current [session](/reference/authkit/session).
 /// When `base_url` is not an absolute URL that can hold a path.
 pub fn session_logout_url(
     base_url: &str,
-    params: &GetSessionLogoutParams,
+    params: &SessionLogoutUrlParams,
 ) -> ::std::result::Result<::reqwest::Url, ::url::ParseError> {
     let mut url = ::reqwest::Url::parse(base_url)?;
     {
