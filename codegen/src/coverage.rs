@@ -99,7 +99,7 @@ impl Coverage {
             );
         }
         if !self.notes.is_empty() {
-            s.push_str("\n## Responses a typed method does not decode\n\n");
+            s.push_str("\n## Success statuses without a body\n\n");
             for note in &self.notes {
                 let _ = writeln!(s, "- {note}");
             }

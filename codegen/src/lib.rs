@@ -105,9 +105,22 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;
     let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
     let mut client = clock.phase("syn parse", || backend::parse_tokens(&input.file, tokens))?;
-    let (lenient, open) = clock.phase("postprocess", || {
-        (postprocess::allow_unknown_fields(&mut client), postprocess::open_enums(&mut client))
+    let (lenient, open, optional) = clock.phase("postprocess", || {
+        (
+            postprocess::allow_unknown_fields(&mut client),
+            postprocess::open_enums(&mut client),
+            postprocess::empty_success_arms(&mut client, &normalized.outputs.empty_success),
+        )
     });
+    if optional != normalized.outputs.empty_success.len() {
+        return Err(Error::Generate {
+            file: input.file.clone(),
+            message: format!(
+                "body-less success statuses were added to {optional} of {} methods",
+                normalized.outputs.empty_success.len()
+            ),
+        });
+    }
     let coverage = Coverage::new(&normalized, open, lenient);
     if !coverage.is_complete() {
         return Err(Error::Generate {

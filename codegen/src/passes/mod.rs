@@ -42,6 +42,8 @@ pub struct Outputs {
     pub notes: Vec<String>,
     /// How many method names came from the override table.
     pub name_overrides_used: usize,
+    /// Methods whose JSON success type became optional, with their body-less 2xx statuses.
+    pub empty_success: Vec<(String, Vec<u16>)>,
 }
 
 /// The normalized document and what the passes reported.
@@ -230,7 +232,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn bodiless_success_beside_json_is_dropped_and_noted() {
+    fn bodiless_success_beside_json_makes_the_body_optional() {
         let doc = op(json!({
             "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
             "204": {"description": "none"}
@@ -239,10 +241,14 @@ pub(crate) mod tests {
         let mut ctx = Ctx { file: Path::new("f.yaml"), overlays: &overlays, out: Outputs::default() };
         let mut doc = doc;
         assert_eq!(responses::unify_success(&mut doc, &mut ctx).unwrap(), 1);
-        let codes: Vec<&String> =
-            doc.pointer("/paths/~1things~1{id}/get/responses").unwrap().as_object().unwrap().keys().collect();
-        assert_eq!(codes, ["200"]);
-        assert!(ctx.out.notes[0].contains("GET /things/{id}: status 204"), "{:?}", ctx.out.notes);
+        let responses = doc.pointer("/paths/~1things~1{id}/get/responses").unwrap();
+        assert_eq!(responses.as_object().unwrap().keys().collect::<Vec<_>>(), ["200"]);
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(ctx.out.empty_success, [("Things_get".to_owned(), vec![204])]);
+        assert!(ctx.out.notes[0].contains("GET /things/{id}: status 204 has no body"), "{:?}", ctx.out.notes);
     }
 
     #[test]

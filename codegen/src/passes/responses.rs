@@ -96,12 +96,14 @@ fn collect_error_codes(doc: &Value, value: &Value, out: &mut BTreeSet<String>) {
 }
 
 /// 2xx responses of different kinds. Several JSON bodies become one `anyOf` shared by all of
-/// them; a body-less 2xx beside a JSON one is dropped from the typed method (it would not
-/// decode) and reported in the coverage summary.
+/// them. A body-less 2xx beside a JSON one makes the JSON schema nullable (the method returns
+/// `Option<T>`); the body-less statuses are recorded, and a post-pass adds them to the method as
+/// arms that return `None`.
 pub(super) fn unify_success(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
     let mut count = 0;
-    let mut notes = Vec::new();
+    let mut empty = Vec::new();
     for_each_operation(doc, &mut |_, method, path, op| {
+        let name = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
         let Some(Value::Object(responses)) = op.get_mut("responses") else { return Ok(()) };
         let success: Vec<String> = responses.keys().filter(|c| c.starts_with('2')).cloned().collect();
         let json_schema = |r: &Value| r.pointer("/content/application~1json/schema").cloned();
@@ -111,29 +113,49 @@ pub(super) fn unify_success(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize>
             return Ok(());
         }
         count += 1;
-        let unified = if all_equal(&schemas) {
+        let mut unified = if all_equal(&schemas) {
             schemas[0].1.clone()
         } else {
             json!({ "anyOf": schemas.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>() })
         };
-        for code in &success {
-            let response = responses.get_mut(code).and_then(Value::as_object_mut);
-            let Some(response) = response else { continue };
-            if json_schema(&Value::Object(response.clone())).is_none() {
-                responses.shift_remove(code);
-                notes.push(format!(
-                    "{} {path}: status {code} has no body and is not decoded by the typed method; \
-                     it surfaces as `Error::UnexpectedResponse`",
-                    method.to_uppercase()
-                ));
-                continue;
+        let bodiless: Vec<u16> = success
+            .iter()
+            .filter(|c| json_schema(&responses[c.as_str()]).is_none())
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        if !bodiless.is_empty() {
+            unified = nullable(unified);
+            for code in &bodiless {
+                responses.shift_remove(&code.to_string());
             }
-            set_json_schema(response, unified.clone());
+            let codes: Vec<String> = bodiless.iter().map(u16::to_string).collect();
+            ctx.out.notes.push(format!(
+                "{} {path}: status {} has no body; `{name}` returns `None` for it",
+                method.to_uppercase(),
+                codes.join(", ")
+            ));
+            empty.push((name.clone(), bodiless));
+        }
+        for (_, response) in responses.iter_mut().filter(|(c, _)| c.starts_with('2')) {
+            if let Some(response) = response.as_object_mut() {
+                set_json_schema(response, unified.clone());
+            }
         }
         Ok(())
     })?;
-    ctx.out.notes.extend(notes);
+    ctx.out.empty_success.extend(empty);
     Ok(count)
+}
+
+/// The schema, admitting `null` too (a reference is wrapped in `allOf`, the 3.0 way).
+fn nullable(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut map) if !map.contains_key("$ref") => {
+            map.insert("nullable".into(), json!(true));
+            Value::Object(map)
+        }
+        other => json!({ "allOf": [other], "nullable": true }),
+    }
 }
 
 fn all_equal(schemas: &[(String, Value)]) -> bool {

@@ -1,8 +1,10 @@
 //! syn passes over progenitor's output, for what progenitor and typify cannot be configured to
-//! do: forward-compatible enums and lenient response types.
+//! do: forward-compatible enums, lenient response types, and body-less success statuses.
 
+mod empty_success;
 mod open_enums;
 
+pub use empty_success::empty_success_arms;
 pub use open_enums::{OpenEnumCounts, open_enums};
 
 use syn::visit_mut::VisitMut;

@@ -138,6 +138,33 @@ pub mod types {
         ///The value to add to the list. Must match the format of the list type (e.g. a valid IP address for `ip_address`, a valid email for `email`).
         pub entry: ::std::string::String,
     }
+    ///`AddRadarListEntryResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AddRadarListEntryResponse(
+        pub ::std::option::Option<RadarListEntryAlreadyPresentResponse>,
+    );
+    impl ::std::ops::Deref for AddRadarListEntryResponse {
+        type Target = ::std::option::Option<RadarListEntryAlreadyPresentResponse>;
+        fn deref(&self) -> &::std::option::Option<RadarListEntryAlreadyPresentResponse> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddRadarListEntryResponse>
+    for ::std::option::Option<RadarListEntryAlreadyPresentResponse> {
+        fn from(value: AddRadarListEntryResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<RadarListEntryAlreadyPresentResponse>,
+    > for AddRadarListEntryResponse {
+        fn from(
+            value: ::std::option::Option<RadarListEntryAlreadyPresentResponse>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///`AddRadarListEntryType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AddRadarListEntryType {
@@ -1048,6 +1075,30 @@ pub mod types {
         ///The unique ID of the profile to log out.
         pub profile_id: ::std::string::String,
     }
+    ///`AuthorizeSsoLogoutResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AuthorizeSsoLogoutResponse(
+        pub ::std::option::Option<SsoLogoutAuthorizeResponse>,
+    );
+    impl ::std::ops::Deref for AuthorizeSsoLogoutResponse {
+        type Target = ::std::option::Option<SsoLogoutAuthorizeResponse>;
+        fn deref(&self) -> &::std::option::Option<SsoLogoutAuthorizeResponse> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuthorizeSsoLogoutResponse>
+    for ::std::option::Option<SsoLogoutAuthorizeResponse> {
+        fn from(value: AuthorizeSsoLogoutResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<SsoLogoutAuthorizeResponse>>
+    for AuthorizeSsoLogoutResponse {
+        fn from(value: ::std::option::Option<SsoLogoutAuthorizeResponse>) -> Self {
+            Self(value)
+        }
+    }
     ///`AuthorizedConnectApplicationList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthorizedConnectApplicationList {
@@ -1083,13 +1134,6 @@ pub mod types {
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthorizedConnectApplicationObject {
         AuthorizedConnectApplication,
-        ///A value this version of the crate does not know; the raw string, sent back unchanged.
-        Unknown(::std::string::String),
-    }
-    ///The constant `Bearer` of an `token_type` field.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum BearerTokenType {
-        Bearer,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
@@ -5263,6 +5307,30 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
         Unknown(::std::string::String),
     }
+    ///`GetSsoProfileAndTokenResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct GetSsoProfileAndTokenResponse(
+        pub ::std::option::Option<SsoTokenResponse>,
+    );
+    impl ::std::ops::Deref for GetSsoProfileAndTokenResponse {
+        type Target = ::std::option::Option<SsoTokenResponse>;
+        fn deref(&self) -> &::std::option::Option<SsoTokenResponse> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetSsoProfileAndTokenResponse>
+    for ::std::option::Option<SsoTokenResponse> {
+        fn from(value: GetSsoProfileAndTokenResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<SsoTokenResponse>>
+    for GetSsoProfileAndTokenResponse {
+        fn from(value: ::std::option::Option<SsoTokenResponse>) -> Self {
+            Self(value)
+        }
+    }
     ///The constant `GoogleSAML` of an `provider_type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum GoogleSamlProviderType {
@@ -7209,7 +7277,8 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_tokens: ::std::option::Option<SsoTokenResponseOauthTokens>,
         pub profile: Profile,
-        pub token_type: BearerTokenType,
+        ///The type of token issued.
+        pub token_type: SsoTokenResponseTokenType,
     }
     ///OAuth tokens issued by the identity provider, if available.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7224,6 +7293,13 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub refresh_token: ::std::string::String,
         ///A list of OAuth scopes for which the access token is authorized.
         pub scopes: ::std::vec::Vec<::std::string::String>,
+    }
+    ///The type of token issued.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum SsoTokenResponseTokenType {
+        Bearer,
+        ///A value this version of the crate does not know; the raw string, sent back unchanged.
+        Unknown(::std::string::String),
     }
     ///The constant `success` of an `attempt_status` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -8531,7 +8607,6 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         AuthorizedConnectApplicationObject, Unknown { AuthorizedConnectApplication =>
         "authorized_connect_application" }
     );
-    open_enum!(BearerTokenType, Unknown { Bearer => "Bearer" });
     open_enum!(
         ConnectApplicationSecretObject, Unknown { ConnectApplicationSecret =>
         "connect_application_secret" }
@@ -9104,6 +9179,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "EnvironmentRole", OrganizationRole => "OrganizationRole" }
     );
     open_enum!(SigUse, Unknown { Sig => "sig" });
+    open_enum!(SsoTokenResponseTokenType, Unknown { Bearer => "Bearer" });
     open_enum!(SuccessAttemptStatus, Unknown { Success => "success" });
     open_enum!(SuccessChallengeStatus, Unknown { Success => "success" });
     open_enum!(TotpType, Unknown { Totp => "totp" });
@@ -13260,6 +13336,21 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
+            200u16 => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match ::serde_json::from_value(::serde_json::Value::Null) {
+                    Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+                    Err(e) => {
+                        Err(
+                            Error::InvalidResponsePayload(
+                                ::std::default::Default::default(),
+                                e,
+                            ),
+                        )
+                    }
+                }
+            }
             202u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -15455,7 +15546,7 @@ Arguments:
         action: types::AddRadarListEntryAction,
         body: &'a types::AddRadarListEntryBody,
     ) -> Result<
-        ResponseValue<types::RadarListEntryAlreadyPresentResponse>,
+        ResponseValue<types::AddRadarListEntryResponse>,
         Error<types::ErrorBody>,
     > {
         let url = format!(
@@ -15487,6 +15578,36 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
+            201u16 => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match ::serde_json::from_value(::serde_json::Value::Null) {
+                    Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+                    Err(e) => {
+                        Err(
+                            Error::InvalidResponsePayload(
+                                ::std::default::Default::default(),
+                                e,
+                            ),
+                        )
+                    }
+                }
+            }
+            204u16 => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match ::serde_json::from_value(::serde_json::Value::Null) {
+                    Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+                    Err(e) => {
+                        Err(
+                            Error::InvalidResponsePayload(
+                                ::std::default::Default::default(),
+                                e,
+                            ),
+                        )
+                    }
+                }
+            }
             200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -15620,7 +15741,7 @@ Sends a `POST` request to `/sso/logout/authorize`
         &'a self,
         body: &'a types::AuthorizeSsoLogoutBody,
     ) -> Result<
-        ResponseValue<types::SsoLogoutAuthorizeResponse>,
+        ResponseValue<types::AuthorizeSsoLogoutResponse>,
         Error<types::ErrorBody>,
     > {
         let url = format!("{}/sso/logout/authorize", self.baseurl,);
@@ -15649,6 +15770,21 @@ Sends a `POST` request to `/sso/logout/authorize`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
+            201u16 => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match ::serde_json::from_value(::serde_json::Value::Null) {
+                    Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+                    Err(e) => {
+                        Err(
+                            Error::InvalidResponsePayload(
+                                ::std::default::Default::default(),
+                                e,
+                            ),
+                        )
+                    }
+                }
+            }
             200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -15728,7 +15864,10 @@ Arguments:
         code: &'a str,
         grant_type: types::GetSsoProfileAndTokenGrantType,
         body: &'a types::TokenQueryDto,
-    ) -> Result<ResponseValue<types::SsoTokenResponse>, Error<types::ErrorBody>> {
+    ) -> Result<
+        ResponseValue<types::GetSsoProfileAndTokenResponse>,
+        Error<types::ErrorBody>,
+    > {
         let url = format!("{}/sso/token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -15759,6 +15898,21 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
+            201u16 => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match ::serde_json::from_value(::serde_json::Value::Null) {
+                    Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+                    Err(e) => {
+                        Err(
+                            Error::InvalidResponsePayload(
+                                ::std::default::Default::default(),
+                                e,
+                            ),
+                        )
+                    }
+                }
+            }
             200u16 => ResponseValue::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
