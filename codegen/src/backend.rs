@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
 use crate::error::{Error, Result, escape_token};
@@ -32,7 +32,14 @@ pub fn to_openapi(file: &Path, document: &Value) -> Result<openapiv3::OpenAPI> {
 /// and a panic that still happens is caught and reported as [`Error::Generate`].
 pub fn progenitor(file: &Path, spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
     let mut settings = GenerationSettings::default();
-    settings.with_interface(InterfaceStyle::Positional).with_tag(TagStyle::Merged).with_derive("PartialEq");
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_derive("PartialEq")
+        // The hand-written runtime (auth, retries, tracing) is the client's inner state, and its
+        // `ClientHooks` impl is required: a crate without it does not compile.
+        .with_inner_type(quote::quote! { crate::runtime::Runtime })
+        .with_hooks(HooksMode::Expected);
     let generated = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(spec)));
     let tokens = match generated {
         Ok(Ok(tokens)) => tokens,

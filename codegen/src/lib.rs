@@ -11,6 +11,7 @@ pub mod emit;
 pub mod error;
 pub mod load;
 pub mod naming;
+pub mod operations_table;
 pub mod passes;
 pub mod postprocess;
 pub mod spec;
@@ -131,6 +132,9 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             ),
         });
     }
+    let operations = syn::parse2(operations_table::emit(&normalized.document)).map_err(|e| {
+        Error::Generate { file: input.file.clone(), message: format!("operation table: {e}") }
+    })?;
     let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects))
         .map_err(|e| Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") })?;
     let header = header(input);
@@ -141,6 +145,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let hub: syn::File = syn::parse_quote! {
         //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
         pub mod client;
+        pub mod operations;
         pub mod redirects;
     };
     let files = clock.phase("format", || {
@@ -151,6 +156,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             },
             rust("src/emitted/client.rs", &client),
             rust("src/emitted/mod.rs", &hub),
+            rust("src/emitted/operations.rs", &operations),
             rust("src/emitted/redirects.rs", &redirects),
         ]
     });

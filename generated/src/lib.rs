@@ -27,6 +27,9 @@ mod emitted;
 pub use emitted::client::*;
 pub use emitted::redirects;
 
+pub mod runtime;
+pub use runtime::{ApiError, ApiErrorExt, ClientBuilder, ConfigError, RetryMode, RetryPolicy};
+
 /// The README's examples compile (`cargo test --doc`).
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

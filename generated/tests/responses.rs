@@ -5,6 +5,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 
 use workos_api::{Client, Error};
 
+fn client_for(base_url: &str) -> Client {
+    Client::builder().api_key("sk_test_responses").base_url(base_url).build().expect("client")
+}
+
 /// Answers one request on 127.0.0.1 with `status` and `body`, then stops.
 fn one_response(status: u16, body: &'static str) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -35,19 +39,19 @@ fn one_response(status: u16, body: &'static str) -> String {
 
 #[tokio::test]
 async fn bodyless_200_beside_a_json_202_is_a_success() {
-    let client = Client::new(&one_response(200, ""));
+    let client = client_for(&one_response(200, ""));
     let done = client.delete_directory("directory_1").await.expect("200 with no body is a success");
     assert_eq!(done.status(), 200);
     assert_eq!(done.into_inner(), serde_json::Value::Null);
 
-    let client = Client::new(&one_response(202, r#"{"id": "directory_1"}"#));
+    let client = client_for(&one_response(202, r#"{"id": "directory_1"}"#));
     let accepted = client.delete_directory("directory_1").await.expect("202 with a body");
     assert_eq!(accepted.into_inner()["id"], "directory_1");
 }
 
 #[tokio::test]
 async fn bodyless_201_gives_none() {
-    let client = Client::new(&one_response(201, ""));
+    let client = client_for(&one_response(201, ""));
     let body: workos_api::types::TokenQueryDto = serde_json::from_value(serde_json::json!({
         "client_id": "client_1", "client_secret": "sk_test_1", "code": "c", "grant_type": "authorization_code"
     }))
@@ -63,7 +67,7 @@ async fn bodyless_201_gives_none() {
 
 #[tokio::test]
 async fn undeclared_error_status_decodes_into_error_body() {
-    let client = Client::new(&one_response(
+    let client = client_for(&one_response(
         409,
         r#"{"code": "organization_domain_conflict", "message": "Domain taken."}"#,
     ));

@@ -1,0 +1,256 @@
+//! Retries against a scripted server on 127.0.0.1 that counts what it receives.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use workos_api::{ApiErrorExt, Client, RetryMode, RetryPolicy, types};
+
+/// One scripted answer.
+#[derive(Clone)]
+enum Reply {
+    /// Status, extra headers, body (JSON when it starts with `{`), delay before answering.
+    Http(u16, Vec<(&'static str, String)>, &'static str, Duration),
+    /// Read the request, then close the connection without answering.
+    Reset,
+}
+
+fn ok(body: &'static str) -> Reply {
+    Reply::Http(200, vec![], body, Duration::ZERO)
+}
+
+fn status(code: u16) -> Reply {
+    Reply::Http(code, vec![], r#"{"message": "scripted"}"#, Duration::ZERO)
+}
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+struct Server {
+    base_url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    async fn start(script: Vec<Reply>) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(script.into_iter()));
+        let log = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let script = script.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let Some(request) = read_request(&mut stream).await else { return };
+                        log.lock().expect("log").push(request);
+                        let reply = script.lock().expect("script").next();
+                        match reply {
+                            Some(Reply::Reset) | None => return,
+                            Some(Reply::Http(code, headers, body, delay)) => {
+                                tokio::time::sleep(delay).await;
+                                let kind =
+                                    if body.starts_with('{') { "application/json" } else { "text/html" };
+                                let mut head = format!(
+                                    "HTTP/1.1 {code} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nx-request-id: req_{code}\r\n",
+                                    body.len()
+                                );
+                                for (name, value) in headers {
+                                    head.push_str(&format!("{name}: {value}\r\n"));
+                                }
+                                head.push_str("\r\n");
+                                if stream.write_all(head.as_bytes()).await.is_err()
+                                    || stream.write_all(body.as_bytes()).await.is_err()
+                                {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Server { base_url, seen }
+    }
+
+    fn client(&self) -> Client {
+        let policy = RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
+        Client::builder()
+            .api_key("sk_test_retries")
+            .base_url(&self.base_url)
+            .retry_policy(policy)
+            .build()
+            .expect("client")
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("log").clone()
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let mut lines = head.lines();
+    let mut first = lines.next()?.split(' ');
+    let (method, path) = (first.next()?.to_owned(), first.next()?.to_owned());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await.ok()?;
+    Some(Seen { method, path, headers })
+}
+
+const ROLES: &str = r#"{"object": "list", "data": []}"#;
+const PERMISSION: &str = r#"{"object": "permission", "id": "perm_1", "slug": "posts:read", "name": "Read posts",
+    "description": null, "resource_type_slug": "organization", "system": false,
+    "created_at": "2026-01-15T12:00:00.000Z", "updated_at": "2026-01-15T12:00:00.000Z"}"#;
+
+fn new_permission() -> types::CreateAuthorizationPermissionDto {
+    serde_json::from_value(serde_json::json!({"slug": "posts:read", "name": "Read posts"})).expect("body")
+}
+
+#[tokio::test]
+async fn rate_limit_with_retry_after_in_seconds_then_as_a_date() {
+    // HTTP dates have whole seconds: floor(now + 3 s) is at least 2 s after `started`.
+    let started = Instant::now();
+    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3));
+    let server = Server::start(vec![
+        Reply::Http(429, vec![("retry-after", "1".into())], "Ratelimited", Duration::ZERO),
+        Reply::Http(429, vec![("retry-after", date)], "Ratelimited", Duration::ZERO),
+        ok(ROLES),
+    ])
+    .await;
+    let client = server.client().with_max_attempts(3);
+    client.list_environment_roles().await.expect("third attempt succeeds");
+    assert_eq!(server.seen().len(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "Retry-After was not honoured: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn server_errors_then_success() {
+    let server = Server::start(vec![status(500), status(502), ok(ROLES), status(503), ok(ROLES)]).await;
+    let client = server.client();
+    client.list_environment_roles().await.expect("500, 502, then success");
+    client.list_environment_roles().await.expect("503, then success");
+    assert_eq!(server.seen().len(), 5);
+}
+
+#[tokio::test]
+async fn persistent_503_fails_after_max_attempts_with_the_last_status() {
+    let server = Server::start(vec![status(503); 10]).await;
+    let err = server.client().list_environment_roles().await.expect_err("always 503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.request_id(), Some("req_503"));
+    assert!(err.is_server_error());
+    assert_eq!(server.seen().len(), RetryPolicy::default().max_attempts as usize);
+}
+
+#[tokio::test]
+async fn connection_reset_then_success() {
+    let server = Server::start(vec![Reply::Reset, ok(ROLES)]).await;
+    server.client().list_environment_roles().await.expect("retried after the reset");
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn response_slower_than_the_timeout_is_retried() {
+    let server =
+        Server::start(vec![Reply::Http(200, vec![], ROLES, Duration::from_secs(2)), ok(ROLES)]).await;
+    let policy = RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
+    let client = Client::builder()
+        .api_key("sk_test_retries")
+        .base_url(&server.base_url)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(policy)
+        .build()
+        .expect("client");
+    client.list_environment_roles().await.expect("the second attempt is fast");
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn post_create_that_gets_500_is_not_retried_unless_opted_in() {
+    let server =
+        Server::start(vec![status(500), status(500), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)])
+            .await;
+    let err = server.client().create_permission(&new_permission()).await.expect_err("500");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(server.seen().len(), 1, "exactly one create reached the server");
+
+    let opted_in = server.client().with_retry_mode(RetryMode::Always);
+    opted_in.create_permission(&new_permission()).await.expect("the caller opted in");
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn post_create_that_gets_429_is_retried_once_processed() {
+    let server = Server::start(vec![status(429), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)]).await;
+    let created = server.client().create_permission(&new_permission()).await.expect("retried after 429");
+    assert_eq!(created.into_inner().slug, "posts:read");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|s| s.method == "POST" && s.path == "/authorization/permissions"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_is_kept_across_attempts_and_allows_retrying_a_post() {
+    let server = Server::start(vec![status(500), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)]).await;
+    let client = server.client().with_idempotency_key("key-123");
+    client.create_permission(&new_permission()).await.expect("retried with its key");
+    let keys: Vec<Option<String>> =
+        server.seen().iter().map(|s| s.header("idempotency-key").map(str::to_owned)).collect();
+    assert_eq!(keys, [Some("key-123".to_owned()), Some("key-123".to_owned())]);
+}
+
+#[tokio::test]
+async fn never_mode_and_non_json_error_bodies() {
+    let server =
+        Server::start(vec![Reply::Http(502, vec![], "<html>bad gateway</html>", Duration::ZERO)]).await;
+    let err =
+        server.client().with_retry_mode(RetryMode::Never).list_environment_roles().await.expect_err("502");
+    assert_eq!(server.seen().len(), 1);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.message(), Some("<html>bad gateway</html>"));
+    assert_eq!(err.request_id(), Some("req_502"));
+}
+
+#[tokio::test]
+async fn requests_carry_the_key_and_user_agent() {
+    let server = Server::start(vec![ok(ROLES)]).await;
+    server.client().list_environment_roles().await.expect("ok");
+    let seen = server.seen();
+    assert_eq!(seen[0].header("authorization"), Some("Bearer sk_test_retries"));
+    assert!(seen[0].header("user-agent").is_some_and(|ua| ua.starts_with("workos-api/")));
+}
