@@ -25,10 +25,17 @@ pub struct Coverage {
     pub open_enums: OpenEnumCounts,
     /// `deny_unknown_fields` attributes removed.
     pub lenient_types: usize,
+    /// Types whose `Debug` redacts a secret field.
+    pub redacted_types: usize,
 }
 
 impl Coverage {
-    pub(crate) fn new(n: &Normalized, open_enums: OpenEnumCounts, lenient_types: usize) -> Self {
+    pub(crate) fn new(
+        n: &Normalized,
+        open_enums: OpenEnumCounts,
+        lenient_types: usize,
+        redacted_types: usize,
+    ) -> Self {
         let url_builders: Vec<(String, String)> = n
             .outputs
             .redirects
@@ -44,6 +51,7 @@ impl Coverage {
             pass_counts: n.pass_counts.clone(),
             open_enums,
             lenient_types,
+            redacted_types,
         }
     }
 

@@ -106,11 +106,12 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;
     let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
     let mut client = clock.phase("syn parse", || backend::parse_tokens(&input.file, tokens))?;
-    let (lenient, open, optional) = clock.phase("postprocess", || {
+    let (lenient, open, optional, redacted) = clock.phase("postprocess", || {
         (
             postprocess::allow_unknown_fields(&mut client),
             postprocess::open_enums(&mut client),
             postprocess::empty_success_arms(&mut client, &normalized.outputs.empty_success),
+            postprocess::redact_secrets(&mut client),
         )
     });
     if optional != normalized.outputs.empty_success.len() {
@@ -122,7 +123,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             ),
         });
     }
-    let coverage = Coverage::new(&normalized, open, lenient);
+    let coverage = Coverage::new(&normalized, open, lenient, redacted);
     if !coverage.is_complete() {
         return Err(Error::Generate {
             file: input.file.clone(),

@@ -124,3 +124,23 @@ fn sso_authorize_url_is_built_not_requested() {
     assert!(under_prefix.as_str().starts_with("http://127.0.0.1:4100/api/sso/authorize?"), "{under_prefix}");
     assert!(sso_authorize_url("not a url", &params).is_err());
 }
+
+#[test]
+fn secrets_stay_out_of_debug_output() {
+    let body: workos_api::types::AuthenticateBody = serde_json::from_value(serde_json::json!({
+        "grant_type": "password", "client_id": "client_1", "client_secret": "sk_test_TOPSECRET",
+        "email": "a@example.com", "password": "hunter2-TOPSECRET"
+    }))
+    .unwrap();
+    let text = format!("{body:?}");
+    assert!(!text.contains("TOPSECRET"), "{text}");
+    assert!(text.contains("client_1") && text.contains("<redacted>"), "{text}");
+
+    let token: workos_api::types::TokenQueryDto = serde_json::from_value(serde_json::json!({
+        "client_id": "client_1", "client_secret": "sk_test_TOPSECRET", "code": "TOPSECRET-code",
+        "grant_type": "authorization_code"
+    }))
+    .unwrap();
+    let text = format!("{token:?}");
+    assert!(!text.contains("TOPSECRET"), "{text}");
+}

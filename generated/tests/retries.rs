@@ -254,3 +254,41 @@ async fn requests_carry_the_key_and_user_agent() {
     assert_eq!(seen[0].header("authorization"), Some("Bearer sk_test_retries"));
     assert!(seen[0].header("user-agent").is_some_and(|ua| ua.starts_with("workos-api/")));
 }
+
+/// Collects everything a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_api_key_stays_out_of_traces_errors_and_debug() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = Server::start(vec![status(503), status(401)]).await;
+    let client = server.client();
+    let err = client.list_environment_roles().await.expect_err("401 after a retried 503");
+    assert!(err.is_unauthorized());
+
+    let logs = String::from_utf8(captured.0.lock().expect("buffer").clone()).expect("utf-8");
+    assert!(logs.contains("list_environment_roles"), "the span was not captured: {logs}");
+    assert!(logs.contains("retrying") && logs.contains("request_id=\"req_401\""), "{logs}");
+    for text in [logs, format!("{err}"), format!("{err:?}"), format!("{client:?}")] {
+        assert!(!text.contains("sk_test_retries"), "the API key leaked: {text}");
+    }
+}

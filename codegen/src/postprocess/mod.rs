@@ -1,11 +1,14 @@
 //! syn passes over progenitor's output, for what progenitor and typify cannot be configured to
-//! do: forward-compatible enums, lenient response types, and body-less success statuses.
+//! do: forward-compatible enums, lenient response types, body-less success statuses, and
+//! secrets kept out of `Debug`.
 
 mod empty_success;
 mod open_enums;
+mod redact;
 
 pub use empty_success::empty_success_arms;
 pub use open_enums::{OpenEnumCounts, open_enums};
+pub use redact::{is_secret_field, redact_secrets};
 
 use syn::visit_mut::VisitMut;
 

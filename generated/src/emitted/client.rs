@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`AcceptInvitationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct AcceptInvitationResponse {
         ///The URL where the recipient can accept the invitation.
         pub accept_invitation_url: ::std::string::String,
@@ -244,7 +244,7 @@ pub mod types {
         Unknown,
     }
     ///`ApiKeyValidationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct ApiKeyValidationResponse {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub api_key: ::std::option::Option<ApiKey>,
@@ -648,7 +648,7 @@ pub mod types {
         pub retention_period_in_days: ::std::option::Option<i64>,
     }
     ///`AuthenticateBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(tag = "grant_type")]
     pub enum AuthenticateBody {
         #[serde(rename = "authorization_code")]
@@ -825,7 +825,7 @@ pub mod types {
         Unknown,
     }
     ///`AuthenticationChallenge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct AuthenticationChallenge {
         ///The unique ID of the authentication factor the challenge belongs to.
         pub authentication_factor_id: ::std::string::String,
@@ -906,7 +906,7 @@ pub mod types {
         pub phone_number: ::std::string::String,
     }
     ///TOTP-based authentication factor details. Includes enrollment secrets only available at creation time.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct AuthenticationFactorEnrolledTotp {
         ///Your application or company name displayed in the user's authenticator app. Defaults to your WorkOS team name.
         pub issuer: ::std::string::String,
@@ -1166,7 +1166,7 @@ pub mod types {
         Unknown(::serde_json::Value),
     }
     ///`ConfirmEmailChangeDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct ConfirmEmailChangeDto {
         ///The one-time code used to confirm the email change.
         pub code: ::std::string::String,
@@ -1796,7 +1796,7 @@ pub mod types {
         pub organization_id: ::std::string::String,
     }
     ///`CreateOrganizationDomainResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CreateOrganizationDomainResponse {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1931,7 +1931,7 @@ pub mod types {
         Unknown(::std::string::String),
     }
     ///`CreatePasswordResetDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CreatePasswordResetDto {
         ///The new password to set for the user.
         pub new_password: ::std::string::String,
@@ -2071,7 +2071,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         pub permissions: ::std::vec::Vec<::std::string::String>,
     }
     ///`CreateUserlandMagicCodeAndReturnDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CreateUserlandMagicCodeAndReturnDto {
         ///The email address to send the magic code to.
         pub email: ::std::string::String,
@@ -2080,7 +2080,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         pub invitation_token: ::std::option::Option<::std::string::String>,
     }
     ///`CreateUserlandUserDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum CreateUserlandUserDto {
         Variant0 {
@@ -2406,7 +2406,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         Unknown(::std::string::String),
     }
     ///`DataIntegrationAccessTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum DataIntegrationAccessTokenResponse {
         Variant0 {
@@ -2425,7 +2425,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
         Unknown(::serde_json::Value),
     }
     ///The [access token](/reference/pipes/access-token) object, present when `active` is `true`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct DataIntegrationAccessTokenResponseVariant0AccessToken {
         ///The OAuth access token for the connected integration.
         pub access_token: ::std::string::String,
@@ -2601,7 +2601,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`DeviceAuthorizationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct DeviceAuthorizationResponse {
         ///The device verification code.
         pub device_code: ::std::string::String,
@@ -3027,7 +3027,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`EmailVerification`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct EmailVerification {
         ///The code used to verify the email.
         pub code: ::std::string::String,
@@ -3120,7 +3120,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`EnrollUserlandUserAuthenticationFactorDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct EnrollUserlandUserAuthenticationFactorDto {
         ///Your application or company name displayed in the user's authenticator app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6249,7 +6249,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         }
     }
     ///`MagicAuth`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct MagicAuth {
         ///The code used to verify the Magic Auth code.
         pub code: ::std::string::String,
@@ -6275,7 +6275,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`NewConnectApplicationSecret`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct NewConnectApplicationSecret {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -6378,7 +6378,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: OrganizationType,
     }
     ///`OrganizationApiKeyWithValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct OrganizationApiKeyWithValue {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -6434,7 +6434,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`OrganizationDomainStandAlone`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct OrganizationDomainStandAlone {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -6482,7 +6482,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`OrganizationDomainsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct OrganizationDomainsItem {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -6592,7 +6592,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`PasswordReset`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct PasswordReset {
         ///The timestamp when the password reset token was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -6989,7 +6989,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub user: UserlandUser,
     }
     ///`RevokeInvitationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct RevokeInvitationResponse {
         ///The URL where the recipient can accept the invitation.
         pub accept_invitation_url: ::std::string::String,
@@ -7260,7 +7260,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub provider_type: ::std::option::Option<GoogleSamlProviderType>,
     }
     ///`SsoLogoutAuthorizeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct SsoLogoutAuthorizeResponse {
         ///The logout token to be used in the [Logout Redirect](/reference/sso/logout) endpoint.
         pub logout_token: ::std::string::String,
@@ -7268,7 +7268,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub logout_url: ::std::string::String,
     }
     ///`SsoTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct SsoTokenResponse {
         ///An access token that can be exchanged for a user profile. Access tokens are short-lived — see the `expires_in` field for the exact lifetime.
         pub access_token: ::std::string::String,
@@ -7281,7 +7281,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub token_type: SsoTokenResponseTokenType,
     }
     ///OAuth tokens issued by the identity provider, if available.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct SsoTokenResponseOauthTokens {
         ///The access token from the OAuth provider.
         pub access_token: ::std::string::String,
@@ -7316,7 +7316,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`TokenQueryDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TokenQueryDto {
         ///The client ID of the WorkOS environment.
         pub client_id: ::std::string::String,
@@ -7590,7 +7590,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateUserlandUserDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum UpdateUserlandUserDto {
         Variant0 {
@@ -7870,7 +7870,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub type_: UserType,
     }
     ///`UserApiKeyWithValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UserApiKeyWithValue {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -7974,7 +7974,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`UserlandAuthenticateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UserlandAuthenticateResponse {
         ///A JWT containing information about the current session.
         pub access_token: ::std::string::String,
@@ -8037,7 +8037,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub reason: ::std::option::Option<::std::string::String>,
     }
     ///The OAuth tokens from the identity provider, if applicable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UserlandAuthenticateResponseOauthTokens {
         ///The access token from the OAuth provider.
         pub access_token: ::std::string::String,
@@ -8128,7 +8128,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         pub before: ::std::option::Option<::std::string::String>,
     }
     ///`UserlandUserInvite`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UserlandUserInvite {
         ///The URL where the recipient can accept the invitation.
         pub accept_invitation_url: ::std::string::String,
@@ -8347,19 +8347,19 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`ValidateApiKeyDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct ValidateApiKeyDto {
         ///The value for an API key.
         pub value: ::std::string::String,
     }
     ///`VerifyAuthenticationChallengeBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct VerifyAuthenticationChallengeBody {
         ///The one-time code to verify.
         pub code: ::std::string::String,
     }
     ///`VerifyEmailAddressDto`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct VerifyEmailAddressDto {
         ///The one-time email verification code.
         pub code: ::std::string::String,
@@ -8406,7 +8406,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`WebhookEndpointJson`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct WebhookEndpointJson {
         ///An ISO 8601 timestamp.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -8482,7 +8482,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         Unknown(::std::string::String),
     }
     ///`WidgetSessionTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct WidgetSessionTokenResponse {
         ///The widget session token.
         pub token: ::std::string::String,
@@ -9310,6 +9310,711 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         "widgets:dsync:manage", WidgetsAuditLogStreamingManage =>
         "widgets:audit-log-streaming:manage" }
     );
+    impl ::std::fmt::Debug for AcceptInvitationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AcceptInvitationResponse")
+                .field("accept_invitation_url", &self.accept_invitation_url)
+                .field("accepted_at", &self.accepted_at)
+                .field("accepted_user_id", &self.accepted_user_id)
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("inviter_user_id", &self.inviter_user_id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("revoked_at", &self.revoked_at)
+                .field("role_slug", &self.role_slug)
+                .field("state", &self.state)
+                .field("token", &"<redacted>")
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for ApiKeyValidationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ApiKeyValidationResponse")
+                .field("api_key", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for AuthenticateBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::AuthorizationCode {
+                    client_id,
+                    client_secret: _,
+                    code: _,
+                    code_verifier: _,
+                    device_id,
+                    invitation_token: _,
+                    ip_address,
+                    user_agent,
+                } => {
+                    f.debug_struct("AuthorizationCode")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("code", &"<redacted>")
+                        .field("code_verifier", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("invitation_token", &"<redacted>")
+                        .field("ip_address", ip_address)
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::Password {
+                    client_id,
+                    client_secret: _,
+                    device_id,
+                    email,
+                    invitation_token: _,
+                    ip_address,
+                    password: _,
+                    user_agent,
+                } => {
+                    f.debug_struct("Password")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("email", email)
+                        .field("invitation_token", &"<redacted>")
+                        .field("ip_address", ip_address)
+                        .field("password", &"<redacted>")
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::RefreshToken {
+                    client_id,
+                    client_secret: _,
+                    device_id,
+                    ip_address,
+                    organization_id,
+                    refresh_token: _,
+                    user_agent,
+                } => {
+                    f.debug_struct("RefreshToken")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("ip_address", ip_address)
+                        .field("organization_id", organization_id)
+                        .field("refresh_token", &"<redacted>")
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::UrnWorkosOauthGrantTypeMagicAuthCode {
+                    client_id,
+                    client_secret: _,
+                    code: _,
+                    device_id,
+                    email,
+                    invitation_token: _,
+                    ip_address,
+                    user_agent,
+                } => {
+                    f.debug_struct("UrnWorkosOauthGrantTypeMagicAuthCode")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("code", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("email", email)
+                        .field("invitation_token", &"<redacted>")
+                        .field("ip_address", ip_address)
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::UrnWorkosOauthGrantTypeEmailVerificationCode {
+                    client_id,
+                    client_secret: _,
+                    code: _,
+                    device_id,
+                    ip_address,
+                    pending_authentication_token: _,
+                    user_agent,
+                } => {
+                    f.debug_struct("UrnWorkosOauthGrantTypeEmailVerificationCode")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("code", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("ip_address", ip_address)
+                        .field("pending_authentication_token", &"<redacted>")
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::UrnWorkosOauthGrantTypeMfaTotp {
+                    authentication_challenge_id,
+                    client_id,
+                    client_secret: _,
+                    code: _,
+                    device_id,
+                    ip_address,
+                    pending_authentication_token: _,
+                    user_agent,
+                } => {
+                    f.debug_struct("UrnWorkosOauthGrantTypeMfaTotp")
+                        .field(
+                            "authentication_challenge_id",
+                            authentication_challenge_id,
+                        )
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("code", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("ip_address", ip_address)
+                        .field("pending_authentication_token", &"<redacted>")
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::UrnWorkosOauthGrantTypeOrganizationSelection {
+                    client_id,
+                    client_secret: _,
+                    device_id,
+                    ip_address,
+                    organization_id,
+                    pending_authentication_token: _,
+                    user_agent,
+                } => {
+                    f.debug_struct("UrnWorkosOauthGrantTypeOrganizationSelection")
+                        .field("client_id", client_id)
+                        .field("client_secret", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("ip_address", ip_address)
+                        .field("organization_id", organization_id)
+                        .field("pending_authentication_token", &"<redacted>")
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::UrnIetfParamsOauthGrantTypeDeviceCode {
+                    client_id,
+                    device_code: _,
+                    device_id,
+                    ip_address,
+                    user_agent,
+                } => {
+                    f.debug_struct("UrnIetfParamsOauthGrantTypeDeviceCode")
+                        .field("client_id", client_id)
+                        .field("device_code", &"<redacted>")
+                        .field("device_id", device_id)
+                        .field("ip_address", ip_address)
+                        .field("user_agent", user_agent)
+                        .finish()
+                }
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for AuthenticationChallenge {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AuthenticationChallenge")
+                .field("authentication_factor_id", &self.authentication_factor_id)
+                .field("code", &"<redacted>")
+                .field("created_at", &self.created_at)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for AuthenticationFactorEnrolledTotp {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AuthenticationFactorEnrolledTotp")
+                .field("issuer", &self.issuer)
+                .field("qr_code", &"<redacted>")
+                .field("secret", &"<redacted>")
+                .field("uri", &self.uri)
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for ConfirmEmailChangeDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ConfirmEmailChangeDto").field("code", &"<redacted>").finish()
+        }
+    }
+    impl ::std::fmt::Debug for CreateOrganizationDomainResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateOrganizationDomainResponse")
+                .field("created_at", &self.created_at)
+                .field("domain", &self.domain)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("state", &self.state)
+                .field("updated_at", &self.updated_at)
+                .field("verification_prefix", &self.verification_prefix)
+                .field("verification_strategy", &self.verification_strategy)
+                .field("verification_token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CreatePasswordResetDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreatePasswordResetDto")
+                .field("new_password", &"<redacted>")
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CreateUserlandMagicCodeAndReturnDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateUserlandMagicCodeAndReturnDto")
+                .field("email", &self.email)
+                .field("invitation_token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CreateUserlandUserDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    metadata,
+                } => {
+                    f.debug_struct("Variant0")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("metadata", metadata)
+                        .finish()
+                }
+                Self::Variant1 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    metadata,
+                    password: _,
+                } => {
+                    f.debug_struct("Variant1")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("metadata", metadata)
+                        .field("password", &"<redacted>")
+                        .finish()
+                }
+                Self::Variant2 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    metadata,
+                    password_hash: _,
+                    password_hash_type: _,
+                } => {
+                    f.debug_struct("Variant2")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("metadata", metadata)
+                        .field("password_hash", &"<redacted>")
+                        .field("password_hash_type", &"<redacted>")
+                        .finish()
+                }
+                Self::Unknown(v0) => f.debug_tuple("Unknown").field(v0).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for DataIntegrationAccessTokenResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0 { access_token: _, active } => {
+                    f.debug_struct("Variant0")
+                        .field("access_token", &"<redacted>")
+                        .field("active", active)
+                        .finish()
+                }
+                Self::Variant1 { active, error } => {
+                    f.debug_struct("Variant1")
+                        .field("active", active)
+                        .field("error", error)
+                        .finish()
+                }
+                Self::Unknown(v0) => f.debug_tuple("Unknown").field(v0).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for DataIntegrationAccessTokenResponseVariant0AccessToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DataIntegrationAccessTokenResponseVariant0AccessToken")
+                .field("access_token", &"<redacted>")
+                .field("expires_at", &self.expires_at)
+                .field("missing_scopes", &self.missing_scopes)
+                .field("object", &self.object)
+                .field("scopes", &self.scopes)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for DeviceAuthorizationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeviceAuthorizationResponse")
+                .field("device_code", &"<redacted>")
+                .field("expires_in", &self.expires_in)
+                .field("interval", &self.interval)
+                .field("user_code", &"<redacted>")
+                .field("verification_uri", &self.verification_uri)
+                .field("verification_uri_complete", &self.verification_uri_complete)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for EmailVerification {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EmailVerification")
+                .field("code", &"<redacted>")
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("updated_at", &self.updated_at)
+                .field("user_id", &self.user_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for EnrollUserlandUserAuthenticationFactorDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EnrollUserlandUserAuthenticationFactorDto")
+                .field("totp_issuer", &self.totp_issuer)
+                .field("totp_secret", &"<redacted>")
+                .field("totp_user", &self.totp_user)
+                .field("type_", &self.type_)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for MagicAuth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MagicAuth")
+                .field("code", &"<redacted>")
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("updated_at", &self.updated_at)
+                .field("user_id", &self.user_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for NewConnectApplicationSecret {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("NewConnectApplicationSecret")
+                .field("created_at", &self.created_at)
+                .field("id", &self.id)
+                .field("last_used_at", &self.last_used_at)
+                .field("object", &self.object)
+                .field("secret", &"<redacted>")
+                .field("secret_hint", &self.secret_hint)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for OrganizationApiKeyWithValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OrganizationApiKeyWithValue")
+                .field("created_at", &self.created_at)
+                .field("id", &self.id)
+                .field("last_used_at", &self.last_used_at)
+                .field("name", &self.name)
+                .field("obfuscated_value", &self.obfuscated_value)
+                .field("object", &self.object)
+                .field("owner", &self.owner)
+                .field("permissions", &self.permissions)
+                .field("updated_at", &self.updated_at)
+                .field("value", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for OrganizationDomainStandAlone {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OrganizationDomainStandAlone")
+                .field("created_at", &self.created_at)
+                .field("domain", &self.domain)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("state", &self.state)
+                .field("updated_at", &self.updated_at)
+                .field("verification_prefix", &self.verification_prefix)
+                .field("verification_strategy", &self.verification_strategy)
+                .field("verification_token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for OrganizationDomainsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OrganizationDomainsItem")
+                .field("created_at", &self.created_at)
+                .field("domain", &self.domain)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("state", &self.state)
+                .field("updated_at", &self.updated_at)
+                .field("verification_prefix", &self.verification_prefix)
+                .field("verification_strategy", &self.verification_strategy)
+                .field("verification_token", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for PasswordReset {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PasswordReset")
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("password_reset_token", &"<redacted>")
+                .field("password_reset_url", &"<redacted>")
+                .field("user_id", &self.user_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RevokeInvitationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RevokeInvitationResponse")
+                .field("accept_invitation_url", &self.accept_invitation_url)
+                .field("accepted_at", &self.accepted_at)
+                .field("accepted_user_id", &self.accepted_user_id)
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("inviter_user_id", &self.inviter_user_id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("revoked_at", &self.revoked_at)
+                .field("role_slug", &self.role_slug)
+                .field("state", &self.state)
+                .field("token", &"<redacted>")
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SsoLogoutAuthorizeResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SsoLogoutAuthorizeResponse")
+                .field("logout_token", &"<redacted>")
+                .field("logout_url", &self.logout_url)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SsoTokenResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SsoTokenResponse")
+                .field("access_token", &"<redacted>")
+                .field("expires_in", &self.expires_in)
+                .field("oauth_tokens", &"<redacted>")
+                .field("profile", &self.profile)
+                .field("token_type", &self.token_type)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SsoTokenResponseOauthTokens {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SsoTokenResponseOauthTokens")
+                .field("access_token", &"<redacted>")
+                .field("expires_at", &self.expires_at)
+                .field("provider", &self.provider)
+                .field("refresh_token", &"<redacted>")
+                .field("scopes", &self.scopes)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenQueryDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TokenQueryDto")
+                .field("client_id", &self.client_id)
+                .field("client_secret", &"<redacted>")
+                .field("code", &"<redacted>")
+                .field("grant_type", &self.grant_type)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UpdateUserlandUserDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    locale,
+                    metadata,
+                } => {
+                    f.debug_struct("Variant0")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("locale", locale)
+                        .field("metadata", metadata)
+                        .finish()
+                }
+                Self::Variant1 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    locale,
+                    metadata,
+                    password: _,
+                } => {
+                    f.debug_struct("Variant1")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("locale", locale)
+                        .field("metadata", metadata)
+                        .field("password", &"<redacted>")
+                        .finish()
+                }
+                Self::Variant2 {
+                    email,
+                    email_verified,
+                    external_id,
+                    first_name,
+                    last_name,
+                    locale,
+                    metadata,
+                    password_hash: _,
+                    password_hash_type: _,
+                } => {
+                    f.debug_struct("Variant2")
+                        .field("email", email)
+                        .field("email_verified", email_verified)
+                        .field("external_id", external_id)
+                        .field("first_name", first_name)
+                        .field("last_name", last_name)
+                        .field("locale", locale)
+                        .field("metadata", metadata)
+                        .field("password_hash", &"<redacted>")
+                        .field("password_hash_type", &"<redacted>")
+                        .finish()
+                }
+                Self::Unknown(v0) => f.debug_tuple("Unknown").field(v0).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for UserApiKeyWithValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserApiKeyWithValue")
+                .field("created_at", &self.created_at)
+                .field("id", &self.id)
+                .field("last_used_at", &self.last_used_at)
+                .field("name", &self.name)
+                .field("obfuscated_value", &self.obfuscated_value)
+                .field("object", &self.object)
+                .field("owner", &self.owner)
+                .field("permissions", &self.permissions)
+                .field("updated_at", &self.updated_at)
+                .field("value", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UserlandAuthenticateResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserlandAuthenticateResponse")
+                .field("access_token", &"<redacted>")
+                .field("authentication_method", &self.authentication_method)
+                .field("authkit_authorization_code", &"<redacted>")
+                .field("impersonator", &self.impersonator)
+                .field("oauth_tokens", &"<redacted>")
+                .field("organization_id", &self.organization_id)
+                .field("refresh_token", &"<redacted>")
+                .field("user", &self.user)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UserlandAuthenticateResponseOauthTokens {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserlandAuthenticateResponseOauthTokens")
+                .field("access_token", &"<redacted>")
+                .field("expires_at", &self.expires_at)
+                .field("provider", &self.provider)
+                .field("refresh_token", &"<redacted>")
+                .field("scopes", &self.scopes)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for UserlandUserInvite {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserlandUserInvite")
+                .field("accept_invitation_url", &self.accept_invitation_url)
+                .field("accepted_at", &self.accepted_at)
+                .field("accepted_user_id", &self.accepted_user_id)
+                .field("created_at", &self.created_at)
+                .field("email", &self.email)
+                .field("expires_at", &self.expires_at)
+                .field("id", &self.id)
+                .field("inviter_user_id", &self.inviter_user_id)
+                .field("object", &self.object)
+                .field("organization_id", &self.organization_id)
+                .field("revoked_at", &self.revoked_at)
+                .field("role_slug", &self.role_slug)
+                .field("state", &self.state)
+                .field("token", &"<redacted>")
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for ValidateApiKeyDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ValidateApiKeyDto").field("value", &"<redacted>").finish()
+        }
+    }
+    impl ::std::fmt::Debug for VerifyAuthenticationChallengeBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VerifyAuthenticationChallengeBody")
+                .field("code", &"<redacted>")
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for VerifyEmailAddressDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VerifyEmailAddressDto").field("code", &"<redacted>").finish()
+        }
+    }
+    impl ::std::fmt::Debug for WebhookEndpointJson {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebhookEndpointJson")
+                .field("created_at", &self.created_at)
+                .field("endpoint_url", &self.endpoint_url)
+                .field("events", &self.events)
+                .field("id", &self.id)
+                .field("object", &self.object)
+                .field("secret", &"<redacted>")
+                .field("status", &self.status)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for WidgetSessionTokenResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WidgetSessionTokenResponse")
+                .field("token", &"<redacted>")
+                .finish()
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for WorkOS
