@@ -72,11 +72,13 @@ impl Coverage {
         );
         let _ = writeln!(
             s,
-            "forward-compatible enums: {} string, {} tagged, {} untagged; {} deny_unknown_fields removed",
+            "forward-compatible enums: {} string, {} tagged, {} untagged; {} deny_unknown_fields removed; \
+             {} types redact secrets in Debug",
             self.open_enums.string_enums,
             self.open_enums.tagged_enums,
             self.open_enums.untagged_enums,
-            self.lenient_types
+            self.lenient_types,
+            self.redacted_types
         );
         for (route, f) in &self.url_builders {
             let _ = writeln!(s, "  url builder: {route} -> redirects::{f}");
@@ -120,11 +122,13 @@ impl Coverage {
         let _ = writeln!(
             s,
             "\nForward-compatible enums: {} string enums with `Unknown(String)`, {} tagged unions with `Unknown`, \
-             {} untagged unions with `Unknown(serde_json::Value)`. `deny_unknown_fields` removed from {} types.",
+             {} untagged unions with `Unknown(serde_json::Value)`. `deny_unknown_fields` removed from {} types. \
+             {} types print `<redacted>` for their secret fields in `Debug`.",
             self.open_enums.string_enums,
             self.open_enums.tagged_enums,
             self.open_enums.untagged_enums,
-            self.lenient_types
+            self.lenient_types,
+            self.redacted_types
         );
         s
     }

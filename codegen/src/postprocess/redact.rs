@@ -27,19 +27,20 @@ pub fn redact_secrets(file: &mut syn::File) -> usize {
 
 fn redact_items(items: &mut Vec<Item>) -> usize {
     let mut impls = Vec::new();
+    let mut nested = 0;
     for item in items.iter_mut() {
         match item {
             Item::Struct(s) => impls.extend(redact_struct(s)),
             Item::Enum(e) => impls.extend(redact_enum(e)),
             Item::Mod(m) => {
                 if let Some((_, inner)) = &mut m.content {
-                    redact_items(inner);
+                    nested += redact_items(inner);
                 }
             }
             _ => {}
         }
     }
-    let count = impls.len();
+    let count = impls.len() + nested;
     items.extend(impls.into_iter().map(|tokens| syn::parse_quote! { #tokens }));
     count
 }
@@ -178,8 +179,10 @@ mod tests {
     #[test]
     fn struct_debug_redacts_only_the_secret() {
         let mut file: syn::File = syn::parse_quote! {
-            #[derive(Clone, Debug, PartialEq)]
-            pub struct Login { pub email: String, pub password: String }
+            pub mod types {
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct Login { pub email: String, pub password: String }
+            }
         };
         assert_eq!(redact_secrets(&mut file), 1);
         let text = prettyplease::unparse(&file);
