@@ -1,57 +1,33 @@
 //! Generated methods against a local server: body-less success statuses, and error statuses the
 //! document does not declare.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
 
-use workos_api::{Client, Error};
+use std::time::Duration;
 
-fn client_for(base_url: &str) -> Client {
-    Client::builder().api_key("sk_test_responses").base_url(base_url).build().expect("client")
-}
+use support::{Reply, Server};
+use workos_api::Error;
 
-/// Answers one request on 127.0.0.1 with `status` and `body`, then stops.
-fn one_response(status: u16, body: &'static str) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().expect("accept");
-        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-        let mut content_length = 0;
-        let mut line = String::new();
-        while reader.read_line(&mut line).expect("read") > 2 {
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                content_length = v.trim().parse().expect("length");
-            }
-            line.clear();
-        }
-        let mut body_in = vec![0; content_length];
-        reader.read_exact(&mut body_in).expect("body");
-        let kind = if body.starts_with('{') { "application/json" } else { "text/html" };
-        let head = format!(
-            "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nx-request-id: req_1\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).expect("write");
-        stream.write_all(body.as_bytes()).expect("write");
-    });
-    format!("http://{addr}")
+/// A client of a server that gives one scripted answer.
+async fn answering(status: u16, body: &'static str) -> workos_api::Client {
+    Server::start(vec![Reply::Http(status, vec![], body, Duration::ZERO)]).await.client()
 }
 
 #[tokio::test]
 async fn bodyless_200_beside_a_json_202_is_a_success() {
-    let client = client_for(&one_response(200, ""));
+    let client = answering(200, "").await;
     let done = client.delete_directory("directory_1").await.expect("200 with no body is a success");
     assert_eq!(done.status(), 200);
     assert_eq!(done.into_inner(), serde_json::Value::Null);
 
-    let client = client_for(&one_response(202, r#"{"id": "directory_1"}"#));
+    let client = answering(202, r#"{"id": "directory_1"}"#).await;
     let accepted = client.delete_directory("directory_1").await.expect("202 with a body");
     assert_eq!(accepted.into_inner()["id"], "directory_1");
 }
 
 #[tokio::test]
 async fn bodyless_201_gives_none() {
-    let client = client_for(&one_response(201, ""));
+    let client = answering(201, "").await;
     let body: workos_api::types::TokenQueryDto = serde_json::from_value(serde_json::json!({
         "client_id": "client_1", "client_secret": "sk_test_1", "code": "c", "grant_type": "authorization_code"
     }))
@@ -67,13 +43,11 @@ async fn bodyless_201_gives_none() {
 
 #[tokio::test]
 async fn undeclared_error_status_decodes_into_error_body() {
-    let client = client_for(&one_response(
-        409,
-        r#"{"code": "organization_domain_conflict", "message": "Domain taken."}"#,
-    ));
+    let client =
+        answering(409, r#"{"code": "organization_domain_conflict", "message": "Domain taken."}"#).await;
     let err = client.get_organization("org_1").await.expect_err("409 is an error");
     let Error::ErrorResponse(response) = err else { panic!("expected an error response, got {err:?}") };
     assert_eq!(response.status(), 409);
-    assert_eq!(response.headers()["x-request-id"], "req_1");
+    assert_eq!(response.headers()["x-request-id"], "req_409");
     assert_eq!(response.code.as_deref(), Some("organization_domain_conflict"));
 }

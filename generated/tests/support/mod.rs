@@ -1,0 +1,131 @@
+//! A scripted HTTP server on 127.0.0.1 for the generated crate's tests: it answers from a
+//! script, and records every request it receives.
+#![allow(dead_code, unreachable_pub, reason = "each test binary uses part of it")]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use workos_api::{Client, RetryPolicy};
+
+/// One scripted answer.
+#[derive(Clone)]
+pub enum Reply {
+    /// Status, extra headers, body (JSON when it starts with `{`), delay before answering.
+    Http(u16, Vec<(&'static str, String)>, &'static str, Duration),
+    /// Read the request, then close the connection without answering.
+    Reset,
+}
+
+pub fn ok(body: &'static str) -> Reply {
+    Reply::Http(200, vec![], body, Duration::ZERO)
+}
+
+pub fn status(code: u16) -> Reply {
+    Reply::Http(code, vec![], r#"{"message": "scripted"}"#, Duration::ZERO)
+}
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Server {
+    pub base_url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    pub async fn start(script: Vec<Reply>) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(Mutex::new(script.into_iter()));
+        let log = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let script = script.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let Some(request) = read_request(&mut stream).await else { return };
+                        log.lock().expect("log").push(request);
+                        let reply = script.lock().expect("script").next();
+                        match reply {
+                            Some(Reply::Reset) | None => return,
+                            Some(Reply::Http(code, headers, body, delay)) => {
+                                tokio::time::sleep(delay).await;
+                                let kind =
+                                    if body.starts_with('{') { "application/json" } else { "text/html" };
+                                let mut head = format!(
+                                    "HTTP/1.1 {code} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nx-request-id: req_{code}\r\n",
+                                    body.len()
+                                );
+                                for (name, value) in headers {
+                                    head.push_str(&format!("{name}: {value}\r\n"));
+                                }
+                                head.push_str("\r\n");
+                                if stream.write_all(head.as_bytes()).await.is_err()
+                                    || stream.write_all(body.as_bytes()).await.is_err()
+                                {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Server { base_url, seen }
+    }
+
+    pub fn client(&self) -> Client {
+        let policy = RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
+        Client::builder()
+            .api_key("sk_test_retries")
+            .base_url(&self.base_url)
+            .retry_policy(policy)
+            .build()
+            .expect("client")
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("log").clone()
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let mut lines = head.lines();
+    let mut first = lines.next()?.split(' ');
+    let (method, path) = (first.next()?.to_owned(), first.next()?.to_owned());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await.ok()?;
+    Some(Seen { method, path, headers })
+}
