@@ -32,3 +32,67 @@ fn every_operation_is_callable() {
     assert_eq!(c.methods + c.url_builders.len(), 170);
     assert_eq!(c.url_builders.len(), 4, "{:?}", c.url_builders);
 }
+
+/// Counts the cursor-paginated list operations straight from the document (`before`, `after`
+/// and `limit` query parameters, a response with `data` and `list_metadata`) and checks that each
+/// has its streams in the generated crate.
+#[test]
+fn every_paginated_list_operation_has_its_streams() {
+    use serde_json::Value;
+    let project = Project { root: workspace_root() };
+    let input = project.pinned_input().expect("pinned document");
+    let doc = workos_codegen::load::parse(&input.file, &input.bytes).expect("parse");
+    let resolve = |v: &Value| -> Value {
+        match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(ptr) => doc.pointer(ptr).cloned().unwrap_or(Value::Null),
+            None => v.clone(),
+        }
+    };
+    let names = workos_codegen::naming::method_names(&doc, &project.overlays().expect("overlays").names);
+    let mut paginated = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let Some(op) = item.get("get") else { continue };
+        let params: Vec<String> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(p)["name"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let has = |n: &str| params.iter().any(|p| p == n);
+        let props = properties(&doc, &op["responses"]["200"]["content"]["application/json"]["schema"]);
+        if has("before")
+            && has("after")
+            && has("limit")
+            && props.contains("data")
+            && props.contains("list_metadata")
+        {
+            let key = format!("GET {path}");
+            paginated.push(names.iter().find(|n| n.key == key).expect("named").name.clone());
+        }
+    }
+    assert_eq!(paginated.len(), 32, "{paginated:?}");
+    let emitted =
+        std::fs::read_to_string(workspace_root().join("generated/src/emitted/pagination.rs")).expect("read");
+    for name in &paginated {
+        for suffix in ["pages", "stream"] {
+            assert!(
+                emitted.contains(&format!("pub fn {name}_{suffix}<'a>(")),
+                "{name} has no {name}_{suffix}"
+            );
+        }
+    }
+}
+
+/// The property names of a schema, through `$ref` and `allOf`.
+fn properties(doc: &serde_json::Value, schema: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let schema = match schema.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#')) {
+        Some(ptr) => doc.pointer(ptr).unwrap_or(&serde_json::Value::Null),
+        None => schema,
+    };
+    let mut names: std::collections::BTreeSet<String> =
+        schema["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        names.extend(properties(doc, member));
+    }
+    names
+}

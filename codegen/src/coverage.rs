@@ -27,6 +27,8 @@ pub struct Coverage {
     pub lenient_types: usize,
     /// Types whose `Debug` redacts a secret field.
     pub redacted_types: usize,
+    /// List methods with pagination streams (`{method}_pages`, `{method}_stream`).
+    pub paginated: Vec<String>,
 }
 
 impl Coverage {
@@ -52,6 +54,7 @@ impl Coverage {
             open_enums,
             lenient_types,
             redacted_types,
+            paginated: Vec::new(),
         }
     }
 
@@ -63,11 +66,13 @@ impl Coverage {
     /// A few lines for the terminal.
     pub fn summary(&self) -> String {
         let mut s = format!(
-            "coverage: {}/{} operations callable ({} client methods, {} URL builders); {} method names from overrides\n",
+            "coverage: {}/{} operations callable ({} client methods, {} URL builders, {} pagination streams); \
+             {} method names from overrides\n",
             self.methods + self.url_builders.len(),
             self.operations,
             self.methods,
             self.url_builders.len(),
+            self.paginated.len(),
             self.name_overrides,
         );
         let _ = writeln!(

@@ -12,6 +12,7 @@ pub mod error;
 pub mod load;
 pub mod naming;
 pub mod operations_table;
+pub mod pagination;
 pub mod passes;
 pub mod postprocess;
 pub mod spec;
@@ -123,7 +124,9 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             ),
         });
     }
-    let coverage = Coverage::new(&normalized, open, lenient, redacted);
+    let paginated = pagination::find(&client);
+    let mut coverage = Coverage::new(&normalized, open, lenient, redacted);
+    coverage.paginated = paginated.iter().map(|p| p.method.to_string()).collect();
     if !coverage.is_complete() {
         return Err(Error::Generate {
             file: input.file.clone(),
@@ -133,6 +136,10 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             ),
         });
     }
+    let pagination_file = syn::parse2(pagination::emit(&paginated)).map_err(|e| Error::Generate {
+        file: input.file.clone(),
+        message: format!("pagination streams: {e}"),
+    })?;
     let operations = syn::parse2(operations_table::emit(&normalized.document)).map_err(|e| {
         Error::Generate { file: input.file.clone(), message: format!("operation table: {e}") }
     })?;
@@ -147,6 +154,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
         //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
         pub mod client;
         pub mod operations;
+        pub mod pagination;
         pub mod redirects;
     };
     let files = clock.phase("format", || {
@@ -158,6 +166,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             rust("src/emitted/client.rs", &client),
             rust("src/emitted/mod.rs", &hub),
             rust("src/emitted/operations.rs", &operations),
+            rust("src/emitted/pagination.rs", &pagination_file),
             rust("src/emitted/redirects.rs", &redirects),
         ]
     });

@@ -28,7 +28,10 @@ pub use emitted::client::*;
 pub use emitted::redirects;
 
 pub mod runtime;
-pub use runtime::{ApiError, ApiErrorExt, ClientBuilder, ConfigError, RetryMode, RetryPolicy};
+pub use runtime::{
+    ApiError, ApiErrorExt, ClientBuilder, ConfigError, Direction, Items, Page, PageOptions, Pages, RetryMode,
+    RetryPolicy,
+};
 
 /// The README's examples compile (`cargo test --doc`).
 #[cfg(doctest)]

@@ -3,4 +3,5 @@
 //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
 pub mod client;
 pub mod operations;
+pub mod pagination;
 pub mod redirects;

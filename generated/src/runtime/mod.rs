@@ -4,12 +4,14 @@
 mod config;
 mod error;
 mod hooks;
+pub mod paginate;
 mod retry;
 
 use std::sync::Arc;
 
 pub use config::{ClientBuilder, ConfigError, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, ApiErrorExt};
+pub use paginate::{Direction, Items, Page, PageOptions, Pages};
 pub use retry::{RetryMode, RetryPolicy};
 
 use config::ApiKey;

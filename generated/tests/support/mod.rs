@@ -15,6 +15,8 @@ pub enum Reply {
     Http(u16, Vec<(&'static str, String)>, &'static str, Duration),
     /// Read the request, then close the connection without answering.
     Reset,
+    /// Status and a JSON body built at run time.
+    Json(u16, String),
 }
 
 pub fn ok(body: &'static str) -> Reply {
@@ -34,6 +36,12 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// A query parameter of the request.
+    pub fn query(&self, name: &str) -> Option<String> {
+        let url = url::Url::parse(&format!("http://x{}", self.path)).ok()?;
+        url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
@@ -45,42 +53,50 @@ pub struct Server {
 }
 
 impl Server {
+    /// Answers with `script`, one reply a request, in order.
     pub async fn start(script: Vec<Reply>) -> Server {
+        let script = Mutex::new(script.into_iter());
+        Self::serve(move |_| script.lock().expect("script").next()).await
+    }
+
+    /// Answers each request with `handler(request)`; `None` closes the connection unanswered.
+    pub async fn serve(handler: impl Fn(&Seen) -> Option<Reply> + Send + Sync + 'static) -> Server {
+        let handler = Arc::new(handler);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(script.into_iter()));
         let log = seen.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else { return };
-                let script = script.clone();
+                let handler = handler.clone();
                 let log = log.clone();
                 tokio::spawn(async move {
                     loop {
                         let Some(request) = read_request(&mut stream).await else { return };
+                        let reply = handler(&request);
                         log.lock().expect("log").push(request);
-                        let reply = script.lock().expect("script").next();
-                        match reply {
-                            Some(Reply::Reset) | None => return,
+                        let (code, headers, body, delay) = match reply {
                             Some(Reply::Http(code, headers, body, delay)) => {
-                                tokio::time::sleep(delay).await;
-                                let kind =
-                                    if body.starts_with('{') { "application/json" } else { "text/html" };
-                                let mut head = format!(
-                                    "HTTP/1.1 {code} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nx-request-id: req_{code}\r\n",
-                                    body.len()
-                                );
-                                for (name, value) in headers {
-                                    head.push_str(&format!("{name}: {value}\r\n"));
-                                }
-                                head.push_str("\r\n");
-                                if stream.write_all(head.as_bytes()).await.is_err()
-                                    || stream.write_all(body.as_bytes()).await.is_err()
-                                {
-                                    return;
-                                }
+                                (code, headers, body.to_owned(), delay)
                             }
+                            Some(Reply::Json(code, body)) => (code, vec![], body, Duration::ZERO),
+                            Some(Reply::Reset) | None => return,
+                        };
+                        tokio::time::sleep(delay).await;
+                        let kind = if body.starts_with('{') { "application/json" } else { "text/html" };
+                        let mut head = format!(
+                            "HTTP/1.1 {code} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nx-request-id: req_{code}\r\n",
+                            body.len()
+                        );
+                        for (name, value) in headers {
+                            head.push_str(&format!("{name}: {value}\r\n"));
+                        }
+                        head.push_str("\r\n");
+                        if stream.write_all(head.as_bytes()).await.is_err()
+                            || stream.write_all(body.as_bytes()).await.is_err()
+                        {
+                            return;
                         }
                     }
                 });
