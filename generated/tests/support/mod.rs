@@ -17,6 +17,8 @@ pub enum Reply {
     Reset,
     /// Status and a JSON body built at run time.
     Json(u16, String),
+    /// A JSON body after a delay (server latency).
+    JsonAfter(Duration, String),
 }
 
 pub fn ok(body: &'static str) -> Reply {
@@ -72,8 +74,9 @@ impl Server {
                 let handler = handler.clone();
                 let log = log.clone();
                 tokio::spawn(async move {
+                    let mut buf = Vec::new();
                     loop {
-                        let Some(request) = read_request(&mut stream).await else { return };
+                        let Some(request) = read_request(&mut stream, &mut buf).await else { return };
                         let reply = handler(&request);
                         log.lock().expect("log").push(request);
                         let (code, headers, body, delay) = match reply {
@@ -81,6 +84,7 @@ impl Server {
                                 (code, headers, body.to_owned(), delay)
                             }
                             Some(Reply::Json(code, body)) => (code, vec![], body, Duration::ZERO),
+                            Some(Reply::JsonAfter(delay, body)) => (200, vec![], body, delay),
                             Some(Reply::Reset) | None => return,
                         };
                         tokio::time::sleep(delay).await;
@@ -120,16 +124,20 @@ impl Server {
     }
 }
 
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 {
+/// Reads one request from `stream`, keeping any bytes past it in `buf` for the next one.
+async fn read_request(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> Option<Seen> {
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
             return None;
         }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf).into_owned();
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.lines();
     let mut first = lines.next()?.split(' ');
     let (method, path) = (first.next()?.to_owned(), first.next()?.to_owned());
@@ -141,7 +149,14 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
         .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
-    let mut body = vec![0; length];
-    stream.read_exact(&mut body).await.ok()?;
+    while buf.len() < head_end + length {
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    buf.drain(..head_end + length);
     Some(Seen { method, path, headers })
 }
