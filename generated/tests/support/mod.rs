@@ -71,6 +71,8 @@ impl Server {
         tokio::spawn(async move {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else { return };
+                // Responses go out in one write, at once: no Nagle / delayed-ACK stalls.
+                let _ = stream.set_nodelay(true);
                 let handler = handler.clone();
                 let log = log.clone();
                 tokio::spawn(async move {
@@ -97,9 +99,8 @@ impl Server {
                             head.push_str(&format!("{name}: {value}\r\n"));
                         }
                         head.push_str("\r\n");
-                        if stream.write_all(head.as_bytes()).await.is_err()
-                            || stream.write_all(body.as_bytes()).await.is_err()
-                        {
+                        head.push_str(&body);
+                        if stream.write_all(head.as_bytes()).await.is_err() {
                             return;
                         }
                     }
