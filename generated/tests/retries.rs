@@ -172,3 +172,79 @@ async fn the_api_key_stays_out_of_traces_errors_and_debug() {
         assert!(!text.contains("sk_test_retries"), "the API key leaked: {text}");
     }
 }
+
+fn audit_event() -> types::AuditLogEventIngestionDto {
+    serde_json::from_value(serde_json::json!({
+        "organization_id": "org_1",
+        "event": {
+            "action": "user.signed_in", "occurred_at": "2026-01-15T12:00:00.000Z",
+            "actor": {"id": "user_1", "type": "user"}, "targets": [{"id": "team_1", "type": "team"}],
+            "context": {"location": "203.0.113.1"}
+        }
+    }))
+    .expect("event")
+}
+
+#[tokio::test]
+async fn declared_idempotency_key_is_generated_once_and_kept_across_attempts() {
+    let success = || Reply::Http(200, vec![], r#"{"success": true}"#, Duration::ZERO);
+    let server = Server::start(vec![status(500), success(), success()]).await;
+    let client = server.client();
+    client.create_audit_log_event(None, &audit_event()).await.expect("retried: the key makes it safe");
+    client.create_audit_log_event(Some("caller-key"), &audit_event()).await.expect("the caller's key");
+    let keys: Vec<String> =
+        server.seen().iter().map(|s| s.header("idempotency-key").expect("a key").to_owned()).collect();
+    assert_eq!(keys.len(), 3);
+    assert_eq!(keys[0], keys[1], "one key across the attempts of a call");
+    assert!(uuid::Uuid::parse_str(&keys[0]).is_ok_and(|u| u.get_version_num() == 4), "{}", keys[0]);
+    assert_eq!(keys[2], "caller-key");
+}
+
+#[tokio::test]
+async fn predicates_follow_the_workos_error_table() {
+    type Check = fn(&workos_api::ApiError) -> bool;
+    let table: [(u16, Check); 8] = [
+        (400, |e| e.is_validation()),
+        (401, |e| e.is_unauthorized()),
+        (403, |e| e.is_forbidden()),
+        (404, |e| e.is_not_found()),
+        (409, |e| e.is_conflict()),
+        (422, |e| e.is_validation()),
+        (429, |e| e.is_rate_limited()),
+        (500, |e| e.is_server_error()),
+    ];
+    for (code, check) in table {
+        let server = Server::start(vec![Reply::Http(
+            code,
+            vec![("retry-after", "7".into())],
+            r#"{"code": "some_code", "message": "some message", "errors": [{"field": "slug", "code": "taken"}]}"#,
+            Duration::ZERO,
+        )])
+        .await;
+        let err = server
+            .client()
+            .with_retry_mode(RetryMode::Never)
+            .list_environment_roles()
+            .await
+            .expect_err("error");
+        assert!(check(&err), "{code}: {err:?}");
+        assert_eq!(err.code(), Some("some_code"));
+        assert_eq!(err.message(), Some("some message"));
+        assert_eq!(err.field_errors()[0].field.as_deref(), Some("slug"));
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(err.request_id(), Some(format!("req_{code}").as_str()));
+        assert!(!err.is_transport() && !err.is_decode() && !err.is_timeout());
+    }
+    let refused = {
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let client = Client::builder()
+            .api_key("sk_test_1")
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .expect("client");
+        client.list_environment_roles().await.expect_err("nothing listens")
+    };
+    assert!(refused.is_transport() && refused.status().is_none());
+}
