@@ -168,6 +168,7 @@ async fn the_api_key_stays_out_of_traces_errors_and_debug() {
     let logs = String::from_utf8(captured.0.lock().expect("buffer").clone()).expect("utf-8");
     assert!(logs.contains("list_environment_roles"), "the span was not captured: {logs}");
     assert!(logs.contains("retrying") && logs.contains("request_id=\"req_401\""), "{logs}");
+    assert_eq!(logs.matches(" attempt ").count(), 2, "one event per attempt: {logs}");
     for text in [logs, format!("{err}"), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains("sk_test_retries"), "the API key leaked: {text}");
     }

@@ -106,6 +106,7 @@ impl Client {
                 }
                 Err(e) => Outcome::Transport { connect: e.is_connect(), timeout: e.is_timeout() },
             };
+            tracing::debug!(attempt, ?outcome, latency_ms = sent.elapsed().as_millis() as u64, "attempt");
             let decision = if replayable {
                 retry::decide(
                     &runtime.policy,
