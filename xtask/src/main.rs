@@ -23,7 +23,7 @@ commands:
                                   --timings: print the time of each phase)
   codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
   history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
-                                 (robustness against newer WorkOS documents; CI runs it on ../shared)
+                                 (robustness against newer WorkOS documents; .ci/run passes the upstream history)
   bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
   names [FILE]                   list every operation's method name (derived or overridden)
   spec fetch                     download and verify the pinned document into workos-spec/.cache/
