@@ -16,7 +16,7 @@ pub fn emit(document: &Value) -> TokenStream {
                 .into_iter()
                 .chain(op.get("parameters"))
                 .flat_map(|l| l.as_array().into_iter().flatten());
-            let idempotency_key = params.into_iter().any(|p| {
+            let idempotency_key = params.map(|p| crate::passes::resolve(document, p)).any(|p| {
                 p.get("in").and_then(Value::as_str) == Some("header")
                     && p.get("name")
                         .and_then(Value::as_str)
@@ -34,5 +34,22 @@ pub fn emit(document: &Value) -> TokenStream {
 
         /// Every generated method's operation, sorted by id.
         pub(crate) static OPERATIONS: &[OperationMeta] = &[ #(#entries),* ];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_referenced_idempotency_key_header_counts() {
+        let doc = json!({
+            "paths": {"/events": {"post": {"operationId": "create_event",
+                "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}]}}},
+            "components": {"parameters": {"IdempotencyKey": {"name": "Idempotency-Key", "in": "header"}}}
+        });
+        let text = emit(&doc).to_string();
+        assert!(text.contains("idempotency_key : true"), "{text}");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Ctx, HTTP_METHODS};
+use super::{Ctx, HTTP_METHODS, resolve};
 use crate::error::{Result, escape_token};
 
 /// Media types progenitor can send as a request body.
@@ -190,13 +190,6 @@ fn valid_status(code: &str) -> bool {
     b.len() == 3
         && (b'1'..=b'5').contains(&b[0])
         && ((b[1].is_ascii_digit() && b[2].is_ascii_digit()) || code[1..].eq_ignore_ascii_case("xx"))
-}
-
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(ptr) => doc.pointer(ptr).unwrap_or(v),
-        None => v,
-    }
 }
 
 fn check_refs(doc: &Value, ptr: &str, value: &Value, ctx: &Ctx<'_>) -> Result<()> {

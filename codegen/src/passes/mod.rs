@@ -129,6 +129,15 @@ pub fn normalize(file: &Path, mut document: Value, overlays: &Overlays) -> Resul
     Ok(Normalized { document, operations: pass_counts[0].1, pass_counts, outputs: ctx.out })
 }
 
+/// `v`, or what its local `$ref` points to (unresolvable references were rejected by
+/// `check_document`; one left here resolves to itself).
+pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        Some(ptr) => doc.pointer(ptr).unwrap_or(v),
+        None => v,
+    }
+}
+
 /// The names under `components/schemas`.
 pub(crate) fn component_names(doc: &Value) -> std::collections::BTreeSet<String> {
     doc.pointer("/components/schemas")

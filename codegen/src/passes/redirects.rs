@@ -61,10 +61,7 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
             .chain(op.get("parameters"));
         for list in lists {
             for p in list.as_array().into_iter().flatten() {
-                let p = match p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-                    Some(r) => snapshot.pointer(r).unwrap_or(p),
-                    None => p,
-                };
+                let p = super::resolve(&snapshot, p);
                 let location = p["in"].as_str().unwrap_or("query").to_owned();
                 if location == "header" {
                     continue;
