@@ -68,14 +68,14 @@ impl Client {
     async fn send_with_retries(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         let runtime = self.inner();
         let span = tracing::Span::current();
+        // Owned: the request itself moves into the attempt loop.
+        let method = request.method().as_str().to_owned();
         let decision_request = retry::Request {
-            method: request.method().as_str(),
+            method: &method,
             has_idempotency_key: request.headers().contains_key("idempotency-key"),
             mode: runtime.call.mode,
             max_attempts: runtime.call.max_attempts.unwrap_or(runtime.policy.max_attempts).max(1),
         };
-        let method = decision_request.method.to_owned();
-        let decision_request = retry::Request { method: &method, ..decision_request };
         let start = Instant::now();
         let mut template = Some(request);
         let mut attempt = 1;
