@@ -1,0 +1,172 @@
+//! Error responses in the WorkOS shape: `{"code", "message", "errors": [{"field", "code", "message"}]}`.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FieldError {
+    pub(crate) field: String,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+}
+
+/// An error answer. `code` is omitted where the document's schema for the status has none.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<&'static str>,
+    pub(crate) message: String,
+    pub(crate) errors: Vec<FieldError>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: Option<&'static str>, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), errors: Vec::new() }
+    }
+
+    /// 401: the bearer key is missing or wrong.
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, None, message)
+    }
+
+    /// 404 for a record of `kind` (e.g. "Organization") that does not exist.
+    pub(crate) fn not_found(kind: &str, key: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, Some("entity_not_found"), format!("{kind} not found: '{key}'."))
+    }
+
+    /// 409 with one of the document's conflict codes.
+    pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, Some(code), message)
+    }
+
+    /// 400 with one of the document's codes.
+    pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some(code), message)
+    }
+
+    /// 422 with a specific code (e.g. `invalid_role`).
+    pub(crate) fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, Some(code), message)
+    }
+
+    /// 422 `invalid_request_parameters` naming one field.
+    pub(crate) fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self {
+            errors: vec![FieldError { field: field.to_owned(), code, message: message.clone() }],
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_request_parameters"), message)
+        }
+    }
+
+    /// Any status with a code and message (fault injection).
+    pub(crate) fn with_status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(status, Some(code), message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body { code: self.code, message: &self.message, errors: &self.errors };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Result of a handler.
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
+
+/// Parses a JSON request body into `T`. A missing, malformed or mistyped field becomes a 422
+/// naming the field (JSON path) and what was wrong with it.
+pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let text = inner.to_string();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::invalid_field(
+                "body",
+                "invalid_json",
+                format!("The request body is not valid JSON: {text}."),
+            );
+        }
+        // serde reports a missing field at its parent's path with the name in the message.
+        if let Some(name) = text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+            let field = if path == "." { name.to_owned() } else { format!("{path}.{name}") };
+            return ApiError::invalid_field(&field, "required", format!("{field} is required."));
+        }
+        let field = if path == "." { "body".to_owned() } else { path };
+        let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
+        ApiError::invalid_field(&field, "invalid", format!("{field}: {text}."))
+    })
+}
+
+/// 422 unless `value` has at most `max` characters (the document's `maxLength`).
+pub(crate) fn max_len(field: &str, value: Option<&str>, max: usize) -> ApiResult<()> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(ApiError::invalid_field(
+            field,
+            "too_long",
+            format!("{field} must be at most {max} characters."),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 422 when a required string is empty.
+pub(crate) fn non_empty(field: &str, value: &str) -> ApiResult<()> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid_field(field, "required", format!("{field} must not be empty.")));
+    }
+    Ok(())
+}
+
+/// Deserializes a field that distinguishes "absent" (`None`) from "null" (`Some(None)`).
+pub(crate) fn double_option<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Dto {
+        slug: String,
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn body_errors_name_the_field() {
+        let e = parse_body::<Dto>(br#"{"limit": 3}"#).unwrap_err();
+        assert_eq!(
+            (e.status.as_u16(), e.errors[0].field.as_str(), e.errors[0].code),
+            (422, "slug", "required")
+        );
+        let e = parse_body::<Dto>(br#"{"slug": 1}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "slug");
+        assert!(e.message.contains("invalid type"), "{}", e.message);
+        let e = parse_body::<Dto>(b"{not json").unwrap_err();
+        assert_eq!(e.errors[0].code, "invalid_json");
+        let e = parse_body::<Dto>(b"").unwrap_err();
+        assert_eq!(e.errors[0].field, "slug");
+    }
+}

@@ -1,0 +1,59 @@
+//! An in-process WorkOS API emulator, faithful to the pinned OpenAPI document.
+//!
+//! It serves the authorization and organization surface (environment and organization roles,
+//! permissions, organizations, users, organization memberships, role assignments, resources and
+//! the access check) with the document's methods, paths, parameters, status codes, error codes
+//! and response shapes; a contract test validates every answer against the document.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use workos_emulator::{Emulator, Fault, RetryAfter};
+//!
+//! let emulator = Emulator::start().await?; // 127.0.0.1, any free port
+//! // Give `emulator.base_url()` and `emulator.api_key()` to the client.
+//! emulator
+//!     .on("POST", "/authorization/permissions")
+//!     .next(2, Fault::status(503).retry_after(RetryAfter::Seconds(1)));
+//! emulator.on("GET", "*").rate_limit(100, Duration::from_secs(1));
+//! // ... exercise the code under test, then:
+//! assert_eq!(emulator.count("POST", "/authorization/permissions"), 3);
+//! # Ok(()) }
+//! ```
+//!
+//! Behaviour worth knowing:
+//! - Every request needs `Authorization: Bearer <key>` (default [`DEFAULT_API_KEY`]); `GET /health`
+//!   does not.
+//! - Ids carry WorkOS prefixes (`org_`, `perm_`, `role_`, `user_`, `om_`, `role_assignment_`,
+//!   `authz_resource_`) and increase with creation time; timestamps are ISO 8601 with milliseconds.
+//! - Lists page as the document says: `limit` 1-100 (default 10), `order` `desc` (default),
+//!   `asc` or `normal`, `before`/`after` cursors, `list_metadata` cursors `null` at the ends.
+//! - Each organization has a resource standing for it (type `organization`, external id = the
+//!   organization id). Roles given when a membership is created are assigned on it, and roles
+//!   assigned on it apply to every resource of the organization; roles assigned on a resource
+//!   apply to it and its descendants.
+//! - Organization roles list environment roles first, then the organization's own, each in
+//!   creation order.
+
+mod error;
+mod faults;
+mod ids;
+mod list;
+mod log;
+mod routes;
+mod server;
+mod store;
+
+pub use faults::{Fault, RetryAfter};
+pub use log::RecordedRequest;
+pub use routes::routes;
+pub use server::{Builder, DEFAULT_API_KEY, DEFAULT_PORT, Emulator, RouteFaults, SeedError};
+pub use store::{Seed, SeedPermission, SeedRole};
+
+/// Starts an emulator with the defaults; see [`Emulator::start`].
+///
+/// # Errors
+/// The port cannot be bound.
+pub async fn start() -> std::io::Result<Emulator> {
+    Emulator::start().await
+}

@@ -1,0 +1,229 @@
+//! Query strings and cursor pagination, as the document describes them.
+//!
+//! - `limit`: 1 to 100, default 10; anything else is a 422 naming `limit`.
+//! - `order`: `desc` (default) and `asc` sort by creation time; `normal` sorts descending but
+//!   swaps the cursors' meaning: `before` fetches older records and `after` newer ones.
+//! - `before` / `after`: ids. Ids increase with creation time, so a cursor stays valid after
+//!   its record is deleted. Given both, the page is the window between them.
+//! - `list_metadata.before` / `.after`: the cursors for the neighbouring pages, `null` when
+//!   there is nothing more in that direction.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Default and bounds of `limit`.
+const DEFAULT_LIMIT: usize = 10;
+const MAX_LIMIT: usize = 100;
+
+/// The `order` parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    Desc,
+    Asc,
+    Normal,
+}
+
+/// A parsed query string: the pagination parameters plus every other parameter by name.
+#[derive(Debug, Clone)]
+pub(crate) struct Query {
+    pub(crate) limit: usize,
+    pub(crate) order: Order,
+    pub(crate) before: Option<String>,
+    pub(crate) after: Option<String>,
+    params: HashMap<String, Vec<String>>,
+}
+
+impl Query {
+    /// Parses a raw query string (without `?`), validating the pagination parameters.
+    pub(crate) fn parse(raw: Option<&str>) -> ApiResult<Self> {
+        let mut params: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            params.entry(k.into_owned()).or_default().push(v.into_owned());
+        }
+        let one = |k: &str| params.get(k).and_then(|v| v.last()).filter(|v| !v.is_empty()).cloned();
+        let limit = match one("limit") {
+            None => DEFAULT_LIMIT,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::invalid_field(
+                        "limit",
+                        "invalid",
+                        format!("limit must be an integer between 1 and {MAX_LIMIT}, got '{v}'."),
+                    ));
+                }
+            },
+        };
+        let order = match one("order").as_deref() {
+            None | Some("desc") => Order::Desc,
+            Some("asc") => Order::Asc,
+            Some("normal") => Order::Normal,
+            Some(other) => {
+                return Err(ApiError::invalid_field(
+                    "order",
+                    "invalid",
+                    format!("order must be one of normal, desc, asc; got '{other}'."),
+                ));
+            }
+        };
+        Ok(Self { limit, order, before: one("before"), after: one("after"), params })
+    }
+
+    /// The last value of parameter `key`, if present and non-empty.
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.params.get(key).and_then(|v| v.last()).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// An array parameter: repeated keys and comma-separated values (`explode: false`) alike.
+    pub(crate) fn get_list(&self, key: &str) -> Vec<&str> {
+        self.params
+            .get(key)
+            .into_iter()
+            .flatten()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// The page of `items` this query asks for, as the document's list object.
+    pub(crate) fn page<T: Serialize>(&self, mut items: Vec<T>, id: impl Fn(&T) -> &str) -> Value {
+        items.sort_by(|a, b| id(a).cmp(id(b)));
+        if self.order != Order::Asc {
+            items.reverse();
+        }
+        // Positions are in display order; `ahead(x, cursor)` says x comes after the cursor.
+        let ascending = self.order == Order::Asc;
+        let ahead = |x: &str, c: &str| if ascending { x > c } else { x < c };
+        // In `normal` order `after` means newer, i.e. towards the start of the display order.
+        let (fwd, back) = match self.order {
+            Order::Normal => (self.before.as_deref(), self.after.as_deref()),
+            _ => (self.after.as_deref(), self.before.as_deref()),
+        };
+        let start = fwd.map_or(0, |c| items.iter().position(|x| ahead(id(x), c)).unwrap_or(items.len()));
+        let end = back
+            .map_or(items.len(), |c| {
+                items.iter().position(|x| ahead(id(x), c) || id(x) == c).unwrap_or(items.len())
+            })
+            .max(start);
+        // Without a backward cursor the page starts at `start`; with one it ends at `end`.
+        let (from, to) = if back.is_some() && fwd.is_none() {
+            (end.saturating_sub(self.limit), end)
+        } else {
+            (start, (start + self.limit).min(end))
+        };
+        let more_before = from > 0;
+        let more_after = to < items.len();
+        let first = items.get(from).filter(|_| from < to).map(|x| id(x).to_owned());
+        let last =
+            to.checked_sub(1).filter(|_| from < to).and_then(|i| items.get(i)).map(|x| id(x).to_owned());
+        let (prev, next) = (first.filter(|_| more_before), last.filter(|_| more_after));
+        let (before, after) = if self.order == Order::Normal { (next, prev) } else { (prev, next) };
+        let data: Vec<T> = items.drain(from..to).collect();
+        json!({ "object": "list", "data": data, "list_metadata": { "before": before, "after": after } })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("x_{i:03}")).collect()
+    }
+
+    fn page(raw: &str, n: usize) -> (Vec<String>, Value, Value) {
+        let q = Query::parse(Some(raw)).unwrap();
+        let v = q.page(ids(n), |s| s.as_str());
+        let data = v["data"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect();
+        (data, v["list_metadata"]["before"].clone(), v["list_metadata"]["after"].clone())
+    }
+
+    #[test]
+    fn defaults_to_ten_newest_first_with_null_cursors_at_the_ends() {
+        let (data, before, after) = page("", 25);
+        assert_eq!(data.len(), 10);
+        assert_eq!(data[0], "x_024");
+        assert_eq!((before, after), (Value::Null, json!("x_015")));
+        let (data, before, after) = page("after=x_005", 25);
+        assert_eq!(data, ["x_004", "x_003", "x_002", "x_001", "x_000"]);
+        assert_eq!((before, after), (json!("x_004"), Value::Null));
+    }
+
+    #[test]
+    fn asc_walks_forward_and_back() {
+        let (data, before, after) = page("order=asc&limit=3&after=x_002", 10);
+        assert_eq!(data, ["x_003", "x_004", "x_005"]);
+        assert_eq!((before, after), (json!("x_003"), json!("x_005")));
+        let (data, before, _) = page("order=asc&limit=3&before=x_003", 10);
+        assert_eq!(data, ["x_000", "x_001", "x_002"]);
+        assert_eq!(before, Value::Null);
+    }
+
+    #[test]
+    fn normal_order_swaps_cursor_meaning() {
+        // Descending display; `after` fetches newer records, `before` older ones.
+        let (data, before, after) = page("order=normal&limit=2", 5);
+        assert_eq!(data, ["x_004", "x_003"]);
+        assert_eq!((before, after), (json!("x_003"), Value::Null));
+        let (data, _, _) = page("order=normal&limit=2&before=x_003", 5);
+        assert_eq!(data, ["x_002", "x_001"]);
+        let (data, _, after) = page("order=normal&limit=2&after=x_001", 5);
+        assert_eq!(data, ["x_003", "x_002"]);
+        assert_eq!(after, json!("x_003"));
+    }
+
+    #[test]
+    fn every_item_once_walking_either_way() {
+        for order in ["asc", "desc", "normal"] {
+            let fwd = if order == "normal" { "before" } else { "after" };
+            let (mut all, mut cursor) = (Vec::new(), None::<String>);
+            loop {
+                let raw = match &cursor {
+                    Some(c) => format!("order={order}&limit=7&{fwd}={c}"),
+                    None => format!("order={order}&limit=7"),
+                };
+                let (data, before, after) = page(&raw, 50);
+                all.extend(data);
+                let next = if order == "normal" { before } else { after };
+                match next.as_str() {
+                    Some(c) => cursor = Some(c.to_owned()),
+                    None => break,
+                }
+            }
+            assert_eq!(all.len(), 50, "{order}");
+            let mut sorted = all.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), 50, "{order}");
+        }
+    }
+
+    #[test]
+    fn window_between_both_cursors_and_empty_lists() {
+        let (data, _, _) = page("order=asc&after=x_002&before=x_006", 10);
+        assert_eq!(data, ["x_003", "x_004", "x_005"]);
+        let (data, before, after) = page("", 0);
+        assert!(data.is_empty());
+        assert_eq!((before, after), (Value::Null, Value::Null));
+    }
+
+    #[test]
+    fn bad_limit_and_order_name_the_parameter() {
+        for raw in ["limit=0", "limit=101", "limit=ten"] {
+            let e = Query::parse(Some(raw)).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "limit"), "{raw}");
+        }
+        assert_eq!(Query::parse(Some("order=up")).unwrap_err().errors[0].field, "order");
+        assert_eq!(Query::parse(Some("limit=100")).unwrap().limit, 100);
+    }
+
+    #[test]
+    fn arrays_accept_commas_and_repeats() {
+        let q = Query::parse(Some("statuses=active,inactive&statuses=pending")).unwrap();
+        assert_eq!(q.get_list("statuses"), ["active", "inactive", "pending"]);
+    }
+}

@@ -1,0 +1,415 @@
+//! Organizations, users and organization memberships.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::{Db, created, empty, ok};
+use crate::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
+use crate::ids::now;
+use crate::list::Query;
+use crate::store::{Domain, Membership, Organization, Store, User};
+
+#[derive(Deserialize)]
+struct DomainData {
+    domain: String,
+    state: String,
+}
+
+#[derive(Deserialize)]
+struct OrganizationDto {
+    name: Option<String>,
+    allow_profiles_outside_organization: Option<bool>,
+    domains: Option<Vec<String>>,
+    domain_data: Option<Vec<DomainData>>,
+    stripe_customer_id: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    metadata: Option<Option<BTreeMap<String, String>>>,
+    #[serde(default, deserialize_with = "double_option")]
+    external_id: Option<Option<String>>,
+}
+
+/// The document's metadata limits: 50 keys of at most 40 characters, values of at most 600.
+fn check_metadata(metadata: Option<&BTreeMap<String, String>>) -> ApiResult<()> {
+    let Some(metadata) = metadata else { return Ok(()) };
+    let bad = if metadata.len() > 50 {
+        Some("metadata has more than 50 keys".to_owned())
+    } else if let Some(k) = metadata.keys().find(|k| k.chars().count() > 40) {
+        Some(format!("metadata key '{k}' is longer than 40 characters"))
+    } else {
+        metadata
+            .iter()
+            .find(|(_, v)| v.chars().count() > 600)
+            .map(|(k, _)| format!("metadata value of '{k}' is longer than 600 characters"))
+    };
+    match bad {
+        Some(message) => Err(ApiError::bad_request("invalid_metadata", format!("{message}."))),
+        None => Ok(()),
+    }
+}
+
+fn domains(store: &mut Store, org: &str, dto: &OrganizationDto) -> ApiResult<Option<Vec<Domain>>> {
+    let wanted: Vec<(String, String)> = match (&dto.domain_data, &dto.domains) {
+        (Some(data), _) => data.iter().map(|d| (d.domain.to_ascii_lowercase(), d.state.clone())).collect(),
+        (None, Some(names)) => names.iter().map(|d| (d.to_ascii_lowercase(), "pending".to_owned())).collect(),
+        (None, None) => return Ok(None),
+    };
+    let mut out = Vec::new();
+    for (i, (domain, state)) in wanted.into_iter().enumerate() {
+        if !matches!(state.as_str(), "pending" | "verified") {
+            return Err(ApiError::invalid_field(
+                &format!("domain_data[{i}].state"),
+                "invalid",
+                format!("domain_data[{i}].state must be 'pending' or 'verified', got '{state}'."),
+            ));
+        }
+        if let Some(other) =
+            store.organizations.iter().find(|o| o.id != org && o.domains.iter().any(|d| d.domain == domain))
+        {
+            return Err(ApiError {
+                status: StatusCode::CONFLICT,
+                code: None,
+                message: format!("Domain '{domain}' is already used by organization '{}'.", other.id),
+                errors: Vec::new(),
+            });
+        }
+        let at = now();
+        out.push(Domain {
+            object: "organization_domain",
+            id: store.ids.next("org_domain"),
+            organization_id: org.to_owned(),
+            domain,
+            state,
+            verification_strategy: "manual",
+            created_at: at.clone(),
+            updated_at: at,
+        });
+    }
+    Ok(Some(out))
+}
+
+fn check_external_id(store: &Store, org: &str, external_id: Option<&str>) -> ApiResult<()> {
+    max_len("external_id", external_id, 128)?;
+    if let Some(ext) = external_id
+        && store.organizations.iter().any(|o| o.id != org && o.external_id.as_deref() == Some(ext))
+    {
+        return Err(ApiError::bad_request(
+            "external_id_already_used",
+            format!("External id '{ext}' is already used."),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates an organization (the API's and the seed's path).
+pub(crate) fn create_organization(store: &mut Store, body: &[u8]) -> ApiResult<Organization> {
+    let dto: OrganizationDto = parse_body(body)?;
+    let Some(name) = dto.name.clone() else {
+        return Err(ApiError::invalid_field("name", "required", "name is required."));
+    };
+    non_empty("name", &name)?;
+    let metadata = dto.metadata.clone().flatten();
+    check_metadata(metadata.as_ref())?;
+    let external_id = dto.external_id.clone().flatten();
+    let id = store.ids.next("org");
+    check_external_id(store, &id, external_id.as_deref())?;
+    let domains = domains(store, &id, &dto)?.unwrap_or_default();
+    let at = now();
+    let org = Organization {
+        object: "organization",
+        id,
+        name,
+        domains,
+        metadata: metadata.unwrap_or_default(),
+        external_id,
+        stripe_customer_id: None,
+        allow_profiles_outside_organization: dto.allow_profiles_outside_organization.unwrap_or(false),
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    Ok(store.insert_organization(org).clone())
+}
+
+pub(super) async fn list_organizations(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let domains: Vec<String> = query.get_list("domains").iter().map(|d| d.to_ascii_lowercase()).collect();
+    let search = query.get("search").map(str::to_lowercase);
+    let store = db.store();
+    let items = store
+        .organizations
+        .iter()
+        .filter(|o| domains.is_empty() || o.domains.iter().any(|d| domains.contains(&d.domain)))
+        .filter(|o| search.as_ref().is_none_or(|s| o.name.to_lowercase().contains(s)))
+        .collect();
+    Ok(ok(query.page(items, |o| &o.id)))
+}
+
+pub(super) async fn create_organization_handler(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    create_organization(&mut db.store(), &body).map(created)
+}
+
+pub(super) async fn get_organization(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().organization(&id).map(ok)
+}
+
+pub(super) async fn update_organization(
+    State(db): Db,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.organization(&id)?;
+    let dto: OrganizationDto = parse_body(&body)?;
+    if let Some(name) = &dto.name {
+        non_empty("name", name)?;
+    }
+    check_metadata(dto.metadata.as_ref().and_then(Option::as_ref))?;
+    check_external_id(&store, &id, dto.external_id.as_ref().and_then(|e| e.as_deref()))?;
+    if let Some(stripe) = &dto.stripe_customer_id
+        && store.organizations.iter().any(|o| o.id != id && o.stripe_customer_id.as_ref() == Some(stripe))
+    {
+        return Err(ApiError::bad_request(
+            "stripe_customer_id_already_used",
+            format!("Stripe customer id '{stripe}' is already used."),
+        ));
+    }
+    let new_domains = domains(&mut store, &id, &dto)?;
+    let org = store.organizations.iter_mut().find(|o| o.id == id).expect("checked above");
+    if let Some(name) = dto.name {
+        org.name = name;
+    }
+    if let Some(allow) = dto.allow_profiles_outside_organization {
+        org.allow_profiles_outside_organization = allow;
+    }
+    if let Some(domains) = new_domains {
+        org.domains = domains;
+    }
+    if let Some(stripe) = dto.stripe_customer_id {
+        org.stripe_customer_id = Some(stripe);
+    }
+    if let Some(metadata) = dto.metadata {
+        org.metadata = metadata.unwrap_or_default();
+    }
+    if let Some(external_id) = dto.external_id {
+        org.external_id = external_id;
+    }
+    org.updated_at = now();
+    Ok(ok(org.clone()))
+}
+
+/// Deletes an organization with its memberships, custom roles and resources. The document
+/// answers 202 (accepted) with no body; an unknown id is a 404.
+pub(super) async fn delete_organization(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.organization(&id)?;
+    store.remove_organization(&id);
+    Ok(empty(StatusCode::ACCEPTED))
+}
+
+#[derive(Deserialize)]
+struct CreateUser {
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email_verified: Option<bool>,
+    metadata: Option<BTreeMap<String, String>>,
+    external_id: Option<String>,
+    password: Option<String>,
+    password_hash: Option<String>,
+    password_hash_type: Option<String>,
+}
+
+pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let org = query.get("organization_id").or_else(|| query.get("organization"));
+    let email = query.get("email").map(str::to_lowercase);
+    let store = db.store();
+    let items = store
+        .users
+        .iter()
+        .filter(|u| email.as_ref().is_none_or(|e| u.email == *e))
+        .filter(|u| {
+            org.is_none_or(|o| store.memberships.iter().any(|m| m.user_id == u.id && m.organization_id == o))
+        })
+        .collect();
+    Ok(ok(query.page(items, |u| &u.id)))
+}
+
+pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let dto: CreateUser = parse_body(&body)?;
+    let email = dto.email.trim().to_lowercase();
+    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
+        return Err(ApiError::invalid_field(
+            "email",
+            "invalid",
+            format!("email '{}' is not an email address.", dto.email),
+        ));
+    }
+    max_len("external_id", dto.external_id.as_deref(), 128)?;
+    if dto.password.is_some() && dto.password_hash.is_some() {
+        return Err(ApiError::bad_request(
+            "password_and_password_hash_provided",
+            "password and password_hash are mutually exclusive.",
+        ));
+    }
+    if dto.password.is_some() && dto.password_hash_type.is_some() {
+        return Err(ApiError::bad_request(
+            "password_and_password_hash_type_provided",
+            "password and password_hash_type are mutually exclusive.",
+        ));
+    }
+    check_metadata(dto.metadata.as_ref())?;
+    let mut store = db.store();
+    if store.users.iter().any(|u| u.email == email) {
+        let mut e = ApiError::bad_request("user_creation_error", "Could not create user.");
+        e.errors.push(crate::error::FieldError {
+            field: "email".to_owned(),
+            code: "email_not_available",
+            message: format!("Email '{email}' is not available."),
+        });
+        return Err(e);
+    }
+    if let Some(ext) = &dto.external_id
+        && store.users.iter().any(|u| u.external_id.as_ref() == Some(ext))
+    {
+        return Err(ApiError::bad_request(
+            "user_creation_error",
+            format!("External id '{ext}' is already used."),
+        ));
+    }
+    let at = now();
+    let user = User {
+        object: "user",
+        id: store.ids.next("user"),
+        first_name: dto.first_name,
+        last_name: dto.last_name,
+        profile_picture_url: None,
+        email,
+        email_verified: dto.email_verified.unwrap_or(false),
+        external_id: dto.external_id,
+        metadata: dto.metadata.unwrap_or_default(),
+        last_sign_in_at: None,
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    store.users.push(user.clone());
+    Ok(created(user))
+}
+
+pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().user(&id).map(ok)
+}
+
+/// Deletes a user and their memberships; the document answers 200 with no body.
+pub(super) async fn delete_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.user(&id)?;
+    store.remove_user(&id);
+    Ok(empty(StatusCode::OK))
+}
+
+#[derive(Deserialize)]
+struct CreateMembership {
+    user_id: String,
+    organization_id: String,
+    role_slug: Option<String>,
+    role_slugs: Option<Vec<String>>,
+}
+
+pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let (org, user) = (query.get("organization_id"), query.get("user_id"));
+    if org.is_none() && user.is_none() {
+        return Err(ApiError::bad_request(
+            "missing_user_id_or_organization_id",
+            "Either user_id or organization_id is required.",
+        ));
+    }
+    let statuses = query.get_list("statuses");
+    if let Some(bad) = statuses.iter().find(|s| !matches!(**s, "active" | "inactive" | "pending")) {
+        return Err(ApiError::bad_request(
+            "invalid_request_parameters",
+            format!("statuses: '{bad}' is not one of active, inactive, pending."),
+        ));
+    }
+    let store = db.store();
+    let items: Vec<serde_json::Value> = store
+        .memberships
+        .iter()
+        .filter(|m| org.is_none_or(|o| m.organization_id == o) && user.is_none_or(|u| m.user_id == u))
+        .filter(|m| statuses.is_empty() || statuses.contains(&m.status))
+        .map(|m| store.membership_json(m))
+        .collect();
+    let page = query.page(items, |m| m["id"].as_str().unwrap_or_default());
+    Ok(ok(page))
+}
+
+pub(super) async fn create_membership(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let dto: CreateMembership = parse_body(&body)?;
+    let mut store = db.store();
+    store.user(&dto.user_id)?;
+    store.organization(&dto.organization_id)?;
+    let roles = match (dto.role_slug, dto.role_slugs) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "role_slugs",
+                "mutually_exclusive",
+                "role_slug and role_slugs are mutually exclusive.",
+            ));
+        }
+        (Some(one), None) => vec![one],
+        (None, Some(many)) if many.is_empty() => {
+            return Err(ApiError::invalid_field("role_slugs", "invalid", "role_slugs must not be empty."));
+        }
+        (None, Some(many)) => many,
+        (None, None) => vec!["member".to_owned()],
+    };
+    if let Some(bad) = roles.iter().find(|r| store.role_for(&dto.organization_id, r).is_err()) {
+        return Err(ApiError::unprocessable(
+            "invalid_role",
+            format!("Role '{bad}' does not exist in this organization."),
+        ));
+    }
+    if store.memberships.iter().any(|m| m.user_id == dto.user_id && m.organization_id == dto.organization_id)
+    {
+        return Err(ApiError::invalid_field(
+            "user_id",
+            "already_member",
+            format!("User '{}' is already a member of organization '{}'.", dto.user_id, dto.organization_id),
+        ));
+    }
+    let at = now();
+    let membership = Membership {
+        id: store.ids.next("om"),
+        user_id: dto.user_id,
+        organization_id: dto.organization_id,
+        status: "active",
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    let root = store.organization_resource(&membership.organization_id)?.as_ref();
+    for role in &roles {
+        store.assign(&membership.id, role, root.clone());
+    }
+    store.memberships.push(membership.clone());
+    Ok(created(store.membership_json(&membership)))
+}
+
+pub(super) async fn get_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let store = db.store();
+    let m = store.membership(&id)?;
+    Ok(ok(store.membership_json(m)))
+}
+
+/// Deletes a membership and its role assignments; the document answers 200 with no body.
+pub(super) async fn delete_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.membership(&id)?;
+    store.assignments.retain(|a| a.membership_id != id);
+    store.memberships.retain(|m| m.id != id);
+    Ok(empty(StatusCode::OK))
+}

@@ -1,0 +1,388 @@
+//! Start-up, shutdown, and the middleware every request passes: log, faults, authentication.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+
+use crate::error::ApiError;
+use crate::faults::{Decision, Fault, FaultKind, FaultTable, Target};
+use crate::log::{Log, RecordedRequest};
+use crate::routes::{self, HEALTH};
+use crate::store::{Seed, Store};
+
+/// The API key WorkOS's own emulator accepts, so existing setups work unchanged.
+pub const DEFAULT_API_KEY: &str = "sk_test_default";
+
+/// The binary's default port.
+pub const DEFAULT_PORT: u16 = 4100;
+
+/// Largest request body the emulator reads.
+const MAX_BODY: usize = 1 << 20;
+
+/// State shared by the handlers, the middleware and the [`Emulator`] handle.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    faults: Mutex<FaultTable>,
+    log: Mutex<Log>,
+    api_key: String,
+}
+
+/// Locks a mutex; a panic in another handler does not make the data unusable for the next.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+}
+
+/// Tells a connection's task to close the connection without answering.
+#[derive(Debug, Clone)]
+struct DropSignal(Arc<Notify>);
+
+/// Configures an [`Emulator`] before it starts.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    api_key: String,
+    port: u16,
+    seed: Seed,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self { api_key: DEFAULT_API_KEY.to_owned(), port: 0, seed: Seed::workos_default() }
+    }
+}
+
+/// A seed that could not be applied: which item, and what the API said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError {
+    /// The seed item, e.g. `permission 'posts:read'`.
+    pub item: String,
+    /// The emulator's error message for it.
+    pub message: String,
+}
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot seed {}: {}", self.item, self.message)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+impl Builder {
+    /// The API key requests must present as `Authorization: Bearer <key>`
+    /// (default [`DEFAULT_API_KEY`]).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// The port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The data to start with, instead of [`Seed::workos_default`] (the `member` role).
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    /// The port cannot be bound, or the seed is inconsistent (an [`io::Error`] of kind
+    /// `InvalidInput` wrapping a [`SeedError`]).
+    pub async fn start(self) -> io::Result<Emulator> {
+        let shared = Arc::new(Shared {
+            store: Mutex::new(Store::default()),
+            faults: Mutex::new(FaultTable::default()),
+            log: Mutex::new(Log::default()),
+            api_key: self.api_key.clone(),
+        });
+        apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(serve(listener, routes::router(shared.clone())));
+        Ok(Emulator { addr, base_url: format!("http://{addr}"), api_key: self.api_key, shared, task })
+    }
+}
+
+fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
+    let mut store = shared.store();
+    let fail = |item: String| move |e: ApiError| SeedError { item, message: e.message };
+    for p in &seed.permissions {
+        let body = serde_json::json!({ "slug": p.slug, "name": p.name }).to_string();
+        routes::create_permission(&mut store, body.as_bytes())
+            .map_err(fail(format!("permission '{}'", p.slug)))?;
+    }
+    for r in &seed.environment_roles {
+        let item = format!("environment role '{}'", r.slug);
+        store.check_permissions(&r.permissions).map_err(fail(item.clone()))?;
+        let body = serde_json::json!({ "slug": r.slug, "name": r.name }).to_string();
+        routes::create_environment_role(&mut store, body.as_bytes()).map_err(fail(item))?;
+        let role = store.roles.last_mut().expect("just created");
+        role.permissions = r.permissions.clone();
+    }
+    for name in &seed.organizations {
+        let body = serde_json::json!({ "name": name }).to_string();
+        routes::create_organization(&mut store, body.as_bytes())
+            .map_err(fail(format!("organization '{name}'")))?;
+    }
+    Ok(())
+}
+
+/// Accepts connections until the task is aborted; aborting drops every connection too.
+async fn serve(listener: TcpListener, router: axum::Router) {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait a little and go on.
+                Err(_) => { tokio::time::sleep(Duration::from_millis(10)).await; continue; }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+        };
+        let _ = stream.set_nodelay(true);
+        let signal = DropSignal(Arc::new(Notify::new()));
+        let router = router.clone();
+        let kill = signal.0.clone();
+        let service = hyper::service::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(signal.clone());
+            router.clone().oneshot(req.map(Body::new))
+        });
+        connections.spawn(async move {
+            let conn =
+                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                () = kill.notified() => {}
+            }
+        });
+    }
+}
+
+/// A running emulator. Dropping it stops the server and closes its connections.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    base_url: String,
+    api_key: String,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator with the defaults: any free port on 127.0.0.1, the key
+    /// [`DEFAULT_API_KEY`], the `member` environment role.
+    ///
+    /// # Errors
+    /// The port cannot be bound.
+    pub async fn start() -> io::Result<Self> {
+        Builder::default().start().await
+    }
+
+    /// Configure before starting.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`, to give the client as its base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The socket address served.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key the emulator accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// Adds data after start-up, with the same rules as the API.
+    ///
+    /// # Errors
+    /// A seed item conflicts with existing data or names a missing permission; the items
+    /// before it stay applied.
+    pub fn seed(&self, seed: &Seed) -> Result<(), SeedError> {
+        apply_seed(&self.shared, seed)
+    }
+
+    /// Faults for requests with `method` (or `*`) to `route`: the document's path template
+    /// (`/authorization/permissions/{slug}`), a concrete path, or `*` for every route.
+    pub fn on(&self, method: &str, route: &str) -> RouteFaults<'_> {
+        RouteFaults { emulator: self, target: Target::new(method, route) }
+    }
+
+    /// Removes every fault and rate limit.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear(None);
+    }
+
+    /// The requests received so far (the most recent 10,000), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.log).entries()
+    }
+
+    /// How many requests with `method` (or `*`) reached `route` (a path template or a concrete
+    /// path), including ones answered by a fault. Counters are never trimmed.
+    pub fn count(&self, method: &str, route: &str) -> usize {
+        lock(&self.shared.log).count(method, route)
+    }
+
+    /// Forgets the recorded requests and counters.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+}
+
+/// Programs faults for one method and route; see [`Emulator::on`].
+#[derive(Debug)]
+pub struct RouteFaults<'a> {
+    emulator: &'a Emulator,
+    target: Target,
+}
+
+impl RouteFaults<'_> {
+    /// Applies `fault` to the next `times` matching requests. Faults programmed for the same
+    /// requests run one after the other, in the order they were added.
+    pub fn next(&self, times: usize, fault: Fault) -> &Self {
+        lock(&self.emulator.shared.faults).add(self.target.clone(), fault, Some(times));
+        self
+    }
+
+    /// Applies `fault` to every matching request until [`RouteFaults::clear`].
+    pub fn always(&self, fault: Fault) -> &Self {
+        lock(&self.emulator.shared.faults).add(self.target.clone(), fault, None);
+        self
+    }
+
+    /// Lets at most `max` matching requests through per sliding `window`; the others get a 429
+    /// with `Retry-After` (whole seconds until a slot frees up).
+    pub fn rate_limit(&self, max: usize, window: Duration) -> &Self {
+        lock(&self.emulator.shared.faults).rate_limit(self.target.clone(), max, window);
+        self
+    }
+
+    /// Removes the faults and rate limit programmed for exactly this method and route.
+    pub fn clear(&self) -> &Self {
+        lock(&self.emulator.shared.faults).clear(Some(&self.target));
+        self
+    }
+}
+
+fn route_of(req: &Request) -> Option<String> {
+    req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned())
+}
+
+/// Outermost layer: records each request, then its answer.
+pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    if req.uri().path() == HEALTH {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                format!("The request body is larger than {MAX_BODY} bytes or could not be read."),
+            )
+            .into_response();
+        }
+    };
+    let req = Request::from_parts(parts, Body::from(bytes.clone()));
+    let seq = lock(&shared.log).push(RecordedRequest {
+        method: req.method().to_string(),
+        path: req.uri().path().to_owned(),
+        route: route_of(&req),
+        query: req.uri().query().map(str::to_owned),
+        body: serde_json::from_slice(&bytes).ok(),
+        status: None,
+        response: None,
+    });
+    let (parts, body) = next.run(req).await.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    lock(&shared.log).complete(seq, parts.status.as_u16(), serde_json::from_slice(&bytes).ok());
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Applies the programmed faults.
+pub(crate) async fn inject_faults(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let decision =
+        lock(&shared.faults).decide(req.method().as_str(), route_of(&req).as_deref(), req.uri().path());
+    match decision {
+        Decision::Proceed => next.run(req).await,
+        Decision::Fault(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(req).await
+        }
+        Decision::Fault(FaultKind::Drop) => {
+            if let Some(signal) = req.extensions().get::<DropSignal>() {
+                signal.0.notify_one();
+            }
+            std::future::pending().await
+        }
+        Decision::Fault(FaultKind::Status { status, retry_after }) => {
+            let code = match status.as_u16() {
+                429 => "rate_limit_exceeded",
+                500 => "internal_server_error",
+                502 => "bad_gateway",
+                503 => "service_unavailable",
+                504 => "gateway_timeout",
+                _ => "injected_fault",
+            };
+            let message =
+                format!("Injected by the emulator: {}.", status.canonical_reason().unwrap_or("error"));
+            let mut response = ApiError::with_status(status, code, message).into_response();
+            if let Some(value) = retry_after.and_then(|r| HeaderValue::from_str(&r.header_value()).ok()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+    }
+}
+
+/// Bearer authentication: 401 when the key is missing or wrong (the key is never echoed).
+pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    if req.uri().path() == HEALTH {
+        return next.run(req).await;
+    }
+    let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let message = match given.and_then(|v| v.strip_prefix("Bearer ")) {
+        Some(key) if key == shared.api_key => return next.run(req).await,
+        Some(_) => "Invalid API key provided.",
+        None if given.is_some() => "The Authorization header must be `Bearer <your API key>`.",
+        None => "No API key provided: send `Authorization: Bearer <your API key>`.",
+    };
+    ApiError::unauthorized(message).into_response()
+}

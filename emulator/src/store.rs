@@ -1,0 +1,427 @@
+//! The emulator's data: records shaped exactly as the document's response schemas.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{IdGen, now};
+
+/// The resource type of an organization's own resource (the root of its resource tree).
+pub(crate) const ORGANIZATION_TYPE: &str = "organization";
+
+/// `AuthorizationPermission`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Permission {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) system: bool,
+    pub(crate) resource_type_slug: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `Role`: an environment role, or an organization (custom) role when `organization_id` is set.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Role {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+    pub(crate) resource_type_slug: String,
+    pub(crate) permissions: Vec<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    #[serde(skip)]
+    pub(crate) organization_id: Option<String>,
+}
+
+/// An item of `Organization.domains`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Domain {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) organization_id: String,
+    pub(crate) domain: String,
+    pub(crate) state: String,
+    pub(crate) verification_strategy: &'static str,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `Organization`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Organization {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) domains: Vec<Domain>,
+    pub(crate) metadata: BTreeMap<String, String>,
+    pub(crate) external_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) stripe_customer_id: Option<String>,
+    pub(crate) allow_profiles_outside_organization: bool,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `UserlandUser`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct User {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) profile_picture_url: Option<String>,
+    pub(crate) email: String,
+    pub(crate) email_verified: bool,
+    pub(crate) external_id: Option<String>,
+    pub(crate) metadata: BTreeMap<String, String>,
+    pub(crate) last_sign_in_at: Option<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// An organization membership; its answer (`UserlandUserOrganizationMembership`) embeds the user,
+/// the organization's name and the primary role, see [`Store::membership_json`].
+#[derive(Debug, Clone)]
+pub(crate) struct Membership {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) organization_id: String,
+    pub(crate) status: &'static str,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `RoleAssignment.resource`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct ResourceRef {
+    pub(crate) id: String,
+    pub(crate) external_id: String,
+    pub(crate) resource_type_slug: String,
+}
+
+/// `RoleAssignment.role` (`SlimRole`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct SlimRole {
+    pub(crate) slug: String,
+}
+
+/// `RoleAssignment`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Assignment {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) role: SlimRole,
+    pub(crate) resource: ResourceRef,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    #[serde(skip)]
+    pub(crate) membership_id: String,
+}
+
+/// `AuthorizationResource`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Resource {
+    pub(crate) object: &'static str,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) organization_id: String,
+    pub(crate) parent_resource_id: Option<String>,
+    pub(crate) id: String,
+    pub(crate) external_id: String,
+    pub(crate) resource_type_slug: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+impl Resource {
+    pub(crate) fn as_ref(&self) -> ResourceRef {
+        ResourceRef {
+            id: self.id.clone(),
+            external_id: self.external_id.clone(),
+            resource_type_slug: self.resource_type_slug.clone(),
+        }
+    }
+}
+
+/// Everything the emulator holds. Collections are kept in creation order.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub(crate) ids: IdGen,
+    pub(crate) permissions: Vec<Permission>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) organizations: Vec<Organization>,
+    pub(crate) users: Vec<User>,
+    pub(crate) memberships: Vec<Membership>,
+    pub(crate) assignments: Vec<Assignment>,
+    pub(crate) resources: Vec<Resource>,
+}
+
+impl Store {
+    pub(crate) fn permission(&self, slug: &str) -> ApiResult<&Permission> {
+        self.permissions
+            .iter()
+            .find(|p| p.slug == slug)
+            .ok_or_else(|| ApiError::not_found("Permission", slug))
+    }
+
+    pub(crate) fn organization(&self, id: &str) -> ApiResult<&Organization> {
+        self.organizations.iter().find(|o| o.id == id).ok_or_else(|| ApiError::not_found("Organization", id))
+    }
+
+    pub(crate) fn user(&self, id: &str) -> ApiResult<&User> {
+        self.users.iter().find(|u| u.id == id).ok_or_else(|| ApiError::not_found("User", id))
+    }
+
+    pub(crate) fn membership(&self, id: &str) -> ApiResult<&Membership> {
+        self.memberships
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| ApiError::not_found("Organization membership", id))
+    }
+
+    pub(crate) fn resource(&self, id: &str) -> ApiResult<&Resource> {
+        self.resources.iter().find(|r| r.id == id).ok_or_else(|| ApiError::not_found("Resource", id))
+    }
+
+    /// A resource of `organization_id` by its type and external id.
+    pub(crate) fn resource_by_external(
+        &self,
+        org: &str,
+        kind: &str,
+        external_id: &str,
+    ) -> ApiResult<&Resource> {
+        self.resources
+            .iter()
+            .find(|r| {
+                r.organization_id == org && r.resource_type_slug == kind && r.external_id == external_id
+            })
+            .ok_or_else(|| ApiError::not_found("Resource", &format!("{kind}/{external_id}")))
+    }
+
+    /// The resource that stands for the organization itself: assignments on it apply to every
+    /// resource of the organization.
+    pub(crate) fn organization_resource(&self, org: &str) -> ApiResult<&Resource> {
+        self.resource_by_external(org, ORGANIZATION_TYPE, org)
+    }
+
+    /// An environment role by slug.
+    pub(crate) fn environment_role(&self, slug: &str) -> ApiResult<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.organization_id.is_none() && r.slug == slug)
+            .ok_or_else(|| ApiError::not_found("Role", slug))
+    }
+
+    /// The roles available to an organization in priority order: environment roles, then the
+    /// organization's own, each in creation order.
+    pub(crate) fn organization_roles(&self, org: &str) -> impl Iterator<Item = &Role> {
+        let env = self.roles.iter().filter(|r| r.organization_id.is_none());
+        env.chain(self.roles.iter().filter(move |r| r.organization_id.as_deref() == Some(org)))
+    }
+
+    /// A role visible to an organization (its own, or an environment role).
+    pub(crate) fn role_for(&self, org: &str, slug: &str) -> ApiResult<&Role> {
+        self.organization_roles(org).find(|r| r.slug == slug).ok_or_else(|| ApiError::not_found("Role", slug))
+    }
+
+    /// Index of an organization's own (custom) role.
+    pub(crate) fn custom_role_index(&self, org: &str, slug: &str) -> ApiResult<usize> {
+        self.organization(org)?;
+        self.roles
+            .iter()
+            .position(|r| r.organization_id.as_deref() == Some(org) && r.slug == slug)
+            .ok_or_else(|| ApiError::not_found("Organization role", slug))
+    }
+
+    /// Index of an environment role.
+    pub(crate) fn environment_role_index(&self, slug: &str) -> ApiResult<usize> {
+        self.roles
+            .iter()
+            .position(|r| r.organization_id.is_none() && r.slug == slug)
+            .ok_or_else(|| ApiError::not_found("Role", slug))
+    }
+
+    /// 404 unless every slug names a permission.
+    pub(crate) fn check_permissions<'a>(&self, slugs: impl IntoIterator<Item = &'a String>) -> ApiResult<()> {
+        slugs.into_iter().try_for_each(|s| self.permission(s).map(drop))
+    }
+
+    /// `UserlandUserOrganizationMembership`: the membership with its user, organization name
+    /// and primary role (the first role assigned on the organization itself).
+    pub(crate) fn membership_json(&self, m: &Membership) -> Value {
+        let user = self.users.iter().find(|u| u.id == m.user_id);
+        let org_name = self.organizations.iter().find(|o| o.id == m.organization_id).map(|o| o.name.clone());
+        let root = self.organization_resource(&m.organization_id).ok().map(|r| r.id.clone());
+        let primary = self
+            .assignments
+            .iter()
+            .find(|a| a.membership_id == m.id && Some(&a.resource.id) == root.as_ref())
+            .or_else(|| self.assignments.iter().find(|a| a.membership_id == m.id))
+            .map(|a| a.role.slug.clone())
+            .unwrap_or_default();
+        json!({
+            "object": "organization_membership",
+            "id": m.id,
+            "user_id": m.user_id,
+            "organization_id": m.organization_id,
+            "status": m.status,
+            "directory_managed": false,
+            "organization_name": org_name,
+            "custom_attributes": {},
+            "created_at": m.created_at,
+            "updated_at": m.updated_at,
+            "role": { "slug": primary },
+            "user": user,
+        })
+    }
+
+    /// Whether the membership holds `permission` on `resource`: through a role assigned on the
+    /// resource, on one of its ancestors, or on the organization itself.
+    pub(crate) fn authorized(&self, m: &Membership, permission: &str, resource: &Resource) -> bool {
+        let mut chain = vec![resource.id.clone()];
+        let mut parent = resource.parent_resource_id.clone();
+        while let Some(id) = parent.take() {
+            if chain.contains(&id) {
+                break;
+            }
+            parent = self.resources.iter().find(|r| r.id == id).and_then(|r| r.parent_resource_id.clone());
+            chain.push(id);
+        }
+        if let Ok(root) = self.organization_resource(&m.organization_id) {
+            chain.push(root.id.clone());
+        }
+        self.assignments
+            .iter()
+            .filter(|a| a.membership_id == m.id && chain.contains(&a.resource.id))
+            .filter_map(|a| self.role_for(&m.organization_id, &a.role.slug).ok())
+            .any(|role| role.permissions.iter().any(|p| p == permission))
+    }
+
+    /// Creates an organization and the resource that stands for it.
+    pub(crate) fn insert_organization(&mut self, org: Organization) -> &Organization {
+        let at = now();
+        let resource = Resource {
+            object: "authorization_resource",
+            name: org.name.clone(),
+            description: None,
+            organization_id: org.id.clone(),
+            parent_resource_id: None,
+            id: self.ids.next("authz_resource"),
+            external_id: org.id.clone(),
+            resource_type_slug: ORGANIZATION_TYPE.to_owned(),
+            created_at: at.clone(),
+            updated_at: at,
+        };
+        self.resources.push(resource);
+        self.organizations.push(org);
+        self.organizations.last().expect("just pushed")
+    }
+
+    /// Assigns `role` to a membership on `resource`, unless it already is (then returns that).
+    pub(crate) fn assign(&mut self, membership_id: &str, role: &str, resource: ResourceRef) -> Assignment {
+        if let Some(a) = self
+            .assignments
+            .iter()
+            .find(|a| a.membership_id == membership_id && a.role.slug == role && a.resource == resource)
+        {
+            return a.clone();
+        }
+        let at = now();
+        let a = Assignment {
+            object: "role_assignment",
+            id: self.ids.next("role_assignment"),
+            role: SlimRole { slug: role.to_owned() },
+            resource,
+            created_at: at.clone(),
+            updated_at: at,
+            membership_id: membership_id.to_owned(),
+        };
+        self.assignments.push(a.clone());
+        a
+    }
+
+    /// Removes an organization and everything that belongs to it.
+    pub(crate) fn remove_organization(&mut self, id: &str) {
+        let members: Vec<String> =
+            self.memberships.iter().filter(|m| m.organization_id == id).map(|m| m.id.clone()).collect();
+        self.assignments.retain(|a| !members.contains(&a.membership_id));
+        self.memberships.retain(|m| m.organization_id != id);
+        self.roles.retain(|r| r.organization_id.as_deref() != Some(id));
+        self.resources.retain(|r| r.organization_id != id);
+        self.organizations.retain(|o| o.id != id);
+    }
+
+    /// Removes a user and their memberships.
+    pub(crate) fn remove_user(&mut self, id: &str) {
+        let members: Vec<String> =
+            self.memberships.iter().filter(|m| m.user_id == id).map(|m| m.id.clone()).collect();
+        self.assignments.retain(|a| !members.contains(&a.membership_id));
+        self.memberships.retain(|m| m.user_id != id);
+        self.users.retain(|u| u.id != id);
+    }
+}
+
+/// Data to load into a new emulator (see [`crate::Builder::seed`]); also read from JSON by the
+/// binary's `--seed FILE`. Seeding goes through the same rules as the API (unique slugs,
+/// existing permissions).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// Permissions to create.
+    #[serde(default)]
+    pub permissions: Vec<SeedPermission>,
+    /// Environment roles to create, with their permission slugs.
+    #[serde(default)]
+    pub environment_roles: Vec<SeedRole>,
+    /// Organizations to create, by name.
+    #[serde(default)]
+    pub organizations: Vec<String>,
+}
+
+/// A permission in a [`Seed`].
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedPermission {
+    /// Unique slug, e.g. `posts:read`.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// An environment role in a [`Seed`].
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRole {
+    /// Unique slug, e.g. `admin`.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Slugs of permissions in the same seed (or created earlier).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+impl Seed {
+    /// What every WorkOS environment starts with: the `member` environment role, which new
+    /// organization memberships get by default.
+    pub fn workos_default() -> Self {
+        Self {
+            environment_roles: vec![SeedRole {
+                slug: "member".to_owned(),
+                name: "Member".to_owned(),
+                permissions: Vec::new(),
+            }],
+            ..Self::default()
+        }
+    }
+}
