@@ -1,4 +1,5 @@
 //! The emulator over HTTP: authentication, semantics, pagination, faults, the log, start/stop.
+#![allow(clippy::unwrap_used)] // test helpers: a failure should stop the test right there
 
 use std::time::{Duration, Instant};
 
