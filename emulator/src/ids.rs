@@ -21,7 +21,8 @@ impl IdGen {
     /// The next id with `prefix` (given without the underscore).
     pub(crate) fn next(&mut self, prefix: &str) -> String {
         let ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()) & ((1 << 48) - 1);
-        let fresh = (ms << RANDOM_BITS) | (u128::from(fastrand::u64(..)) << 15 & RANDOM_MASK);
+        let fresh = (ms << RANDOM_BITS)
+            | ((u128::from(fastrand::u64(..)) << 16 | u128::from(fastrand::u16(..))) & RANDOM_MASK);
         // Same millisecond (or a clock step back): keep increasing from the last id.
         self.last = if fresh > self.last { fresh } else { self.last + 1 };
         let mut out = String::with_capacity(prefix.len() + 27);

@@ -1,0 +1,427 @@
+//! Contract test: the emulator answers as the pinned document says WorkOS does.
+//!
+//! 1. Every route the emulator serves is an operation of the document (method and path).
+//! 2. A scenario drives every route, through successes and documented failures; every answer
+//!    is then validated (JSON Schema 2020-12, formats included) against the document's schema
+//!    for that operation and status. A status the operation does not declare fails the test;
+//!    the one exception is 401, which the document declares through its `bearer` security
+//!    scheme rather than per operation. An operation declaring a status without content must
+//!    answer without a body.
+//! 3. Every route answered at least one 2xx in the scenario.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+use workos_codegen::{Project, workspace_root};
+use workos_emulator::Emulator;
+
+/// Answers the document does not declare for the operation, each with the reason it is right:
+/// (method or `*`, route or `*`, status, reason). Everything else undeclared fails the test.
+const UNDECLARED_ALLOWED: &[(&str, &str, u16, &str)] = &[
+    ("*", "*", 401, "bearer authentication, declared once by the document's `security`"),
+    (
+        "DELETE",
+        "/organizations/{id}",
+        404,
+        "an unknown id is a 404 everywhere else; this operation lists no 404",
+    ),
+    ("GET", "/authorization/permissions", 422, "`limit` is 1-100 on every list; this one lists no 422"),
+];
+
+fn undeclared_allowed(method: &str, route: &str, status: u16) -> bool {
+    UNDECLARED_ALLOWED
+        .iter()
+        .any(|(m, r, s, _)| *s == status && (*m == "*" || *m == method) && (*r == "*" || *r == route))
+}
+
+fn document() -> Value {
+    let project = Project { root: workspace_root() };
+    let input = project.pinned_input().expect("pinned document");
+    workos_codegen::load::parse(&input.file, &input.bytes).expect("parse the pinned document")
+}
+
+struct Scenario {
+    emu: Emulator,
+    http: reqwest::Client,
+}
+
+impl Scenario {
+    /// Calls the emulator and checks the status the scenario expects.
+    async fn call(&self, method: &str, path: &str, body: Option<Value>, expect: u16) -> Value {
+        let mut req = self
+            .http
+            .request(method.parse().expect("method"), format!("{}{path}", self.emu.base_url()))
+            .bearer_auth(self.emu.api_key());
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("emulator answers");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, expect, "{method} {path}: {body}");
+        body
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_owned()
+}
+
+/// Drives every route: the authorization flow end to end, plus the documented failures.
+async fn run(s: &Scenario) {
+    // Authentication.
+    let unauthenticated = s.http.get(format!("{}/authorization/roles", s.emu.base_url())).send().await;
+    assert_eq!(unauthenticated.expect("answer").status(), 401);
+
+    // Permissions.
+    let p = "/authorization/permissions";
+    for slug in ["docs:read", "docs:write", "docs:share"] {
+        s.call("POST", p, Some(json!({"slug": slug, "name": slug, "description": null})), 201).await;
+    }
+    s.call("POST", p, Some(json!({"slug": "docs:read", "name": "again"})), 409).await;
+    s.call("POST", p, Some(json!({"name": "no slug"})), 422).await;
+    s.call("GET", p, None, 200).await;
+    s.call("GET", &format!("{p}?limit=2&order=asc"), None, 200).await;
+    s.call("GET", &format!("{p}?limit=0"), None, 422).await;
+    s.call("GET", &format!("{p}/docs:read"), None, 200).await;
+    s.call("GET", &format!("{p}/missing"), None, 404).await;
+    s.call("PATCH", &format!("{p}/docs:share"), Some(json!({"description": "Share"})), 200).await;
+    s.call("PATCH", &format!("{p}/missing"), Some(json!({"name": "x"})), 404).await;
+    s.call("PATCH", &format!("{p}/docs:share"), Some(json!({"name": 5})), 422).await;
+
+    // Environment roles.
+    let r = "/authorization/roles";
+    s.call("POST", r, Some(json!({"slug": "viewer", "name": "Viewer"})), 201).await;
+    s.call("POST", r, Some(json!({"slug": "viewer", "name": "Viewer"})), 409).await;
+    s.call("POST", r, Some(json!({"slug": "x", "name": "y".repeat(49)})), 422).await;
+    s.call("GET", r, None, 200).await;
+    s.call("GET", &format!("{r}/viewer"), None, 200).await;
+    s.call("GET", &format!("{r}/missing"), None, 404).await;
+    s.call("PATCH", &format!("{r}/viewer"), Some(json!({"description": "Reads"})), 200).await;
+    s.call("PATCH", &format!("{r}/missing"), Some(json!({})), 404).await;
+    s.call("POST", &format!("{r}/viewer/permissions"), Some(json!({"slug": "docs:read"})), 200).await;
+    s.call("POST", &format!("{r}/viewer/permissions"), Some(json!({"slug": "missing"})), 404).await;
+    s.call("POST", &format!("{r}/viewer/permissions"), Some(json!({})), 422).await;
+    s.call("PUT", &format!("{r}/viewer/permissions"), Some(json!({"permissions": ["docs:read"]})), 200).await;
+    s.call("PUT", &format!("{r}/viewer/permissions"), Some(json!({"permissions": ["missing"]})), 404).await;
+    s.call("PUT", &format!("{r}/missing/permissions"), Some(json!({"permissions": []})), 404).await;
+
+    // Organizations.
+    let o = "/organizations";
+    let org = s
+        .call(
+            "POST",
+            o,
+            Some(json!({"name": "Acme", "domain_data": [{"domain": "acme.test", "state": "verified"}]})),
+            201,
+        )
+        .await;
+    let org_id = id(&org);
+    s.call("POST", o, Some(json!({"name": "Other", "domains": ["acme.test"]})), 409).await;
+    s.call("POST", o, Some(json!({"name": "Meta", "metadata": {"k": "v".repeat(601)}})), 400).await;
+    s.call("POST", o, Some(json!({"domains": []})), 422).await;
+    s.call("GET", o, None, 200).await;
+    s.call("GET", &format!("{o}?domains=acme.test&limit=1"), None, 200).await;
+    s.call("GET", &format!("{o}?limit=500"), None, 422).await;
+    s.call("GET", &format!("{o}/{org_id}"), None, 200).await;
+    s.call("GET", &format!("{o}/org_missing"), None, 404).await;
+    s.call("PUT", &format!("{o}/{org_id}"), Some(json!({"name": "Acme Inc", "external_id": "acme-1"})), 200)
+        .await;
+    s.call("PUT", &format!("{o}/org_missing"), Some(json!({"name": "x"})), 404).await;
+    let other = id(&s.call("POST", o, Some(json!({"name": "Other"})), 201).await);
+    s.call("PUT", &format!("{o}/{other}"), Some(json!({"external_id": "acme-1"})), 400).await;
+    s.call("PUT", &format!("{o}/{other}"), Some(json!({"domains": ["acme.test"]})), 409).await;
+    s.call("PUT", &format!("{o}/{other}"), Some(json!({"name": ["x"]})), 422).await;
+
+    // Organization roles.
+    let or = format!("/authorization/organizations/{org_id}/roles");
+    let editor = s.call("POST", &or, Some(json!({"slug": "org-editor", "name": "Editor"})), 201).await;
+    assert_eq!(editor["type"], "OrganizationRole");
+    s.call("POST", &or, Some(json!({"name": "Generated slug"})), 201).await;
+    s.call("POST", &or, Some(json!({"slug": "org-editor", "name": "Again"})), 409).await;
+    s.call("POST", &or, Some(json!({"slug": "editor", "name": "Bad slug"})), 422).await;
+    s.call("POST", "/authorization/organizations/org_missing/roles", Some(json!({"name": "x"})), 404).await;
+    s.call("GET", &or, None, 200).await;
+    s.call("GET", "/authorization/organizations/org_missing/roles", None, 404).await;
+    s.call("GET", &format!("{or}/org-editor"), None, 200).await;
+    s.call("GET", &format!("{or}/viewer"), None, 200).await;
+    s.call("GET", &format!("{or}/org-missing"), None, 404).await;
+    s.call("PATCH", &format!("{or}/org-editor"), Some(json!({"name": "Editors"})), 200).await;
+    s.call("PATCH", &format!("{or}/org-missing"), Some(json!({"name": "x"})), 404).await;
+    s.call("PATCH", &format!("{or}/org-editor"), Some(json!({"description": 1})), 422).await;
+    s.call("POST", &format!("{or}/org-editor/permissions"), Some(json!({"slug": "docs:read"})), 200).await;
+    s.call("POST", &format!("{or}/org-editor/permissions"), Some(json!({"slug": "missing"})), 404).await;
+    s.call("POST", &format!("{or}/org-editor/permissions"), Some(json!({"slug": []})), 422).await;
+    let set = json!({"permissions": ["docs:read", "docs:write", "docs:share"]});
+    s.call("PUT", &format!("{or}/org-editor/permissions"), Some(set), 200).await;
+    s.call("PUT", &format!("{or}/org-editor/permissions"), Some(json!({"permissions": ["nope"]})), 404).await;
+    s.call("PUT", &format!("{or}/org-editor/permissions"), Some(json!({"permissions": "docs:read"})), 422)
+        .await;
+    s.call("DELETE", &format!("{or}/org-editor/permissions/docs:share"), None, 200).await;
+    s.call("DELETE", &format!("{or}/org-editor/permissions/docs:share"), None, 404).await;
+
+    // Users.
+    let u = "/user_management/users";
+    let user =
+        id(&s.call("POST", u, Some(json!({"email": "ada@acme.test", "first_name": "Ada"})), 201).await);
+    let temp = id(&s.call("POST", u, Some(json!({"email": "tmp@acme.test"})), 201).await);
+    s.call("POST", u, Some(json!({"email": "ada@acme.test"})), 400).await;
+    s.call("POST", u, Some(json!({"first_name": "No email"})), 422).await;
+    s.call("GET", u, None, 200).await;
+    s.call("GET", &format!("{u}?email=ada@acme.test"), None, 200).await;
+    s.call("GET", &format!("{u}?limit=0"), None, 422).await;
+    s.call("GET", &format!("{u}/{user}"), None, 200).await;
+    s.call("GET", &format!("{u}/user_missing"), None, 404).await;
+
+    // Organization memberships.
+    let m = "/user_management/organization_memberships";
+    let membership = s.call("POST", m, Some(json!({"user_id": user, "organization_id": org_id})), 201).await;
+    assert_eq!(membership["role"]["slug"], "member");
+    let om = id(&membership);
+    let temp_om = id(&s
+        .call(
+            "POST",
+            m,
+            Some(json!({"user_id": temp, "organization_id": org_id, "role_slugs": ["viewer"]})),
+            201,
+        )
+        .await);
+    s.call("POST", m, Some(json!({"user_id": "user_missing", "organization_id": org_id})), 404).await;
+    s.call("POST", m, Some(json!({"user_id": user, "organization_id": other, "role_slug": "nope"})), 422)
+        .await;
+    s.call("GET", &format!("{m}?organization_id={org_id}&statuses=active,pending"), None, 200).await;
+    s.call("GET", m, None, 400).await;
+    s.call("GET", &format!("{m}?user_id={user}&limit=101"), None, 422).await;
+    s.call("GET", &format!("{m}/{om}"), None, 200).await;
+    s.call("GET", &format!("{m}/om_missing"), None, 404).await;
+
+    // Resources.
+    let res = "/authorization/resources";
+    let project = json!({"external_id": "p1", "name": "Project", "resource_type_slug": "project", "organization_id": org_id});
+    let project_id = id(&s.call("POST", res, Some(project.clone()), 201).await);
+    let doc = json!({"external_id": "d1", "name": "Doc", "resource_type_slug": "document", "organization_id": org_id,
+        "parent_resource_external_id": "p1", "parent_resource_type_slug": "project"});
+    let doc_id = id(&s.call("POST", res, Some(doc), 201).await);
+    s.call("POST", res, Some(project), 409).await;
+    let orphan =
+        json!({"external_id": "x", "name": "X", "resource_type_slug": "t", "organization_id": "org_missing"});
+    s.call("POST", res, Some(orphan), 404).await;
+    s.call("POST", res, Some(json!({"name": "no ids"})), 422).await;
+    s.call("GET", res, None, 200).await;
+    s.call("GET", &format!("{res}?organization_id={org_id}&resource_type_slug=document&limit=1"), None, 200)
+        .await;
+    s.call("GET", &format!("{res}?order=random"), None, 422).await;
+    s.call("GET", &format!("{res}/{doc_id}"), None, 200).await;
+    s.call("GET", &format!("{res}/authz_resource_missing"), None, 404).await;
+    s.call("PATCH", &format!("{res}/{doc_id}"), Some(json!({"description": "Design doc"})), 200).await;
+    s.call("PATCH", &format!("{res}/{project_id}"), Some(json!({"parent_resource_id": doc_id})), 422).await;
+    s.call("PATCH", &format!("{res}/authz_resource_missing"), Some(json!({})), 404).await;
+    s.call("DELETE", &format!("{res}/{project_id}"), None, 409).await;
+
+    // Role assignments and the access check.
+    let ra = format!("/authorization/organization_memberships/{om}/role_assignments");
+    let check = format!("/authorization/organization_memberships/{om}/check");
+    let can = |perm: &str| json!({"permission_slug": perm, "resource_id": doc_id});
+    assert_eq!(s.call("POST", &check, Some(can("docs:write")), 200).await["authorized"], false);
+    let assignment = s
+        .call("POST", &ra, Some(json!({"role_slug": "org-editor", "resource_external_id": "p1", "resource_type_slug": "project"})), 201)
+        .await;
+    assert_eq!(
+        s.call("POST", &check, Some(can("docs:write")), 200).await["authorized"],
+        true,
+        "inherited from the project"
+    );
+    s.call("POST", &ra, Some(json!({"role_slug": "nope", "resource_id": doc_id})), 404).await;
+    s.call("POST", &ra, Some(json!({"role_slug": "viewer"})), 422).await;
+    s.call(
+        "POST",
+        "/authorization/organization_memberships/om_missing/role_assignments",
+        Some(json!({"role_slug": "viewer", "resource_id": doc_id})),
+        404,
+    )
+    .await;
+    s.call("POST", &ra, Some(json!({"role_slug": "viewer", "resource_id": doc_id})), 201).await;
+    s.call("GET", &ra, None, 200).await;
+    s.call("GET", &format!("{ra}?limit=1&order=asc"), None, 200).await;
+    s.call("GET", "/authorization/organization_memberships/om_missing/role_assignments", None, 404).await;
+    s.call(
+        "POST",
+        &check,
+        Some(json!({"permission_slug": "docs:read", "resource_id": "authz_resource_missing"})),
+        404,
+    )
+    .await;
+    s.call("POST", &check, Some(json!({"resource_id": doc_id})), 422).await;
+    s.call("POST", "/authorization/organization_memberships/om_missing/check", Some(can("docs:read")), 404)
+        .await;
+    s.call("DELETE", &ra, Some(json!({"role_slug": "viewer", "resource_id": doc_id})), 204).await;
+    s.call("DELETE", &ra, Some(json!({"role_slug": "viewer", "resource_id": doc_id})), 404).await;
+    s.call("DELETE", &ra, Some(json!({"resource_id": doc_id})), 422).await;
+    s.call("DELETE", &format!("{or}/org-editor"), None, 409).await;
+    s.call("DELETE", &format!("{ra}/{}", id(&assignment)), None, 204).await;
+    s.call("DELETE", &format!("{ra}/role_assignment_missing"), None, 404).await;
+    assert_eq!(s.call("POST", &check, Some(can("docs:write")), 200).await["authorized"], false);
+
+    // Clean-up, through every delete route.
+    s.call("DELETE", &format!("{res}/{project_id}?cascade_delete=true"), None, 204).await;
+    s.call("DELETE", &format!("{res}/{doc_id}"), None, 404).await;
+    s.call("DELETE", &format!("{or}/org-editor"), None, 204).await;
+    s.call("DELETE", &format!("{or}/org-editor"), None, 404).await;
+    s.call("DELETE", &format!("{p}/docs:write"), None, 204).await;
+    s.call("DELETE", &format!("{p}/docs:write"), None, 404).await;
+    s.call("DELETE", &format!("{m}/{temp_om}"), None, 200).await;
+    s.call("DELETE", &format!("{m}/{temp_om}"), None, 404).await;
+    s.call("DELETE", &format!("{u}/{temp}"), None, 200).await;
+    s.call("DELETE", &format!("{u}/{temp}"), None, 404).await;
+    s.call("DELETE", &format!("{o}/{other}"), None, 202).await;
+    s.call("DELETE", &format!("{o}/{other}"), None, 404).await;
+}
+
+/// The schema of one answer, with the document's components beside it so `$ref`s resolve.
+fn response_schema(
+    doc: &Value,
+    route: &str,
+    method: &str,
+    status: u16,
+) -> Option<Result<Option<Value>, String>> {
+    let responses = &doc["paths"][route][method]["responses"];
+    let declared = responses
+        .get(status.to_string())
+        .or_else(|| responses.get(format!("{}XX", status / 100)))
+        .or_else(|| responses.get("default"))?;
+    let Some(schema) = declared.pointer("/content/application~1json/schema") else {
+        return Some(Ok(None));
+    };
+    let mut root = schema.as_object().cloned().unwrap_or_default();
+    if root.contains_key("components") {
+        return Some(Err("schema has its own `components`".into()));
+    }
+    root.insert("components".into(), doc["components"].clone());
+    let mut root = Value::Object(root);
+    dedupe_required(&mut root);
+    Some(Ok(Some(root)))
+}
+
+/// The document repeats names in some `required` arrays (`OrganizationList` lists
+/// `list_metadata` twice); JSON Schema wants them unique, and the validator misreports
+/// otherwise. The codegen's `dedupe_required` pass does the same.
+fn dedupe_required(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(names)) = map.get_mut("required") {
+                let mut seen = BTreeSet::new();
+                names.retain(|n| seen.insert(n.to_string()));
+            }
+            map.values_mut().for_each(dedupe_required);
+        }
+        Value::Array(items) => items.iter_mut().for_each(dedupe_required),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn emulator_answers_match_the_document() {
+    let doc = document();
+
+    // 1. Served routes are the document's.
+    let served = workos_emulator::routes();
+    let missing: Vec<String> = served
+        .iter()
+        .filter(|(m, p)| doc["paths"][*p].get(m.to_ascii_lowercase()).is_none())
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(missing.is_empty(), "the emulator serves routes the document does not have: {missing:?}");
+
+    // 2. Drive them and validate every answer.
+    let scenario = Scenario { emu: Emulator::start().await.expect("start"), http: reqwest::Client::new() };
+    run(&scenario).await;
+    let log = scenario.emu.requests();
+    let mut validators = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut exercised = BTreeSet::new();
+    let mut checked = 0;
+    for r in &log {
+        let where_ = format!("{} {}", r.method, r.path);
+        let Some(route) = &r.route else {
+            failures.push(format!("{where_}: matched no route"));
+            continue;
+        };
+        let status = r.status.expect("every scenario request was answered");
+        let method = r.method.to_ascii_lowercase();
+        match response_schema(&doc, route, &method, status) {
+            None if undeclared_allowed(&r.method, route, status) => {}
+            None => {
+                failures.push(format!("{where_} ({route}): status {status} is not declared by the document"))
+            }
+            Some(Err(e)) => failures.push(format!("{where_}: {e}")),
+            Some(Ok(None)) if r.response.is_some() => {
+                failures.push(format!(
+                    "{where_}: {status} is declared without content but the answer has a body"
+                ));
+            }
+            Some(Ok(None)) => {}
+            Some(Ok(Some(schema))) => {
+                let key = (route.clone(), method.clone(), status);
+                let validator = validators.entry(key).or_insert_with(|| {
+                    jsonschema::draft202012::options()
+                        .should_validate_formats(true)
+                        .build(&schema)
+                        .unwrap_or_else(|e| panic!("schema of {route} {status}: {e}"))
+                });
+                let body = r.response.clone().unwrap_or(Value::Null);
+                for error in validator.iter_errors(&body) {
+                    failures.push(format!("{where_} -> {status}: {error} at {}", error.instance_path()));
+                }
+                checked += 1;
+            }
+        }
+        if (200..300).contains(&status) {
+            exercised.insert((r.method.clone(), route.clone()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} answers differ from the document:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // 3. Every route answered a success at least once.
+    let idle: Vec<String> = served
+        .iter()
+        .filter(|(m, p)| !exercised.contains(&((*m).to_owned(), (*p).to_owned())))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(idle.is_empty(), "routes the scenario never exercised successfully: {idle:?}");
+    assert!(checked >= 100, "validated only {checked} bodies");
+}
+
+/// The validation above is not vacuous: the same schemas reject a role without its
+/// permissions, with a timestamp that is not ISO 8601, or with the wrong `object`.
+#[test]
+fn the_validator_rejects_answers_off_the_document() {
+    let doc = document();
+    let schema = response_schema(&doc, "/authorization/roles/{slug}", "get", 200)
+        .expect("declared")
+        .expect("schema")
+        .expect("content");
+    let validator =
+        jsonschema::draft202012::options().should_validate_formats(true).build(&schema).expect("compile");
+    let good = json!({"slug": "admin", "object": "role", "id": "role_01", "name": "Admin", "description": null,
+        "type": "EnvironmentRole", "resource_type_slug": "organization", "permissions": [],
+        "created_at": "2026-01-15T12:00:00.000Z", "updated_at": "2026-01-15T12:00:00.000Z"});
+    assert!(validator.is_valid(&good));
+    let mut no_permissions = good.clone();
+    no_permissions.as_object_mut().expect("object").remove("permissions");
+    let mut bad_time = good.clone();
+    bad_time["created_at"] = json!("yesterday");
+    let mut bad_object = good.clone();
+    bad_object["object"] = json!("permission");
+    for bad in [no_permissions, bad_time, bad_object] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+    }
+    assert!(
+        response_schema(&doc, "/authorization/roles/{slug}", "get", 409).is_none(),
+        "409 is not declared there"
+    );
+}
