@@ -1,0 +1,65 @@
+//! The `workos-emulator` binary: flags, readiness probe, clear errors.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_workos-emulator");
+
+/// Kills the server when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+#[tokio::test]
+async fn serves_on_the_given_port_with_the_given_key() {
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["--port", &port.to_string(), "--api-key", "sk_test_cli"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let _running = Running(child);
+    let mut line = String::new();
+    BufReader::new(stderr).read_line(&mut line).expect("read the banner");
+    let base = format!("http://127.0.0.1:{port}");
+    assert!(line.contains(&format!("listening on {base}")), "{line}");
+
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(format!("{base}/health")).send().await.expect("health").status(), 200);
+    let roles = http.get(format!("{base}/authorization/roles")).bearer_auth("sk_test_cli").send().await.expect("roles");
+    assert_eq!(roles.status(), 200);
+    let wrong = http.get(format!("{base}/authorization/roles")).bearer_auth("sk_test_default").send().await.expect("401");
+    assert_eq!(wrong.status(), 401);
+}
+
+#[test]
+fn bad_arguments_and_seed_files_exit_2_with_a_message() {
+    let dir = std::env::temp_dir().join(format!("workos-emulator-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad_seed = dir.join("seed.json");
+    std::fs::write(&bad_seed, r#"{"permissions": [{"slug": "a"}]}"#).expect("write");
+    let seed = bad_seed.to_string_lossy().into_owned();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--port", "http"], "--port: 'http' is not a port number"),
+        (&["--verbose"], "unknown argument '--verbose'"),
+        (&["--api-key"], "--api-key needs a value"),
+        (&["--seed", &seed], "missing field `name`"),
+    ];
+    for (args, expected) in cases {
+        let out = Command::new(BIN).args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
