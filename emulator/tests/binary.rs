@@ -36,9 +36,19 @@ async fn serves_on_the_given_port_with_the_given_key() {
 
     let http = reqwest::Client::new();
     assert_eq!(http.get(format!("{base}/health")).send().await.expect("health").status(), 200);
-    let roles = http.get(format!("{base}/authorization/roles")).bearer_auth("sk_test_cli").send().await.expect("roles");
+    let roles = http
+        .get(format!("{base}/authorization/roles"))
+        .bearer_auth("sk_test_cli")
+        .send()
+        .await
+        .expect("roles");
     assert_eq!(roles.status(), 200);
-    let wrong = http.get(format!("{base}/authorization/roles")).bearer_auth("sk_test_default").send().await.expect("401");
+    let wrong = http
+        .get(format!("{base}/authorization/roles"))
+        .bearer_auth("sk_test_default")
+        .send()
+        .await
+        .expect("401");
     assert_eq!(wrong.status(), 401);
 }
 
