@@ -7,7 +7,19 @@
 //!   query parameters, then the body).
 //! - [`types`] holds the request and response types. Enums keep values they do not know
 //!   (`Unknown(..)`), and response types ignore fields they do not know, so new WorkOS values
-//!   and fields do not break deserialization.
+//!   and fields do not break deserialization. Those enums are `#[non_exhaustive]`, so a value
+//!   added by a newer document does not break a `match` either: it needs a wildcard arm.
+//!
+//! ```compile_fail
+//! use workos_api::types::RoleType;
+//! fn describe(t: &RoleType) -> &str {
+//!     match t {
+//!         RoleType::EnvironmentRole => "environment",
+//!         RoleType::OrganizationRole => "organization",
+//!         RoleType::Unknown(_) => "unknown",
+//!     } // error[E0004]: non-exhaustive patterns: a wildcard arm is required
+//! }
+//! ```
 //! - [`redirects`] builds the URLs of the browser-redirect endpoints (SSO authorize, logout).
 //! - Every non-2xx response decodes into [`types::ErrorBody`].
 #![deny(missing_docs)]

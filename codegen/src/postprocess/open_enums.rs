@@ -11,6 +11,10 @@
 //! - Untagged unions get a last `Unknown(serde_json::Value)` variant where their derives allow.
 //!   Scalar unions (string | number | boolean), for which typify writes an exhaustive `Display`,
 //!   already accept every value of their JSON types and are left closed.
+//!
+//! Every enum opened here is also `#[non_exhaustive]`: a `match` in users' code needs a
+//! wildcard arm, so a value or variant added by a newer document is not a compile error.
+//! That is what lets the spec diff call "enum value added" non-breaking.
 
 use std::collections::BTreeSet;
 
@@ -49,15 +53,18 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
                     opened.insert(e.ident.to_string());
                     invocations.push(invocation);
                     counts.string_enums += 1;
+                    mark_non_exhaustive(e);
                 } else if has_serde_word(&e.attrs, "tag") {
                     if add_unit_catch_all(e) {
                         counts.tagged_enums += 1;
+                        mark_non_exhaustive(e);
                     }
                 } else if has_serde_word(&e.attrs, "untagged")
                     && !displayed.contains(&e.ident.to_string())
                     && add_value_catch_all(e)
                 {
                     counts.untagged_enums += 1;
+                    mark_non_exhaustive(e);
                 }
             }
             Item::Mod(m) => {
@@ -100,6 +107,12 @@ fn open_string_enum(e: &mut ItemEnum) -> Option<Item> {
     e.variants.push(syn::parse_quote! { #[doc = #doc] #unknown(::std::string::String) });
     let name = &e.ident;
     Some(syn::parse_quote! { open_enum!(#name, #unknown { #(#arms),* }); })
+}
+
+fn mark_non_exhaustive(e: &mut ItemEnum) {
+    if !e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+        e.attrs.push(syn::parse_quote! { #[non_exhaustive] });
+    }
 }
 
 fn add_unit_catch_all(e: &mut ItemEnum) -> bool {
@@ -232,6 +245,30 @@ fn macro_definition() -> TokenStream {
                     }
                 }
             };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opened_enums_are_non_exhaustive_and_keep_unknown_values() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+            pub enum Kind { #[serde(rename = "a")] A, #[serde(rename = "b")] B }
+            #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum Shape { One { x: i64 }, Two { y: String } }
+        };
+        let counts = open_enums(&mut file);
+        assert_eq!((counts.string_enums, counts.untagged_enums), (1, 1));
+        for item in &file.items {
+            if let Item::Enum(e) = item {
+                assert!(e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")), "{}", e.ident);
+                assert!(e.variants.iter().any(|v| v.ident == "Unknown"), "{}", e.ident);
+            }
         }
     }
 }

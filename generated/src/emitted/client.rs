@@ -50,6 +50,7 @@ pub mod types {
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AcceptInvitationResponseState {
         Pending,
         Accepted,
@@ -85,6 +86,7 @@ pub mod types {
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AddEnvironmentRolePermissionResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -118,6 +120,7 @@ pub mod types {
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AddOrganizationRolePermissionResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -126,6 +129,7 @@ pub mod types {
     }
     ///`AddRadarListEntryAction`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AddRadarListEntryAction {
         Block,
         Allow,
@@ -167,6 +171,7 @@ pub mod types {
     }
     ///`AddRadarListEntryType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AddRadarListEntryType {
         IpAddress,
         Domain,
@@ -211,6 +216,7 @@ pub mod types {
     }
     ///Distinguishes the API Key object.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ApiKeyObject {
         ApiKey,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -218,6 +224,7 @@ pub mod types {
     }
     ///The constant `api_key` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ApiKeyObject2 {
         ApiKey,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -226,6 +233,7 @@ pub mod types {
     ///The entity that owns the API Key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum ApiKeyOwner {
         #[serde(rename = "organization")]
         Organization {
@@ -252,6 +260,7 @@ pub mod types {
     ///`AssignRoleDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum AssignRoleDto {
         Variant0 {
             ///The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.
@@ -284,6 +293,7 @@ pub mod types {
     }
     ///The constant `audit_log_action` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogActionObject {
         AuditLogAction,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -319,6 +329,7 @@ pub mod types {
     }
     ///The current state of the Audit Log Stream.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogConfigurationLogStreamState {
         Active,
         Inactive,
@@ -329,6 +340,7 @@ pub mod types {
     }
     ///The type of the Audit Log Stream destination.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogConfigurationLogStreamType {
         AzureSentinel,
         Datadog,
@@ -341,6 +353,7 @@ pub mod types {
     }
     ///The current state of the audit log configuration for the organization.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogConfigurationState {
         Active,
         Inactive,
@@ -560,6 +573,7 @@ pub mod types {
     }
     ///The state of the export. Possible values: pending, ready, error.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogExportJsonState {
         Pending,
         Ready,
@@ -569,6 +583,7 @@ pub mod types {
     }
     ///The constant `audit_log_export` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogExportObject {
         AuditLogExport,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -625,6 +640,7 @@ pub mod types {
     }
     ///The constant `audit_log_schema` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuditLogSchemaObject {
         AuditLogSchema,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -650,6 +666,7 @@ pub mod types {
     ///`AuthenticateBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(tag = "grant_type")]
+    #[non_exhaustive]
     pub enum AuthenticateBody {
         #[serde(rename = "authorization_code")]
         AuthorizationCode {
@@ -845,6 +862,7 @@ pub mod types {
     }
     ///The constant `authentication_challenge` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthenticationChallengeObject {
         AuthenticationChallenge,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -921,6 +939,7 @@ pub mod types {
     }
     ///The type of the factor to enroll.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthenticationFactorEnrolledType {
         GenericOtp,
         Sms,
@@ -931,6 +950,7 @@ pub mod types {
     }
     ///The constant `authentication_factor` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthenticationFactorObject {
         AuthenticationFactor,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -952,6 +972,7 @@ pub mod types {
     }
     ///The type of the factor to enroll.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthenticationFactorType {
         GenericOtp,
         Sms,
@@ -968,6 +989,7 @@ pub mod types {
     }
     ///The constant `authorization_code` of an `grant_type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthorizationCodeGrantType {
         AuthorizationCode,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1058,6 +1080,7 @@ pub mod types {
     }
     ///The constant `authorization_resource` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthorizationResourceObject {
         AuthorizationResource,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1132,6 +1155,7 @@ pub mod types {
     }
     ///The constant `authorized_connect_application` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AuthorizedConnectApplicationObject {
         AuthorizedConnectApplication,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1147,6 +1171,7 @@ pub mod types {
     ///`CheckAuthorizationDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CheckAuthorizationDto {
         Variant0 {
             ///The slug of the permission to check.
@@ -1224,6 +1249,7 @@ pub mod types {
     ///`ConnectApplication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum ConnectApplication {
         Variant0 {
             ///The type of the application.
@@ -1298,6 +1324,7 @@ pub mod types {
     }
     ///The constant `connect_application_secret` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectApplicationSecretObject {
         ConnectApplicationSecret,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1305,6 +1332,7 @@ pub mod types {
     }
     ///The type of the application.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectApplicationVariant0ApplicationType {
         Oauth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1312,6 +1340,7 @@ pub mod types {
     }
     ///Distinguishes the connect application object.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectApplicationVariant0Object {
         ConnectApplication,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1327,6 +1356,7 @@ pub mod types {
     }
     ///The type of the application.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectApplicationVariant1ApplicationType {
         M2m,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1334,6 +1364,7 @@ pub mod types {
     }
     ///Distinguishes the connect application object.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectApplicationVariant1Object {
         ConnectApplication,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1365,6 +1396,7 @@ pub mod types {
     }
     ///The constant `connected_account` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectedAccountObject {
         ConnectedAccount,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1375,6 +1407,7 @@ pub mod types {
 - `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
 - `disconnected`: The connection has been disconnected.*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectedAccountState {
         Connected,
         NeedsReauthorization,
@@ -1410,6 +1443,7 @@ pub mod types {
     }
     ///The type of the SSO Connection used to authenticate the user. The Connection type may be used to dynamically generate authorization URLs.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectionConnectionType {
         Pending,
         Adfssaml,
@@ -1467,6 +1501,7 @@ pub mod types {
     }
     ///The constant `connection_domain` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectionDomainObject {
         ConnectionDomain,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1501,6 +1536,7 @@ pub mod types {
     }
     ///The constant `connection` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectionObject {
         Connection,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1515,6 +1551,7 @@ pub mod types {
     }
     ///Indicates whether a Connection is able to authenticate users.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectionState {
         RequiresType,
         Draft,
@@ -1527,6 +1564,7 @@ pub mod types {
     }
     ///Deprecated. Use `state` instead.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConnectionStatus {
         Linked,
         Unlinked,
@@ -1535,6 +1573,7 @@ pub mod types {
     }
     ///The constant `cors_origin` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CorsOriginObject {
         CorsOrigin,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1599,6 +1638,7 @@ pub mod types {
     ///`CreateAuthorizationResourceDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CreateAuthorizationResourceDto {
         Variant0 {
             ///An optional description of the resource.
@@ -1652,6 +1692,7 @@ pub mod types {
     ///`CreateConnectApplicationBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CreateConnectApplicationBody {
         OAuthApplicationDto(CreateOAuthApplicationDto),
         M2mApplicationDto(CreateM2mApplicationDto),
@@ -1702,6 +1743,7 @@ pub mod types {
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateEnvironmentRoleResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -1741,6 +1783,7 @@ pub mod types {
     }
     ///The type of application to create.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateM2mApplicationDtoApplicationType {
         M2m,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1773,6 +1816,7 @@ pub mod types {
     }
     ///The type of application to create.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateOAuthApplicationDtoApplicationType {
         Oauth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1826,6 +1870,7 @@ pub mod types {
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateOrganizationDomainResponseState {
         Failed,
         LegacyVerified,
@@ -1837,6 +1882,7 @@ pub mod types {
     }
     ///Strategy used to verify the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateOrganizationDomainResponseVerificationStrategy {
         Dns,
         Manual,
@@ -1875,6 +1921,7 @@ pub mod types {
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateOrganizationMembershipResponseStatus {
         Active,
         Inactive,
@@ -1924,6 +1971,7 @@ pub mod types {
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateOrganizationRoleResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -1992,6 +2040,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
 
 Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `sign in` (alias of `sign-in`), `sign up` (alias of `sign-up`).*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateRadarAttemptBodyAction {
         Login,
         Signup,
@@ -2002,6 +2051,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     }
     ///The authentication method being used.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateRadarAttemptBodyAuthMethod {
         Password,
         Passkey,
@@ -2082,6 +2132,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     ///`CreateUserlandUserDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CreateUserlandUserDto {
         Variant0 {
             ///The email address of the user.
@@ -2158,6 +2209,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     }
     ///The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateUserlandUserDtoVariant2PasswordHashType {
         Bcrypt,
         FirebaseScrypt,
@@ -2191,6 +2243,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     }
     ///The locale to use when rendering the invitation email. See [supported locales](/authkit/hosted-ui/localization).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateUserlandUserInviteOptionsDtoLocale {
         Af,
         Am,
@@ -2288,6 +2341,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     ///`CreateUserlandUserOrganizationMembershipDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CreateUserlandUserOrganizationMembershipDto {
         Variant0 {
             ///The ID of the [organization](/reference/organization) which the user belongs to.
@@ -2324,6 +2378,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     }
     ///`CreateWebhookEndpointDtoEventsItem`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateWebhookEndpointDtoEventsItem {
         AuthenticationEmailVerificationSucceeded,
         AuthenticationMagicAuthFailed,
@@ -2408,6 +2463,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     ///`DataIntegrationAccessTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum DataIntegrationAccessTokenResponse {
         Variant0 {
             access_token: DataIntegrationAccessTokenResponseVariant0AccessToken,
@@ -2441,6 +2497,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     }
     ///Distinguishes the access token object.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DataIntegrationAccessTokenResponseVariant0AccessTokenObject {
         AccessToken,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -2449,6 +2506,7 @@ Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `
     /**- `"not_installed"`: The user does not have the integration installed.
 - `"needs_reauthorization"`: The user needs to reauthorize the integration.*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DataIntegrationAccessTokenResponseVariant1Error {
         NeedsReauthorization,
         NotInstalled,
@@ -2539,6 +2597,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
 - `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
 - `disconnected`: The connection has been disconnected.*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DataIntegrationsListResponseDataItemConnectedAccountState {
         Connected,
         NeedsReauthorization,
@@ -2548,6 +2607,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the provider is owned by a user or organization.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DataIntegrationsListResponseDataItemOwnership {
         UserlandUser,
         Organization,
@@ -2556,6 +2616,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `data_provider` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DataProviderObject {
         DataProvider,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -2593,6 +2654,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DeactivateOrganizationMembershipResponseStatus {
         Active,
         Inactive,
@@ -2690,6 +2752,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `directory_group` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryGroupObject {
         DirectoryGroup,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -2730,6 +2793,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `directory` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryObject {
         Directory,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -2737,6 +2801,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Describes whether the Directory has been successfully connected to an external provider.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryState {
         Linked,
         Validating,
@@ -2748,6 +2813,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of external Directory Provider integrated with.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryType {
         AzureScimV20,
         Bamboohr,
@@ -2861,6 +2927,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `directory_user` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryUserObject {
         DirectoryUser,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -2868,6 +2935,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The state of the user.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryUserState {
         Active,
         Suspended,
@@ -2947,6 +3015,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The state of the user.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum DirectoryUserWithGroupsState {
         Active,
         Suspended,
@@ -3014,6 +3083,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `email_change_confirmation` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EmailChangeConfirmationObject {
         EmailChangeConfirmation,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -3021,6 +3091,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `email_change` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EmailChangeObject {
         EmailChange,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -3047,6 +3118,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `email_verification` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EmailVerificationObject {
         EmailVerification,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -3112,6 +3184,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of factor to enroll.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EnrollAuthenticationFactorBodyType {
         GenericOtp,
         Sms,
@@ -3136,6 +3209,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `enum` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EnumType {
         Enum,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -3192,6 +3266,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The source of the actor that performed the action.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum EventContextActorDtoSource {
         Api,
         Dashboard,
@@ -3263,6 +3338,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///An event emitted by WorkOS.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum EventSchema {
         Variant0(EventSchemaVariant0),
         Variant1(EventSchemaVariant1),
@@ -5135,6 +5211,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `feature_flag` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum FeatureFlagObject {
         FeatureFlag,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5235,6 +5312,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
         - `certificate_renewal` - Launch Admin Portal for renewing SAML Certificates
         - `bring_your_own_key` - Launch Admin Portal for configuring Bring Your Own Key*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum GenerateLinkDtoIntent {
         Sso,
         Dsync,
@@ -5294,6 +5372,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum GetOrganizationRoleResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -5302,6 +5381,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`GetSsoProfileAndTokenGrantType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum GetSsoProfileAndTokenGrantType {
         AuthorizationCode,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5333,6 +5413,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `GoogleSAML` of an `provider_type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum GoogleSamlProviderType {
         GoogleSaml,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5376,6 +5457,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `group` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum GroupObject {
         Group,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5391,6 +5473,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `invitation` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum InvitationObject {
         Invitation,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5434,6 +5517,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `jwt_template` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum JwtTemplateObject {
         JwtTemplate,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5441,6 +5525,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListAuditLogActionSchemasOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListAuditLogActionSchemasOrder {
         Normal,
         Desc,
@@ -5479,6 +5564,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListAuditLogActionSchemasResponseObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5486,6 +5572,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListAuditLogActionsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListAuditLogActionsOrder {
         Normal,
         Desc,
@@ -5524,6 +5611,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListAuditLogActionsResponseObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5547,6 +5635,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListConnectApplicationsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListConnectApplicationsOrder {
         Normal,
         Desc,
@@ -5561,6 +5650,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListConnectionsConnectionType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListConnectionsConnectionType {
         Adfssaml,
         AdpOidc,
@@ -5615,6 +5705,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListConnectionsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListConnectionsOrder {
         Normal,
         Desc,
@@ -5629,6 +5720,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListDirectoriesOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListDirectoriesOrder {
         Normal,
         Desc,
@@ -5643,6 +5735,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListDirectoryGroupsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListDirectoryGroupsOrder {
         Normal,
         Desc,
@@ -5657,6 +5750,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListDirectoryUsersOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListDirectoryUsersOrder {
         Normal,
         Desc,
@@ -5671,6 +5765,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListEffectivePermissionsByExternalIdOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListEffectivePermissionsByExternalIdOrder {
         Normal,
         Desc,
@@ -5685,6 +5780,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListEffectivePermissionsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListEffectivePermissionsOrder {
         Normal,
         Desc,
@@ -5699,6 +5795,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListEventsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListEventsOrder {
         Normal,
         Desc,
@@ -5713,6 +5810,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListFeatureFlagsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListFeatureFlagsOrder {
         Normal,
         Desc,
@@ -5727,6 +5825,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListInvitationsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListInvitationsOrder {
         Normal,
         Desc,
@@ -5763,6 +5862,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListInvitationsResponseObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5770,6 +5870,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `list` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5777,6 +5878,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationApiKeysOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationApiKeysOrder {
         Normal,
         Desc,
@@ -5791,6 +5893,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationFeatureFlagsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationFeatureFlagsOrder {
         Normal,
         Desc,
@@ -5805,6 +5908,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationGroupMembersOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationGroupMembersOrder {
         Normal,
         Desc,
@@ -5819,6 +5923,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationGroupsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationGroupsOrder {
         Normal,
         Desc,
@@ -5833,6 +5938,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationMembershipGroupsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipGroupsOrder {
         Normal,
         Desc,
@@ -5847,6 +5953,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationMembershipResourcesOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipResourcesOrder {
         Normal,
         Desc,
@@ -5861,6 +5968,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationMembershipRoleAssignmentsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipRoleAssignmentsOrder {
         Normal,
         Desc,
@@ -5875,6 +5983,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationMembershipsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipsOrder {
         Normal,
         Desc,
@@ -5913,6 +6022,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipsResponseObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -5920,6 +6030,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationMembershipsStatusesItem`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationMembershipsStatusesItem {
         Active,
         Inactive,
@@ -5929,6 +6040,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListOrganizationsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListOrganizationsOrder {
         Normal,
         Desc,
@@ -5943,6 +6055,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListPermissionsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListPermissionsOrder {
         Normal,
         Desc,
@@ -5957,6 +6070,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListResourceOrganizationMembershipsAssignment`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListResourceOrganizationMembershipsAssignment {
         Direct,
         Indirect,
@@ -5965,6 +6079,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListResourceOrganizationMembershipsByExternalIdAssignment`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListResourceOrganizationMembershipsByExternalIdAssignment {
         Direct,
         Indirect,
@@ -5973,6 +6088,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListResourceOrganizationMembershipsByExternalIdOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListResourceOrganizationMembershipsByExternalIdOrder {
         Normal,
         Desc,
@@ -5988,6 +6104,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListResourceOrganizationMembershipsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListResourceOrganizationMembershipsOrder {
         Normal,
         Desc,
@@ -6002,6 +6119,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListResourcesOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListResourcesOrder {
         Normal,
         Desc,
@@ -6016,6 +6134,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUserApiKeysOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserApiKeysOrder {
         Normal,
         Desc,
@@ -6030,6 +6149,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUserAuthenticationFactorsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserAuthenticationFactorsOrder {
         Normal,
         Desc,
@@ -6044,6 +6164,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUserAuthorizedApplicationsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserAuthorizedApplicationsOrder {
         Normal,
         Desc,
@@ -6058,6 +6179,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUserFeatureFlagsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserFeatureFlagsOrder {
         Normal,
         Desc,
@@ -6082,6 +6204,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of OAuth provider for the identity.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserIdentitiesResponseItemProvider {
         AppleOAuth,
         BitbucketOAuth,
@@ -6102,6 +6225,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUserSessionsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserSessionsOrder {
         Normal,
         Desc,
@@ -6164,6 +6288,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The authentication method used to create this session.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserSessionsResponseDataItemAuthMethod {
         CrossAppAuth,
         ExternalAuth,
@@ -6189,6 +6314,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Distinguishes the session object.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserSessionsResponseDataItemObject {
         Session,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6196,6 +6322,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The current status of the session.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserSessionsResponseDataItemStatus {
         Active,
         Expired,
@@ -6215,6 +6342,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Indicates this is a list response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUserSessionsResponseObject {
         List,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6222,6 +6350,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListUsersOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListUsersOrder {
         Normal,
         Desc,
@@ -6236,6 +6365,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`ListWebhookEndpointsOrder`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ListWebhookEndpointsOrder {
         Normal,
         Desc,
@@ -6269,6 +6399,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `magic_auth` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum MagicAuthObject {
         MagicAuth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6294,6 +6425,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `OAuth` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OAuthType {
         OAuth,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6420,6 +6552,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainDataDtoState {
         Pending,
         Verified,
@@ -6428,6 +6561,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `organization_domain` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainObject {
         OrganizationDomain,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6464,6 +6598,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainStandAloneState {
         Failed,
         LegacyVerified,
@@ -6475,6 +6610,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Strategy used to verify the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainStandAloneVerificationStrategy {
         Dns,
         Manual,
@@ -6512,6 +6648,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Verification state of the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainsItemState {
         Failed,
         LegacyVerified,
@@ -6523,6 +6660,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Strategy used to verify the domain.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationDomainsItemVerificationStrategy {
         Dns,
         Manual,
@@ -6572,6 +6710,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `organization_membership` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationMembershipObject {
         OrganizationMembership,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6579,6 +6718,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `organization` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationObject {
         Organization,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6586,6 +6726,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `organization` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OrganizationType {
         Organization,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6612,6 +6753,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `password_reset` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum PasswordResetObject {
         PasswordReset,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6619,6 +6761,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `permission` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum PermissionObject {
         Permission,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6679,6 +6822,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of SSO connection.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ProfileConnectionType {
         Pending,
         Adfssaml,
@@ -6736,6 +6880,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `profile` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ProfileObject {
         Profile,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6765,6 +6910,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of blocklist entry that triggered the verdict. Only present if the control is `restriction`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RadarStandaloneResponseBlocklistType {
         IpAddress,
         Domain,
@@ -6778,6 +6924,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The Radar control that triggered the verdict. Only present if the verdict is `block` or `challenge`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RadarStandaloneResponseControl {
         BotDetection,
         BruteForceAttack,
@@ -6794,6 +6941,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The verdict of the risk assessment.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RadarStandaloneResponseVerdict {
         Allow,
         Block,
@@ -6827,6 +6975,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `redirect_uri` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RedirectUriObject {
         RedirectUri,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -6834,6 +6983,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`RemoveRadarListEntryAction`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RemoveRadarListEntryAction {
         Block,
         Allow,
@@ -6848,6 +6998,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`RemoveRadarListEntryType`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RemoveRadarListEntryType {
         IpAddress,
         Domain,
@@ -6862,6 +7013,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`RemoveRoleDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum RemoveRoleDto {
         Variant0 {
             ///The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.
@@ -6889,6 +7041,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The locale to use when rendering the invitation email. See [supported locales](/authkit/hosted-ui/localization).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ResendUserlandUserInviteOptionsDtoLocale {
         Af,
         Am,
@@ -7031,6 +7184,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RevokeInvitationResponseState {
         Pending,
         Accepted,
@@ -7097,6 +7251,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `role_assignment` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RoleAssignmentObject {
         RoleAssignment,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7121,6 +7276,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `role` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RoleObject {
         Role,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7128,6 +7284,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RoleType {
         EnvironmentRole,
         OrganizationRole,
@@ -7136,6 +7293,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `RS256` of an `alg` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum Rs256Alg {
         Rs256,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7143,6 +7301,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `RSA` of an `kty` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RsaKty {
         Rsa,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7186,6 +7345,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SetEnvironmentRolePermissionsResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -7219,6 +7379,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SetOrganizationRolePermissionsResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -7233,6 +7394,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `sig` of an `use` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SigUse {
         Sig,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7296,6 +7458,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The type of token issued.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SsoTokenResponseTokenType {
         Bearer,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7303,6 +7466,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `success` of an `attempt_status` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SuccessAttemptStatus {
         Success,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7310,6 +7474,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `success` of an `challenge_status` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SuccessChallengeStatus {
         Success,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7328,6 +7493,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `totp` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TotpType {
         Totp,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7352,6 +7518,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`UpdateAuthorizationResourceDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UpdateAuthorizationResourceDto {
         Variant0 {
             ///An optional description of the resource.
@@ -7413,6 +7580,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateEnvironmentRoleResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -7515,6 +7683,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the role is scoped to the environment or an organization (custom role).
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateOrganizationRoleResponseType {
         EnvironmentRole,
         OrganizationRole,
@@ -7592,6 +7761,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`UpdateUserlandUserDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UpdateUserlandUserDto {
         Variant0 {
             ///The email address of the user.
@@ -7679,6 +7849,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateUserlandUserDtoVariant2PasswordHashType {
         Bcrypt,
         FirebaseScrypt,
@@ -7692,6 +7863,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     ///`UpdateUserlandUserOrganizationMembershipDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UpdateUserlandUserOrganizationMembershipDto {
         Variant0(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Variant1 {
@@ -7729,6 +7901,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`UpdateWebhookEndpointDtoEventsItem`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateWebhookEndpointDtoEventsItem {
         AuthenticationEmailVerificationSucceeded,
         AuthenticationMagicAuthFailed,
@@ -7812,6 +7985,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the Webhook Endpoint is enabled or disabled.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateWebhookEndpointDtoStatus {
         Enabled,
         Disabled,
@@ -7961,6 +8135,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `user` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserObject2 {
         User,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -7968,6 +8143,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `user` of an `type` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserType {
         User,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -8001,6 +8177,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The authentication method used to initiate the session.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserlandAuthenticateResponseAuthenticationMethod {
         Sso,
         Password,
@@ -8170,6 +8347,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The state of the invitation.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserlandUserInviteState {
         Pending,
         Accepted,
@@ -8264,6 +8442,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserlandUserOrganizationMembershipBaseListDataItemStatus {
         Active,
         Inactive,
@@ -8330,6 +8509,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserlandUserOrganizationMembershipBaseWithUserStatus {
         Active,
         Inactive,
@@ -8339,6 +8519,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserlandUserOrganizationMembershipStatus {
         Active,
         Inactive,
@@ -8391,6 +8572,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `waitlist_user` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum WaitlistUserObject {
         WaitlistUser,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -8398,6 +8580,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The state of the Waitlist User.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum WaitlistUserState {
         Pending,
         Approved,
@@ -8426,6 +8609,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///Whether the Webhook Endpoint is enabled or disabled.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum WebhookEndpointJsonStatus {
         Enabled,
         Disabled,
@@ -8452,6 +8636,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///The constant `webhook_endpoint` of an `object` field.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum WebhookEndpointObject {
         WebhookEndpoint,
         ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -8471,6 +8656,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     }
     ///`WidgetSessionTokenDtoScopesItem`
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum WidgetSessionTokenDtoScopesItem {
         WidgetsUsersTableManage,
         WidgetsDomainVerificationManage,
