@@ -7,6 +7,7 @@ check mode, compares) the files. `cargo xtask codegen` is a thin CLI over [`code
 
 pub mod backend;
 pub mod coverage;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod load;

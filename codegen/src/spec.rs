@@ -26,6 +26,10 @@ pub struct Lock {
     pub integrity: String,
     /// Hex sha256 of the extracted document.
     pub sha256: String,
+    /// A local document instead of a published one (`cargo xtask spec upgrade PATH`), relative
+    /// to the workspace root: read from there and checked against `sha256`; nothing is fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Lock {
@@ -89,6 +93,19 @@ pub fn ensure_cached(lock: &Lock, spec_dir: &Path) -> Result<(PathBuf, Vec<u8>)>
 
 /// [`ensure_cached`] with an explicit registry. On any error nothing is written.
 pub fn ensure_cached_from(lock: &Lock, spec_dir: &Path, registry: &str) -> Result<(PathBuf, Vec<u8>)> {
+    if let Some(local) = &lock.path {
+        let path = spec_dir.parent().unwrap_or(spec_dir).join(local);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let actual = sha256_hex(&bytes);
+        if actual != lock.sha256 {
+            return Err(Error::Integrity {
+                what: path.display().to_string(),
+                expected: lock.sha256.clone(),
+                actual,
+            });
+        }
+        return Ok((path, bytes));
+    }
     let path = lock.cache_path(spec_dir);
     if let Ok(bytes) = std::fs::read(&path)
         && sha256_hex(&bytes) == lock.sha256
@@ -105,17 +122,7 @@ pub fn ensure_cached_from(lock: &Lock, spec_dir: &Path, registry: &str) -> Resul
 pub fn fetch(lock: &Lock, registry: &str) -> Result<Vec<u8>> {
     let url = lock.tarball_url(registry);
     let fetch_err = |message: String| Error::Fetch { url: url.clone(), message };
-    let response =
-        ureq::get(&url).timeout(std::time::Duration::from_secs(60)).call().map_err(|e| match e {
-            ureq::Error::Status(code, _) => fetch_err(format!("the registry answered HTTP {code}")),
-            ureq::Error::Transport(t) => fetch_err(format!("could not reach the registry: {t}")),
-        })?;
-    let mut tarball = Vec::new();
-    response
-        .into_reader()
-        .take(64 << 20)
-        .read_to_end(&mut tarball)
-        .map_err(|e| fetch_err(format!("reading the response: {e}")))?;
+    let tarball = download(&url)?;
     verify_integrity(&url, &lock.integrity, &tarball)?;
     let document = extract(&tarball, &lock.file).map_err(fetch_err)?;
     let actual = sha256_hex(&document);
@@ -127,6 +134,73 @@ pub fn fetch(lock: &Lock, registry: &str) -> Result<Vec<u8>> {
         });
     }
     Ok(document)
+}
+
+/// GETs `url` (at most 64 MiB).
+fn download(url: &str) -> Result<Vec<u8>> {
+    let fetch_err = |message: String| Error::Fetch { url: url.to_owned(), message };
+    let response =
+        ureq::get(url).timeout(std::time::Duration::from_secs(60)).call().map_err(|e| match e {
+            ureq::Error::Status(code, _) => fetch_err(format!("the registry answered HTTP {code}")),
+            ureq::Error::Transport(t) => fetch_err(format!("could not reach the registry: {t}")),
+        })?;
+    let mut body = Vec::new();
+    response
+        .into_reader()
+        .take(64 << 20)
+        .read_to_end(&mut body)
+        .map_err(|e| fetch_err(format!("reading the response: {e}")))?;
+    Ok(body)
+}
+
+/// Looks `version` of `package` up in the registry's metadata, downloads its tarball, verifies
+/// the integrity the registry publishes, and extracts `file`. Returns the lock describing it
+/// and the document. Nothing is written.
+pub fn resolve_version(package: &str, version: &str, file: &str, registry: &str) -> Result<(Lock, Vec<u8>)> {
+    let registry = registry.trim_end_matches('/');
+    let meta_url = format!("{registry}/{}", package.replace('/', "%2f"));
+    let meta: serde_json::Value = serde_json::from_slice(&download(&meta_url)?).map_err(|e| {
+        Error::Fetch { url: meta_url.clone(), message: format!("the package metadata is not JSON: {e}") }
+    })?;
+    let Some(dist) =
+        meta.pointer(&format!("/versions/{}/dist", version.replace('~', "~0").replace('/', "~1")))
+    else {
+        let known: Vec<&str> = meta
+            .get("versions")
+            .and_then(|v| v.as_object())
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        return Err(Error::Fetch {
+            url: meta_url,
+            message: format!("{package} has no version {version} (published: {})", known.join(", ")),
+        });
+    };
+    let field = |k: &str| dist.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let (Some(url), Some(integrity)) = (field("tarball"), field("integrity")) else {
+        return Err(Error::Fetch {
+            url: meta_url,
+            message: format!("{version} has no dist.tarball or dist.integrity"),
+        });
+    };
+    let tarball_bytes = download(&url)?;
+    verify_integrity(&url, &integrity, &tarball_bytes)?;
+    let document =
+        extract(&tarball_bytes, file).map_err(|message| Error::Fetch { url: url.clone(), message })?;
+    let name = package.rsplit('/').next().unwrap_or(package);
+    let tarball = url
+        .strip_prefix(registry)
+        .map(|p| p.trim_start_matches('/').to_owned())
+        .unwrap_or_else(|| format!("{package}/-/{name}-{version}.tgz"));
+    let lock = Lock {
+        package: package.to_owned(),
+        version: version.to_owned(),
+        tarball,
+        file: file.to_owned(),
+        integrity,
+        sha256: sha256_hex(&document),
+        path: None,
+    };
+    Ok((lock, document))
 }
 
 /// Checks a `sha512-<base64>` subresource-integrity string against `bytes`.
@@ -191,9 +265,15 @@ mod tests {
 
     /// Serves `responses` (status, body) on 127.0.0.1, one connection each, then stops.
     fn serve(responses: Vec<(u16, Vec<u8>)>) -> String {
+        serve_for(|_| responses)
+    }
+
+    /// Serves the responses `make` builds from the server's own base URL, one per connection.
+    fn serve_for(make: impl FnOnce(&str) -> Vec<(u16, Vec<u8>)>) -> String {
         use std::io::{BufRead, BufReader, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
+        let responses = make(&format!("http://{addr}"));
         std::thread::spawn(move || {
             for (status, body) in responses {
                 let (mut stream, _) = listener.accept().unwrap();
@@ -221,6 +301,7 @@ mod tests {
             file: "package/open-api-spec.yaml".into(),
             integrity: integrity_of(tgz),
             sha256: sha256_hex(document),
+            path: None,
         }
     }
 
@@ -288,5 +369,60 @@ mod tests {
         assert_eq!(extract(&gz, "package/a.yaml").unwrap(), b"{}");
         assert!(extract(&gz, "package/b.yaml").unwrap_err().contains("package/b.yaml"));
         assert!(extract(b"not gzip", "x").is_err());
+    }
+
+    #[test]
+    fn a_version_is_resolved_through_the_registry_metadata() {
+        let document = b"openapi: 3.1.1\ninfo: {version: 2.0.0}\n";
+        let tgz = tarball("package/open-api-spec.yaml", document);
+        let integrity = integrity_of(&tgz);
+        let registry = serve_for(|base| {
+            let meta = serde_json::json!({"versions": {"2.0.0": {"dist": {
+                "tarball": format!("{base}/@workos/openapi-spec/-/openapi-spec-2.0.0.tgz"),
+                "integrity": integrity,
+            }}}});
+            vec![(200, meta.to_string().into_bytes()), (200, tgz.clone())]
+        });
+        let (lock, bytes) =
+            resolve_version("@workos/openapi-spec", "2.0.0", "package/open-api-spec.yaml", &registry)
+                .unwrap();
+        assert_eq!(bytes, document);
+        assert_eq!(lock.tarball, "@workos/openapi-spec/-/openapi-spec-2.0.0.tgz");
+        assert_eq!((lock.sha256, lock.integrity), (sha256_hex(document), integrity_of(&tgz)));
+    }
+
+    #[test]
+    fn an_unknown_version_or_a_bad_tarball_is_a_clear_error() {
+        let meta = serde_json::json!({"versions": {"0.1.0": {}}}).to_string().into_bytes();
+        let registry = serve(vec![(200, meta)]);
+        let err = resolve_version("@workos/openapi-spec", "9.0.0", "package/open-api-spec.yaml", &registry)
+            .unwrap_err();
+        assert!(err.to_string().contains("no version 9.0.0 (published: 0.1.0)"), "{err}");
+        let registry = serve_for(|base| {
+            let meta = serde_json::json!({"versions": {"2.0.0": {"dist": {
+                "tarball": format!("{base}/t.tgz"), "integrity": integrity_of(b"something else"),
+            }}}});
+            vec![(200, meta.to_string().into_bytes()), (200, tarball("package/open-api-spec.yaml", b"x"))]
+        });
+        let err = resolve_version("@workos/openapi-spec", "2.0.0", "package/open-api-spec.yaml", &registry)
+            .unwrap_err();
+        assert!(matches!(err, Error::Integrity { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_local_lock_reads_its_file_and_checks_the_sha256() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec_dir = dir.path().join("workos-spec");
+        std::fs::create_dir_all(&spec_dir).unwrap();
+        std::fs::write(dir.path().join("candidate.yaml"), b"openapi: 3.1.1\n").unwrap();
+        let mut lock = lock_for(b"", b"openapi: 3.1.1\n");
+        lock.path = Some("candidate.yaml".into());
+        let (path, bytes) = ensure_cached_from(&lock, &spec_dir, "http://127.0.0.1:9").unwrap();
+        assert_eq!((path, bytes), (dir.path().join("candidate.yaml"), b"openapi: 3.1.1\n".to_vec()));
+        lock.sha256 = sha256_hex(b"other");
+        assert!(matches!(
+            ensure_cached_from(&lock, &spec_dir, "http://127.0.0.1:9"),
+            Err(Error::Integrity { .. })
+        ));
     }
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout, reason = "a command-line tool: stdout is its output")]
 
 mod bench;
+mod spec_cmd;
 
 /// typify clones schemas by the thousand; glibc's allocator made that the largest part of a
 /// codegen run.
@@ -27,12 +28,41 @@ commands:
   bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
   names [FILE]                   list every operation's method name (derived or overridden)
   spec fetch                     download and verify the pinned document into workos-spec/.cache/
+  spec diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--no-rust] [--output FILE]
+                                 what changed between two documents (files, published versions such
+                                 as 0.1.0, or `pinned`), classified for users of the Rust crate, with
+                                 the crate's public API impact. Exit: 0 no change, 1 non-breaking only,
+                                 2 breaking or possibly breaking (--fail-on breaking: 0 unless breaking),
+                                 3 unreadable or invalid input
+  spec upgrade VERSION|PATH      fetch and verify a new document, write workos-spec/CHANGES.md, update
+                                 the lock and regenerate generated/
+  spec diff-history DIR --expect FILE [--bless]
+                                 diff pinned -> oldest in DIR and each consecutive pair; compare the
+                                 counts with FILE (--bless rewrites FILE)
+  spec rules                     the classification rules, as a Markdown table
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+    let project = Project { root: workos_codegen::workspace_root() };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["spec", "diff", rest @ ..] => spec_cmd::diff(&project, rest),
+        ["spec", "upgrade", target] => spec_cmd::upgrade(&project, target),
+        ["spec", "diff-history", dir, "--expect", file] => {
+            spec_cmd::diff_history(&project, std::path::Path::new(dir), std::path::Path::new(file), false)
+        }
+        ["spec", "diff-history", dir, "--expect", file, "--bless"] => {
+            spec_cmd::diff_history(&project, std::path::Path::new(dir), std::path::Path::new(file), true)
+        }
+        _ => run(&project, &args).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.downcast_ref::<spec_cmd::BadInput>().is_some() => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(spec_cmd::EXIT_BAD_INPUT)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -40,19 +70,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<()> {
-    let project = Project { root: workos_codegen::workspace_root() };
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => codegen(&project, false, false),
-        ["codegen", "--check"] => codegen(&project, true, false),
-        ["codegen", "--timings"] => codegen(&project, false, true),
-        ["codegen", "--check", "--timings"] => codegen(&project, true, true),
-        ["codegen", "--spec", file, "--out", out] => codegen_other(&project, file.into(), out.into()),
-        ["history", dir] => history(&project, std::path::Path::new(dir)),
-        ["bench"] => bench::run(&project),
-        ["names"] => names(&project, None),
-        ["names", file] => names(&project, Some(file.into())),
+fn run(project: &Project, args: &[&str]) -> Result<()> {
+    match args {
+        ["codegen"] => codegen(project, false, false),
+        ["codegen", "--check"] => codegen(project, true, false),
+        ["codegen", "--timings"] => codegen(project, false, true),
+        ["codegen", "--check", "--timings"] => codegen(project, true, true),
+        ["codegen", "--spec", file, "--out", out] => codegen_other(project, file.into(), out.into()),
+        ["history", dir] => history(project, std::path::Path::new(dir)),
+        ["bench"] => bench::run(project),
+        ["names"] => names(project, None),
+        ["names", file] => names(project, Some(file.into())),
+        ["spec", "rules"] => {
+            print!("{}", spec_cmd::rules_table());
+            Ok(())
+        }
         ["spec", "fetch"] => {
             let input = project.pinned_input()?;
             eprintln!("{}: {} bytes, sha256 verified", input.file.display(), input.bytes.len());

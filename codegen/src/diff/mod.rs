@@ -1,0 +1,172 @@
+//! The spec diff: what changed between two OpenAPI documents, classified for users of the
+//! generated Rust crate (see [`rules`]), with the crate's public API impact.
+
+mod operations;
+mod reach;
+mod render;
+pub mod rules;
+pub mod rust_api;
+mod schemas;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use render::markdown;
+use rules::Severity;
+use schemas::{At, Differ};
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// `GET /organizations/{id}`.
+pub(crate) fn operation_key(method: &str, path: &str) -> String {
+    format!("{} {path}", method.to_ascii_uppercase())
+}
+
+/// Every operation: (method, path, path item, operation).
+pub(crate) fn operations_of(doc: &Value) -> Vec<(&str, &str, &Value, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if METHODS.contains(&method.as_str()) {
+                out.push((method.as_str(), path.as_str(), item, op));
+            }
+        }
+    }
+    out
+}
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Classification for users of the Rust crate.
+    pub severity: Severity,
+    /// The rule applied ([`rules::RULES`]).
+    pub rule: &'static str,
+    /// Where: an operation (`GET /x`, `GET /x response 200`, `POST /x request body`) or a
+    /// schema (`schema Role`).
+    pub location: String,
+    /// What changed, with the path inside the location when there is one.
+    pub detail: String,
+    /// Operations that reach the change.
+    pub operations: Vec<String>,
+}
+
+/// A document's name and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// What the user named (file or version).
+    pub name: String,
+    /// `info.version`.
+    pub version: String,
+    /// Number of operations.
+    pub operations: usize,
+    /// Number of component schemas.
+    pub schemas: usize,
+}
+
+impl Side {
+    fn of(name: &str, doc: &Value) -> Self {
+        Self {
+            name: name.to_owned(),
+            version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("?").to_owned(),
+            operations: operations_of(doc).len(),
+            schemas: doc.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |m| m.len()),
+        }
+    }
+}
+
+/// Counts by severity and of operations added and removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Breaking changes.
+    pub breaking: usize,
+    /// Possibly breaking changes.
+    pub possibly_breaking: usize,
+    /// Non-breaking changes.
+    pub non_breaking: usize,
+    /// Operations added.
+    pub operations_added: usize,
+    /// Operations removed.
+    pub operations_removed: usize,
+}
+
+/// The whole diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The old document.
+    pub old: Side,
+    /// The new document.
+    pub new: Side,
+    /// Totals.
+    pub counts: Counts,
+    /// Every change, most severe first.
+    pub changes: Vec<Change>,
+    /// The generated crate's public API change, when both documents could be generated.
+    pub rust_api: Option<RustApi>,
+}
+
+/// The Rust API impact, or why it could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RustApi {
+    /// Items added, removed and changed.
+    Diff(rust_api::ApiDiff),
+    /// A document could not be generated.
+    Unavailable(String),
+}
+
+impl Report {
+    /// The most severe change, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.changes.iter().map(|c| c.severity).min()
+    }
+}
+
+/// Diffs two parsed documents (see the module docs of [`rules`] for the classification).
+pub fn diff(old_name: &str, old: &Value, new_name: &str, new: &Value) -> Report {
+    let mut differ = Differ::new(old, new);
+    operations::compare(&mut differ, old, new);
+    let (old_reach, new_reach) = (reach::Reach::of(old), reach::Reach::of(new));
+    let schemas = |doc: &Value| {
+        doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default()
+    };
+    let (old_schemas, new_schemas) = (schemas(old), schemas(new));
+    let names: BTreeSet<&String> = old_schemas.keys().chain(new_schemas.keys()).collect();
+    for name in names {
+        let at = At {
+            location: format!("schema {name}"),
+            path: String::new(),
+            direction: reach::Reach::direction(&old_reach, &new_reach, name),
+            operations: reach::Reach::operations(&old_reach, &new_reach, name),
+        };
+        match (
+            old.pointer(&format!("/components/schemas/{}", escape(name))),
+            new.pointer(&format!("/components/schemas/{}", escape(name))),
+        ) {
+            (Some(o), Some(n)) => differ.compare(o, n, &at, false),
+            (None, Some(_)) => differ.push("schema-added", &at, "schema added".to_owned()),
+            (Some(_), None) => differ.push("schema-removed", &at, "schema removed".to_owned()),
+            (None, None) => {}
+        }
+    }
+    let mut changes = differ.changes;
+    changes.sort_by(|a, b| (a.severity, &a.location, &a.detail).cmp(&(b.severity, &b.location, &b.detail)));
+    changes.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.detail == b.detail);
+    let count = |s: Severity| changes.iter().filter(|c| c.severity == s).count();
+    let rule_count = |r: &str| changes.iter().filter(|c| c.rule == r).count();
+    let counts = Counts {
+        breaking: count(Severity::Breaking),
+        possibly_breaking: count(Severity::PossiblyBreaking),
+        non_breaking: count(Severity::NonBreaking),
+        operations_added: rule_count("operation-added"),
+        operations_removed: rule_count("operation-removed"),
+    };
+    Report { old: Side::of(old_name, old), new: Side::of(new_name, new), counts, changes, rust_api: None }
+}
+
+/// JSON pointer escaping of one segment.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,395 @@
+//! Structural comparison of two schemas, following `$ref` and `allOf`, matching union branches
+//! by content.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::Change;
+use super::reach::component_name;
+use super::rules::{Direction, severity};
+
+/// Where a comparison is: the report location (`schema Role`, `GET /x response 200`), the
+/// path inside it (`permissions[]`), the direction and the operations reaching it.
+#[derive(Debug, Clone)]
+pub(crate) struct At {
+    pub(crate) location: String,
+    pub(crate) path: String,
+    pub(crate) direction: Direction,
+    pub(crate) operations: Vec<String>,
+}
+
+impl At {
+    fn child(&self, segment: &str) -> Self {
+        let path = match (self.path.is_empty(), segment.starts_with('[') || segment.starts_with('{')) {
+            (true, _) => segment.trim_start_matches('.').to_owned(),
+            (false, true) => format!("{}{segment}", self.path),
+            (false, false) => format!("{}.{segment}", self.path),
+        };
+        Self { path, ..self.clone() }
+    }
+
+    fn describe(&self, what: &str) -> String {
+        if self.path.is_empty() { what.to_owned() } else { format!("`{}`: {what}", self.path) }
+    }
+}
+
+/// Formats that choose a Rust type other than the JSON type's default.
+const TYPED_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "uuid",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float",
+    "double",
+    "ip",
+    "ipv4",
+    "ipv6",
+];
+
+/// Compares schemas of two documents, collecting changes.
+#[derive(Debug)]
+pub(crate) struct Differ<'a> {
+    old: &'a Value,
+    new: &'a Value,
+    pub(crate) changes: Vec<Change>,
+    /// Pairs of differently named components being compared, to stop on cycles.
+    following: Vec<(String, String)>,
+}
+
+fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
+    let mut v = v;
+    for _ in 0..32 {
+        match v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        {
+            Some(target) => v = target,
+            None => break,
+        }
+    }
+    v
+}
+
+fn ref_name(v: &Value) -> Option<&str> {
+    v.get("$ref").and_then(Value::as_str).and_then(component_name)
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("null") || v.get("const") == Some(&Value::Null)
+}
+
+/// The JSON types a schema allows, without `null`, and whether it allows `null`.
+fn types(v: &Value) -> (BTreeSet<String>, bool) {
+    let mut nullable = v.get("nullable") == Some(&Value::Bool(true));
+    let mut set = BTreeSet::new();
+    match v.get("type") {
+        Some(Value::String(t)) => {
+            set.insert(t.clone());
+        }
+        Some(Value::Array(ts)) => set.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned)),
+        _ => {}
+    }
+    if set.remove("null") {
+        nullable = true;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if v.get(key).and_then(Value::as_array).is_some_and(|bs| bs.iter().any(is_null_schema)) {
+            nullable = true;
+        }
+    }
+    (set, nullable)
+}
+
+/// `oneOf: [X, {type: null}]` is X, nullable; anything else is itself.
+fn unwrap_nullable(v: &Value) -> &Value {
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = v.get(key).and_then(Value::as_array) {
+            let real: Vec<&Value> = branches.iter().filter(|b| !is_null_schema(b)).collect();
+            if real.len() == 1 && real.len() < branches.len() {
+                return real[0];
+            }
+        }
+    }
+    v
+}
+
+fn enum_values(v: &Value) -> Option<BTreeSet<String>> {
+    if let Some(c) = v.get("const") {
+        return Some(std::iter::once(c.to_string()).collect());
+    }
+    v.get("enum")
+        .and_then(Value::as_array)
+        .map(|vs| vs.iter().filter(|x| !x.is_null()).map(Value::to_string).collect())
+}
+
+/// A view of an object schema: properties, required names, and the named `allOf` members it
+/// includes, with inline `allOf` members merged in.
+#[derive(Default)]
+struct ObjectView<'v> {
+    properties: BTreeMap<String, &'v Value>,
+    required: BTreeSet<String>,
+    bases: BTreeSet<String>,
+}
+
+fn object_view<'v>(doc: &'v Value, v: &'v Value, view: &mut ObjectView<'v>, depth: usize) {
+    if let Some(props) = v.get("properties").and_then(Value::as_object) {
+        for (name, schema) in props {
+            view.properties.entry(name.clone()).or_insert(schema);
+        }
+    }
+    if let Some(required) = v.get("required").and_then(Value::as_array) {
+        view.required.extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
+    }
+    for member in v.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(name) = ref_name(member) {
+            view.bases.insert(name.to_owned());
+        } else if depth < 8 {
+            object_view(doc, resolve(doc, member), view, depth + 1);
+        }
+    }
+}
+
+/// The key a union branch is matched by: its constant discriminator if it has one
+/// (`object = "user"`), else its component name, else its type, else its shape.
+fn branch_key(doc: &Value, branch: &Value, discriminator: Option<&str>) -> String {
+    let body = resolve(doc, branch);
+    let mut view = ObjectView::default();
+    object_view(doc, body, &mut view, 0);
+    let constant = |name: &str| {
+        view.properties.get(name).map(|p| resolve(doc, p)).and_then(|p| {
+            p.get("const").cloned().or_else(|| {
+                p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone())
+            })
+        })
+    };
+    if let Some(d) = discriminator
+        && let Some(c) = constant(d)
+    {
+        return format!("{d}={c}");
+    }
+    for name in view.properties.keys() {
+        if let Some(c) = constant(name) {
+            return format!("{name}={c}");
+        }
+    }
+    if let Some(name) = ref_name(branch) {
+        return format!("ref {name}");
+    }
+    let (types, _) = types(body);
+    if !types.is_empty() && !types.contains("object") {
+        let format = body.get("format").and_then(Value::as_str).unwrap_or_default();
+        return format!("type {}{format}", types.into_iter().collect::<Vec<_>>().join("|"));
+    }
+    let required: Vec<&str> = view.required.iter().map(String::as_str).collect();
+    let props: Vec<&str> = view.properties.keys().map(String::as_str).collect();
+    format!("shape required [{}] properties [{}]", required.join(", "), props.join(", "))
+}
+
+fn keyed_branches<'v>(
+    doc: &'v Value,
+    branches: &'v [Value],
+    discriminator: Option<&str>,
+) -> BTreeMap<String, &'v Value> {
+    let mut out = BTreeMap::new();
+    for b in branches.iter().filter(|b| !is_null_schema(b)) {
+        let key = branch_key(doc, b, discriminator);
+        let mut unique = key.clone();
+        let mut n = 2;
+        while out.contains_key(&unique) {
+            unique = format!("{key} #{n}");
+            n += 1;
+        }
+        out.insert(unique, b);
+    }
+    out
+}
+
+impl<'a> Differ<'a> {
+    pub(crate) fn new(old: &'a Value, new: &'a Value) -> Self {
+        Self { old, new, changes: Vec::new(), following: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, rule: &'static str, at: &At, detail: String) {
+        self.changes.push(Change {
+            severity: severity(rule, at.direction),
+            rule,
+            location: at.location.clone(),
+            detail,
+            operations: at.operations.clone(),
+        });
+    }
+
+    /// Compares two schemas found at the same place. Same-named `$ref`s stop here: the
+    /// component's own comparison reports its changes once, with every operation reaching it.
+    /// `nullability_done`: the caller judged nullability already (properties do, through
+    /// their Rust optionality).
+    pub(crate) fn compare(&mut self, o: &'a Value, n: &'a Value, at: &At, nullability_done: bool) {
+        if !nullability_done {
+            let (old_null, new_null) = (types(resolve(self.old, o)).1, types(resolve(self.new, n)).1);
+            if old_null != new_null {
+                let rule = if new_null { "nullable-added" } else { "nullable-removed" };
+                self.push(
+                    rule,
+                    at,
+                    at.describe(if new_null { "now nullable" } else { "no longer nullable" }),
+                );
+            }
+        }
+        // `oneOf [X, null]` is X, nullable: compare the X's.
+        let (o, n) = (unwrap_nullable(o), unwrap_nullable(n));
+        match (ref_name(o), ref_name(n)) {
+            (Some(a), Some(b)) if a == b => return,
+            (a, b) if a != b => {
+                let show =
+                    |x: Option<&str>| x.map_or_else(|| "an inline schema".to_owned(), |x| format!("`{x}`"));
+                self.push("ref-changed", at, at.describe(&format!("{} instead of {}", show(b), show(a))));
+                let pair = (a.unwrap_or_default().to_owned(), b.unwrap_or_default().to_owned());
+                if self.following.contains(&pair) {
+                    return;
+                }
+                self.following.push(pair);
+                self.compare_bodies(resolve(self.old, o), resolve(self.new, n), at);
+                self.following.pop();
+                return;
+            }
+            _ => {}
+        }
+        self.compare_bodies(o, n, at);
+    }
+
+    fn compare_bodies(&mut self, o: &'a Value, n: &'a Value, at: &At) {
+        let (old_types, new_types) = (types(o).0, types(n).0);
+        if !old_types.is_empty() && !new_types.is_empty() && old_types != new_types {
+            let show = |t: &BTreeSet<String>| t.iter().cloned().collect::<Vec<_>>().join(" | ");
+            let detail = format!("type {} instead of {}", show(&new_types), show(&old_types));
+            return self.push("type-changed", at, at.describe(&detail));
+        }
+        let (of, nf) = (o.get("format").and_then(Value::as_str), n.get("format").and_then(Value::as_str));
+        if of != nf {
+            let typed = |f: Option<&str>| f.is_some_and(|f| TYPED_FORMATS.contains(&f));
+            let rule = if typed(of) || typed(nf) { "format-changed" } else { "format-annotation-changed" };
+            let show = |f: Option<&str>| f.map_or_else(|| "none".to_owned(), |f| format!("`{f}`"));
+            self.push(rule, at, at.describe(&format!("format {} instead of {}", show(nf), show(of))));
+        }
+        self.compare_enums(o, n, at);
+        self.compare_objects(o, n, at);
+        if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
+            self.compare(oi, ni, &at.child("[]"), false);
+        }
+        if let (Some(oa @ Value::Object(_)), Some(na @ Value::Object(_))) =
+            (o.get("additionalProperties"), n.get("additionalProperties"))
+        {
+            self.compare(oa, na, &at.child("{*}"), false);
+        }
+        self.compare_unions(o, n, at);
+    }
+
+    fn compare_enums(&mut self, o: &Value, n: &Value, at: &At) {
+        match (enum_values(o), enum_values(n)) {
+            (Some(a), Some(b)) => {
+                for v in b.difference(&a) {
+                    self.push("enum-value-added", at, at.describe(&format!("enum value {v} added")));
+                }
+                for v in a.difference(&b) {
+                    self.push("enum-value-removed", at, at.describe(&format!("enum value {v} removed")));
+                }
+            }
+            (None, Some(_)) => {
+                self.push("type-changed", at, at.describe("now an enum (a Rust enum instead of a string)"))
+            }
+            (Some(_), None) => self.push("type-changed", at, at.describe("no longer an enum")),
+            (None, None) => {}
+        }
+    }
+
+    fn compare_objects(&mut self, o: &'a Value, n: &'a Value, at: &At) {
+        let (mut ov, mut nv) = (ObjectView::default(), ObjectView::default());
+        object_view(self.old, o, &mut ov, 0);
+        object_view(self.new, n, &mut nv, 0);
+        for base in nv.bases.difference(&ov.bases) {
+            self.push("allof-member-added", at, at.describe(&format!("now includes `{base}` (allOf)")));
+        }
+        for base in ov.bases.difference(&nv.bases) {
+            self.push(
+                "allof-member-removed",
+                at,
+                at.describe(&format!("no longer includes `{base}` (allOf)")),
+            );
+        }
+        for (name, schema) in &nv.properties {
+            let Some(old) = ov.properties.get(name) else {
+                let required = nv.required.contains(name);
+                let rule = if required { "property-added-required" } else { "property-added-optional" };
+                let what = if required { "required" } else { "optional" };
+                self.push(rule, &at.child(name), at.child(name).describe(&format!("{what} property added")));
+                continue;
+            };
+            let child = at.child(name);
+            let (old_req, new_req) = (ov.required.contains(name), nv.required.contains(name));
+            let (old_null, new_null) = (types(resolve(self.old, old)).1, types(resolve(self.new, schema)).1);
+            let (old_opt, new_opt) = (!old_req || old_null, !new_req || new_null);
+            if old_opt != new_opt {
+                let detail = format!(
+                    "{} (`{}` instead of `{}`)",
+                    if new_opt { "now optional" } else { "now always present" },
+                    if new_opt { "Option<T>" } else { "T" },
+                    if old_opt { "Option<T>" } else { "T" },
+                );
+                self.push("property-optionality-changed", &child, child.describe(&detail));
+            } else if old_req != new_req {
+                let rule = if new_req { "property-became-required" } else { "property-became-optional" };
+                self.push(
+                    rule,
+                    &child,
+                    child.describe(if new_req { "now required" } else { "no longer required" }),
+                );
+            }
+            let deprecated = |v: &Value| v.get("deprecated") == Some(&Value::Bool(true));
+            if deprecated(schema) && !deprecated(old) {
+                self.push("property-deprecated", &child, child.describe("deprecated"));
+            }
+            self.compare(old, schema, &child, true);
+        }
+        for name in ov.properties.keys().filter(|k| !nv.properties.contains_key(*k)) {
+            self.push("property-removed", &at.child(name), at.child(name).describe("property removed"));
+        }
+    }
+
+    fn compare_unions(&mut self, o: &'a Value, n: &'a Value, at: &At) {
+        for key in ["oneOf", "anyOf"] {
+            let (Some(ob), Some(nb)) =
+                (o.get(key).and_then(Value::as_array), n.get(key).and_then(Value::as_array))
+            else {
+                continue;
+            };
+            let discriminator = |v: &Value| {
+                v.pointer("/discriminator/propertyName").and_then(Value::as_str).map(str::to_owned)
+            };
+            let (od, nd) = (discriminator(o), discriminator(n));
+            let old = keyed_branches(self.old, ob, od.as_deref());
+            let new = keyed_branches(self.new, nb, nd.as_deref());
+            for (k, b) in &new {
+                match old.get(k) {
+                    Some(a) => self.compare(a, b, &at.child(&format!("{{{k}}}")), false),
+                    None => {
+                        self.push("union-branch-added", at, at.describe(&format!("{key} branch added: {k}")))
+                    }
+                }
+            }
+            for k in old.keys().filter(|k| !new.contains_key(*k)) {
+                self.push("union-branch-removed", at, at.describe(&format!("{key} branch removed: {k}")));
+            }
+        }
+    }
+}

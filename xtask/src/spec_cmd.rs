@@ -1,0 +1,365 @@
+//! `cargo xtask spec diff | upgrade | diff-history | rules`: upgrade review.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+use workos_codegen::diff::rules::{RULES, Severity};
+use workos_codegen::diff::{Report, RustApi, rust_api};
+use workos_codegen::{Input, Project, emit, spec};
+
+/// Exit code for unreadable or invalid input (0, 1 and 2 report the changes).
+pub(crate) const EXIT_BAD_INPUT: u8 = 3;
+
+/// A document to compare, and where it came from.
+struct Doc {
+    name: String,
+    input: Input,
+    value: Value,
+}
+
+/// Input the user gave that cannot be used; reported with exit code 3.
+#[derive(Debug)]
+pub(crate) struct BadInput(pub(crate) String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn is_version(arg: &str) -> bool {
+    let core = arg.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses and sanity-checks a document: YAML or JSON, an object with `openapi: 3.x` and `paths`.
+fn parse(name: String, input: Input) -> Result<Doc, BadInput> {
+    let value =
+        workos_codegen::load::parse(&input.file, &input.bytes).map_err(|e| BadInput(e.to_string()))?;
+    let version = value.get("openapi").and_then(Value::as_str);
+    if !version.is_some_and(|v| v.starts_with("3.")) {
+        return Err(BadInput(format!(
+            "{}: not an OpenAPI 3 document (`openapi` is {})",
+            input.file.display(),
+            version.map_or_else(|| "missing".to_owned(), |v| format!("{v:?}"))
+        )));
+    }
+    if !value.get("paths").is_some_and(Value::is_object) {
+        return Err(BadInput(format!(
+            "{}: not an OpenAPI document: `paths` is missing or not an object",
+            input.file.display()
+        )));
+    }
+    Ok(Doc { name, input, value })
+}
+
+/// `pinned`, a file, or a published version of the pinned package.
+fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
+    if arg == "pinned" {
+        let input = project.pinned_input().map_err(|e| BadInput(format!("the pinned document: {e}")))?;
+        let name = format!("pinned ({})", input.source);
+        return parse(name, input);
+    }
+    let path = Path::new(arg);
+    if path.exists() {
+        let bytes = std::fs::read(path).map_err(|e| BadInput(format!("cannot read {arg}: {e}")))?;
+        let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return parse(source.clone(), Input { file: path.to_owned(), bytes, source });
+    }
+    if is_version(arg) {
+        let lock = spec::Lock::read(&project.lock_path()).map_err(|e| BadInput(e.to_string()))?;
+        let (resolved, bytes) = spec::resolve_version(&lock.package, arg, &lock.file, &spec::registry())
+            .map_err(|e| BadInput(format!("{} {arg}: {e}", lock.package)))?;
+        let source = format!("{} {}", resolved.package, resolved.version);
+        let file = PathBuf::from(format!("{}@{}/{}", resolved.package, resolved.version, resolved.file));
+        return parse(source.clone(), Input { file, bytes, source });
+    }
+    Err(BadInput(format!("`{arg}` is not a file, a published version (like 0.1.0) or `pinned`")))
+}
+
+/// The generated crate's public surface for a document.
+fn surface(project: &Project, doc: &Doc) -> Result<rust_api::Surface, String> {
+    let overlays = project.overlays().map_err(|e| e.to_string())?;
+    let output = workos_codegen::generate(&doc.input, &overlays).map_err(|e| format!("{}: {e}", doc.name))?;
+    rust_api::surface(&output.files)
+}
+
+fn report(project: &Project, old: &Doc, new: &Doc, rust: bool) -> Report {
+    let mut report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
+    if rust {
+        report.rust_api = Some(match (surface(project, old), surface(project, new)) {
+            (Ok(a), Ok(b)) => RustApi::Diff(rust_api::compare(&a, &b)),
+            (Err(e), _) | (_, Err(e)) => {
+                RustApi::Unavailable(format!("the crate could not be generated: {e}"))
+            }
+        });
+    }
+    report
+}
+
+/// 0: no change; 1: non-breaking changes only; 2: breaking or possibly breaking changes.
+fn level(report: &Report) -> u8 {
+    match report.worst() {
+        None => 0,
+        Some(Severity::NonBreaking) => 1,
+        Some(_) => 2,
+    }
+}
+
+/// `spec diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--no-rust] [--output FILE]`
+pub(crate) fn diff(project: &Project, args: &[&str]) -> Result<ExitCode> {
+    let mut positional = Vec::new();
+    let (mut format, mut fail_on, mut rust, mut output) = ("markdown", "any", true, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match *arg {
+            "--format" => format = it.next().copied().unwrap_or_default(),
+            "--fail-on" => fail_on = it.next().copied().unwrap_or_default(),
+            "--output" => output = it.next().copied(),
+            "--no-rust" => rust = false,
+            flag if flag.starts_with("--") => return bad(&format!("unknown option {flag}")),
+            other => positional.push(other),
+        }
+    }
+    let [old, new] = positional.as_slice() else {
+        return bad("spec diff takes two documents: OLD NEW (files, published versions, or `pinned`)");
+    };
+    if !matches!(format, "markdown" | "json") {
+        return bad(&format!("--format must be markdown or json, got {format:?}"));
+    }
+    if !matches!(fail_on, "breaking" | "any") {
+        return bad(&format!("--fail-on must be breaking or any, got {fail_on:?}"));
+    }
+    let (old, new) = match (load(project, old), load(project, new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return bad(&e.0),
+    };
+    let report = report(project, &old, &new, rust);
+    let text = if format == "json" {
+        serde_json::to_string_pretty(&report).context("serializing the report")? + "\n"
+    } else {
+        workos_codegen::diff::markdown(&report)
+    };
+    match output {
+        Some(path) => emit::write_atomic(Path::new(path), text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    let c = &report.counts;
+    eprintln!(
+        "{} breaking, {} possibly breaking, {} non-breaking; {} operations added, {} removed",
+        c.breaking, c.possibly_breaking, c.non_breaking, c.operations_added, c.operations_removed
+    );
+    let level = level(&report);
+    let code = match fail_on {
+        "breaking" if level < 2 => 0,
+        _ => level,
+    };
+    Ok(ExitCode::from(code))
+}
+
+fn bad(message: &str) -> Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(EXIT_BAD_INPUT))
+}
+
+/// `spec upgrade VERSION|PATH`: verify the new document, write workos-spec/CHANGES.md, update
+/// the lock and regenerate generated/. Everything is computed before anything is written.
+pub(crate) fn upgrade(project: &Project, arg: &str) -> Result<ExitCode> {
+    let old_lock = spec::Lock::read(&project.lock_path())?;
+    let old = match load(project, "pinned") {
+        Ok(d) => d,
+        Err(e) => return bad(&e.0),
+    };
+    let (lock, bytes, cache) = if is_version(arg) && !Path::new(arg).exists() {
+        let (lock, bytes) =
+            match spec::resolve_version(&old_lock.package, arg, &old_lock.file, &spec::registry()) {
+                Ok(r) => r,
+                Err(e) => return bad(&format!("{} {arg}: {e}", old_lock.package)),
+            };
+        let cache = Some(lock.cache_path(&project.spec_dir()));
+        (lock, bytes, cache)
+    } else {
+        let path = Path::new(arg);
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return bad(&format!("cannot read {arg}: {e}")),
+        };
+        let absolute = std::fs::canonicalize(path)?;
+        let root = std::fs::canonicalize(&project.root)?;
+        let relative = relative_path(&root, &absolute);
+        let sha256 = spec::sha256_hex(&bytes);
+        let lock = spec::Lock {
+            package: old_lock.package.clone(),
+            version: format!("local-{}", &sha256[..12]),
+            tarball: String::new(),
+            file: relative.clone(),
+            integrity: spec::integrity_of(&bytes),
+            sha256,
+            path: Some(relative),
+        };
+        (lock, bytes, None)
+    };
+    let source = format!("{} {}", lock.package, lock.version);
+    let new = match parse(source.clone(), Input { file: PathBuf::from(arg), bytes: bytes.clone(), source }) {
+        Ok(d) => d,
+        Err(e) => return bad(&e.0),
+    };
+    let report = report(project, &old, &new, true);
+    let output = workos_codegen::generate(&new.input, &project.overlays()?)
+        .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
+    // Everything is known: write.
+    if let Some(cache) = &cache {
+        emit::write_atomic(cache, &bytes)?;
+    }
+    let changes = project.spec_dir().join("CHANGES.md");
+    emit::write_atomic(&changes, workos_codegen::diff::markdown(&report).as_bytes())?;
+    lock.write(&project.lock_path())?;
+    let changed = emit::ensure_files(&project.out_dir(), &output.files, false)?;
+    let c = &report.counts;
+    eprintln!(
+        "upgraded {} {} -> {}: {} breaking, {} possibly breaking, {} non-breaking",
+        old_lock.package, old_lock.version, lock.version, c.breaking, c.possibly_breaking, c.non_breaking
+    );
+    eprintln!(
+        "wrote {}, {}, and {} file(s) of generated/; review them with `git diff`",
+        changes.display(),
+        project.lock_path().display(),
+        changed.len()
+    );
+    if lock.path.is_some() {
+        eprintln!(
+            "note: the lock now points at a local file ({}); commit it, or upgrade to a published version before merging",
+            lock.file
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `to` relative to `from` (both absolute), with `..` where needed.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), a.len() - common).collect();
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// The expected counts of one pair, as recorded in the expectations file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+struct Expected {
+    old: String,
+    new: String,
+    breaking: usize,
+    possibly_breaking: usize,
+    non_breaking: usize,
+    operations_added: usize,
+    operations_removed: usize,
+    rust_removed: usize,
+    rust_changed: usize,
+    rust_added: usize,
+}
+
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+struct Expectations {
+    pair: Vec<Expected>,
+}
+
+/// `spec diff-history DIR --expect FILE [--bless]`: diffs the pinned document against the
+/// oldest in DIR, then each consecutive pair, and compares the counts with FILE.
+pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: bool) -> Result<ExitCode> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no documents in {}", dir.display());
+    }
+    let mut names = vec!["pinned".to_owned()];
+    names.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+    let mut docs = Vec::new();
+    for name in &names {
+        docs.push(load(project, name).map_err(anyhow::Error::new)?);
+    }
+    let label = |d: &Doc, n: &str| if n == "pinned" { "pinned".to_owned() } else { d.name.clone() };
+    let mut actual = Vec::new();
+    for i in 0..docs.len() - 1 {
+        let (old, new) = (&docs[i], &docs[i + 1]);
+        let report = report(project, old, new, true);
+        let (rr, rc, ra) = match &report.rust_api {
+            Some(RustApi::Diff(d)) => (d.removed.len(), d.changed.len(), d.added.len()),
+            Some(RustApi::Unavailable(why)) => bail!("{} -> {}: {why}", old.name, new.name),
+            None => (0, 0, 0),
+        };
+        let c = report.counts;
+        let row = Expected {
+            old: label(old, &names[i]),
+            new: label(new, &names[i + 1]),
+            breaking: c.breaking,
+            possibly_breaking: c.possibly_breaking,
+            non_breaking: c.non_breaking,
+            operations_added: c.operations_added,
+            operations_removed: c.operations_removed,
+            rust_removed: rr,
+            rust_changed: rc,
+            rust_added: ra,
+        };
+        eprintln!(
+            "{} -> {}: {} breaking, {} possibly breaking, {} non-breaking, +{}/-{} operations; Rust API -{} ~{} +{}",
+            row.old,
+            row.new,
+            row.breaking,
+            row.possibly_breaking,
+            row.non_breaking,
+            row.operations_added,
+            row.operations_removed,
+            rr,
+            rc,
+            ra
+        );
+        actual.push(row);
+    }
+    if bless {
+        let header = "# Reviewed counts of `cargo xtask spec diff` over the upstream history (CI checks them with\n# `cargo xtask spec diff-history ../shared/workos-spec/history --expect <this file>`).\n# After reviewing the reports, refresh with --bless.\n\n";
+        let body = toml::to_string(&Expectations { pair: actual })?;
+        emit::write_atomic(expect, format!("{header}{body}").as_bytes())?;
+        eprintln!("wrote {}", expect.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = std::fs::read_to_string(expect).with_context(|| format!("reading {}", expect.display()))?;
+    let expected: Expectations =
+        toml::from_str(&text).with_context(|| format!("parsing {}", expect.display()))?;
+    let mut problems = String::new();
+    if expected.pair.len() != actual.len() {
+        let _ = writeln!(problems, "{} pairs expected, {} diffed", expected.pair.len(), actual.len());
+    }
+    for (e, a) in expected.pair.iter().zip(&actual) {
+        if e != a {
+            let _ = writeln!(problems, "{} -> {}:\n  expected {e:?}\n  actual   {a:?}", a.old, a.new);
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "the diff counts differ from {}:\n{problems}review `cargo xtask spec diff OLD NEW` for each pair, then rerun with --bless",
+            expect.display()
+        );
+    }
+    eprintln!("diff-history: {} pairs match {}", actual.len(), expect.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `spec rules`: the classification rules as a Markdown table.
+pub(crate) fn rules_table() -> String {
+    let mut out = String::from("| rule | request | response | why |\n|---|---|---|---|\n");
+    for r in RULES {
+        let _ = writeln!(out, "| `{}` | {} | {} | {} |", r.id, r.request.label(), r.response.label(), r.why);
+    }
+    out
+}
