@@ -5,6 +5,9 @@
 //!    official `workos` crate measured the same way in the same run: `cargo clean -p <crate>`,
 //!    then a timed `cargo check`. The two alternate run by run, so a change in the machine's
 //!    load affects both; medians are compared.
+//!
+//! `bench diff OLD NEW`: the release `xtask spec diff` process on two documents padded to at
+//! least 1.4 MB, without and with the Rust API impact.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,6 +101,73 @@ fn write_official_project(dir: &Path) -> Result<()> {
     )?;
     std::fs::write(dir.join("src/lib.rs"), format!("pub use {OFFICIAL} as sdk;\n"))?;
     Ok(())
+}
+
+/// The size the spec-diff budget is stated for.
+const DIFF_DOC_BYTES: usize = 1_400_000;
+
+/// `bench diff OLD NEW`: pads both documents to at least [`DIFF_DOC_BYTES`] with copies of their
+/// own schemas (the same copies on both sides, so the changes found are the real ones), then
+/// times the whole `spec diff` process.
+pub(crate) fn diff(project: &Project, old: &Path, new: &Path) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    if !exe.to_string_lossy().contains("release") {
+        bail!("run the benchmark from a release build: cargo run --release -p xtask -- bench diff OLD NEW");
+    }
+    let dir = project.root.join("target/bench/diff");
+    std::fs::create_dir_all(&dir)?;
+    let padded_old = pad(old, &dir.join("old.yaml"))?;
+    let padded_new = pad(new, &dir.join("new.yaml"))?;
+    for (label, extra) in
+        [("spec diff --no-rust", &["--no-rust"][..]), ("spec diff (with the Rust API impact)", &[][..])]
+    {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let out = Command::new(&exe)
+                .args(["spec", "diff"])
+                .arg(&padded_old.0)
+                .arg(&padded_new.0)
+                .args(extra)
+                .current_dir(&project.root)
+                .output()?;
+            times.push(start.elapsed());
+            if !matches!(out.status.code(), Some(0..=2)) {
+                bail!("spec diff failed: {}", String::from_utf8_lossy(&out.stderr));
+            }
+        }
+        report(
+            &format!("{label}, {} + {} bytes (release xtask, whole process)", padded_old.1, padded_new.1),
+            &times,
+        );
+    }
+    Ok(())
+}
+
+/// Writes `from` padded to at least [`DIFF_DOC_BYTES`]; returns the path and its size.
+fn pad(from: &Path, to: &Path) -> Result<(PathBuf, usize)> {
+    let bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    let mut doc = workos_codegen::load::parse(from, &bytes)?;
+    let originals: Vec<(String, serde_json::Value)> = doc
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut text = serde_norway::to_string(&doc)?;
+    let mut round = 0;
+    while text.len() < DIFF_DOC_BYTES && !originals.is_empty() {
+        if let Some(schemas) =
+            doc.pointer_mut("/components/schemas").and_then(serde_json::Value::as_object_mut)
+        {
+            for (name, schema) in originals.iter().take(20) {
+                schemas.insert(format!("BenchPad{round}{name}"), schema.clone());
+            }
+        }
+        round += 1;
+        text = serde_norway::to_string(&doc)?;
+    }
+    std::fs::write(to, &text)?;
+    Ok((to.to_owned(), text.len()))
 }
 
 fn median(times: &[Duration]) -> Duration {

@@ -26,6 +26,7 @@ commands:
   history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
                                  (robustness against newer WorkOS documents; .ci/run passes the upstream history)
   bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
+  bench diff OLD NEW             spec diff time on OLD and NEW padded to 1.4 MB (release build)
   names [FILE]                   list every operation's method name (derived or overridden)
   spec fetch                     download and verify the pinned document into workos-spec/.cache/
   spec diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--no-rust] [--output FILE]
@@ -44,7 +45,10 @@ commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let project = Project { root: workos_codegen::workspace_root() };
+    // Tests point the commands at a scratch copy of the project.
+    let root =
+        std::env::var_os("XTASK_PROJECT_ROOT").map_or_else(workos_codegen::workspace_root, PathBuf::from);
+    let project = Project { root };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["spec", "diff", rest @ ..] => spec_cmd::diff(&project, rest),
@@ -79,6 +83,9 @@ fn run(project: &Project, args: &[&str]) -> Result<()> {
         ["codegen", "--spec", file, "--out", out] => codegen_other(project, file.into(), out.into()),
         ["history", dir] => history(project, std::path::Path::new(dir)),
         ["bench"] => bench::run(project),
+        ["bench", "diff", old, new] => {
+            bench::diff(project, std::path::Path::new(old), std::path::Path::new(new))
+        }
         ["names"] => names(project, None),
         ["names", file] => names(project, Some(file.into())),
         ["spec", "rules"] => {

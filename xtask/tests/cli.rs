@@ -36,3 +36,142 @@ fn unknown_command_prints_usage() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: cargo xtask"));
 }
+
+/// Writes `doc` as JSON (a YAML subset the loader reads) into `dir/name`.
+fn write_doc(dir: &Path, name: &str, doc: &serde_json::Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec_pretty(doc).expect("json")).expect("write");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+fn fixture_base() -> serde_json::Value {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/diff-fixtures/base.yaml");
+    workos_codegen::load::parse(&file, &std::fs::read(&file).expect("base.yaml")).expect("parse")
+}
+
+#[test]
+fn spec_diff_exit_codes_follow_the_worst_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = fixture_base();
+    let old = write_doc(dir.path(), "old.json", &base);
+    let mut additive = base.clone();
+    additive["components"]["schemas"]["Role"]["allOf"][1]["properties"]["name"] =
+        serde_json::json!({"type": "string"});
+    let additive = write_doc(dir.path(), "additive.json", &additive);
+    let mut removal = base.clone();
+    removal["paths"]["/roles/{slug}"].as_object_mut().expect("path item").remove("delete");
+    let removal = write_doc(dir.path(), "removal.json", &removal);
+    let code = |args: &[&str]| xtask(args).status.code();
+    assert_eq!(code(&["spec", "diff", &old, &old, "--no-rust"]), Some(0), "no change");
+    assert_eq!(code(&["spec", "diff", &old, &additive, "--no-rust"]), Some(1), "non-breaking only");
+    assert_eq!(code(&["spec", "diff", &old, &removal, "--no-rust"]), Some(2), "breaking");
+    assert_eq!(code(&["spec", "diff", &old, &additive, "--no-rust", "--fail-on", "breaking"]), Some(0));
+    assert_eq!(code(&["spec", "diff", &old, &removal, "--no-rust", "--fail-on", "breaking"]), Some(2));
+    assert_eq!(code(&["spec", "diff", &old, &additive, "--no-rust", "--fail-on", "any"]), Some(1));
+
+    let out = xtask(&["spec", "diff", &old, &removal, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["counts"]["operations_removed"], 1);
+    assert_eq!(report["changes"][0]["rule"], "operation-removed");
+    let removed = report["rust_api"]["diff"]["removed"].as_array().expect("Rust API impact");
+    assert!(
+        removed.iter().any(|r| r[0].as_str().is_some_and(|i| i.starts_with("Client::delete_"))),
+        "{removed:?}"
+    );
+}
+
+#[test]
+fn spec_diff_bad_input_exits_3_naming_the_problem() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = write_doc(dir.path(), "good.json", &fixture_base());
+    let not_openapi =
+        write_doc(dir.path(), "not-openapi.json", &serde_json::json!({"swagger": "2.0", "paths": {}}));
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.1.1\npaths: [unclosed\n").expect("write");
+    let broken = broken.to_str().expect("utf-8").to_owned();
+    let cases: [(&[&str], &str); 6] = [
+        (&["spec", "diff", &good, "missing.yaml"], "`missing.yaml` is not a file, a published version"),
+        (&["spec", "diff", &good, &not_openapi], "not an OpenAPI 3 document"),
+        (&["spec", "diff", &good, &broken], "broken.yaml"),
+        (&["spec", "diff", &good], "takes two documents"),
+        (&["spec", "diff", &good, &good, "--format", "xml"], "--format must be markdown or json"),
+        (&["spec", "diff", &good, &good, "--fail-on", "some"], "--fail-on must be breaking or any"),
+    ];
+    for (args, expected) in cases {
+        let out = xtask(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty() && !stderr.contains("panicked"), "{args:?}");
+    }
+}
+
+/// A scratch copy of the project: the spec folder (with the cached pinned document) and the
+/// generated crate, so an upgrade can write freely.
+fn scratch_project() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = xtask(&["spec", "fetch"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = |rel: &str| {
+        let (from, to) = (root.join(rel), dir.path().join(rel));
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("copy {rel}: {e}"));
+    };
+    for rel in [
+        "workos-spec/spec.lock.toml",
+        "workos-spec/method-names.toml",
+        "workos-spec/overlay-schemas.yaml",
+        "workos-spec/.cache/open-api-spec-0.1.0.yaml",
+    ] {
+        copy(rel);
+    }
+    for entry in std::fs::read_dir(root.join("generated/src/emitted")).expect("emitted") {
+        let name = entry.expect("entry").file_name();
+        copy(&format!("generated/src/emitted/{}", name.to_string_lossy()));
+    }
+    copy("generated/COVERAGE.md");
+    dir
+}
+
+fn xtask_in(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("XTASK_PROJECT_ROOT", root)
+        .output()
+        .expect("run xtask")
+}
+
+#[test]
+fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
+    let project = scratch_project();
+    let root = project.path();
+    let pinned = root.join("workos-spec/.cache/open-api-spec-0.1.0.yaml");
+    let mut doc =
+        workos_codegen::load::parse(&pinned, &std::fs::read(&pinned).expect("pinned")).expect("parse");
+    let role = &mut doc["components"]["schemas"]["Role"];
+    role["properties"]["type"]["enum"].as_array_mut().expect("enum").push("ResourceRole".into());
+    role["properties"]["priority"] = serde_json::json!({"type": "integer"});
+    let candidate = write_doc(root, "candidate.json", &doc);
+
+    // A bad path changes nothing.
+    let lock_before = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
+    let out = xtask_in(root, &["spec", "upgrade", "no-such-file.yaml"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!root.join("workos-spec/CHANGES.md").exists());
+    assert_eq!(std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock"), lock_before);
+
+    let out = xtask_in(root, &["spec", "upgrade", &candidate]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
+    assert!(changes.contains("enum value \"ResourceRole\" added"), "{changes}");
+    assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");
+    assert!(changes.contains("`types::Role.priority`"), "{changes}");
+    let lock = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
+    assert!(lock.contains("path = \"candidate.json\"") && lock.contains("version = \"local-"), "{lock}");
+    let client = std::fs::read_to_string(root.join("generated/src/emitted/client.rs")).expect("client.rs");
+    assert!(client.contains("ResourceRole") && client.contains("pub priority:"));
+    // The lock and generated/ agree: the check passes on the upgraded project.
+    let check = xtask_in(root, &["codegen", "--check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
