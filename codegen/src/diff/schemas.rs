@@ -133,29 +133,41 @@ fn enum_values(v: &Value) -> Option<BTreeSet<String>> {
         .map(|vs| vs.iter().filter(|x| !x.is_null()).map(Value::to_string).collect())
 }
 
-/// A view of an object schema: properties, required names, and the named `allOf` members it
-/// includes, with inline `allOf` members merged in.
+/// A view of an object schema: its properties (with the named `allOf` member each came from,
+/// `None` for its own and inline members'), required names, and the named `allOf` members,
+/// directly or through other members.
 #[derive(Default)]
 struct ObjectView<'v> {
-    properties: BTreeMap<String, &'v Value>,
+    properties: BTreeMap<String, (&'v Value, Option<String>)>,
     required: BTreeSet<String>,
     bases: BTreeSet<String>,
 }
 
-fn object_view<'v>(doc: &'v Value, v: &'v Value, view: &mut ObjectView<'v>, depth: usize) {
+fn object_view<'v>(
+    doc: &'v Value,
+    v: &'v Value,
+    view: &mut ObjectView<'v>,
+    origin: Option<&str>,
+    depth: usize,
+) {
     if let Some(props) = v.get("properties").and_then(Value::as_object) {
         for (name, schema) in props {
-            view.properties.entry(name.clone()).or_insert(schema);
+            view.properties.entry(name.clone()).or_insert((schema, origin.map(str::to_owned)));
         }
     }
     if let Some(required) = v.get("required").and_then(Value::as_array) {
         view.required.extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
     }
+    if depth >= 8 {
+        return;
+    }
     for member in v.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-        if let Some(name) = ref_name(member) {
-            view.bases.insert(name.to_owned());
-        } else if depth < 8 {
-            object_view(doc, resolve(doc, member), view, depth + 1);
+        match ref_name(member) {
+            Some(name) => {
+                view.bases.insert(name.to_owned());
+                object_view(doc, resolve(doc, member), view, Some(origin.unwrap_or(name)), depth + 1);
+            }
+            None => object_view(doc, member, view, origin, depth + 1),
         }
     }
 }
@@ -165,9 +177,9 @@ fn object_view<'v>(doc: &'v Value, v: &'v Value, view: &mut ObjectView<'v>, dept
 fn branch_key(doc: &Value, branch: &Value, discriminator: Option<&str>) -> String {
     let body = resolve(doc, branch);
     let mut view = ObjectView::default();
-    object_view(doc, body, &mut view, 0);
+    object_view(doc, body, &mut view, None, 0);
     let constant = |name: &str| {
-        view.properties.get(name).map(|p| resolve(doc, p)).and_then(|p| {
+        view.properties.get(name).map(|(p, _)| resolve(doc, p)).and_then(|p| {
             p.get("const").cloned().or_else(|| {
                 p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone())
             })
@@ -315,8 +327,8 @@ impl<'a> Differ<'a> {
 
     fn compare_objects(&mut self, o: &'a Value, n: &'a Value, at: &At) {
         let (mut ov, mut nv) = (ObjectView::default(), ObjectView::default());
-        object_view(self.old, o, &mut ov, 0);
-        object_view(self.new, n, &mut nv, 0);
+        object_view(self.old, o, &mut ov, None, 0);
+        object_view(self.new, n, &mut nv, None, 0);
         for base in nv.bases.difference(&ov.bases) {
             self.push("allof-member-added", at, at.describe(&format!("now includes `{base}` (allOf)")));
         }
@@ -327,14 +339,26 @@ impl<'a> Differ<'a> {
                 at.describe(&format!("no longer includes `{base}` (allOf)")),
             );
         }
-        for (name, schema) in &nv.properties {
-            let Some(old) = ov.properties.get(name) else {
+        // A property of a named member both sides include is that member's business (its own
+        // comparison reports it); one from a member only one side includes is covered by the
+        // allOf rule above.
+        let shared = |origin: &Option<String>| {
+            origin.as_ref().is_some_and(|b| ov.bases.contains(b) && nv.bases.contains(b))
+        };
+        for (name, (schema, new_origin)) in &nv.properties {
+            let Some((old, old_origin)) = ov.properties.get(name) else {
+                if new_origin.is_some() {
+                    continue;
+                }
                 let required = nv.required.contains(name);
                 let rule = if required { "property-added-required" } else { "property-added-optional" };
                 let what = if required { "required" } else { "optional" };
                 self.push(rule, &at.child(name), at.child(name).describe(&format!("{what} property added")));
                 continue;
             };
+            if shared(new_origin) && shared(old_origin) {
+                continue;
+            }
             let child = at.child(name);
             let (old_req, new_req) = (ov.required.contains(name), nv.required.contains(name));
             let (old_null, new_null) = (types(resolve(self.old, old)).1, types(resolve(self.new, schema)).1);
@@ -361,8 +385,10 @@ impl<'a> Differ<'a> {
             }
             self.compare(old, schema, &child, true);
         }
-        for name in ov.properties.keys().filter(|k| !nv.properties.contains_key(*k)) {
-            self.push("property-removed", &at.child(name), at.child(name).describe("property removed"));
+        for (name, (_, origin)) in &ov.properties {
+            if !nv.properties.contains_key(name) && origin.is_none() {
+                self.push("property-removed", &at.child(name), at.child(name).describe("property removed"));
+            }
         }
     }
 
