@@ -6,6 +6,7 @@
 use std::error::Error;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use workos_api::types::{CreateAuthorizationPermissionDto, OrganizationDto};
 use workos_api::{Client, ClientInfo};
 use workos_emulator::Emulator;
 
@@ -57,4 +58,26 @@ pub fn run_id() -> String {
 #[allow(clippy::print_stdout, reason = "examples narrate what they do on stdout")]
 pub fn say(line: &str) {
     println!("{line}");
+}
+
+/// The body creating an organization named `name`, with nothing else set.
+pub fn organization(name: String) -> OrganizationDto {
+    OrganizationDto {
+        name,
+        allow_profiles_outside_organization: None,
+        domain_data: Vec::new(),
+        domains: Vec::new(),
+        external_id: None,
+        metadata: None,
+    }
+}
+
+/// The body creating a permission `slug` named `name`.
+pub fn permission(slug: &str, name: &str) -> CreateAuthorizationPermissionDto {
+    CreateAuthorizationPermissionDto {
+        slug: slug.to_owned(),
+        name: name.to_owned(),
+        description: None,
+        resource_type_slug: None,
+    }
 }

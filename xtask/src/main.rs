@@ -123,9 +123,8 @@ fn codegen(project: &Project, check: bool, timings: bool) -> Result<()> {
     Ok(())
 }
 
-/// Every document in `dir` must generate and compile; method names of operations the pinned
-/// document also has must not change.
-fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
+/// The OpenAPI documents (`.yaml`, `.yml`, `.json`) in `dir`, sorted by name; an error if none.
+pub(crate) fn documents_in(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -135,6 +134,13 @@ fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
     if files.is_empty() {
         bail!("no documents in {}", dir.display());
     }
+    Ok(files)
+}
+
+/// Every document in `dir` must generate and compile; method names of operations the pinned
+/// document also has must not change.
+fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
+    let files = documents_in(dir)?;
     let overlays = project.overlays()?;
     let pinned = project.pinned_input()?;
     let pinned_doc = workos_codegen::load::parse(&pinned.file, &pinned.bytes)?;

@@ -273,15 +273,7 @@ struct Expectations {
 /// `spec diff-history DIR --expect FILE [--bless]`: diffs the pinned document against the
 /// oldest in DIR, then each consecutive pair, and compares the counts with FILE.
 pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: bool) -> Result<ExitCode> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        bail!("no documents in {}", dir.display());
-    }
+    let files = crate::documents_in(dir)?;
     let mut names = vec!["pinned".to_owned()];
     names.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
     let mut docs = Vec::new();

@@ -17,12 +17,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use workos_api::types::{
-    AddRolePermissionDto, CheckAuthorizationDto, CreateAuthorizationPermissionDto,
-    CreateAuthorizationResourceDto, CreateOrganizationRoleDto, CreateUserlandUserDto,
-    CreateUserlandUserOrganizationMembershipDto, OrganizationDto,
+    AddRolePermissionDto, CheckAuthorizationDto, CreateAuthorizationResourceDto, CreateOrganizationRoleDto,
+    CreateUserlandUserDto, CreateUserlandUserOrganizationMembershipDto,
 };
 use workos_api::{ApiErrorExt, Client};
-use workos_examples::{BoxError, connect, run_id, say};
+use workos_examples::{BoxError, connect, organization, permission, run_id, say};
 
 /// The resource type of the documents this service guards.
 const DOCUMENT: &str = "document";
@@ -93,26 +92,9 @@ struct Setup {
 async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
     let (read, write) = (format!("documents-{run}:read"), format!("documents-{run}:write"));
     for slug in [&read, &write] {
-        let body = CreateAuthorizationPermissionDto {
-            slug: slug.clone(),
-            name: slug.clone(),
-            description: None,
-            resource_type_slug: None,
-        };
-        client.create_permission(&body).await?;
+        client.create_permission(&permission(slug, slug)).await?;
     }
-    let org = client
-        .create_organization(&OrganizationDto {
-            name: format!("Docs Org {run}"),
-            allow_profiles_outside_organization: None,
-            domain_data: Vec::new(),
-            domains: Vec::new(),
-            external_id: None,
-            metadata: None,
-        })
-        .await?
-        .into_inner()
-        .id;
+    let org = client.create_organization(&organization(format!("Docs Org {run}"))).await?.into_inner().id;
     let role = format!("org-reader-{run}");
     let body = CreateOrganizationRoleDto {
         slug: Some(role.clone()),

@@ -7,12 +7,9 @@
 //! against WorkOS; otherwise it starts the embedded emulator).
 
 use futures::StreamExt;
-use workos_api::types::{
-    AddRolePermissionDto, CreateAuthorizationPermissionDto, CreateOrganizationRoleDto, OrganizationDto,
-    SetRolePermissionsDto,
-};
+use workos_api::types::{AddRolePermissionDto, CreateOrganizationRoleDto, SetRolePermissionsDto};
 use workos_api::{ApiErrorExt, PageOptions};
-use workos_examples::{BoxError, connect, run_id, say};
+use workos_examples::{BoxError, connect, organization, permission, run_id, say};
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
@@ -24,28 +21,12 @@ async fn main() -> Result<(), BoxError> {
     let export = format!("reports-{run}:export");
     let view = format!("reports-{run}:view");
     for (slug, name) in [(&export, "Export reports"), (&view, "View reports")] {
-        let body = CreateAuthorizationPermissionDto {
-            slug: slug.clone(),
-            name: name.to_owned(),
-            description: None,
-            resource_type_slug: None,
-        };
-        let permission = client.create_permission(&body).await?.into_inner();
-        say(&format!("1. created permission {} ({})", permission.slug, permission.id));
+        let created = client.create_permission(&permission(slug, name)).await?.into_inner();
+        say(&format!("1. created permission {} ({})", created.slug, created.id));
     }
 
     // 2. An organization.
-    let org = client
-        .create_organization(&OrganizationDto {
-            name: format!("Example Org {run}"),
-            allow_profiles_outside_organization: None,
-            domain_data: Vec::new(),
-            domains: Vec::new(),
-            external_id: None,
-            metadata: None,
-        })
-        .await?
-        .into_inner();
+    let org = client.create_organization(&organization(format!("Example Org {run}"))).await?.into_inner();
     say(&format!("2. created organization {} ({})", org.name, org.id));
 
     // 3. An organization role.
