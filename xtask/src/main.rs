@@ -221,7 +221,7 @@ fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
 }
 
 /// Copies the hand-written part of the generated crate, and makes its manifest a workspace of its
-/// own so it builds outside this one.
+/// own so its library builds outside this one.
 fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
     for entry in walk(from)? {
         let rel = entry.strip_prefix(from)?;
@@ -234,7 +234,14 @@ fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
     }
     let manifest = to.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)?;
-    let text = text.replace("[lints]\nworkspace = true\n", "");
+    // Dev-dependencies on sibling workspace crates (the emulator) cannot resolve outside the
+    // workspace; the copy is checked as a library, so they go.
+    let text: String = text
+        .replace("[lints]\nworkspace = true\n", "")
+        .lines()
+        .filter(|l| !l.contains("path = \"../"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
     let lock = workos_codegen::workspace_root().join("Cargo.lock");
     if lock.exists() {

@@ -175,3 +175,77 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
+
+/// A gzipped npm-style tarball holding `file`.
+fn tarball(file: &str, contents: &[u8]) -> Vec<u8> {
+    let mut builder =
+        tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let mut header = tar::Header::new_gnu();
+    header.set_size(contents.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    builder.append_data(&mut header, file, contents).expect("append");
+    builder.into_inner().expect("tar").finish().expect("gzip")
+}
+
+/// A registry on 127.0.0.1 answering the package metadata, then the tarball.
+fn registry(document: &[u8], version: &str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let tgz = tarball("package/open-api-spec.yaml", document);
+    let integrity = workos_codegen::spec::integrity_of(&tgz);
+    let meta = serde_json::json!({"versions": {version: {"dist": {
+        "tarball": format!("{base}/@workos/openapi-spec/-/openapi-spec-{version}.tgz"),
+        "integrity": integrity,
+    }}}});
+    let answers = vec![meta.to_string().into_bytes(), tgz];
+    std::thread::spawn(move || {
+        for body in answers {
+            let (mut stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).expect("read") > 2 {
+                line.clear();
+            }
+            let head =
+                format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            stream.write_all(head.as_bytes()).expect("write");
+            stream.write_all(&body).expect("write");
+        }
+    });
+    base
+}
+
+#[test]
+fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
+    let project = scratch_project();
+    let root = project.path();
+    let pinned = root.join("workos-spec/.cache/open-api-spec-0.1.0.yaml");
+    let mut doc =
+        workos_codegen::load::parse(&pinned, &std::fs::read(&pinned).expect("pinned")).expect("parse");
+    doc["info"]["version"] = "0.2.0".into();
+    doc["components"]["schemas"]["Role"]["properties"]["priority"] = serde_json::json!({"type": "integer"});
+    let bytes = serde_json::to_vec(&doc).expect("json");
+    let registry = registry(&bytes, "0.2.0");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec", "upgrade", "0.2.0"])
+        .env("XTASK_PROJECT_ROOT", root)
+        .env("NPM_CONFIG_REGISTRY", &registry)
+        .output()
+        .expect("run xtask");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lock = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
+    assert!(lock.contains("version = \"0.2.0\""), "{lock}");
+    assert!(lock.contains("tarball = \"@workos/openapi-spec/-/openapi-spec-0.2.0.tgz\""), "{lock}");
+    assert!(lock.contains(&format!("sha256 = \"{}\"", workos_codegen::spec::sha256_hex(&bytes))), "{lock}");
+    assert_eq!(
+        std::fs::read(root.join("workos-spec/.cache/open-api-spec-0.2.0.yaml")).expect("cached"),
+        bytes
+    );
+    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
+    assert!(changes.contains("`priority`: optional property added"), "{changes}");
+    // The new lock is self-consistent: the check reads the cached copy, with no registry.
+    let check = xtask_in(root, &["codegen", "--check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
