@@ -83,23 +83,27 @@ fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
     Err(BadInput(format!("`{arg}` is not a file, a published version (like 0.1.0) or `pinned`")))
 }
 
+/// A document's generated crate surface, or why there is none.
+type SurfaceResult = Result<rust_api::Surface, String>;
+
 /// The generated crate's public surface for a document.
-fn surface(project: &Project, doc: &Doc) -> Result<rust_api::Surface, String> {
+fn surface(project: &Project, doc: &Doc) -> SurfaceResult {
     let overlays = project.overlays().map_err(|e| e.to_string())?;
     let output = workos_codegen::generate(&doc.input, &overlays).map_err(|e| format!("{}: {e}", doc.name))?;
     rust_api::surface(&output.files)
 }
 
-fn report(project: &Project, old: &Doc, new: &Doc, rust: bool) -> Report {
-    let mut report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
-    if rust {
-        report.rust_api = Some(match (surface(project, old), surface(project, new)) {
-            (Ok(a), Ok(b)) => RustApi::Diff(rust_api::compare(&a, &b)),
-            (Err(e), _) | (_, Err(e)) => {
-                RustApi::Unavailable(format!("the crate could not be generated: {e}"))
-            }
-        });
+/// The Rust API impact from two surfaces.
+fn rust_impact(old: &SurfaceResult, new: &SurfaceResult) -> RustApi {
+    match (old, new) {
+        (Ok(a), Ok(b)) => RustApi::Diff(rust_api::compare(a, b)),
+        (Err(e), _) | (_, Err(e)) => RustApi::Unavailable(format!("the crate could not be generated: {e}")),
     }
+}
+
+fn report(old: &Doc, new: &Doc, surfaces: Option<(&SurfaceResult, &SurfaceResult)>) -> Report {
+    let mut report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
+    report.rust_api = surfaces.map(|(a, b)| rust_impact(a, b));
     report
 }
 
@@ -140,7 +144,8 @@ pub(crate) fn diff(project: &Project, args: &[&str]) -> Result<ExitCode> {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return bad(&e.0),
     };
-    let report = report(project, &old, &new, rust);
+    let surfaces = rust.then(|| (surface(project, &old), surface(project, &new)));
+    let report = report(&old, &new, surfaces.as_ref().map(|(a, b)| (a, b)));
     let text = if format == "json" {
         serde_json::to_string_pretty(&report).context("serializing the report")? + "\n"
     } else {
@@ -210,9 +215,10 @@ pub(crate) fn upgrade(project: &Project, arg: &str) -> Result<ExitCode> {
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
-    let report = report(project, &old, &new, true);
     let output = workos_codegen::generate(&new.input, &project.overlays()?)
         .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
+    let (old_surface, new_surface) = (surface(project, &old), rust_api::surface(&output.files));
+    let report = report(&old, &new, Some((&old_surface, &new_surface)));
     // Everything is known: write.
     if let Some(cache) = &cache {
         emit::write_atomic(cache, &bytes)?;
@@ -281,10 +287,12 @@ pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: 
         docs.push(load(project, name).map_err(anyhow::Error::new)?);
     }
     let label = |d: &Doc, n: &str| if n == "pinned" { "pinned".to_owned() } else { d.name.clone() };
+    // Each document's crate is generated once, though most documents are in two pairs.
+    let surfaces: Vec<SurfaceResult> = docs.iter().map(|d| surface(project, d)).collect();
     let mut actual = Vec::new();
     for i in 0..docs.len() - 1 {
         let (old, new) = (&docs[i], &docs[i + 1]);
-        let report = report(project, old, new, true);
+        let report = report(old, new, Some((&surfaces[i], &surfaces[i + 1])));
         let (rr, rc, ra) = match &report.rust_api {
             Some(RustApi::Diff(d)) => (d.removed.len(), d.changed.len(), d.added.len()),
             Some(RustApi::Unavailable(why)) => bail!("{} -> {}: {why}", old.name, new.name),
