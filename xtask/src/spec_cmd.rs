@@ -327,7 +327,7 @@ pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: 
         actual.push(row);
     }
     if bless {
-        let header = "# Reviewed counts of `cargo xtask spec diff` over the upstream history (CI checks them with\n# `cargo xtask spec diff-history ../shared/workos-spec/history --expect <this file>`).\n# After reviewing the reports, refresh with --bless.\n\n";
+        let header = "# Reviewed counts of `cargo xtask spec diff` over the upstream history (CI checks them with\n# `cargo xtask spec diff-history <history dir> --expect <this file>`; .ci/run names the dir).\n# After reviewing the reports, refresh with --bless.\n\n";
         let body = toml::to_string(&Expectations { pair: actual })?;
         emit::write_atomic(expect, format!("{header}{body}").as_bytes())?;
         eprintln!("wrote {}", expect.display());
