@@ -17,8 +17,6 @@ pub use render::markdown;
 use rules::Severity;
 use schemas::{At, Differ};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// `GET /organizations/{id}`.
 pub(crate) fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())
@@ -29,7 +27,7 @@ pub(crate) fn operations_of(doc: &Value) -> Vec<(&str, &str, &Value, &Value)> {
     let mut out = Vec::new();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
-            if METHODS.contains(&method.as_str()) {
+            if crate::passes::HTTP_METHODS.contains(&method.as_str()) {
                 out.push((method.as_str(), path.as_str(), item, op));
             }
         }

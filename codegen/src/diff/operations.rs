@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::rules::Direction;
 use super::schemas::{At, Differ};
 use super::{operation_key, operations_of};
+use crate::passes::resolve;
 
 /// One operation of a document.
 struct Op<'a> {
@@ -42,14 +43,6 @@ fn shape(method: &str, path: &str) -> String {
         }
     }
     format!("{} {out}", method.to_ascii_uppercase())
-}
-
-fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| doc.pointer(p))
-    {
-        Some(target) => target,
-        None => v,
-    }
 }
 
 /// Parameters by (location, name); path parameters by position, since they are passed

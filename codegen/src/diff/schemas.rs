@@ -65,18 +65,15 @@ pub(crate) struct Differ<'a> {
     following: Vec<(String, String)>,
 }
 
+/// [`passes::resolve`](crate::passes::resolve), followed through chains of `$ref`s (bounded).
 fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
     let mut v = v;
     for _ in 0..32 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(target) => v = target,
-            None => break,
+        let next = crate::passes::resolve(doc, v);
+        if std::ptr::eq(next, v) {
+            break;
         }
+        v = next;
     }
     v
 }
