@@ -90,7 +90,17 @@ impl Query {
     }
 
     /// The page of `items` this query asks for, as the document's list object.
-    pub(crate) fn page<T: Serialize>(&self, mut items: Vec<T>, id: impl Fn(&T) -> &str) -> Value {
+    pub(crate) fn page<T: Serialize>(&self, items: Vec<T>, id: impl Fn(&T) -> &str) -> Value {
+        self.page_with(items, id, |x| x)
+    }
+
+    /// [`Query::page`], rendering only the items on the page with `render`.
+    pub(crate) fn page_with<T, U: Serialize>(
+        &self,
+        mut items: Vec<T>,
+        id: impl Fn(&T) -> &str,
+        render: impl Fn(T) -> U,
+    ) -> Value {
         items.sort_by(|a, b| id(a).cmp(id(b)));
         if self.order != Order::Asc {
             items.reverse();
@@ -122,7 +132,7 @@ impl Query {
             to.checked_sub(1).filter(|_| from < to).and_then(|i| items.get(i)).map(|x| id(x).to_owned());
         let (prev, next) = (first.filter(|_| more_before), last.filter(|_| more_after));
         let (before, after) = if self.order == Order::Normal { (next, prev) } else { (prev, next) };
-        let data: Vec<T> = items.drain(from..to).collect();
+        let data: Vec<U> = items.drain(from..to).map(render).collect();
         json!({ "object": "list", "data": data, "list_metadata": { "before": before, "after": after } })
     }
 }

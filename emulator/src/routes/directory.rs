@@ -337,14 +337,14 @@ pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> 
         ));
     }
     let store = db.store();
-    let items: Vec<serde_json::Value> = store
+    let items: Vec<&Membership> = store
         .memberships
         .iter()
         .filter(|m| org.is_none_or(|o| m.organization_id == o) && user.is_none_or(|u| m.user_id == u))
         .filter(|m| statuses.is_empty() || statuses.contains(&m.status))
-        .map(|m| store.membership_json(m))
         .collect();
-    let page = query.page(items, |m| m["id"].as_str().unwrap_or_default());
+    // Only the page's memberships are expanded (user, organization name, role).
+    let page = query.page_with(items, |m| &m.id, |m| store.membership_json(m));
     Ok(ok(page))
 }
 
