@@ -66,3 +66,20 @@ pub fn parse_tokens(file: &Path, tokens: proc_macro2::TokenStream) -> Result<syn
         message: format!("generator emitted invalid Rust: {e}"),
     })
 }
+
+/// The `types` module of progenitor's output, as a file of its own (the methods and the
+/// `Client` progenitor writes are replaced by the surface emitter and the runtime).
+pub fn types_module(file: &Path, client: syn::File) -> Result<syn::File> {
+    client
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.map(|(_, items)| items),
+            _ => None,
+        })
+        .map(|items| syn::File { shebang: None, attrs: Vec::new(), items })
+        .ok_or_else(|| Error::Generate {
+            file: file.to_owned(),
+            message: "progenitor emitted no `types` module".into(),
+        })
+}

@@ -27,8 +27,12 @@ pub struct Coverage {
     pub lenient_types: usize,
     /// Types whose `Debug` redacts a secret field.
     pub redacted_types: usize,
-    /// List methods with pagination streams (`{method}_pages`, `{method}_stream`).
+    /// List operations whose builders stream (`.stream()`, `.pages()`).
     pub paginated: Vec<String>,
+    /// (area, method) of every operation with a builder, by area.
+    pub areas: Vec<(String, String)>,
+    /// Request types with `new` and setters.
+    pub body_builders: usize,
 }
 
 impl Coverage {
@@ -55,6 +59,8 @@ impl Coverage {
             lenient_types,
             redacted_types,
             paginated: Vec::new(),
+            areas: Vec::new(),
+            body_builders: 0,
         }
     }
 
@@ -63,14 +69,22 @@ impl Coverage {
         self.methods + self.url_builders.len() == self.operations
     }
 
+    /// The areas, in order.
+    pub fn area_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.areas.iter().map(|(a, _)| a.clone()).collect();
+        names.dedup();
+        names
+    }
+
     /// A few lines for the terminal.
     pub fn summary(&self) -> String {
         let mut s = format!(
-            "coverage: {}/{} operations callable ({} client methods, {} URL builders, {} pagination streams); \
+            "coverage: {}/{} operations callable ({} request builders in {} areas, {} URL builders, {} streamable lists); \
              {} method names from overrides\n",
             self.methods + self.url_builders.len(),
             self.operations,
             self.methods,
+            self.area_names().len(),
             self.url_builders.len(),
             self.paginated.len(),
             self.name_overrides,
@@ -99,12 +113,27 @@ impl Coverage {
         let mut s = String::from("# Coverage of the WorkOS API\n\n");
         let _ = writeln!(
             s,
-            "{} of {} operations are callable: {} as `Client` methods, {} as URL builders.\n",
+            "{} of {} operations are callable: {} as request builders (`client.<area>().<method>(..)`), {} as URL builders. \
+             {} list operations stream (`.stream()`, `.pages()`).\n",
             self.methods + self.url_builders.len(),
             self.operations,
             self.methods,
-            self.url_builders.len()
+            self.url_builders.len(),
+            self.paginated.len()
         );
+        s.push_str("## Operations by area\n\n| area | operations | methods |\n|---|---|---|\n");
+        for area in self.area_names() {
+            let methods: Vec<String> =
+                self.areas
+                    .iter()
+                    .filter(|(a, _)| *a == area)
+                    .map(|(_, m)| {
+                        if self.paginated.contains(m) { format!("`{m}` (stream)") } else { format!("`{m}`") }
+                    })
+                    .collect();
+            let _ = writeln!(s, "| `{area}()` | {} | {} |", methods.len(), methods.join(", "));
+        }
+        s.push('\n');
         s.push_str("## Not generated as ordinary methods\n\n");
         s.push_str("| operation | reason | use instead |\n|---|---|---|\n");
         for (route, f) in &self.url_builders {
@@ -126,7 +155,12 @@ impl Coverage {
         debug_assert_eq!(self.pass_counts.len(), PASS_NAMES.len());
         let _ = writeln!(
             s,
-            "\nForward-compatible enums: {} string enums with `Unknown(String)`, {} tagged unions with `Unknown`, \
+            "\n{} request types have `new(required fields)` and a setter per optional field.\n",
+            self.body_builders
+        );
+        let _ = writeln!(
+            s,
+            "Forward-compatible enums: {} string enums with `Unknown(String)`, {} tagged unions with `Unknown`, \
              {} untagged unions with `Unknown(serde_json::Value)`. `deny_unknown_fields` removed from {} types. \
              {} types print `<redacted>` for their secret fields in `Debug`.",
             self.open_enums.string_enums,

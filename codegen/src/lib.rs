@@ -12,11 +12,11 @@ pub mod emit;
 pub mod error;
 pub mod load;
 pub mod naming;
-pub mod operations_table;
 pub mod pagination;
 pub mod passes;
 pub mod postprocess;
 pub mod spec;
+pub mod surface;
 pub mod url_builders;
 
 use std::path::{Path, PathBuf};
@@ -89,7 +89,11 @@ impl Project {
                 });
             }
         };
-        Ok(Overlays { names, schemas })
+        let areas_path = self.spec_dir().join("areas.toml");
+        let text = std::fs::read_to_string(&areas_path).map_err(|e| Error::io(&areas_path, e))?;
+        let areas = toml::from_str(&text)
+            .map_err(|e| Error::Lock { path: areas_path.clone(), message: e.to_string() })?;
+        Ok(Overlays { names, schemas, areas })
     }
 
     /// The pinned document, fetched into the cache when missing.
@@ -137,39 +141,56 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             ),
         });
     }
-    let pagination_file = syn::parse2(pagination::emit(&paginated)).map_err(|e| Error::Generate {
-        file: input.file.clone(),
-        message: format!("pagination streams: {e}"),
+    let operations = clock.phase("surface model", || {
+        surface::model::operations(&input.file, &normalized.document, &client, &overlays.areas)
     })?;
-    let operations = syn::parse2(operations_table::emit(&normalized.document)).map_err(|e| {
-        Error::Generate { file: input.file.clone(), message: format!("operation table: {e}") }
-    })?;
+    let areas = surface::emit(&input.file, &operations, &paginated)?;
+    let mut types = backend::types_module(&input.file, client)?;
+    let body_roots = operations
+        .iter()
+        .filter_map(|o| o.body.as_ref().and_then(|b| surface::bodies::type_name(&b.ty)))
+        .collect();
+    coverage.body_builders = surface::bodies::add_constructors(&mut types, &normalized.document, &body_roots);
     let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects))
         .map_err(|e| Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") })?;
+    let api_version = normalized.document.pointer("/info/version").and_then(|v| v.as_str()).unwrap_or("1.0");
+    let area_idents: Vec<syn::Ident> = areas.keys().map(|a| quote::format_ident!("{}", a)).collect();
+    let hub: syn::File = syn::parse_quote! {
+        //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
+        #(pub mod #area_idents;)*
+        pub mod redirects;
+        pub mod types;
+
+        /// The document's `info.version`, sent as the `api-version` header.
+        pub(crate) const API_VERSION: &str = #api_version;
+    };
+    let mut area_files = Vec::new();
+    for (area, tokens) in areas {
+        let file = syn::parse2(tokens).map_err(|e| Error::Generate {
+            file: input.file.clone(),
+            message: format!("area `{area}`: generated invalid Rust: {e}"),
+        })?;
+        area_files.push((format!("src/emitted/{area}.rs"), file));
+    }
+    coverage.areas = operations.iter().map(|o| (o.area.clone(), o.name.to_string())).collect();
     let header = header(input);
     let rust = |path: &str, file: &syn::File| EmittedFile {
         path: path.to_owned(),
         contents: format!("// {header}\n\n{}", prettyplease::unparse(file)),
     };
-    let hub: syn::File = syn::parse_quote! {
-        //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
-        pub mod client;
-        pub mod operations;
-        pub mod pagination;
-        pub mod redirects;
-    };
     let files = clock.phase("format", || {
-        vec![
+        let mut files = vec![
             EmittedFile {
                 path: "COVERAGE.md".into(),
                 contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
             },
-            rust("src/emitted/client.rs", &client),
             rust("src/emitted/mod.rs", &hub),
-            rust("src/emitted/operations.rs", &operations),
-            rust("src/emitted/pagination.rs", &pagination_file),
             rust("src/emitted/redirects.rs", &redirects),
-        ]
+            rust("src/emitted/types.rs", &types),
+        ];
+        files.extend(area_files.iter().map(|(path, file)| rust(path, file)));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     });
     Ok(Output { files, coverage, timings: clock.0 })
 }

@@ -1,15 +1,9 @@
-//! Pagination streams: every list method with `before`/`after`/`limit` parameters whose
-//! response has `data` and `list_metadata` gets `{method}_pages` and `{method}_stream`,
-//! emitted into `src/emitted/pagination.rs`. They are derived from the generated code itself
-//! (the method's positional parameters, its response type's fields), so they always call the
-//! method the way it is.
+//! Cursor-paginated lists: every operation with `before`/`after`/`limit` parameters whose
+//! response has `data` and `list_metadata`. Their builders implement `ListRequest` (and so
+//! stream). They are found in the generated code itself (the method's parameters, its response
+//! type's fields), so the paging code always matches the types.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
-
-/// The cursor parameters the wrappers fill in.
-const CURSOR_PARAMS: &[&str] = &["after", "before", "limit", "order"];
 
 /// One paginated list method.
 #[derive(Debug, Clone)]
@@ -114,82 +108,4 @@ fn list_shape(types: &[Item], name: &str) -> Option<(Type, bool, (bool, bool))> 
         other => other,
     };
     Some((item, optional, cursors))
-}
-
-/// `src/emitted/pagination.rs`.
-pub fn emit(list: &[Paginated]) -> TokenStream {
-    let methods = list.iter().map(|p| {
-        let method = &p.method;
-        let pages = format_ident!("{}_pages", method);
-        let stream = format_ident!("{}_stream", method);
-        let item = &p.item;
-        let own: Vec<&(syn::Ident, Type)> =
-            p.params.iter().filter(|(n, _)| !CURSOR_PARAMS.contains(&n.to_string().as_str())).collect();
-        let own_decls: Vec<TokenStream> = own.iter().map(|(n, t)| quote! { #n: #t, }).collect();
-        let own_names: Vec<&syn::Ident> = own.iter().map(|(n, _)| n).collect();
-        // Owned parameters are cloned once per page request (the closure runs once a page);
-        // references are copied.
-        let clones = own.iter().filter(|(_, t)| !matches!(t, Type::Reference(_))).map(|(n, _)| {
-            quote! { let #n = #n.clone(); }
-        });
-        let args = p.params.iter().map(|(n, t)| match n.to_string().as_str() {
-            "after" => quote! { cursor.after() },
-            "before" => quote! { cursor.before() },
-            "limit" => quote! { cursor.limit() },
-            "order" => match first_generic(t) {
-                Some(order) => quote! { cursor.order().map(<#order>::from) },
-                None => quote! { cursor.order().map(::std::convert::From::from) },
-            },
-            _ => quote! { #n },
-        });
-        let cursor_of = |present: bool, name: &str| {
-            let field = format_ident!("{}", name);
-            if present {
-                quote! { m.#field }
-            } else {
-                quote! { None }
-            }
-        };
-        let (before, after) = (cursor_of(p.cursors.0, "before"), cursor_of(p.cursors.1, "after"));
-        let metadata = if p.optional_metadata {
-            quote! { list.list_metadata.map(|m| (#before, #after)).unwrap_or_default() }
-        } else {
-            quote! { { let m = list.list_metadata; (#before, #after) } }
-        };
-        let pages_doc = format!("Every page of [`Client::{method}`], as a stream; see [`PageOptions`].");
-        let stream_doc = format!("Every item of [`Client::{method}`], page after page; see [`PageOptions`].");
-        quote! {
-            #[doc = #pages_doc]
-            pub fn #pages<'a>(&'a self, #(#own_decls)* options: PageOptions) -> Pages<'a, #item> {
-                Pages::new(options, move |cursor: Cursor| {
-                    #(#clones)*
-                    Box::pin(async move {
-                        let list = self.#method(#(#args),*).await?.into_inner();
-                        let (before, after) = #metadata;
-                        Ok(Page::new(list.data, before, after))
-                    })
-                })
-            }
-
-            #[doc = #stream_doc]
-            pub fn #stream<'a>(&'a self, #(#own_decls)* options: PageOptions) -> Items<'a, #item> {
-                self.#pages(#(#own_names,)* options).items()
-            }
-        }
-    });
-    let count = list.len();
-    let doc = format!("The {count} paginated list operations, as streams of pages and of items.");
-    if list.is_empty() {
-        return quote! { #![doc = #doc] };
-    }
-    quote! {
-        #![doc = #doc]
-        use crate::Client;
-        use crate::emitted::client::types;
-        use crate::runtime::paginate::{Cursor, Items, Page, PageOptions, Pages};
-
-        impl Client {
-            #(#methods)*
-        }
-    }
 }

@@ -6,8 +6,8 @@
 use std::error::Error;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use workos_api::Client;
 use workos_api::types::{CreateAuthorizationPermissionDto, OrganizationDto};
-use workos_api::{Client, ClientInfo};
 use workos_emulator::Emulator;
 
 /// Errors the examples report and exit on.
@@ -31,7 +31,7 @@ pub async fn connect() -> Result<Connection, BoxError> {
     let key = std::env::var("WORKOS_API_KEY").ok().filter(|k| !k.trim().is_empty());
     if key.is_some() {
         let client = Client::from_env()?;
-        say(&format!("Using WorkOS at {}", client.baseurl()));
+        say(&format!("Using WorkOS at {}", client.base_url()));
         return Ok(Connection { client, emulator: None });
     }
     let emulator = Emulator::start().await?;
@@ -62,22 +62,10 @@ pub fn say(line: &str) {
 
 /// The body creating an organization named `name`, with nothing else set.
 pub fn organization(name: String) -> OrganizationDto {
-    OrganizationDto {
-        name,
-        allow_profiles_outside_organization: None,
-        domain_data: Vec::new(),
-        domains: Vec::new(),
-        external_id: None,
-        metadata: None,
-    }
+    OrganizationDto::new(name)
 }
 
 /// The body creating a permission `slug` named `name`.
 pub fn permission(slug: &str, name: &str) -> CreateAuthorizationPermissionDto {
-    CreateAuthorizationPermissionDto {
-        slug: slug.to_owned(),
-        name: name.to_owned(),
-        description: None,
-        resource_type_slug: None,
-    }
+    CreateAuthorizationPermissionDto::new(slug, name)
 }

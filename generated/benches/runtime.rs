@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
 use support::{Reply, Seen, Server};
+use workos_api::prelude::*;
 use workos_api::{Client, PageOptions, types};
 
 const ROLES: &str = r#"{"object": "list", "data": [{"object": "role", "id": "role_1", "slug": "admin",
@@ -69,7 +70,7 @@ async fn memory() {
         let client = server.client();
         let started = Instant::now();
         let mut count = 0;
-        let mut stream = client.list_permissions_stream(PageOptions::new().limit(100));
+        let mut stream = client.authorization().list_permissions().stream_with(PageOptions::new().limit(100));
         while let Some(item) = stream.next().await {
             item.expect("item");
             count += 1;
@@ -104,14 +105,14 @@ async fn overhead() {
             .expect("decode")
     };
     for _ in 0..200 {
-        ours.list_environment_roles().await.expect("warm-up");
+        ours.authorization().list_environment_roles().await.expect("warm-up");
         raw_call().await;
     }
     let (mut ours_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..BLOCKS {
         let started = Instant::now();
         for _ in 0..BLOCK {
-            ours.list_environment_roles().await.expect("call");
+            ours.authorization().list_environment_roles().await.expect("call");
         }
         ours_time += started.elapsed();
         let started = Instant::now();
@@ -136,7 +137,10 @@ async fn prefetch() {
         let server = Server::serve(permissions(PAGES * 100, LATENCY)).await;
         let client: Client = server.client();
         let started = Instant::now();
-        let mut pages = client.list_permissions_pages(PageOptions::new().limit(100).prefetch(prefetch));
+        let mut pages = client
+            .authorization()
+            .list_permissions()
+            .pages_with(PageOptions::new().limit(100).prefetch(prefetch));
         let mut items = 0;
         while let Some(page) = pages.next().await {
             items += page.expect("page").data.len();

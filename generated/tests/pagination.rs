@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use support::{Reply, Seen, Server};
-use workos_api::{ApiErrorExt, PageOptions};
+use workos_api::PageOptions;
+use workos_api::prelude::*;
 
 fn id(n: usize) -> String {
     format!("perm_{n:04}")
@@ -62,7 +63,9 @@ async fn forward_over_1000_items_seven_at_a_time() {
     let server = Server::serve(list_of(1000)).await;
     let client = server.client();
     let ids: Vec<String> = client
-        .list_permissions_stream(PageOptions::new().limit(7))
+        .authorization()
+        .list_permissions()
+        .stream_with(PageOptions::new().limit(7))
         .map(|item| item.expect("item").id)
         .collect()
         .await;
@@ -79,8 +82,14 @@ async fn forward_over_1000_items_seven_at_a_time() {
 async fn backward_over_1000_items_seven_at_a_time() {
     let server = Server::serve(list_of(1001)).await;
     let options = PageOptions::new().limit(7).backward().starting_at(id(1001));
-    let ids: Vec<String> =
-        server.client().list_permissions_stream(options).map(|item| item.expect("item").id).collect().await;
+    let ids: Vec<String> = server
+        .client()
+        .authorization()
+        .list_permissions()
+        .stream_with(options)
+        .map(|item| item.expect("item").id)
+        .collect()
+        .await;
     let expected: Vec<String> = (1..=1000).rev().map(id).collect();
     assert_eq!(ids, expected, "every item exactly once, in reverse order");
     let seen = server.seen();
@@ -94,7 +103,8 @@ async fn backward_over_1000_items_seven_at_a_time() {
 async fn pages_resume_from_a_cursor_and_end_on_a_null_cursor() {
     let server = Server::serve(list_of(20)).await;
     let options = PageOptions::new().limit(7).starting_at(id(6));
-    let pages: Vec<_> = server.client().list_permissions_pages(options).collect().await;
+    let pages: Vec<_> =
+        server.client().authorization().list_permissions().pages_with(options).collect().await;
     let pages: Vec<_> = pages.into_iter().map(|p| p.expect("page")).collect();
     let sizes: Vec<usize> = pages.iter().map(|p| p.data.len()).collect();
     assert_eq!(sizes, [7, 7]);
@@ -106,7 +116,8 @@ async fn pages_resume_from_a_cursor_and_end_on_a_null_cursor() {
 async fn an_empty_page_ends_the_stream() {
     let first: Vec<String> = (1..=3).map(id).collect();
     let server = Server::start(vec![page(&first, None, first.last()), page(&[], None, Some(&id(99)))]).await;
-    let items: Vec<_> = server.client().list_permissions_stream(PageOptions::new()).collect().await;
+    let items: Vec<_> =
+        server.client().authorization().list_permissions().stream_with(PageOptions::new()).collect().await;
     assert_eq!(items.len(), 3);
     assert_eq!(server.seen().len(), 2);
 }
@@ -119,7 +130,8 @@ async fn an_error_is_an_item_and_ends_the_stream() {
         Reply::Json(404, r#"{"code": "entity_not_found", "message": "gone"}"#.into()),
     ])
     .await;
-    let items: Vec<_> = server.client().list_permissions_stream(PageOptions::new()).collect().await;
+    let items: Vec<_> =
+        server.client().authorization().list_permissions().stream_with(PageOptions::new()).collect().await;
     assert_eq!(items.len(), 4);
     assert!(items[..3].iter().all(Result::is_ok));
     let err = items[3].as_ref().expect_err("the 404");
@@ -130,7 +142,13 @@ async fn an_error_is_an_item_and_ends_the_stream() {
 #[tokio::test]
 async fn page_size_is_capped_at_100() {
     let server = Server::serve(list_of(5)).await;
-    let _: Vec<_> = server.client().list_permissions_stream(PageOptions::new().limit(500)).collect().await;
+    let _: Vec<_> = server
+        .client()
+        .authorization()
+        .list_permissions()
+        .stream_with(PageOptions::new().limit(500))
+        .collect()
+        .await;
     assert_eq!(server.seen()[0].query("limit").as_deref(), Some("100"));
 }
 
@@ -138,7 +156,8 @@ async fn page_size_is_capped_at_100() {
 async fn prefetch_requests_the_next_page_before_it_is_asked_for() {
     let server = Server::serve(list_of(21)).await;
     let client = server.client();
-    let mut pages = client.list_permissions_pages(PageOptions::new().limit(7).prefetch(true));
+    let mut pages =
+        client.authorization().list_permissions().pages_with(PageOptions::new().limit(7).prefetch(true));
     let first = pages.next().await.expect("a page").expect("ok");
     assert_eq!(first.data.len(), 7);
     let mut waited = Duration::ZERO;
@@ -153,7 +172,7 @@ async fn prefetch_requests_the_next_page_before_it_is_asked_for() {
 
     let server = Server::serve(list_of(21)).await;
     let client = server.client();
-    let mut pages = client.list_permissions_pages(PageOptions::new().limit(7));
+    let mut pages = client.authorization().list_permissions().pages_with(PageOptions::new().limit(7));
     pages.next().await.expect("a page").expect("ok");
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(server.seen().len(), 1, "without prefetch, pages are fetched on demand");
@@ -163,6 +182,6 @@ async fn prefetch_requests_the_next_page_before_it_is_asked_for() {
 fn streams_are_send() {
     fn assert_send<T: Send>(_: &T) {}
     let client = workos_api::Client::builder().api_key("sk_test_1").build().expect("client");
-    assert_send(&client.list_permissions_stream(PageOptions::new()));
-    assert_send(&client.list_organization_groups_pages("org_1", PageOptions::new()));
+    assert_send(&client.authorization().list_permissions().stream_with(PageOptions::new()));
+    assert_send(&client.groups().list_organization_groups("org_1").pages_with(PageOptions::new()));
 }

@@ -6,7 +6,6 @@ mod support;
 use std::time::Duration;
 
 use support::{Reply, Server};
-use workos_api::Error;
 
 /// A client of a server that gives one scripted answer.
 async fn answering(status: u16, body: &'static str) -> workos_api::Client {
@@ -16,13 +15,18 @@ async fn answering(status: u16, body: &'static str) -> workos_api::Client {
 #[tokio::test]
 async fn bodyless_200_beside_a_json_202_is_a_success() {
     let client = answering(200, "").await;
-    let done = client.delete_directory("directory_1").await.expect("200 with no body is a success");
+    let done = client
+        .directory_sync()
+        .delete_directory("directory_1")
+        .send_with_response()
+        .await
+        .expect("200 with no body is a success");
     assert_eq!(done.status(), 200);
-    assert_eq!(done.into_inner(), serde_json::Value::Null);
+    assert_eq!(*done.body(), serde_json::Value::Null);
 
     let client = answering(202, r#"{"id": "directory_1"}"#).await;
-    let accepted = client.delete_directory("directory_1").await.expect("202 with a body");
-    assert_eq!(accepted.into_inner()["id"], "directory_1");
+    let accepted = client.directory_sync().delete_directory("directory_1").await.expect("202 with a body");
+    assert_eq!(accepted["id"], "directory_1");
 }
 
 #[tokio::test]
@@ -34,20 +38,23 @@ async fn bodyless_201_gives_none() {
     .expect("body");
     let grant = workos_api::types::GetSsoProfileAndTokenGrantType::AuthorizationCode;
     let response = client
-        .get_sso_profile_and_token("client_1", "sk_test_1", "c", grant, &body)
+        .sso()
+        .get_sso_profile_and_token("client_1", "sk_test_1", "c", grant, body)
+        .send_with_response()
         .await
         .expect("201 with no body is a success");
     assert_eq!(response.status(), 201);
-    assert!(response.into_inner().0.is_none());
+    assert!(response.into_body().0.is_none());
 }
 
 #[tokio::test]
 async fn undeclared_error_status_decodes_into_error_body() {
     let client =
         answering(409, r#"{"code": "organization_domain_conflict", "message": "Domain taken."}"#).await;
-    let err = client.get_organization("org_1").await.expect_err("409 is an error");
-    let Error::ErrorResponse(response) = err else { panic!("expected an error response, got {err:?}") };
-    assert_eq!(response.status(), 409);
-    assert_eq!(response.headers()["x-request-id"], "req_409");
-    assert_eq!(response.code.as_deref(), Some("organization_domain_conflict"));
+    let err = client.organizations().get_organization("org_1").await.expect_err("409 is an error");
+    assert!(err.is_conflict(), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
+    assert_eq!(err.request_id(), Some("req_409"));
+    assert_eq!(err.code(), Some("organization_domain_conflict"));
+    assert_eq!(err.to_string(), "409 organization_domain_conflict: Domain taken. (request req_409)");
 }

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use support::{Reply, Server, ok, status};
-use workos_api::{ApiErrorExt, Client, RetryMode, RetryPolicy, types};
+use workos_api::prelude::*;
+use workos_api::{Client, RetryMode, RetryPolicy, types};
 
 const ROLES: &str = r#"{"object": "list", "data": []}"#;
 const PERMISSION: &str = r#"{"object": "permission", "id": "perm_1", "slug": "posts:read", "name": "Read posts",
@@ -28,8 +29,8 @@ async fn rate_limit_with_retry_after_in_seconds_then_as_a_date() {
         ok(ROLES),
     ])
     .await;
-    let client = server.client().with_max_attempts(3);
-    client.list_environment_roles().await.expect("third attempt succeeds");
+    let client = server.client();
+    client.authorization().list_environment_roles().max_attempts(3).await.expect("third attempt succeeds");
     assert_eq!(server.seen().len(), 3);
     assert!(
         started.elapsed() >= Duration::from_secs(2),
@@ -42,15 +43,15 @@ async fn rate_limit_with_retry_after_in_seconds_then_as_a_date() {
 async fn server_errors_then_success() {
     let server = Server::start(vec![status(500), status(502), ok(ROLES), status(503), ok(ROLES)]).await;
     let client = server.client();
-    client.list_environment_roles().await.expect("500, 502, then success");
-    client.list_environment_roles().await.expect("503, then success");
+    client.authorization().list_environment_roles().await.expect("500, 502, then success");
+    client.authorization().list_environment_roles().await.expect("503, then success");
     assert_eq!(server.seen().len(), 5);
 }
 
 #[tokio::test]
 async fn persistent_503_fails_after_max_attempts_with_the_last_status() {
     let server = Server::start(vec![status(503); 10]).await;
-    let err = server.client().list_environment_roles().await.expect_err("always 503");
+    let err = server.client().authorization().list_environment_roles().await.expect_err("always 503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(err.request_id(), Some("req_503"));
     assert!(err.is_server_error());
@@ -60,7 +61,7 @@ async fn persistent_503_fails_after_max_attempts_with_the_last_status() {
 #[tokio::test]
 async fn connection_reset_then_success() {
     let server = Server::start(vec![Reply::Reset, ok(ROLES)]).await;
-    server.client().list_environment_roles().await.expect("retried after the reset");
+    server.client().authorization().list_environment_roles().await.expect("retried after the reset");
     assert_eq!(server.seen().len(), 2);
 }
 
@@ -76,7 +77,7 @@ async fn response_slower_than_the_timeout_is_retried() {
         .retry_policy(policy)
         .build()
         .expect("client");
-    client.list_environment_roles().await.expect("the second attempt is fast");
+    client.authorization().list_environment_roles().await.expect("the second attempt is fast");
     assert_eq!(server.seen().len(), 2);
 }
 
@@ -85,20 +86,22 @@ async fn post_create_that_gets_500_is_not_retried_unless_opted_in() {
     let server =
         Server::start(vec![status(500), status(500), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)])
             .await;
-    let err = server.client().create_permission(&new_permission()).await.expect_err("500");
+    let err = server.client().authorization().create_permission(new_permission()).await.expect_err("500");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.seen().len(), 1, "exactly one create reached the server");
 
-    let opted_in = server.client().with_retry_mode(RetryMode::Always);
-    opted_in.create_permission(&new_permission()).await.expect("the caller opted in");
+    let opted_in =
+        server.client().authorization().create_permission(new_permission()).retry_mode(RetryMode::Always);
+    opted_in.await.expect("the caller opted in");
     assert_eq!(server.seen().len(), 3);
 }
 
 #[tokio::test]
 async fn post_create_that_gets_429_is_retried_once_processed() {
     let server = Server::start(vec![status(429), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)]).await;
-    let created = server.client().create_permission(&new_permission()).await.expect("retried after 429");
-    assert_eq!(created.into_inner().slug, "posts:read");
+    let created =
+        server.client().authorization().create_permission(new_permission()).await.expect("retried after 429");
+    assert_eq!(created.slug, "posts:read");
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.method == "POST" && s.path == "/authorization/permissions"));
@@ -107,8 +110,13 @@ async fn post_create_that_gets_429_is_retried_once_processed() {
 #[tokio::test]
 async fn an_idempotency_key_is_kept_across_attempts_and_allows_retrying_a_post() {
     let server = Server::start(vec![status(500), Reply::Http(201, vec![], PERMISSION, Duration::ZERO)]).await;
-    let client = server.client().with_idempotency_key("key-123");
-    client.create_permission(&new_permission()).await.expect("retried with its key");
+    let client = server.client();
+    client
+        .authorization()
+        .create_permission(new_permission())
+        .idempotency_key("key-123")
+        .await
+        .expect("retried with its key");
     let keys: Vec<Option<String>> =
         server.seen().iter().map(|s| s.header("idempotency-key").map(str::to_owned)).collect();
     assert_eq!(keys, [Some("key-123".to_owned()), Some("key-123".to_owned())]);
@@ -118,8 +126,13 @@ async fn an_idempotency_key_is_kept_across_attempts_and_allows_retrying_a_post()
 async fn never_mode_and_non_json_error_bodies() {
     let server =
         Server::start(vec![Reply::Http(502, vec![], "<html>bad gateway</html>", Duration::ZERO)]).await;
-    let err =
-        server.client().with_retry_mode(RetryMode::Never).list_environment_roles().await.expect_err("502");
+    let err = server
+        .client()
+        .authorization()
+        .list_environment_roles()
+        .retry_mode(RetryMode::Never)
+        .await
+        .expect_err("502");
     assert_eq!(server.seen().len(), 1);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.message(), Some("<html>bad gateway</html>"));
@@ -129,7 +142,7 @@ async fn never_mode_and_non_json_error_bodies() {
 #[tokio::test]
 async fn requests_carry_the_key_and_user_agent() {
     let server = Server::start(vec![ok(ROLES)]).await;
-    server.client().list_environment_roles().await.expect("ok");
+    server.client().authorization().list_environment_roles().await.expect("ok");
     let seen = server.seen();
     assert_eq!(seen[0].header("authorization"), Some("Bearer sk_test_retries"));
     assert!(seen[0].header("user-agent").is_some_and(|ua| ua.starts_with("workos-api/")));
@@ -162,7 +175,7 @@ async fn the_api_key_stays_out_of_traces_errors_and_debug() {
 
     let server = Server::start(vec![status(503), status(401)]).await;
     let client = server.client();
-    let err = client.list_environment_roles().await.expect_err("401 after a retried 503");
+    let err = client.authorization().list_environment_roles().await.expect_err("401 after a retried 503");
     assert!(err.is_unauthorized());
 
     let logs = String::from_utf8(captured.0.lock().expect("buffer").clone()).expect("utf-8");
@@ -191,8 +204,13 @@ async fn declared_idempotency_key_is_generated_once_and_kept_across_attempts() {
     let success = || Reply::Http(200, vec![], r#"{"success": true}"#, Duration::ZERO);
     let server = Server::start(vec![status(500), success(), success()]).await;
     let client = server.client();
-    client.create_audit_log_event(None, &audit_event()).await.expect("retried: the key makes it safe");
-    client.create_audit_log_event(Some("caller-key"), &audit_event()).await.expect("the caller's key");
+    client.audit_logs().create_audit_log_event(audit_event()).await.expect("retried: the key makes it safe");
+    client
+        .audit_logs()
+        .create_audit_log_event(audit_event())
+        .idempotency_key("caller-key")
+        .await
+        .expect("the caller's key");
     let keys: Vec<String> =
         server.seen().iter().map(|s| s.header("idempotency-key").expect("a key").to_owned()).collect();
     assert_eq!(keys.len(), 3);
@@ -224,8 +242,9 @@ async fn predicates_follow_the_workos_error_table() {
         .await;
         let err = server
             .client()
-            .with_retry_mode(RetryMode::Never)
+            .authorization()
             .list_environment_roles()
+            .retry_mode(RetryMode::Never)
             .await
             .expect_err("error");
         assert!(check(&err), "{code}: {err:?}");
@@ -245,7 +264,7 @@ async fn predicates_follow_the_workos_error_table() {
             .retry_policy(RetryPolicy::disabled())
             .build()
             .expect("client");
-        client.list_environment_roles().await.expect_err("nothing listens")
+        client.authorization().list_environment_roles().await.expect_err("nothing listens")
     };
     assert!(refused.is_transport() && refused.status().is_none());
 }

@@ -87,11 +87,11 @@ pub const RULES: &[Rule] = &[
         "Rust method names are derived from method + path (with overrides in workos-spec/method-names.toml), not from operationId, so the method keeps its name; the Rust API impact section would show any rename.",
     ),
     both("operation-deprecated", N, "The method gets a deprecation note; it still works."),
-    both("parameter-added-required", B, "A new positional argument: calls no longer compile."),
+    both("parameter-added-required", B, "A new argument of the area method: calls no longer compile."),
     both(
         "parameter-added-optional",
-        B,
-        "Methods take parameters positionally, so even an optional parameter is a new argument (`None`) at every call site.",
+        N,
+        "A new setter on the operation's request builder; calls that do not set it compile unchanged.",
     ),
     both("parameter-removed", B, "An argument disappears: calls no longer compile."),
     both(
@@ -133,9 +133,13 @@ pub const RULES: &[Rule] = &[
     both(
         "pagination-gained",
         N,
-        "New `{method}_pages` / `{method}_stream` methods; the cursor parameters it took are reported as parameter changes.",
+        "The builder gains `.stream()` and `.pages()` (it implements `ListRequest`); the cursor parameters it took are reported as parameter changes.",
     ),
-    both("pagination-lost", B, "The `{method}_pages` / `{method}_stream` methods disappear."),
+    both(
+        "pagination-lost",
+        B,
+        "The builder no longer implements `ListRequest`: `.stream()` and `.pages()` on it no longer compile.",
+    ),
     both("schema-added", N, "A new public type; existing code is unaffected."),
     both("schema-removed", B, "Its public type disappears: code naming it no longer compiles."),
     Rule {
@@ -146,9 +150,9 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "property-added-optional",
-        request: P,
+        request: N,
         response: N,
-        why: "Request: struct literals of the type must name the new field (`None`); code using `..Default::default()` or serde keeps compiling. Response: reading code is unaffected.",
+        why: "Request: bodies are built with `new(required fields)` and setters, so the field is a new setter and callers compile unchanged (a struct literal would have to name it). Response: reading code is unaffected.",
     },
     both("property-removed", B, "The field disappears: code reading or setting it no longer compiles."),
     both(
@@ -246,6 +250,7 @@ mod tests {
         assert_eq!(severity("property-added-optional", Direction::Response), Severity::NonBreaking);
         assert_eq!(severity("property-removed", Direction::Response), Severity::Breaking);
         assert_eq!(severity("enum-value-added", Direction::Response), Severity::NonBreaking);
-        assert_eq!(severity("property-added-optional", Direction::Both), Severity::PossiblyBreaking);
+        assert_eq!(severity("property-added-optional", Direction::Both), Severity::NonBreaking);
+        assert_eq!(severity("parameter-added-optional", Direction::Request), Severity::NonBreaking);
     }
 }

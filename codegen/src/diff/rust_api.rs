@@ -178,14 +178,14 @@ fn collect(items: &[Item], module: &str, out: &mut BTreeMap<String, String>) {
                 else {
                     continue;
                 };
-                if self_name != "Client" {
-                    continue;
-                }
+                // `impl crate::Client` (an area accessor) is listed as `Client::..`; the area
+                // handles' methods and the builders' setters under their module.
+                let owner = if self_name == "Client" { self_name } else { prefix(&self_name) };
                 for m in &i.items {
                     if let ImplItem::Fn(f) = m
                         && is_pub(&f.vis)
                     {
-                        out.insert(format!("Client::{}", f.sig.ident), render(&f.sig));
+                        out.insert(format!("{owner}::{}", f.sig.ident), render(&f.sig));
                     }
                 }
             }
@@ -212,7 +212,9 @@ pub fn surface(files: &[EmittedFile]) -> Result<Surface, String> {
     let mut out = BTreeMap::new();
     for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
         let parsed = syn::parse_file(&file.contents).map_err(|e| format!("{}: {e}", file.path))?;
-        let module = if file.path.ends_with("redirects.rs") { "redirects" } else { "" };
+        // `src/emitted/<module>.rs`: items are under `<module>::` (the hub, `mod.rs`, at the root).
+        let stem = file.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".rs");
+        let module = if stem == "mod" { "" } else { stem };
         collect(&parsed.items, module, &mut out);
     }
     Ok(Surface(out))
@@ -243,7 +245,7 @@ mod tests {
     use super::*;
 
     fn file(contents: &str) -> Vec<EmittedFile> {
-        vec![EmittedFile { path: "src/emitted/client.rs".into(), contents: contents.into() }]
+        vec![EmittedFile { path: "src/emitted/mod.rs".into(), contents: contents.into() }]
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Overlays {
     pub names: NameOverrides,
     /// Schemas added to the components (`ErrorBody` and what it references).
     pub schemas: Map<String, Value>,
+    /// Which area each tag goes to.
+    pub areas: crate::surface::areas::AreaTable,
 }
 
 /// What the passes produced besides the rewritten document.
@@ -191,6 +193,7 @@ pub(crate) mod tests {
                 .as_object()
                 .cloned()
                 .unwrap_or_default(),
+            areas: Default::default(),
         }
     }
 

@@ -16,11 +16,11 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
+use workos_api::Client;
 use workos_api::types::{
     AddRolePermissionDto, CheckAuthorizationDto, CreateAuthorizationResourceDto, CreateOrganizationRoleDto,
     CreateUserlandUserDto, CreateUserlandUserOrganizationMembershipDto,
 };
-use workos_api::{ApiErrorExt, Client};
 use workos_examples::{BoxError, connect, organization, permission, run_id, say};
 
 /// The resource type of the documents this service guards.
@@ -49,7 +49,7 @@ async fn authorize(
         resource_external_id: id.to_owned(),
         resource_type_slug: DOCUMENT.to_owned(),
     };
-    match app.client.check_authorization(membership, &check).await {
+    match app.client.authorization().check_authorization(membership, check).await {
         Ok(answer) if answer.authorized => Ok(()),
         Ok(_) => Err((StatusCode::FORBIDDEN, format!("{permission} denied on document {id}"))),
         Err(e) if e.is_not_found() => {
@@ -92,22 +92,18 @@ struct Setup {
 async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
     let (read, write) = (format!("documents-{run}:read"), format!("documents-{run}:write"));
     for slug in [&read, &write] {
-        client.create_permission(&permission(slug, slug)).await?;
+        client.authorization().create_permission(permission(slug, slug)).await?;
     }
-    let org = client.create_organization(&organization(format!("Docs Org {run}"))).await?.into_inner().id;
+    let org = client.organizations().create_organization(organization(format!("Docs Org {run}"))).await?.id;
     let role = format!("org-reader-{run}");
-    let body = CreateOrganizationRoleDto {
-        slug: Some(role.clone()),
-        name: "Reader".to_owned(),
-        description: None,
-        resource_type_slug: None,
-    };
-    client.create_organization_role(&org, &body).await?;
-    client
-        .add_organization_role_permission(&org, &role, &AddRolePermissionDto { slug: read.clone() })
+    let authorization = client.authorization();
+    authorization
+        .create_organization_role(&org, CreateOrganizationRoleDto::new("Reader").slug(&role))
         .await?;
+    authorization.add_organization_role_permission(&org, &role, AddRolePermissionDto::new(&read)).await?;
     let user = client
-        .create_user(&CreateUserlandUserDto::Variant0 {
+        .user_management()
+        .create_user(CreateUserlandUserDto::Variant0 {
             email: format!("reader-{run}@example.com"),
             email_verified: None,
             external_id: None,
@@ -116,20 +112,19 @@ async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
             metadata: None,
         })
         .await?
-        .into_inner()
         .id;
     let membership = client
-        .create_organization_membership(&CreateUserlandUserOrganizationMembershipDto::Variant1 {
+        .user_management()
+        .create_organization_membership(CreateUserlandUserOrganizationMembershipDto::Variant1 {
             organization_id: org.clone(),
             role_slug: role,
             user_id: user.clone(),
         })
         .await?
-        .into_inner()
         .id;
     let document = format!("doc-{run}");
-    client
-        .create_resource(&CreateAuthorizationResourceDto::Variant0 {
+    authorization
+        .create_resource(CreateAuthorizationResourceDto::Variant0 {
             description: None,
             external_id: document.clone(),
             name: "Quarterly report".to_owned(),
@@ -196,10 +191,10 @@ async fn main() -> Result<(), BoxError> {
     server.abort();
 
     let client = &connection.client;
-    client.delete_organization(&setup.org).await?;
-    client.delete_user(&setup.user).await?;
+    client.organizations().delete_organization(&setup.org).await?;
+    client.user_management().delete_user(&setup.user).await?;
     for slug in &setup.permissions {
-        client.delete_permission(slug).await?;
+        client.authorization().delete_permission(slug).await?;
     }
     say("cleaned up: organization (with its role, membership and document), user and permissions deleted");
     Ok(())

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{CallOptions, Runtime, retry::RetryBudget, retry::RetryPolicy};
+use super::{Runtime, retry::RetryBudget, retry::RetryPolicy};
 
 /// The WorkOS API.
 pub const DEFAULT_BASE_URL: &str = "https://api.workos.com";
@@ -179,11 +179,10 @@ impl ClientBuilder {
             api_key,
             user_agent: self.user_agent.into(),
             timeout: self.timeout,
-            budget: std::sync::Arc::new(RetryBudget::new(self.policy.budget_capacity)),
+            budget: RetryBudget::new(self.policy.budget_capacity),
             policy: self.policy,
-            call: CallOptions::default(),
         };
-        Ok(crate::Client::new_with_client(self.base_url.trim_end_matches('/'), http, runtime))
+        Ok(crate::Client::from_parts(&self.base_url, http, runtime))
     }
 }
 
@@ -258,13 +257,13 @@ mod tests {
             Err(ConfigError::MissingApiKey)
         ));
         let client = crate::Client::from_lookup(env(&[("WORKOS_API_KEY", "sk_test_123")])).unwrap();
-        assert_eq!(client.baseurl, DEFAULT_BASE_URL);
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         let client = crate::Client::from_lookup(env(&[
             ("WORKOS_API_KEY", "sk_test_123"),
             ("WORKOS_BASE_URL", "http://127.0.0.1:4100/"),
         ]))
         .unwrap();
-        assert_eq!(client.baseurl, "http://127.0.0.1:4100");
+        assert_eq!(client.base_url(), "http://127.0.0.1:4100");
     }
 
     #[test]
@@ -284,7 +283,7 @@ mod tests {
     fn the_key_never_shows() {
         let builder = crate::Client::builder().api_key("sk_test_SECRET");
         let client = builder.clone().build().unwrap();
-        for text in [format!("{builder:?}"), format!("{:?}", client.inner), format!("{client:?}")] {
+        for text in [format!("{builder:?}"), format!("{client:?}")] {
             assert!(!text.contains("SECRET"), "{text}");
         }
         assert!(matches!(

@@ -1,146 +1,436 @@
-//! What a failed call tells: every generated method fails with [`ApiError`], and
-//! [`ApiErrorExt`] reads it the same way whatever the operation and status.
+//! What a failed call tells: every call fails with [`ApiError`], which reads the same way
+//! whatever the operation and status.
 
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
 use crate::types::{ErrorBody, ErrorDetail};
 
-/// The error of every generated method: progenitor's error with WorkOS's error body.
-/// progenitor provides `status()` and `is_retryable()`; [`ApiErrorExt`] adds the rest.
-pub type ApiError = progenitor_client::Error<ErrorBody>;
+/// Error bodies longer than this are cut when kept as a message.
+pub(crate) const MAX_RAW_ERROR_BODY: usize = 4096;
 
-/// Reading an [`ApiError`]: WorkOS's error fields, the request id, and predicates per the
-/// WorkOS error table (400 bad request, 401 invalid key, 403 missing permission, 404 not found,
-/// 409 conflict, 422 invalid, 429 rate limited, 5xx server error).
-pub trait ApiErrorExt {
-    /// The error body, for an error response.
-    fn body(&self) -> Option<&ErrorBody>;
-    /// WorkOS's machine-readable `code` (or OAuth `error`), e.g. `role_slug_conflict`.
-    fn code(&self) -> Option<&str>;
-    /// The human-readable `message` (or OAuth `error_description`).
-    fn message(&self) -> Option<&str>;
-    /// Per-field validation errors.
-    fn field_errors(&self) -> &[ErrorDetail];
-    /// The `X-Request-ID` header, to quote to WorkOS support.
-    fn request_id(&self) -> Option<&str>;
-    /// The `Retry-After` header, as a delay from now.
-    fn retry_after(&self) -> Option<Duration>;
-    /// The undecodable body of a response whose payload did not match its type.
-    fn raw_body(&self) -> Option<&[u8]>;
-    /// 404.
-    fn is_not_found(&self) -> bool;
-    /// 409 (a slug that already exists, for instance).
-    fn is_conflict(&self) -> bool;
-    /// 401: the API key is missing or invalid.
-    fn is_unauthorized(&self) -> bool;
-    /// 403: the key lacks a permission.
-    fn is_forbidden(&self) -> bool;
-    /// 429.
-    fn is_rate_limited(&self) -> bool;
-    /// 400 or 422: the request was invalid.
-    fn is_validation(&self) -> bool;
-    /// 5xx.
-    fn is_server_error(&self) -> bool;
-    /// No response: the connection failed or broke.
-    fn is_transport(&self) -> bool;
-    /// No response in time.
-    fn is_timeout(&self) -> bool;
-    /// A response arrived but its body did not decode.
-    fn is_decode(&self) -> bool;
+/// Why a call failed.
+///
+/// `Display` is one line, e.g. `422 invalid_request_parameters: name must not be empty
+/// (request req_123)`; the field errors, headers and raw body are reachable through methods
+/// and `Debug`. The predicates follow the WorkOS error table (400 bad request, 401 invalid key,
+/// 403 missing permission, 404 not found, 409 conflict, 422 invalid, 429 rate limited, 5xx
+/// server error).
+///
+/// ```
+/// # fn handle(e: workos_api::ApiError) {
+/// if e.is_not_found() {
+///     // create it
+/// } else if e.is_conflict() {
+///     eprintln!("already exists: {e}"); // one line, with the request id
+/// }
+/// # }
+/// ```
+pub struct ApiError {
+    inner: Box<Inner>,
 }
 
-impl ApiErrorExt for ApiError {
-    fn body(&self) -> Option<&ErrorBody> {
-        match self {
-            progenitor_client::Error::ErrorResponse(response) => Some(response.as_ref()),
-            _ => None,
+struct Inner {
+    kind: Kind,
+    operation: &'static str,
+    status: Option<StatusCode>,
+    headers: Option<HeaderMap>,
+    body: Option<ErrorBody>,
+    raw: Option<Bytes>,
+    detail: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A 4xx or 5xx response.
+    Response,
+    /// A status that is neither success nor error (1xx, 3xx).
+    Unexpected,
+    /// The request could not be sent or the response not read.
+    Transport,
+    /// A success response whose body did not decode.
+    Decode,
+    /// The request could not be built (a header value, for instance).
+    InvalidRequest,
+}
+
+impl ApiError {
+    fn new(kind: Kind, operation: &'static str) -> Self {
+        ApiError {
+            inner: Box::new(Inner {
+                kind,
+                operation,
+                status: None,
+                headers: None,
+                body: None,
+                raw: None,
+                detail: String::new(),
+                source: None,
+            }),
         }
     }
 
-    fn code(&self) -> Option<&str> {
+    /// An error response (4xx, 5xx) with its decoded body.
+    pub(crate) fn response(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: ErrorBody,
+        raw: Bytes,
+    ) -> Self {
+        let mut e = Self::new(Kind::Response, operation);
+        e.inner.status = Some(status);
+        e.inner.headers = Some(headers);
+        e.inner.body = Some(body);
+        e.inner.raw = Some(raw);
+        e
+    }
+
+    /// A response with a status that is neither success nor an error.
+    pub(crate) fn unexpected(operation: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
+        let mut e = Self::new(Kind::Unexpected, operation);
+        e.inner.status = Some(status);
+        e.inner.headers = Some(headers);
+        e
+    }
+
+    /// No response: the connection failed, broke or timed out.
+    pub(crate) fn transport(operation: &'static str, error: reqwest::Error) -> Self {
+        let mut e = Self::new(Kind::Transport, operation);
+        e.inner.detail = if error.is_timeout() { "timed out".into() } else { "connection failed".into() };
+        e.inner.source = Some(Box::new(error));
+        e
+    }
+
+    /// A success response whose body did not decode.
+    pub(crate) fn decode(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        raw: Bytes,
+        error: serde_json::Error,
+    ) -> Self {
+        let mut e = Self::new(Kind::Decode, operation);
+        e.inner.status = Some(status);
+        e.inner.headers = Some(headers);
+        e.inner.raw = Some(raw);
+        e.inner.detail = error.to_string();
+        e.inner.source = Some(Box::new(error));
+        e
+    }
+
+    /// A request that could not be built; `what` says what was wrong.
+    pub(crate) fn invalid_request(operation: &'static str, what: impl Into<String>) -> Self {
+        let mut e = Self::new(Kind::InvalidRequest, operation);
+        e.inner.detail = what.into();
+        e
+    }
+
+    /// The operation (the method name, e.g. `list_users`).
+    pub fn operation(&self) -> &'static str {
+        self.inner.operation
+    }
+
+    /// The response status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The response headers, when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.headers.as_ref()
+    }
+
+    /// The decoded error body of a 4xx or 5xx response.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        self.inner.body.as_ref()
+    }
+
+    /// WorkOS's machine-readable `code` (or OAuth `error`), e.g. `role_slug_conflict`.
+    pub fn code(&self) -> Option<&str> {
         self.body().and_then(|b| b.code.as_deref().or(b.error.as_deref()))
     }
 
-    fn message(&self) -> Option<&str> {
+    /// The human-readable `message` (or OAuth `error_description`).
+    pub fn message(&self) -> Option<&str> {
         self.body().and_then(|b| b.message.as_deref().or(b.error_description.as_deref()))
     }
 
-    fn field_errors(&self) -> &[ErrorDetail] {
+    /// Per-field validation errors.
+    pub fn field_errors(&self) -> &[ErrorDetail] {
         self.body().map(|b| b.errors.as_slice()).unwrap_or_default()
     }
 
-    fn request_id(&self) -> Option<&str> {
-        headers(self)?.get("x-request-id")?.to_str().ok()
+    /// The `X-Request-ID` header, to quote to WorkOS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers()?.get("x-request-id")?.to_str().ok()
     }
 
-    fn retry_after(&self) -> Option<Duration> {
-        let value = headers(self)?.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    /// The `Retry-After` header, as a delay from now.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.headers()?.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
         super::retry::parse_retry_after(value, SystemTime::now())
     }
 
-    fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            progenitor_client::Error::InvalidResponsePayload(bytes, _) => Some(bytes),
-            _ => None,
-        }
+    /// The body as received: the error body of an error response, or the undecodable body of a
+    /// success response.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        self.inner.raw.as_deref()
     }
 
-    fn is_not_found(&self) -> bool {
-        status(self) == Some(404)
+    fn status_is(&self, code: u16) -> bool {
+        self.inner.kind == Kind::Response && self.inner.status.is_some_and(|s| s.as_u16() == code)
     }
 
-    fn is_conflict(&self) -> bool {
-        status(self) == Some(409)
+    /// 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status_is(404)
     }
 
-    fn is_unauthorized(&self) -> bool {
-        status(self) == Some(401)
+    /// 409 (a slug that already exists, for instance).
+    pub fn is_conflict(&self) -> bool {
+        self.status_is(409)
     }
 
-    fn is_forbidden(&self) -> bool {
-        status(self) == Some(403)
+    /// 401: the API key is missing or invalid.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status_is(401)
     }
 
-    fn is_rate_limited(&self) -> bool {
-        status(self) == Some(429)
+    /// 403: the key lacks a permission.
+    pub fn is_forbidden(&self) -> bool {
+        self.status_is(403)
     }
 
-    fn is_validation(&self) -> bool {
-        matches!(status(self), Some(400 | 422))
+    /// 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status_is(429)
     }
 
-    fn is_server_error(&self) -> bool {
-        status(self).is_some_and(|s| s >= 500)
+    /// 400 or 422: the request was invalid.
+    pub fn is_validation(&self) -> bool {
+        self.status_is(400) || self.status_is(422)
     }
 
-    fn is_transport(&self) -> bool {
-        matches!(
-            self,
-            progenitor_client::Error::CommunicationError(_) | progenitor_client::Error::ResponseBodyError(_)
-        )
+    /// 5xx.
+    pub fn is_server_error(&self) -> bool {
+        self.inner.kind == Kind::Response && self.inner.status.is_some_and(|s| s.is_server_error())
     }
 
-    fn is_timeout(&self) -> bool {
-        match self {
-            progenitor_client::Error::CommunicationError(e)
-            | progenitor_client::Error::ResponseBodyError(e) => e.is_timeout(),
+    /// No response: the connection failed, broke or timed out.
+    pub fn is_transport(&self) -> bool {
+        self.inner.kind == Kind::Transport
+    }
+
+    /// No response in time.
+    pub fn is_timeout(&self) -> bool {
+        self.reqwest_source().is_some_and(reqwest::Error::is_timeout)
+    }
+
+    /// A success response arrived but its body did not decode.
+    pub fn is_decode(&self) -> bool {
+        self.inner.kind == Kind::Decode
+    }
+
+    /// The request was not sent: it could not be built (an invalid header value, for instance).
+    pub fn is_invalid_request(&self) -> bool {
+        self.inner.kind == Kind::InvalidRequest
+    }
+
+    /// Whether repeating the call may succeed: 408, 429, 5xx, or no response.
+    pub fn is_retryable(&self) -> bool {
+        match self.inner.kind {
+            Kind::Transport => true,
+            Kind::Response => self.inner.status.is_some_and(|s| matches!(s.as_u16(), 408 | 429 | 500..=599)),
             _ => false,
         }
     }
 
-    fn is_decode(&self) -> bool {
-        matches!(self, progenitor_client::Error::InvalidResponsePayload(..))
+    fn reqwest_source(&self) -> Option<&reqwest::Error> {
+        self.inner.source.as_ref()?.downcast_ref::<reqwest::Error>()
     }
 }
 
-fn status(error: &ApiError) -> Option<u16> {
-    error.status().map(|s| s.as_u16())
+/// One line with no line breaks, however the server wrote it.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn headers(error: &ApiError) -> Option<&reqwest::header::HeaderMap> {
-    match error {
-        progenitor_client::Error::ErrorResponse(response) => Some(response.headers()),
-        progenitor_client::Error::UnexpectedResponse(response) => Some(response.headers()),
-        _ => None,
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &self.inner;
+        let status = inner.status.map(|s| s.as_u16());
+        match inner.kind {
+            Kind::Response => {
+                write!(f, "{}", status.unwrap_or_default())?;
+                match (self.code(), self.message().map(one_line)) {
+                    (Some(code), Some(message)) => write!(f, " {code}: {message}")?,
+                    (Some(code), None) => write!(f, " {code}")?,
+                    (None, Some(message)) => write!(f, ": {message}")?,
+                    (None, None) => {
+                        let reason = inner.status.and_then(|s| s.canonical_reason()).unwrap_or("error");
+                        write!(f, " {reason}")?;
+                    }
+                }
+            }
+            Kind::Unexpected => {
+                write!(f, "{}: unexpected status for {}", status.unwrap_or_default(), inner.operation)?;
+            }
+            Kind::Transport => write!(f, "{} {}: {}", inner.operation, inner.detail, transport_cause(self))?,
+            Kind::Decode => write!(
+                f,
+                "{} response of {} did not decode: {}",
+                status.unwrap_or_default(),
+                inner.operation,
+                one_line(&inner.detail)
+            )?,
+            Kind::InvalidRequest => write!(f, "{}: invalid request: {}", inner.operation, inner.detail)?,
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The innermost cause of a transport error, in one line (reqwest's own message says only
+/// "error sending request").
+fn transport_cause(error: &ApiError) -> String {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> =
+        error.inner.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static));
+    let mut last = String::new();
+    while let Some(e) = cause {
+        last = one_line(&e.to_string());
+        cause = e.source();
+    }
+    last
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &self.inner;
+        let mut d = f.debug_struct("ApiError");
+        d.field("kind", &inner.kind).field("operation", &inner.operation);
+        if let Some(status) = inner.status {
+            d.field("status", &status.as_u16());
+        }
+        if let Some(body) = &inner.body {
+            d.field("body", body);
+        }
+        if let Some(headers) = &inner.headers {
+            d.field("headers", headers);
+        }
+        if let Some(raw) = &inner.raw {
+            let shown = &raw[..raw.len().min(MAX_RAW_ERROR_BODY)];
+            d.field("raw_body", &String::from_utf8_lossy(shown));
+        }
+        if !inner.detail.is_empty() {
+            d.field("detail", &inner.detail);
+        }
+        if let Some(source) = &inner.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_body(json: serde_json::Value) -> ErrorBody {
+        serde_json::from_value(json).expect("an error body")
+    }
+
+    fn response(status: u16, json: serde_json::Value, request_id: Option<&str>) -> ApiError {
+        let mut headers = HeaderMap::new();
+        if let Some(id) = request_id {
+            headers.insert("x-request-id", id.parse().expect("a header value"));
+        }
+        let raw = Bytes::from(json.to_string());
+        ApiError::response(
+            "create_permission",
+            StatusCode::from_u16(status).expect("a status"),
+            headers,
+            error_body(json),
+            raw,
+        )
+    }
+
+    #[test]
+    fn display_is_one_line_with_code_message_and_request_id() {
+        let e = response(
+            422,
+            serde_json::json!({"code": "invalid_request_parameters", "message": "name must not\nbe empty",
+                "errors": [{"field": "name", "code": "required"}]}),
+            Some("req_123"),
+        );
+        assert_eq!(e.to_string(), "422 invalid_request_parameters: name must not be empty (request req_123)");
+        assert_eq!(e.field_errors().len(), 1);
+        assert!(format!("{e:?}").contains("required"), "{e:?}");
+        assert!(e.is_validation() && !e.is_not_found());
+    }
+
+    #[test]
+    fn display_without_code_or_message_names_the_status() {
+        assert_eq!(response(404, serde_json::json!({}), None).to_string(), "404 Not Found");
+        assert_eq!(response(409, serde_json::json!({"message": "taken"}), None).to_string(), "409: taken");
+        let oauth = response(
+            400,
+            serde_json::json!({"error": "invalid_grant", "error_description": "bad code"}),
+            None,
+        );
+        assert_eq!(oauth.to_string(), "400 invalid_grant: bad code");
+    }
+
+    #[test]
+    fn predicates_follow_the_error_table() {
+        let table = [
+            (400, "is_validation"),
+            (401, "is_unauthorized"),
+            (403, "is_forbidden"),
+            (404, "is_not_found"),
+            (409, "is_conflict"),
+            (422, "is_validation"),
+            (429, "is_rate_limited"),
+            (500, "is_server_error"),
+            (503, "is_server_error"),
+        ];
+        for (status, expected) in table {
+            let e = response(status, serde_json::json!({}), None);
+            let hits: Vec<&str> = [
+                ("is_validation", e.is_validation()),
+                ("is_unauthorized", e.is_unauthorized()),
+                ("is_forbidden", e.is_forbidden()),
+                ("is_not_found", e.is_not_found()),
+                ("is_conflict", e.is_conflict()),
+                ("is_rate_limited", e.is_rate_limited()),
+                ("is_server_error", e.is_server_error()),
+                ("is_transport", e.is_transport()),
+                ("is_decode", e.is_decode()),
+            ]
+            .into_iter()
+            .filter(|(_, hit)| *hit)
+            .map(|(name, _)| name)
+            .collect();
+            assert_eq!(hits, [expected], "status {status}");
+        }
+    }
+
+    #[test]
+    fn invalid_request_names_what_was_wrong() {
+        let e = ApiError::invalid_request("list_users", "header `x-a` has an invalid value");
+        assert_eq!(e.to_string(), "list_users: invalid request: header `x-a` has an invalid value");
+        assert!(e.is_invalid_request() && !e.is_retryable());
     }
 }

@@ -1,6 +1,10 @@
 //! Cursor pagination as streams. WorkOS lists return `data` and `list_metadata { before,
 //! after }`: `after` is null at the end of the list, `before` at its start.
 //!
+//! Every cursor-paginated list builder implements the generated [`ListRequest`] (set the
+//! cursor, fetch one page); [`ListExt`] (in [`crate::prelude`]) turns any of them into a
+//! stream of items (`.stream()`) or pages (`.pages()`), with the builder's filters.
+//!
 //! [`Pages`] goes forward (following `after`) or backward (following `before`), from the start
 //! of the list or from a cursor you resume at. It stops on a null cursor and on an empty page,
 //! never fetches a page twice, yields an error as an item and then ends, and can fetch the next
@@ -31,27 +35,14 @@ pub enum Direction {
     Backward,
 }
 
-/// How to page through a list. Defaults: forward, from the start, 100 items a page (the most
-/// WorkOS serves), the API's default order, no prefetch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to page through a list. Defaults: forward, from the start, the builder's `limit` or else
+/// 100 items a page (the most WorkOS serves), no prefetch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageOptions {
-    limit: u32,
+    limit: Option<u32>,
     direction: Direction,
     start: Option<String>,
-    order: Option<String>,
     prefetch: bool,
-}
-
-impl Default for PageOptions {
-    fn default() -> Self {
-        PageOptions {
-            limit: MAX_PAGE_SIZE,
-            direction: Direction::Forward,
-            start: None,
-            order: None,
-            prefetch: false,
-        }
-    }
 }
 
 impl PageOptions {
@@ -60,10 +51,10 @@ impl PageOptions {
         Self::default()
     }
 
-    /// Items a page, clamped to 1..=100.
+    /// Items a page, clamped to 1..=100 (overrides the builder's `limit`).
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = limit.clamp(1, MAX_PAGE_SIZE);
+        self.limit = Some(limit.clamp(1, MAX_PAGE_SIZE));
         self
     }
 
@@ -81,13 +72,6 @@ impl PageOptions {
         self
     }
 
-    /// The list's `order` parameter (`asc`, `desc`, `normal`).
-    #[must_use]
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.order = Some(order.into());
-        self
-    }
-
     /// Fetch the next page while the current one is consumed (at most one page ahead).
     #[must_use]
     pub fn prefetch(mut self, prefetch: bool) -> Self {
@@ -96,47 +80,33 @@ impl PageOptions {
     }
 }
 
-/// The parameters of one page request.
+/// The cursor of one page request, handed to [`ListRequest::set_page`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    after: Option<String>,
-    before: Option<String>,
-    limit: u32,
-    order: Option<String>,
-}
-
-impl Cursor {
+pub struct PageRequest {
     /// The `after` parameter.
-    pub fn after(&self) -> Option<&str> {
-        self.after.as_deref()
-    }
-
+    pub after: Option<String>,
     /// The `before` parameter.
-    pub fn before(&self) -> Option<&str> {
-        self.before.as_deref()
-    }
+    pub before: Option<String>,
+    /// The page size the stream asks for; `None` keeps the builder's own `limit`.
+    pub limit: Option<u32>,
+}
 
-    /// The `limit` parameter, in whatever integer type the method takes.
-    pub fn limit<T: LimitArg>(&self) -> Option<T> {
-        Some(T::from_limit(self.limit))
-    }
-
-    /// The `order` parameter.
-    pub fn order(&self) -> Option<&str> {
-        self.order.as_deref()
+impl PageRequest {
+    /// Writes the page size into a builder's `limit` field: the stream's when it set one, else
+    /// the builder's own, else [`MAX_PAGE_SIZE`].
+    pub fn limit_into<L: LimitArg>(&self, field: &mut Option<L>) {
+        match self.limit {
+            Some(limit) => *field = Some(L::from_limit(limit)),
+            None if field.is_none() => *field = Some(L::from_limit(MAX_PAGE_SIZE)),
+            None => {}
+        }
     }
 }
 
-/// The integer types generated methods take for `limit`.
+/// The integer types list builders store `limit` in.
 pub trait LimitArg {
     /// `limit`, which is 1..=100.
     fn from_limit(limit: u32) -> Self;
-}
-
-impl LimitArg for std::num::NonZeroU64 {
-    fn from_limit(limit: u32) -> Self {
-        std::num::NonZeroU64::new(u64::from(limit.max(1))).unwrap_or(std::num::NonZeroU64::MIN)
-    }
 }
 
 impl LimitArg for u64 {
@@ -157,6 +127,79 @@ impl LimitArg for f64 {
     }
 }
 
+/// The future of one page.
+pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, ApiError>> + Send + 'static>>;
+
+/// A cursor-paginated list request (implemented by the generated list builders): it can be
+/// pointed at a page and fetch it. [`ListExt`] builds the streams on it.
+pub trait ListRequest: Clone + Send + 'static {
+    /// The list's item type.
+    type Item: Send + 'static;
+
+    /// Points the request at one page.
+    fn set_page(&mut self, page: PageRequest);
+
+    /// Fetches the page the request points at.
+    fn fetch_page(self) -> PageFuture<Self::Item>;
+}
+
+/// `.stream()` and `.pages()` on every list builder (in [`crate::prelude`]).
+///
+/// ```no_run
+/// use futures::TryStreamExt as _;
+/// use workos_api::prelude::*;
+///
+/// # async fn demo(client: workos_api::Client) -> Result<(), workos_api::ApiError> {
+/// let mut users = client.user_management().list_users().organization_id("org_123").stream();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{}", user.email);
+/// }
+/// # Ok(()) }
+/// ```
+pub trait ListExt: ListRequest {
+    /// Every item, page after page, forward from the start of the list, with this builder's
+    /// filters (and its `limit` as the page size, if set).
+    fn stream(self) -> Items<Self::Item> {
+        self.pages().items()
+    }
+
+    /// Every page, forward from the start of the list.
+    fn pages(self) -> Pages<Self::Item> {
+        self.pages_with(PageOptions::default())
+    }
+
+    /// Every item, as `options` say (direction, resume cursor, page size, prefetch).
+    fn stream_with(self, options: PageOptions) -> Items<Self::Item> {
+        self.pages_with(options).items()
+    }
+
+    /// Every page, as `options` say.
+    fn pages_with(self, options: PageOptions) -> Pages<Self::Item> {
+        let limit = options.limit;
+        let direction = options.direction;
+        Pages::new(options, move |cursor: Option<String>| {
+            let mut request = self.clone();
+            let (after, before) = match direction {
+                Direction::Forward => (cursor, None),
+                Direction::Backward => (None, cursor),
+            };
+            request.set_page(PageRequest { after, before, limit });
+            request.fetch_page()
+        })
+    }
+}
+
+impl<R: ListRequest> ListExt for R {}
+
+/// A page future from a list response: `into_page` takes the items and cursors out of it.
+#[doc(hidden)]
+pub fn page_of<L: Send + 'static, T: Send + 'static>(
+    list: crate::runtime::ResponseFuture<L>,
+    into_page: fn(L) -> Page<T>,
+) -> PageFuture<T> {
+    Box::pin(async move { list.await.map(into_page) })
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -175,21 +218,20 @@ impl<T> Page<T> {
     }
 }
 
-type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, ApiError>> + Send + 'a>>;
-type Fetch<'a, T> = Box<dyn FnMut(Cursor) -> PageFuture<'a, T> + Send + 'a>;
+type Fetch<T> = Box<dyn FnMut(Option<String>) -> PageFuture<T> + Send>;
 
-/// A stream of pages; made by the generated `{list method}_pages` methods.
-pub struct Pages<'a, T> {
-    fetch: Fetch<'a, T>,
+/// A stream of pages; made by [`ListExt::pages`].
+pub struct Pages<T> {
+    fetch: Fetch<T>,
     options: PageOptions,
     /// The cursor of the next page to request; `None` once the list is exhausted.
     next: Option<Option<String>>,
-    in_flight: Option<PageFuture<'a, T>>,
+    in_flight: Option<PageFuture<T>>,
     /// A prefetched page that completed before it was asked for.
     ready: Option<Result<Page<T>, ApiError>>,
 }
 
-impl<T> std::fmt::Debug for Pages<'_, T> {
+impl<T> std::fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
             .field("options", &self.options)
@@ -198,15 +240,18 @@ impl<T> std::fmt::Debug for Pages<'_, T> {
     }
 }
 
-impl<'a, T> Pages<'a, T> {
-    /// Pages fetched by `fetch`, as `options` say.
-    pub fn new(options: PageOptions, fetch: impl FnMut(Cursor) -> PageFuture<'a, T> + Send + 'a) -> Self {
+impl<T> Pages<T> {
+    /// Pages fetched by `fetch` (given the cursor of the page to fetch), as `options` say.
+    pub fn new(
+        options: PageOptions,
+        fetch: impl FnMut(Option<String>) -> PageFuture<T> + Send + 'static,
+    ) -> Self {
         let start = options.start.clone();
         Pages { fetch: Box::new(fetch), options, next: Some(start), in_flight: None, ready: None }
     }
 
     /// The items of these pages.
-    pub fn items(self) -> Items<'a, T> {
+    pub fn items(self) -> Items<T> {
         let reverse = self.options.direction == Direction::Backward;
         Items { pages: self, buffer: VecDeque::new(), reverse, done: false }
     }
@@ -217,12 +262,7 @@ impl<'a, T> Pages<'a, T> {
             return;
         }
         let Some(cursor) = self.next.take() else { return };
-        let (after, before) = match self.options.direction {
-            Direction::Forward => (cursor, None),
-            Direction::Backward => (None, cursor),
-        };
-        let request = Cursor { after, before, limit: self.options.limit, order: self.options.order.clone() };
-        self.in_flight = Some((self.fetch)(request));
+        self.in_flight = Some((self.fetch)(cursor));
     }
 
     /// What follows `page` in this direction; `None` at the end of the walk.
@@ -239,9 +279,9 @@ impl<'a, T> Pages<'a, T> {
 }
 
 // Nothing is pinned in place: the futures are boxed, and items are moved, never pinned.
-impl<T> Unpin for Pages<'_, T> {}
+impl<T> Unpin for Pages<T> {}
 
-impl<T> Stream for Pages<'_, T> {
+impl<T> Stream for Pages<T> {
     type Item = Result<Page<T>, ApiError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -280,23 +320,23 @@ impl<T> Stream for Pages<'_, T> {
     }
 }
 
-/// A stream of items; made by the generated `{list method}_stream` methods.
-pub struct Items<'a, T> {
-    pages: Pages<'a, T>,
+/// A stream of items; made by [`ListExt::stream`].
+pub struct Items<T> {
+    pages: Pages<T>,
     buffer: VecDeque<T>,
     reverse: bool,
     done: bool,
 }
 
-impl<T> std::fmt::Debug for Items<'_, T> {
+impl<T> std::fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items").field("pages", &self.pages).field("buffered", &self.buffer.len()).finish()
     }
 }
 
-impl<T> Unpin for Items<'_, T> {}
+impl<T> Unpin for Items<T> {}
 
-impl<T> Stream for Items<'_, T> {
+impl<T> Stream for Items<T> {
     type Item = Result<T, ApiError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

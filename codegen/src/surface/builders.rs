@@ -1,0 +1,364 @@
+//! The service-facing surface, one file per area: the area handle (`client.<area>()`), one
+//! method per operation taking the required inputs, and one request builder per operation with
+//! a setter per optional input, `send()`, `send_with_response()` and `IntoFuture`. Lists also
+//! implement `ListRequest`, which gives them `.stream()` and `.pages()`.
+//!
+//! Everything a builder shares (per-call options, execution, retries, decoding, paging) is in
+//! the hand-written runtime; a builder only gathers its inputs into a `Call`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Type;
+
+use super::areas::handle_name;
+use super::model::{Location, Operation, Param, first_generic};
+use crate::pagination::Paginated;
+
+/// Names a builder has already: a parameter setter of the same name would shadow them.
+pub const RESERVED: &[&str] = &[
+    "send",
+    "send_with_response",
+    "into_future",
+    "timeout",
+    "retry_mode",
+    "max_attempts",
+    "idempotency_key",
+    "header",
+    "stream",
+    "pages",
+    "stream_with",
+    "pages_with",
+    "call_options",
+    "set_page",
+    "fetch_page",
+];
+
+/// How a setter or argument takes its value, and how the builder stores it.
+struct Input {
+    /// The argument's type.
+    arg: TokenStream,
+    /// The stored type.
+    stored: TokenStream,
+    /// From the argument (`v`) to the stored value.
+    convert: TokenStream,
+}
+
+fn input(ty: &Type, name: &syn::Ident) -> Input {
+    let text = quote!(#ty).to_string().replace(' ', "");
+    let plain = |t: TokenStream| Input { arg: t.clone(), stored: t, convert: quote!(#name) };
+    match text.as_str() {
+        "::std::num::NonZeroU64" => plain(quote!(u64)),
+        "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
+            plain(quote!(#ty))
+        }
+        _ if text.starts_with("::std::vec::Vec<") => {
+            let item = first_generic(ty).unwrap_or_else(|| ty.clone());
+            Input {
+                arg: quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
+                stored: quote!(#ty),
+                convert: quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
+            }
+        }
+        _ => Input {
+            arg: quote!(impl ::std::convert::Into<#ty>),
+            stored: quote!(#ty),
+            convert: quote!(#name.into()),
+        },
+    }
+}
+
+fn doc_lines(text: &str) -> TokenStream {
+    let text = text.trim();
+    if text.is_empty() {
+        return quote!();
+    }
+    quote!(#[doc = #text])
+}
+
+/// One area's file.
+pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenStream {
+    let handle = format_ident!("{}", handle_name(area));
+    let accessor = format_ident!("{}", area);
+    let area_title = area.replace('_', " ");
+    let module_doc = format!(
+        "The {area_title} area: [`{handle}`], reached by [`Client::{area}`](crate::Client::{area}), and one request builder per operation ({} operations).",
+        ops.len()
+    );
+    let mut table = String::from("| method | request |\n|---|---|\n");
+    for op in ops {
+        table.push_str(&format!("| [`{0}`]({1}::{0}) | `{2} {3}` |\n", op.name, handle, op.method, op.path));
+    }
+    let handle_doc = format!(
+        "The {area_title} operations. Each method takes the operation's required inputs and returns its request builder: set optional inputs, then `.await` it (or `.send().await`).\n\n{table}"
+    );
+    let accessor_doc = format!("The {area_title} operations ([`{handle}`](crate::{area}::{handle})).");
+    let methods = ops.iter().map(|op| method(op));
+    let builders = ops.iter().map(|op| builder(op, lists.iter().find(|l| l.method == op.name)));
+    quote! {
+        #![doc = #module_doc]
+        use crate::types;
+
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone)]
+        pub struct #handle {
+            client: crate::Client,
+        }
+
+        impl crate::Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #handle {
+                #handle { client: self.clone() }
+            }
+        }
+
+        impl #handle {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn builder_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}", heck::ToPascalCase::to_pascal_case(op.name.to_string().as_str()))
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = &op.name;
+    let builder = builder_name(op);
+    let required: Vec<&Param> = op.required().collect();
+    let args = required.iter().map(|p| {
+        let ident = &p.ident;
+        let Input { arg, .. } = input(&p.ty, ident);
+        quote!(#ident: #arg)
+    });
+    let inits = required.iter().map(|p| {
+        let ident = &p.ident;
+        let Input { convert, .. } = input(&p.ty, ident);
+        quote!(#ident: #convert)
+    });
+    let optional = op.optional().map(|p| {
+        let ident = &p.ident;
+        quote!(#ident: None)
+    });
+    let (body_arg, body_init) = match &op.body {
+        Some(b) if b.required => {
+            let ty = &b.ty;
+            (quote!(body: impl ::std::convert::Into<#ty>), quote!(body: body.into(),))
+        }
+        Some(_) => (quote!(), quote!(body: None,)),
+        None => (quote!(), quote!()),
+    };
+    let comma = if required.is_empty() || body_arg.is_empty() { quote!() } else { quote!(,) };
+    let mut doc = format!("{}\n\n`{} {}`", op.summary.trim(), op.method, op.path);
+    if op.deprecated {
+        doc.push_str(" (deprecated)");
+    }
+    for p in &required {
+        doc.push_str(&format!("\n- `{}`: {}", p.ident, one_line(&p.description)));
+    }
+    doc.push_str(&format!("\n\nReturns a [`{builder}`]: set optional inputs on it, then `.await` it."));
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self, #(#args),* #comma #body_arg) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                options: ::std::default::Default::default(),
+                #(#inits,)*
+                #(#optional,)*
+                #body_init
+            }
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
+    let name = builder_name(op);
+    let method = &op.name;
+    let id = method.to_string();
+    let (http, path, key) = (&op.method, &op.path, op.idempotency_key);
+    let required: Vec<&Param> = op.required().collect();
+    let optional: Vec<&Param> = op.optional().collect();
+    let fields = required.iter().map(|p| {
+        let ident = &p.ident;
+        let stored = input(&p.ty, ident).stored;
+        quote!(#ident: #stored,)
+    });
+    let optional_fields = optional.iter().map(|p| {
+        let ident = &p.ident;
+        let stored = input(&p.ty, ident).stored;
+        quote!(#ident: ::std::option::Option<#stored>,)
+    });
+    let setters = optional.iter().map(|p| {
+        let ident = &p.ident;
+        let Input { arg, convert, .. } = input(&p.ty, ident);
+        let doc = doc_lines(&format!("`{}`: {}", p.wire, p.description.trim()));
+        quote! {
+            #doc
+            pub fn #ident(mut self, #ident: #arg) -> Self {
+                self.#ident = ::std::option::Option::Some(#convert);
+                self
+            }
+        }
+    });
+    let (body_field, body_setter, body_call) = match &op.body {
+        Some(b) if b.required => {
+            let ty = &b.ty;
+            (quote!(body: #ty,), quote!(), quote!(.json(&self.body)))
+        }
+        Some(b) => {
+            let ty = &b.ty;
+            (
+                quote!(body: ::std::option::Option<#ty>,),
+                quote! {
+                    /// The request body (optional for this operation).
+                    pub fn body(mut self, body: impl ::std::convert::Into<#ty>) -> Self {
+                        self.body = ::std::option::Option::Some(body.into());
+                        self
+                    }
+                },
+                quote!(.json_opt(self.body.as_ref())),
+            )
+        }
+        None => (quote!(), quote!(), quote!()),
+    };
+    // The path, with each `{param}` filled in and encoded.
+    let mut format = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = path.as_str();
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
+        format.push_str(&rest[..start]);
+        format.push_str("{}");
+        let wire = &rest[start + 1..end];
+        if let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.wire == wire) {
+            let ident = &p.ident;
+            format_args.push(quote!(crate::runtime::encode_path(&self.#ident.to_string())));
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    format.push_str(rest);
+    let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
+        let (ident, wire) = (&p.ident, &p.wire);
+        quote!(.query(#wire, &self.#ident))
+    });
+    let headers = optional.iter().filter(|p| p.location == Location::Header).map(|p| {
+        let (ident, wire) = (&p.ident, p.wire.to_lowercase());
+        quote!(.header(#wire, self.#ident.as_ref().map(::std::string::ToString::to_string).as_deref()))
+    });
+    let (output, send, send_with_response) = match &op.output {
+        Some(ty) => (quote!(#ty), quote!(send), quote!(send_with_response)),
+        None => (quote!(()), quote!(send_empty), quote!(send_empty_with_response)),
+    };
+    let doc = format!(
+        "A [`{0}`](super::{1}::{0}) request: `{2} {3}`. Set optional inputs with its setters, then `.await` it (or call [`send`](Self::send)).\n\n{4}",
+        method,
+        heck::ToPascalCase::to_pascal_case(op.area.as_str()),
+        http,
+        path,
+        op.description.trim()
+    );
+    let list_impl = list.map(|l| list_impl(&name, l));
+    let must_use = "a request does nothing until it is awaited or sent";
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = #must_use]
+        pub struct #name {
+            client: crate::Client,
+            options: crate::runtime::CallOptions,
+            #(#fields)*
+            #(#optional_fields)*
+            #body_field
+        }
+
+        impl #name {
+            #(#setters)*
+            #body_setter
+
+            /// Sends the request; the result is the decoded body.
+            pub fn send(self) -> crate::runtime::ResponseFuture<#output> {
+                self.into_call().#send()
+            }
+
+            /// Sends the request; the result keeps the status and headers (and the request id).
+            pub fn send_with_response(self) -> crate::runtime::ResponseFuture<crate::runtime::Response<#output>> {
+                self.into_call().#send_with_response()
+            }
+
+            fn into_call(self) -> crate::runtime::Call {
+                crate::runtime::Call::new(
+                    self.client,
+                    &crate::runtime::OperationMeta { id: #id, method: #http, path: #path, idempotency_key: #key },
+                    format!(#format, #(#format_args),*),
+                    self.options,
+                )
+                #(#queries)*
+                #(#headers)*
+                #body_call
+            }
+        }
+
+        impl crate::runtime::Request for #name {
+            type Output = #output;
+
+            fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
+                &mut self.options
+            }
+        }
+
+        impl ::std::future::IntoFuture for #name {
+            type Output = ::std::result::Result<#output, crate::ApiError>;
+            type IntoFuture = crate::runtime::ResponseFuture<#output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+
+        #list_impl
+    }
+}
+
+fn list_impl(name: &syn::Ident, list: &Paginated) -> TokenStream {
+    let item = &list.item;
+    let cursor_of = |present: bool, field: &str| {
+        let field = format_ident!("{}", field);
+        if present { quote!(m.#field) } else { quote!(None) }
+    };
+    let (before, after) = (cursor_of(list.cursors.0, "before"), cursor_of(list.cursors.1, "after"));
+    let into_page = if list.optional_metadata {
+        quote! {
+            |list| {
+                let (before, after) = list.list_metadata.map(|m| (#before, #after)).unwrap_or_default();
+                crate::runtime::Page::new(list.data, before, after)
+            }
+        }
+    } else {
+        quote! {
+            |list| {
+                let m = list.list_metadata;
+                crate::runtime::Page::new(list.data, #before, #after)
+            }
+        }
+    };
+    quote! {
+        impl crate::runtime::ListRequest for #name {
+            type Item = #item;
+
+            fn set_page(&mut self, page: crate::runtime::PageRequest) {
+                page.limit_into(&mut self.limit);
+                self.after = page.after;
+                self.before = page.before;
+            }
+
+            fn fetch_page(self) -> crate::runtime::PageFuture<Self::Item> {
+                crate::runtime::paginate::page_of(self.send(), #into_page)
+            }
+        }
+    }
+}
