@@ -7,6 +7,7 @@ mod constants;
 mod operations;
 mod redirects;
 mod responses;
+mod reuse;
 mod schema_keywords;
 pub(crate) mod walk;
 
@@ -93,6 +94,7 @@ pub const PASS_NAMES: &[&str] = &[
     "extract_redirects",
     "unify_errors",
     "unify_success",
+    "reuse_components",
     "hoist_inline_schemas",
     "share_constants",
     "inline_name_collisions",
@@ -115,6 +117,7 @@ const PASSES: &[PassFn] = &[
     redirects::extract_redirects,
     responses::unify_errors,
     responses::unify_success,
+    reuse::reuse_components,
     operations::hoist_inline_schemas,
     constants::share_constants,
     operations::inline_name_collisions,

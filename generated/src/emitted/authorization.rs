@@ -785,17 +785,13 @@ pub struct AddEnvironmentRolePermission {
 }
 impl AddEnvironmentRolePermission {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::AddEnvironmentRolePermissionResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::AddEnvironmentRolePermissionResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -817,19 +813,14 @@ impl AddEnvironmentRolePermission {
     }
 }
 impl crate::runtime::Request for AddEnvironmentRolePermission {
-    type Output = types::AddEnvironmentRolePermissionResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for AddEnvironmentRolePermission {
-    type Output = ::std::result::Result<
-        types::AddEnvironmentRolePermissionResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::AddEnvironmentRolePermissionResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -850,17 +841,13 @@ pub struct AddOrganizationRolePermission {
 }
 impl AddOrganizationRolePermission {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::AddOrganizationRolePermissionResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::AddOrganizationRolePermissionResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -883,19 +870,14 @@ impl AddOrganizationRolePermission {
     }
 }
 impl crate::runtime::Request for AddOrganizationRolePermission {
-    type Output = types::AddOrganizationRolePermissionResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for AddOrganizationRolePermission {
-    type Output = ::std::result::Result<
-        types::AddOrganizationRolePermissionResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::AddOrganizationRolePermissionResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1028,17 +1010,13 @@ pub struct CreateEnvironmentRole {
 }
 impl CreateEnvironmentRole {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::CreateEnvironmentRoleResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreateEnvironmentRoleResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -1057,19 +1035,14 @@ impl CreateEnvironmentRole {
     }
 }
 impl crate::runtime::Request for CreateEnvironmentRole {
-    type Output = types::CreateEnvironmentRoleResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreateEnvironmentRole {
-    type Output = ::std::result::Result<
-        types::CreateEnvironmentRoleResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::CreateEnvironmentRoleResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1089,17 +1062,13 @@ pub struct CreateOrganizationRole {
 }
 impl CreateOrganizationRole {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::CreateOrganizationRoleResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreateOrganizationRoleResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -1121,19 +1090,14 @@ impl CreateOrganizationRole {
     }
 }
 impl crate::runtime::Request for CreateOrganizationRole {
-    type Output = types::CreateOrganizationRoleResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreateOrganizationRole {
-    type Output = ::std::result::Result<
-        types::CreateOrganizationRoleResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::CreateOrganizationRoleResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1152,16 +1116,14 @@ pub struct CreatePermission {
 }
 impl CreatePermission {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::CreatePermissionResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::AuthorizationPermission> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreatePermissionResponse>,
+        crate::runtime::Response<types::AuthorizationPermission>,
     > {
         self.into_call().send_with_response()
     }
@@ -1181,17 +1143,14 @@ impl CreatePermission {
     }
 }
 impl crate::runtime::Request for CreatePermission {
-    type Output = types::CreatePermissionResponse;
+    type Output = types::AuthorizationPermission;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreatePermission {
-    type Output = ::std::result::Result<
-        types::CreatePermissionResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::CreatePermissionResponse>;
+    type Output = ::std::result::Result<types::AuthorizationPermission, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::AuthorizationPermission>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1210,14 +1169,14 @@ pub struct CreateResource {
 }
 impl CreateResource {
     /// Sends the request; the result is the decoded body.
-    pub fn send(self) -> crate::runtime::ResponseFuture<types::CreateResourceResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::AuthorizationResource> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreateResourceResponse>,
+        crate::runtime::Response<types::AuthorizationResource>,
     > {
         self.into_call().send_with_response()
     }
@@ -1237,14 +1196,14 @@ impl CreateResource {
     }
 }
 impl crate::runtime::Request for CreateResource {
-    type Output = types::CreateResourceResponse;
+    type Output = types::AuthorizationResource;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreateResource {
-    type Output = ::std::result::Result<types::CreateResourceResponse, crate::ApiError>;
-    type IntoFuture = crate::runtime::ResponseFuture<types::CreateResourceResponse>;
+    type Output = ::std::result::Result<types::AuthorizationResource, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::AuthorizationResource>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1549,17 +1508,13 @@ pub struct GetOrganizationRole {
 }
 impl GetOrganizationRole {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::GetOrganizationRoleResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::GetOrganizationRoleResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -1581,17 +1536,14 @@ impl GetOrganizationRole {
     }
 }
 impl crate::runtime::Request for GetOrganizationRole {
-    type Output = types::GetOrganizationRoleResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for GetOrganizationRole {
-    type Output = ::std::result::Result<
-        types::GetOrganizationRoleResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::GetOrganizationRoleResponse>;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3124,17 +3076,13 @@ pub struct SetEnvironmentRolePermissions {
 }
 impl SetEnvironmentRolePermissions {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::SetEnvironmentRolePermissionsResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::SetEnvironmentRolePermissionsResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -3156,19 +3104,14 @@ impl SetEnvironmentRolePermissions {
     }
 }
 impl crate::runtime::Request for SetEnvironmentRolePermissions {
-    type Output = types::SetEnvironmentRolePermissionsResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for SetEnvironmentRolePermissions {
-    type Output = ::std::result::Result<
-        types::SetEnvironmentRolePermissionsResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::SetEnvironmentRolePermissionsResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3189,17 +3132,13 @@ pub struct SetOrganizationRolePermissions {
 }
 impl SetOrganizationRolePermissions {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::SetOrganizationRolePermissionsResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::SetOrganizationRolePermissionsResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -3222,19 +3161,14 @@ impl SetOrganizationRolePermissions {
     }
 }
 impl crate::runtime::Request for SetOrganizationRolePermissions {
-    type Output = types::SetOrganizationRolePermissionsResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for SetOrganizationRolePermissions {
-    type Output = ::std::result::Result<
-        types::SetOrganizationRolePermissionsResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::SetOrganizationRolePermissionsResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3254,17 +3188,13 @@ pub struct UpdateEnvironmentRole {
 }
 impl UpdateEnvironmentRole {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::UpdateEnvironmentRoleResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::UpdateEnvironmentRoleResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -3286,19 +3216,14 @@ impl UpdateEnvironmentRole {
     }
 }
 impl crate::runtime::Request for UpdateEnvironmentRole {
-    type Output = types::UpdateEnvironmentRoleResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for UpdateEnvironmentRole {
-    type Output = ::std::result::Result<
-        types::UpdateEnvironmentRoleResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::UpdateEnvironmentRoleResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3319,17 +3244,13 @@ pub struct UpdateOrganizationRole {
 }
 impl UpdateOrganizationRole {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::UpdateOrganizationRoleResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Role> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::UpdateOrganizationRoleResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Role>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -3352,19 +3273,14 @@ impl UpdateOrganizationRole {
     }
 }
 impl crate::runtime::Request for UpdateOrganizationRole {
-    type Output = types::UpdateOrganizationRoleResponse;
+    type Output = types::Role;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for UpdateOrganizationRole {
-    type Output = ::std::result::Result<
-        types::UpdateOrganizationRoleResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::UpdateOrganizationRoleResponse,
-    >;
+    type Output = ::std::result::Result<types::Role, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Role>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3441,14 +3357,14 @@ pub struct UpdateResource {
 }
 impl UpdateResource {
     /// Sends the request; the result is the decoded body.
-    pub fn send(self) -> crate::runtime::ResponseFuture<types::UpdateResourceResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::AuthorizationResource> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::UpdateResourceResponse>,
+        crate::runtime::Response<types::AuthorizationResource>,
     > {
         self.into_call().send_with_response()
     }
@@ -3471,14 +3387,14 @@ impl UpdateResource {
     }
 }
 impl crate::runtime::Request for UpdateResource {
-    type Output = types::UpdateResourceResponse;
+    type Output = types::AuthorizationResource;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for UpdateResource {
-    type Output = ::std::result::Result<types::UpdateResourceResponse, crate::ApiError>;
-    type IntoFuture = crate::runtime::ResponseFuture<types::UpdateResourceResponse>;
+    type Output = ::std::result::Result<types::AuthorizationResource, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::AuthorizationResource>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3500,16 +3416,14 @@ pub struct UpdateResourceByExternalId {
 }
 impl UpdateResourceByExternalId {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::UpdateResourceByExternalIdResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::AuthorizationResource> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::UpdateResourceByExternalIdResponse>,
+        crate::runtime::Response<types::AuthorizationResource>,
     > {
         self.into_call().send_with_response()
     }
@@ -3534,19 +3448,14 @@ impl UpdateResourceByExternalId {
     }
 }
 impl crate::runtime::Request for UpdateResourceByExternalId {
-    type Output = types::UpdateResourceByExternalIdResponse;
+    type Output = types::AuthorizationResource;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for UpdateResourceByExternalId {
-    type Output = ::std::result::Result<
-        types::UpdateResourceByExternalIdResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<
-        types::UpdateResourceByExternalIdResponse,
-    >;
+    type Output = ::std::result::Result<types::AuthorizationResource, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::AuthorizationResource>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -197,17 +197,13 @@ pub struct DisableFeatureFlag {
 }
 impl DisableFeatureFlag {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::DisableFeatureFlagResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Flag> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::DisableFeatureFlagResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Flag>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -228,17 +224,14 @@ impl DisableFeatureFlag {
     }
 }
 impl crate::runtime::Request for DisableFeatureFlag {
-    type Output = types::DisableFeatureFlagResponse;
+    type Output = types::Flag;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for DisableFeatureFlag {
-    type Output = ::std::result::Result<
-        types::DisableFeatureFlagResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::DisableFeatureFlagResponse>;
+    type Output = ::std::result::Result<types::Flag, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Flag>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -257,17 +250,13 @@ pub struct EnableFeatureFlag {
 }
 impl EnableFeatureFlag {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::EnableFeatureFlagResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::Flag> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::EnableFeatureFlagResponse>,
-    > {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Flag>> {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -288,17 +277,14 @@ impl EnableFeatureFlag {
     }
 }
 impl crate::runtime::Request for EnableFeatureFlag {
-    type Output = types::EnableFeatureFlagResponse;
+    type Output = types::Flag;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for EnableFeatureFlag {
-    type Output = ::std::result::Result<
-        types::EnableFeatureFlagResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::EnableFeatureFlagResponse>;
+    type Output = ::std::result::Result<types::Flag, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::Flag>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

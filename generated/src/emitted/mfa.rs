@@ -97,7 +97,7 @@ Returns a [`VerifyAuthenticationChallenge`]: set optional inputs on it, then `.a
     pub fn verify_authentication_challenge(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<types::VerifyAuthenticationChallengeBody>,
+        body: impl ::std::convert::Into<types::VerifyEmailAddressDto>,
     ) -> VerifyAuthenticationChallenge {
         VerifyAuthenticationChallenge {
             client: self.client.clone(),
@@ -341,7 +341,7 @@ pub struct VerifyAuthenticationChallenge {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     id: ::std::string::String,
-    body: types::VerifyAuthenticationChallengeBody,
+    body: types::VerifyEmailAddressDto,
 }
 impl VerifyAuthenticationChallenge {
     /// Sends the request; the result is the decoded body.

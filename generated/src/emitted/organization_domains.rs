@@ -104,14 +104,14 @@ impl CreateOrganizationDomain {
     /// Sends the request; the result is the decoded body.
     pub fn send(
         self,
-    ) -> crate::runtime::ResponseFuture<types::CreateOrganizationDomainResponse> {
+    ) -> crate::runtime::ResponseFuture<types::OrganizationDomainStandAlone> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreateOrganizationDomainResponse>,
+        crate::runtime::Response<types::OrganizationDomainStandAlone>,
     > {
         self.into_call().send_with_response()
     }
@@ -131,18 +131,18 @@ impl CreateOrganizationDomain {
     }
 }
 impl crate::runtime::Request for CreateOrganizationDomain {
-    type Output = types::CreateOrganizationDomainResponse;
+    type Output = types::OrganizationDomainStandAlone;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreateOrganizationDomain {
     type Output = ::std::result::Result<
-        types::CreateOrganizationDomainResponse,
+        types::OrganizationDomainStandAlone,
         crate::ApiError,
     >;
     type IntoFuture = crate::runtime::ResponseFuture<
-        types::CreateOrganizationDomainResponse,
+        types::OrganizationDomainStandAlone,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()

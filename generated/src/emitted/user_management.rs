@@ -906,16 +906,14 @@ pub struct AcceptInvitation {
 }
 impl AcceptInvitation {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::AcceptInvitationResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::UserlandUserInvite> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::AcceptInvitationResponse>,
+        crate::runtime::Response<types::UserlandUserInvite>,
     > {
         self.into_call().send_with_response()
     }
@@ -937,17 +935,14 @@ impl AcceptInvitation {
     }
 }
 impl crate::runtime::Request for AcceptInvitation {
-    type Output = types::AcceptInvitationResponse;
+    type Output = types::UserlandUserInvite;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for AcceptInvitation {
-    type Output = ::std::result::Result<
-        types::AcceptInvitationResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::AcceptInvitationResponse>;
+    type Output = ::std::result::Result<types::UserlandUserInvite, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::UserlandUserInvite>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1366,14 +1361,14 @@ impl CreateOrganizationMembership {
     /// Sends the request; the result is the decoded body.
     pub fn send(
         self,
-    ) -> crate::runtime::ResponseFuture<types::CreateOrganizationMembershipResponse> {
+    ) -> crate::runtime::ResponseFuture<types::UserlandUserOrganizationMembership> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::CreateOrganizationMembershipResponse>,
+        crate::runtime::Response<types::UserlandUserOrganizationMembership>,
     > {
         self.into_call().send_with_response()
     }
@@ -1393,18 +1388,18 @@ impl CreateOrganizationMembership {
     }
 }
 impl crate::runtime::Request for CreateOrganizationMembership {
-    type Output = types::CreateOrganizationMembershipResponse;
+    type Output = types::UserlandUserOrganizationMembership;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for CreateOrganizationMembership {
     type Output = ::std::result::Result<
-        types::CreateOrganizationMembershipResponse,
+        types::UserlandUserOrganizationMembership,
         crate::ApiError,
     >;
     type IntoFuture = crate::runtime::ResponseFuture<
-        types::CreateOrganizationMembershipResponse,
+        types::UserlandUserOrganizationMembership,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1584,16 +1579,14 @@ impl DeactivateOrganizationMembership {
     /// Sends the request; the result is the decoded body.
     pub fn send(
         self,
-    ) -> crate::runtime::ResponseFuture<
-        types::DeactivateOrganizationMembershipResponse,
-    > {
+    ) -> crate::runtime::ResponseFuture<types::UserlandUserOrganizationMembership> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::DeactivateOrganizationMembershipResponse>,
+        crate::runtime::Response<types::UserlandUserOrganizationMembership>,
     > {
         self.into_call().send_with_response()
     }
@@ -1615,18 +1608,18 @@ impl DeactivateOrganizationMembership {
     }
 }
 impl crate::runtime::Request for DeactivateOrganizationMembership {
-    type Output = types::DeactivateOrganizationMembershipResponse;
+    type Output = types::UserlandUserOrganizationMembership;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for DeactivateOrganizationMembership {
     type Output = ::std::result::Result<
-        types::DeactivateOrganizationMembershipResponse,
+        types::UserlandUserOrganizationMembership,
         crate::ApiError,
     >;
     type IntoFuture = crate::runtime::ResponseFuture<
-        types::DeactivateOrganizationMembershipResponse,
+        types::UserlandUserOrganizationMembership,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3838,16 +3831,14 @@ pub struct RevokeInvitation {
 }
 impl RevokeInvitation {
     /// Sends the request; the result is the decoded body.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<types::RevokeInvitationResponse> {
+    pub fn send(self) -> crate::runtime::ResponseFuture<types::UserlandUserInvite> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
     ) -> crate::runtime::ResponseFuture<
-        crate::runtime::Response<types::RevokeInvitationResponse>,
+        crate::runtime::Response<types::UserlandUserInvite>,
     > {
         self.into_call().send_with_response()
     }
@@ -3869,17 +3860,14 @@ impl RevokeInvitation {
     }
 }
 impl crate::runtime::Request for RevokeInvitation {
-    type Output = types::RevokeInvitationResponse;
+    type Output = types::UserlandUserInvite;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for RevokeInvitation {
-    type Output = ::std::result::Result<
-        types::RevokeInvitationResponse,
-        crate::ApiError,
-    >;
-    type IntoFuture = crate::runtime::ResponseFuture<types::RevokeInvitationResponse>;
+    type Output = ::std::result::Result<types::UserlandUserInvite, crate::ApiError>;
+    type IntoFuture = crate::runtime::ResponseFuture<types::UserlandUserInvite>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
