@@ -145,43 +145,55 @@ fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
     let pinned = project.pinned_input()?;
     let pinned_doc = workos_codegen::load::parse(&pinned.file, &pinned.bytes)?;
     let pinned_names = workos_codegen::naming::method_names(&pinned_doc, &overlays.names);
-    let target_dir = project.root.join("target/history-target");
+    // Every document is checked; the failures are reported together at the end.
+    let mut failures = Vec::new();
     for file in &files {
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let out = project.root.join("target/history").join(&stem);
-        if out.exists() {
-            std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
-        }
-        codegen_other(project, file.clone(), out.clone())?;
-        let doc = workos_codegen::load::parse(file, &std::fs::read(file)?)?;
-        for named in workos_codegen::naming::method_names(&doc, &overlays.names) {
-            if let Some(old) = pinned_names.iter().find(|p| p.key == named.key && p.name != named.name) {
-                bail!(
-                    "{}: {} is `{}` here but `{}` in the pinned document",
-                    file.display(),
-                    named.key,
-                    named.name,
-                    old.name
-                );
+        match history_one(project, &overlays, &pinned_names, file) {
+            Ok(()) => eprintln!("ok: {} generates and compiles", file.display()),
+            Err(e) => {
+                eprintln!("FAILED: {}: {e:#}", file.display());
+                failures.push(format!("{}: {e:#}", file.display()));
             }
         }
-        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["check", "--quiet", "--manifest-path"])
-            .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .env("RUSTFLAGS", "-D warnings")
-            .status()
-            .context("running cargo check")?;
-        if !status.success() {
-            bail!(
-                "{}: the generated crate does not compile (cargo check in {})",
-                file.display(),
-                out.display()
-            );
-        }
-        eprintln!("ok: {} generates and compiles", file.display());
+    }
+    if !failures.is_empty() {
+        bail!("{} of {} documents failed:\n{}", failures.len(), files.len(), failures.join("\n"));
     }
     eprintln!("history: {} documents generate and compile", files.len());
+    Ok(())
+}
+
+/// Generates `file` into `target/history/<stem>`, checks its method names against the pinned
+/// document's, and compiles it with `-D warnings`.
+fn history_one(
+    project: &Project,
+    overlays: &workos_codegen::Overlays,
+    pinned_names: &[workos_codegen::naming::NamedOperation],
+    file: &std::path::Path,
+) -> Result<()> {
+    let target_dir = project.root.join("target/history-target");
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let out = project.root.join("target/history").join(&stem);
+    if out.exists() {
+        std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
+    }
+    codegen_other(project, file.to_owned(), out.clone())?;
+    let doc = workos_codegen::load::parse(file, &std::fs::read(file)?)?;
+    for named in workos_codegen::naming::method_names(&doc, &overlays.names) {
+        if let Some(old) = pinned_names.iter().find(|p| p.key == named.key && p.name != named.name) {
+            bail!("{} is `{}` here but `{}` in the pinned document", named.key, named.name, old.name);
+        }
+    }
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTFLAGS", "-D warnings")
+        .status()
+        .context("running cargo check")?;
+    if !status.success() {
+        bail!("the generated crate does not compile (cargo check in {})", out.display());
+    }
     Ok(())
 }
 
