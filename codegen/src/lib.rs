@@ -113,6 +113,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
     let mut client = clock.phase("syn parse", || backend::parse_tokens(&input.file, tokens))?;
     let (lenient, open, optional, redacted) = clock.phase("postprocess", || {
+        postprocess::name_union_variants(&mut client, &normalized.outputs.union_variants);
         (
             postprocess::allow_unknown_fields(&mut client),
             postprocess::open_enums(&mut client),

@@ -9,6 +9,7 @@ mod redirects;
 mod responses;
 mod reuse;
 mod schema_keywords;
+mod unions;
 pub(crate) mod walk;
 
 use std::path::Path;
@@ -47,6 +48,8 @@ pub struct Outputs {
     pub name_overrides_used: usize,
     /// Methods whose JSON success type became optional, with their body-less 2xx statuses.
     pub empty_success: Vec<(String, Vec<u16>)>,
+    /// Union types and the names their variants get, in branch order.
+    pub union_variants: Vec<(String, Vec<String>)>,
 }
 
 /// The normalized document and what the passes reported.
@@ -96,6 +99,7 @@ pub const PASS_NAMES: &[&str] = &[
     "unify_success",
     "reuse_components",
     "hoist_inline_schemas",
+    "name_union_variants",
     "share_constants",
     "inline_name_collisions",
     "downgrade_version",
@@ -119,6 +123,7 @@ const PASSES: &[PassFn] = &[
     responses::unify_success,
     reuse::reuse_components,
     operations::hoist_inline_schemas,
+    unions::name_union_variants,
     constants::share_constants,
     operations::inline_name_collisions,
     operations::downgrade_version,

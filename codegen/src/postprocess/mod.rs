@@ -5,10 +5,12 @@
 mod empty_success;
 mod open_enums;
 mod redact;
+mod union_variants;
 
 pub use empty_success::empty_success_arms;
 pub use open_enums::{OpenEnumCounts, open_enums};
 pub use redact::{is_secret_field, redact_secrets};
+pub use union_variants::name_union_variants;
 
 use syn::visit_mut::VisitMut;
 

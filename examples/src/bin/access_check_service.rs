@@ -18,8 +18,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use workos_api::Client;
 use workos_api::types::{
-    AddRolePermissionDto, CheckAuthorizationDto, CreateAuthorizationResourceDto, CreateOrganizationRoleDto,
-    CreateUserlandUserDto, CreateUserlandUserOrganizationMembershipDto,
+    AddRolePermissionDto, CheckAuthorizationDtoResourceExternalId, CreateAuthorizationResourceDtoBase,
+    CreateOrganizationRoleDto, CreateUserlandUserDtoBase,
+    CreateUserlandUserOrganizationMembershipDtoRoleSlug,
 };
 use workos_examples::{BoxError, connect, organization, permission, run_id, say};
 
@@ -44,11 +45,7 @@ async fn authorize(
         .get("x-membership-id")
         .and_then(|v| v.to_str().ok())
         .ok_or((StatusCode::UNAUTHORIZED, "send X-Membership-Id".to_owned()))?;
-    let check = CheckAuthorizationDto::Variant1 {
-        permission_slug: permission.to_owned(),
-        resource_external_id: id.to_owned(),
-        resource_type_slug: DOCUMENT.to_owned(),
-    };
+    let check = CheckAuthorizationDtoResourceExternalId::new(permission, id, DOCUMENT);
     match app.client.authorization().check_authorization(membership, check).await {
         Ok(answer) if answer.authorized => Ok(()),
         Ok(_) => Err((StatusCode::FORBIDDEN, format!("{permission} denied on document {id}"))),
@@ -103,34 +100,24 @@ async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
     authorization.add_organization_role_permission(&org, &role, AddRolePermissionDto::new(&read)).await?;
     let user = client
         .user_management()
-        .create_user(CreateUserlandUserDto::Variant0 {
-            email: format!("reader-{run}@example.com"),
-            email_verified: None,
-            external_id: None,
-            first_name: Some("Rita".to_owned()),
-            last_name: None,
-            metadata: None,
-        })
+        .create_user(CreateUserlandUserDtoBase::new(format!("reader-{run}@example.com")).first_name("Rita"))
         .await?
         .id;
     let membership = client
         .user_management()
-        .create_organization_membership(CreateUserlandUserOrganizationMembershipDto::Variant1 {
-            organization_id: org.clone(),
-            role_slug: role,
-            user_id: user.clone(),
-        })
+        .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
+            &user, &org, role,
+        ))
         .await?
         .id;
     let document = format!("doc-{run}");
     authorization
-        .create_resource(CreateAuthorizationResourceDto::Variant0 {
-            description: None,
-            external_id: document.clone(),
-            name: "Quarterly report".to_owned(),
-            organization_id: org.clone(),
-            resource_type_slug: DOCUMENT.to_owned(),
-        })
+        .create_resource(CreateAuthorizationResourceDtoBase::new(
+            &document,
+            "Quarterly report",
+            DOCUMENT,
+            &org,
+        ))
         .await?;
     say(&format!(
         "set up: organization {org}, member {membership} with role org-reader-{run} (read only), document {document}"

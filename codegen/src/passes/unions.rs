@@ -1,0 +1,367 @@
+//! `name_union_variants`: union components get variants named after what distinguishes them,
+//! never `Variant0`, `Variant1`...
+//!
+//! A union component is a `oneOf`/`anyOf`, or an `allOf` of shared parts and one such union
+//! (WorkOS writes "the common fields, and one of these"). Each branch is merged with the shared
+//! parts. Then:
+//!
+//! - when every merged branch has a required property with a single allowed value, distinct per
+//!   branch (a discriminator such as `event` or `grant_type`), the component becomes a plain
+//!   `oneOf` of the merged objects, which typify turns into an internally tagged enum whose
+//!   variants are named after the values and carry their fields;
+//! - otherwise each object branch becomes a component of its own, `<Union><Variant>`, named
+//!   after the required property only that branch has (`ResourceId`, `Password`...), or `Base`
+//!   for the branch that adds nothing to the shared fields. Those structs get `new` and setters
+//!   like every request type, and the post-pass `union_variants` gives the enum's variants
+//!   these names.
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, resolve};
+use crate::error::Result;
+
+/// A union component's branches, merged with its shared parts.
+struct Union {
+    /// Merged branches, in document order.
+    branches: Vec<Value>,
+}
+
+pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let names: Vec<String> = super::component_names(doc).into_iter().collect();
+    let mut taken = super::component_names(doc);
+    let mut count = 0;
+    for name in names {
+        let Some(schema) = doc.pointer(&format!("/components/schemas/{}", crate::error::escape_token(&name)))
+        else {
+            continue;
+        };
+        let Some(union) = union_of(doc, schema) else { continue };
+        if union.branches.iter().all(|b| b.get("$ref").is_some()) {
+            // Named branches: typify names the variants after the referenced types.
+            continue;
+        }
+        let description = schema.get("description").cloned();
+        let mut rewritten = Map::new();
+        if let Some(d) = description {
+            rewritten.insert("description".into(), d);
+        }
+        let objects: Vec<&Value> = union.branches.iter().filter(|b| b.get("properties").is_some()).collect();
+        if let Some(tag) = discriminator(&union.branches).filter(|_| objects.len() == union.branches.len()) {
+            let values: Vec<String> =
+                union.branches.iter().map(|b| constant(b, &tag).unwrap_or_default()).collect();
+            ctx.out.union_variants.push((name.to_pascal_case(), tag_names(&values)));
+            rewritten.insert("oneOf".into(), Value::Array(union.branches));
+        } else if objects.is_empty() {
+            continue;
+        } else {
+            let variants = variant_names(&union.branches);
+            let mut refs = Vec::new();
+            for (branch, variant) in union.branches.into_iter().zip(&variants) {
+                if branch.get("properties").is_some() || is_empty_object(&branch) {
+                    let component = super::unique_name(&mut taken, &format!("{name}{variant}"));
+                    refs.push(json!({ "$ref": format!("#/components/schemas/{component}") }));
+                    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+                        schemas.insert(component, branch);
+                    }
+                } else {
+                    refs.push(branch);
+                }
+            }
+            rewritten.insert("oneOf".into(), Value::Array(refs));
+            ctx.out.union_variants.push((name.to_pascal_case(), variants));
+        }
+        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+            schemas.insert(name.clone(), Value::Object(rewritten));
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The union a component is, merged with its shared parts; `None` for anything else.
+fn union_of(doc: &Value, schema: &Value) -> Option<Union> {
+    let direct = |s: &Value| s.get("oneOf").or_else(|| s.get("anyOf")).and_then(Value::as_array).cloned();
+    if let Some(branches) = direct(schema) {
+        if schema.get("properties").is_some() || schema.get("allOf").is_some() {
+            return None;
+        }
+        return Some(Union { branches: branches.iter().map(|b| flatten(doc, &[], b)).collect() });
+    }
+    // The union part may be a reference to a union component.
+    let parts = schema.get("allOf")?.as_array()?;
+    let unions: Vec<&Value> = parts.iter().map(|p| resolve(doc, p)).filter(|p| direct(p).is_some()).collect();
+    let [union] = unions.as_slice() else { return None };
+    let shared: Vec<&Value> = parts.iter().filter(|p| direct(resolve(doc, p)).is_none()).collect();
+    if shared.iter().any(|p| resolve(doc, p).get("properties").is_none() && resolve(doc, p) != &json!({})) {
+        return None;
+    }
+    let branches = direct(union)?;
+    Some(Union { branches: branches.iter().map(|b| flatten(doc, &shared, b)).collect() })
+}
+
+/// `branch` merged with the `shared` objects: properties (shared first) and required names.
+/// A `$ref` branch with nothing shared stays a reference; `not` (which says which fields the
+/// others have) is dropped.
+fn flatten(doc: &Value, shared: &[&Value], branch: &Value) -> Value {
+    if shared.is_empty() && (branch.get("$ref").is_some() || branch.get("properties").is_none()) {
+        let mut b = branch.clone();
+        if let Some(map) = b.as_object_mut() {
+            map.remove("not");
+        }
+        return b;
+    }
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    let mut description = None;
+    for part in shared.iter().copied().chain(std::iter::once(branch)) {
+        let part = resolve(doc, part);
+        if let Some(props) = part.get("properties").and_then(Value::as_object) {
+            for (k, v) in props {
+                properties.insert(k.clone(), v.clone());
+            }
+        }
+        for r in part.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+        if let Some(d) = part.get("description") {
+            description = Some(d.clone());
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    if let Some(d) = description {
+        out.insert("description".into(), d);
+    }
+    out.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        out.insert("required".into(), Value::Array(required));
+    }
+    Value::Object(out)
+}
+
+fn is_empty_object(branch: &Value) -> bool {
+    branch.get("type").is_some_and(|t| t == "object") && branch.get("$ref").is_none()
+}
+
+/// The single allowed value of a required property.
+fn constant(branch: &Value, property: &str) -> Option<String> {
+    let required = branch.get("required")?.as_array()?;
+    if !required.iter().any(|r| r == property) {
+        return None;
+    }
+    let prop = branch.get("properties")?.get(property)?;
+    match prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([Value::String(v)]) => Some(v.clone()),
+        _ => prop.get("const").and_then(Value::as_str).map(str::to_owned),
+    }
+}
+
+/// A required property every branch fixes to a value of its own.
+fn discriminator(branches: &[Value]) -> Option<String> {
+    let first = branches.first()?;
+    let candidates = first.get("properties")?.as_object()?.keys();
+    candidates
+        .filter(|p| {
+            let values: Vec<Option<String>> = branches.iter().map(|b| constant(b, p)).collect();
+            let mut distinct: Vec<&String> = values.iter().flatten().collect();
+            distinct.sort();
+            distinct.dedup();
+            values.iter().all(Option::is_some) && distinct.len() == branches.len()
+        })
+        .min_by_key(|p| *p != "event" && *p != "type")
+        .cloned()
+}
+
+/// A variant name from a discriminator value (`m2m` -> `M2m`).
+fn value_name(value: &str) -> String {
+    tag_names(&[value.to_owned()]).pop().unwrap_or_default()
+}
+
+/// Variant names for discriminator values: the shortest tail of `:`-separated segments that
+/// tells the value apart from the others, in Pascal case (`urn:workos:oauth:grant-type:magic-auth:code`
+/// beside `...:email-verification:code` -> `MagicAuthCode`, `EmailVerificationCode`).
+fn tag_names(values: &[String]) -> Vec<String> {
+    let segments: Vec<Vec<&str>> =
+        values.iter().map(|v| v.split(':').filter(|s| !s.is_empty()).collect()).collect();
+    let tail = |i: usize, n: usize| -> String {
+        let s = &segments[i];
+        s[s.len().saturating_sub(n)..].join("-").to_pascal_case()
+    };
+    (0..values.len())
+        .map(|i| {
+            let len = segments[i].len().max(1);
+            (1..=len)
+                .map(|n| tail(i, n))
+                .find(|name| {
+                    (0..values.len())
+                        .all(|j| j == i || (1..=segments[j].len().max(1)).all(|m| tail(j, m) != *name))
+                })
+                .unwrap_or_else(|| values[i].to_pascal_case())
+        })
+        .collect()
+}
+
+fn required_names(branch: &Value) -> Vec<String> {
+    branch
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// A name per branch: the first required property no other branch requires (`resource_id` ->
+/// `ResourceId`), else `Base` (it adds nothing), else its type (`String`, `Number`...); a name
+/// taken twice gets the branch's position.
+fn variant_names(branches: &[Value]) -> Vec<String> {
+    let required: Vec<Vec<String>> = branches.iter().map(required_names).collect();
+    let mut names: Vec<String> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, branch)| {
+            if let Some(r) = branch.get("$ref").and_then(Value::as_str) {
+                return r.rsplit('/').next().unwrap_or(r).to_pascal_case();
+            }
+            let order: Vec<String> = branch
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            let own = order.iter().find(|p| {
+                required[i].contains(p) && required.iter().enumerate().all(|(j, r)| j == i || !r.contains(p))
+            });
+            if let Some(p) = own {
+                return match constant(branch, p) {
+                    Some(value) => value_name(&value),
+                    None => p.to_pascal_case(),
+                };
+            }
+            if branch.get("properties").is_some() || is_empty_object(branch) {
+                return "Base".to_owned();
+            }
+            match branch.get("type").and_then(Value::as_str) {
+                Some(t) => t.to_pascal_case(),
+                None => "Value".to_owned(),
+            }
+        })
+        .collect();
+    for i in 0..names.len() {
+        if names.iter().filter(|n| **n == names[i]).count() > 1 {
+            let base = names[i].clone();
+            for (j, n) in names.iter_mut().enumerate() {
+                if *n == base {
+                    *n = format!("{base}{}", j + 1);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::tests::{overlays, run_pass};
+
+    fn doc(schema: Value) -> Value {
+        json!({"openapi": "3.1.1", "paths": {}, "components": {"schemas": {"Check": schema}}})
+    }
+
+    #[test]
+    fn branches_are_named_after_what_only_they_require() {
+        let schema = json!({"allOf": [
+            {"type": "object", "properties": {"permission_slug": {"type": "string"}}, "required": ["permission_slug"]},
+            {"oneOf": [
+                {"type": "object", "properties": {"resource_id": {"type": "string"}}, "required": ["resource_id"],
+                 "not": {"anyOf": [{"required": ["resource_external_id"]}]}},
+                {"type": "object", "properties": {"resource_external_id": {"type": "string"},
+                    "resource_type_slug": {"type": "string"}}, "required": ["resource_external_id", "resource_type_slug"]}
+            ]}
+        ]});
+        let overlays = overlays();
+        let mut ctx =
+            Ctx { file: std::path::Path::new("f.yaml"), overlays: &overlays, out: Default::default() };
+        let mut d = doc(schema);
+        assert_eq!(name_union_variants(&mut d, &mut ctx).unwrap(), 1);
+        let schemas = &d["components"]["schemas"];
+        assert_eq!(
+            schemas["Check"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/CheckResourceId"}, {"$ref": "#/components/schemas/CheckResourceExternalId"}])
+        );
+        assert_eq!(schemas["CheckResourceId"]["required"], json!(["permission_slug", "resource_id"]));
+        assert!(schemas["CheckResourceId"].get("not").is_none());
+        assert_eq!(
+            ctx.out.union_variants,
+            [("Check".to_owned(), vec!["ResourceId".to_owned(), "ResourceExternalId".to_owned()])]
+        );
+    }
+
+    #[test]
+    fn a_branch_adding_nothing_is_base() {
+        let schema = json!({"oneOf": [
+            {"type": "object"},
+            {"type": "object", "properties": {"role_slug": {"type": "string"}}, "required": ["role_slug"]},
+            {"type": "object", "properties": {"role_slugs": {"type": "array", "items": {"type": "string"}}}, "required": ["role_slugs"]}
+        ]});
+        let out = run_pass(name_union_variants, doc(schema));
+        let refs: Vec<&str> = out["components"]["schemas"]["Check"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["$ref"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                "#/components/schemas/CheckBase",
+                "#/components/schemas/CheckRoleSlug",
+                "#/components/schemas/CheckRoleSlugs"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_discriminated_union_is_flattened_for_a_tagged_enum() {
+        let schema = json!({"allOf": [
+            {"type": "object", "properties": {"id": {"type": "string"}, "event": {"type": "string"}}, "required": ["id", "event"]},
+            {"oneOf": [
+                {"type": "object", "properties": {"event": {"type": "string", "enum": ["a.created"]}, "data": {"type": "object"}}},
+                {"type": "object", "properties": {"event": {"type": "string", "enum": ["a.deleted"]}, "data": {"type": "object"}}}
+            ]}
+        ]});
+        let out = run_pass(name_union_variants, doc(schema));
+        let branches = out["components"]["schemas"]["Check"]["oneOf"].as_array().unwrap();
+        assert_eq!(branches.len(), 2);
+        assert_eq!(branches[0]["properties"]["event"]["enum"], json!(["a.created"]));
+        assert_eq!(branches[0]["required"], json!(["id", "event"]));
+        assert!(branches[0]["properties"].get("id").is_some());
+    }
+
+    #[test]
+    fn discriminator_values_name_tagged_variants_by_their_telling_tail() {
+        let values: Vec<String> = [
+            "authorization_code",
+            "urn:workos:oauth:grant-type:magic-auth:code",
+            "urn:workos:oauth:grant-type:email-verification:code",
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "dsync.user.created",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        assert_eq!(
+            tag_names(&values),
+            ["AuthorizationCode", "MagicAuthCode", "EmailVerificationCode", "DeviceCode", "DsyncUserCreated"]
+        );
+    }
+
+    #[test]
+    fn unions_of_references_or_scalars_are_left_to_typify() {
+        let refs =
+            doc(json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}));
+        assert_eq!(run_pass(name_union_variants, refs.clone()), refs);
+        let scalars = doc(json!({"oneOf": [{"type": "string"}, {"type": "number"}]}));
+        assert_eq!(run_pass(name_union_variants, scalars.clone()), scalars);
+    }
+}
