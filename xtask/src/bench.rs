@@ -5,6 +5,7 @@
 //!    official `workos` crate measured the same way in the same run: `cargo clean -p <crate>`,
 //!    then a timed `cargo check`. The two alternate run by run, so a change in the machine's
 //!    load affects both; medians are compared.
+//! 3. The same for a debug `cargo build` (code generation included).
 //!
 //! `bench diff OLD NEW`: the release `xtask spec diff` process on two documents padded to at
 //! least 1.4 MB, without and with the Rust API impact.
@@ -21,6 +22,7 @@ const OFFICIAL: &str = "workos";
 const OFFICIAL_VERSION: &str = "3.5.0";
 const RUNS: usize = 5;
 const CHECK_RUNS: usize = 5;
+const BUILD_RUNS: usize = 3;
 
 pub(crate) fn run(project: &Project) -> Result<()> {
     let exe = std::env::current_exe()?;
@@ -42,34 +44,47 @@ pub(crate) fn run(project: &Project) -> Result<()> {
 
     let official_dir = project.root.join("target/bench/official");
     write_official_project(&official_dir)?;
-    let ours_target = Check { dir: &project.root, args: &["-p", "workos-api"], package: "workos-api" };
-    let theirs_target = Check { dir: &official_dir, args: &[], package: OFFICIAL };
-    ours_target.run(&cargo, false).context("warming up workos-api")?;
-    theirs_target.run(&cargo, false).context("warming up the official crate")?;
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..CHECK_RUNS {
-        ours.push(ours_target.run(&cargo, true)?);
-        theirs.push(theirs_target.run(&cargo, true)?);
+    for (command, runs) in [("check", CHECK_RUNS), ("build", BUILD_RUNS)] {
+        let ours_target = Check {
+            dir: &project.root,
+            args: &["-p", "workos-api", "--lib"],
+            package: "workos-api",
+            command,
+        };
+        let theirs_target = Check { dir: &official_dir, args: &["--lib"], package: OFFICIAL, command };
+        ours_target.run(&cargo, false).context("warming up workos-api")?;
+        theirs_target.run(&cargo, false).context("warming up the official crate")?;
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            ours.push(ours_target.run(&cargo, true)?);
+            theirs.push(theirs_target.run(&cargo, true)?);
+        }
+        report(&format!("cargo {command} of workos-api (debug, dependencies built)"), &ours);
+        report(
+            &format!("cargo {command} of {OFFICIAL} {OFFICIAL_VERSION} (debug, dependencies built)"),
+            &theirs,
+        );
+        let ratio = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
+        println!("cargo {command}: ratio workos-api / {OFFICIAL}: {ratio:.2}");
     }
-    report("cargo check of workos-api (dependencies built)", &ours);
-    report(&format!("cargo check of {OFFICIAL} {OFFICIAL_VERSION} (dependencies built)"), &theirs);
-
-    let ratio = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
-    println!("ratio workos-api / {OFFICIAL}: {ratio:.2}");
     let emitted = lines(&project.out_dir().join("src/emitted"))?;
     println!("emitted lines: {emitted}");
     Ok(())
 }
 
-/// One crate to check: where, with which arguments, and its package name for `cargo clean -p`.
+/// One crate to check or build: where, with which arguments, and its package name for
+/// `cargo clean -p`.
 struct Check<'a> {
     dir: &'a Path,
     args: &'a [&'a str],
     package: &'a str,
+    /// `check` or `build`.
+    command: &'a str,
 }
 
 impl Check<'_> {
-    /// A `cargo check`, after cleaning the crate itself when `timed` (its dependencies stay built).
+    /// A `cargo check` (or `build`), after cleaning the crate itself when `timed` (its
+    /// dependencies stay built).
     fn run(&self, cargo: &str, timed: bool) -> Result<Duration> {
         if timed {
             let clean = Command::new(cargo)
@@ -81,10 +96,13 @@ impl Check<'_> {
             }
         }
         let start = Instant::now();
-        let status =
-            Command::new(cargo).args(["check", "--quiet"]).args(self.args).current_dir(self.dir).status()?;
+        let status = Command::new(cargo)
+            .args([self.command, "--quiet"])
+            .args(self.args)
+            .current_dir(self.dir)
+            .status()?;
         if !status.success() {
-            bail!("cargo check in {} failed", self.dir.display());
+            bail!("cargo {} in {} failed", self.command, self.dir.display());
         }
         Ok(start.elapsed())
     }

@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout, reason = "a command-line tool: stdout is its output")]
 
 mod bench;
+mod compat_cmd;
 mod spec_cmd;
 
 /// typify clones schemas by the thousand; glibc's allocator made that the largest part of a
@@ -25,6 +26,10 @@ commands:
   codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
   history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
                                  (robustness against newer WorkOS documents; .ci/run passes the upstream history)
+  compat OLD NEW                 compile a caller's use of every operation of the crate for OLD (files or
+                                 `pinned`) against the crate for NEW; fail on a break the spec diff does
+                                 not call breaking
+  compat-history DIR             compat pinned -> newest of DIR and each consecutive pair
   bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
   bench diff OLD NEW             spec diff time on OLD and NEW padded to 1.4 MB (release build)
   names [FILE]                   list every operation's method name (derived or overridden)
@@ -82,6 +87,8 @@ fn run(project: &Project, args: &[&str]) -> Result<()> {
         ["codegen", "--check", "--timings"] => codegen(project, true, true),
         ["codegen", "--spec", file, "--out", out] => codegen_other(project, file.into(), out.into()),
         ["history", dir] => history(project, std::path::Path::new(dir)),
+        ["compat", old, new] => compat_cmd::compat(project, old, new),
+        ["compat-history", dir] => compat_cmd::history(project, std::path::Path::new(dir)),
         ["bench"] => bench::run(project),
         ["bench", "diff", old, new] => {
             bench::diff(project, std::path::Path::new(old), std::path::Path::new(new))
@@ -234,7 +241,7 @@ fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
 
 /// Copies the hand-written part of the generated crate, and makes its manifest a workspace of its
 /// own so its library builds outside this one.
-fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+pub(crate) fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
     for entry in walk(from)? {
         let rel = entry.strip_prefix(from)?;
         if rel.starts_with("src/emitted") || rel.starts_with("target") {

@@ -14,10 +14,10 @@ use workos_codegen::{Input, Project, emit, spec};
 pub(crate) const EXIT_BAD_INPUT: u8 = 3;
 
 /// A document to compare, and where it came from.
-struct Doc {
-    name: String,
-    input: Input,
-    value: Value,
+pub(crate) struct Doc {
+    pub(crate) name: String,
+    pub(crate) input: Input,
+    pub(crate) value: Value,
 }
 
 /// Input the user gave that cannot be used; reported with exit code 3.
@@ -60,7 +60,7 @@ fn parse(name: String, input: Input) -> Result<Doc, BadInput> {
 }
 
 /// `pinned`, a file, or a published version of the pinned package.
-fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
+pub(crate) fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
     if arg == "pinned" {
         let input = project.pinned_input().map_err(|e| BadInput(format!("the pinned document: {e}")))?;
         let name = format!("pinned ({})", input.source);

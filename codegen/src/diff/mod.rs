@@ -1,6 +1,7 @@
 //! The spec diff: what changed between two OpenAPI documents, classified for users of the
 //! generated Rust crate (see [`rules`]), with the crate's public API impact.
 
+pub mod compat;
 mod operations;
 mod reach;
 mod render;

@@ -302,6 +302,16 @@ impl<'a> Differ<'a> {
             self.compare(oa, na, &at.child("{*}"), false);
         }
         self.compare_unions(o, n, at);
+        // "The shared fields, and one of these" (`allOf: [base, {oneOf: [...]}]`, how WorkOS
+        // writes events): the union inside is compared too.
+        let union_part = |v: &'a Value| {
+            v.get("allOf")
+                .and_then(Value::as_array)
+                .and_then(|parts| parts.iter().find(|p| p.get("oneOf").is_some() || p.get("anyOf").is_some()))
+        };
+        if let (Some(a), Some(b)) = (union_part(o), union_part(n)) {
+            self.compare_unions(a, b, at);
+        }
     }
 
     fn compare_enums(&mut self, o: &Value, n: &Value, at: &At) {

@@ -69,7 +69,10 @@ pub(crate) fn reuse_components(doc: &mut Value, _ctx: &mut Ctx<'_>) -> Result<us
         }
         let mut replaced = 0;
         for_each_schema::<std::convert::Infallible>(doc, &mut |schema, pointer| {
-            if schema.contains_key("$ref") || !has_structure(schema) {
+            // A component is a type of its own, even when another has the same shape.
+            let is_component =
+                pointer.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'));
+            if is_component || schema.contains_key("$ref") || !has_structure(schema) {
                 return Ok(());
             }
             let text = canonical(&Value::Object(schema.clone()));
@@ -127,6 +130,14 @@ mod tests {
                     "properties": {"slug": {"type": "string"}, "extra": {"type": "string"}}}}}}}}}}});
         let out = run_pass(reuse_components, doc.clone());
         assert_eq!(out, doc);
+    }
+
+    #[test]
+    fn components_of_the_same_shape_stay_apart() {
+        let shape = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        let doc =
+            json!({"openapi": "3.1.1", "paths": {}, "components": {"schemas": {"A": shape, "B": shape}}});
+        assert_eq!(run_pass(reuse_components, doc.clone()), doc);
     }
 
     #[test]

@@ -50,8 +50,33 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
         if let Some(tag) = discriminator(&union.branches).filter(|_| objects.len() == union.branches.len()) {
             let values: Vec<String> =
                 union.branches.iter().map(|b| constant(b, &tag).unwrap_or_default()).collect();
-            ctx.out.union_variants.push((name.to_pascal_case(), tag_names(&values)));
-            rewritten.insert("oneOf".into(), Value::Array(union.branches));
+            let variants = tag_names(&values);
+            // Each variant's inline object properties (an event's `data`) become components
+            // named after the variant, so every variant has types of its own, under names that
+            // do not depend on the order of the variants.
+            let mut branches = union.branches;
+            for (branch, variant) in branches.iter_mut().zip(&variants) {
+                let Some(Value::Object(props)) = branch.get_mut("properties") else { continue };
+                for (prop, schema) in props.iter_mut() {
+                    let single_value =
+                        schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1);
+                    if *prop == tag || single_value || schema.get("$ref").is_some() || !is_structured(schema)
+                    {
+                        continue;
+                    }
+                    let component =
+                        super::unique_name(&mut taken, &format!("{variant}{}", prop.to_pascal_case()));
+                    let hoisted = std::mem::replace(
+                        schema,
+                        json!({ "$ref": format!("#/components/schemas/{component}") }),
+                    );
+                    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+                        schemas.insert(component, hoisted);
+                    }
+                }
+            }
+            ctx.out.union_variants.push((name.to_pascal_case(), variants));
+            rewritten.insert("oneOf".into(), Value::Array(branches));
         } else if objects.is_empty() {
             continue;
         } else {
@@ -140,6 +165,11 @@ fn flatten(doc: &Value, shared: &[&Value], branch: &Value) -> Value {
         out.insert("required".into(), Value::Array(required));
     }
     Value::Object(out)
+}
+
+/// A schema typify would give a type of its own (an object with properties, an enum, a union).
+fn is_structured(schema: &Value) -> bool {
+    ["properties", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some())
 }
 
 fn is_empty_object(branch: &Value) -> bool {
@@ -337,6 +367,23 @@ mod tests {
         assert_eq!(branches[0]["properties"]["event"]["enum"], json!(["a.created"]));
         assert_eq!(branches[0]["required"], json!(["id", "event"]));
         assert!(branches[0]["properties"].get("id").is_some());
+        assert_eq!(branches[0]["properties"]["event"]["enum"], json!(["a.created"]), "a scalar stays inline");
+    }
+
+    #[test]
+    fn each_tagged_variant_gets_its_own_nested_types() {
+        let data = |field: &str| json!({"type": "object", "properties": {field: {"type": "string"}}});
+        let schema = json!({"oneOf": [
+            {"type": "object", "properties": {"event": {"type": "string", "enum": ["a.created"]}, "data": data("x")}, "required": ["event"]},
+            {"type": "object", "properties": {"event": {"type": "string", "enum": ["b.deleted"]}, "data": data("y")}, "required": ["event"]}
+        ]});
+        let out = run_pass(name_union_variants, doc(schema));
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(
+            schemas["Check"]["oneOf"][0]["properties"]["data"]["$ref"],
+            "#/components/schemas/ACreatedData"
+        );
+        assert_eq!(schemas["BDeletedData"]["properties"]["y"]["type"], "string");
     }
 
     #[test]

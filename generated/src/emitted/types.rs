@@ -8,6 +8,52 @@ pub enum AccessTokenObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ActionAuthenticationDeniedData {
+    ///The ID of the action endpoint.
+    pub action_endpoint_id: ::std::string::String,
+    ///The ID of the action execution.
+    pub action_execution_id: ::std::string::String,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type")]
+    pub type_: AuthenticationType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+    pub verdict: DenyVerdict,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ActionUserRegistrationDeniedData {
+    ///The ID of the action endpoint.
+    pub action_endpoint_id: ::std::string::String,
+    ///The ID of the action execution.
+    pub action_execution_id: ::std::string::String,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type")]
+    pub type_: UserRegistrationType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    pub verdict: DenyVerdict,
+}
 ///`AddRadarListEntryAction`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -90,6 +136,49 @@ pub struct ApiKey {
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ApiKeyCreatedData {
+    ///The timestamp when the API key was created.
+    pub created_at: ::std::string::String,
+    ///Unique identifier of the API key.
+    pub id: ::std::string::String,
+    ///The timestamp when the API key was last used.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_used_at: ::std::option::Option<::std::string::String>,
+    ///The name of the API key.
+    pub name: ::std::string::String,
+    ///The obfuscated value of the API key.
+    pub obfuscated_value: ::std::string::String,
+    pub object: ApiKeyObject2,
+    ///The owner of the API key.
+    pub owner: ApiKeyCreatedDataOwner,
+    ///The permissions granted to the API key.
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The timestamp when the API key was last updated.
+    pub updated_at: ::std::string::String,
+}
+///The owner of the API key.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type")]
+#[non_exhaustive]
+pub enum ApiKeyCreatedDataOwner {
+    #[serde(rename = "organization")]
+    Organization {
+        ///The unique identifier of the API key owner.
+        id: ::std::string::String,
+    },
+    #[serde(rename = "user")]
+    User {
+        ///The unique identifier of the user who owns the API key.
+        id: ::std::string::String,
+        ///The unique identifier of the organization the API key belongs to.
+        organization_id: ::std::string::String,
+    },
+    ///A variant this version of the crate does not know (its tag is not kept).
+    #[serde(other)]
+    Unknown,
+}
 ///Distinguishes the API Key object.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -121,6 +210,49 @@ pub enum ApiKeyOwner {
         ///Unique identifier of the API Key owner.
         id: ::std::string::String,
         ///Unique identifier of the organization the API Key can access.
+        organization_id: ::std::string::String,
+    },
+    ///A variant this version of the crate does not know (its tag is not kept).
+    #[serde(other)]
+    Unknown,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ApiKeyRevokedData {
+    ///The timestamp when the API key was created.
+    pub created_at: ::std::string::String,
+    ///Unique identifier of the API key.
+    pub id: ::std::string::String,
+    ///The timestamp when the API key was last used.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_used_at: ::std::option::Option<::std::string::String>,
+    ///The name of the API key.
+    pub name: ::std::string::String,
+    ///The obfuscated value of the API key.
+    pub obfuscated_value: ::std::string::String,
+    pub object: ApiKeyObject2,
+    ///The owner of the API key.
+    pub owner: ApiKeyRevokedDataOwner,
+    ///The permissions granted to the API key.
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The timestamp when the API key was last updated.
+    pub updated_at: ::std::string::String,
+}
+///The owner of the API key.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type")]
+#[non_exhaustive]
+pub enum ApiKeyRevokedDataOwner {
+    #[serde(rename = "organization")]
+    Organization {
+        ///The unique identifier of the API key owner.
+        id: ::std::string::String,
+    },
+    #[serde(rename = "user")]
+    User {
+        ///The unique identifier of the user who owns the API key.
+        id: ::std::string::String,
+        ///The unique identifier of the organization the API key belongs to.
         organization_id: ::std::string::String,
     },
     ///A variant this version of the crate does not know (its tag is not kept).
@@ -370,22 +502,47 @@ pub struct AuditLogEventIngestionDto {
 }
 ///`AuditLogEventTargetDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct AuditLogEventTargetDto(pub AuditLogEventActorDto);
-impl ::std::ops::Deref for AuditLogEventTargetDto {
-    type Target = AuditLogEventActorDto;
-    fn deref(&self) -> &AuditLogEventActorDto {
-        &self.0
+pub struct AuditLogEventTargetDto {
+    ///Target identifier.
+    pub id: ::std::string::String,
+    ///Additional data associated with the event or entity.
+    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    pub metadata: ::std::collections::HashMap<
+        ::std::string::String,
+        AuditLogEventTargetDtoMetadataValue,
+    >,
+    ///Optional target name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///Target type.
+    #[serde(rename = "type")]
+    pub type_: ::std::string::String,
+}
+///`AuditLogEventTargetDtoMetadataValue`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum AuditLogEventTargetDtoMetadataValue {
+    String(::std::string::String),
+    Number(f64),
+    Boolean(bool),
+}
+impl ::std::fmt::Display for AuditLogEventTargetDtoMetadataValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Number(x) => x.fmt(f),
+            Self::Boolean(x) => x.fmt(f),
+        }
     }
 }
-impl ::std::convert::From<AuditLogEventTargetDto> for AuditLogEventActorDto {
-    fn from(value: AuditLogEventTargetDto) -> Self {
-        value.0
+impl ::std::convert::From<f64> for AuditLogEventTargetDtoMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
     }
 }
-impl ::std::convert::From<AuditLogEventActorDto> for AuditLogEventTargetDto {
-    fn from(value: AuditLogEventActorDto) -> Self {
-        Self(value)
+impl ::std::convert::From<bool> for AuditLogEventTargetDtoMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
     }
 }
 ///`AuditLogExportCreationDto`
@@ -733,6 +890,51 @@ pub struct AuthenticationChallengeVerifyResponse {
     ///Whether the code was valid.
     pub valid: bool,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationEmailVerificationFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationEmailVerificationFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: EmailVerificationType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationEmailVerificationFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationEmailVerificationSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: EmailVerificationType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
 ///`AuthenticationFactor`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuthenticationFactor {
@@ -836,6 +1038,421 @@ pub enum AuthenticationFactorType {
     Sms,
     Totp,
     Webauthn,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationMagicAuthFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationMagicAuthFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: MagicAuthType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationMagicAuthFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationMagicAuthSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: MagicAuthType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationMfaFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationMfaFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: MfaType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationMfaFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationMfaSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: MfaType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationOauthFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationOauthFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: OauthType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationOauthFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationOauthSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: OauthType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationPasskeyFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationPasskeyFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: PasskeyType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationPasskeyFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationPasskeySucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: PasskeyType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationPasswordFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationPasswordFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: PasswordType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationPasswordFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationPasswordSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: PasswordType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationRadarRiskDetectedData {
+    pub action: AuthenticationRadarRiskDetectedDataAction,
+    ///The authentication method used.
+    pub auth_method: ::std::string::String,
+    ///The type of blocklist that triggered the risk detection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub blocklist_type: ::std::option::Option<::std::string::String>,
+    ///The control action taken for the detected risk.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub control: ::std::option::Option<::std::string::String>,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///`AuthenticationRadarRiskDetectedDataAction`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticationRadarRiskDetectedDataAction {
+    Signup,
+    Login,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoFailedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationSsoFailedDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub sso: AuthenticationSsoFailedDataSso,
+    pub status: FailedStatus,
+    #[serde(rename = "type")]
+    pub type_: SsoType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationSsoFailedDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///SSO connection details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoFailedDataSso {
+    ///The ID of the SSO connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the SSO session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub session_id: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoStartedData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub sso: AuthenticationSsoStartedDataSso,
+    pub status: StartedStatus,
+    #[serde(rename = "type")]
+    pub type_: SsoType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///SSO connection details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoStartedDataSso {
+    ///The ID of the SSO connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the SSO session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub session_id: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoSucceededData {
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub sso: AuthenticationSsoSucceededDataSso,
+    pub status: SucceededStatus,
+    #[serde(rename = "type")]
+    pub type_: SsoType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///SSO connection details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoSucceededDataSso {
+    ///The ID of the SSO connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the SSO session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub session_id: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoTimedOutData {
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    pub error: AuthenticationSsoTimedOutDataError,
+    ///The IP address of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub sso: AuthenticationSsoTimedOutDataSso,
+    pub status: TimedOutStatus,
+    #[serde(rename = "type")]
+    pub type_: SsoType,
+    ///The user agent of the request.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_id: ::std::option::Option<::std::string::String>,
+}
+///Details about the authentication error.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticationSsoTimedOutDataError {
+    ///The error code.
+    pub code: ::std::string::String,
+    ///A human-readable error message.
+    pub message: ::std::string::String,
+}
+///SSO connection details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthenticationSsoTimedOutDataSso {
+    ///The ID of the SSO connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub connection_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The ID of the SSO session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub session_id: ::std::option::Option<::std::string::String>,
+}
+///The constant `authentication` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticationType {
+    Authentication,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -1066,24 +1683,10 @@ pub struct CheckAuthorizationDtoResourceId {
     pub resource_id: ::std::string::String,
 }
 ///`ConfirmEmailChangeDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct ConfirmEmailChangeDto(pub VerifyEmailAddressDto);
-impl ::std::ops::Deref for ConfirmEmailChangeDto {
-    type Target = VerifyEmailAddressDto;
-    fn deref(&self) -> &VerifyEmailAddressDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<ConfirmEmailChangeDto> for VerifyEmailAddressDto {
-    fn from(value: ConfirmEmailChangeDto) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<VerifyEmailAddressDto> for ConfirmEmailChangeDto {
-    fn from(value: VerifyEmailAddressDto) -> Self {
-        Self(value)
-    }
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct ConfirmEmailChangeDto {
+    ///The one-time code used to confirm the email change.
+    pub code: ::std::string::String,
 }
 ///`ConfirmUserEmailChangeResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1278,6 +1881,119 @@ pub struct Connection {
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionActivatedData {
+    ///The type of the connection.
+    pub connection_type: ConnectionActivatedDataConnectionType,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The domains associated with the connection.
+    pub domains: ::std::vec::Vec<ConnectionActivatedDataDomainsItem>,
+    ///The external key of the connection.
+    pub external_key: ::std::string::String,
+    ///Unique identifier of the connection.
+    pub id: ::std::string::String,
+    ///The name of the connection.
+    pub name: ::std::string::String,
+    pub object: ConnectionObject,
+    ///The ID of the organization the connection belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the connection.
+    pub state: ConnectionActivatedDataState,
+    ///Deprecated. Use state instead.
+    pub status: ConnectionActivatedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The type of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionActivatedDataConnectionType {
+    Adfssaml,
+    AdpOidc,
+    AppleOAuth,
+    Auth0Migration,
+    Auth0Saml,
+    AzureSaml,
+    BitbucketOAuth,
+    CasSaml,
+    ClassLinkSaml,
+    CleverOidc,
+    CloudflareSaml,
+    CyberArkSaml,
+    DiscordOAuth,
+    DuoSaml,
+    EntraIdOidc,
+    GenericOidc,
+    GenericSaml,
+    GitHubOAuth,
+    GitLabOAuth,
+    GoogleOAuth,
+    GoogleOidc,
+    GoogleSaml,
+    IntuitOAuth,
+    JumpCloudSaml,
+    KeycloakSaml,
+    LastPassSaml,
+    LinkedInOAuth,
+    LoginGovOidc,
+    MagicLink,
+    MicrosoftOAuth,
+    MiniOrangeSaml,
+    NetIqSaml,
+    OktaOidc,
+    OktaSaml,
+    OneLoginSaml,
+    OracleSaml,
+    PingFederateSaml,
+    PingOneSaml,
+    RipplingSaml,
+    SalesforceSaml,
+    ShibbolethGenericSaml,
+    ShibbolethSaml,
+    SimpleSamlPhpSaml,
+    SalesforceOAuth,
+    SlackOAuth,
+    TestIdp,
+    VercelMarketplaceOAuth,
+    VercelOAuth,
+    VMwareSaml,
+    XeroOAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`ConnectionActivatedDataDomainsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionActivatedDataDomainsItem {
+    ///The domain value.
+    pub domain: ::std::string::String,
+    ///Unique identifier of the connection domain.
+    pub id: ::std::string::String,
+    pub object: ConnectionDomainObject,
+}
+///The current state of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionActivatedDataState {
+    Draft,
+    Active,
+    Validating,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Deprecated. Use state instead.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionActivatedDataStatus {
+    Linked,
+    Unlinked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The type of the SSO Connection used to authenticate the user. The Connection type may be used to dynamically generate authorization URLs.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -1336,6 +2052,208 @@ pub enum ConnectionConnectionType {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionDeactivatedData {
+    ///The type of the connection.
+    pub connection_type: ConnectionDeactivatedDataConnectionType,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The domains associated with the connection.
+    pub domains: ::std::vec::Vec<ConnectionDeactivatedDataDomainsItem>,
+    ///The external key of the connection.
+    pub external_key: ::std::string::String,
+    ///Unique identifier of the connection.
+    pub id: ::std::string::String,
+    ///The name of the connection.
+    pub name: ::std::string::String,
+    pub object: ConnectionObject,
+    ///The ID of the organization the connection belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the connection.
+    pub state: ConnectionDeactivatedDataState,
+    ///Deprecated. Use state instead.
+    pub status: ConnectionDeactivatedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The type of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionDeactivatedDataConnectionType {
+    Adfssaml,
+    AdpOidc,
+    AppleOAuth,
+    Auth0Migration,
+    Auth0Saml,
+    AzureSaml,
+    BitbucketOAuth,
+    CasSaml,
+    ClassLinkSaml,
+    CleverOidc,
+    CloudflareSaml,
+    CyberArkSaml,
+    DiscordOAuth,
+    DuoSaml,
+    EntraIdOidc,
+    GenericOidc,
+    GenericSaml,
+    GitHubOAuth,
+    GitLabOAuth,
+    GoogleOAuth,
+    GoogleOidc,
+    GoogleSaml,
+    IntuitOAuth,
+    JumpCloudSaml,
+    KeycloakSaml,
+    LastPassSaml,
+    LinkedInOAuth,
+    LoginGovOidc,
+    MagicLink,
+    MicrosoftOAuth,
+    MiniOrangeSaml,
+    NetIqSaml,
+    OktaOidc,
+    OktaSaml,
+    OneLoginSaml,
+    OracleSaml,
+    PingFederateSaml,
+    PingOneSaml,
+    RipplingSaml,
+    SalesforceSaml,
+    ShibbolethGenericSaml,
+    ShibbolethSaml,
+    SimpleSamlPhpSaml,
+    SalesforceOAuth,
+    SlackOAuth,
+    TestIdp,
+    VercelMarketplaceOAuth,
+    VercelOAuth,
+    VMwareSaml,
+    XeroOAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`ConnectionDeactivatedDataDomainsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionDeactivatedDataDomainsItem {
+    ///The domain value.
+    pub domain: ::std::string::String,
+    ///Unique identifier of the connection domain.
+    pub id: ::std::string::String,
+    pub object: ConnectionDomainObject,
+}
+///The current state of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionDeactivatedDataState {
+    Draft,
+    Active,
+    Validating,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Deprecated. Use state instead.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionDeactivatedDataStatus {
+    Linked,
+    Unlinked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionDeletedData {
+    ///The type of the connection.
+    pub connection_type: ConnectionDeletedDataConnectionType,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the connection.
+    pub id: ::std::string::String,
+    ///The name of the connection.
+    pub name: ::std::string::String,
+    pub object: ConnectionObject,
+    ///The ID of the organization the connection belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the connection.
+    pub state: ConnectionDeletedDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The type of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionDeletedDataConnectionType {
+    Adfssaml,
+    AdpOidc,
+    AppleOAuth,
+    Auth0Migration,
+    Auth0Saml,
+    AzureSaml,
+    BitbucketOAuth,
+    CasSaml,
+    ClassLinkSaml,
+    CleverOidc,
+    CloudflareSaml,
+    CyberArkSaml,
+    DiscordOAuth,
+    DuoSaml,
+    EntraIdOidc,
+    GenericOidc,
+    GenericSaml,
+    GitHubOAuth,
+    GitLabOAuth,
+    GoogleOAuth,
+    GoogleOidc,
+    GoogleSaml,
+    IntuitOAuth,
+    JumpCloudSaml,
+    KeycloakSaml,
+    LastPassSaml,
+    LinkedInOAuth,
+    LoginGovOidc,
+    MagicLink,
+    MicrosoftOAuth,
+    MiniOrangeSaml,
+    NetIqSaml,
+    OktaOidc,
+    OktaSaml,
+    OneLoginSaml,
+    OracleSaml,
+    PingFederateSaml,
+    PingOneSaml,
+    RipplingSaml,
+    SalesforceSaml,
+    ShibbolethGenericSaml,
+    ShibbolethSaml,
+    SimpleSamlPhpSaml,
+    SalesforceOAuth,
+    SlackOAuth,
+    TestIdp,
+    VercelMarketplaceOAuth,
+    VercelOAuth,
+    VMwareSaml,
+    XeroOAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The current state of the connection.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionDeletedDataState {
+    Draft,
+    Active,
+    Validating,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The constant `connection_domain` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -1385,6 +2303,78 @@ pub struct ConnectionOptions {
     ///The signing certificate of the SAML connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub signing_cert: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewalRequiredData {
+    pub certificate: ConnectionSamlCertificateRenewalRequiredDataCertificate,
+    pub connection: ConnectionSamlCertificateRenewalRequiredDataConnection,
+    ///The number of days until the certificate expires.
+    pub days_until_expiry: i64,
+}
+///The SAML certificate details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewalRequiredDataCertificate {
+    ///The type of the SAML certificate.
+    pub certificate_type: ConnectionSamlCertificateRenewalRequiredDataCertificateCertificateType,
+    ///An ISO 8601 timestamp.
+    pub expiry_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Whether the certificate has already expired.
+    pub is_expired: bool,
+}
+///The type of the SAML certificate.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionSamlCertificateRenewalRequiredDataCertificateCertificateType {
+    ResponseSigning,
+    RequestSigning,
+    ResponseEncryption,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The connection with the expiring certificate.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewalRequiredDataConnection {
+    ///Unique identifier of the connection.
+    pub id: ::std::string::String,
+    ///The ID of the organization the connection belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewedData {
+    pub certificate: ConnectionSamlCertificateRenewedDataCertificate,
+    pub connection: ConnectionSamlCertificateRenewedDataConnection,
+    ///An ISO 8601 timestamp.
+    pub renewed_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The renewed SAML certificate details.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewedDataCertificate {
+    ///The type of the SAML certificate.
+    pub certificate_type: ConnectionSamlCertificateRenewedDataCertificateCertificateType,
+    ///An ISO 8601 timestamp.
+    pub expiry_date: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The type of the SAML certificate.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ConnectionSamlCertificateRenewedDataCertificateCertificateType {
+    ResponseSigning,
+    RequestSigning,
+    ResponseEncryption,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The connection with the renewed certificate.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ConnectionSamlCertificateRenewedDataConnection {
+    ///Unique identifier of the connection.
+    pub id: ::std::string::String,
+    ///The ID of the organization the connection belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
 }
 ///Indicates whether a Connection is able to authenticate users.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1752,23 +2742,17 @@ pub struct CreateRedirectUriDto {
 }
 ///`CreateRoleDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct CreateRoleDto(pub CreateAuthorizationPermissionDto);
-impl ::std::ops::Deref for CreateRoleDto {
-    type Target = CreateAuthorizationPermissionDto;
-    fn deref(&self) -> &CreateAuthorizationPermissionDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<CreateRoleDto> for CreateAuthorizationPermissionDto {
-    fn from(value: CreateRoleDto) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<CreateAuthorizationPermissionDto> for CreateRoleDto {
-    fn from(value: CreateAuthorizationPermissionDto) -> Self {
-        Self(value)
-    }
+pub struct CreateRoleDto {
+    ///An optional description of the role.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A descriptive name for the role.
+    pub name: ::std::string::String,
+    ///The slug of the resource type the role is scoped to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub resource_type_slug: ::std::option::Option<::std::string::String>,
+    ///A unique slug for the role.
+    pub slug: ::std::string::String,
 }
 ///`CreateUserApiKeyDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2343,6 +3327,14 @@ pub enum DataProviderObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The constant `Deny` of an `verdict` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DenyVerdict {
+    Deny,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`DeviceAuthorizationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct DeviceAuthorizationResponse {
@@ -2696,6 +3688,341 @@ pub struct DomainVerificationIntentOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncActivatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The domains associated with the directory.
+    pub domains: ::std::vec::Vec<DsyncActivatedDataDomainsItem>,
+    ///The external key of the directory.
+    pub external_key: ::std::string::String,
+    ///Unique identifier of the directory.
+    pub id: ::std::string::String,
+    ///The name of the directory.
+    pub name: ::std::string::String,
+    pub object: DirectoryObject,
+    ///The ID of the organization the directory belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the directory.
+    pub state: DsyncActivatedDataState,
+    ///The type of the directory.
+    #[serde(rename = "type")]
+    pub type_: DsyncActivatedDataType,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`DsyncActivatedDataDomainsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncActivatedDataDomainsItem {
+    ///The domain value.
+    pub domain: ::std::string::String,
+    ///Unique identifier of the organization domain.
+    pub id: ::std::string::String,
+    pub object: OrganizationDomainObject,
+}
+///The current state of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncActivatedDataState {
+    Active,
+    Validating,
+    InvalidCredentials,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The type of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncActivatedDataType {
+    AzureScimV20,
+    Bamboohr,
+    BreatheHr,
+    CezanneHr,
+    CyberarkScimV20,
+    FourthHr,
+    GenericScimV20,
+    GsuiteDirectory,
+    Gusto,
+    Hibob,
+    JumpCloudScimV20,
+    OktaScimV20,
+    OneloginScimV20,
+    PeopleHr,
+    Personio,
+    PingfederateScimV20,
+    RipplingScimV20,
+    Rippling,
+    SailpointScimV20,
+    S3,
+    Sftp,
+    SftpWorkday,
+    Workday,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncDeactivatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The domains associated with the directory.
+    pub domains: ::std::vec::Vec<DsyncDeactivatedDataDomainsItem>,
+    ///The external key of the directory.
+    pub external_key: ::std::string::String,
+    ///Unique identifier of the directory.
+    pub id: ::std::string::String,
+    ///The name of the directory.
+    pub name: ::std::string::String,
+    pub object: DirectoryObject,
+    ///The ID of the organization the directory belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the directory.
+    pub state: DsyncDeactivatedDataState,
+    ///The type of the directory.
+    #[serde(rename = "type")]
+    pub type_: DsyncDeactivatedDataType,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`DsyncDeactivatedDataDomainsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncDeactivatedDataDomainsItem {
+    ///The domain value.
+    pub domain: ::std::string::String,
+    ///Unique identifier of the organization domain.
+    pub id: ::std::string::String,
+    pub object: OrganizationDomainObject,
+}
+///The current state of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncDeactivatedDataState {
+    Active,
+    Validating,
+    InvalidCredentials,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The type of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncDeactivatedDataType {
+    AzureScimV20,
+    Bamboohr,
+    BreatheHr,
+    CezanneHr,
+    CyberarkScimV20,
+    FourthHr,
+    GenericScimV20,
+    GsuiteDirectory,
+    Gusto,
+    Hibob,
+    JumpCloudScimV20,
+    OktaScimV20,
+    OneloginScimV20,
+    PeopleHr,
+    Personio,
+    PingfederateScimV20,
+    RipplingScimV20,
+    Rippling,
+    SailpointScimV20,
+    S3,
+    Sftp,
+    SftpWorkday,
+    Workday,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the directory.
+    pub id: ::std::string::String,
+    ///The name of the directory.
+    pub name: ::std::string::String,
+    pub object: DirectoryObject,
+    ///The ID of the organization the directory belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current state of the directory.
+    pub state: DsyncDeletedDataState,
+    ///The type of the directory.
+    #[serde(rename = "type")]
+    pub type_: DsyncDeletedDataType,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The current state of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncDeletedDataState {
+    Active,
+    Validating,
+    InvalidCredentials,
+    Inactive,
+    Deleting,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The type of the directory.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncDeletedDataType {
+    AzureScimV20,
+    Bamboohr,
+    BreatheHr,
+    CezanneHr,
+    CyberarkScimV20,
+    FourthHr,
+    GenericScimV20,
+    GsuiteDirectory,
+    Gusto,
+    Hibob,
+    JumpCloudScimV20,
+    OktaScimV20,
+    OneloginScimV20,
+    PeopleHr,
+    Personio,
+    PingfederateScimV20,
+    RipplingScimV20,
+    Rippling,
+    SailpointScimV20,
+    S3,
+    Sftp,
+    SftpWorkday,
+    Workday,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncGroupUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The identifier of the Directory the Directory Group belongs to.
+    pub directory_id: ::std::string::String,
+    ///Unique identifier for the Directory Group.
+    pub id: ::std::string::String,
+    ///Unique identifier for the group, assigned by the Directory Provider. Different Directory Providers use different ID formats.
+    pub idp_id: ::std::string::String,
+    ///The name of the Directory Group.
+    pub name: ::std::string::String,
+    pub object: DirectoryGroupObject,
+    ///The identifier for the Organization in which the Directory resides.
+    pub organization_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub previous_attributes: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    ///The raw attributes received from the directory provider.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncGroupUserAddedData {
+    ///The ID of the directory.
+    pub directory_id: ::std::string::String,
+    pub group: DirectoryGroup,
+    pub user: DirectoryUser,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncGroupUserRemovedData {
+    ///The ID of the directory.
+    pub directory_id: ::std::string::String,
+    pub group: DirectoryGroup,
+    pub user: DirectoryUser,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DsyncUserUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///An object containing the custom attribute mapping for the Directory Provider.
+    pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///The identifier of the Directory the Directory User belongs to.
+    pub directory_id: ::std::string::String,
+    ///The email address of the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub email: ::std::option::Option<::std::string::String>,
+    ///A list of email addresses for the user.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub emails: ::std::vec::Vec<DsyncUserUpdatedDataEmailsItem>,
+    ///The first name of the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///Unique identifier for the Directory User.
+    pub id: ::std::string::String,
+    ///Unique identifier for the user, assigned by the Directory Provider. Different Directory Providers use different ID formats.
+    pub idp_id: ::std::string::String,
+    ///The job title of the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub job_title: ::std::option::Option<::std::string::String>,
+    ///The last name of the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    ///The full name of the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    pub object: DirectoryUserObject,
+    ///The identifier for the Organization in which the Directory resides.
+    pub organization_id: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub previous_attributes: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    ///The raw attributes received from the directory provider.
+    pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<SlimRole>,
+    ///All roles assigned to the user.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub roles: ::std::vec::Vec<SlimRole>,
+    ///The state of the user.
+    pub state: DsyncUserUpdatedDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The username of the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+///`DsyncUserUpdatedDataEmailsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct DsyncUserUpdatedDataEmailsItem {
+    ///Whether this is the primary email address.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub primary: ::std::option::Option<bool>,
+    ///The type of email address.
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    ///The email address value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+///The state of the user.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DsyncUserUpdatedDataState {
+    Active,
+    Suspended,
+    Inactive,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`EmailChange`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EmailChange {
@@ -2743,10 +4070,35 @@ pub struct EmailVerification {
     ///The unique ID of the user.
     pub user_id: ::std::string::String,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct EmailVerificationCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The timestamp when the email verification code expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the email verification code.
+    pub id: ::std::string::String,
+    pub object: EmailVerificationObject,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the user.
+    pub user_id: ::std::string::String,
+}
 ///The constant `email_verification` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum EmailVerificationObject {
+    EmailVerification,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `email_verification` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum EmailVerificationType {
     EmailVerification,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
@@ -2935,7 +4287,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ActionAuthenticationDeniedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -2948,7 +4300,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ActionUserRegistrationDeniedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -2961,7 +4313,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ApiKeyCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -2974,7 +4326,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ApiKeyRevokedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -2987,7 +4339,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationEmailVerificationFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3000,7 +4352,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationEmailVerificationSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3013,7 +4365,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationMagicAuthFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3026,7 +4378,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationMagicAuthSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3039,7 +4391,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationMfaFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3052,7 +4404,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationMfaSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3065,7 +4417,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationOauthFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3078,7 +4430,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationOauthSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3091,7 +4443,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationPasskeyFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3104,7 +4456,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationPasskeySucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3117,7 +4469,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationPasswordFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3130,7 +4482,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationPasswordSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3143,7 +4495,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationRadarRiskDetectedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3156,7 +4508,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationSsoFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3169,7 +4521,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationSsoStartedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3182,7 +4534,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationSsoSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3195,7 +4547,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: AuthenticationSsoTimedOutData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3208,7 +4560,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ConnectionActivatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3221,7 +4573,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ConnectionDeactivatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3234,7 +4586,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ConnectionDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3247,7 +4599,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ConnectionSamlCertificateRenewalRequiredData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3260,7 +4612,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: ConnectionSamlCertificateRenewedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3273,7 +4625,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncActivatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3286,7 +4638,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncDeactivatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3299,7 +4651,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3338,7 +4690,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncGroupUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3351,7 +4703,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncGroupUserAddedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3390,7 +4742,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncGroupUserRemovedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3403,7 +4755,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: DsyncUserUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3416,7 +4768,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: EmailVerificationCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3425,10 +4777,10 @@ pub enum EventSchema {
     ///An event emitted by WorkOS.
     #[serde(rename = "flag.created")]
     FlagCreated {
-        context: EventSchemaContext,
+        context: FlagCreatedContext,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: FlagCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3437,10 +4789,10 @@ pub enum EventSchema {
     ///An event emitted by WorkOS.
     #[serde(rename = "flag.deleted")]
     FlagDeleted {
-        context: EventSchemaContext,
+        context: FlagDeletedContext,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: FlagDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3449,10 +4801,10 @@ pub enum EventSchema {
     ///An event emitted by WorkOS.
     #[serde(rename = "flag.rule_updated")]
     FlagRuleUpdated {
-        context: EventSchemaContext,
+        context: FlagRuleUpdatedContext,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: FlagRuleUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3461,10 +4813,10 @@ pub enum EventSchema {
     ///An event emitted by WorkOS.
     #[serde(rename = "flag.updated")]
     FlagUpdated {
-        context: EventSchemaContext,
+        context: FlagUpdatedContext,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: FlagUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3503,7 +4855,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: GroupMemberAddedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3516,7 +4868,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: GroupMemberRemovedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3542,7 +4894,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: InvitationAcceptedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3555,7 +4907,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: InvitationCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3568,7 +4920,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: InvitationResentData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3581,7 +4933,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: InvitationRevokedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3594,7 +4946,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: MagicAuthCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3607,7 +4959,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3620,7 +4972,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3672,7 +5024,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationDomainVerificationFailedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3698,7 +5050,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationMembershipCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3711,7 +5063,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationMembershipDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3724,7 +5076,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationMembershipUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3737,7 +5089,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationRoleCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3750,7 +5102,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationRoleDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3763,7 +5115,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationRoleUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3776,7 +5128,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: OrganizationUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3789,7 +5141,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: PasswordResetCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3802,7 +5154,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: PasswordResetSucceededData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3815,7 +5167,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: PermissionCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3828,7 +5180,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: PermissionDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3841,7 +5193,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: PermissionUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3854,7 +5206,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: RoleCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3867,7 +5219,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: RoleDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3880,7 +5232,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: RoleUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3893,7 +5245,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: SessionCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3906,7 +5258,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: SessionRevokedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3958,7 +5310,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultByokKeyDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3971,7 +5323,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultByokKeyVerificationCompletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3984,7 +5336,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDataCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -3997,7 +5349,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDataDeletedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4010,7 +5362,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDataReadData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4023,7 +5375,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDataUpdatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4036,7 +5388,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDekDecryptedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4049,7 +5401,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultDekReadData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4062,7 +5414,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultKekCreatedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4075,7 +5427,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultMetadataReadData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4088,7 +5440,7 @@ pub enum EventSchema {
         context: ::std::option::Option<EventContextDto>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        data: EventSchemaData,
+        data: VaultNamesListedData,
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
@@ -4137,410 +5489,6 @@ pub enum EventSchema {
     #[serde(other)]
     Unknown,
 }
-///Additional context about the event.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContext {
-    pub actor: EventContextActorDto,
-    ///The client ID associated with the flag event.
-    pub client_id: ::std::string::String,
-}
-///The access type of the flag rule.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaContextAccessType {
-    None,
-    Some,
-    All,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The configured targets for the flag rule.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextConfiguredTargets {
-    ///The organizations targeted by the flag rule.
-    pub organizations: ::std::vec::Vec<
-        EventSchemaContextConfiguredTargetsOrganizationsItem,
-    >,
-    ///The users targeted by the flag rule.
-    pub users: ::std::vec::Vec<EventSchemaContextConfiguredTargetsUsersItem>,
-}
-///`EventSchemaContextConfiguredTargetsOrganizationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextConfiguredTargetsOrganizationsItem {
-    ///The ID of the organization.
-    pub id: ::std::string::String,
-    ///The name of the organization.
-    pub name: ::std::string::String,
-}
-///`EventSchemaContextConfiguredTargetsUsersItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextConfiguredTargetsUsersItem {
-    ///The email of the user.
-    pub email: ::std::string::String,
-    ///The ID of the user.
-    pub id: ::std::string::String,
-}
-///Attributes that changed from their previous values.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct EventSchemaContextPreviousAttributes {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub context: ::std::option::Option<EventSchemaContextPreviousAttributesContext>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<EventSchemaContextPreviousAttributesData>,
-}
-///The previous context attributes of the flag rule.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct EventSchemaContextPreviousAttributesContext {
-    ///The previous access type of the flag rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_type: ::std::option::Option<
-        EventSchemaContextPreviousAttributesContextAccessType,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub configured_targets: ::std::option::Option<
-        EventSchemaContextPreviousAttributesContextConfiguredTargets,
-    >,
-}
-///The previous access type of the flag rule.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaContextPreviousAttributesContextAccessType {
-    None,
-    Some,
-    All,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The previous configured targets for the flag rule.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextPreviousAttributesContextConfiguredTargets {
-    ///The organizations targeted by the flag rule.
-    pub organizations: ::std::vec::Vec<
-        EventSchemaContextPreviousAttributesContextConfiguredTargetsOrganizationsItem,
-    >,
-    ///The users targeted by the flag rule.
-    pub users: ::std::vec::Vec<
-        EventSchemaContextPreviousAttributesContextConfiguredTargetsUsersItem,
-    >,
-}
-///`EventSchemaContextPreviousAttributesContextConfiguredTargetsOrganizationsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextPreviousAttributesContextConfiguredTargetsOrganizationsItem {
-    ///The ID of the organization.
-    pub id: ::std::string::String,
-    ///The name of the organization.
-    pub name: ::std::string::String,
-}
-///`EventSchemaContextPreviousAttributesContextConfiguredTargetsUsersItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaContextPreviousAttributesContextConfiguredTargetsUsersItem {
-    ///The email of the user.
-    pub email: ::std::string::String,
-    ///The ID of the user.
-    pub id: ::std::string::String,
-}
-///The previous data attributes of the flag.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct EventSchemaContextPreviousAttributesData {
-    ///The previous default value of the flag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub default_value: ::std::option::Option<bool>,
-    ///Whether the flag was previously enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
-}
-///The event payload.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaData {
-    ///The ID of the action endpoint.
-    pub action_endpoint_id: ::std::string::String,
-    ///The ID of the action execution.
-    pub action_execution_id: ::std::string::String,
-    ///The email address of the user.
-    pub email: ::std::string::String,
-    ///The IP address of the request.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub ip_address: ::std::option::Option<::std::string::String>,
-    ///The ID of the organization.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    ///The type of action that was denied.
-    #[serde(rename = "type")]
-    pub type_: EventSchemaDataType,
-    ///The user agent of the request.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub user_agent: ::std::option::Option<::std::string::String>,
-    ///The ID of the user.
-    pub user_id: ::std::string::String,
-    ///The verdict of the action.
-    pub verdict: EventSchemaDataVerdict,
-}
-///`EventSchemaDataAction`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataAction {
-    Signup,
-    Login,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///`EventSchemaDataActorSource`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataActorSource {
-    Api,
-    Dashboard,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The authentication method used to create this session.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataAuthMethod {
-    CrossAppAuth,
-    ExternalAuth,
-    Impersonation,
-    MagicCode,
-    MigratedSession,
-    Oauth,
-    Passkey,
-    Password,
-    Sso,
-    Unknown,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    UnknownValue(::std::string::String),
-}
-///The SAML certificate details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaDataCertificate {
-    ///The type of the SAML certificate.
-    pub certificate_type: EventSchemaDataCertificateCertificateType,
-    ///An ISO 8601 timestamp.
-    pub expiry_date: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Whether the certificate has already expired.
-    pub is_expired: bool,
-}
-///The type of the SAML certificate.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataCertificateCertificateType {
-    ResponseSigning,
-    RequestSigning,
-    ResponseEncryption,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The connection with the expiring certificate.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaDataConnection {
-    ///Unique identifier of the connection.
-    pub id: ::std::string::String,
-    ///The ID of the organization the connection belongs to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-}
-///The type of the connection.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataConnectionType {
-    Adfssaml,
-    AdpOidc,
-    AppleOAuth,
-    Auth0Migration,
-    Auth0Saml,
-    AzureSaml,
-    BitbucketOAuth,
-    CasSaml,
-    ClassLinkSaml,
-    CleverOidc,
-    CloudflareSaml,
-    CyberArkSaml,
-    DiscordOAuth,
-    DuoSaml,
-    EntraIdOidc,
-    GenericOidc,
-    GenericSaml,
-    GitHubOAuth,
-    GitLabOAuth,
-    GoogleOAuth,
-    GoogleOidc,
-    GoogleSaml,
-    IntuitOAuth,
-    JumpCloudSaml,
-    KeycloakSaml,
-    LastPassSaml,
-    LinkedInOAuth,
-    LoginGovOidc,
-    MagicLink,
-    MicrosoftOAuth,
-    MiniOrangeSaml,
-    NetIqSaml,
-    OktaOidc,
-    OktaSaml,
-    OneLoginSaml,
-    OracleSaml,
-    PingFederateSaml,
-    PingOneSaml,
-    RipplingSaml,
-    SalesforceSaml,
-    ShibbolethGenericSaml,
-    ShibbolethSaml,
-    SimpleSamlPhpSaml,
-    SalesforceOAuth,
-    SlackOAuth,
-    TestIdp,
-    VercelMarketplaceOAuth,
-    VercelOAuth,
-    VMwareSaml,
-    XeroOAuth,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///`EventSchemaDataDomainsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaDataDomainsItem {
-    ///The domain value.
-    pub domain: ::std::string::String,
-    ///Unique identifier of the connection domain.
-    pub id: ::std::string::String,
-    ///Distinguishes the connection domain object.
-    pub object: EventSchemaDataDomainsItemObject,
-}
-///Distinguishes the connection domain object.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataDomainsItemObject {
-    ConnectionDomain,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///`EventSchemaDataEmailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-pub struct EventSchemaDataEmailsItem {
-    ///Whether this is the primary email address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary: ::std::option::Option<bool>,
-    ///The type of email address.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<::std::string::String>,
-    ///The email address value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
-///Details about the authentication error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-pub struct EventSchemaDataError {
-    ///The error code.
-    pub code: ::std::string::String,
-    ///A human-readable error message.
-    pub message: ::std::string::String,
-}
-///Information about the impersonator if this session was created via impersonation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaDataImpersonator {
-    ///The email address of the WorkOS Dashboard user who is impersonating the user.
-    pub email: ::std::string::String,
-    ///The justification the impersonator gave for impersonating the user.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub reason: ::std::option::Option<::std::string::String>,
-}
-///The external key provider used for BYOK.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataKeyProvider {
-    AwsKms,
-    GcpKms,
-    AzureKeyVault,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///Distinguishes the API key object.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataObject {
-    ApiKey,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The owner of the API key.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type")]
-#[non_exhaustive]
-pub enum EventSchemaDataOwner {
-    #[serde(rename = "organization")]
-    Organization {
-        ///The unique identifier of the API key owner.
-        id: ::std::string::String,
-    },
-    #[serde(rename = "user")]
-    User {
-        ///The unique identifier of the user who owns the API key.
-        id: ::std::string::String,
-        ///The unique identifier of the organization the API key belongs to.
-        organization_id: ::std::string::String,
-    },
-    ///A variant this version of the crate does not know (its tag is not kept).
-    #[serde(other)]
-    Unknown,
-}
-///The reason the domain verification failed.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataReason {
-    DomainVerificationPeriodExpired,
-    DomainVerifiedByOtherOrganization,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///SSO connection details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct EventSchemaDataSso {
-    ///The ID of the SSO connection.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub connection_id: ::std::option::Option<::std::string::String>,
-    ///The ID of the organization.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    ///The ID of the SSO session.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    pub session_id: ::std::option::Option<::std::string::String>,
-}
-///The current state of the connection.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataState {
-    Draft,
-    Active,
-    Validating,
-    Inactive,
-    Deleting,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///`EventSchemaDataStatus`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataStatus {
-    Failed,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The type of action that was denied.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataType {
-    Authentication,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The verdict of the action.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum EventSchemaDataVerdict {
-    Deny,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
 ///Distinguishes the Event object.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -4554,6 +5502,14 @@ pub enum EventSchemaObject {
 pub struct ExternalAuthCompleteResponse {
     ///URI to redirect the user back to AuthKit to complete the OAuth flow.
     pub redirect_uri: ::std::string::String,
+}
+///The constant `failed` of an `status` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum FailedStatus {
+    Failed,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///The constant `feature_flag` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4590,6 +5546,102 @@ pub struct Flag {
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
+///Additional context about the event.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagCreatedContext {
+    pub actor: EventContextActorDto,
+    ///The client ID associated with the flag event.
+    pub client_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The value returned for users and organizations who don't match any configured targeting rules.
+    pub default_value: bool,
+    ///A description for the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Specifies whether the Feature Flag is active for the current environment.
+    pub enabled: bool,
+    ///The ID of the environment the Feature Flag belongs to.
+    pub environment_id: ::std::string::String,
+    ///Unique identifier of the Feature Flag.
+    pub id: ::std::string::String,
+    ///A descriptive name for the Feature Flag.
+    pub name: ::std::string::String,
+    pub object: FeatureFlagObject,
+    ///The owner of the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub owner: ::std::option::Option<FlagCreatedDataOwner>,
+    ///A unique key to reference the Feature Flag.
+    pub slug: ::std::string::String,
+    ///Labels assigned to the Feature Flag for categorizing and filtering.
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The owner of the Feature Flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagCreatedDataOwner {
+    ///The email address of the flag owner.
+    pub email: ::std::string::String,
+    ///The first name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///The last name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
+///Additional context about the event.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagDeletedContext {
+    pub actor: EventContextActorDto,
+    ///The client ID associated with the flag event.
+    pub client_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The value returned for users and organizations who don't match any configured targeting rules.
+    pub default_value: bool,
+    ///A description for the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Specifies whether the Feature Flag is active for the current environment.
+    pub enabled: bool,
+    ///The ID of the environment the Feature Flag belongs to.
+    pub environment_id: ::std::string::String,
+    ///Unique identifier of the Feature Flag.
+    pub id: ::std::string::String,
+    ///A descriptive name for the Feature Flag.
+    pub name: ::std::string::String,
+    pub object: FeatureFlagObject,
+    ///The owner of the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub owner: ::std::option::Option<FlagDeletedDataOwner>,
+    ///A unique key to reference the Feature Flag.
+    pub slug: ::std::string::String,
+    ///Labels assigned to the Feature Flag for categorizing and filtering.
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The owner of the Feature Flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagDeletedDataOwner {
+    ///The email address of the flag owner.
+    pub email: ::std::string::String,
+    ///The first name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///The last name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
 ///`FlagList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FlagList {
@@ -4611,6 +5663,238 @@ pub struct FlagListListMetadata {
 ///The owner of the Feature Flag.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FlagOwner {
+    ///The email address of the flag owner.
+    pub email: ::std::string::String,
+    ///The first name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///The last name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
+///Additional context about the event.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContext {
+    ///The access type of the flag rule.
+    pub access_type: FlagRuleUpdatedContextAccessType,
+    pub actor: EventContextActorDto,
+    ///The client ID associated with the flag event.
+    pub client_id: ::std::string::String,
+    pub configured_targets: FlagRuleUpdatedContextConfiguredTargets,
+    pub previous_attributes: FlagRuleUpdatedContextPreviousAttributes,
+}
+///The access type of the flag rule.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum FlagRuleUpdatedContextAccessType {
+    None,
+    Some,
+    All,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The configured targets for the flag rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextConfiguredTargets {
+    ///The organizations targeted by the flag rule.
+    pub organizations: ::std::vec::Vec<
+        FlagRuleUpdatedContextConfiguredTargetsOrganizationsItem,
+    >,
+    ///The users targeted by the flag rule.
+    pub users: ::std::vec::Vec<FlagRuleUpdatedContextConfiguredTargetsUsersItem>,
+}
+///`FlagRuleUpdatedContextConfiguredTargetsOrganizationsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextConfiguredTargetsOrganizationsItem {
+    ///The ID of the organization.
+    pub id: ::std::string::String,
+    ///The name of the organization.
+    pub name: ::std::string::String,
+}
+///`FlagRuleUpdatedContextConfiguredTargetsUsersItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextConfiguredTargetsUsersItem {
+    ///The email of the user.
+    pub email: ::std::string::String,
+    ///The ID of the user.
+    pub id: ::std::string::String,
+}
+///Attributes that changed from their previous values.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributes {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub context: ::std::option::Option<FlagRuleUpdatedContextPreviousAttributesContext>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<FlagRuleUpdatedContextPreviousAttributesData>,
+}
+///The previous context attributes of the flag rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributesContext {
+    ///The previous access type of the flag rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_type: ::std::option::Option<
+        FlagRuleUpdatedContextPreviousAttributesContextAccessType,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub configured_targets: ::std::option::Option<
+        FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargets,
+    >,
+}
+///The previous access type of the flag rule.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum FlagRuleUpdatedContextPreviousAttributesContextAccessType {
+    None,
+    Some,
+    All,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The previous configured targets for the flag rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargets {
+    ///The organizations targeted by the flag rule.
+    pub organizations: ::std::vec::Vec<
+        FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsOrganizationsItem,
+    >,
+    ///The users targeted by the flag rule.
+    pub users: ::std::vec::Vec<
+        FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsUsersItem,
+    >,
+}
+///`FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsOrganizationsItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsOrganizationsItem {
+    ///The ID of the organization.
+    pub id: ::std::string::String,
+    ///The name of the organization.
+    pub name: ::std::string::String,
+}
+///`FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsUsersItem`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsUsersItem {
+    ///The email of the user.
+    pub email: ::std::string::String,
+    ///The ID of the user.
+    pub id: ::std::string::String,
+}
+///The previous data attributes of the flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FlagRuleUpdatedContextPreviousAttributesData {
+    ///The previous default value of the flag.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_value: ::std::option::Option<bool>,
+    ///Whether the flag was previously enabled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The value returned for users and organizations who don't match any configured targeting rules.
+    pub default_value: bool,
+    ///A description for the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Specifies whether the Feature Flag is active for the current environment.
+    pub enabled: bool,
+    ///The ID of the environment the Feature Flag belongs to.
+    pub environment_id: ::std::string::String,
+    ///Unique identifier of the Feature Flag.
+    pub id: ::std::string::String,
+    ///A descriptive name for the Feature Flag.
+    pub name: ::std::string::String,
+    pub object: FeatureFlagObject,
+    ///The owner of the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub owner: ::std::option::Option<FlagRuleUpdatedDataOwner>,
+    ///A unique key to reference the Feature Flag.
+    pub slug: ::std::string::String,
+    ///Labels assigned to the Feature Flag for categorizing and filtering.
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The owner of the Feature Flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagRuleUpdatedDataOwner {
+    ///The email address of the flag owner.
+    pub email: ::std::string::String,
+    ///The first name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///The last name of the flag owner.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
+///Additional context about the event.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagUpdatedContext {
+    pub actor: EventContextActorDto,
+    ///The client ID associated with the flag event.
+    pub client_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub previous_attributes: ::std::option::Option<FlagUpdatedContextPreviousAttributes>,
+}
+///Attributes that changed from their previous values.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FlagUpdatedContextPreviousAttributes {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<FlagUpdatedContextPreviousAttributesData>,
+}
+///The previous data attributes of the flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct FlagUpdatedContextPreviousAttributesData {
+    ///The previous default value of the flag.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_value: ::std::option::Option<bool>,
+    ///The previous description of the flag.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Whether the flag was previously enabled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
+    ///The previous name of the flag.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The previous tags of the flag.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub tags: ::std::vec::Vec<::std::string::String>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The value returned for users and organizations who don't match any configured targeting rules.
+    pub default_value: bool,
+    ///A description for the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Specifies whether the Feature Flag is active for the current environment.
+    pub enabled: bool,
+    ///The ID of the environment the Feature Flag belongs to.
+    pub environment_id: ::std::string::String,
+    ///Unique identifier of the Feature Flag.
+    pub id: ::std::string::String,
+    ///A descriptive name for the Feature Flag.
+    pub name: ::std::string::String,
+    pub object: FeatureFlagObject,
+    ///The owner of the Feature Flag.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub owner: ::std::option::Option<FlagUpdatedDataOwner>,
+    ///A unique key to reference the Feature Flag.
+    pub slug: ::std::string::String,
+    ///Labels assigned to the Feature Flag for categorizing and filtering.
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The owner of the Feature Flag.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagUpdatedDataOwner {
     ///The email address of the flag owner.
     pub email: ::std::string::String,
     ///The first name of the flag owner.
@@ -4765,6 +6049,22 @@ pub struct GroupListListMetadata {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub before: ::std::option::Option<::std::string::String>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupMemberAddedData {
+    ///The ID of the Group.
+    pub group_id: ::std::string::String,
+    ///The ID of the OrganizationMembership.
+    pub organization_membership_id: ::std::string::String,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct GroupMemberRemovedData {
+    ///The ID of the Group.
+    pub group_id: ::std::string::String,
+    ///The ID of the OrganizationMembership.
+    pub organization_membership_id: ::std::string::String,
+}
 ///The constant `group` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -4781,11 +6081,195 @@ pub struct IntentOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sso: ::std::option::Option<SsoIntentOptions>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct InvitationAcceptedData {
+    ///The timestamp when the invitation was accepted, or null if not yet accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The ID of the user who accepted the invitation, once accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_user_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the recipient.
+    pub email: ::std::string::String,
+    ///The timestamp when the invitation expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the invitation.
+    pub id: ::std::string::String,
+    ///The ID of the user who invited the recipient, if provided.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    pub object: InvitationObject,
+    ///The ID of the [organization](/reference/organization) that the recipient will join.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The timestamp when the invitation was revoked, or null if not revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub role_slug: ::std::option::Option<::std::string::String>,
+    ///The state of the invitation.
+    pub state: InvitationAcceptedDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The state of the invitation.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InvitationAcceptedDataState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct InvitationCreatedData {
+    ///The timestamp when the invitation was accepted, or null if not yet accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The ID of the user who accepted the invitation, once accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_user_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the recipient.
+    pub email: ::std::string::String,
+    ///The timestamp when the invitation expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the invitation.
+    pub id: ::std::string::String,
+    ///The ID of the user who invited the recipient, if provided.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    pub object: InvitationObject,
+    ///The ID of the [organization](/reference/organization) that the recipient will join.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The timestamp when the invitation was revoked, or null if not revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub role_slug: ::std::option::Option<::std::string::String>,
+    ///The state of the invitation.
+    pub state: InvitationCreatedDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The state of the invitation.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InvitationCreatedDataState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The constant `invitation` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum InvitationObject {
     Invitation,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct InvitationResentData {
+    ///The timestamp when the invitation was accepted, or null if not yet accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The ID of the user who accepted the invitation, once accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_user_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the recipient.
+    pub email: ::std::string::String,
+    ///The timestamp when the invitation expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the invitation.
+    pub id: ::std::string::String,
+    ///The ID of the user who invited the recipient, if provided.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    pub object: InvitationObject,
+    ///The ID of the [organization](/reference/organization) that the recipient will join.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The timestamp when the invitation was revoked, or null if not revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub role_slug: ::std::option::Option<::std::string::String>,
+    ///The state of the invitation.
+    pub state: InvitationResentDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The state of the invitation.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InvitationResentDataState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct InvitationRevokedData {
+    ///The timestamp when the invitation was accepted, or null if not yet accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The ID of the user who accepted the invitation, once accepted.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub accepted_user_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the recipient.
+    pub email: ::std::string::String,
+    ///The timestamp when the invitation expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the invitation.
+    pub id: ::std::string::String,
+    ///The ID of the user who invited the recipient, if provided.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    pub object: InvitationObject,
+    ///The ID of the [organization](/reference/organization) that the recipient will join.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The timestamp when the invitation was revoked, or null if not revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub role_slug: ::std::option::Option<::std::string::String>,
+    ///The state of the invitation.
+    pub state: InvitationRevokedDataState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The state of the invitation.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InvitationRevokedDataState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -5704,11 +7188,44 @@ pub struct MagicAuth {
     ///The unique ID of the user.
     pub user_id: ::std::string::String,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct MagicAuthCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The timestamp when the Magic Auth code expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the Magic Auth code.
+    pub id: ::std::string::String,
+    pub object: MagicAuthObject,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the user.
+    pub user_id: ::std::string::String,
+}
 ///The constant `magic_auth` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum MagicAuthObject {
     MagicAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `magic_auth` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum MagicAuthType {
+    MagicAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `mfa` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum MfaType {
+    Mfa,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -5735,6 +7252,14 @@ pub struct NewConnectApplicationSecret {
 #[non_exhaustive]
 pub enum OAuthType {
     OAuth,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `oauth` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OauthType {
+    Oauth,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -5845,6 +7370,58 @@ pub struct OrganizationApiKeyWithValueOwner {
     #[serde(rename = "type")]
     pub type_: OrganizationType,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///List of Organization Domains.
+    pub domains: ::std::vec::Vec<OrganizationDomainStandAlone>,
+    ///The external ID of the Organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the Organization.
+    pub id: ::std::string::String,
+    ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
+    pub metadata: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///A descriptive name for the Organization. This field does not need to be unique.
+    pub name: ::std::string::String,
+    pub object: OrganizationObject,
+    ///The Stripe customer ID of the Organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stripe_customer_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///List of Organization Domains.
+    pub domains: ::std::vec::Vec<OrganizationDomainStandAlone>,
+    ///The external ID of the Organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the Organization.
+    pub id: ::std::string::String,
+    ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
+    pub metadata: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///A descriptive name for the Organization. This field does not need to be unique.
+    pub name: ::std::string::String,
+    pub object: OrganizationObject,
+    ///The Stripe customer ID of the Organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stripe_customer_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
 ///`OrganizationDomainDataDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationDomainDataDto {
@@ -5920,6 +7497,22 @@ pub enum OrganizationDomainStandAloneVerificationStrategy {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationDomainVerificationFailedData {
+    pub organization_domain: OrganizationDomainStandAlone,
+    ///The reason the domain verification failed.
+    pub reason: OrganizationDomainVerificationFailedDataReason,
+}
+///The reason the domain verification failed.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationDomainVerificationFailedDataReason {
+    DomainVerificationPeriodExpired,
+    DomainVerifiedByOtherOrganization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`OrganizationDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationDto {
@@ -5961,11 +7554,116 @@ pub struct OrganizationListListMetadata {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub before: ::std::option::Option<::std::string::String>,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationMembershipCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Custom attributes associated with the membership.
+    pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Whether the membership is managed by a directory sync provider.
+    pub directory_managed: bool,
+    ///Unique identifier of the organization membership.
+    pub id: ::std::string::String,
+    pub object: OrganizationMembershipObject,
+    ///The ID of the organization.
+    pub organization_id: ::std::string::String,
+    pub role: SlimRole,
+    ///The roles associated with the membership.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub roles: ::std::vec::Vec<SlimRole>,
+    ///The status of the organization membership.
+    pub status: OrganizationMembershipCreatedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The status of the organization membership.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationMembershipCreatedDataStatus {
+    Active,
+    Inactive,
+    Pending,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationMembershipDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Custom attributes associated with the membership.
+    pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Whether the membership is managed by a directory sync provider.
+    pub directory_managed: bool,
+    ///Unique identifier of the organization membership.
+    pub id: ::std::string::String,
+    pub object: OrganizationMembershipObject,
+    ///The ID of the organization.
+    pub organization_id: ::std::string::String,
+    pub role: SlimRole,
+    ///The roles associated with the membership.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub roles: ::std::vec::Vec<SlimRole>,
+    ///The status of the organization membership.
+    pub status: OrganizationMembershipDeletedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The status of the organization membership.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationMembershipDeletedDataStatus {
+    Active,
+    Inactive,
+    Pending,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The constant `organization_membership` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum OrganizationMembershipObject {
     OrganizationMembership,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationMembershipUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Custom attributes associated with the membership.
+    pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///Whether the membership is managed by a directory sync provider.
+    pub directory_managed: bool,
+    ///Unique identifier of the organization membership.
+    pub id: ::std::string::String,
+    pub object: OrganizationMembershipObject,
+    ///The ID of the organization.
+    pub organization_id: ::std::string::String,
+    pub role: SlimRole,
+    ///The roles associated with the membership.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub roles: ::std::vec::Vec<SlimRole>,
+    ///The status of the organization membership.
+    pub status: OrganizationMembershipUpdatedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The status of the organization membership.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationMembershipUpdatedDataStatus {
+    Active,
+    Inactive,
+    Pending,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -5977,11 +7675,119 @@ pub enum OrganizationObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationRoleCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the role.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The name of the role.
+    pub name: ::std::string::String,
+    pub object: OrganizationRoleObject,
+    ///The ID of the organization the role belongs to.
+    pub organization_id: ::std::string::String,
+    ///The permissions granted by the role.
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationRoleDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the role.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The name of the role.
+    pub name: ::std::string::String,
+    pub object: OrganizationRoleObject,
+    ///The ID of the organization the role belongs to.
+    pub organization_id: ::std::string::String,
+    ///The permissions granted by the role.
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The constant `organization_role` of an `object` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationRoleObject {
+    OrganizationRole,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationRoleUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the role.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The name of the role.
+    pub name: ::std::string::String,
+    pub object: OrganizationRoleObject,
+    ///The ID of the organization the role belongs to.
+    pub organization_id: ::std::string::String,
+    ///The permissions granted by the role.
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
 ///The constant `organization` of an `type` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum OrganizationType {
     Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OrganizationUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///List of Organization Domains.
+    pub domains: ::std::vec::Vec<OrganizationDomainStandAlone>,
+    ///The external ID of the Organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the Organization.
+    pub id: ::std::string::String,
+    ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
+    pub metadata: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///A descriptive name for the Organization. This field does not need to be unique.
+    pub name: ::std::string::String,
+    pub object: OrganizationObject,
+    ///The Stripe customer ID of the Organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stripe_customer_id: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The constant `passkey` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum PasskeyType {
+    Passkey,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -6004,6 +7810,21 @@ pub struct PasswordReset {
     ///The unique ID of the user.
     pub user_id: ::std::string::String,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PasswordResetCreatedData {
+    ///The timestamp when the password reset token was created.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The timestamp when the password reset token expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the password reset object.
+    pub id: ::std::string::String,
+    pub object: PasswordResetObject,
+    ///The unique ID of the user.
+    pub user_id: ::std::string::String,
+}
 ///The constant `password_reset` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -6012,6 +7833,69 @@ pub enum PasswordResetObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PasswordResetSucceededData {
+    ///The timestamp when the password reset token was created.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the user.
+    pub email: ::std::string::String,
+    ///The timestamp when the password reset token expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the password reset object.
+    pub id: ::std::string::String,
+    pub object: PasswordResetObject,
+    ///The unique ID of the user.
+    pub user_id: ::std::string::String,
+}
+///The constant `password` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum PasswordType {
+    Password,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PermissionCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the permission.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the permission.
+    pub id: ::std::string::String,
+    ///The name of the permission.
+    pub name: ::std::string::String,
+    pub object: PermissionObject,
+    ///The slug identifier of the permission.
+    pub slug: ::std::string::String,
+    ///Whether the permission is a system permission.
+    pub system: bool,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PermissionDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the permission.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the permission.
+    pub id: ::std::string::String,
+    ///The name of the permission.
+    pub name: ::std::string::String,
+    pub object: PermissionObject,
+    ///The slug identifier of the permission.
+    pub slug: ::std::string::String,
+    ///Whether the permission is a system permission.
+    pub system: bool,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
 ///The constant `permission` of an `object` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -6019,6 +7903,26 @@ pub enum PermissionObject {
     Permission,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PermissionUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///A description of the permission.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the permission.
+    pub id: ::std::string::String,
+    ///The name of the permission.
+    pub name: ::std::string::String,
+    pub object: PermissionObject,
+    ///The slug identifier of the permission.
+    pub slug: ::std::string::String,
+    ///Whether the permission is a system permission.
+    pub system: bool,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///`PortalLinkResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6259,23 +8163,41 @@ pub enum RemoveRadarListEntryType {
 }
 ///`RemoveRoleDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct RemoveRoleDto(pub AssignRoleDto);
-impl ::std::ops::Deref for RemoveRoleDto {
-    type Target = AssignRoleDto;
-    fn deref(&self) -> &AssignRoleDto {
-        &self.0
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum RemoveRoleDto {
+    ResourceId(RemoveRoleDtoResourceId),
+    ResourceExternalId(RemoveRoleDtoResourceExternalId),
+    ///A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<RemoveRoleDtoResourceId> for RemoveRoleDto {
+    fn from(value: RemoveRoleDtoResourceId) -> Self {
+        Self::ResourceId(value)
     }
 }
-impl ::std::convert::From<RemoveRoleDto> for AssignRoleDto {
-    fn from(value: RemoveRoleDto) -> Self {
-        value.0
+impl ::std::convert::From<RemoveRoleDtoResourceExternalId> for RemoveRoleDto {
+    fn from(value: RemoveRoleDtoResourceExternalId) -> Self {
+        Self::ResourceExternalId(value)
     }
 }
-impl ::std::convert::From<AssignRoleDto> for RemoveRoleDto {
-    fn from(value: AssignRoleDto) -> Self {
-        Self(value)
-    }
+///`RemoveRoleDtoResourceExternalId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoveRoleDtoResourceExternalId {
+    ///The external ID of the resource. Required with `resource_type_slug`. Mutually exclusive with `resource_id`.
+    pub resource_external_id: ::std::string::String,
+    ///The resource type slug. Required with `resource_external_id`. Mutually exclusive with `resource_id`.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug of the role to remove.
+    pub role_slug: ::std::string::String,
+}
+///`RemoveRoleDtoResourceId`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RemoveRoleDtoResourceId {
+    ///The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.
+    pub resource_id: ::std::string::String,
+    ///The slug of the role to remove.
+    pub role_slug: ::std::string::String,
 }
 ///`ResendUserlandUserInviteOptionsDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6383,23 +8305,8 @@ pub enum ResendUserlandUserInviteOptionsDtoLocale {
 }
 ///`ResetPasswordResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct ResetPasswordResponse(pub SendVerificationEmailResponse);
-impl ::std::ops::Deref for ResetPasswordResponse {
-    type Target = SendVerificationEmailResponse;
-    fn deref(&self) -> &SendVerificationEmailResponse {
-        &self.0
-    }
-}
-impl ::std::convert::From<ResetPasswordResponse> for SendVerificationEmailResponse {
-    fn from(value: ResetPasswordResponse) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<SendVerificationEmailResponse> for ResetPasswordResponse {
-    fn from(value: SendVerificationEmailResponse) -> Self {
-        Self(value)
-    }
+pub struct ResetPasswordResponse {
+    pub user: UserlandUser,
 }
 ///`Role`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6475,6 +8382,38 @@ pub struct RoleAssignmentResource {
     ///The slug of the resource type this resource belongs to.
     pub resource_type_slug: ::std::string::String,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoleCreatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub object: RoleObject,
+    ///The permissions granted by the role.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoleDeletedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub object: RoleObject,
+    ///The permissions granted by the role.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
 ///`RoleList`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoleList {
@@ -6498,6 +8437,22 @@ pub enum RoleType {
     OrganizationRole,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RoleUpdatedData {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub object: RoleObject,
+    ///The permissions granted by the role.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///The slug of the resource type the role applies to.
+    pub resource_type_slug: ::std::string::String,
+    ///The slug identifier of the role.
+    pub slug: ::std::string::String,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///The constant `RS256` of an `alg` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6526,6 +8481,152 @@ pub struct SendEmailChangeDto {
 pub struct SendVerificationEmailResponse {
     pub user: UserlandUser,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SessionCreatedData {
+    ///The authentication method used to create this session.
+    pub auth_method: SessionCreatedDataAuthMethod,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The timestamp when the session ended.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The timestamp when the session expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the session.
+    pub id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub impersonator: ::std::option::Option<SessionCreatedDataImpersonator>,
+    ///The IP address from which the session was created.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub object: SessionObject,
+    ///The ID of the organization this session is associated with.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current status of the session.
+    pub status: SessionCreatedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The user agent string from the device that created the session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user this session belongs to.
+    pub user_id: ::std::string::String,
+}
+///The authentication method used to create this session.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SessionCreatedDataAuthMethod {
+    CrossAppAuth,
+    ExternalAuth,
+    Impersonation,
+    MagicCode,
+    MigratedSession,
+    Oauth,
+    Passkey,
+    Password,
+    Sso,
+    Unknown,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    UnknownValue(::std::string::String),
+}
+///Information about the impersonator if this session was created via impersonation.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SessionCreatedDataImpersonator {
+    ///The email address of the WorkOS Dashboard user who is impersonating the user.
+    pub email: ::std::string::String,
+    ///The justification the impersonator gave for impersonating the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub reason: ::std::option::Option<::std::string::String>,
+}
+///The current status of the session.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SessionCreatedDataStatus {
+    Active,
+    Expired,
+    Revoked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `session` of an `object` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SessionObject {
+    Session,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SessionRevokedData {
+    ///The authentication method used to create this session.
+    pub auth_method: SessionRevokedDataAuthMethod,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The timestamp when the session ended.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The timestamp when the session expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the session.
+    pub id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub impersonator: ::std::option::Option<SessionRevokedDataImpersonator>,
+    ///The IP address from which the session was created.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub object: SessionObject,
+    ///The ID of the organization this session is associated with.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The current status of the session.
+    pub status: SessionRevokedDataStatus,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The user agent string from the device that created the session.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+    ///The ID of the user this session belongs to.
+    pub user_id: ::std::string::String,
+}
+///The authentication method used to create this session.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SessionRevokedDataAuthMethod {
+    CrossAppAuth,
+    ExternalAuth,
+    Impersonation,
+    MagicCode,
+    MigratedSession,
+    Oauth,
+    Passkey,
+    Password,
+    Sso,
+    Unknown,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    UnknownValue(::std::string::String),
+}
+///Information about the impersonator if this session was created via impersonation.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SessionRevokedDataImpersonator {
+    ///The email address of the WorkOS Dashboard user who is impersonating the user.
+    pub email: ::std::string::String,
+    ///The justification the impersonator gave for impersonating the user.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub reason: ::std::option::Option<::std::string::String>,
+}
+///The current status of the session.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SessionRevokedDataStatus {
+    Active,
+    Expired,
+    Revoked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`SetRolePermissionsDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetRolePermissionsDto {
@@ -6540,25 +8641,11 @@ pub enum SigUse {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`SlimRole`
+///The primary role assigned to the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct SlimRole(pub AddRolePermissionDto);
-impl ::std::ops::Deref for SlimRole {
-    type Target = AddRolePermissionDto;
-    fn deref(&self) -> &AddRolePermissionDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<SlimRole> for AddRolePermissionDto {
-    fn from(value: SlimRole) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<AddRolePermissionDto> for SlimRole {
-    fn from(value: AddRolePermissionDto) -> Self {
-        Self(value)
-    }
+pub struct SlimRole {
+    ///The slug of the assigned role.
+    pub slug: ::std::string::String,
 }
 ///`SsoAuthorizeUrlResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6618,6 +8705,30 @@ pub enum SsoTokenResponseTokenType {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The constant `sso` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SsoType {
+    Sso,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `started` of an `status` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum StartedStatus {
+    Started,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `succeeded` of an `status` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SucceededStatus {
+    Succeeded,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The constant `success` of an `attempt_status` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -6631,6 +8742,14 @@ pub enum SuccessAttemptStatus {
 #[non_exhaustive]
 pub enum SuccessChallengeStatus {
     Success,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `timed_out` of an `status` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum TimedOutStatus {
+    TimedOut,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -6660,26 +8779,14 @@ pub struct UpdateAuditLogsRetentionDto {
     pub retention_period_in_days: i64,
 }
 ///`UpdateAuthorizationPermissionDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UpdateAuthorizationPermissionDto(pub UpdateOrganizationRoleDto);
-impl ::std::ops::Deref for UpdateAuthorizationPermissionDto {
-    type Target = UpdateOrganizationRoleDto;
-    fn deref(&self) -> &UpdateOrganizationRoleDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateAuthorizationPermissionDto>
-for UpdateOrganizationRoleDto {
-    fn from(value: UpdateAuthorizationPermissionDto) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<UpdateOrganizationRoleDto>
-for UpdateAuthorizationPermissionDto {
-    fn from(value: UpdateOrganizationRoleDto) -> Self {
-        Self(value)
-    }
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UpdateAuthorizationPermissionDto {
+    ///An optional description of the Permission.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A descriptive name for the Permission.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`UpdateAuthorizationResourceDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6747,24 +8854,14 @@ pub struct UpdateAuthorizationResourceDtoParentResourceId {
     pub parent_resource_id: ::std::string::String,
 }
 ///`UpdateGroupDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UpdateGroupDto(pub UpdateOrganizationRoleDto);
-impl ::std::ops::Deref for UpdateGroupDto {
-    type Target = UpdateOrganizationRoleDto;
-    fn deref(&self) -> &UpdateOrganizationRoleDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateGroupDto> for UpdateOrganizationRoleDto {
-    fn from(value: UpdateGroupDto) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<UpdateOrganizationRoleDto> for UpdateGroupDto {
-    fn from(value: UpdateOrganizationRoleDto) -> Self {
-        Self(value)
-    }
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UpdateGroupDto {
+    ///An optional description of the Group.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The name of the Group.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`UpdateJwtTemplateDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6834,24 +8931,14 @@ pub struct UpdateRadarAttemptBody {
     pub challenge_status: ::std::option::Option<SuccessChallengeStatus>,
 }
 ///`UpdateRoleDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct UpdateRoleDto(pub UpdateOrganizationRoleDto);
-impl ::std::ops::Deref for UpdateRoleDto {
-    type Target = UpdateOrganizationRoleDto;
-    fn deref(&self) -> &UpdateOrganizationRoleDto {
-        &self.0
-    }
-}
-impl ::std::convert::From<UpdateRoleDto> for UpdateOrganizationRoleDto {
-    fn from(value: UpdateRoleDto) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<UpdateOrganizationRoleDto> for UpdateRoleDto {
-    fn from(value: UpdateOrganizationRoleDto) -> Self {
-        Self(value)
-    }
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct UpdateRoleDto {
+    ///An optional description of the role.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A descriptive name for the role.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`UpdateUserlandUserDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7294,6 +9381,14 @@ pub enum UserObject2 {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The constant `user_registration` of an `type` field.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum UserRegistrationType {
+    UserRegistration,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The constant `user` of an `type` field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
@@ -7670,6 +9765,242 @@ pub struct ValidateApiKeyDto {
     ///The value for an API key.
     pub value: ::std::string::String,
 }
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultByokKeyDeletedData {
+    ///The external key provider used for BYOK.
+    pub key_provider: VaultByokKeyDeletedDataKeyProvider,
+    ///The unique identifier of the organization.
+    pub organization_id: ::std::string::String,
+}
+///The external key provider used for BYOK.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultByokKeyDeletedDataKeyProvider {
+    AwsKms,
+    GcpKms,
+    AzureKeyVault,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultByokKeyVerificationCompletedData {
+    ///The external key provider used for BYOK.
+    pub key_provider: VaultByokKeyVerificationCompletedDataKeyProvider,
+    ///The unique identifier of the organization.
+    pub organization_id: ::std::string::String,
+    ///Whether the BYOK key verification completed successfully.
+    pub verified: bool,
+}
+///The external key provider used for BYOK.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultByokKeyVerificationCompletedDataKeyProvider {
+    AwsKms,
+    GcpKms,
+    AzureKeyVault,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDataCreatedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDataCreatedDataActorSource,
+    pub key_context: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///The unique identifier of the encryption key.
+    pub key_id: ::std::string::String,
+    ///The name of the key-value store.
+    pub kv_name: ::std::string::String,
+}
+///`VaultDataCreatedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDataCreatedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDataDeletedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDataDeletedDataActorSource,
+    ///The name of the key-value store.
+    pub kv_name: ::std::string::String,
+}
+///`VaultDataDeletedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDataDeletedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDataReadData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDataReadDataActorSource,
+    ///The unique identifier of the encryption key.
+    pub key_id: ::std::string::String,
+    ///The name of the key-value store.
+    pub kv_name: ::std::string::String,
+}
+///`VaultDataReadDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDataReadDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDataUpdatedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDataUpdatedDataActorSource,
+    pub key_context: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///The unique identifier of the encryption key.
+    pub key_id: ::std::string::String,
+    ///The name of the key-value store.
+    pub kv_name: ::std::string::String,
+}
+///`VaultDataUpdatedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDataUpdatedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDekDecryptedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDekDecryptedDataActorSource,
+    ///The unique identifier of the data encryption key.
+    pub key_id: ::std::string::String,
+}
+///`VaultDekDecryptedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDekDecryptedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultDekReadData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultDekReadDataActorSource,
+    pub key_context: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///The unique identifiers of the data encryption keys.
+    pub key_ids: ::std::vec::Vec<::std::string::String>,
+}
+///`VaultDekReadDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultDekReadDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultKekCreatedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultKekCreatedDataActorSource,
+    ///The unique identifier of the key encryption key.
+    pub key_id: ::std::string::String,
+    ///The name of the key encryption key.
+    pub key_name: ::std::string::String,
+}
+///`VaultKekCreatedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultKekCreatedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultMetadataReadData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultMetadataReadDataActorSource,
+    ///The name of the key-value store.
+    pub kv_name: ::std::string::String,
+}
+///`VaultMetadataReadDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultMetadataReadDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The event payload.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct VaultNamesListedData {
+    ///The unique identifier of the actor.
+    pub actor_id: ::std::string::String,
+    ///The name of the actor.
+    pub actor_name: ::std::string::String,
+    pub actor_source: VaultNamesListedDataActorSource,
+}
+///`VaultNamesListedDataActorSource`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum VaultNamesListedDataActorSource {
+    Api,
+    Dashboard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`VerifyEmailAddressDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct VerifyEmailAddressDto {
@@ -7678,23 +10009,8 @@ pub struct VerifyEmailAddressDto {
 }
 ///`VerifyEmailResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(transparent)]
-pub struct VerifyEmailResponse(pub SendVerificationEmailResponse);
-impl ::std::ops::Deref for VerifyEmailResponse {
-    type Target = SendVerificationEmailResponse;
-    fn deref(&self) -> &SendVerificationEmailResponse {
-        &self.0
-    }
-}
-impl ::std::convert::From<VerifyEmailResponse> for SendVerificationEmailResponse {
-    fn from(value: VerifyEmailResponse) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<SendVerificationEmailResponse> for VerifyEmailResponse {
-    fn from(value: SendVerificationEmailResponse) -> Self {
-        Self(value)
-    }
+pub struct VerifyEmailResponse {
+    pub user: UserlandUser,
 }
 ///`WaitlistUser`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7916,6 +10232,11 @@ open_enum!(
     => "totp", Webauthn => "webauthn" }
 );
 open_enum!(
+    AuthenticationRadarRiskDetectedDataAction, Unknown { Signup => "signup", Login =>
+    "login" }
+);
+open_enum!(AuthenticationType, Unknown { Authentication => "authentication" });
+open_enum!(
     AuthorizationCodeGrantType, Unknown { AuthorizationCode => "authorization_code" }
 );
 open_enum!(
@@ -7943,6 +10264,35 @@ open_enum!(
     "needs_reauthorization", Disconnected => "disconnected" }
 );
 open_enum!(
+    ConnectionActivatedDataConnectionType, Unknown { Adfssaml => "ADFSSAML", AdpOidc =>
+    "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration => "Auth0Migration", Auth0Saml
+    => "Auth0SAML", AzureSaml => "AzureSAML", BitbucketOAuth => "BitbucketOAuth", CasSaml
+    => "CasSAML", ClassLinkSaml => "ClassLinkSAML", CleverOidc => "CleverOIDC",
+    CloudflareSaml => "CloudflareSAML", CyberArkSaml => "CyberArkSAML", DiscordOAuth =>
+    "DiscordOAuth", DuoSaml => "DuoSAML", EntraIdOidc => "EntraIdOIDC", GenericOidc =>
+    "GenericOIDC", GenericSaml => "GenericSAML", GitHubOAuth => "GitHubOAuth",
+    GitLabOAuth => "GitLabOAuth", GoogleOAuth => "GoogleOAuth", GoogleOidc =>
+    "GoogleOIDC", GoogleSaml => "GoogleSAML", IntuitOAuth => "IntuitOAuth", JumpCloudSaml
+    => "JumpCloudSAML", KeycloakSaml => "KeycloakSAML", LastPassSaml => "LastPassSAML",
+    LinkedInOAuth => "LinkedInOAuth", LoginGovOidc => "LoginGovOidc", MagicLink =>
+    "MagicLink", MicrosoftOAuth => "MicrosoftOAuth", MiniOrangeSaml => "MiniOrangeSAML",
+    NetIqSaml => "NetIqSAML", OktaOidc => "OktaOIDC", OktaSaml => "OktaSAML",
+    OneLoginSaml => "OneLoginSAML", OracleSaml => "OracleSAML", PingFederateSaml =>
+    "PingFederateSAML", PingOneSaml => "PingOneSAML", RipplingSaml => "RipplingSAML",
+    SalesforceSaml => "SalesforceSAML", ShibbolethGenericSaml => "ShibbolethGenericSAML",
+    ShibbolethSaml => "ShibbolethSAML", SimpleSamlPhpSaml => "SimpleSamlPhpSAML",
+    SalesforceOAuth => "SalesforceOAuth", SlackOAuth => "SlackOAuth", TestIdp =>
+    "TestIdp", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
+    "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
+);
+open_enum!(
+    ConnectionActivatedDataState, Unknown { Draft => "draft", Active => "active",
+    Validating => "validating", Inactive => "inactive", Deleting => "deleting" }
+);
+open_enum!(
+    ConnectionActivatedDataStatus, Unknown { Linked => "linked", Unlinked => "unlinked" }
+);
+open_enum!(
     ConnectionConnectionType, Unknown { Pending => "Pending", Adfssaml => "ADFSSAML",
     AdpOidc => "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration => "Auth0Migration",
     Auth0Saml => "Auth0SAML", AzureSaml => "AzureSAML", BitbucketOAuth =>
@@ -7965,8 +10315,74 @@ open_enum!(
     "VercelMarketplaceOAuth", VercelOAuth => "VercelOAuth", VMwareSaml => "VMwareSAML",
     XeroOAuth => "XeroOAuth" }
 );
+open_enum!(
+    ConnectionDeactivatedDataConnectionType, Unknown { Adfssaml => "ADFSSAML", AdpOidc =>
+    "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration => "Auth0Migration", Auth0Saml
+    => "Auth0SAML", AzureSaml => "AzureSAML", BitbucketOAuth => "BitbucketOAuth", CasSaml
+    => "CasSAML", ClassLinkSaml => "ClassLinkSAML", CleverOidc => "CleverOIDC",
+    CloudflareSaml => "CloudflareSAML", CyberArkSaml => "CyberArkSAML", DiscordOAuth =>
+    "DiscordOAuth", DuoSaml => "DuoSAML", EntraIdOidc => "EntraIdOIDC", GenericOidc =>
+    "GenericOIDC", GenericSaml => "GenericSAML", GitHubOAuth => "GitHubOAuth",
+    GitLabOAuth => "GitLabOAuth", GoogleOAuth => "GoogleOAuth", GoogleOidc =>
+    "GoogleOIDC", GoogleSaml => "GoogleSAML", IntuitOAuth => "IntuitOAuth", JumpCloudSaml
+    => "JumpCloudSAML", KeycloakSaml => "KeycloakSAML", LastPassSaml => "LastPassSAML",
+    LinkedInOAuth => "LinkedInOAuth", LoginGovOidc => "LoginGovOidc", MagicLink =>
+    "MagicLink", MicrosoftOAuth => "MicrosoftOAuth", MiniOrangeSaml => "MiniOrangeSAML",
+    NetIqSaml => "NetIqSAML", OktaOidc => "OktaOIDC", OktaSaml => "OktaSAML",
+    OneLoginSaml => "OneLoginSAML", OracleSaml => "OracleSAML", PingFederateSaml =>
+    "PingFederateSAML", PingOneSaml => "PingOneSAML", RipplingSaml => "RipplingSAML",
+    SalesforceSaml => "SalesforceSAML", ShibbolethGenericSaml => "ShibbolethGenericSAML",
+    ShibbolethSaml => "ShibbolethSAML", SimpleSamlPhpSaml => "SimpleSamlPhpSAML",
+    SalesforceOAuth => "SalesforceOAuth", SlackOAuth => "SlackOAuth", TestIdp =>
+    "TestIdp", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
+    "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
+);
+open_enum!(
+    ConnectionDeactivatedDataState, Unknown { Draft => "draft", Active => "active",
+    Validating => "validating", Inactive => "inactive", Deleting => "deleting" }
+);
+open_enum!(
+    ConnectionDeactivatedDataStatus, Unknown { Linked => "linked", Unlinked => "unlinked"
+    }
+);
+open_enum!(
+    ConnectionDeletedDataConnectionType, Unknown { Adfssaml => "ADFSSAML", AdpOidc =>
+    "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration => "Auth0Migration", Auth0Saml
+    => "Auth0SAML", AzureSaml => "AzureSAML", BitbucketOAuth => "BitbucketOAuth", CasSaml
+    => "CasSAML", ClassLinkSaml => "ClassLinkSAML", CleverOidc => "CleverOIDC",
+    CloudflareSaml => "CloudflareSAML", CyberArkSaml => "CyberArkSAML", DiscordOAuth =>
+    "DiscordOAuth", DuoSaml => "DuoSAML", EntraIdOidc => "EntraIdOIDC", GenericOidc =>
+    "GenericOIDC", GenericSaml => "GenericSAML", GitHubOAuth => "GitHubOAuth",
+    GitLabOAuth => "GitLabOAuth", GoogleOAuth => "GoogleOAuth", GoogleOidc =>
+    "GoogleOIDC", GoogleSaml => "GoogleSAML", IntuitOAuth => "IntuitOAuth", JumpCloudSaml
+    => "JumpCloudSAML", KeycloakSaml => "KeycloakSAML", LastPassSaml => "LastPassSAML",
+    LinkedInOAuth => "LinkedInOAuth", LoginGovOidc => "LoginGovOidc", MagicLink =>
+    "MagicLink", MicrosoftOAuth => "MicrosoftOAuth", MiniOrangeSaml => "MiniOrangeSAML",
+    NetIqSaml => "NetIqSAML", OktaOidc => "OktaOIDC", OktaSaml => "OktaSAML",
+    OneLoginSaml => "OneLoginSAML", OracleSaml => "OracleSAML", PingFederateSaml =>
+    "PingFederateSAML", PingOneSaml => "PingOneSAML", RipplingSaml => "RipplingSAML",
+    SalesforceSaml => "SalesforceSAML", ShibbolethGenericSaml => "ShibbolethGenericSAML",
+    ShibbolethSaml => "ShibbolethSAML", SimpleSamlPhpSaml => "SimpleSamlPhpSAML",
+    SalesforceOAuth => "SalesforceOAuth", SlackOAuth => "SlackOAuth", TestIdp =>
+    "TestIdp", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
+    "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
+);
+open_enum!(
+    ConnectionDeletedDataState, Unknown { Draft => "draft", Active => "active",
+    Validating => "validating", Inactive => "inactive", Deleting => "deleting" }
+);
 open_enum!(ConnectionDomainObject, Unknown { ConnectionDomain => "connection_domain" });
 open_enum!(ConnectionObject, Unknown { Connection => "connection" });
+open_enum!(
+    ConnectionSamlCertificateRenewalRequiredDataCertificateCertificateType, Unknown {
+    ResponseSigning => "ResponseSigning", RequestSigning => "RequestSigning",
+    ResponseEncryption => "ResponseEncryption" }
+);
+open_enum!(
+    ConnectionSamlCertificateRenewedDataCertificateCertificateType, Unknown {
+    ResponseSigning => "ResponseSigning", RequestSigning => "RequestSigning",
+    ResponseEncryption => "ResponseEncryption" }
+);
 open_enum!(
     ConnectionState, Unknown { RequiresType => "requires_type", Draft => "draft", Active
     => "active", Validating => "validating", Inactive => "inactive", Deleting =>
@@ -8079,6 +10495,7 @@ open_enum!(
     "userland_user", Organization => "organization" }
 );
 open_enum!(DataProviderObject, Unknown { DataProvider => "data_provider" });
+open_enum!(DenyVerdict, Unknown { Deny => "Deny" });
 open_enum!(DirectoryGroupObject, Unknown { DirectoryGroup => "directory_group" });
 open_enum!(DirectoryObject, Unknown { Directory => "directory" });
 open_enum!(
@@ -8107,6 +10524,61 @@ open_enum!(
     Inactive => "inactive" }
 );
 open_enum!(
+    DsyncActivatedDataState, Unknown { Active => "active", Validating => "validating",
+    InvalidCredentials => "invalid_credentials", Inactive => "inactive", Deleting =>
+    "deleting" }
+);
+open_enum!(
+    DsyncActivatedDataType, Unknown { AzureScimV20 => "azure scim v2.0", Bamboohr =>
+    "bamboohr", BreatheHr => "breathe hr", CezanneHr => "cezanne hr", CyberarkScimV20 =>
+    "cyberark scim v2.0", FourthHr => "fourth hr", GenericScimV20 => "generic scim v2.0",
+    GsuiteDirectory => "gsuite directory", Gusto => "gusto", Hibob => "hibob",
+    JumpCloudScimV20 => "jump cloud scim v2.0", OktaScimV20 => "okta scim v2.0",
+    OneloginScimV20 => "onelogin scim v2.0", PeopleHr => "people hr", Personio =>
+    "personio", PingfederateScimV20 => "pingfederate scim v2.0", RipplingScimV20 =>
+    "rippling scim v2.0", Rippling => "rippling", SailpointScimV20 =>
+    "sailpoint scim v2.0", S3 => "s3", Sftp => "sftp", SftpWorkday => "sftp workday",
+    Workday => "workday" }
+);
+open_enum!(
+    DsyncDeactivatedDataState, Unknown { Active => "active", Validating => "validating",
+    InvalidCredentials => "invalid_credentials", Inactive => "inactive", Deleting =>
+    "deleting" }
+);
+open_enum!(
+    DsyncDeactivatedDataType, Unknown { AzureScimV20 => "azure scim v2.0", Bamboohr =>
+    "bamboohr", BreatheHr => "breathe hr", CezanneHr => "cezanne hr", CyberarkScimV20 =>
+    "cyberark scim v2.0", FourthHr => "fourth hr", GenericScimV20 => "generic scim v2.0",
+    GsuiteDirectory => "gsuite directory", Gusto => "gusto", Hibob => "hibob",
+    JumpCloudScimV20 => "jump cloud scim v2.0", OktaScimV20 => "okta scim v2.0",
+    OneloginScimV20 => "onelogin scim v2.0", PeopleHr => "people hr", Personio =>
+    "personio", PingfederateScimV20 => "pingfederate scim v2.0", RipplingScimV20 =>
+    "rippling scim v2.0", Rippling => "rippling", SailpointScimV20 =>
+    "sailpoint scim v2.0", S3 => "s3", Sftp => "sftp", SftpWorkday => "sftp workday",
+    Workday => "workday" }
+);
+open_enum!(
+    DsyncDeletedDataState, Unknown { Active => "active", Validating => "validating",
+    InvalidCredentials => "invalid_credentials", Inactive => "inactive", Deleting =>
+    "deleting" }
+);
+open_enum!(
+    DsyncDeletedDataType, Unknown { AzureScimV20 => "azure scim v2.0", Bamboohr =>
+    "bamboohr", BreatheHr => "breathe hr", CezanneHr => "cezanne hr", CyberarkScimV20 =>
+    "cyberark scim v2.0", FourthHr => "fourth hr", GenericScimV20 => "generic scim v2.0",
+    GsuiteDirectory => "gsuite directory", Gusto => "gusto", Hibob => "hibob",
+    JumpCloudScimV20 => "jump cloud scim v2.0", OktaScimV20 => "okta scim v2.0",
+    OneloginScimV20 => "onelogin scim v2.0", PeopleHr => "people hr", Personio =>
+    "personio", PingfederateScimV20 => "pingfederate scim v2.0", RipplingScimV20 =>
+    "rippling scim v2.0", Rippling => "rippling", SailpointScimV20 =>
+    "sailpoint scim v2.0", S3 => "s3", Sftp => "sftp", SftpWorkday => "sftp workday",
+    Workday => "workday" }
+);
+open_enum!(
+    DsyncUserUpdatedDataState, Unknown { Active => "active", Suspended => "suspended",
+    Inactive => "inactive" }
+);
+open_enum!(
     EmailChangeConfirmationObject, Unknown { EmailChangeConfirmation =>
     "email_change_confirmation" }
 );
@@ -8114,6 +10586,7 @@ open_enum!(EmailChangeObject, Unknown { EmailChange => "email_change" });
 open_enum!(
     EmailVerificationObject, Unknown { EmailVerification => "email_verification" }
 );
+open_enum!(EmailVerificationType, Unknown { EmailVerification => "email_verification" });
 open_enum!(
     EnrollAuthenticationFactorBodyType, Unknown { GenericOtp => "generic_otp", Sms =>
     "sms", Totp => "totp" }
@@ -8123,73 +10596,17 @@ open_enum!(
     EventContextActorDtoSource, Unknown { Api => "api", Dashboard => "dashboard",
     AdminPortal => "admin_portal", System => "system" }
 );
-open_enum!(
-    EventSchemaContextAccessType, Unknown { None => "none", Some => "some", All => "all"
-    }
-);
-open_enum!(
-    EventSchemaContextPreviousAttributesContextAccessType, Unknown { None => "none", Some
-    => "some", All => "all" }
-);
-open_enum!(EventSchemaDataAction, Unknown { Signup => "signup", Login => "login" });
-open_enum!(
-    EventSchemaDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
-);
-open_enum!(
-    EventSchemaDataAuthMethod, UnknownValue { CrossAppAuth => "cross_app_auth",
-    ExternalAuth => "external_auth", Impersonation => "impersonation", MagicCode =>
-    "magic_code", MigratedSession => "migrated_session", Oauth => "oauth", Passkey =>
-    "passkey", Password => "password", Sso => "sso", Unknown => "unknown" }
-);
-open_enum!(
-    EventSchemaDataCertificateCertificateType, Unknown { ResponseSigning =>
-    "ResponseSigning", RequestSigning => "RequestSigning", ResponseEncryption =>
-    "ResponseEncryption" }
-);
-open_enum!(
-    EventSchemaDataConnectionType, Unknown { Adfssaml => "ADFSSAML", AdpOidc =>
-    "AdpOidc", AppleOAuth => "AppleOAuth", Auth0Migration => "Auth0Migration", Auth0Saml
-    => "Auth0SAML", AzureSaml => "AzureSAML", BitbucketOAuth => "BitbucketOAuth", CasSaml
-    => "CasSAML", ClassLinkSaml => "ClassLinkSAML", CleverOidc => "CleverOIDC",
-    CloudflareSaml => "CloudflareSAML", CyberArkSaml => "CyberArkSAML", DiscordOAuth =>
-    "DiscordOAuth", DuoSaml => "DuoSAML", EntraIdOidc => "EntraIdOIDC", GenericOidc =>
-    "GenericOIDC", GenericSaml => "GenericSAML", GitHubOAuth => "GitHubOAuth",
-    GitLabOAuth => "GitLabOAuth", GoogleOAuth => "GoogleOAuth", GoogleOidc =>
-    "GoogleOIDC", GoogleSaml => "GoogleSAML", IntuitOAuth => "IntuitOAuth", JumpCloudSaml
-    => "JumpCloudSAML", KeycloakSaml => "KeycloakSAML", LastPassSaml => "LastPassSAML",
-    LinkedInOAuth => "LinkedInOAuth", LoginGovOidc => "LoginGovOidc", MagicLink =>
-    "MagicLink", MicrosoftOAuth => "MicrosoftOAuth", MiniOrangeSaml => "MiniOrangeSAML",
-    NetIqSaml => "NetIqSAML", OktaOidc => "OktaOIDC", OktaSaml => "OktaSAML",
-    OneLoginSaml => "OneLoginSAML", OracleSaml => "OracleSAML", PingFederateSaml =>
-    "PingFederateSAML", PingOneSaml => "PingOneSAML", RipplingSaml => "RipplingSAML",
-    SalesforceSaml => "SalesforceSAML", ShibbolethGenericSaml => "ShibbolethGenericSAML",
-    ShibbolethSaml => "ShibbolethSAML", SimpleSamlPhpSaml => "SimpleSamlPhpSAML",
-    SalesforceOAuth => "SalesforceOAuth", SlackOAuth => "SlackOAuth", TestIdp =>
-    "TestIdp", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
-    "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
-);
-open_enum!(
-    EventSchemaDataDomainsItemObject, Unknown { ConnectionDomain => "connection_domain" }
-);
-open_enum!(
-    EventSchemaDataKeyProvider, Unknown { AwsKms => "AWS_KMS", GcpKms => "GCP_KMS",
-    AzureKeyVault => "AZURE_KEY_VAULT" }
-);
-open_enum!(EventSchemaDataObject, Unknown { ApiKey => "api_key" });
-open_enum!(
-    EventSchemaDataReason, Unknown { DomainVerificationPeriodExpired =>
-    "domain_verification_period_expired", DomainVerifiedByOtherOrganization =>
-    "domain_verified_by_other_organization" }
-);
-open_enum!(
-    EventSchemaDataState, Unknown { Draft => "draft", Active => "active", Validating =>
-    "validating", Inactive => "inactive", Deleting => "deleting" }
-);
-open_enum!(EventSchemaDataStatus, Unknown { Failed => "failed" });
-open_enum!(EventSchemaDataType, Unknown { Authentication => "authentication" });
-open_enum!(EventSchemaDataVerdict, Unknown { Deny => "Deny" });
 open_enum!(EventSchemaObject, Unknown { Event => "event" });
+open_enum!(FailedStatus, Unknown { Failed => "failed" });
 open_enum!(FeatureFlagObject, Unknown { FeatureFlag => "feature_flag" });
+open_enum!(
+    FlagRuleUpdatedContextAccessType, Unknown { None => "none", Some => "some", All =>
+    "all" }
+);
+open_enum!(
+    FlagRuleUpdatedContextPreviousAttributesContextAccessType, Unknown { None => "none",
+    Some => "some", All => "all" }
+);
 open_enum!(
     GenerateLinkDtoIntent, Unknown { Sso => "sso", Dsync => "dsync", AuditLogs =>
     "audit_logs", LogStreams => "log_streams", DomainVerification =>
@@ -8201,7 +10618,23 @@ open_enum!(
 );
 open_enum!(GoogleSamlProviderType, Unknown { GoogleSaml => "GoogleSAML" });
 open_enum!(GroupObject, Unknown { Group => "group" });
+open_enum!(
+    InvitationAcceptedDataState, Unknown { Pending => "pending", Accepted => "accepted",
+    Expired => "expired", Revoked => "revoked" }
+);
+open_enum!(
+    InvitationCreatedDataState, Unknown { Pending => "pending", Accepted => "accepted",
+    Expired => "expired", Revoked => "revoked" }
+);
 open_enum!(InvitationObject, Unknown { Invitation => "invitation" });
+open_enum!(
+    InvitationResentDataState, Unknown { Pending => "pending", Accepted => "accepted",
+    Expired => "expired", Revoked => "revoked" }
+);
+open_enum!(
+    InvitationRevokedDataState, Unknown { Pending => "pending", Accepted => "accepted",
+    Expired => "expired", Revoked => "revoked" }
+);
 open_enum!(JwtTemplateObject, Unknown { JwtTemplate => "jwt_template" });
 open_enum!(
     ListAuditLogActionSchemasOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
@@ -8377,7 +10810,10 @@ open_enum!(
     }
 );
 open_enum!(MagicAuthObject, Unknown { MagicAuth => "magic_auth" });
+open_enum!(MagicAuthType, Unknown { MagicAuth => "magic_auth" });
+open_enum!(MfaType, Unknown { Mfa => "mfa" });
 open_enum!(OAuthType, Unknown { OAuth => "OAuth" });
+open_enum!(OauthType, Unknown { Oauth => "oauth" });
 open_enum!(
     OrganizationDomainDataDtoState, Unknown { Pending => "pending", Verified =>
     "verified" }
@@ -8395,12 +10831,32 @@ open_enum!(
     "manual" }
 );
 open_enum!(
+    OrganizationDomainVerificationFailedDataReason, Unknown {
+    DomainVerificationPeriodExpired => "domain_verification_period_expired",
+    DomainVerifiedByOtherOrganization => "domain_verified_by_other_organization" }
+);
+open_enum!(
+    OrganizationMembershipCreatedDataStatus, Unknown { Active => "active", Inactive =>
+    "inactive", Pending => "pending" }
+);
+open_enum!(
+    OrganizationMembershipDeletedDataStatus, Unknown { Active => "active", Inactive =>
+    "inactive", Pending => "pending" }
+);
+open_enum!(
     OrganizationMembershipObject, Unknown { OrganizationMembership =>
     "organization_membership" }
 );
+open_enum!(
+    OrganizationMembershipUpdatedDataStatus, Unknown { Active => "active", Inactive =>
+    "inactive", Pending => "pending" }
+);
 open_enum!(OrganizationObject, Unknown { Organization => "organization" });
+open_enum!(OrganizationRoleObject, Unknown { OrganizationRole => "organization_role" });
 open_enum!(OrganizationType, Unknown { Organization => "organization" });
+open_enum!(PasskeyType, Unknown { Passkey => "passkey" });
 open_enum!(PasswordResetObject, Unknown { PasswordReset => "password_reset" });
+open_enum!(PasswordType, Unknown { Password => "password" });
 open_enum!(PermissionObject, Unknown { Permission => "permission" });
 open_enum!(
     ProfileConnectionType, Unknown { Pending => "Pending", Adfssaml => "ADFSSAML",
@@ -8476,10 +10932,35 @@ open_enum!(
 );
 open_enum!(Rs256Alg, Unknown { Rs256 => "RS256" });
 open_enum!(RsaKty, Unknown { Rsa => "RSA" });
+open_enum!(
+    SessionCreatedDataAuthMethod, UnknownValue { CrossAppAuth => "cross_app_auth",
+    ExternalAuth => "external_auth", Impersonation => "impersonation", MagicCode =>
+    "magic_code", MigratedSession => "migrated_session", Oauth => "oauth", Passkey =>
+    "passkey", Password => "password", Sso => "sso", Unknown => "unknown" }
+);
+open_enum!(
+    SessionCreatedDataStatus, Unknown { Active => "active", Expired => "expired", Revoked
+    => "revoked" }
+);
+open_enum!(SessionObject, Unknown { Session => "session" });
+open_enum!(
+    SessionRevokedDataAuthMethod, UnknownValue { CrossAppAuth => "cross_app_auth",
+    ExternalAuth => "external_auth", Impersonation => "impersonation", MagicCode =>
+    "magic_code", MigratedSession => "migrated_session", Oauth => "oauth", Passkey =>
+    "passkey", Password => "password", Sso => "sso", Unknown => "unknown" }
+);
+open_enum!(
+    SessionRevokedDataStatus, Unknown { Active => "active", Expired => "expired", Revoked
+    => "revoked" }
+);
 open_enum!(SigUse, Unknown { Sig => "sig" });
 open_enum!(SsoTokenResponseTokenType, Unknown { Bearer => "Bearer" });
+open_enum!(SsoType, Unknown { Sso => "sso" });
+open_enum!(StartedStatus, Unknown { Started => "started" });
+open_enum!(SucceededStatus, Unknown { Succeeded => "succeeded" });
 open_enum!(SuccessAttemptStatus, Unknown { Success => "success" });
 open_enum!(SuccessChallengeStatus, Unknown { Success => "success" });
+open_enum!(TimedOutStatus, Unknown { TimedOut => "timed_out" });
 open_enum!(TotpType, Unknown { Totp => "totp" });
 open_enum!(
     UpdateUserlandUserDtoPasswordHashPasswordHashType, Unknown { Bcrypt => "bcrypt",
@@ -8549,6 +11030,7 @@ open_enum!(
     "disabled" }
 );
 open_enum!(UserObject2, Unknown { User => "user" });
+open_enum!(UserRegistrationType, Unknown { UserRegistration => "user_registration" });
 open_enum!(UserType, Unknown { User => "user" });
 open_enum!(
     UserlandAuthenticateResponseAuthenticationMethod, Unknown { Sso => "SSO", Password =>
@@ -8577,6 +11059,41 @@ open_enum!(
 open_enum!(
     UserlandUserOrganizationMembershipStatus, Unknown { Active => "active", Inactive =>
     "inactive", Pending => "pending" }
+);
+open_enum!(
+    VaultByokKeyDeletedDataKeyProvider, Unknown { AwsKms => "AWS_KMS", GcpKms =>
+    "GCP_KMS", AzureKeyVault => "AZURE_KEY_VAULT" }
+);
+open_enum!(
+    VaultByokKeyVerificationCompletedDataKeyProvider, Unknown { AwsKms => "AWS_KMS",
+    GcpKms => "GCP_KMS", AzureKeyVault => "AZURE_KEY_VAULT" }
+);
+open_enum!(
+    VaultDataCreatedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultDataDeletedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultDataReadDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultDataUpdatedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultDekDecryptedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultDekReadDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultKekCreatedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultMetadataReadDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
+);
+open_enum!(
+    VaultNamesListedDataActorSource, Unknown { Api => "api", Dashboard => "dashboard" }
 );
 open_enum!(WaitlistUserObject, Unknown { WaitlistUser => "waitlist_user" });
 open_enum!(
@@ -8778,6 +11295,14 @@ impl ::std::fmt::Debug for AuthenticationChallenge {
             .finish()
     }
 }
+impl ::std::fmt::Debug for AuthenticationEmailVerificationFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationEmailVerificationFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl ::std::fmt::Debug for AuthenticationFactorEnrolledTotp {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationFactorEnrolledTotp")
@@ -8787,6 +11312,67 @@ impl ::std::fmt::Debug for AuthenticationFactorEnrolledTotp {
             .field("uri", &self.uri)
             .field("user", &self.user)
             .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationMagicAuthFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationMagicAuthFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationMfaFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationMfaFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationOauthFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationOauthFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationPasskeyFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationPasskeyFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationPasswordFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationPasswordFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationSsoFailedDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationSsoFailedDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticationSsoTimedOutDataError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticationSsoTimedOutDataError")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for ConfirmEmailChangeDto {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmEmailChangeDto").field("code", &"<redacted>").finish()
     }
 }
 impl ::std::fmt::Debug for CreatePasswordResetDto {
@@ -8884,14 +11470,6 @@ impl ::std::fmt::Debug for EnrollUserlandUserAuthenticationFactorDto {
             .field("totp_secret", &"<redacted>")
             .field("totp_user", &self.totp_user)
             .field("type_", &self.type_)
-            .finish()
-    }
-}
-impl ::std::fmt::Debug for EventSchemaDataError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventSchemaDataError")
-            .field("code", &"<redacted>")
-            .field("message", &self.message)
             .finish()
     }
 }
@@ -9279,6 +11857,43 @@ impl AuditLogEventIngestionDto {
         }
     }
 }
+impl AuditLogEventTargetDto {
+    ///A `AuditLogEventTargetDto` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        type_: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            metadata: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            type_: type_.into(),
+        }
+    }
+    ///Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        metadata: impl ::std::convert::Into<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                AuditLogEventTargetDtoMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.metadata = metadata.into();
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+}
 impl AuditLogExportCreationDto {
     ///A `AuditLogExportCreationDto` with its required fields (in the document's order); set optional ones with the setters.
     pub fn new(
@@ -9477,6 +12092,12 @@ impl CheckAuthorizationDtoResourceId {
             permission_slug: permission_slug.into(),
             resource_id: resource_id.into(),
         }
+    }
+}
+impl ConfirmEmailChangeDto {
+    ///A `ConfirmEmailChangeDto` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { code: code.into() }
     }
 }
 impl CreateAuthorizationPermissionDto {
@@ -9875,6 +12496,38 @@ impl CreateRedirectUriDto {
     ///A `CreateRedirectUriDto` with its required fields (in the document's order); set optional ones with the setters.
     pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { uri: uri.into() }
+    }
+}
+impl CreateRoleDto {
+    ///A `CreateRoleDto` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        slug: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            name: name.into(),
+            resource_type_slug: ::std::default::Default::default(),
+            slug: slug.into(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `resource_type_slug`.
+    #[must_use]
+    pub fn resource_type_slug(
+        mut self,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_type_slug = ::std::option::Option::Some(resource_type_slug.into());
+        self
     }
 }
 impl CreateUserApiKeyDto {
@@ -10564,6 +13217,32 @@ impl RemoveRadarListEntryBody {
         Self { entry: entry.into() }
     }
 }
+impl RemoveRoleDtoResourceExternalId {
+    ///A `RemoveRoleDtoResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        role_slug: impl ::std::convert::Into<::std::string::String>,
+        resource_external_id: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            resource_external_id: resource_external_id.into(),
+            resource_type_slug: resource_type_slug.into(),
+            role_slug: role_slug.into(),
+        }
+    }
+}
+impl RemoveRoleDtoResourceId {
+    ///A `RemoveRoleDtoResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        role_slug: impl ::std::convert::Into<::std::string::String>,
+        resource_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            resource_id: resource_id.into(),
+            role_slug: role_slug.into(),
+        }
+    }
+}
 impl ResendUserlandUserInviteOptionsDto {
     ///A `ResendUserlandUserInviteOptionsDto` with every optional field unset; set them with the setters.
     pub fn new() -> Self {
@@ -10654,6 +13333,33 @@ impl UpdateAuditLogsRetentionDto {
         }
     }
 }
+impl UpdateAuthorizationPermissionDto {
+    ///A `UpdateAuthorizationPermissionDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+}
 impl UpdateAuthorizationResourceDtoBase {
     ///A `UpdateAuthorizationResourceDtoBase` with every optional field unset; set them with the setters.
     pub fn new() -> Self {
@@ -10722,6 +13428,33 @@ impl UpdateAuthorizationResourceDtoParentResourceId {
             description: ::std::default::Default::default(),
             name: ::std::default::Default::default(),
             parent_resource_id: parent_resource_id.into(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+}
+impl UpdateGroupDto {
+    ///A `UpdateGroupDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
         }
     }
     ///Sets `description`.
@@ -10943,6 +13676,33 @@ impl UpdateRadarAttemptBody {
         challenge_status: impl ::std::convert::Into<SuccessChallengeStatus>,
     ) -> Self {
         self.challenge_status = ::std::option::Option::Some(challenge_status.into());
+        self
+    }
+}
+impl UpdateRoleDto {
+    ///A `UpdateRoleDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
         self
     }
 }
