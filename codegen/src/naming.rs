@@ -183,6 +183,18 @@ mod tests {
     }
 
     #[test]
+    fn the_committed_table_separates_the_two_organization_role_lists() {
+        let path = crate::workspace_root().join("workos-spec/method-names.toml");
+        let table: NameOverrides = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let doc = serde_json::json!({"paths": {
+            "/authorization/organizations/{organizationId}/roles": {"get": {"operationId": "a"}},
+            "/organizations/{id}/roles": {"get": {"operationId": "b"}}
+        }});
+        let names: Vec<String> = method_names(&doc, &table).into_iter().map(|n| n.name).collect();
+        assert_eq!(names, ["list_organization_roles", "list_roles_for_organization"]);
+    }
+
+    #[test]
     fn keys_match_typify_sanitizing() {
         assert_eq!(field_key("createdAt"), field_key("created_at"));
         assert_eq!(variant_key("sign-up"), variant_key("sign_up"));
