@@ -24,16 +24,16 @@ pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + 
 
 /// What an operation is, for the executor (emitted with each builder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationMeta {
+pub(crate) struct OperationMeta {
     /// The method name, e.g. `list_users`.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// HTTP method, upper case.
-    pub method: &'static str,
+    pub(crate) method: &'static str,
     /// Path template.
-    pub path: &'static str,
+    pub(crate) path: &'static str,
     /// The document declares an `Idempotency-Key` header for it: one is generated per call
     /// (and kept across attempts) unless the caller sets one.
-    pub idempotency_key: bool,
+    pub(crate) idempotency_key: bool,
 }
 
 /// Per-call options, set through [`RequestExt`] on any request builder.
@@ -150,11 +150,9 @@ impl<T> Response<T> {
     }
 }
 
-/// A request ready to send, built by a generated builder. Not for direct use: every operation
-/// has a builder.
-#[doc(hidden)]
+/// A request ready to send, built by a generated builder.
 #[derive(Debug)]
-pub struct Call {
+pub(crate) struct Call {
     client: Client,
     op: &'static OperationMeta,
     path: String,
@@ -167,14 +165,19 @@ pub struct Call {
 
 impl Call {
     /// A call of `op` on `path` (already filled in and encoded).
-    pub fn new(client: Client, op: &'static OperationMeta, path: String, options: CallOptions) -> Self {
+    pub(crate) fn new(
+        client: Client,
+        op: &'static OperationMeta,
+        path: String,
+        options: CallOptions,
+    ) -> Self {
         Call { client, op, path, query: Vec::new(), headers: Vec::new(), body: None, invalid: None, options }
     }
 
     /// Adds query parameter `name` (nothing for `None`; repeated for a list; `name[key]` for
     /// each entry of an object).
     #[must_use]
-    pub fn query<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         match serde_json::to_value(value) {
             Ok(value) => push_query(&mut self.query, name, value),
             Err(e) => self.invalid = Some(format!("query parameter `{name}`: {e}")),
@@ -184,7 +187,8 @@ impl Call {
 
     /// Adds header `name` when `value` is set.
     #[must_use]
-    pub fn header(mut self, name: &'static str, value: Option<&str>) -> Self {
+    #[allow(dead_code, reason = "emitted only for documents with optional header parameters")]
+    pub(crate) fn header(mut self, name: &'static str, value: Option<&str>) -> Self {
         if let Some(value) = value {
             self.headers.push((name, value.to_owned()));
         }
@@ -193,7 +197,7 @@ impl Call {
 
     /// Sends `body` as JSON.
     #[must_use]
-    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some(bytes),
             Err(e) => self.invalid = Some(format!("the request body: {e}")),
@@ -203,7 +207,8 @@ impl Call {
 
     /// Sends `body` as JSON when there is one.
     #[must_use]
-    pub fn json_opt<T: serde::Serialize>(self, body: Option<&T>) -> Self {
+    #[allow(dead_code, reason = "emitted only for documents with optional request bodies")]
+    pub(crate) fn json_opt<T: serde::Serialize>(self, body: Option<&T>) -> Self {
         match body {
             Some(body) => self.json(body),
             None => self,
@@ -211,12 +216,14 @@ impl Call {
     }
 
     /// Sends the call and decodes a JSON body (an empty body reads as `null`).
-    pub fn send<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<T> {
+    pub(crate) fn send<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<T> {
         Box::pin(async move { self.execute().await?.decode() })
     }
 
     /// Sends the call and keeps the status and headers with the decoded body.
-    pub fn send_with_response<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<Response<T>> {
+    pub(crate) fn send_with_response<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> ResponseFuture<Response<T>> {
         Box::pin(async move {
             let raw = self.execute().await?;
             let (status, headers) = (raw.status, raw.headers.clone());
@@ -225,12 +232,12 @@ impl Call {
     }
 
     /// Sends a call whose success has no body.
-    pub fn send_empty(self) -> ResponseFuture<()> {
+    pub(crate) fn send_empty(self) -> ResponseFuture<()> {
         Box::pin(async move { self.execute().await.map(drop) })
     }
 
     /// Like [`Call::send_with_response`], for a call whose success has no body.
-    pub fn send_empty_with_response(self) -> ResponseFuture<Response<()>> {
+    pub(crate) fn send_empty_with_response(self) -> ResponseFuture<Response<()>> {
         Box::pin(async move {
             let raw = self.execute().await?;
             Ok(Response { status: raw.status, headers: raw.headers, body: () })
@@ -442,8 +449,7 @@ impl Raw {
 }
 
 /// A path segment, percent-encoded.
-#[doc(hidden)]
-pub fn encode_path(segment: &str) -> String {
+pub(crate) fn encode_path(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 

@@ -192,8 +192,7 @@ pub trait ListExt: ListRequest {
 impl<R: ListRequest> ListExt for R {}
 
 /// A page future from a list response: `into_page` takes the items and cursors out of it.
-#[doc(hidden)]
-pub fn page_of<L: Send + 'static, T: Send + 'static>(
+pub(crate) fn page_of<L: Send + 'static, T: Send + 'static>(
     list: crate::runtime::ResponseFuture<L>,
     into_page: fn(L) -> Page<T>,
 ) -> PageFuture<T> {
