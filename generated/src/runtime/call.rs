@@ -24,16 +24,16 @@ pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + 
 
 /// What an operation is, for the executor (emitted with each builder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct OperationMeta {
+pub struct OperationMeta {
     /// The method name, e.g. `list_users`.
-    pub(crate) id: &'static str,
+    pub id: &'static str,
     /// HTTP method, upper case.
-    pub(crate) method: &'static str,
+    pub method: &'static str,
     /// Path template.
-    pub(crate) path: &'static str,
+    pub path: &'static str,
     /// The document declares an `Idempotency-Key` header for it: one is generated per call
     /// (and kept across attempts) unless the caller sets one.
-    pub(crate) idempotency_key: bool,
+    pub idempotency_key: bool,
 }
 
 /// Per-call options, set through [`RequestExt`] on any request builder.
@@ -150,9 +150,11 @@ impl<T> Response<T> {
     }
 }
 
-/// A request ready to send, built by a generated builder.
+/// A request ready to send, built by a generated builder. Not for direct use: every operation
+/// has a builder.
+#[doc(hidden)]
 #[derive(Debug)]
-pub(crate) struct Call {
+pub struct Call {
     client: Client,
     op: &'static OperationMeta,
     path: String,
@@ -165,19 +167,14 @@ pub(crate) struct Call {
 
 impl Call {
     /// A call of `op` on `path` (already filled in and encoded).
-    pub(crate) fn new(
-        client: Client,
-        op: &'static OperationMeta,
-        path: String,
-        options: CallOptions,
-    ) -> Self {
+    pub fn new(client: Client, op: &'static OperationMeta, path: String, options: CallOptions) -> Self {
         Call { client, op, path, query: Vec::new(), headers: Vec::new(), body: None, invalid: None, options }
     }
 
     /// Adds query parameter `name` (nothing for `None`; repeated for a list; `name[key]` for
     /// each entry of an object).
     #[must_use]
-    pub(crate) fn query<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+    pub fn query<T: serde::Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         match serde_json::to_value(value) {
             Ok(value) => push_query(&mut self.query, name, value),
             Err(e) => self.invalid = Some(format!("query parameter `{name}`: {e}")),
@@ -187,8 +184,7 @@ impl Call {
 
     /// Adds header `name` when `value` is set.
     #[must_use]
-    #[allow(dead_code, reason = "emitted only for documents with optional header parameters")]
-    pub(crate) fn header(mut self, name: &'static str, value: Option<&str>) -> Self {
+    pub fn header(mut self, name: &'static str, value: Option<&str>) -> Self {
         if let Some(value) = value {
             self.headers.push((name, value.to_owned()));
         }
@@ -197,7 +193,7 @@ impl Call {
 
     /// Sends `body` as JSON.
     #[must_use]
-    pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some(bytes),
             Err(e) => self.invalid = Some(format!("the request body: {e}")),
@@ -207,8 +203,7 @@ impl Call {
 
     /// Sends `body` as JSON when there is one.
     #[must_use]
-    #[allow(dead_code, reason = "emitted only for documents with optional request bodies")]
-    pub(crate) fn json_opt<T: serde::Serialize>(self, body: Option<&T>) -> Self {
+    pub fn json_opt<T: serde::Serialize>(self, body: Option<&T>) -> Self {
         match body {
             Some(body) => self.json(body),
             None => self,
@@ -216,14 +211,12 @@ impl Call {
     }
 
     /// Sends the call and decodes a JSON body (an empty body reads as `null`).
-    pub(crate) fn send<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<T> {
+    pub fn send<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<T> {
         Box::pin(async move { self.execute().await?.decode() })
     }
 
     /// Sends the call and keeps the status and headers with the decoded body.
-    pub(crate) fn send_with_response<T: DeserializeOwned + Send + 'static>(
-        self,
-    ) -> ResponseFuture<Response<T>> {
+    pub fn send_with_response<T: DeserializeOwned + Send + 'static>(self) -> ResponseFuture<Response<T>> {
         Box::pin(async move {
             let raw = self.execute().await?;
             let (status, headers) = (raw.status, raw.headers.clone());
@@ -232,12 +225,12 @@ impl Call {
     }
 
     /// Sends a call whose success has no body.
-    pub(crate) fn send_empty(self) -> ResponseFuture<()> {
+    pub fn send_empty(self) -> ResponseFuture<()> {
         Box::pin(async move { self.execute().await.map(drop) })
     }
 
     /// Like [`Call::send_with_response`], for a call whose success has no body.
-    pub(crate) fn send_empty_with_response(self) -> ResponseFuture<Response<()>> {
+    pub fn send_empty_with_response(self) -> ResponseFuture<Response<()>> {
         Box::pin(async move {
             let raw = self.execute().await?;
             Ok(Response { status: raw.status, headers: raw.headers, body: () })
@@ -449,7 +442,8 @@ impl Raw {
 }
 
 /// A path segment, percent-encoded.
-pub(crate) fn encode_path(segment: &str) -> String {
+#[doc(hidden)]
+pub fn encode_path(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 

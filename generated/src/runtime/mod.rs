@@ -1,6 +1,6 @@
 //! The hand-written runtime: the client and its configuration, the call executor
 //! (authentication, retries, tracing, decoding), errors and pagination. Every generated request
-//! builder turns into a `Call` and goes through here.
+//! builder turns into a [`Call`] and goes through here.
 
 mod call;
 mod client;
@@ -11,9 +11,9 @@ mod retry;
 
 use std::sync::Arc;
 
-pub use call::{CallOptions, Request, RequestExt, Response, ResponseFuture};
-// What the emitted builders use inside the crate; not part of the public API.
-pub(crate) use call::{Call, OperationMeta, encode_path};
+pub use call::{
+    Call, CallOptions, OperationMeta, Request, RequestExt, Response, ResponseFuture, encode_path,
+};
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::ApiError;

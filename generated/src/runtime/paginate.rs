@@ -192,7 +192,8 @@ pub trait ListExt: ListRequest {
 impl<R: ListRequest> ListExt for R {}
 
 /// A page future from a list response: `into_page` takes the items and cursors out of it.
-pub(crate) fn page_of<L: Send + 'static, T: Send + 'static>(
+#[doc(hidden)]
+pub fn page_of<L: Send + 'static, T: Send + 'static>(
     list: crate::runtime::ResponseFuture<L>,
     into_page: fn(L) -> Page<T>,
 ) -> PageFuture<T> {
