@@ -73,10 +73,7 @@ impl Project {
 
     /// Reads the overlays from `workos-spec/`.
     pub fn overlays(&self) -> Result<Overlays> {
-        let names_path = self.spec_dir().join("method-names.toml");
-        let text = std::fs::read_to_string(&names_path).map_err(|e| Error::io(&names_path, e))?;
-        let names = toml::from_str(&text)
-            .map_err(|e| Error::Lock { path: names_path.clone(), message: e.to_string() })?;
+        let names = read_toml(&self.spec_dir().join("method-names.toml"))?;
         let schemas_path = self.spec_dir().join("overlay-schemas.yaml");
         let bytes = std::fs::read(&schemas_path).map_err(|e| Error::io(&schemas_path, e))?;
         let schemas = match load::parse(&schemas_path, &bytes)? {
@@ -89,10 +86,7 @@ impl Project {
                 });
             }
         };
-        let areas_path = self.spec_dir().join("areas.toml");
-        let text = std::fs::read_to_string(&areas_path).map_err(|e| Error::io(&areas_path, e))?;
-        let areas = toml::from_str(&text)
-            .map_err(|e| Error::Lock { path: areas_path.clone(), message: e.to_string() })?;
+        let areas = read_toml(&self.spec_dir().join("areas.toml"))?;
         Ok(Overlays { names, schemas, areas })
     }
 
@@ -194,6 +188,12 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
         files
     });
     Ok(Output { files, coverage, timings: clock.0 })
+}
+
+/// A TOML file of `workos-spec/`; an unreadable or invalid one is an error naming it.
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| Error::Lock { path: path.to_owned(), message: e.to_string() })
 }
 
 /// Phase timings of one run.

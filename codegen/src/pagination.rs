@@ -3,7 +3,9 @@
 //! stream). They are found in the generated code itself (the method's parameters, its response
 //! type's fields), so the paging code always matches the types.
 
-use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
+use syn::{FnArg, ImplItem, Item, Pat, ReturnType, Type};
+
+use crate::surface::model::{first_generic, response_type};
 
 /// One paginated list method.
 #[derive(Debug, Clone)]
@@ -62,20 +64,8 @@ pub fn find(file: &syn::File) -> Vec<Paginated> {
 
 /// `X` of `Result<ResponseValue<types::X>, _>`.
 fn response_type_name(output: &ReturnType) -> Option<String> {
-    let ReturnType::Type(_, ty) = output else { return None };
-    let result = first_generic(ty)?;
-    let value = first_generic(&result)?;
-    let Type::Path(p) = value else { return None };
+    let Type::Path(p) = response_type(output)? else { return None };
     p.path.segments.last().map(|s| s.ident.to_string())
-}
-
-fn first_generic(ty: &Type) -> Option<Type> {
-    let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
 }
 
 /// The item type of a list response (`data: Vec<T>`), whether `list_metadata` is optional, and

@@ -19,6 +19,7 @@ use syn::{FnArg, ImplItem, Item, Pat, Type};
 
 use super::{Change, Report, rules::Severity};
 use crate::emit::EmittedFile;
+use crate::surface::model::idents;
 
 /// What a corpus line exercises.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -174,20 +175,6 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
         holders,
         outputs,
     })
-}
-
-fn idents(tokens: proc_macro2::TokenStream) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Ident(i) => {
-                out.insert(i.to_string());
-            }
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[derive(Default)]

@@ -50,7 +50,7 @@ fn canonical(schema: &Value) -> String {
 
 /// Only schemas with structure are matched: an object with properties, an enum, or a union. A
 /// bare `{"type": "string"}` equal to some alias component is left alone.
-fn has_structure(schema: &Map<String, Value>) -> bool {
+pub(super) fn has_structure(schema: &Map<String, Value>) -> bool {
     ["properties", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| schema.contains_key(*k))
 }
 

@@ -60,7 +60,10 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
                 for (prop, schema) in props.iter_mut() {
                     let single_value =
                         schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1);
-                    if *prop == tag || single_value || schema.get("$ref").is_some() || !is_structured(schema)
+                    if *prop == tag
+                        || single_value
+                        || schema.get("$ref").is_some()
+                        || !schema.as_object().is_some_and(super::reuse::has_structure)
                     {
                         continue;
                     }
@@ -165,11 +168,6 @@ fn flatten(doc: &Value, shared: &[&Value], branch: &Value) -> Value {
         out.insert("required".into(), Value::Array(required));
     }
     Value::Object(out)
-}
-
-/// A schema typify would give a type of its own (an object with properties, an enum, a union).
-fn is_structured(schema: &Value) -> bool {
-    ["properties", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some())
 }
 
 fn is_empty_object(branch: &Value) -> bool {

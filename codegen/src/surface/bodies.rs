@@ -13,7 +13,8 @@ use quote::quote;
 use serde_json::Value;
 use syn::{Fields, Item, Type};
 
-use super::model::{first_generic, option_inner};
+use super::builders::taking as input;
+use super::model::{idents, option_inner};
 use crate::passes::resolve;
 
 /// A field of a body struct.
@@ -49,41 +50,29 @@ pub fn add_constructors(types: &mut syn::File, document: &Value, roots: &BTreeSe
         let fields: Vec<Field> = named.named.iter().filter_map(field).collect();
         let schema = schemas.get(&name).copied();
         let order = property_order(schema);
-        let mut required: Vec<&Field> = fields.iter().filter(|f| f.required()).collect();
-        required.sort_by_key(|f| order.iter().position(|p| *p == f.wire).unwrap_or(usize::MAX));
-        if required.is_empty() && !derives_default(s) {
+        if !fields.iter().any(Field::required) && !derives_default(s) {
             add_default_derive(s);
         }
         let ident = &s.ident;
-        let mut args = Vec::new();
+        // (position of the property in the document, argument) for the arguments of `new`.
+        let mut args: Vec<(usize, TokenStream)> = Vec::new();
         let mut inits = Vec::new();
         for f in &fields {
             let fid = &f.ident;
-            let constant = schema.and_then(|s| const_value(document, s, &f.wire));
-            if f.required() {
-                if let Some(value) = constant {
-                    inits.push(quote!(#fid: ::std::convert::From::from(#value)));
-                } else {
-                    let (arg, convert) = input(&f.ty, fid);
-                    args.push(quote!(#fid: #arg));
-                    inits.push(quote!(#fid: #convert));
-                }
-            } else {
+            if !f.required() {
                 inits.push(quote!(#fid: ::std::default::Default::default()));
+            } else if let Some(value) = schema.and_then(|s| const_value(document, s, &f.wire)) {
+                inits.push(quote!(#fid: ::std::convert::From::from(#value)));
+            } else {
+                let (arg, convert) = input(&f.ty, fid);
+                let position = order.iter().position(|p| *p == f.wire).unwrap_or(usize::MAX);
+                args.push((position, quote!(#fid: #arg)));
+                inits.push(quote!(#fid: #convert));
             }
         }
         // Arguments in document order.
-        let arg_order: Vec<usize> = {
-            let mut idx: Vec<usize> = (0..args.len()).collect();
-            let names: Vec<String> = fields
-                .iter()
-                .filter(|f| f.required() && schema.and_then(|s| const_value(document, s, &f.wire)).is_none())
-                .map(|f| f.wire.clone())
-                .collect();
-            idx.sort_by_key(|i| order.iter().position(|p| *p == names[*i]).unwrap_or(usize::MAX));
-            idx
-        };
-        let args: Vec<&TokenStream> = arg_order.iter().map(|i| &args[*i]).collect();
+        args.sort_by_key(|(position, _)| *position);
+        let args: Vec<&TokenStream> = args.iter().map(|(_, arg)| arg).collect();
         let setters = fields.iter().filter(|f| !f.required()).map(|f| {
             let fid = &f.ident;
             let doc = format!("Sets `{}`.", f.wire);
@@ -161,25 +150,6 @@ fn field(f: &syn::Field) -> Option<Field> {
     Some(Field { ident, wire, option: option_inner(&f.ty), ty: f.ty.clone(), defaulted })
 }
 
-/// How a value is taken: literals for numbers and booleans (so `.limit(50)` infers), an
-/// iterator of convertible items for a list, `Into` for the rest.
-fn input(ty: &Type, name: &syn::Ident) -> (TokenStream, TokenStream) {
-    let text = quote!(#ty).to_string().replace(' ', "");
-    match text.as_str() {
-        "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
-            (quote!(#ty), quote!(#name))
-        }
-        _ if text.starts_with("::std::vec::Vec<") => {
-            let item = first_generic(ty).unwrap_or_else(|| ty.clone());
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
-                quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
-            )
-        }
-        _ => (quote!(impl ::std::convert::Into<#ty>), quote!(#name.into())),
-    }
-}
-
 fn derives_default(s: &syn::ItemStruct) -> bool {
     s.attrs.iter().any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains("Default"))
 }
@@ -243,23 +213,9 @@ fn reachable(types: &syn::File, roots: &BTreeSet<String>) -> BTreeSet<String> {
             }
             _ => quote!(),
         };
-        collect_idents(tokens, &mut |ident| {
-            if by_name.contains_key(&ident) && !seen.contains(&ident) {
-                todo.push(ident);
-            }
-        });
+        todo.extend(idents(tokens).into_iter().filter(|i| by_name.contains_key(i) && !seen.contains(i)));
     }
     seen
-}
-
-fn collect_idents(tokens: TokenStream, f: &mut dyn FnMut(String)) {
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Ident(i) => f(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => collect_idents(g.stream(), f),
-            _ => {}
-        }
-    }
 }
 
 /// `types::X` -> `X`.

@@ -43,27 +43,34 @@ struct Input {
     convert: TokenStream,
 }
 
+/// A builder stores a `NonZeroU64` parameter (a `limit`) as `u64`, so `.limit(50)` infers.
 fn input(ty: &Type, name: &syn::Ident) -> Input {
+    let stored: Type = if quote!(#ty).to_string().replace(' ', "") == "::std::num::NonZeroU64" {
+        syn::parse_quote!(u64)
+    } else {
+        ty.clone()
+    };
+    let (arg, convert) = taking(&stored, name);
+    Input { arg, stored: quote!(#stored), convert }
+}
+
+/// How a value of `ty` is taken, as `(argument type, conversion of the argument named `name`)`:
+/// numbers and booleans as they are (so literals infer), a list as an iterator of convertible
+/// items, anything else through `Into`. Shared by builder setters and body constructors.
+pub(super) fn taking(ty: &Type, name: &syn::Ident) -> (TokenStream, TokenStream) {
     let text = quote!(#ty).to_string().replace(' ', "");
-    let plain = |t: TokenStream| Input { arg: t.clone(), stored: t, convert: quote!(#name) };
     match text.as_str() {
-        "::std::num::NonZeroU64" => plain(quote!(u64)),
         "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
-            plain(quote!(#ty))
+            (quote!(#ty), quote!(#name))
         }
         _ if text.starts_with("::std::vec::Vec<") => {
             let item = first_generic(ty).unwrap_or_else(|| ty.clone());
-            Input {
-                arg: quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
-                stored: quote!(#ty),
-                convert: quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
-            }
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>),
+                quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
+            )
         }
-        _ => Input {
-            arg: quote!(impl ::std::convert::Into<#ty>),
-            stored: quote!(#ty),
-            convert: quote!(#name.into()),
-        },
+        _ => (quote!(impl ::std::convert::Into<#ty>), quote!(#name.into())),
     }
 }
 

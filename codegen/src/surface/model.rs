@@ -270,9 +270,24 @@ pub fn first_generic(ty: &Type) -> Option<Type> {
 }
 
 /// `T` of `Result<ResponseValue<T>, _>`.
-fn response_type(output: &ReturnType) -> Option<Type> {
+pub fn response_type(output: &ReturnType) -> Option<Type> {
     let ReturnType::Type(_, ty) = output else { return None };
     first_generic(&first_generic(ty)?)
+}
+
+/// Every identifier in `tokens`, nested groups included.
+pub fn idents(tokens: proc_macro2::TokenStream) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
