@@ -102,7 +102,7 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
         .find(|(p, _)| p.ends_with("/types.rs"))
         .map(|(_, f)| f)
         .ok_or("the crate has no src/emitted/types.rs")?;
-    let surface = Surface::of(types, files);
+    let surface = Surface::of(types, &parsed, files);
     let mut out = Writer::default();
     out.line("//! A caller's use of every operation and enum of one version of workos-api (compile-only).");
     out.line("#![allow(unused, clippy::all, deprecated)]");
@@ -244,7 +244,7 @@ fn operation_key(file: &syn::File, builder: &str) -> Option<String> {
 }
 
 impl Surface {
-    fn of(types: &syn::File, files: &[EmittedFile]) -> Self {
+    fn of(types: &syn::File, parsed: &[(String, syn::File)], files: &[EmittedFile]) -> Self {
         let mut s = Surface {
             constructors: BTreeMap::new(),
             setters: BTreeMap::new(),
@@ -319,11 +319,8 @@ impl Surface {
         };
         scan(&types.items);
         // Builder setters live in the area files.
-        for f in files.iter().filter(|f| f.path.starts_with("src/emitted/") && !f.path.ends_with("/types.rs"))
-        {
-            if let Ok(parsed) = syn::parse_file(&f.contents) {
-                scan(&parsed.items);
-            }
+        for (_, file) in parsed.iter().filter(|(path, _)| !path.ends_with("/types.rs")) {
+            scan(&file.items);
         }
         // `open_enum!(Name, ...` or, wrapped, `open_enum!(` then `Name, ...` on the next line.
         for f in files.iter().filter(|f| f.path.ends_with("/types.rs")) {
