@@ -33,6 +33,10 @@ pub struct Coverage {
     pub areas: Vec<(String, String)>,
     /// Request types with `new` and setters.
     pub body_builders: usize,
+    /// Types that no area reaches (always compiled; a warning).
+    pub unreached_types: Vec<String>,
+    /// How many types each area's feature compiles.
+    pub types_per_area: Vec<(String, usize)>,
 }
 
 impl Coverage {
@@ -60,6 +64,8 @@ impl Coverage {
             redacted_types,
             paginated: Vec::new(),
             areas: Vec::new(),
+            unreached_types: Vec::new(),
+            types_per_area: Vec::new(),
             body_builders: 0,
         }
     }
@@ -105,6 +111,12 @@ impl Coverage {
         for note in &self.notes {
             let _ = writeln!(s, "  note: {note}");
         }
+        for ty in &self.unreached_types {
+            let _ = writeln!(
+                s,
+                "  warning: type `{ty}` is reached by no area's operations; it is compiled whatever the features"
+            );
+        }
         s
     }
 
@@ -121,7 +133,10 @@ impl Coverage {
             self.url_builders.len(),
             self.paginated.len()
         );
-        s.push_str("## Operations by area\n\n| area | operations | methods |\n|---|---|---|\n");
+        s.push_str(
+            "## Operations by area\n\nEach area is a Cargo feature of `workos-api` (all on by default); a feature compiles its \
+             operations and the types they reach.\n\n| area (feature) | operations | types | methods |\n|---|---|---|---|\n",
+        );
         for area in self.area_names() {
             let methods: Vec<String> =
                 self.areas
@@ -131,9 +146,18 @@ impl Coverage {
                         if self.paginated.contains(m) { format!("`{m}` (stream)") } else { format!("`{m}`") }
                     })
                     .collect();
-            let _ = writeln!(s, "| `{area}()` | {} | {} |", methods.len(), methods.join(", "));
+            let types = self.types_per_area.iter().find(|(a, _)| *a == area).map_or(0, |(_, n)| *n);
+            let _ = writeln!(s, "| `{area}()` | {} | {types} | {} |", methods.len(), methods.join(", "));
         }
         s.push('\n');
+        if !self.unreached_types.is_empty() {
+            s.push_str(
+                "**Warning:** types reached by no area's operations (compiled whatever the features): ",
+            );
+            let list: Vec<String> = self.unreached_types.iter().map(|t| format!("`{t}`")).collect();
+            s.push_str(&list.join(", "));
+            s.push_str(".\n\n");
+        }
         s.push_str("## Not generated as ordinary methods\n\n");
         s.push_str("| operation | reason | use instead |\n|---|---|---|\n");
         for (route, f) in &self.url_builders {

@@ -19,7 +19,18 @@ pub struct EmittedFile {
 
 /// Directories under the output directory that only the generator writes: a file there that it
 /// no longer emits is stale.
-pub const OWNED_DIRS: &[&str] = &["src/emitted"];
+pub const OWNED_DIRS: &[&str] = &["src/emitted", "src/emitted/types"];
+
+/// The public module an emitted Rust file's items are reached under: `""` for the hub
+/// (`src/emitted/mod.rs`), `types` for every file of `src/emitted/types/` (re-exported flat),
+/// else the file's stem (an area, `redirects`). `None` for anything else.
+pub fn module_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("src/emitted/")?.strip_suffix(".rs")?;
+    if rest.starts_with("types/") {
+        return Some("types");
+    }
+    Some(if rest == "mod" { "" } else { rest })
+}
 
 /// Writes `files` under `out_dir` (or, with `check`, compares them with what is there).
 ///
@@ -129,6 +140,15 @@ mod tests {
         assert!(err.to_string().contains("run `cargo xtask codegen`"));
         assert_eq!(ensure_files(dir.path(), &files, false).unwrap(), ["src/emitted/a.rs"]);
         assert!(ensure_files(dir.path(), &files, true).unwrap().is_empty());
+    }
+
+    #[test]
+    fn emitted_files_map_to_their_public_module() {
+        assert_eq!(module_of("src/emitted/mod.rs"), Some(""));
+        assert_eq!(module_of("src/emitted/authorization.rs"), Some("authorization"));
+        assert_eq!(module_of("src/emitted/types/authorization.rs"), Some("types"));
+        assert_eq!(module_of("src/emitted/types/mod.rs"), Some("types"));
+        assert_eq!(module_of("COVERAGE.md"), None);
     }
 
     #[test]

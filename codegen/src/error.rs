@@ -25,6 +25,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A project file (`workos-spec/*.toml`, the generated crate's `Cargo.toml`) is not valid
+    /// TOML or does not say what the generator needs.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Downloading the document from the package registry failed.
     #[error("fetching {url}: {message}")]
     Fetch {
@@ -87,7 +96,11 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Parse { .. } | Error::Spec { .. } | Error::Integrity { .. } | Error::Lock { .. }
+            Error::Parse { .. }
+                | Error::Spec { .. }
+                | Error::Integrity { .. }
+                | Error::Lock { .. }
+                | Error::Config { .. }
         )
     }
 

@@ -141,18 +141,31 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     })?;
     let areas = surface::emit(&input.file, &operations, &paginated)?;
     let mut types = backend::types_module(&input.file, client)?;
+    for (alias, target) in &normalized.outputs.type_aliases {
+        let (alias, target) = (quote::format_ident!("{alias}"), quote::format_ident!("{target}"));
+        let doc = format!("The same type as [`{target}`]: the document gives both the same fields.");
+        types.items.push(syn::parse_quote! { #[doc = #doc] pub type #alias = #target; });
+    }
     let body_roots = operations
         .iter()
         .filter_map(|o| o.body.as_ref().and_then(|b| surface::bodies::type_name(&b.ty)))
         .collect();
     coverage.body_builders = surface::bodies::add_constructors(&mut types, &normalized.document, &body_roots);
+    let reach = surface::features::reach(&types, &areas, &[passes::ERROR_BODY]);
+    coverage.unreached_types = reach.unreached.clone();
+    coverage.types_per_area = areas
+        .keys()
+        .map(|a| (a.clone(), reach.areas.values().filter(|set| set.contains(a)).count()))
+        .collect();
+    let types = surface::features::split(types, &reach);
     let redirects = syn::parse2(url_builders::emit(&normalized.outputs.redirects))
         .map_err(|e| Error::Generate { file: input.file.clone(), message: format!("URL builders: {e}") })?;
     let api_version = normalized.document.pointer("/info/version").and_then(|v| v.as_str()).unwrap_or("1.0");
     let area_idents: Vec<syn::Ident> = areas.keys().map(|a| quote::format_ident!("{}", a)).collect();
+    let area_names = areas.keys();
     let hub: syn::File = syn::parse_quote! {
         //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
-        #(pub mod #area_idents;)*
+        #(#[cfg(feature = #area_names)] pub mod #area_idents;)*
         pub mod redirects;
         pub mod types;
 
@@ -181,8 +194,11 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             },
             rust("src/emitted/mod.rs", &hub),
             rust("src/emitted/redirects.rs", &redirects),
-            rust("src/emitted/types.rs", &types),
+            rust("src/emitted/types/mod.rs", &types.root),
         ];
+        files.extend(
+            types.files.iter().map(|(stem, file)| rust(&format!("src/emitted/types/{stem}.rs"), file)),
+        );
         files.extend(area_files.iter().map(|(path, file)| rust(path, file)));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
@@ -193,7 +209,7 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
 /// A TOML file of `workos-spec/`; an unreadable or invalid one is an error naming it.
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    toml::from_str(&text).map_err(|e| Error::Lock { path: path.to_owned(), message: e.to_string() })
+    toml::from_str(&text).map_err(|e| Error::Config { path: path.to_owned(), message: e.to_string() })
 }
 
 /// Phase timings of one run.
@@ -220,7 +236,9 @@ fn header(input: &Input) -> String {
 /// `cargo xtask codegen [--check]`: generates from the pinned document into `generated/`.
 pub fn codegen(project: &Project, check: bool) -> Result<(Output, Vec<String>)> {
     let input = project.pinned_input()?;
-    let output = generate(&input, &project.overlays()?)?;
+    let overlays = project.overlays()?;
+    surface::areas::check_manifest_features(&project.out_dir(), &overlays.areas)?;
+    let output = generate(&input, &overlays)?;
     let changed = emit::ensure_files(&project.out_dir(), &output.files, check)?;
     Ok((output, changed))
 }

@@ -67,13 +67,24 @@ fn unknown_response_fields_are_ignored() {
 }
 
 #[test]
-fn unknown_tag_of_a_tagged_union_decodes() {
-    let owner: ApiKeyOwner =
-        serde_json::from_value(serde_json::json!({"type": "service_account", "id": "sa_1"})).unwrap();
-    assert!(matches!(owner, ApiKeyOwner::Unknown));
+fn unknown_tag_of_a_tagged_union_decodes_and_is_kept() {
+    let raw = serde_json::json!({"type": "service_account", "id": "sa_1", "scopes": ["a"]});
+    let owner: ApiKeyOwner = serde_json::from_value(raw.clone()).unwrap();
+    assert!(matches!(&owner, ApiKeyOwner::Unknown(value) if *value == raw));
+    assert_eq!(serde_json::to_value(&owner).unwrap(), raw, "written back exactly as it was read");
     let owner: ApiKeyOwner =
         serde_json::from_value(serde_json::json!({"type": "organization", "id": "org_1"})).unwrap();
     assert!(matches!(owner, ApiKeyOwner::Organization { ref id } if id == "org_1"));
+    assert_eq!(
+        serde_json::to_value(&owner).unwrap(),
+        serde_json::json!({"type": "organization", "id": "org_1"}),
+        "a known variant writes its tag"
+    );
+    let missing = serde_json::from_value::<ApiKeyOwner>(serde_json::json!({"id": "org_1"})).unwrap_err();
+    assert_eq!(missing.to_string(), "ApiKeyOwner: missing field `type`");
+    let bad =
+        serde_json::from_value::<ApiKeyOwner>(serde_json::json!({"type": "user", "id": "u"})).unwrap_err();
+    assert_eq!(bad.to_string(), "ApiKeyOwner `user`: missing field `organization_id`");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod bench;
 mod compat_cmd;
+mod features_cmd;
 mod spec_cmd;
 
 /// typify clones schemas by the thousand; glibc's allocator made that the largest part of a
@@ -30,6 +31,7 @@ commands:
                                  `pinned`) against the crate for NEW; fail on a break the spec diff does
                                  not call breaking
   compat-history DIR             compat pinned -> newest of DIR and each consecutive pair
+  features                       check workos-api with no area, each area alone and all areas, -D warnings
   bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
   bench diff OLD NEW             spec diff time on OLD and NEW padded to 1.4 MB (release build)
   names [FILE]                   list every operation's method name (derived or overridden)
@@ -89,6 +91,7 @@ fn run(project: &Project, args: &[&str]) -> Result<()> {
         ["history", dir] => history(project, std::path::Path::new(dir)),
         ["compat", old, new] => compat_cmd::compat(project, old, new),
         ["compat-history", dir] => compat_cmd::history(project, std::path::Path::new(dir)),
+        ["features"] => features_cmd::run(project),
         ["bench"] => bench::run(project),
         ["bench", "diff", old, new] => {
             bench::diff(project, std::path::Path::new(old), std::path::Path::new(new))

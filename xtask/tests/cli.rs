@@ -129,11 +129,16 @@ fn scratch_project() -> tempfile::TempDir {
     ] {
         copy(rel);
     }
-    for entry in std::fs::read_dir(root.join("generated/src/emitted")).expect("emitted") {
-        let name = entry.expect("entry").file_name();
-        copy(&format!("generated/src/emitted/{}", name.to_string_lossy()));
+    for dir in ["generated/src/emitted", "generated/src/emitted/types"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("emitted") {
+            let entry = entry.expect("entry");
+            if entry.path().is_file() {
+                copy(&format!("{dir}/{}", entry.file_name().to_string_lossy()));
+            }
+        }
     }
     copy("generated/COVERAGE.md");
+    copy("generated/Cargo.toml");
     dir
 }
 
@@ -172,7 +177,10 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     assert!(changes.contains("`types::Role.priority`"), "{changes}");
     let lock = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
     assert!(lock.contains("path = \"candidate.json\"") && lock.contains("version = \"local-"), "{lock}");
-    let types = std::fs::read_to_string(root.join("generated/src/emitted/types.rs")).expect("types.rs");
+    let mut types = String::new();
+    for entry in std::fs::read_dir(root.join("generated/src/emitted/types")).expect("types/") {
+        types.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("a types file"));
+    }
     assert!(types.contains("ResourceRole") && types.contains("pub priority:"));
     // The lock and generated/ agree: the check passes on the upgraded project.
     let check = xtask_in(root, &["codegen", "--check"]);

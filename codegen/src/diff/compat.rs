@@ -97,12 +97,16 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
             syn::parse_file(&f.contents).map(|p| (f.path.clone(), p)).map_err(|e| format!("{}: {e}", f.path))
         })
         .collect::<Result<_, _>>()?;
-    let types = parsed
-        .iter()
-        .find(|(p, _)| p.ends_with("/types.rs"))
-        .map(|(_, f)| f)
-        .ok_or("the crate has no src/emitted/types.rs")?;
-    let surface = Surface::of(types, &parsed, files);
+    let in_types = |path: &str| crate::emit::module_of(path) == Some("types");
+    // The types module spans `src/emitted/types/*.rs`, re-exported flat: one list of items.
+    let mut types = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+    for (_, file) in parsed.iter().filter(|(p, _)| in_types(p)) {
+        types.items.extend(file.items.iter().cloned());
+    }
+    if types.items.is_empty() {
+        return Err("the crate has no types in src/emitted/types/".into());
+    }
+    let surface = Surface::of(&types, &parsed, files);
     let mut out = Writer::default();
     out.line("//! A caller's use of every operation and enum of one version of workos-api (compile-only).");
     out.line("#![allow(unused, clippy::all, deprecated)]");
@@ -110,8 +114,8 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
     out.line("fn any<T>() -> T { unimplemented!() }");
     let mut operations = 0;
     for (path, file) in &parsed {
-        let area = path.trim_start_matches("src/emitted/").trim_end_matches(".rs");
-        if matches!(area, "types" | "mod" | "redirects") {
+        let area = crate::emit::module_of(path).unwrap_or_default();
+        if matches!(area, "types" | "" | "redirects") {
             continue;
         }
         for (method, args, builder) in area_methods(file) {
@@ -319,11 +323,12 @@ impl Surface {
         };
         scan(&types.items);
         // Builder setters live in the area files.
-        for (_, file) in parsed.iter().filter(|(path, _)| !path.ends_with("/types.rs")) {
+        let in_types = |path: &str| crate::emit::module_of(path) == Some("types");
+        for (_, file) in parsed.iter().filter(|(path, _)| !in_types(path)) {
             scan(&file.items);
         }
         // `open_enum!(Name, ...` or, wrapped, `open_enum!(` then `Name, ...` on the next line.
-        for f in files.iter().filter(|f| f.path.ends_with("/types.rs")) {
+        for f in files.iter().filter(|f| in_types(&f.path)) {
             let mut lines = f.contents.lines().map(str::trim);
             while let Some(line) = lines.next() {
                 let Some(rest) = line.strip_prefix("open_enum!(") else { continue };
@@ -547,7 +552,7 @@ mod tests {
             }
         "#;
         vec![
-            EmittedFile { path: "src/emitted/types.rs".into(), contents: types.into() },
+            EmittedFile { path: "src/emitted/types/shared.rs".into(), contents: types.into() },
             EmittedFile { path: "src/emitted/authorization.rs".into(), contents: area.into() },
         ]
     }

@@ -210,11 +210,9 @@ fn collect(items: &[Item], module: &str, out: &mut BTreeMap<String, String>) {
 /// A file is not valid Rust (the message names it).
 pub fn surface(files: &[EmittedFile]) -> Result<Surface, String> {
     let mut out = BTreeMap::new();
-    for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+    for file in files.iter() {
+        let Some(module) = crate::emit::module_of(&file.path) else { continue };
         let parsed = syn::parse_file(&file.contents).map_err(|e| format!("{}: {e}", file.path))?;
-        // `src/emitted/<module>.rs`: items are under `<module>::` (the hub, `mod.rs`, at the root).
-        let stem = file.path.rsplit('/').next().unwrap_or_default().trim_end_matches(".rs");
-        let module = if stem == "mod" { "" } else { stem };
         collect(&parsed.items, module, &mut out);
     }
     Ok(Surface(out))

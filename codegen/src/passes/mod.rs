@@ -50,6 +50,9 @@ pub struct Outputs {
     pub empty_success: Vec<(String, Vec<u16>)>,
     /// Union types and the names their variants get, in branch order.
     pub union_variants: Vec<(String, Vec<String>)>,
+    /// Type names that stand for another type of the same shape (`alias`, `target`): the data
+    /// of events that carry the same fields.
+    pub type_aliases: Vec<(String, String)>,
 }
 
 /// The normalized document and what the passes reported.

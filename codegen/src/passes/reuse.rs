@@ -18,7 +18,7 @@ fn is_annotation(key: &str) -> bool {
 }
 
 /// The schema without annotations, with object keys sorted (and `required` as a set), as text.
-fn canonical(schema: &Value) -> String {
+pub(super) fn canonical(schema: &Value) -> String {
     fn strip(v: &Value) -> Value {
         match v {
             Value::Object(map) => {

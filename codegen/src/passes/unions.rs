@@ -54,6 +54,9 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
             // Each variant's inline object properties (an event's `data`) become components
             // named after the variant, so every variant has types of its own, under names that
             // do not depend on the order of the variants.
+            // Variants whose data has the same shape (`organization.created`, `.updated` and
+            // `.deleted`) share the first one's type; the others' names become aliases of it.
+            let mut hoisted_shapes: Vec<(String, String)> = Vec::new();
             let mut branches = union.branches;
             for (branch, variant) in branches.iter_mut().zip(&variants) {
                 let Some(Value::Object(props)) = branch.get_mut("properties") else { continue };
@@ -67,14 +70,18 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
                     {
                         continue;
                     }
-                    let component =
-                        super::unique_name(&mut taken, &format!("{variant}{}", prop.to_pascal_case()));
-                    let hoisted = std::mem::replace(
-                        schema,
-                        json!({ "$ref": format!("#/components/schemas/{component}") }),
-                    );
+                    let name = super::unique_name(&mut taken, &format!("{variant}{}", prop.to_pascal_case()));
+                    let shape = super::reuse::canonical(schema);
+                    if let Some((_, first)) = hoisted_shapes.iter().find(|(s, _)| *s == shape) {
+                        *schema = json!({ "$ref": format!("#/components/schemas/{first}") });
+                        ctx.out.type_aliases.push((name.to_pascal_case(), first.to_pascal_case()));
+                        continue;
+                    }
+                    let hoisted =
+                        std::mem::replace(schema, json!({ "$ref": format!("#/components/schemas/{name}") }));
+                    hoisted_shapes.push((shape, name.clone()));
                     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-                        schemas.insert(component, hoisted);
+                        schemas.insert(name, hoisted);
                     }
                 }
             }
@@ -382,6 +389,27 @@ mod tests {
             "#/components/schemas/ACreatedData"
         );
         assert_eq!(schemas["BDeletedData"]["properties"]["y"]["type"], "string");
+    }
+
+    #[test]
+    fn variants_with_the_same_data_share_a_type_under_aliases() {
+        let data = |doc: &str| json!({"type": "object", "description": doc, "properties": {"x": {"type": "string", "description": doc}}});
+        let schema = json!({"oneOf": [
+            {"type": "object", "properties": {"event": {"type": "string", "enum": ["a.created"]}, "data": data("one")}, "required": ["event"]},
+            {"type": "object", "properties": {"event": {"type": "string", "enum": ["a.deleted"]}, "data": data("two")}, "required": ["event"]}
+        ]});
+        let overlays = overlays();
+        let mut ctx =
+            Ctx { file: std::path::Path::new("f.yaml"), overlays: &overlays, out: Default::default() };
+        let mut d = doc(schema);
+        name_union_variants(&mut d, &mut ctx).unwrap();
+        let schemas = &d["components"]["schemas"];
+        assert_eq!(
+            schemas["Check"]["oneOf"][1]["properties"]["data"]["$ref"],
+            "#/components/schemas/ACreatedData"
+        );
+        assert!(schemas.get("ADeletedData").is_none());
+        assert_eq!(ctx.out.type_aliases, [("ADeletedData".to_owned(), "ACreatedData".to_owned())]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod empty_success;
 mod open_enums;
 mod redact;
+mod tagged_unions;
 mod union_variants;
 
 pub use empty_success::empty_success_arms;
@@ -47,10 +48,15 @@ fn is_deny_unknown_fields(attr: &syn::Attribute) -> bool {
 
 /// The string value of `#[serde(rename = "...")]` among `attrs`.
 pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_string(attrs, "rename")
+}
+
+/// The string value of `#[serde(<key> = "...")]` among `attrs`.
+pub(crate) fn serde_string(attrs: &[syn::Attribute], key: &str) -> Option<String> {
     let mut found = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
+            if meta.path.is_ident(key) {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 found = Some(lit.value());
             } else if meta.input.peek(syn::Token![=]) {

@@ -6,8 +6,9 @@
 //!   emitted once into the types module, replacing typify's derives and fallible conversions.
 //!   The macro is kept to the impls users need (`as_str`, `Display`, `From<&str>`, `FromStr`,
 //!   serde): each impl is compiled once per enum, and there are hundreds of enums.
-//! - Internally and adjacently tagged enums get a `#[serde(other)] Unknown` variant for unknown
-//!   tags.
+//! - Internally tagged enums of struct variants get an `Unknown(serde_json::Value)` variant
+//!   that keeps the whole value and a `Deserialize` of their own (see `tagged_unions`); other
+//!   tagged enums get a `#[serde(other)] Unknown` variant for unknown tags.
 //! - Untagged unions get a last `Unknown(serde_json::Value)` variant where their derives allow.
 //!   Scalar unions (string | number | boolean), for which typify writes an exhaustive `Display`,
 //!   already accept every value of their JSON types and are left closed.
@@ -29,7 +30,7 @@ use super::{has_serde_word, serde_rename};
 pub struct OpenEnumCounts {
     /// String enums given `Unknown(String)`.
     pub string_enums: usize,
-    /// Internally or adjacently tagged enums given `#[serde(other)] Unknown`.
+    /// Internally or adjacently tagged enums given an `Unknown` variant.
     pub tagged_enums: usize,
     /// Untagged unions given `Unknown(serde_json::Value)`.
     pub untagged_enums: usize,
@@ -46,6 +47,8 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
     let mut opened = BTreeSet::new();
     let mut invocations: Vec<Item> = Vec::new();
     let displayed = impl_targets(items, "Display");
+    let mut taken = item_names(items);
+    let mut decoders = Vec::new();
     for item in items.iter_mut() {
         match item {
             Item::Enum(e) => {
@@ -55,7 +58,11 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
                     counts.string_enums += 1;
                     mark_non_exhaustive(e);
                 } else if has_serde_word(&e.attrs, "tag") {
-                    if add_unit_catch_all(e) {
+                    if let Some(added) = super::tagged_unions::rewrite(e, &mut taken) {
+                        decoders.extend(added);
+                        counts.tagged_enums += 1;
+                        mark_non_exhaustive(e);
+                    } else if add_unit_catch_all(e) {
                         counts.tagged_enums += 1;
                         mark_non_exhaustive(e);
                     }
@@ -75,6 +82,7 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
             _ => {}
         }
     }
+    items.extend(decoders);
     if opened.is_empty() {
         return;
     }
@@ -154,7 +162,8 @@ fn derives(e: &ItemEnum) -> Vec<String> {
     out
 }
 
-fn retain_derives(e: &mut ItemEnum, drop: &[&str]) {
+/// Removes the derives named in `drop`.
+pub(super) fn retain_derives(e: &mut ItemEnum, drop: &[&str]) {
     for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let mut kept: Vec<syn::Path> = Vec::new();
         let _ = attr.parse_nested_meta(|meta| {
@@ -166,6 +175,20 @@ fn retain_derives(e: &mut ItemEnum, drop: &[&str]) {
         });
         *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
     }
+}
+
+/// The names of the items of a module.
+fn item_names(items: &[Item]) -> BTreeSet<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
+            Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Names of the types that `items` implement `trait_name` for.

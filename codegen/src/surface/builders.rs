@@ -88,7 +88,7 @@ pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenSt
     let accessor = format_ident!("{}", area);
     let area_title = area.replace('_', " ");
     let module_doc = format!(
-        "The {area_title} area: [`{handle}`], reached by [`Client::{area}`](crate::Client::{area}), and one request builder per operation ({} operations).",
+        "The {area_title} area: [`{handle}`], reached by [`Client::{area}`](crate::Client::{area}), and one request builder per operation ({} operations).\n\nCompiled with the `{area}` feature (on by default).",
         ops.len()
     );
     let mut table = String::from("| method | request |\n|---|---|\n");
@@ -98,7 +98,9 @@ pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenSt
     let handle_doc = format!(
         "The {area_title} operations. Each method takes the operation's required inputs and returns its request builder: set optional inputs, then `.await` it (or `.send().await`).\n\n{table}"
     );
-    let accessor_doc = format!("The {area_title} operations ([`{handle}`](crate::{area}::{handle})).");
+    let accessor_doc = format!(
+        "The {area_title} operations ([`{handle}`](crate::{area}::{handle})).\n\nCompiled with the `{area}` feature (on by default)."
+    );
     let methods = ops.iter().map(|op| method(op));
     let builders = ops.iter().map(|op| builder(op, lists.iter().find(|l| l.method == op.name)));
     quote! {

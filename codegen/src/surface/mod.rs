@@ -5,6 +5,7 @@
 pub mod areas;
 pub mod bodies;
 pub mod builders;
+pub mod features;
 pub mod model;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,8 @@ mod config;
 mod error;
 pub mod paginate;
 mod retry;
+#[doc(hidden)]
+pub mod tagged;
 
 use std::sync::Arc;
 

@@ -1,0 +1,61 @@
+//! Decoding of internally tagged unions (events, `grant_type` bodies, owners): the generated
+//! `Deserialize` impls read the value once, pick the variant by its tag, and decode the
+//! variant's fields through one generic struct per shape. A tag this version of the crate does
+//! not know keeps the whole value.
+
+use serde::de::{DeserializeOwned, Error};
+use serde_json::Value;
+
+/// The string under `tag` in `value`; an error naming the union when it is missing or not a
+/// string.
+#[doc(hidden)]
+pub fn tag_of<'v, E: Error>(value: &'v Value, tag: &'static str, union: &'static str) -> Result<&'v str, E> {
+    match value.get(tag) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(E::custom(format_args!("{union}: `{tag}` must be a string, found {other}"))),
+        None if value.is_object() => Err(E::custom(format_args!("{union}: missing field `{tag}`"))),
+        None => Err(E::custom(format_args!("{union}: expected an object, found {value}"))),
+    }
+}
+
+/// The fields of the variant tagged `tag_value`, decoded from `value`; an error names the union
+/// and the variant.
+#[doc(hidden)]
+pub fn fields_of<T: DeserializeOwned, E: Error>(
+    value: Value,
+    union: &'static str,
+    tag_value: &str,
+) -> Result<T, E> {
+    T::deserialize(value).map_err(|e| E::custom(format_args!("{union} `{tag_value}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type E = serde_json::Error;
+
+    #[test]
+    fn the_tag_must_be_a_string_of_an_object() {
+        let ok = serde_json::json!({"event": "a.b"});
+        assert_eq!(tag_of::<E>(&ok, "event", "EventSchema").unwrap(), "a.b");
+        let missing = tag_of::<E>(&serde_json::json!({}), "event", "EventSchema").unwrap_err();
+        assert_eq!(missing.to_string(), "EventSchema: missing field `event`");
+        let number = tag_of::<E>(&serde_json::json!({"event": 1}), "event", "EventSchema").unwrap_err();
+        assert_eq!(number.to_string(), "EventSchema: `event` must be a string, found 1");
+        let array = tag_of::<E>(&serde_json::json!([]), "event", "EventSchema").unwrap_err();
+        assert_eq!(array.to_string(), "EventSchema: expected an object, found []");
+    }
+
+    #[test]
+    fn a_field_error_names_the_variant() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Fields {
+            id: String,
+        }
+        let e =
+            fields_of::<Fields, E>(serde_json::json!({"event": "a.b"}), "EventSchema", "a.b").unwrap_err();
+        assert_eq!(e.to_string(), "EventSchema `a.b`: missing field `id`");
+    }
+}

@@ -1,0 +1,49 @@
+//! `cargo xtask features`: the feature combinations of `workos-api` that matter compile without
+//! a warning: no area, each area alone, and all areas (the default).
+//!
+//! Each combination is a `cargo rustc` of the library with `-D warnings` passed to that crate
+//! only, so the dependencies are built once and shared with the rest of the workspace.
+
+use std::process::Command;
+
+use anyhow::{Result, bail};
+use workos_codegen::Project;
+
+pub(crate) fn run(project: &Project) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let areas = project.overlays()?.areas.names();
+    let mut combos: Vec<(String, Vec<String>)> =
+        vec![("no area".into(), vec!["--no-default-features".into()])];
+    for area in &areas {
+        combos.push((
+            format!("`{area}` alone"),
+            vec!["--no-default-features".into(), "--features".into(), area.clone()],
+        ));
+    }
+    combos.push(("all areas (default)".into(), Vec::new()));
+    let mut failed = Vec::new();
+    for (label, args) in &combos {
+        let status = Command::new(&cargo)
+            .args(["rustc", "--quiet", "-p", "workos-api", "--lib"])
+            .args(args)
+            .args(["--", "-D", "warnings"])
+            .current_dir(&project.root)
+            .status()?;
+        if status.success() {
+            println!("ok      {label}");
+        } else {
+            println!("FAILED  {label}");
+            failed.push(label.clone());
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} feature combinations do not compile cleanly: {}",
+            failed.len(),
+            combos.len(),
+            failed.join(", ")
+        );
+    }
+    println!("{} feature combinations compile without warnings", combos.len());
+    Ok(())
+}
