@@ -7,6 +7,9 @@
 //!    load affects both; medians are compared.
 //! 3. The same for a debug `cargo build` (code generation included).
 //!
+//! Items 2 and 3 also time `workos-api` with only the `authorization` feature, in the same
+//! alternation, for the feature budgets (against all areas, and against the official crate).
+//!
 //! `bench diff OLD NEW`: the release `xtask spec diff` process on two documents padded to at
 //! least 1.4 MB, without and with the Rust API impact.
 
@@ -44,28 +47,40 @@ pub(crate) fn run(project: &Project) -> Result<()> {
 
     let official_dir = project.root.join("target/bench/official");
     write_official_project(&official_dir)?;
+    let auth_args: &[&str] =
+        &["-p", "workos-api", "--lib", "--no-default-features", "--features", "authorization"];
     for (command, runs) in [("check", CHECK_RUNS), ("build", BUILD_RUNS)] {
-        let ours_target = Check {
-            dir: &project.root,
-            args: &["-p", "workos-api", "--lib"],
-            package: "workos-api",
-            command,
-        };
-        let theirs_target = Check { dir: &official_dir, args: &["--lib"], package: OFFICIAL, command };
-        ours_target.run(&cargo, false).context("warming up workos-api")?;
-        theirs_target.run(&cargo, false).context("warming up the official crate")?;
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-        for _ in 0..runs {
-            ours.push(ours_target.run(&cargo, true)?);
-            theirs.push(theirs_target.run(&cargo, true)?);
+        let targets = [
+            Check {
+                dir: &project.root,
+                args: &["-p", "workos-api", "--lib"],
+                package: "workos-api",
+                command,
+            },
+            Check { dir: &project.root, args: auth_args, package: "workos-api", command },
+            Check { dir: &official_dir, args: &["--lib"], package: OFFICIAL, command },
+        ];
+        let labels = [
+            "workos-api, all areas (default features)".to_owned(),
+            "workos-api, authorization only".to_owned(),
+            format!("{OFFICIAL} {OFFICIAL_VERSION}"),
+        ];
+        for t in &targets {
+            t.run(&cargo, false).with_context(|| format!("warming up {}", t.package))?;
         }
-        report(&format!("cargo {command} of workos-api (debug, dependencies built)"), &ours);
-        report(
-            &format!("cargo {command} of {OFFICIAL} {OFFICIAL_VERSION} (debug, dependencies built)"),
-            &theirs,
-        );
-        let ratio = median(&ours).as_secs_f64() / median(&theirs).as_secs_f64();
-        println!("cargo {command}: ratio workos-api / {OFFICIAL}: {ratio:.2}");
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        for _ in 0..runs {
+            for (t, out) in targets.iter().zip(times.iter_mut()) {
+                out.push(t.run(&cargo, true)?);
+            }
+        }
+        for (label, t) in labels.iter().zip(&times) {
+            report(&format!("cargo {command} of {label} (debug, dependencies built)"), t);
+        }
+        let [all, auth, official] = times.map(|t| median(&t).as_secs_f64());
+        println!("cargo {command}: all areas / {OFFICIAL}: {:.2}", all / official);
+        println!("cargo {command}: authorization only / all areas: {:.2}", auth / all);
+        println!("cargo {command}: authorization only / {OFFICIAL}: {:.2}", auth / official);
     }
     let emitted = lines(&project.out_dir().join("src/emitted"))?;
     println!("emitted lines: {emitted}");
@@ -203,7 +218,9 @@ fn lines(dir: &Path) -> Result<usize> {
     let mut total = 0;
     for entry in std::fs::read_dir(dir)? {
         let path: PathBuf = entry?.path();
-        if path.extension().is_some_and(|e| e == "rs") {
+        if path.is_dir() {
+            total += lines(&path)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
             total += std::fs::read_to_string(&path)?.lines().count();
         }
     }

@@ -151,6 +151,23 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
         "A `{tag}` this version of the crate does not know, with the whole value as it was received (and is sent back)."
     );
     e.variants.push(syn::parse_quote! { #[doc = #doc] #[serde(untagged)] #unknown(::serde_json::Value) });
+    let name_fn =
+        format_ident!("{}_name", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_lowercase());
+    let name_doc =
+        format!("The `{tag}` of this value as it is on the wire (`\"\"` for an unknown value without one).");
+    let wires = variants.iter().map(|v| &v.wire);
+    let idents = variants.iter().map(|v| &v.ident);
+    items.push(syn::parse_quote! {
+        impl #union {
+            #[doc = #name_doc]
+            pub fn #name_fn(&self) -> &str {
+                match self {
+                    #(Self::#idents { .. } => #wires,)*
+                    Self::#unknown(value) => value.get(#tag).and_then(::serde_json::Value::as_str).unwrap_or_default(),
+                }
+            }
+        }
+    });
     items.push(syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #union {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -264,6 +281,12 @@ mod tests {
         let imp = items.last().unwrap();
         let imp = quote!(#imp).to_string();
         assert!(imp.contains("\"b.created\" =>"), "{imp}");
+        let names = items
+            .iter()
+            .map(|i| quote!(#i).to_string())
+            .find(|i| i.contains("fn event_name"))
+            .expect("event_name");
+        assert!(names.contains("Self :: BCreated { .. } => \"b.created\""), "{names}");
     }
 
     #[test]

@@ -3546,6 +3546,21 @@ struct ApiKeyCreatedDataOwnerFields1 {
     id: ::std::string::String,
     organization_id: ::std::string::String,
 }
+impl ApiKeyCreatedDataOwner {
+    ///The `type` of this value as it is on the wire (`""` for an unknown value without one).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::Organization { .. } => "organization",
+            Self::User { .. } => "user",
+            Self::Unknown(value) => {
+                value
+                    .get("type")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ApiKeyCreatedDataOwner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3599,6 +3614,142 @@ struct EventSchemaFields1<TContext> {
     data: FlagCreatedData,
     id: ::std::string::String,
     object: EventSchemaObject,
+}
+impl EventSchema {
+    ///The `event` of this value as it is on the wire (`""` for an unknown value without one).
+    pub fn event_name(&self) -> &str {
+        match self {
+            Self::ActionAuthenticationDenied { .. } => "action.authentication.denied",
+            Self::ActionUserRegistrationDenied { .. } => {
+                "action.user_registration.denied"
+            }
+            Self::ApiKeyCreated { .. } => "api_key.created",
+            Self::ApiKeyRevoked { .. } => "api_key.revoked",
+            Self::AuthenticationEmailVerificationFailed { .. } => {
+                "authentication.email_verification_failed"
+            }
+            Self::AuthenticationEmailVerificationSucceeded { .. } => {
+                "authentication.email_verification_succeeded"
+            }
+            Self::AuthenticationMagicAuthFailed { .. } => {
+                "authentication.magic_auth_failed"
+            }
+            Self::AuthenticationMagicAuthSucceeded { .. } => {
+                "authentication.magic_auth_succeeded"
+            }
+            Self::AuthenticationMfaFailed { .. } => "authentication.mfa_failed",
+            Self::AuthenticationMfaSucceeded { .. } => "authentication.mfa_succeeded",
+            Self::AuthenticationOauthFailed { .. } => "authentication.oauth_failed",
+            Self::AuthenticationOauthSucceeded { .. } => "authentication.oauth_succeeded",
+            Self::AuthenticationPasskeyFailed { .. } => "authentication.passkey_failed",
+            Self::AuthenticationPasskeySucceeded { .. } => {
+                "authentication.passkey_succeeded"
+            }
+            Self::AuthenticationPasswordFailed { .. } => "authentication.password_failed",
+            Self::AuthenticationPasswordSucceeded { .. } => {
+                "authentication.password_succeeded"
+            }
+            Self::AuthenticationRadarRiskDetected { .. } => {
+                "authentication.radar_risk_detected"
+            }
+            Self::AuthenticationSsoFailed { .. } => "authentication.sso_failed",
+            Self::AuthenticationSsoStarted { .. } => "authentication.sso_started",
+            Self::AuthenticationSsoSucceeded { .. } => "authentication.sso_succeeded",
+            Self::AuthenticationSsoTimedOut { .. } => "authentication.sso_timed_out",
+            Self::ConnectionActivated { .. } => "connection.activated",
+            Self::ConnectionDeactivated { .. } => "connection.deactivated",
+            Self::ConnectionDeleted { .. } => "connection.deleted",
+            Self::ConnectionSamlCertificateRenewalRequired { .. } => {
+                "connection.saml_certificate_renewal_required"
+            }
+            Self::ConnectionSamlCertificateRenewed { .. } => {
+                "connection.saml_certificate_renewed"
+            }
+            Self::DsyncActivated { .. } => "dsync.activated",
+            Self::DsyncDeactivated { .. } => "dsync.deactivated",
+            Self::DsyncDeleted { .. } => "dsync.deleted",
+            Self::DsyncGroupCreated { .. } => "dsync.group.created",
+            Self::DsyncGroupDeleted { .. } => "dsync.group.deleted",
+            Self::DsyncGroupUpdated { .. } => "dsync.group.updated",
+            Self::DsyncGroupUserAdded { .. } => "dsync.group.user_added",
+            Self::DsyncUserCreated { .. } => "dsync.user.created",
+            Self::DsyncUserDeleted { .. } => "dsync.user.deleted",
+            Self::DsyncGroupUserRemoved { .. } => "dsync.group.user_removed",
+            Self::DsyncUserUpdated { .. } => "dsync.user.updated",
+            Self::EmailVerificationCreated { .. } => "email_verification.created",
+            Self::FlagCreated { .. } => "flag.created",
+            Self::FlagDeleted { .. } => "flag.deleted",
+            Self::FlagRuleUpdated { .. } => "flag.rule_updated",
+            Self::FlagUpdated { .. } => "flag.updated",
+            Self::GroupCreated { .. } => "group.created",
+            Self::GroupDeleted { .. } => "group.deleted",
+            Self::GroupMemberAdded { .. } => "group.member_added",
+            Self::GroupMemberRemoved { .. } => "group.member_removed",
+            Self::GroupUpdated { .. } => "group.updated",
+            Self::InvitationAccepted { .. } => "invitation.accepted",
+            Self::InvitationCreated { .. } => "invitation.created",
+            Self::InvitationResent { .. } => "invitation.resent",
+            Self::InvitationRevoked { .. } => "invitation.revoked",
+            Self::MagicAuthCreated { .. } => "magic_auth.created",
+            Self::OrganizationCreated { .. } => "organization.created",
+            Self::OrganizationDeleted { .. } => "organization.deleted",
+            Self::OrganizationDomainCreated { .. } => "organization_domain.created",
+            Self::OrganizationDomainDeleted { .. } => "organization_domain.deleted",
+            Self::OrganizationDomainUpdated { .. } => "organization_domain.updated",
+            Self::OrganizationDomainVerificationFailed { .. } => {
+                "organization_domain.verification_failed"
+            }
+            Self::OrganizationDomainVerified { .. } => "organization_domain.verified",
+            Self::OrganizationMembershipCreated { .. } => {
+                "organization_membership.created"
+            }
+            Self::OrganizationMembershipDeleted { .. } => {
+                "organization_membership.deleted"
+            }
+            Self::OrganizationMembershipUpdated { .. } => {
+                "organization_membership.updated"
+            }
+            Self::OrganizationRoleCreated { .. } => "organization_role.created",
+            Self::OrganizationRoleDeleted { .. } => "organization_role.deleted",
+            Self::OrganizationRoleUpdated { .. } => "organization_role.updated",
+            Self::OrganizationUpdated { .. } => "organization.updated",
+            Self::PasswordResetCreated { .. } => "password_reset.created",
+            Self::PasswordResetSucceeded { .. } => "password_reset.succeeded",
+            Self::PermissionCreated { .. } => "permission.created",
+            Self::PermissionDeleted { .. } => "permission.deleted",
+            Self::PermissionUpdated { .. } => "permission.updated",
+            Self::RoleCreated { .. } => "role.created",
+            Self::RoleDeleted { .. } => "role.deleted",
+            Self::RoleUpdated { .. } => "role.updated",
+            Self::SessionCreated { .. } => "session.created",
+            Self::SessionRevoked { .. } => "session.revoked",
+            Self::UserCreated { .. } => "user.created",
+            Self::UserDeleted { .. } => "user.deleted",
+            Self::UserUpdated { .. } => "user.updated",
+            Self::VaultByokKeyDeleted { .. } => "vault.byok_key.deleted",
+            Self::VaultByokKeyVerificationCompleted { .. } => {
+                "vault.byok_key.verification_completed"
+            }
+            Self::VaultDataCreated { .. } => "vault.data.created",
+            Self::VaultDataDeleted { .. } => "vault.data.deleted",
+            Self::VaultDataRead { .. } => "vault.data.read",
+            Self::VaultDataUpdated { .. } => "vault.data.updated",
+            Self::VaultDekDecrypted { .. } => "vault.dek.decrypted",
+            Self::VaultDekRead { .. } => "vault.dek.read",
+            Self::VaultKekCreated { .. } => "vault.kek.created",
+            Self::VaultMetadataRead { .. } => "vault.metadata.read",
+            Self::VaultNamesListed { .. } => "vault.names.listed",
+            Self::WaitlistUserApproved { .. } => "waitlist_user.approved",
+            Self::WaitlistUserCreated { .. } => "waitlist_user.created",
+            Self::WaitlistUserDenied { .. } => "waitlist_user.denied",
+            Self::Unknown(value) => {
+                value
+                    .get("event")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EventSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(

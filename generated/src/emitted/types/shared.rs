@@ -1429,6 +1429,22 @@ struct ApiKeyOwnerFields1 {
     organization_id: ::std::string::String,
 }
 #[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
+impl ApiKeyOwner {
+    ///The `type` of this value as it is on the wire (`""` for an unknown value without one).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::Organization { .. } => "organization",
+            Self::User { .. } => "user",
+            Self::Unknown(value) => {
+                value
+                    .get("type")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for ApiKeyOwner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2102,6 +2102,31 @@ struct AuthenticateBodyFields7 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     user_agent: ::std::option::Option<::std::string::String>,
 }
+impl AuthenticateBody {
+    ///The `grant_type` of this value as it is on the wire (`""` for an unknown value without one).
+    pub fn grant_type_name(&self) -> &str {
+        match self {
+            Self::AuthorizationCode { .. } => "authorization_code",
+            Self::Password { .. } => "password",
+            Self::RefreshToken { .. } => "refresh_token",
+            Self::MagicAuthCode { .. } => "urn:workos:oauth:grant-type:magic-auth:code",
+            Self::EmailVerificationCode { .. } => {
+                "urn:workos:oauth:grant-type:email-verification:code"
+            }
+            Self::MfaTotp { .. } => "urn:workos:oauth:grant-type:mfa-totp",
+            Self::OrganizationSelection { .. } => {
+                "urn:workos:oauth:grant-type:organization-selection"
+            }
+            Self::DeviceCode { .. } => "urn:ietf:params:oauth:grant-type:device_code",
+            Self::Unknown(value) => {
+                value
+                    .get("grant_type")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AuthenticateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
