@@ -95,6 +95,15 @@ mod emitted;
 pub use emitted::*;
 
 pub mod runtime;
+#[cfg(feature = "sessions")]
+pub mod sessions;
+pub mod webhooks;
+
+/// A WorkOS event: from `client.events().list_events()` or a verified webhook body
+/// ([`webhooks::verify_event`]). One variant per event name, with its typed `data`; an event this
+/// version does not know is `Unknown` with its JSON.
+#[cfg(feature = "events")]
+pub type Event = types::EventSchema;
 pub use runtime::{
     ApiError, Client, ClientBuilder, ConfigError, Direction, Items, Page, PageOptions, Pages, Response,
     RetryMode, RetryPolicy,

@@ -99,7 +99,11 @@ impl WebhookError {
 /// # Errors
 /// A [`WebhookError`] saying which check failed.
 #[cfg(feature = "events")]
-pub fn verify_event(payload: &[u8], signature_header: &str, secret: &str) -> Result<crate::Event, WebhookError> {
+pub fn verify_event(
+    payload: &[u8],
+    signature_header: &str,
+    secret: &str,
+) -> Result<crate::Event, WebhookError> {
     verify_event_with(payload, signature_header, secret, DEFAULT_TOLERANCE, SystemTime::now())
 }
 
@@ -165,7 +169,8 @@ pub fn sign(payload: &[u8], secret: &str, at: SystemTime) -> String {
 
 fn keyed(secret: &str) -> Hmac<Sha256> {
     // HMAC accepts keys of any length.
-    Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+    Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
 }
 
 fn millis(t: SystemTime) -> u64 {
@@ -202,7 +207,8 @@ fn parse_header(header: &str) -> Result<Header, WebhookError> {
         }
     }
     let timestamp = timestamp.ok_or_else(|| malformed("no t= timestamp"))?;
-    let timestamp_ms = timestamp.parse::<u64>().map_err(|_| malformed("t= is not a timestamp in milliseconds"))?;
+    let timestamp_ms =
+        timestamp.parse::<u64>().map_err(|_| malformed("t= is not a timestamp in milliseconds"))?;
     if signatures.is_empty() {
         return Err(malformed("no v1= signature"));
     }
@@ -225,7 +231,8 @@ mod tests {
         let header = sign(body, SECRET, at(1_700_000_000_000));
         assert!(header.starts_with("t=1700000000000, v1="), "{header}");
         verify_signature(body, &header, SECRET, DEFAULT_TOLERANCE, at(1_700_000_179_000)).unwrap();
-        let stale = verify_signature(body, &header, SECRET, DEFAULT_TOLERANCE, at(1_700_000_181_000)).unwrap_err();
+        let stale =
+            verify_signature(body, &header, SECRET, DEFAULT_TOLERANCE, at(1_700_000_181_000)).unwrap_err();
         assert!(stale.is_stale(), "{stale}");
         assert_eq!(stale.to_string(), "webhook rejected: signed 181s ago, beyond the 180s tolerance");
     }

@@ -37,6 +37,14 @@ pub(crate) struct Runtime {
     budget: RetryBudget,
 }
 
+impl Runtime {
+    /// The API key, which is also the client secret of AuthKit's exchanges.
+    #[cfg(feature = "sessions")]
+    pub(crate) fn api_key(&self) -> &str {
+        self.api_key.expose()
+    }
+}
+
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
