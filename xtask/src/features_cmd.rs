@@ -1,5 +1,6 @@
 //! `cargo xtask features`: the feature combinations of `workos-api` that matter compile without
-//! a warning: no area, each area alone, and all areas (the default).
+//! a warning: no feature, each area (and each helper feature such as `sessions`) alone, and all
+//! (the default).
 //!
 //! Each combination is a `cargo rustc` of the library with `-D warnings` passed to that crate
 //! only, so the dependencies are built once and shared with the rest of the workspace.
@@ -11,16 +12,22 @@ use workos_codegen::Project;
 
 pub(crate) fn run(project: &Project) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let areas = project.overlays()?.areas.names();
+    // Every area, and every other feature of the manifest (`sessions`), alone.
+    let mut features = project.overlays()?.areas.names();
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(project.out_dir().join("Cargo.toml"))?)?;
+    if let Some(declared) = manifest.get("features").and_then(toml::Value::as_table) {
+        features.extend(declared.keys().filter(|k| *k != "default").cloned());
+    }
     let mut combos: Vec<(String, Vec<String>)> =
-        vec![("no area".into(), vec!["--no-default-features".into()])];
-    for area in &areas {
+        vec![("no feature".into(), vec!["--no-default-features".into()])];
+    for feature in &features {
         combos.push((
-            format!("`{area}` alone"),
-            vec!["--no-default-features".into(), "--features".into(), area.clone()],
+            format!("`{feature}` alone"),
+            vec!["--no-default-features".into(), "--features".into(), feature.clone()],
         ));
     }
-    combos.push(("all areas (default)".into(), Vec::new()));
+    combos.push(("all features (default)".into(), Vec::new()));
     let mut failed = Vec::new();
     for (label, args) in &combos {
         let status = Command::new(&cargo)
