@@ -21,6 +21,8 @@ pub(crate) struct ApiError {
     pub(crate) code: Option<&'static str>,
     pub(crate) message: String,
     pub(crate) errors: Vec<FieldError>,
+    /// Answered in OAuth's shape (`error`, `error_description`), as `authenticate` does.
+    pub(crate) oauth: bool,
 }
 
 #[derive(Serialize)]
@@ -34,7 +36,7 @@ struct Body<'a> {
 
 impl ApiError {
     fn new(status: StatusCode, code: Option<&'static str>, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), errors: Vec::new() }
+        Self { status, code, message: message.into(), errors: Vec::new(), oauth: false }
     }
 
     /// 401: the bearer key is missing or wrong.
@@ -71,6 +73,16 @@ impl ApiError {
         }
     }
 
+    /// 500: the emulator itself failed (its signing key, say); names what.
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, Some("emulator_error"), message)
+    }
+
+    /// 400 in OAuth's shape: `{"error": error, "error_description": message}`.
+    pub(crate) fn oauth(error: &'static str, message: impl Into<String>) -> Self {
+        Self { oauth: true, ..Self::new(StatusCode::BAD_REQUEST, Some(error), message) }
+    }
+
     /// Any status with a code and message (fault injection).
     pub(crate) fn with_status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self::new(status, Some(code), message)
@@ -79,6 +91,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.oauth {
+            let body = serde_json::json!({ "error": self.code, "error_description": self.message });
+            return (self.status, Json(body)).into_response();
+        }
         let body = Body { code: self.code, message: &self.message, errors: &self.errors };
         (self.status, Json(body)).into_response()
     }

@@ -38,6 +38,7 @@ pub(crate) struct Shared {
     faults: Mutex<FaultTable>,
     log: Mutex<Log>,
     api_key: String,
+    token_ttl: Duration,
 }
 
 /// Locks a mutex; a panic in another handler does not make the data unusable for the next.
@@ -48,6 +49,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// The API key, which is also the client secret of `authenticate`.
+    pub(crate) fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// How long the access tokens it issues live.
+    pub(crate) fn token_ttl(&self) -> Duration {
+        self.token_ttl
     }
 }
 
@@ -61,11 +72,17 @@ pub struct Builder {
     api_key: String,
     port: u16,
     seed: Seed,
+    token_ttl: Duration,
 }
 
 impl Default for Builder {
     fn default() -> Self {
-        Self { api_key: DEFAULT_API_KEY.to_owned(), port: 0, seed: Seed::workos_default() }
+        Self {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            port: 0,
+            seed: Seed::workos_default(),
+            token_ttl: Duration::from_secs(300),
+        }
     }
 }
 
@@ -106,6 +123,12 @@ impl Builder {
         self
     }
 
+    /// How long the access tokens of `authenticate` live (default 5 minutes, as WorkOS).
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -117,6 +140,7 @@ impl Builder {
             faults: Mutex::new(FaultTable::default()),
             log: Mutex::new(Log::default()),
             api_key: self.api_key.clone(),
+            token_ttl: self.token_ttl,
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -374,7 +398,9 @@ pub(crate) async fn inject_faults(State(shared): State<Arc<Shared>>, req: Reques
 
 /// Bearer authentication: 401 when the key is missing or wrong (the key is never echoed).
 pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    if req.uri().path() == HEALTH {
+    // The readiness probe, and what a browser or a token verifier reaches without the API key.
+    let path = req.uri().path();
+    if path == HEALTH || path == "/user_management/authorize" || path.starts_with("/sso/jwks/") {
         return next.run(req).await;
     }
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());

@@ -164,9 +164,43 @@ pub(crate) struct Store {
     pub(crate) memberships: Vec<Membership>,
     pub(crate) assignments: Vec<Assignment>,
     pub(crate) resources: Vec<Resource>,
+    /// Passwords of users created with one, by user id.
+    pub(crate) passwords: BTreeMap<String, String>,
+    /// Authorization codes not yet exchanged (single use, ten minutes).
+    pub(crate) auth_codes: Vec<AuthCode>,
+    /// Sessions by refresh token (rotated at each refresh).
+    pub(crate) auth_sessions: Vec<AuthSession>,
+}
+
+/// An authorization code from `GET /user_management/authorize`.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub(crate) code: String,
+    pub(crate) client_id: String,
+    pub(crate) user_id: String,
+    pub(crate) organization_id: Option<String>,
+    /// The PKCE S256 challenge, when the URL had one.
+    pub(crate) challenge: Option<String>,
+    /// Seconds since the epoch.
+    pub(crate) expires_at: u64,
+}
+
+/// A signed-in session: what its refresh token stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthSession {
+    pub(crate) id: String,
+    pub(crate) client_id: String,
+    pub(crate) user_id: String,
+    pub(crate) organization_id: Option<String>,
+    pub(crate) refresh_token: String,
 }
 
 impl Store {
+    /// Drops the authorization codes that expired before `now` (seconds since the epoch).
+    pub(crate) fn expire_codes(&mut self, now: u64) {
+        self.auth_codes.retain(|c| c.expires_at > now);
+    }
+
     pub(crate) fn permission(&self, slug: &str) -> ApiResult<&Permission> {
         self.permissions
             .iter()

@@ -75,6 +75,7 @@ fn domains(store: &mut Store, org: &str, dto: &OrganizationDto) -> ApiResult<Opt
                 code: None,
                 message: format!("Domain '{domain}' is already used by organization '{}'.", other.id),
                 errors: Vec::new(),
+                oauth: false,
             });
         }
         let at = now();
@@ -296,6 +297,9 @@ pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Respons
         created_at: at.clone(),
         updated_at: at,
     };
+    if let Some(password) = dto.password {
+        store.passwords.insert(user.id.clone(), password);
+    }
     store.users.push(user.clone());
     Ok(created(user))
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: the document's routes, served from one table.
 
 mod access;
+mod auth;
 mod directory;
 mod permissions;
 mod roles;
@@ -106,6 +107,10 @@ fn table() -> Vec<Route> {
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments/{role_assignment_id}",
             delete(access::remove_role_by_id),
         ),
+        // AuthKit: keys, the browser redirect, token exchanges.
+        ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
+        ("GET", "/user_management/authorize", get(auth::authorize)),
+        ("POST", "/user_management/authenticate", post(auth::authenticate)),
         // Resources and the access check.
         ("GET", "/authorization/resources", get(access::list_resources)),
         ("POST", "/authorization/resources", post(access::create_resource)),
@@ -148,6 +153,7 @@ async fn not_served(method: http::Method, uri: http::Uri) -> Response {
         code: Some("route_not_found"),
         message: format!("The emulator does not serve {method} {}.", uri.path()),
         errors: Vec::new(),
+        oauth: false,
     }
     .into_response()
 }
