@@ -210,6 +210,24 @@ async fn run(s: &Scenario) {
     s.call("POST", auth, Some(grant(json!({"grant_type": "refresh_token", "refresh_token": refresh}))), 400)
         .await;
     s.call("GET", "/sso/jwks/client_1", None, 200).await;
+
+    // Events: what the writes above produced.
+    let events = s.call("GET", "/events?limit=100&order=asc", None, 200).await;
+    let names: Vec<&str> =
+        events["data"].as_array().expect("data").iter().filter_map(|e| e["event"].as_str()).collect();
+    for expected in [
+        "permission.created",
+        "role.created",
+        "organization.created",
+        "user.created",
+        "organization_membership.created",
+        "organization_role.created",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    }
+    s.call("GET", "/events?events=role.created&events=organization.created&limit=2", None, 200).await;
+    s.call("GET", &format!("/events?organization_id={org_id}"), None, 200).await;
+    s.call("GET", "/events?range_start=yesterday", None, 422).await;
     let temp_om = id(&s
         .call(
             "POST",

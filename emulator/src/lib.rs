@@ -36,6 +36,7 @@
 //!   creation order.
 
 mod error;
+mod events;
 mod faults;
 mod ids;
 mod list;
@@ -44,6 +45,7 @@ mod routes;
 mod server;
 mod store;
 
+pub use events::{MAX_EVENTS, WebhookDelivery};
 pub use faults::{Fault, RetryAfter};
 pub use log::RecordedRequest;
 pub use routes::routes;

@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     log: Mutex<Log>,
     api_key: String,
     token_ttl: Duration,
+    deliveries: Arc<Mutex<Vec<crate::events::WebhookDelivery>>>,
+    webhook_tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// Locks a mutex; a panic in another handler does not make the data unusable for the next.
@@ -141,6 +143,8 @@ impl Builder {
             log: Mutex::new(Log::default()),
             api_key: self.api_key.clone(),
             token_ttl: self.token_ttl,
+            deliveries: Arc::default(),
+            webhook_tasks: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -218,10 +222,31 @@ pub struct Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.task.abort();
+        for task in lock(&self.shared.webhook_tasks).drain(..) {
+            task.abort();
+        }
     }
 }
 
 impl Emulator {
+    /// Delivers every event from now on to `url` as WorkOS does: a JSON `POST` signed with
+    /// `secret` in the `WorkOS-Signature` header, in order. Call it once per endpoint.
+    pub fn deliver_webhooks(&self, url: impl Into<String>, secret: impl Into<String>) {
+        let rx = self.shared.store().events.subscribe();
+        let task = tokio::spawn(crate::events::deliver(
+            rx,
+            url.into(),
+            secret.into(),
+            self.shared.deliveries.clone(),
+        ));
+        lock(&self.shared.webhook_tasks).push(task);
+    }
+
+    /// The webhook deliveries made so far, in order.
+    pub fn webhook_deliveries(&self) -> Vec<crate::events::WebhookDelivery> {
+        lock(&self.shared.deliveries).clone()
+    }
+
     /// Starts an emulator with the defaults: any free port on 127.0.0.1, the key
     /// [`DEFAULT_API_KEY`], the `member` environment role.
     ///

@@ -170,6 +170,8 @@ pub(crate) struct Store {
     pub(crate) auth_codes: Vec<AuthCode>,
     /// Sessions by refresh token (rotated at each refresh).
     pub(crate) auth_sessions: Vec<AuthSession>,
+    /// The events the writes above produced.
+    pub(crate) events: crate::events::Events,
 }
 
 /// An authorization code from `GET /user_management/authorize`.
@@ -196,6 +198,33 @@ pub(crate) struct AuthSession {
 }
 
 impl Store {
+    /// Records event `name` with `data` (and queues it for the webhook endpoints).
+    pub(crate) fn emit(&mut self, name: &str, data: Value) {
+        self.events.emit(&mut self.ids, name, data);
+    }
+
+    /// [`Store::emit`] with the JSON of a record.
+    pub(crate) fn emit_record(&mut self, name: &str, record: &impl Serialize) {
+        let data = serde_json::to_value(record).unwrap_or(Value::Null);
+        self.emit(name, data);
+    }
+
+    /// The data of an `organization_role.*` event: the role and its organization.
+    pub(crate) fn organization_role_event(&mut self, name: &str, role: &Role) {
+        let data = json!({
+            "object": "organization_role",
+            "organization_id": role.organization_id,
+            "slug": role.slug,
+            "name": role.name,
+            "description": role.description,
+            "resource_type_slug": role.resource_type_slug,
+            "permissions": role.permissions,
+            "created_at": role.created_at,
+            "updated_at": role.updated_at,
+        });
+        self.emit(name, data);
+    }
+
     /// Drops the authorization codes that expired before `now` (seconds since the epoch).
     pub(crate) fn expire_codes(&mut self, now: u64) {
         self.auth_codes.retain(|c| c.expires_at > now);

@@ -41,3 +41,18 @@ fn access_check_service_allows_reads_and_denies_writes() {
         assert!(out.contains(expected), "missing {expected:?}:\n{out}");
     }
 }
+
+#[test]
+fn session_service_checks_tokens_and_verifies_webhooks() {
+    let out = run(env!("CARGO_BIN_EXE_session_service"));
+    for expected in [
+        "GET /reports as the analyst: 200 reports for user_",
+        "GET /reports as the member: 403",
+        "GET /reports with a forged token: 401",
+        "POST /webhooks/workos without a signature: 400",
+        "organization.created: Reports Org",
+        "organization_membership.created: user_",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?}:\n{out}");
+    }
+}

@@ -132,7 +132,9 @@ pub(crate) fn create_organization(store: &mut Store, body: &[u8]) -> ApiResult<O
         created_at: at.clone(),
         updated_at: at,
     };
-    Ok(store.insert_organization(org).clone())
+    let org = store.insert_organization(org).clone();
+    store.emit_record("organization.created", &org);
+    Ok(org)
 }
 
 pub(super) async fn list_organizations(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
@@ -199,15 +201,18 @@ pub(super) async fn update_organization(
         org.external_id = external_id;
     }
     org.updated_at = now();
-    Ok(ok(org.clone()))
+    let org = org.clone();
+    store.emit_record("organization.updated", &org);
+    Ok(ok(org))
 }
 
 /// Deletes an organization with its memberships, custom roles and resources. The document
 /// answers 202 (accepted) with no body; an unknown id is a 404.
 pub(super) async fn delete_organization(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
-    store.organization(&id)?;
+    let org = store.organization(&id)?.clone();
     store.remove_organization(&id);
+    store.emit_record("organization.deleted", &org);
     Ok(empty(StatusCode::ACCEPTED))
 }
 
@@ -301,6 +306,7 @@ pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Respons
         store.passwords.insert(user.id.clone(), password);
     }
     store.users.push(user.clone());
+    store.emit_record("user.created", &user);
     Ok(created(user))
 }
 
@@ -311,8 +317,9 @@ pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult
 /// Deletes a user and their memberships; the document answers 200 with no body.
 pub(super) async fn delete_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
-    store.user(&id)?;
+    let user = store.user(&id)?.clone();
     store.remove_user(&id);
+    store.emit_record("user.deleted", &user);
     Ok(empty(StatusCode::OK))
 }
 
@@ -400,7 +407,9 @@ pub(super) async fn create_membership(State(db): Db, body: Bytes) -> ApiResult<R
         store.assign(&membership.id, role, root.clone());
     }
     store.memberships.push(membership.clone());
-    Ok(created(store.membership_json(&membership)))
+    let answer = store.membership_json(&membership);
+    store.emit("organization_membership.created", answer.clone());
+    Ok(created(answer))
 }
 
 pub(super) async fn get_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
@@ -412,8 +421,9 @@ pub(super) async fn get_membership(State(db): Db, Path(id): Path<String>) -> Api
 /// Deletes a membership and its role assignments; the document answers 200 with no body.
 pub(super) async fn delete_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
-    store.membership(&id)?;
+    let data = store.membership_json(store.membership(&id)?);
     store.assignments.retain(|a| a.membership_id != id);
     store.memberships.retain(|m| m.id != id);
+    store.emit("organization_membership.deleted", data);
     Ok(empty(StatusCode::OK))
 }

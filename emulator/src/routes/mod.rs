@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod directory;
+mod events;
 mod permissions;
 mod roles;
 
@@ -107,6 +108,8 @@ fn table() -> Vec<Route> {
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments/{role_assignment_id}",
             delete(access::remove_role_by_id),
         ),
+        // Events.
+        ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
         ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
         ("GET", "/user_management/authorize", get(auth::authorize)),

@@ -70,6 +70,7 @@ pub(crate) fn create_permission(store: &mut Store, body: &[u8]) -> ApiResult<Per
         updated_at: at,
     };
     store.permissions.push(permission.clone());
+    store.emit_record("permission.created", &permission);
     Ok(permission)
 }
 
@@ -104,14 +105,17 @@ pub(super) async fn update(State(db): Db, Path(slug): Path<String>, body: Bytes)
         permission.description = description;
     }
     permission.updated_at = now();
-    Ok(ok(permission.clone()))
+    let permission = permission.clone();
+    store.emit_record("permission.updated", &permission);
+    Ok(ok(permission))
 }
 
 /// Deletes a permission and takes it out of every role.
 pub(super) async fn delete(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
-    store.permission(&slug)?;
+    let permission = store.permission(&slug)?.clone();
     store.permissions.retain(|p| p.slug != slug);
+    store.emit_record("permission.deleted", &permission);
     for role in store.roles.iter_mut().filter(|r| r.permissions.contains(&slug)) {
         role.permissions.retain(|p| *p != slug);
         role.updated_at = now();

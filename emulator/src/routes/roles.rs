@@ -119,6 +119,7 @@ pub(crate) fn create_environment_role(store: &mut Store, body: &[u8]) -> ApiResu
     }
     let role = new_role(store, slug, dto, None);
     store.roles.push(role.clone());
+    store.emit_record("role.created", &role);
     Ok(role)
 }
 
@@ -144,7 +145,9 @@ pub(super) async fn update_environment(
     let mut store = db.store();
     let index = store.environment_role_index(&slug)?;
     apply_update(&mut store.roles[index], &body)?;
-    Ok(ok(&store.roles[index]))
+    let role = store.roles[index].clone();
+    store.emit_record("role.updated", &role);
+    Ok(ok(role))
 }
 
 pub(super) async fn add_environment_permission(
@@ -229,6 +232,7 @@ pub(super) async fn create_organization(
     }
     let role = new_role(&mut store, slug, dto, Some(org));
     store.roles.push(role.clone());
+    store.organization_role_event("organization_role.created", &role);
     Ok(created(role))
 }
 
@@ -249,7 +253,9 @@ pub(super) async fn update_organization(
     let mut store = db.store();
     let index = store.custom_role_index(&org, &slug)?;
     apply_update(&mut store.roles[index], &body)?;
-    Ok(ok(&store.roles[index]))
+    let role = store.roles[index].clone();
+    store.organization_role_event("organization_role.updated", &role);
+    Ok(ok(role))
 }
 
 pub(super) async fn delete_organization(
@@ -266,7 +272,8 @@ pub(super) async fn delete_organization(
             format!("Role '{slug}' is assigned to organization memberships; remove the assignments first."),
         ));
     }
-    store.roles.remove(index);
+    let role = store.roles.remove(index);
+    store.organization_role_event("organization_role.deleted", &role);
     Ok(empty(http::StatusCode::NO_CONTENT))
 }
 
