@@ -294,6 +294,27 @@ fn push_doc(item: &mut Item, line: &str) {
     let Some(attrs) = attrs_mut(item) else { return };
     let at = attrs.iter().rposition(|a| a.path().is_ident("doc")).map_or(0, |i| i + 1);
     let has_docs = at > 0;
+    // rustdoc removes the indentation common to all doc lines: the new line takes that of the
+    // existing ones, or an indented list above it would turn into a code block (and a doctest).
+    let indent = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| {
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .collect::<Vec<_>>()
+        })
+        .min()
+        .unwrap_or(0);
+    let line = format!("{}{line}", " ".repeat(indent));
     let mut added: Vec<syn::Attribute> = Vec::new();
     if has_docs {
         added.push(syn::parse_quote! { #[doc = ""] });
@@ -350,6 +371,21 @@ mod tests {
         assert!(reach.always.contains("ErrorDetail"));
         assert_eq!(reach.unreached, ["Orphan"]);
         assert_eq!(of("RoleAlias"), ["authorization"], "an alias follows its target");
+    }
+
+    #[test]
+    fn the_feature_line_keeps_the_docs_indentation() {
+        let mut item: Item = syn::parse_quote! {
+            #[doc = "\n      The intent.\n        - `sso` - SSO\n        - `dsync` - Directory Sync"]
+            pub enum Intent { Sso }
+        };
+        push_doc(&mut item, "Compiled with the `admin_portal` feature.");
+        let Item::Enum(e) = &item else { unreachable!() };
+        let last = e.attrs.last().expect("a doc line");
+        assert_eq!(
+            quote!(#last).to_string(),
+            "# [doc = \"      Compiled with the `admin_portal` feature.\"]"
+        );
     }
 
     #[test]

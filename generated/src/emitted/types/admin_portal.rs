@@ -52,7 +52,7 @@ pub struct GenerateLinkDto {
         - `certificate_renewal` - Launch Admin Portal for renewing SAML Certificates
         - `bring_your_own_key` - Launch Admin Portal for configuring Bring Your Own Key*/
 ///
-///Compiled with the `admin_portal` feature.
+///      Compiled with the `admin_portal` feature.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 pub enum GenerateLinkDtoIntent {
