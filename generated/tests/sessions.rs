@@ -8,8 +8,9 @@ use std::time::Duration;
 use workos_api::prelude::*;
 use workos_api::sessions::{AuthKit, Pkce, Session, SessionVerifier};
 use workos_api::types::{
-    AddRolePermissionDto, AuthenticateBody, CreateAuthorizationPermissionDto, CreateOrganizationRoleDto,
-    CreateUserlandUserDtoPassword, CreateUserlandUserOrganizationMembershipDtoRoleSlug, OrganizationDto,
+    AddRolePermissionDto, AuthenticateBodyPassword, CreateAuthorizationPermissionDto,
+    CreateOrganizationRoleDto, CreateUserlandUserDtoPassword,
+    CreateUserlandUserOrganizationMembershipDtoRoleSlug, OrganizationDto,
 };
 use workos_emulator::Emulator;
 
@@ -115,16 +116,12 @@ async fn login_verify_seal_and_refresh() -> Result<(), Box<dyn std::error::Error
     // The password grant, through the generated operation.
     let by_password = client
         .user_management()
-        .authenticate(AuthenticateBody::Password {
-            client_id: CLIENT_ID.into(),
-            client_secret: emu.api_key().into(),
-            email: "ada@example.com".into(),
-            password: "correct horse battery".into(),
-            device_id: None,
-            invitation_token: None,
-            ip_address: None,
-            user_agent: None,
-        })
+        .authenticate(AuthenticateBodyPassword::new(
+            CLIENT_ID,
+            emu.api_key(),
+            "ada@example.com",
+            "correct horse battery",
+        ))
         .await?;
     assert!(verifier.verify(&by_password.access_token).await?.has_permission("invoices:read"));
     Ok(())

@@ -28,6 +28,7 @@ struct Union {
 }
 
 pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> {
+    let bodies = request_bodies(doc);
     let names: Vec<String> = super::component_names(doc).into_iter().collect();
     let mut taken = super::component_names(doc);
     let mut count = 0;
@@ -47,7 +48,25 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
             rewritten.insert("description".into(), d);
         }
         let objects: Vec<&Value> = union.branches.iter().filter(|b| b.get("properties").is_some()).collect();
-        if let Some(tag) = discriminator(&union.branches).filter(|_| objects.len() == union.branches.len()) {
+        let tagged = discriminator(&union.branches).filter(|_| objects.len() == union.branches.len());
+        // A request body's variants must be built through `new` and setters (a field WorkOS adds
+        // must not break a caller's struct literal), so its branches become structs of their own
+        // (the discriminator a constant that `new` fills in), named after the discriminator value.
+        if let Some(tag) = tagged.as_ref().filter(|_| bodies.contains(&name)) {
+            let values: Vec<String> =
+                union.branches.iter().map(|b| constant(b, tag).unwrap_or_default()).collect();
+            let variants = tag_names(&values);
+            let mut refs = Vec::new();
+            for (branch, variant) in union.branches.into_iter().zip(&variants) {
+                let component = super::unique_name(&mut taken, &format!("{name}{variant}"));
+                refs.push(json!({ "$ref": format!("#/components/schemas/{component}") }));
+                if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+                    schemas.insert(component, branch);
+                }
+            }
+            rewritten.insert("oneOf".into(), Value::Array(refs));
+            ctx.out.union_variants.push((name.to_pascal_case(), variants));
+        } else if let Some(tag) = tagged {
             let values: Vec<String> =
                 union.branches.iter().map(|b| constant(b, &tag).unwrap_or_default()).collect();
             let variants = tag_names(&values);
@@ -112,6 +131,21 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
         count += 1;
     }
     Ok(count)
+}
+
+/// The components that are an operation's JSON request body.
+fn request_bodies(doc: &Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+        for op in super::HTTP_METHODS.iter().filter_map(|m| item.get(*m)) {
+            let schema =
+                op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
+            if let Some(name) = schema.and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                out.insert(name.to_owned());
+            }
+        }
+    }
+    out
 }
 
 /// The union a component is, merged with its shared parts; `None` for anything else.
@@ -410,6 +444,23 @@ mod tests {
         );
         assert!(schemas.get("ADeletedData").is_none());
         assert_eq!(ctx.out.type_aliases, [("ADeletedData".to_owned(), "ACreatedData".to_owned())]);
+    }
+
+    #[test]
+    fn a_discriminated_request_body_gets_a_struct_per_variant() {
+        let schema = json!({"oneOf": [
+            {"type": "object", "properties": {"grant_type": {"type": "string", "enum": ["password"]}, "email": {"type": "string"}}, "required": ["grant_type", "email"]},
+            {"type": "object", "properties": {"grant_type": {"type": "string", "enum": ["refresh_token"]}, "refresh_token": {"type": "string"}}, "required": ["grant_type", "refresh_token"]}
+        ]});
+        let mut d = doc(schema);
+        d["paths"] = json!({"/authenticate": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Check"}}}}}}});
+        let out = run_pass(name_union_variants, d);
+        let schemas = &out["components"]["schemas"];
+        assert_eq!(
+            schemas["Check"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/CheckPassword"}, {"$ref": "#/components/schemas/CheckRefreshToken"}])
+        );
+        assert_eq!(schemas["CheckPassword"]["properties"]["grant_type"]["enum"], json!(["password"]));
     }
 
     #[test]

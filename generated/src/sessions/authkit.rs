@@ -8,7 +8,9 @@ use sha2::{Digest as _, Sha256};
 
 use super::seal::{self, SealError};
 use super::token::{AccessTokenClaims, SessionVerifier, TokenError};
-use crate::types::{AuthenticateBody, UserlandAuthenticateResponse};
+use crate::types::{
+    AuthenticateBodyAuthorizationCode, AuthenticateBodyRefreshToken, UserlandAuthenticateResponse,
+};
 use crate::{ApiError, Client};
 
 /// A PKCE pair (RFC 7636, S256): keep the verifier for the code exchange, send the challenge in
@@ -124,16 +126,11 @@ impl AuthKit {
         code: &str,
         pkce: Option<&Pkce>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let body = AuthenticateBody::AuthorizationCode {
-            client_id: self.client_id.clone(),
-            client_secret: self.client.runtime().api_key().to_owned(),
-            code: code.to_owned(),
-            code_verifier: pkce.map(|p| p.verifier().to_owned()),
-            device_id: None,
-            invitation_token: None,
-            ip_address: None,
-            user_agent: None,
-        };
+        let secret = self.client.runtime().api_key();
+        let mut body = AuthenticateBodyAuthorizationCode::new(&self.client_id, secret, code);
+        if let Some(pkce) = pkce {
+            body = body.code_verifier(pkce.verifier());
+        }
         self.client.user_management().authenticate(body).await
     }
 
@@ -146,15 +143,11 @@ impl AuthKit {
         refresh_token: &str,
         organization_id: Option<&str>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let body = AuthenticateBody::RefreshToken {
-            client_id: self.client_id.clone(),
-            client_secret: self.client.runtime().api_key().to_owned(),
-            refresh_token: refresh_token.to_owned(),
-            organization_id: organization_id.map(str::to_owned),
-            device_id: None,
-            ip_address: None,
-            user_agent: None,
-        };
+        let secret = self.client.runtime().api_key();
+        let mut body = AuthenticateBodyRefreshToken::new(&self.client_id, secret, refresh_token);
+        if let Some(org) = organization_id {
+            body = body.organization_id(org);
+        }
         self.client.user_management().authenticate(body).await
     }
 

@@ -6,182 +6,341 @@ use super::*;
 ///`AuthenticateBody`
 ///
 ///Compiled with the `user_management` feature.
-#[derive(::serde::Serialize, Clone, PartialEq)]
-#[serde(tag = "grant_type")]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum AuthenticateBody {
-    #[serde(rename = "authorization_code")]
-    AuthorizationCode {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///The authorization code received from the redirect.
-        code: ::std::string::String,
-        ///The PKCE code verifier used to derive the code challenge passed to the authorization URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        code_verifier: ::std::option::Option<::std::string::String>,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///An invitation token to accept during authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        invitation_token: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "password")]
-    Password {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The user's email address.
-        email: ::std::string::String,
-        ///An invitation token to accept during authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        invitation_token: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The user's password.
-        password: ::std::string::String,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "refresh_token")]
-    RefreshToken {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The ID of the organization to scope the session to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        organization_id: ::std::option::Option<::std::string::String>,
-        ///The refresh token to exchange for new tokens.
-        refresh_token: ::std::string::String,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "urn:workos:oauth:grant-type:magic-auth:code")]
-    MagicAuthCode {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///The one-time code for Magic Auth authentication.
-        code: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The user's email address.
-        email: ::std::string::String,
-        ///An invitation token to accept during authentication.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        invitation_token: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "urn:workos:oauth:grant-type:email-verification:code")]
-    EmailVerificationCode {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///The email verification code.
-        code: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The pending authentication token from a previous authentication attempt.
-        pending_authentication_token: ::std::string::String,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "urn:workos:oauth:grant-type:mfa-totp")]
-    MfaTotp {
-        ///The ID of the MFA authentication challenge.
-        authentication_challenge_id: ::std::string::String,
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///The TOTP code from the authenticator app.
-        code: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The pending authentication token from a previous authentication attempt.
-        pending_authentication_token: ::std::string::String,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "urn:workos:oauth:grant-type:organization-selection")]
-    OrganizationSelection {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The client secret of the application.
-        client_secret: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The ID of the organization the user selected.
-        organization_id: ::std::string::String,
-        ///The pending authentication token from a previous authentication attempt.
-        pending_authentication_token: ::std::string::String,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    #[serde(rename = "urn:ietf:params:oauth:grant-type:device_code")]
-    DeviceCode {
-        ///The client ID of the application.
-        client_id: ::std::string::String,
-        ///The device verification code.
-        device_code: ::std::string::String,
-        ///A unique identifier for the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        device_id: ::std::option::Option<::std::string::String>,
-        ///The IP address of the user's request.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ip_address: ::std::option::Option<::std::string::String>,
-        ///The user agent string from the user's browser.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        user_agent: ::std::option::Option<::std::string::String>,
-    },
-    ///A `grant_type` this version of the crate does not know, with the whole value as it was received (and is sent back).
-    #[serde(untagged)]
+    AuthorizationCode(AuthenticateBodyAuthorizationCode),
+    Password(AuthenticateBodyPassword),
+    RefreshToken(AuthenticateBodyRefreshToken),
+    MagicAuthCode(AuthenticateBodyMagicAuthCode),
+    EmailVerificationCode(AuthenticateBodyEmailVerificationCode),
+    MfaTotp(AuthenticateBodyMfaTotp),
+    OrganizationSelection(AuthenticateBodyOrganizationSelection),
+    DeviceCode(AuthenticateBodyDeviceCode),
+    ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<AuthenticateBodyAuthorizationCode> for AuthenticateBody {
+    fn from(value: AuthenticateBodyAuthorizationCode) -> Self {
+        Self::AuthorizationCode(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyPassword> for AuthenticateBody {
+    fn from(value: AuthenticateBodyPassword) -> Self {
+        Self::Password(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyRefreshToken> for AuthenticateBody {
+    fn from(value: AuthenticateBodyRefreshToken) -> Self {
+        Self::RefreshToken(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyMagicAuthCode> for AuthenticateBody {
+    fn from(value: AuthenticateBodyMagicAuthCode) -> Self {
+        Self::MagicAuthCode(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyEmailVerificationCode> for AuthenticateBody {
+    fn from(value: AuthenticateBodyEmailVerificationCode) -> Self {
+        Self::EmailVerificationCode(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyMfaTotp> for AuthenticateBody {
+    fn from(value: AuthenticateBodyMfaTotp) -> Self {
+        Self::MfaTotp(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyOrganizationSelection> for AuthenticateBody {
+    fn from(value: AuthenticateBodyOrganizationSelection) -> Self {
+        Self::OrganizationSelection(value)
+    }
+}
+impl ::std::convert::From<AuthenticateBodyDeviceCode> for AuthenticateBody {
+    fn from(value: AuthenticateBodyDeviceCode) -> Self {
+        Self::DeviceCode(value)
+    }
+}
+///`AuthenticateBodyAuthorizationCode`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyAuthorizationCode {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///The authorization code received from the redirect.
+    pub code: ::std::string::String,
+    ///The PKCE code verifier used to derive the code challenge passed to the authorization URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code_verifier: ::std::option::Option<::std::string::String>,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyAuthorizationCodeGrantType,
+    ///An invitation token to accept during authentication.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitation_token: ::std::option::Option<::std::string::String>,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyAuthorizationCodeGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyAuthorizationCodeGrantType {
+    AuthorizationCode,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyDeviceCode`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyDeviceCode {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The device verification code.
+    pub device_code: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyDeviceCodeGrantType,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyDeviceCodeGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyDeviceCodeGrantType {
+    UrnIetfParamsOauthGrantTypeDeviceCode,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyEmailVerificationCode`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyEmailVerificationCode {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///The email verification code.
+    pub code: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyEmailVerificationCodeGrantType,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The pending authentication token from a previous authentication attempt.
+    pub pending_authentication_token: ::std::string::String,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyEmailVerificationCodeGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyEmailVerificationCodeGrantType {
+    UrnWorkosOauthGrantTypeEmailVerificationCode,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyMagicAuthCode`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyMagicAuthCode {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///The one-time code for Magic Auth authentication.
+    pub code: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    ///The user's email address.
+    pub email: ::std::string::String,
+    pub grant_type: AuthenticateBodyMagicAuthCodeGrantType,
+    ///An invitation token to accept during authentication.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitation_token: ::std::option::Option<::std::string::String>,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyMagicAuthCodeGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyMagicAuthCodeGrantType {
+    UrnWorkosOauthGrantTypeMagicAuthCode,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyMfaTotp`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyMfaTotp {
+    ///The ID of the MFA authentication challenge.
+    pub authentication_challenge_id: ::std::string::String,
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///The TOTP code from the authenticator app.
+    pub code: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyMfaTotpGrantType,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The pending authentication token from a previous authentication attempt.
+    pub pending_authentication_token: ::std::string::String,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyMfaTotpGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyMfaTotpGrantType {
+    UrnWorkosOauthGrantTypeMfaTotp,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyOrganizationSelection`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyOrganizationSelection {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyOrganizationSelectionGrantType,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization the user selected.
+    pub organization_id: ::std::string::String,
+    ///The pending authentication token from a previous authentication attempt.
+    pub pending_authentication_token: ::std::string::String,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyOrganizationSelectionGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyOrganizationSelectionGrantType {
+    UrnWorkosOauthGrantTypeOrganizationSelection,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyPassword`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyPassword {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    ///The user's email address.
+    pub email: ::std::string::String,
+    pub grant_type: AuthenticateBodyPasswordGrantType,
+    ///An invitation token to accept during authentication.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invitation_token: ::std::option::Option<::std::string::String>,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The user's password.
+    pub password: ::std::string::String,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyPasswordGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyPasswordGrantType {
+    Password,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AuthenticateBodyRefreshToken`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AuthenticateBodyRefreshToken {
+    ///The client ID of the application.
+    pub client_id: ::std::string::String,
+    ///The client secret of the application.
+    pub client_secret: ::std::string::String,
+    ///A unique identifier for the device.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub device_id: ::std::option::Option<::std::string::String>,
+    pub grant_type: AuthenticateBodyRefreshTokenGrantType,
+    ///The IP address of the user's request.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    ///The ID of the organization to scope the session to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The refresh token to exchange for new tokens.
+    pub refresh_token: ::std::string::String,
+    ///The user agent string from the user's browser.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_agent: ::std::option::Option<::std::string::String>,
+}
+///`AuthenticateBodyRefreshTokenGrantType`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthenticateBodyRefreshTokenGrantType {
+    RefreshToken,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///`AuthorizeDeviceBody`
 ///
@@ -1983,365 +2142,37 @@ pub enum UserlandUserOrganizationMembershipStatus {
 pub struct VerifyEmailResponse {
     pub user: UserlandUser,
 }
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields0 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    code: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    code_verifier: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    invitation_token: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields1 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    email: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    invitation_token: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    password: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields2 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    organization_id: ::std::option::Option<::std::string::String>,
-    refresh_token: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields3 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    code: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    email: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    invitation_token: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields4 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    code: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    pending_authentication_token: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields5 {
-    authentication_challenge_id: ::std::string::String,
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    code: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    pending_authentication_token: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields6 {
-    client_id: ::std::string::String,
-    client_secret: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    organization_id: ::std::string::String,
-    pending_authentication_token: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-///The fields of 1 variants of [`AuthenticateBody`], decoded once for all of them.
-#[derive(::serde::Deserialize)]
-struct AuthenticateBodyFields7 {
-    client_id: ::std::string::String,
-    device_code: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    device_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    user_agent: ::std::option::Option<::std::string::String>,
-}
-impl AuthenticateBody {
-    ///The `grant_type` of this value as it is on the wire (`""` for an unknown value without one).
-    pub fn grant_type_name(&self) -> &str {
-        match self {
-            Self::AuthorizationCode { .. } => "authorization_code",
-            Self::Password { .. } => "password",
-            Self::RefreshToken { .. } => "refresh_token",
-            Self::MagicAuthCode { .. } => "urn:workos:oauth:grant-type:magic-auth:code",
-            Self::EmailVerificationCode { .. } => {
-                "urn:workos:oauth:grant-type:email-verification:code"
-            }
-            Self::MfaTotp { .. } => "urn:workos:oauth:grant-type:mfa-totp",
-            Self::OrganizationSelection { .. } => {
-                "urn:workos:oauth:grant-type:organization-selection"
-            }
-            Self::DeviceCode { .. } => "urn:ietf:params:oauth:grant-type:device_code",
-            Self::Unknown(value) => {
-                value
-                    .get("grant_type")
-                    .and_then(::serde_json::Value::as_str)
-                    .unwrap_or_default()
-            }
-        }
+open_enum!(
+    AuthenticateBodyAuthorizationCodeGrantType, Unknown { AuthorizationCode =>
+    "authorization_code" }
+);
+open_enum!(
+    AuthenticateBodyDeviceCodeGrantType, Unknown { UrnIetfParamsOauthGrantTypeDeviceCode
+    => "urn:ietf:params:oauth:grant-type:device_code" }
+);
+open_enum!(
+    AuthenticateBodyEmailVerificationCodeGrantType, Unknown {
+    UrnWorkosOauthGrantTypeEmailVerificationCode =>
+    "urn:workos:oauth:grant-type:email-verification:code" }
+);
+open_enum!(
+    AuthenticateBodyMagicAuthCodeGrantType, Unknown {
+    UrnWorkosOauthGrantTypeMagicAuthCode => "urn:workos:oauth:grant-type:magic-auth:code"
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthenticateBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::runtime::tagged::tag_of::<
-            D::Error,
-        >(&value, "grant_type", "AuthenticateBody")?
-            .to_owned();
-        let tag = tag.as_str();
-        Ok(
-            match tag {
-                "authorization_code" => {
-                    let AuthenticateBodyFields0 {
-                        client_id,
-                        client_secret,
-                        code,
-                        code_verifier,
-                        device_id,
-                        invitation_token,
-                        ip_address,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::AuthorizationCode {
-                        client_id,
-                        client_secret,
-                        code,
-                        code_verifier,
-                        device_id,
-                        invitation_token,
-                        ip_address,
-                        user_agent,
-                    }
-                }
-                "password" => {
-                    let AuthenticateBodyFields1 {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        email,
-                        invitation_token,
-                        ip_address,
-                        password,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::Password {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        email,
-                        invitation_token,
-                        ip_address,
-                        password,
-                        user_agent,
-                    }
-                }
-                "refresh_token" => {
-                    let AuthenticateBodyFields2 {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        ip_address,
-                        organization_id,
-                        refresh_token,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::RefreshToken {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        ip_address,
-                        organization_id,
-                        refresh_token,
-                        user_agent,
-                    }
-                }
-                "urn:workos:oauth:grant-type:magic-auth:code" => {
-                    let AuthenticateBodyFields3 {
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        email,
-                        invitation_token,
-                        ip_address,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::MagicAuthCode {
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        email,
-                        invitation_token,
-                        ip_address,
-                        user_agent,
-                    }
-                }
-                "urn:workos:oauth:grant-type:email-verification:code" => {
-                    let AuthenticateBodyFields4 {
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        ip_address,
-                        pending_authentication_token,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::EmailVerificationCode {
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        ip_address,
-                        pending_authentication_token,
-                        user_agent,
-                    }
-                }
-                "urn:workos:oauth:grant-type:mfa-totp" => {
-                    let AuthenticateBodyFields5 {
-                        authentication_challenge_id,
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        ip_address,
-                        pending_authentication_token,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::MfaTotp {
-                        authentication_challenge_id,
-                        client_id,
-                        client_secret,
-                        code,
-                        device_id,
-                        ip_address,
-                        pending_authentication_token,
-                        user_agent,
-                    }
-                }
-                "urn:workos:oauth:grant-type:organization-selection" => {
-                    let AuthenticateBodyFields6 {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        ip_address,
-                        organization_id,
-                        pending_authentication_token,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::OrganizationSelection {
-                        client_id,
-                        client_secret,
-                        device_id,
-                        ip_address,
-                        organization_id,
-                        pending_authentication_token,
-                        user_agent,
-                    }
-                }
-                "urn:ietf:params:oauth:grant-type:device_code" => {
-                    let AuthenticateBodyFields7 {
-                        client_id,
-                        device_code,
-                        device_id,
-                        ip_address,
-                        user_agent,
-                    } = crate::runtime::tagged::fields_of(
-                        value,
-                        "AuthenticateBody",
-                        tag,
-                    )?;
-                    Self::DeviceCode {
-                        client_id,
-                        device_code,
-                        device_id,
-                        ip_address,
-                        user_agent,
-                    }
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
+);
+open_enum!(
+    AuthenticateBodyMfaTotpGrantType, Unknown { UrnWorkosOauthGrantTypeMfaTotp =>
+    "urn:workos:oauth:grant-type:mfa-totp" }
+);
+open_enum!(
+    AuthenticateBodyOrganizationSelectionGrantType, Unknown {
+    UrnWorkosOauthGrantTypeOrganizationSelection =>
+    "urn:workos:oauth:grant-type:organization-selection" }
+);
+open_enum!(AuthenticateBodyPasswordGrantType, Unknown { Password => "password" });
+open_enum!(
+    AuthenticateBodyRefreshTokenGrantType, Unknown { RefreshToken => "refresh_token" }
+);
 open_enum!(
     AuthorizedConnectApplicationObject, Unknown { AuthorizedConnectApplication =>
     "authorized_connect_application" }
@@ -2492,167 +2323,118 @@ open_enum!(
     UserlandUserOrganizationMembershipStatus, Unknown { Active => "active", Inactive =>
     "inactive", Pending => "pending" }
 );
-impl ::std::fmt::Debug for AuthenticateBody {
+impl ::std::fmt::Debug for AuthenticateBodyAuthorizationCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AuthorizationCode {
-                client_id,
-                client_secret: _,
-                code: _,
-                code_verifier: _,
-                device_id,
-                invitation_token: _,
-                ip_address,
-                user_agent,
-            } => {
-                f.debug_struct("AuthorizationCode")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("code", &"<redacted>")
-                    .field("code_verifier", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("invitation_token", &"<redacted>")
-                    .field("ip_address", ip_address)
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::Password {
-                client_id,
-                client_secret: _,
-                device_id,
-                email,
-                invitation_token: _,
-                ip_address,
-                password: _,
-                user_agent,
-            } => {
-                f.debug_struct("Password")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("email", email)
-                    .field("invitation_token", &"<redacted>")
-                    .field("ip_address", ip_address)
-                    .field("password", &"<redacted>")
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::RefreshToken {
-                client_id,
-                client_secret: _,
-                device_id,
-                ip_address,
-                organization_id,
-                refresh_token: _,
-                user_agent,
-            } => {
-                f.debug_struct("RefreshToken")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("ip_address", ip_address)
-                    .field("organization_id", organization_id)
-                    .field("refresh_token", &"<redacted>")
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::MagicAuthCode {
-                client_id,
-                client_secret: _,
-                code: _,
-                device_id,
-                email,
-                invitation_token: _,
-                ip_address,
-                user_agent,
-            } => {
-                f.debug_struct("MagicAuthCode")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("code", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("email", email)
-                    .field("invitation_token", &"<redacted>")
-                    .field("ip_address", ip_address)
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::EmailVerificationCode {
-                client_id,
-                client_secret: _,
-                code: _,
-                device_id,
-                ip_address,
-                pending_authentication_token: _,
-                user_agent,
-            } => {
-                f.debug_struct("EmailVerificationCode")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("code", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("ip_address", ip_address)
-                    .field("pending_authentication_token", &"<redacted>")
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::MfaTotp {
-                authentication_challenge_id,
-                client_id,
-                client_secret: _,
-                code: _,
-                device_id,
-                ip_address,
-                pending_authentication_token: _,
-                user_agent,
-            } => {
-                f.debug_struct("MfaTotp")
-                    .field("authentication_challenge_id", authentication_challenge_id)
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("code", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("ip_address", ip_address)
-                    .field("pending_authentication_token", &"<redacted>")
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::OrganizationSelection {
-                client_id,
-                client_secret: _,
-                device_id,
-                ip_address,
-                organization_id,
-                pending_authentication_token: _,
-                user_agent,
-            } => {
-                f.debug_struct("OrganizationSelection")
-                    .field("client_id", client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("ip_address", ip_address)
-                    .field("organization_id", organization_id)
-                    .field("pending_authentication_token", &"<redacted>")
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::DeviceCode {
-                client_id,
-                device_code: _,
-                device_id,
-                ip_address,
-                user_agent,
-            } => {
-                f.debug_struct("DeviceCode")
-                    .field("client_id", client_id)
-                    .field("device_code", &"<redacted>")
-                    .field("device_id", device_id)
-                    .field("ip_address", ip_address)
-                    .field("user_agent", user_agent)
-                    .finish()
-            }
-            Self::Unknown(v0) => f.debug_tuple("Unknown").field(v0).finish(),
-        }
+        f.debug_struct("AuthenticateBodyAuthorizationCode")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("code", &"<redacted>")
+            .field("code_verifier", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("invitation_token", &"<redacted>")
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyDeviceCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyDeviceCode")
+            .field("client_id", &self.client_id)
+            .field("device_code", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyEmailVerificationCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyEmailVerificationCode")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("code", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("ip_address", &self.ip_address)
+            .field("pending_authentication_token", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyMagicAuthCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyMagicAuthCode")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("code", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("email", &self.email)
+            .field("grant_type", &self.grant_type)
+            .field("invitation_token", &"<redacted>")
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyMfaTotp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyMfaTotp")
+            .field("authentication_challenge_id", &self.authentication_challenge_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("code", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("ip_address", &self.ip_address)
+            .field("pending_authentication_token", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyOrganizationSelection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyOrganizationSelection")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("ip_address", &self.ip_address)
+            .field("organization_id", &self.organization_id)
+            .field("pending_authentication_token", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyPassword {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyPassword")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("email", &self.email)
+            .field("grant_type", &self.grant_type)
+            .field("invitation_token", &"<redacted>")
+            .field("ip_address", &self.ip_address)
+            .field("password", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AuthenticateBodyRefreshToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthenticateBodyRefreshToken")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("device_id", &self.device_id)
+            .field("grant_type", &self.grant_type)
+            .field("ip_address", &self.ip_address)
+            .field("organization_id", &self.organization_id)
+            .field("refresh_token", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
     }
 }
 impl ::std::fmt::Debug for ConfirmEmailChangeDto {
@@ -2798,6 +2580,436 @@ impl ::std::fmt::Debug for UserlandUserInvite {
             .field("token", &"<redacted>")
             .field("updated_at", &self.updated_at)
             .finish()
+    }
+}
+impl AuthenticateBodyAuthorizationCode {
+    ///A `AuthenticateBodyAuthorizationCode` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            code_verifier: ::std::default::Default::default(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from("authorization_code"),
+            invitation_token: ::std::default::Default::default(),
+            ip_address: ::std::default::Default::default(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `code_verifier`.
+    #[must_use]
+    pub fn code_verifier(
+        mut self,
+        code_verifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code_verifier = ::std::option::Option::Some(code_verifier.into());
+        self
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `invitation_token`.
+    #[must_use]
+    pub fn invitation_token(
+        mut self,
+        invitation_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.invitation_token = ::std::option::Option::Some(invitation_token.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyDeviceCode {
+    ///A `AuthenticateBodyDeviceCode` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        device_code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            device_code: device_code.into(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from(
+                "urn:ietf:params:oauth:grant-type:device_code",
+            ),
+            ip_address: ::std::default::Default::default(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyEmailVerificationCode {
+    ///A `AuthenticateBodyEmailVerificationCode` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+        pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from(
+                "urn:workos:oauth:grant-type:email-verification:code",
+            ),
+            ip_address: ::std::default::Default::default(),
+            pending_authentication_token: pending_authentication_token.into(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyMagicAuthCode {
+    ///A `AuthenticateBodyMagicAuthCode` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            device_id: ::std::default::Default::default(),
+            email: email.into(),
+            grant_type: ::std::convert::From::from(
+                "urn:workos:oauth:grant-type:magic-auth:code",
+            ),
+            invitation_token: ::std::default::Default::default(),
+            ip_address: ::std::default::Default::default(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `invitation_token`.
+    #[must_use]
+    pub fn invitation_token(
+        mut self,
+        invitation_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.invitation_token = ::std::option::Option::Some(invitation_token.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyMfaTotp {
+    ///A `AuthenticateBodyMfaTotp` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+        pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
+        authentication_challenge_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            authentication_challenge_id: authentication_challenge_id.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from(
+                "urn:workos:oauth:grant-type:mfa-totp",
+            ),
+            ip_address: ::std::default::Default::default(),
+            pending_authentication_token: pending_authentication_token.into(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyOrganizationSelection {
+    ///A `AuthenticateBodyOrganizationSelection` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from(
+                "urn:workos:oauth:grant-type:organization-selection",
+            ),
+            ip_address: ::std::default::Default::default(),
+            organization_id: organization_id.into(),
+            pending_authentication_token: pending_authentication_token.into(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyPassword {
+    ///A `AuthenticateBodyPassword` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            device_id: ::std::default::Default::default(),
+            email: email.into(),
+            grant_type: ::std::convert::From::from("password"),
+            invitation_token: ::std::default::Default::default(),
+            ip_address: ::std::default::Default::default(),
+            password: password.into(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `invitation_token`.
+    #[must_use]
+    pub fn invitation_token(
+        mut self,
+        invitation_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.invitation_token = ::std::option::Option::Some(invitation_token.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
+    }
+}
+impl AuthenticateBodyRefreshToken {
+    ///A `AuthenticateBodyRefreshToken` with its required fields (in the document's order); set optional ones with the setters.
+    pub fn new(
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            device_id: ::std::default::Default::default(),
+            grant_type: ::std::convert::From::from("refresh_token"),
+            ip_address: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            refresh_token: refresh_token.into(),
+            user_agent: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        device_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(device_id.into());
+        self
+    }
+    ///Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        ip_address: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(ip_address.into());
+        self
+    }
+    ///Sets `organization_id`.
+    #[must_use]
+    pub fn organization_id(
+        mut self,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+    ///Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(user_agent.into());
+        self
     }
 }
 impl AuthorizeDeviceBody {
