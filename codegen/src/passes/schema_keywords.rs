@@ -77,11 +77,26 @@ pub(super) fn null_branches(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
             let Some(Value::Array(branches)) = schema.get_mut(key) else { continue };
             let before = branches.len();
             branches.retain(|b| !is_null_schema(b));
+            let nulls = branches.len() < before;
+            // A branch that only narrows a plain scalar branch (`string` beside `const: "null"`,
+            // nullable or not) adds no shape: drop it, keeping its nullability.
+            let plain: Vec<Value> =
+                branches.iter().filter(|b| is_plain_scalar(b)).map(|b| b["type"].clone()).collect();
+            let mut narrowed_nullable = false;
+            branches.retain(|b| {
+                let subsumed = !is_plain_scalar(b)
+                    && b.get("type").is_some_and(|t| plain.contains(t))
+                    && is_scalar_narrowing(b);
+                narrowed_nullable |= subsumed && b.get("nullable").is_some_and(|n| n == true);
+                !subsumed
+            });
             if branches.len() == before {
                 continue;
             }
             count += 1;
-            schema.insert("nullable".into(), json!(true));
+            if nulls || narrowed_nullable {
+                schema.insert("nullable".into(), json!(true));
+            }
             if let Some(Value::Array(branches)) = schema.get(key)
                 && let [only] = branches.as_slice()
             {
@@ -93,6 +108,37 @@ pub(super) fn null_branches(doc: &mut Value, _: &mut Ctx<'_>) -> Result<usize> {
         Ok(())
     })?;
     Ok(count)
+}
+
+/// `{type: T}` for a scalar `T`, with nothing but annotations beside it.
+fn is_plain_scalar(v: &Value) -> bool {
+    let Some(map) = v.as_object() else { return false };
+    let scalar = map
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| matches!(t, "string" | "integer" | "number" | "boolean"));
+    scalar
+        && map.keys().all(|k| matches!(k.as_str(), "type" | "description" | "example" | "examples" | "title"))
+}
+
+/// A scalar schema that only narrows its type's values (`const`, `enum`, `format`, `nullable`).
+fn is_scalar_narrowing(v: &Value) -> bool {
+    v.as_object().is_some_and(|map| {
+        map.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "type"
+                    | "const"
+                    | "enum"
+                    | "format"
+                    | "nullable"
+                    | "description"
+                    | "example"
+                    | "examples"
+                    | "title"
+            )
+        })
+    })
 }
 
 fn is_null_schema(v: &Value) -> bool {
@@ -304,6 +350,22 @@ mod tests {
             out.pointer("/components/schemas/S").unwrap(),
             &json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
         );
+    }
+
+    #[test]
+    fn a_branch_narrowing_a_plain_scalar_branch_is_dropped() {
+        // A newer WorkOS document: a string, or the string "null", or null.
+        let nested = json!({"description": "d", "oneOf": [
+            {"type": "string"},
+            {"oneOf": [{"type": "string", "const": "null"}, {"type": "null"}]}
+        ]});
+        let out = run_pass(null_branches, schema(nested));
+        assert_eq!(
+            out.pointer("/components/schemas/S").unwrap(),
+            &json!({"description": "d", "type": "string", "nullable": true})
+        );
+        let distinct = json!({"oneOf": [{"type": "string"}, {"type": "integer", "const": 1}]});
+        assert_eq!(run_pass(null_branches, schema(distinct.clone())), schema(distinct), "other types stay");
     }
 
     #[test]

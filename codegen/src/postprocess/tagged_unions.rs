@@ -119,7 +119,7 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
                     let ty = &f.ty;
                     quote!(#ty)
                 };
-                quote! { #(#serde)* #ident: #ty }
+                quote! { #(#serde)* pub(crate) #ident: #ty }
             })
             .collect();
         let generics = if params.is_empty() { quote!() } else { quote!(<#(#params),*>) };
@@ -130,7 +130,8 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
         items.push(syn::parse_quote! {
             #[doc = #doc]
             #[derive(::serde::Deserialize)]
-            struct #fields_struct #generics { #(#declared),* }
+            #[doc(hidden)]
+            pub(crate) struct #fields_struct #generics { #(#declared),* }
         });
         let names: Vec<&syn::Ident> = first.fields.iter().map(|f| &f.ident).collect();
         for &m in members {
@@ -269,7 +270,7 @@ mod tests {
             })
             .collect();
         assert_eq!(structs.len(), 2, "{structs:#?}");
-        assert!(structs[0].contains("struct EventFields0 < TData >"), "{}", structs[0]);
+        assert!(structs[0].contains("pub (crate) struct EventFields0 < TData >"), "{}", structs[0]);
         assert!(structs[0].contains("id : String"), "{}", structs[0]);
         assert!(
             structs[1].contains("struct EventFields1 {"),

@@ -143,25 +143,28 @@ pub fn split(types: syn::File, reach: &Reach) -> Split {
     }
     let mut decls = Vec::new();
     let mut files = BTreeMap::new();
-    for (stem, items) in by_file {
-        let ident = format_ident!("{stem}");
-        let gate = if stem == SHARED { quote!() } else { quote!(#[cfg(feature = #stem)]) };
-        decls.push(quote! {
-            #gate mod #ident;
-            #gate pub use #ident::*;
-        });
-        let doc = if stem == SHARED {
-            "Types that several areas use (each compiled with any of their features), and types the runtime always needs.".to_owned()
-        } else {
-            format!("Types only the `{stem}` area uses (compiled with its feature).")
-        };
-        let file: syn::File = syn::parse_quote! {
-            #![doc = #doc]
-            #[allow(unused_imports)]
-            use super::*;
-            #(#items)*
-        };
-        files.insert(stem, file);
+    for (home, all_items) in by_file {
+        for (part, items) in chunks(all_items).into_iter().enumerate() {
+            let stem = if part == 0 { home.clone() } else { format!("{home}_{}", part + 1) };
+            let ident = format_ident!("{stem}");
+            let gate = if home == SHARED { quote!() } else { quote!(#[cfg(feature = #home)]) };
+            decls.push(quote! {
+                #gate mod #ident;
+                #gate pub use #ident::*;
+            });
+            let doc = if home == SHARED {
+                "Types that several areas use (each compiled with any of their features), and types the runtime always needs.".to_owned()
+            } else {
+                format!("Types only the `{home}` area uses (compiled with its feature).")
+            };
+            let file: syn::File = syn::parse_quote! {
+                #![doc = #doc]
+                #[allow(unused_imports)]
+                use super::*;
+                #(#items)*
+            };
+            files.insert(stem, file);
+        }
     }
     let mut root: syn::File = syn::parse_quote! {
         //! The document's schemas as Rust types, one module per area that uses them, all re-exported here.
@@ -178,6 +181,31 @@ pub fn split(types: syn::File, reach: &Reach) -> Split {
     }
     root.items.extend(rest);
     Split { root, files }
+}
+
+/// The most lines a types file gets before the rest goes to `<stem>_2.rs` (and so on), so a
+/// reviewer never meets a file of more than about 5,000 lines.
+pub const MAX_FILE_LINES: usize = 5_000;
+
+/// `items` in consecutive runs of at most [`MAX_FILE_LINES`] formatted lines (an item longer
+/// than that gets a run of its own). Nothing private is emitted beside the types (a tagged
+/// union's field structs are `pub(crate)`), so a run may start at any item.
+fn chunks(items: Vec<Item>) -> Vec<Vec<Item>> {
+    let mut out: Vec<Vec<Item>> = vec![Vec::new()];
+    let mut lines = 0;
+    for item in items {
+        let size =
+            prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item.clone()] })
+                .lines()
+                .count();
+        if lines + size > MAX_FILE_LINES && lines > 0 {
+            out.push(Vec::new());
+            lines = 0;
+        }
+        lines += size;
+        out.last_mut().expect("a chunk").push(item);
+    }
+    out
 }
 
 /// `any(feature = "a", ...)`, or `all` of several such; `None` when nothing gates.

@@ -95,24 +95,11 @@ impl AuthKit {
     pub fn authorization_url(&self, redirect_uri: impl Into<String>) -> AuthorizationUrl {
         AuthorizationUrl {
             base_url: self.client.base_url().to_owned(),
-            params: crate::redirects::UserManagementAuthorizeUrlParams {
-                client_id: self.client_id.clone(),
-                redirect_uri: redirect_uri.into(),
-                response_type: "code".into(),
-                code_challenge_method: None,
-                code_challenge: None,
-                domain_hint: None,
-                connection_id: None,
-                provider_query_params: None,
-                provider_scopes: None,
-                invitation_token: None,
-                screen_hint: None,
-                login_hint: None,
-                provider: None,
-                prompt: None,
-                state: None,
-                organization_id: None,
-            },
+            params: vec![
+                ("client_id", self.client_id.clone()),
+                ("redirect_uri", redirect_uri.into()),
+                ("response_type", "code".to_owned()),
+            ],
         }
     }
 
@@ -126,11 +113,14 @@ impl AuthKit {
         code: &str,
         pkce: Option<&Pkce>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let secret = self.client.runtime().api_key();
-        let mut body = AuthenticateBodyAuthorizationCode::new(&self.client_id, secret, code);
-        if let Some(pkce) = pkce {
-            body = body.code_verifier(pkce.verifier());
-        }
+        let body = serde_json::json!({
+            "grant_type": "authorization_code",
+            "client_id": self.client_id,
+            "client_secret": self.client.runtime().api_key(),
+            "code": code,
+            "code_verifier": pkce.map(Pkce::verifier),
+        });
+        let body: AuthenticateBodyAuthorizationCode = body_of(body)?;
         self.client.user_management().authenticate(body).await
     }
 
@@ -143,11 +133,14 @@ impl AuthKit {
         refresh_token: &str,
         organization_id: Option<&str>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let secret = self.client.runtime().api_key();
-        let mut body = AuthenticateBodyRefreshToken::new(&self.client_id, secret, refresh_token);
-        if let Some(org) = organization_id {
-            body = body.organization_id(org);
-        }
+        let body = serde_json::json!({
+            "grant_type": "refresh_token",
+            "client_id": self.client_id,
+            "client_secret": self.client.runtime().api_key(),
+            "refresh_token": refresh_token,
+            "organization_id": organization_id,
+        });
+        let body: AuthenticateBodyRefreshToken = body_of(body)?;
         self.client.user_management().authenticate(body).await
     }
 
@@ -177,70 +170,80 @@ impl AuthKit {
 #[derive(Debug, Clone)]
 pub struct AuthorizationUrl {
     base_url: String,
-    params: crate::redirects::UserManagementAuthorizeUrlParams,
+    /// Query parameters, in order.
+    params: Vec<(&'static str, String)>,
 }
 
 impl AuthorizationUrl {
+    fn set(mut self, name: &'static str, value: String) -> Self {
+        self.params.retain(|(n, _)| *n != name);
+        self.params.push((name, value));
+        self
+    }
     /// `state`, returned unchanged on the redirect.
     #[must_use]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.params.state = Some(state.into());
-        self
+    pub fn state(self, state: impl Into<String>) -> Self {
+        self.set("state", state.into())
     }
     /// The PKCE challenge (and method `S256`).
     #[must_use]
-    pub fn pkce(mut self, pkce: &Pkce) -> Self {
-        self.params.code_challenge = Some(pkce.challenge().to_owned());
-        self.params.code_challenge_method = Some(pkce.method().to_owned());
-        self
+    pub fn pkce(self, pkce: &Pkce) -> Self {
+        self.set("code_challenge", pkce.challenge().to_owned())
+            .set("code_challenge_method", pkce.method().to_owned())
     }
     /// A provider (`authkit`, `GoogleOAuth`...).
     #[must_use]
-    pub fn provider(mut self, provider: impl Into<String>) -> Self {
-        self.params.provider = Some(provider.into());
-        self
+    pub fn provider(self, provider: impl Into<String>) -> Self {
+        self.set("provider", provider.into())
     }
     /// An SSO connection instead of a provider.
     #[must_use]
-    pub fn connection_id(mut self, id: impl Into<String>) -> Self {
-        self.params.connection_id = Some(id.into());
-        self
+    pub fn connection_id(self, id: impl Into<String>) -> Self {
+        self.set("connection_id", id.into())
     }
     /// An organization (its SSO connection) instead of a provider.
     #[must_use]
-    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
-        self.params.organization_id = Some(id.into());
-        self
+    pub fn organization_id(self, id: impl Into<String>) -> Self {
+        self.set("organization_id", id.into())
     }
     /// `sign-in` or `sign-up`.
     #[must_use]
-    pub fn screen_hint(mut self, hint: impl Into<String>) -> Self {
-        self.params.screen_hint = Some(hint.into());
-        self
+    pub fn screen_hint(self, hint: impl Into<String>) -> Self {
+        self.set("screen_hint", hint.into())
     }
     /// The email to prefill.
     #[must_use]
-    pub fn login_hint(mut self, email: impl Into<String>) -> Self {
-        self.params.login_hint = Some(email.into());
-        self
+    pub fn login_hint(self, email: impl Into<String>) -> Self {
+        self.set("login_hint", email.into())
     }
     /// A domain to route by.
     #[must_use]
-    pub fn domain_hint(mut self, domain: impl Into<String>) -> Self {
-        self.params.domain_hint = Some(domain.into());
-        self
+    pub fn domain_hint(self, domain: impl Into<String>) -> Self {
+        self.set("domain_hint", domain.into())
     }
 
-    /// The URL to send the browser to.
+    /// The URL to send the browser to: `<base>/user_management/authorize?...`.
     ///
     /// # Errors
     /// The client's base URL cannot hold a path.
-    pub fn build(mut self) -> Result<url::Url, url::ParseError> {
-        let p = &mut self.params;
-        if p.provider.is_none() && p.connection_id.is_none() && p.organization_id.is_none() {
-            p.provider = Some("authkit".into());
+    pub fn build(self) -> Result<url::Url, url::ParseError> {
+        let mut url = url::Url::parse(&self.base_url)?;
+        url.path_segments_mut()
+            .map_err(|()| url::ParseError::RelativeUrlWithCannotBeABaseBase)?
+            .pop_if_empty()
+            .extend(["user_management", "authorize"]);
+        let has_target =
+            self.params.iter().any(|(n, _)| matches!(*n, "provider" | "connection_id" | "organization_id"));
+        {
+            let mut query = url.query_pairs_mut();
+            for (name, value) in &self.params {
+                query.append_pair(name, value);
+            }
+            if !has_target {
+                query.append_pair("provider", "authkit");
+            }
         }
-        crate::redirects::user_management_authorize_url(&self.base_url, &self.params)
+        Ok(url)
     }
 }
 
@@ -353,6 +356,17 @@ impl Session {
     pub async fn authenticate(&self, verifier: &SessionVerifier) -> Result<AccessTokenClaims, TokenError> {
         verifier.verify(&self.cookie.access_token).await
     }
+}
+
+/// A request body from its JSON (`null` fields left out). The exchanges name the body's fields
+/// rather than call its `new`, whose required arguments follow the document: this module compiles
+/// unchanged against the crate generated from a newer document.
+fn body_of<T: serde::de::DeserializeOwned>(mut json: serde_json::Value) -> Result<T, ApiError> {
+    if let serde_json::Value::Object(map) = &mut json {
+        map.retain(|_, v| !v.is_null());
+    }
+    serde_json::from_value(json)
+        .map_err(|e| ApiError::invalid_request("authenticate", format!("building the body: {e}")))
 }
 
 fn camel_case(snake: &str) -> String {

@@ -51,6 +51,10 @@ pub use directory_sync::*;
 mod events;
 #[cfg(feature = "events")]
 pub use events::*;
+#[cfg(feature = "events")]
+mod events_2;
+#[cfg(feature = "events")]
+pub use events_2::*;
 #[cfg(feature = "feature_flags")]
 mod feature_flags;
 #[cfg(feature = "feature_flags")]

@@ -1417,16 +1417,18 @@ pub struct VerifyEmailAddressDto {
 }
 ///The fields of 1 variants of [`ApiKeyOwner`], decoded once for all of them.
 #[derive(::serde::Deserialize)]
+#[doc(hidden)]
 #[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
-struct ApiKeyOwnerFields0 {
-    id: ::std::string::String,
+pub(crate) struct ApiKeyOwnerFields0 {
+    pub(crate) id: ::std::string::String,
 }
 ///The fields of 1 variants of [`ApiKeyOwner`], decoded once for all of them.
 #[derive(::serde::Deserialize)]
+#[doc(hidden)]
 #[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
-struct ApiKeyOwnerFields1 {
-    id: ::std::string::String,
-    organization_id: ::std::string::String,
+pub(crate) struct ApiKeyOwnerFields1 {
+    pub(crate) id: ::std::string::String,
+    pub(crate) organization_id: ::std::string::String,
 }
 #[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
 impl ApiKeyOwner {
