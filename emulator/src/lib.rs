@@ -50,7 +50,7 @@ pub use faults::{Fault, RetryAfter};
 pub use log::RecordedRequest;
 pub use routes::routes;
 pub use server::{Builder, DEFAULT_API_KEY, DEFAULT_PORT, Emulator, RouteFaults, SeedError};
-pub use store::{Seed, SeedPermission, SeedRole};
+pub use store::{Seed, SeedMembership, SeedPermission, SeedRole, SeedUser};
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].
 ///

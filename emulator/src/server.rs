@@ -175,6 +175,23 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
         routes::create_organization(&mut store, body.as_bytes())
             .map_err(fail(format!("organization '{name}'")))?;
     }
+    for u in &seed.users {
+        let item = format!("user '{}'", u.email);
+        let body =
+            serde_json::json!({ "email": u.email, "password": u.password, "first_name": u.first_name });
+        let user =
+            routes::create_user_in(&mut store, body.to_string().as_bytes()).map_err(fail(item.clone()))?;
+        for m in &u.memberships {
+            let item = format!("{item} in '{}'", m.organization);
+            let org = store.organizations.iter().find(|o| o.name == m.organization).map(|o| o.id.clone());
+            let org = org.ok_or_else(|| SeedError {
+                item: item.clone(),
+                message: "no organization of that name in the seed".into(),
+            })?;
+            let body = serde_json::json!({ "user_id": user.id, "organization_id": org, "role_slug": m.role });
+            routes::create_membership_in(&mut store, body.to_string().as_bytes()).map_err(fail(item))?;
+        }
+    }
     Ok(())
 }
 

@@ -449,6 +449,60 @@ pub struct Seed {
     /// Organizations to create, by name.
     #[serde(default)]
     pub organizations: Vec<String>,
+    /// Users to create (with a password, they can sign in with the password grant), and their
+    /// memberships in the organizations above.
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+/// A user of a [`Seed`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct SeedUser {
+    /// Their email.
+    pub email: String,
+    /// A password for `authenticate`'s password grant.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Memberships: an organization of the seed (by name) and the role slug there.
+    #[serde(default)]
+    pub memberships: Vec<SeedMembership>,
+}
+
+impl SeedUser {
+    /// A user with `email` and nothing else.
+    pub fn new(email: impl Into<String>) -> Self {
+        SeedUser { email: email.into(), ..Self::default() }
+    }
+    /// With a password.
+    #[must_use]
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+    /// A member of organization `organization` (by name) with `role`.
+    #[must_use]
+    pub fn member_of(mut self, organization: impl Into<String>, role: impl Into<String>) -> Self {
+        self.memberships.push(SeedMembership { organization: organization.into(), role: role.into() });
+        self
+    }
+}
+
+/// A membership of a [`SeedUser`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SeedMembership {
+    /// The organization's name (one of the seed's).
+    pub organization: String,
+    /// The role slug (default `member`).
+    #[serde(default = "member")]
+    pub role: String,
+}
+
+fn member() -> String {
+    "member".to_owned()
 }
 
 /// A permission in a [`Seed`].

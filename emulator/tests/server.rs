@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use workos_emulator::{Emulator, Fault, RetryAfter, Seed, SeedPermission, SeedRole};
+use workos_emulator::{Emulator, Fault, RetryAfter, Seed, SeedPermission, SeedRole, SeedUser};
 
 struct Api {
     emu: Emulator,
@@ -236,8 +236,27 @@ async fn seeding_and_stopping() {
             permissions: vec!["a:b".into()],
         }],
         organizations: vec!["Acme".into()],
+        users: vec![SeedUser::new("ada@acme.test").password("pw-123456").member_of("Acme", "admin")],
     };
     let emu = Emulator::builder().api_key("sk_test_custom").seed(seed).start().await.unwrap();
+    // A seeded user signs in with the password grant, in her organization, with her role.
+    let signed_in: Value = reqwest::Client::new()
+        .post(format!("{}/user_management/authenticate", emu.base_url()))
+        .bearer_auth("sk_test_custom")
+        .json(&json!({"grant_type": "password", "client_id": "client_1", "client_secret": "sk_test_custom",
+            "email": "ada@acme.test", "password": "pw-123456"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed_in["user"]["email"], "ada@acme.test", "{signed_in}");
+    assert!(signed_in["organization_id"].as_str().unwrap().starts_with("org_"), "{signed_in}");
+    let claims = signed_in["access_token"].as_str().unwrap().split('.').nth(1).unwrap().to_owned();
+    let claims = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap();
+    let claims: Value = serde_json::from_slice(&claims).unwrap();
+    assert_eq!((claims["role"].clone(), claims["permissions"].clone()), (json!("admin"), json!(["a:b"])));
     let http = reqwest::Client::new();
     let roles: Value = http
         .get(format!("{}/authorization/roles", emu.base_url()))
@@ -259,6 +278,15 @@ async fn seeding_and_stopping() {
     };
     let err = emu.seed(&bad).unwrap_err();
     assert!(err.to_string().contains("environment role 'x'") && err.message.contains("missing"), "{err}");
+    let stray = Seed {
+        users: vec![SeedUser::new("bob@acme.test").member_of("Nowhere", "member")],
+        ..Seed::default()
+    };
+    let err = emu.seed(&stray).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot seed user 'bob@acme.test' in 'Nowhere': no organization of that name in the seed"
+    );
 
     let addr = emu.addr();
     drop(emu);

@@ -13,7 +13,7 @@ const USAGE: &str = "usage: workos-emulator [--port PORT] [--api-key KEY] [--see
 
   --port PORT      port on 127.0.0.1 (default 4100; 0 picks a free one)
   --api-key KEY    the key clients must send as `Authorization: Bearer KEY` (default sk_test_default)
-  --seed FILE      JSON with `permissions`, `environment_roles`, `organizations` to start with
+  --seed FILE      JSON with `permissions`, `environment_roles`, `organizations`, `users` to start with
                    (default: the `member` environment role)";
 
 struct Args {

@@ -246,7 +246,12 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
 }
 
 pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    let dto: CreateUser = parse_body(&body)?;
+    create_user_in(&mut db.store(), &body).map(created)
+}
+
+/// Creates a user (the API's and the seed's path).
+pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> {
+    let dto: CreateUser = parse_body(body)?;
     let email = dto.email.trim().to_lowercase();
     if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
         return Err(ApiError::invalid_field(
@@ -269,7 +274,6 @@ pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Respons
         ));
     }
     check_metadata(dto.metadata.as_ref())?;
-    let mut store = db.store();
     if store.users.iter().any(|u| u.email == email) {
         let mut e = ApiError::bad_request("user_creation_error", "Could not create user.");
         e.errors.push(crate::error::FieldError {
@@ -307,7 +311,7 @@ pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Respons
     }
     store.users.push(user.clone());
     store.emit_record("user.created", &user);
-    Ok(created(user))
+    Ok(user)
 }
 
 pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
@@ -360,8 +364,12 @@ pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> 
 }
 
 pub(super) async fn create_membership(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    let dto: CreateMembership = parse_body(&body)?;
-    let mut store = db.store();
+    create_membership_in(&mut db.store(), &body).map(created)
+}
+
+/// Creates an organization membership (the API's and the seed's path); returns its answer.
+pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<serde_json::Value> {
+    let dto: CreateMembership = parse_body(body)?;
     store.user(&dto.user_id)?;
     store.organization(&dto.organization_id)?;
     let roles = match (dto.role_slug, dto.role_slugs) {
@@ -409,7 +417,7 @@ pub(super) async fn create_membership(State(db): Db, body: Bytes) -> ApiResult<R
     store.memberships.push(membership.clone());
     let answer = store.membership_json(&membership);
     store.emit("organization_membership.created", answer.clone());
-    Ok(created(answer))
+    Ok(answer)
 }
 
 pub(super) async fn get_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::server::Shared;
 
-pub(crate) use directory::create_organization;
+pub(crate) use directory::{create_membership_in, create_organization, create_user_in};
 pub(crate) use permissions::create_permission;
 pub(crate) use roles::create_environment_role;
 
