@@ -15,58 +15,140 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
+use clap::error::ErrorKind;
+use clap::{Parser, Subcommand};
 use workos_codegen::{Input, Project, emit, spec};
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// The project's developer commands. Exit codes: 0 success; 1 a command failed; `spec diff`:
+/// 1 non-breaking changes only, 2 breaking or possibly breaking changes; 3 unreadable or invalid
+/// input, a usage error included.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  codegen [--check] [--timings]  generate generated/ from the pinned document
-                                 (--check: fail with a diff if generated/ is out of date;
-                                  --timings: print the time of each phase)
-  codegen --spec FILE --out DIR  generate from another document into a copy of generated/ at DIR
-  history DIR                    generate every DIR/*.yaml into target/history/ and `cargo check` each
-                                 (robustness against newer WorkOS documents; .ci/run passes the upstream history)
-  compat OLD NEW                 compile a caller's use of every operation of the crate for OLD (files or
-                                 `pinned`) against the crate for NEW; fail on a break the spec diff does
-                                 not call breaking
-  compat-history DIR             compat pinned -> newest of DIR and each consecutive pair
-  features                       check workos-api with no area, each area alone and all areas, -D warnings
-  bench                          speed figures for BENCHMARKS.md (cargo run --release -p xtask -- bench)
-  bench diff OLD NEW             spec diff time on OLD and NEW padded to 1.4 MB (release build)
-  names [FILE]                   list every operation's method name (derived or overridden)
-  spec fetch                     download and verify the pinned document into workos-spec/.cache/
-  spec diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--no-rust] [--output FILE]
-                                 what changed between two documents (files, published versions such
-                                 as 0.1.0, or `pinned`), classified for users of the Rust crate, with
-                                 the crate's public API impact. Exit: 0 no change, 1 non-breaking only,
-                                 2 breaking or possibly breaking (--fail-on breaking: 0 unless breaking),
-                                 3 unreadable or invalid input
-  spec upgrade VERSION|PATH      fetch and verify a new document, write workos-spec/CHANGES.md, update
-                                 the lock and regenerate generated/
-  spec diff-history DIR --expect FILE [--bless]
-                                 diff pinned -> oldest in DIR and each consecutive pair; compare the
-                                 counts with FILE (--bless rewrites FILE)
-  spec rules                     the classification rules, as a Markdown table
-";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate generated/ from the pinned document (fetched into workos-spec/.cache/ if needed).
+    Codegen {
+        /// Fail with a diff if generated/ is out of date, writing nothing.
+        #[arg(long)]
+        check: bool,
+        /// Print the time of each phase.
+        #[arg(long)]
+        timings: bool,
+        /// Generate from this document instead, into a copy of generated/ at --out.
+        #[arg(long, requires = "out", conflicts_with = "check")]
+        spec: Option<PathBuf>,
+        /// Where --spec's copy of generated/ goes.
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+    },
+    /// Generate every DIR/*.yaml into target/history/ and compile each with -D warnings (all
+    /// failures reported together).
+    History {
+        /// A folder of documents (.ci/run passes ../shared/workos-spec/history).
+        dir: PathBuf,
+    },
+    /// Compile a caller's use of every operation of the crate for OLD against the crate for
+    /// NEW; fail on a break the spec diff does not call breaking.
+    Compat {
+        /// A file, or `pinned`.
+        old: String,
+        /// A file, or `pinned`.
+        new: String,
+    },
+    /// `compat` pinned -> newest document of DIR, then each consecutive pair.
+    CompatHistory {
+        /// A folder of documents.
+        dir: PathBuf,
+    },
+    /// Check workos-api with no feature, each feature alone and all features, -D warnings.
+    Features,
+    /// Speed figures for BENCHMARKS.md (run from a release build:
+    /// cargo run --release -p xtask -- bench).
+    Bench {
+        #[command(subcommand)]
+        what: Option<BenchCommand>,
+    },
+    /// List every operation's method name, derived or overridden.
+    Names {
+        /// Another document than the pinned one.
+        file: Option<PathBuf>,
+    },
+    /// The pinned document: fetch, diff, upgrade.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Time `spec diff` on OLD and NEW padded to 1.4 MB.
+    Diff {
+        /// The older document.
+        old: PathBuf,
+        /// The newer document.
+        new: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SpecCommand {
+    /// Download and verify the pinned document into workos-spec/.cache/.
+    Fetch,
+    /// What changed between two documents, classified for users of the Rust crate, with the
+    /// crate's public API impact. Exit: 0 no change, 1 non-breaking only, 2 breaking or possibly
+    /// breaking (with --fail-on breaking: 0 unless breaking), 3 unreadable or invalid input.
+    Diff(spec_cmd::DiffArgs),
+    /// Fetch and verify a new document (a published version or a file), write
+    /// workos-spec/CHANGES.md, update the lock and regenerate generated/.
+    Upgrade {
+        /// A published version of @workos/openapi-spec, or a path.
+        target: String,
+    },
+    /// Diff pinned -> oldest document in DIR and each consecutive pair; compare the counts with
+    /// the expectations file.
+    DiffHistory {
+        /// A folder of documents.
+        dir: PathBuf,
+        /// The reviewed counts (workos-spec/diff-expectations.toml).
+        #[arg(long)]
+        expect: PathBuf,
+        /// Rewrite the expectations file with what the diff finds.
+        #[arg(long)]
+        bless: bool,
+    },
+    /// The classification rules, as a Markdown table.
+    Rules,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(spec_cmd::EXIT_BAD_INPUT);
+        }
+    };
     // Tests point the commands at a scratch copy of the project.
     let root =
         std::env::var_os("XTASK_PROJECT_ROOT").map_or_else(workos_codegen::workspace_root, PathBuf::from);
     let project = Project { root };
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["spec", "diff", rest @ ..] => spec_cmd::diff(&project, rest),
-        ["spec", "upgrade", target] => spec_cmd::upgrade(&project, target),
-        ["spec", "diff-history", dir, "--expect", file] => {
-            spec_cmd::diff_history(&project, std::path::Path::new(dir), std::path::Path::new(file), false)
+    let result = match cli.command {
+        Command::Spec { command: SpecCommand::Diff(args) } => spec_cmd::diff(&project, &args),
+        Command::Spec { command: SpecCommand::Upgrade { target } } => spec_cmd::upgrade(&project, &target),
+        Command::Spec { command: SpecCommand::DiffHistory { dir, expect, bless } } => {
+            spec_cmd::diff_history(&project, &dir, &expect, bless)
         }
-        ["spec", "diff-history", dir, "--expect", file, "--bless"] => {
-            spec_cmd::diff_history(&project, std::path::Path::new(dir), std::path::Path::new(file), true)
-        }
-        _ => run(&project, &args).map(|()| ExitCode::SUCCESS),
+        other => run(&project, other).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -81,37 +163,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(project: &Project, args: &[&str]) -> Result<()> {
-    match args {
-        ["codegen"] => codegen(project, false, false),
-        ["codegen", "--check"] => codegen(project, true, false),
-        ["codegen", "--timings"] => codegen(project, false, true),
-        ["codegen", "--check", "--timings"] => codegen(project, true, true),
-        ["codegen", "--spec", file, "--out", out] => codegen_other(project, file.into(), out.into()),
-        ["history", dir] => history(project, std::path::Path::new(dir)),
-        ["compat", old, new] => compat_cmd::compat(project, old, new),
-        ["compat-history", dir] => compat_cmd::history(project, std::path::Path::new(dir)),
-        ["features"] => features_cmd::run(project),
-        ["bench"] => bench::run(project),
-        ["bench", "diff", old, new] => {
-            bench::diff(project, std::path::Path::new(old), std::path::Path::new(new))
-        }
-        ["names"] => names(project, None),
-        ["names", file] => names(project, Some(file.into())),
-        ["spec", "rules"] => {
+fn run(project: &Project, command: Command) -> Result<()> {
+    match command {
+        Command::Codegen { spec: Some(file), out: Some(out), .. } => codegen_other(project, file, out),
+        Command::Codegen { check, timings, .. } => codegen(project, check, timings),
+        Command::History { dir } => history(project, &dir),
+        Command::Compat { old, new } => compat_cmd::compat(project, &old, &new),
+        Command::CompatHistory { dir } => compat_cmd::history(project, &dir),
+        Command::Features => features_cmd::run(project),
+        Command::Bench { what: None } => bench::run(project),
+        Command::Bench { what: Some(BenchCommand::Diff { old, new }) } => bench::diff(project, &old, &new),
+        Command::Names { file } => names(project, file),
+        Command::Spec { command: SpecCommand::Rules } => {
             print!("{}", spec_cmd::rules_table());
             Ok(())
         }
-        ["spec", "fetch"] => {
+        Command::Spec { command: SpecCommand::Fetch } => {
             let input = project.pinned_input()?;
             eprintln!("{}: {} bytes, sha256 verified", input.file.display(), input.bytes.len());
             Ok(())
         }
-        ["help" | "--help" | "-h"] => {
-            eprint!("{USAGE}");
-            Ok(())
+        Command::Spec {
+            command: SpecCommand::Diff(_) | SpecCommand::Upgrade { .. } | SpecCommand::DiffHistory { .. },
+        } => {
+            unreachable!("handled in main")
         }
-        _ => bail!("unknown command {:?}\n{USAGE}", args.join(" ")),
     }
 }
 

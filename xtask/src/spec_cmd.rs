@@ -116,43 +116,56 @@ fn level(report: &Report) -> u8 {
     }
 }
 
-/// `spec diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--no-rust] [--output FILE]`
-pub(crate) fn diff(project: &Project, args: &[&str]) -> Result<ExitCode> {
-    let mut positional = Vec::new();
-    let (mut format, mut fail_on, mut rust, mut output) = ("markdown", "any", true, None);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match *arg {
-            "--format" => format = it.next().copied().unwrap_or_default(),
-            "--fail-on" => fail_on = it.next().copied().unwrap_or_default(),
-            "--output" => output = it.next().copied(),
-            "--no-rust" => rust = false,
-            flag if flag.starts_with("--") => return bad(&format!("unknown option {flag}")),
-            other => positional.push(other),
-        }
-    }
-    let [old, new] = positional.as_slice() else {
-        return bad("spec diff takes two documents: OLD NEW (files, published versions, or `pinned`)");
-    };
-    if !matches!(format, "markdown" | "json") {
-        return bad(&format!("--format must be markdown or json, got {format:?}"));
-    }
-    if !matches!(fail_on, "breaking" | "any") {
-        return bad(&format!("--fail-on must be breaking or any, got {fail_on:?}"));
-    }
+/// The arguments of `spec diff`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The older document: a file, a published version (0.1.0), or `pinned`.
+    old: String,
+    /// The newer document: a file, a published version, or `pinned`.
+    new: String,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// Which changes make the exit code non-zero: `breaking` (exit 2 for breaking or possibly
+    /// breaking, else 0) or `any` (1 for non-breaking changes too).
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    fail_on: FailOn,
+    /// Leave out the Rust API impact (no code generation).
+    #[arg(long)]
+    no_rust: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long)]
+    output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
+}
+
+/// `spec diff`: see [`DiffArgs`].
+pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
+    let (old, new, rust) = (args.old.as_str(), args.new.as_str(), !args.no_rust);
     let (old, new) = match (load(project, old), load(project, new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return bad(&e.0),
     };
     let surfaces = rust.then(|| (surface(project, &old), surface(project, &new)));
     let report = report(&old, &new, surfaces.as_ref().map(|(a, b)| (a, b)));
-    let text = if format == "json" {
+    let text = if args.format == Format::Json {
         serde_json::to_string_pretty(&report).context("serializing the report")? + "\n"
     } else {
         workos_codegen::diff::markdown(&report)
     };
-    match output {
-        Some(path) => emit::write_atomic(Path::new(path), text.as_bytes())?,
+    match &args.output {
+        Some(path) => emit::write_atomic(path, text.as_bytes())?,
         None => print!("{text}"),
     }
     let c = &report.counts;
@@ -161,8 +174,8 @@ pub(crate) fn diff(project: &Project, args: &[&str]) -> Result<ExitCode> {
         c.breaking, c.possibly_breaking, c.non_breaking, c.operations_added, c.operations_removed
     );
     let level = level(&report);
-    let code = match fail_on {
-        "breaking" if level < 2 => 0,
+    let code = match args.fail_on {
+        FailOn::Breaking if level < 2 => 0,
         _ => level,
     };
     Ok(ExitCode::from(code))

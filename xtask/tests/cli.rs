@@ -33,8 +33,40 @@ fn bad_document_exits_non_zero_and_writes_nothing() {
 #[test]
 fn unknown_command_prints_usage() {
     let out = xtask(&["frobnicate"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: cargo xtask"));
+    assert_eq!(out.status.code(), Some(3), "a usage error is invalid input");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unrecognized subcommand 'frobnicate'") && stderr.contains("Usage: cargo xtask"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_subcommand_answers_help() {
+    for args in [
+        &["--help"][..],
+        &["codegen", "--help"],
+        &["history", "--help"],
+        &["compat", "--help"],
+        &["compat-history", "--help"],
+        &["features", "--help"],
+        &["bench", "--help"],
+        &["bench", "diff", "--help"],
+        &["names", "--help"],
+        &["spec", "--help"],
+        &["spec", "fetch", "--help"],
+        &["spec", "diff", "--help"],
+        &["spec", "upgrade", "--help"],
+        &["spec", "diff-history", "--help"],
+        &["spec", "rules", "--help"],
+    ] {
+        let out = xtask(args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(stdout.contains("Usage: cargo xtask"), "{args:?}: {stdout}");
+    }
+    let upgrade = String::from_utf8_lossy(&xtask(&["spec", "upgrade", "--help"]).stdout).into_owned();
+    assert!(upgrade.contains("<TARGET>") && upgrade.contains("CHANGES.md"), "{upgrade}");
 }
 
 /// Writes `doc` as JSON (a YAML subset the loader reads) into `dir/name`.
@@ -95,9 +127,12 @@ fn spec_diff_bad_input_exits_3_naming_the_problem() {
         (&["spec", "diff", &good, "missing.yaml"], "`missing.yaml` is not a file, a published version"),
         (&["spec", "diff", &good, &not_openapi], "not an OpenAPI 3 document"),
         (&["spec", "diff", &good, &broken], "broken.yaml"),
-        (&["spec", "diff", &good], "takes two documents"),
-        (&["spec", "diff", &good, &good, "--format", "xml"], "--format must be markdown or json"),
-        (&["spec", "diff", &good, &good, "--fail-on", "some"], "--fail-on must be breaking or any"),
+        (&["spec", "diff", &good], "the following required arguments were not provided:\n  <NEW>"),
+        (&["spec", "diff", &good, &good, "--format", "xml"], "invalid value 'xml' for '--format <FORMAT>'"),
+        (
+            &["spec", "diff", &good, &good, "--fail-on", "some"],
+            "invalid value 'some' for '--fail-on <FAIL_ON>'",
+        ),
     ];
     for (args, expected) in cases {
         let out = xtask(args);
