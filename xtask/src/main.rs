@@ -165,7 +165,9 @@ fn main() -> ExitCode {
 
 fn run(project: &Project, command: Command) -> Result<()> {
     match command {
-        Command::Codegen { spec: Some(file), out: Some(out), .. } => codegen_other(project, file, out),
+        Command::Codegen { spec: Some(file), out: Some(out), .. } => {
+            codegen_other(project, file, out).map(drop)
+        }
         Command::Codegen { check, timings, .. } => codegen(project, check, timings),
         Command::History { dir } => history(project, &dir),
         Command::Compat { old, new } => compat_cmd::compat(project, &old, &new),
@@ -250,7 +252,8 @@ fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
 }
 
 /// Generates `file` into `target/history/<stem>`, checks its method names against the pinned
-/// document's, and compiles it with `-D warnings`.
+/// document's, and compiles it with `-D warnings` and every feature the document supports (its
+/// areas, and the helpers whose operations it has).
 fn history_one(
     project: &Project,
     overlays: &workos_codegen::Overlays,
@@ -263,7 +266,8 @@ fn history_one(
     if out.exists() {
         std::fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
     }
-    codegen_other(project, file.to_owned(), out.clone())?;
+    let output = codegen_other(project, file.to_owned(), out.clone())?;
+    let features = supported_features(&output.coverage).join(",");
     let doc = workos_codegen::load::parse(file, &std::fs::read(file)?)?;
     for named in workos_codegen::naming::method_names(&doc, &overlays.names) {
         if let Some(old) = pinned_names.iter().find(|p| p.key == named.key && p.name != named.name) {
@@ -271,7 +275,7 @@ fn history_one(
         }
     }
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--manifest-path"])
+        .args(["check", "--quiet", "--no-default-features", "--features", &features, "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target_dir)
         .env("RUSTFLAGS", "-D warnings")
@@ -301,7 +305,7 @@ fn names(project: &Project, file: Option<PathBuf>) -> Result<()> {
 
 /// Generates from any document into a scratch copy of the generated crate, which then builds on
 /// its own (`cargo check --manifest-path DIR/Cargo.toml`).
-fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
+fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<workos_codegen::Output> {
     let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let input = Input { file: file.clone(), bytes, source };
@@ -315,7 +319,24 @@ fn codegen_other(project: &Project, file: PathBuf, out: PathBuf) -> Result<()> {
         out.display(),
         spec::sha256_hex(&input.bytes)
     );
-    Ok(())
+    Ok(output)
+}
+
+/// The hand-written helper features and the operations they call: a document without those
+/// operations (a test fixture) is checked without the feature.
+const HELPER_FEATURES: &[(&str, &[&str])] = &[("sessions", &["authenticate", "get_sso_jwks"])];
+
+/// The features a crate generated from a document can be built with: each of its areas, and each
+/// helper feature whose operations it has.
+fn supported_features(coverage: &workos_codegen::coverage::Coverage) -> Vec<String> {
+    let mut features = coverage.area_names();
+    let has = |method: &str| coverage.areas.iter().any(|(_, m)| m == method);
+    for (feature, needs) in HELPER_FEATURES {
+        if needs.iter().all(|m| has(m)) {
+            features.push((*feature).to_owned());
+        }
+    }
+    features
 }
 
 /// Copies the hand-written part of the generated crate, and makes its manifest a workspace of its
