@@ -91,7 +91,8 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
     let mut arms = Vec::new();
     for (index, members) in groups.iter().enumerate() {
         let first = &variants[members[0]];
-        let fields_struct = format_ident!("{}", unique(taken, &format!("{union_name}Fields{index}")));
+        let fields_struct =
+            format_ident!("{}", crate::passes::unique_name(taken, &format!("{union_name}Fields{index}")));
         let varying: Vec<bool> = (0..first.fields.len())
             .map(|i| {
                 let ty = &first.fields[i].ty;
@@ -227,13 +228,6 @@ fn fresh(taken: &BTreeSet<String>, base: &str) -> String {
         name = format!("{base}{n}");
         n += 1;
     }
-    name
-}
-
-/// A fresh name (see [`fresh`]), which joins `taken`.
-fn unique(taken: &mut BTreeSet<String>, base: &str) -> String {
-    let name = fresh(taken, base);
-    taken.insert(name.clone());
     name
 }
 
