@@ -81,12 +81,11 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
         challenge,
         expires_at: unix_now() + CODE_TTL_SECS,
     });
-    let mut location = url_with(&redirect_uri, &[("code", Some(&code)), ("state", query.get("state"))])?;
-    location.shrink_to_fit();
+    let location = url_with(&redirect_uri, &[("code", Some(&code)), ("state", query.get("state"))]);
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
-fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> ApiResult<String> {
+fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {
     let mut out = base.to_owned();
     let mut sep = if base.contains('?') { '&' } else { '?' };
     for (k, v) in params {
@@ -97,7 +96,7 @@ fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> ApiResult<String> {
             sep = '&';
         }
     }
-    Ok(out)
+    out
 }
 
 fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> {
