@@ -23,6 +23,9 @@ struct Case {
     expect: Vec<String>,
     #[serde(default)]
     operations: Option<Vec<String>>,
+    /// Where the first change is reported, when given.
+    #[serde(default)]
+    location: Option<String>,
 }
 
 fn fixtures() -> std::path::PathBuf {
@@ -111,7 +114,7 @@ fn cases() -> Vec<Case> {
 fn every_fixture_pair_is_classified_as_expected() {
     let mut failures = Vec::new();
     let cases = cases();
-    assert!(cases.len() >= 30, "one case per kind of change");
+    assert!(cases.len() >= 60, "one case per kind of change");
     for case in &cases {
         let (old, new) = pair(case);
         let report = diff::diff("base", &old, &case.name, &new);
@@ -135,6 +138,14 @@ fn every_fixture_pair_is_classified_as_expected() {
                 details.join("\n")
             ));
             continue;
+        }
+        if let Some(location) = &case.location
+            && &report.changes[0].location != location
+        {
+            failures.push(format!(
+                "{}: location {:?}, expected {location:?}",
+                case.name, report.changes[0].location
+            ));
         }
         if let Some(ops) = &case.operations {
             let first = &report.changes[0];

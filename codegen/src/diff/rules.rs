@@ -206,9 +206,50 @@ pub const RULES: &[Rule] = &[
     ),
     both("union-branch-removed", B, "Its variant disappears: code naming it no longer compiles."),
     both(
+        "union-variant-added",
+        N,
+        "A union whose branches are named by a constant tag (`grant_type`, `object`...) gains a named variant: an older crate decodes it as `Unknown`, and existing matches already need a wildcard arm.",
+    ),
+    both(
+        "union-introduced",
+        B,
+        "A struct becomes a union (a Rust enum of its variants): field access and struct literals no longer compile.",
+    ),
+    both(
+        "property-moved-into-variant",
+        P,
+        "The field still exists, inside some variants of the new union: code reaches it by matching the variant (see `union-introduced`).",
+    ),
+    both(
+        "event-added",
+        N,
+        "A new event type: the new crate gains a named variant; an older crate decodes it as `Unknown` and matches already need a wildcard arm.",
+    ),
+    both(
+        "event-removed",
+        B,
+        "Its variant of `Event` disappears: code matching it no longer compiles, and WorkOS no longer sends it.",
+    ),
+    Rule {
+        id: "constraint-tightened",
+        request: P,
+        response: N,
+        why: "A `pattern`, length, item-count or range constraint was added or narrowed. Request: a value the server accepted may now be rejected (the Rust type is unchanged, so only a run-time 422 shows it). Response: values only get narrower.",
+    },
+    both(
+        "constraint-loosened",
+        N,
+        "A `pattern`, length, item-count or range constraint was removed or widened: the server accepts more, and the Rust type is unchanged.",
+    ),
+    both(
         "ref-changed",
         B,
         "The place now uses another named type (or an inline one), so the Rust type name changes.",
+    ),
+    both(
+        "ref-extracted",
+        N,
+        "An inline schema became a reference to a component of the same shape that the old document (or the project's overlay) already had: the generator already gave the inline copy that component's type, so no Rust type changes.",
     ),
     both(
         "allof-member-added",
@@ -252,5 +293,8 @@ mod tests {
         assert_eq!(severity("enum-value-added", Direction::Response), Severity::NonBreaking);
         assert_eq!(severity("property-added-optional", Direction::Both), Severity::NonBreaking);
         assert_eq!(severity("parameter-added-optional", Direction::Request), Severity::NonBreaking);
+        assert_eq!(severity("constraint-tightened", Direction::Request), Severity::PossiblyBreaking);
+        assert_eq!(severity("constraint-tightened", Direction::Response), Severity::NonBreaking);
+        assert_eq!(severity("constraint-loosened", Direction::Request), Severity::NonBreaking);
     }
 }

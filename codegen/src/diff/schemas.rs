@@ -63,6 +63,9 @@ pub(crate) struct Differ<'a> {
     pub(crate) changes: Vec<Change>,
     /// Pairs of differently named components being compared, to stop on cycles.
     following: Vec<(String, String)>,
+    /// Name -> canonical shape of each component the old crate had a type for (the old
+    /// document's and the overlay's): an inline schema of that shape was already that type.
+    pub(crate) known_old: BTreeMap<String, String>,
 }
 
 /// [`passes::resolve`](crate::passes::resolve), followed through chains of `$ref`s (bounded).
@@ -226,7 +229,7 @@ fn keyed_branches<'v>(
 
 impl<'a> Differ<'a> {
     pub(crate) fn new(old: &'a Value, new: &'a Value) -> Self {
-        Self { old, new, changes: Vec::new(), following: Vec::new() }
+        Self { old, new, changes: Vec::new(), following: Vec::new(), known_old: BTreeMap::new() }
     }
 
     pub(crate) fn push(&mut self, rule: &'static str, at: &At, detail: String) {
@@ -259,6 +262,21 @@ impl<'a> Differ<'a> {
         let (o, n) = (unwrap_nullable(o), unwrap_nullable(n));
         match (ref_name(o), ref_name(n)) {
             (Some(a), Some(b)) if a == b => return,
+            (None, Some(b))
+                if o.as_object().is_some_and(crate::passes::reuse::has_structure)
+                    && self
+                        .known_old
+                        .get(b)
+                        .is_some_and(|shape| *shape == crate::passes::reuse::canonical(o)) =>
+            {
+                // The generator already gave the inline copy this component's type.
+                self.push(
+                    "ref-extracted",
+                    at,
+                    at.describe(&format!("`{b}` instead of an inline copy of it")),
+                );
+                return;
+            }
             (a, b) if a != b => {
                 let show =
                     |x: Option<&str>| x.map_or_else(|| "an inline schema".to_owned(), |x| format!("`{x}`"));
@@ -291,6 +309,7 @@ impl<'a> Differ<'a> {
             let show = |f: Option<&str>| f.map_or_else(|| "none".to_owned(), |f| format!("`{f}`"));
             self.push(rule, at, at.describe(&format!("format {} instead of {}", show(nf), show(of))));
         }
+        self.compare_constraints(o, n, at);
         self.compare_enums(o, n, at);
         self.compare_objects(o, n, at);
         if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
@@ -311,6 +330,60 @@ impl<'a> Differ<'a> {
         };
         if let (Some(a), Some(b)) = (union_part(o), union_part(n)) {
             self.compare_unions(a, b, at);
+        }
+        let (old_union, new_union) = (union_branches(self.old, o), union_branches(self.new, n));
+        if old_union.is_empty() && !new_union.is_empty() {
+            let keys: Vec<&str> = new_union.keys().map(String::as_str).collect();
+            let detail = format!("now a union of {} variants: {}", keys.len(), keys.join("; "));
+            self.push("union-introduced", at, at.describe(&detail));
+        }
+    }
+
+    /// `pattern`, lengths, item counts and ranges: narrower is tightened, wider is loosened.
+    fn compare_constraints(&mut self, o: &Value, n: &Value, at: &At) {
+        let number = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+        // (keyword, true when a larger value is tighter)
+        const BOUNDS: &[(&str, bool)] = &[
+            ("minLength", true),
+            ("maxLength", false),
+            ("minItems", true),
+            ("maxItems", false),
+            ("minimum", true),
+            ("maximum", false),
+            ("exclusiveMinimum", true),
+            ("exclusiveMaximum", false),
+            ("minProperties", true),
+            ("maxProperties", false),
+        ];
+        for &(keyword, larger_is_tighter) in BOUNDS {
+            // A lower bound of 0 (`minLength: 0`) constrains nothing: the same as none.
+            let bound = |v: &Value| number(v, keyword).filter(|x| !(larger_is_tighter && *x == 0.0));
+            let (a, b) = (bound(o), bound(n));
+            let tightened = match (a, b) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(a), Some(b)) if a != b => (b > a) == larger_is_tighter,
+                _ => continue,
+            };
+            let show = |x: Option<f64>| x.map_or_else(|| "none".to_owned(), |x| x.to_string());
+            let detail = format!("`{keyword}` {} instead of {}", show(b), show(a));
+            let rule = if tightened { "constraint-tightened" } else { "constraint-loosened" };
+            self.push(rule, at, at.describe(&detail));
+        }
+        let pattern = |v: &Value| v.get("pattern").and_then(Value::as_str).map(str::to_owned);
+        match (pattern(o), pattern(n)) {
+            (None, Some(p)) => {
+                self.push("constraint-tightened", at, at.describe(&format!("`pattern` `{p}` added")))
+            }
+            (Some(p), None) => {
+                self.push("constraint-loosened", at, at.describe(&format!("`pattern` `{p}` removed")))
+            }
+            (Some(a), Some(b)) if a != b => self.push(
+                "constraint-tightened",
+                at,
+                at.describe(&format!("`pattern` `{b}` instead of `{a}`")),
+            ),
+            _ => {}
         }
     }
 
@@ -392,9 +465,26 @@ impl<'a> Differ<'a> {
             }
             self.compare(old, schema, &child, true);
         }
+        let variants = union_branches(self.new, n);
         for (name, (_, origin)) in &ov.properties {
-            if !nv.properties.contains_key(name) && origin.is_none() {
-                self.push("property-removed", &at.child(name), at.child(name).describe("property removed"));
+            if nv.properties.contains_key(name) || origin.is_some() {
+                continue;
+            }
+            let child = at.child(name);
+            let holders: Vec<&str> = variants
+                .iter()
+                .filter(|(_, b)| {
+                    let mut view = ObjectView::default();
+                    object_view(self.new, resolve(self.new, b), &mut view, None, 0);
+                    view.properties.contains_key(name)
+                })
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if holders.is_empty() {
+                self.push("property-removed", &child, child.describe("property removed"));
+            } else {
+                let detail = format!("moved into variant {}", holders.join("; "));
+                self.push("property-moved-into-variant", &child, child.describe(&detail));
             }
         }
     }
@@ -410,19 +500,132 @@ impl<'a> Differ<'a> {
                 v.pointer("/discriminator/propertyName").and_then(Value::as_str).map(str::to_owned)
             };
             let (od, nd) = (discriminator(o), discriminator(n));
-            let old = keyed_branches(self.old, ob, od.as_deref());
-            let new = keyed_branches(self.new, nb, nd.as_deref());
-            for (k, b) in &new {
-                match old.get(k) {
-                    Some(a) => self.compare(a, b, &at.child(&format!("{{{k}}}")), false),
-                    None => {
+            let mut old = keyed_branches(self.old, ob, od.as_deref());
+            let mut new = keyed_branches(self.new, nb, nd.as_deref());
+            let tag = common_tag(old.keys().chain(new.keys()));
+            let mut pairs: Vec<(String, &'a Value, &'a Value)> = Vec::new();
+            for k in new.keys().cloned().collect::<Vec<_>>() {
+                if let Some(a) = old.remove(&k) {
+                    let b = new.remove(&k).unwrap_or(a);
+                    pairs.push((k, a, b));
+                }
+            }
+            // Branches told apart only by their shape: a property added to or removed from one
+            // changes its key, so pair the rest by the properties they share.
+            pairs.extend(pair_by_shape(self.old, self.new, &mut old, &mut new));
+            for (k, a, b) in pairs {
+                match event_name(tag.as_deref(), &k) {
+                    Some(event) => {
+                        let place =
+                            At { location: format!("event {event}"), path: String::new(), ..at.clone() };
+                        self.compare(a, b, &place, false);
+                    }
+                    None => self.compare(a, b, &at.child(&format!("{{{k}}}")), false),
+                }
+            }
+            for k in new.keys() {
+                match (event_name(tag.as_deref(), k), &tag) {
+                    (Some(event), _) => {
+                        let place =
+                            At { location: format!("event {event}"), path: String::new(), ..at.clone() };
+                        self.push("event-added", &place, "event added".to_owned());
+                    }
+                    (None, Some(_)) => self.push(
+                        "union-variant-added",
+                        at,
+                        at.describe(&format!("{key} variant added: {k}")),
+                    ),
+                    (None, None) => {
                         self.push("union-branch-added", at, at.describe(&format!("{key} branch added: {k}")))
                     }
                 }
             }
-            for k in old.keys().filter(|k| !new.contains_key(*k)) {
-                self.push("union-branch-removed", at, at.describe(&format!("{key} branch removed: {k}")));
+            for k in old.keys() {
+                match event_name(tag.as_deref(), k) {
+                    Some(event) => {
+                        let place =
+                            At { location: format!("event {event}"), path: String::new(), ..at.clone() };
+                        self.push("event-removed", &place, "event removed".to_owned());
+                    }
+                    None => self.push(
+                        "union-branch-removed",
+                        at,
+                        at.describe(&format!("{key} branch removed: {k}")),
+                    ),
+                }
             }
         }
     }
+}
+
+/// The branches of a union schema (`oneOf`/`anyOf`, directly or as an `allOf` member), keyed as
+/// [`branch_key`] does; empty when the schema is no union (a `[X, null]` pair is X, nullable).
+fn union_branches<'v>(doc: &'v Value, v: &'v Value) -> BTreeMap<String, &'v Value> {
+    let parts = std::iter::once(v).chain(v.get("allOf").and_then(Value::as_array).into_iter().flatten());
+    let mut out = BTreeMap::new();
+    for part in parts {
+        let discriminator = part.pointer("/discriminator/propertyName").and_then(Value::as_str);
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = part.get(key).and_then(Value::as_array)
+                && branches.iter().filter(|b| !is_null_schema(b)).count() > 1
+            {
+                out.extend(keyed_branches(doc, branches, discriminator));
+            }
+        }
+    }
+    out
+}
+
+/// The tag property when every branch (of both sides) is keyed by a constant of the same
+/// property (`event="user.created"`): such branches are named variants, not positional ones.
+fn common_tag<'k>(mut keys: impl Iterator<Item = &'k String>) -> Option<String> {
+    let tag_of = |k: &str| {
+        let (name, rest) = k.split_once('=')?;
+        (!name.contains(' ') && rest.starts_with('"')).then(|| name.to_owned())
+    };
+    let first = tag_of(keys.next()?)?;
+    keys.all(|k| tag_of(k).as_deref() == Some(first.as_str())).then_some(first)
+}
+
+/// `user.created` for the key `event="user.created"` of a union tagged by `event`.
+fn event_name(tag: Option<&str>, key: &str) -> Option<String> {
+    let value = key.strip_prefix(tag.filter(|t| *t == "event")?)?.strip_prefix('=')?;
+    Some(serde_json::from_str::<String>(value).unwrap_or_else(|_| value.to_owned()))
+}
+
+/// Pairs the branches left unmatched on both sides that are keyed by shape, each old one with
+/// the new one sharing most of its properties (at least half of the larger set), removing the
+/// paired ones from the maps.
+fn pair_by_shape<'a>(
+    old_doc: &'a Value,
+    new_doc: &'a Value,
+    old: &mut BTreeMap<String, &'a Value>,
+    new: &mut BTreeMap<String, &'a Value>,
+) -> Vec<(String, &'a Value, &'a Value)> {
+    let names = |doc: &'a Value, b: &'a Value| {
+        let mut view = ObjectView::default();
+        object_view(doc, resolve(doc, b), &mut view, None, 0);
+        view.properties.into_keys().collect::<BTreeSet<String>>()
+    };
+    let mut pairs = Vec::new();
+    let old_keys: Vec<String> = old.keys().filter(|k| k.starts_with("shape ")).cloned().collect();
+    for ok in old_keys {
+        let a = names(old_doc, old[&ok]);
+        let best = new
+            .iter()
+            .filter(|(k, _)| k.starts_with("shape "))
+            .map(|(k, b)| {
+                let b = names(new_doc, b);
+                (a.intersection(&b).count(), a.len().max(b.len()), k.clone())
+            })
+            .filter(|(shared, larger, _)| *shared > 0 && shared * 2 >= *larger)
+            .max_by_key(|(shared, _, _)| *shared);
+        if let Some((_, _, nk)) = best {
+            let (a, b) = (old.remove(&ok), new.remove(&nk));
+            if let (Some(a), Some(b)) = (a, b) {
+                pairs.push((nk, a, b));
+            }
+        }
+    }
+    pairs
 }

@@ -7,7 +7,7 @@ mod constants;
 mod operations;
 mod redirects;
 mod responses;
-mod reuse;
+pub(crate) mod reuse;
 mod schema_keywords;
 mod unions;
 pub(crate) mod walk;

@@ -18,7 +18,7 @@ fn is_annotation(key: &str) -> bool {
 }
 
 /// The schema without annotations, with object keys sorted (and `required` as a set), as text.
-pub(super) fn canonical(schema: &Value) -> String {
+pub(crate) fn canonical(schema: &Value) -> String {
     fn strip(v: &Value) -> Value {
         match v {
             Value::Object(map) => {
@@ -50,7 +50,7 @@ pub(super) fn canonical(schema: &Value) -> String {
 
 /// Only schemas with structure are matched: an object with properties, an enum, or a union. A
 /// bare `{"type": "string"}` equal to some alias component is left alone.
-pub(super) fn has_structure(schema: &Map<String, Value>) -> bool {
+pub(crate) fn has_structure(schema: &Map<String, Value>) -> bool {
     ["properties", "enum", "oneOf", "anyOf", "allOf"].iter().any(|k| schema.contains_key(*k))
 }
 
