@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use render::markdown;
+pub use render::{markdown, summary};
 use rules::Severity;
 use schemas::{At, Differ};
 
@@ -23,8 +23,8 @@ pub(crate) fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())
 }
 
-/// Every operation: (method, path, path item, operation).
-pub(crate) fn operations_of(doc: &Value) -> Vec<(&str, &str, &Value, &Value)> {
+/// Every operation of a document: (method, path, path item, operation).
+pub fn operations_of(doc: &Value) -> Vec<(&str, &str, &Value, &Value)> {
     let mut out = Vec::new();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
@@ -104,6 +104,8 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// The generated crate's public API change, when both documents could be generated.
     pub rust_api: Option<RustApi>,
+    /// The area (`client.<area>()`) of every operation of either document, by operation key.
+    pub areas: std::collections::BTreeMap<String, String>,
 }
 
 /// The Rust API impact, or why it could not be computed.
@@ -123,9 +125,51 @@ impl Report {
     }
 }
 
-/// Diffs two parsed documents (see the module docs of [`rules`] for the classification).
+/// Diffs two parsed documents (see the module docs of [`rules`] for the classification). Areas
+/// are named after the first segment of each operation's first tag; [`diff_with`] uses the
+/// project's tables.
 pub fn diff(old_name: &str, old: &Value, new_name: &str, new: &Value) -> Report {
+    diff_with(old_name, old, new_name, new, &Context::default())
+}
+
+/// What the project adds to a bare document diff.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// `workos-spec/areas.toml`: names each operation's area.
+    pub areas: Option<&'a crate::surface::areas::AreaTable>,
+    /// `workos-spec/overlay-schemas.yaml`: components the generator adds to every document, so
+    /// an inline schema of the same shape already had that component's type.
+    pub overlay_schemas: Option<&'a serde_json::Map<String, Value>>,
+}
+
+/// The area of each operation of `doc`: the table's area for its first tag, else the tag's
+/// first segment in snake case, else `untagged`.
+fn areas_of(doc: &Value, table: Option<&crate::surface::areas::AreaTable>) -> Vec<(String, String)> {
+    use heck::ToSnakeCase as _;
+    operations_of(doc)
+        .into_iter()
+        .map(|(method, path, _, op)| {
+            let tag = op.pointer("/tags/0").and_then(Value::as_str);
+            let area = tag
+                .and_then(|t| table.and_then(|table| table.area_of(t)))
+                .or_else(|| tag.map(|t| t.split('.').next().unwrap_or(t).to_snake_case()))
+                .unwrap_or_else(|| "untagged".to_owned());
+            (operation_key(method, path), area)
+        })
+        .collect()
+}
+
+/// [`diff`], with the project's areas and overlay schemas.
+pub fn diff_with(old_name: &str, old: &Value, new_name: &str, new: &Value, context: &Context<'_>) -> Report {
+    let table = context.areas;
     let mut differ = Differ::new(old, new);
+    // The components the old crate had a type for: the document's and the overlay's.
+    let old_components = old.pointer("/components/schemas").and_then(Value::as_object);
+    for (name, schema) in
+        old_components.into_iter().flatten().chain(context.overlay_schemas.into_iter().flatten())
+    {
+        differ.known_old.entry(name.clone()).or_insert_with(|| crate::passes::reuse::canonical(schema));
+    }
     operations::compare(&mut differ, old, new);
     let (old_reach, new_reach) = (reach::Reach::of(old), reach::Reach::of(new));
     let schemas = |doc: &Value| {
@@ -162,7 +206,15 @@ pub fn diff(old_name: &str, old: &Value, new_name: &str, new: &Value) -> Report 
         operations_added: rule_count("operation-added"),
         operations_removed: rule_count("operation-removed"),
     };
-    Report { old: Side::of(old_name, old), new: Side::of(new_name, new), counts, changes, rust_api: None }
+    let areas = areas_of(old, table).into_iter().chain(areas_of(new, table)).collect();
+    Report {
+        old: Side::of(old_name, old),
+        new: Side::of(new_name, new),
+        counts,
+        changes,
+        rust_api: None,
+        areas,
+    }
 }
 
 /// JSON pointer escaping of one segment.
