@@ -9,6 +9,7 @@ pub mod backend;
 pub mod coverage;
 pub mod diff;
 pub mod emit;
+pub mod emulator_fill;
 pub mod error;
 pub mod load;
 pub mod naming;
@@ -102,6 +103,7 @@ impl Project {
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let mut clock = Clock::default();
     let document = clock.phase("parse", || load::parse(&input.file, &input.bytes))?;
+    let fill = clock.phase("emulator fill", || emulator_fill::table(&document));
     let normalized = clock.phase("normalize", || passes::normalize(&input.file, document, overlays))?;
     let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;
     let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
@@ -191,6 +193,10 @@ pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
             EmittedFile {
                 path: "COVERAGE.md".into(),
                 contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
+            },
+            EmittedFile {
+                path: "emulator-fill.json".into(),
+                contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
             },
             rust("src/emitted/mod.rs", &hub),
             rust("src/emitted/redirects.rs", &redirects),

@@ -38,6 +38,7 @@
 mod error;
 mod events;
 mod faults;
+mod fill;
 mod ids;
 mod list;
 mod log;

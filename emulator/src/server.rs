@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     token_ttl: Duration,
     deliveries: Arc<Mutex<Vec<crate::events::WebhookDelivery>>>,
     webhook_tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Response fields served from the document, not modelled (see `fill`).
+    from_document: Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// Locks a mutex; a panic in another handler does not make the data unusable for the next.
@@ -145,6 +147,7 @@ impl Builder {
             token_ttl: self.token_ttl,
             deliveries: Arc::default(),
             webhook_tasks: Mutex::default(),
+            from_document: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -313,6 +316,14 @@ impl Emulator {
         lock(&self.shared.faults).clear(None);
     }
 
+    /// Response fields this emulator served from the document instead of from its model, as
+    /// `METHOD route status: field` (`POST /user_management/organization_memberships 201:
+    /// roles`): fields a newer document requires that the emulator does not model yet. Their
+    /// values are the document's (`default`, `null`, `[]`, `example`), not behaviour.
+    pub fn served_from_document(&self) -> Vec<String> {
+        lock(&self.shared.from_document).iter().cloned().collect()
+    }
+
     /// The requests received so far (the most recent 10,000), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.log).entries()
@@ -396,9 +407,21 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
         status: None,
         response: None,
     });
-    let (parts, body) = next.run(req).await.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    lock(&shared.log).complete(seq, parts.status.as_u16(), serde_json::from_slice(&bytes).ok());
+    let (method, route) = (req.method().to_string(), route_of(&req));
+    let (mut parts, body) = next.run(req).await.into_parts();
+    let mut bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let mut json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+    if let (Some(route), Some(value)) = (&route, json.as_mut())
+        && parts.status.is_success()
+    {
+        let added = crate::fill::fill(&method, route, parts.status.as_u16(), value);
+        if !added.is_empty() {
+            lock(&shared.from_document).extend(added);
+            bytes = serde_json::to_vec(value).unwrap_or_default().into();
+            parts.headers.remove(header::CONTENT_LENGTH);
+        }
+    }
+    lock(&shared.log).complete(seq, parts.status.as_u16(), json);
     Response::from_parts(parts, Body::from(bytes))
 }
 

@@ -24,7 +24,7 @@ async fn a_filtered_event_stream_is_typed() -> Result<(), ApiError> {
         .events()
         .list_events()
         .events(["organization.created", "permission.created"])
-        .order(workos_api::types::ListEventsOrder::Asc)
+        .order(workos_api::types::PaginationOrder::Asc)
         .limit(2)
         .stream()
         .try_collect()

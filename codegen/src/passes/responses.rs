@@ -20,13 +20,21 @@ pub(super) fn unify_errors(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<usize> 
         .and_then(|c| c.entry("schemas").or_insert_with(|| json!({})).as_object_mut());
     if let Some(schemas) = schemas {
         for (name, schema) in &ctx.overlays.schemas {
-            if schemas.get(name).is_some_and(|existing| existing != schema) {
-                return Err(ctx.error(
-                    &format!("/components/schemas/{name}"),
-                    format!("the document defines its own {name}; rename the overlay schema"),
-                ));
+            match schemas.get(name) {
+                // The document has it too, in the same shape: the document's copy stays.
+                Some(existing) if super::reuse::canonical(existing) == super::reuse::canonical(schema) => {}
+                Some(_) => {
+                    return Err(ctx.error(
+                        &format!("/components/schemas/{name}"),
+                        format!(
+                            "the document defines its own {name} in another shape; rename the overlay schema"
+                        ),
+                    ));
+                }
+                None => {
+                    schemas.insert(name.clone(), schema.clone());
+                }
             }
-            schemas.insert(name.clone(), schema.clone());
         }
     }
     let snapshot = doc.clone();

@@ -218,7 +218,7 @@ pub struct ListUserApiKeys {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUserApiKeysOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
 }
 impl ListUserApiKeys {
@@ -246,7 +246,7 @@ impl ListUserApiKeys {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUserApiKeysOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

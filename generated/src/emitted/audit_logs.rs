@@ -462,7 +462,7 @@ pub struct ListAuditLogActionSchemas {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListAuditLogActionSchemasOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListAuditLogActionSchemas {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -489,7 +489,7 @@ impl ListAuditLogActionSchemas {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListAuditLogActionSchemasOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -580,7 +580,7 @@ pub struct ListAuditLogActions {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListAuditLogActionsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListAuditLogActions {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -607,7 +607,7 @@ impl ListAuditLogActions {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListAuditLogActionsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

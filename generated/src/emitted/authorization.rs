@@ -1736,7 +1736,7 @@ pub struct ListEffectivePermissions {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListEffectivePermissionsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListEffectivePermissions {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -1763,7 +1763,7 @@ impl ListEffectivePermissions {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListEffectivePermissionsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -1854,7 +1854,7 @@ pub struct ListEffectivePermissionsByExternalId {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListEffectivePermissionsByExternalIdOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListEffectivePermissionsByExternalId {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -1881,9 +1881,7 @@ impl ListEffectivePermissionsByExternalId {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<
-            types::ListEffectivePermissionsByExternalIdOrder,
-        >,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2025,7 +2023,7 @@ pub struct ListOrganizationMembershipResources {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationMembershipResourcesOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     parent_resource_external_id: ::std::option::Option<::std::string::String>,
     parent_resource_id: ::std::option::Option<::std::string::String>,
     parent_resource_type_slug: ::std::option::Option<::std::string::String>,
@@ -2055,7 +2053,7 @@ impl ListOrganizationMembershipResources {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationMembershipResourcesOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2174,7 +2172,7 @@ pub struct ListOrganizationMembershipRoleAssignments {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationMembershipRoleAssignmentsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationMembershipRoleAssignments {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -2201,9 +2199,7 @@ impl ListOrganizationMembershipRoleAssignments {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<
-            types::ListOrganizationMembershipRoleAssignmentsOrder,
-        >,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2337,7 +2333,7 @@ pub struct ListPermissions {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListPermissionsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListPermissions {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -2364,7 +2360,7 @@ impl ListPermissions {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListPermissionsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2452,7 +2448,7 @@ pub struct ListResourceOrganizationMemberships {
     >,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListResourceOrganizationMembershipsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListResourceOrganizationMemberships {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -2489,7 +2485,7 @@ impl ListResourceOrganizationMemberships {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListResourceOrganizationMembershipsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2590,9 +2586,7 @@ pub struct ListResourceOrganizationMembershipsByExternalId {
     >,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<
-        types::ListResourceOrganizationMembershipsByExternalIdOrder,
-    >,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListResourceOrganizationMembershipsByExternalId {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -2629,9 +2623,7 @@ impl ListResourceOrganizationMembershipsByExternalId {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<
-            types::ListResourceOrganizationMembershipsByExternalIdOrder,
-        >,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2727,7 +2719,7 @@ pub struct ListResources {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListResourcesOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     parent_external_id: ::std::option::Option<::std::string::String>,
     parent_resource_id: ::std::option::Option<::std::string::String>,
@@ -2761,7 +2753,7 @@ impl ListResources {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListResourcesOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

@@ -604,7 +604,7 @@ pub struct ListConnectApplications {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListConnectApplicationsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
 }
 impl ListConnectApplications {
@@ -632,7 +632,7 @@ impl ListConnectApplications {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListConnectApplicationsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

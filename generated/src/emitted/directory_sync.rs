@@ -376,7 +376,7 @@ pub struct ListDirectories {
     before: ::std::option::Option<::std::string::String>,
     domain: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListDirectoriesOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
 }
@@ -413,7 +413,7 @@ impl ListDirectories {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListDirectoriesOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -509,7 +509,7 @@ pub struct ListDirectoryGroups {
     before: ::std::option::Option<::std::string::String>,
     directory: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListDirectoryGroupsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     user: ::std::option::Option<::std::string::String>,
 }
 impl ListDirectoryGroups {
@@ -545,7 +545,7 @@ impl ListDirectoryGroups {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListDirectoryGroupsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -635,7 +635,7 @@ pub struct ListDirectoryUsers {
     directory: ::std::option::Option<::std::string::String>,
     group: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListDirectoryUsersOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListDirectoryUsers {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -678,7 +678,7 @@ impl ListDirectoryUsers {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListDirectoryUsersOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

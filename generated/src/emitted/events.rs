@@ -57,7 +57,7 @@ pub struct ListEvents {
     before: ::std::option::Option<::std::string::String>,
     events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListEventsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     range_end: ::std::option::Option<::std::string::String>,
     range_start: ::std::option::Option<::std::string::String>,
@@ -99,7 +99,7 @@ impl ListEvents {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListEventsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

@@ -359,7 +359,7 @@ pub struct ListFeatureFlags {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListFeatureFlagsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListFeatureFlags {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -386,7 +386,7 @@ impl ListFeatureFlags {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListFeatureFlagsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

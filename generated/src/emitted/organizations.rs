@@ -546,7 +546,7 @@ pub struct ListOrganizationApiKeys {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationApiKeysOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationApiKeys {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -573,7 +573,7 @@ impl ListOrganizationApiKeys {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationApiKeysOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -655,7 +655,7 @@ pub struct ListOrganizationFeatureFlags {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationFeatureFlagsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationFeatureFlags {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -682,7 +682,7 @@ impl ListOrganizationFeatureFlags {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationFeatureFlagsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -762,7 +762,7 @@ pub struct ListOrganizations {
     before: ::std::option::Option<::std::string::String>,
     domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     search: ::std::option::Option<::std::string::String>,
 }
 impl ListOrganizations {
@@ -802,7 +802,7 @@ impl ListOrganizations {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

@@ -427,7 +427,7 @@ pub struct ListConnections {
     connection_type: ::std::option::Option<types::ListConnectionsConnectionType>,
     domain: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListConnectionsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
 }
@@ -472,7 +472,7 @@ impl ListConnections {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListConnectionsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

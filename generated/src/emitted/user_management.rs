@@ -2543,7 +2543,7 @@ pub struct ListInvitations {
     before: ::std::option::Option<::std::string::String>,
     email: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListInvitationsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
 }
 impl ListInvitations {
@@ -2579,7 +2579,7 @@ impl ListInvitations {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListInvitationsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2671,7 +2671,7 @@ pub struct ListOrganizationMembershipGroups {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationMembershipGroupsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationMembershipGroups {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -2698,7 +2698,7 @@ impl ListOrganizationMembershipGroups {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationMembershipGroupsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2777,7 +2777,7 @@ pub struct ListOrganizationMemberships {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListOrganizationMembershipsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     statuses: ::std::option::Option<
         ::std::vec::Vec<types::ListOrganizationMembershipsStatusesItem>,
@@ -2809,7 +2809,7 @@ impl ListOrganizationMemberships {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListOrganizationMembershipsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -2931,7 +2931,7 @@ pub struct ListUserAuthenticationFactors {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUserAuthenticationFactorsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserAuthenticationFactors {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -2958,7 +2958,7 @@ impl ListUserAuthenticationFactors {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUserAuthenticationFactorsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -3047,7 +3047,7 @@ pub struct ListUserAuthorizedApplications {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUserAuthorizedApplicationsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserAuthorizedApplications {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -3074,7 +3074,7 @@ impl ListUserAuthorizedApplications {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUserAuthorizedApplicationsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -3235,7 +3235,7 @@ pub struct ListUserFeatureFlags {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUserFeatureFlagsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserFeatureFlags {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
@@ -3262,7 +3262,7 @@ impl ListUserFeatureFlags {
     ///`order`: Order the results by the creation time.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUserFeatureFlagsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -3406,7 +3406,7 @@ pub struct ListUserSessions {
     after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUserSessionsOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserSessions {
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
@@ -3433,7 +3433,7 @@ impl ListUserSessions {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUserSessionsOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self
@@ -3523,7 +3523,7 @@ pub struct ListUsers {
     before: ::std::option::Option<::std::string::String>,
     email: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::ListUsersOrder>,
+    order: ::std::option::Option<types::PaginationOrder>,
     organization: ::std::option::Option<::std::string::String>,
     organization_id: ::std::option::Option<::std::string::String>,
 }
@@ -3560,7 +3560,7 @@ impl ListUsers {
     ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<types::ListUsersOrder>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
         self

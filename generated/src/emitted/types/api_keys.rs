@@ -24,23 +24,6 @@ pub struct CreateUserApiKeyDto {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
 }
-///`ListUserApiKeysOrder`
-///
-///Compiled with the `api_keys` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUserApiKeysOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUserApiKeysOrder {
-    fn default() -> Self {
-        ListUserApiKeysOrder::Desc
-    }
-}
 ///`UserApiKey`
 ///
 ///Compiled with the `api_keys` feature.
@@ -153,9 +136,6 @@ pub struct ValidateApiKeyDto {
     ///The value for an API key.
     pub value: ::std::string::String,
 }
-open_enum!(
-    ListUserApiKeysOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
-);
 open_enum!(UserType, Unknown { User => "user" });
 impl ::std::fmt::Debug for ApiKeyValidationResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -362,23 +362,6 @@ pub struct AuditLogsRetentionJson {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub retention_period_in_days: ::std::option::Option<i64>,
 }
-///`ListAuditLogActionSchemasOrder`
-///
-///Compiled with the `audit_logs` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListAuditLogActionSchemasOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListAuditLogActionSchemasOrder {
-    fn default() -> Self {
-        ListAuditLogActionSchemasOrder::Desc
-    }
-}
 ///`ListAuditLogActionSchemasResponse`
 ///
 ///Compiled with the `audit_logs` feature.
@@ -416,23 +399,6 @@ pub enum ListAuditLogActionSchemasResponseObject {
     List,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
-}
-///`ListAuditLogActionsOrder`
-///
-///Compiled with the `audit_logs` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListAuditLogActionsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListAuditLogActionsOrder {
-    fn default() -> Self {
-        ListAuditLogActionsOrder::Desc
-    }
 }
 ///`ListAuditLogActionsResponse`
 ///
@@ -485,15 +451,7 @@ open_enum!(
 );
 open_enum!(AuditLogExportObject, Unknown { AuditLogExport => "audit_log_export" });
 open_enum!(AuditLogSchemaObject, Unknown { AuditLogSchema => "audit_log_schema" });
-open_enum!(
-    ListAuditLogActionSchemasOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
-    "asc" }
-);
 open_enum!(ListAuditLogActionSchemasResponseObject, Unknown { List => "list" });
-open_enum!(
-    ListAuditLogActionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc"
-    }
-);
 open_enum!(ListAuditLogActionsResponseObject, Unknown { List => "list" });
 impl AuditLogEventActorDto {
     ///A `AuditLogEventActorDto` with its required fields (in the document's order); set optional ones with the setters.

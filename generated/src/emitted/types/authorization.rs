@@ -351,91 +351,6 @@ pub struct CreateRoleDto {
     ///A unique slug for the role.
     pub slug: ::std::string::String,
 }
-///`ListEffectivePermissionsByExternalIdOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListEffectivePermissionsByExternalIdOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListEffectivePermissionsByExternalIdOrder {
-    fn default() -> Self {
-        ListEffectivePermissionsByExternalIdOrder::Desc
-    }
-}
-///`ListEffectivePermissionsOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListEffectivePermissionsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListEffectivePermissionsOrder {
-    fn default() -> Self {
-        ListEffectivePermissionsOrder::Desc
-    }
-}
-///`ListOrganizationMembershipResourcesOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationMembershipResourcesOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationMembershipResourcesOrder {
-    fn default() -> Self {
-        ListOrganizationMembershipResourcesOrder::Desc
-    }
-}
-///`ListOrganizationMembershipRoleAssignmentsOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationMembershipRoleAssignmentsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationMembershipRoleAssignmentsOrder {
-    fn default() -> Self {
-        ListOrganizationMembershipRoleAssignmentsOrder::Desc
-    }
-}
-///`ListPermissionsOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListPermissionsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListPermissionsOrder {
-    fn default() -> Self {
-        ListPermissionsOrder::Desc
-    }
-}
 ///`ListResourceOrganizationMembershipsAssignment`
 ///
 ///Compiled with the `authorization` feature.
@@ -457,57 +372,6 @@ pub enum ListResourceOrganizationMembershipsByExternalIdAssignment {
     Indirect,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
-}
-///`ListResourceOrganizationMembershipsByExternalIdOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListResourceOrganizationMembershipsByExternalIdOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListResourceOrganizationMembershipsByExternalIdOrder {
-    fn default() -> Self {
-        ListResourceOrganizationMembershipsByExternalIdOrder::Desc
-    }
-}
-///`ListResourceOrganizationMembershipsOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListResourceOrganizationMembershipsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListResourceOrganizationMembershipsOrder {
-    fn default() -> Self {
-        ListResourceOrganizationMembershipsOrder::Desc
-    }
-}
-///`ListResourcesOrder`
-///
-///Compiled with the `authorization` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListResourcesOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListResourcesOrder {
-    fn default() -> Self {
-        ListResourcesOrder::Desc
-    }
 }
 ///`RemoveRoleDto`
 ///
@@ -805,42 +669,12 @@ open_enum!(
     "authorization_resource" }
 );
 open_enum!(
-    ListEffectivePermissionsByExternalIdOrder, Unknown { Normal => "normal", Desc =>
-    "desc", Asc => "asc" }
-);
-open_enum!(
-    ListEffectivePermissionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
-    "asc" }
-);
-open_enum!(
-    ListOrganizationMembershipResourcesOrder, Unknown { Normal => "normal", Desc =>
-    "desc", Asc => "asc" }
-);
-open_enum!(
-    ListOrganizationMembershipRoleAssignmentsOrder, Unknown { Normal => "normal", Desc =>
-    "desc", Asc => "asc" }
-);
-open_enum!(
-    ListPermissionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
-);
-open_enum!(
     ListResourceOrganizationMembershipsAssignment, Unknown { Direct => "direct", Indirect
     => "indirect" }
 );
 open_enum!(
     ListResourceOrganizationMembershipsByExternalIdAssignment, Unknown { Direct =>
     "direct", Indirect => "indirect" }
-);
-open_enum!(
-    ListResourceOrganizationMembershipsByExternalIdOrder, Unknown { Normal => "normal",
-    Desc => "desc", Asc => "asc" }
-);
-open_enum!(
-    ListResourceOrganizationMembershipsOrder, Unknown { Normal => "normal", Desc =>
-    "desc", Asc => "asc" }
-);
-open_enum!(
-    ListResourcesOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
 );
 open_enum!(RoleAssignmentObject, Unknown { RoleAssignment => "role_assignment" });
 open_enum!(

@@ -186,23 +186,6 @@ pub struct ListConnectApplicationClientSecretsResponseItem {
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`ListConnectApplicationsOrder`
-///
-///Compiled with the `connect` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListConnectApplicationsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListConnectApplicationsOrder {
-    fn default() -> Self {
-        ListConnectApplicationsOrder::Desc
-    }
-}
 ///`NewConnectApplicationSecret`
 ///
 ///Compiled with the `connect` feature.
@@ -319,10 +302,6 @@ open_enum!(
 open_enum!(CreateM2mApplicationDtoApplicationType, Unknown { M2m => "m2m" });
 open_enum!(CreateOAuthApplicationDtoApplicationType, Unknown { Oauth => "oauth" });
 open_enum!(EnumType, Unknown { Enum => "enum" });
-open_enum!(
-    ListConnectApplicationsOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
-    "asc" }
-);
 impl ::std::fmt::Debug for NewConnectApplicationSecret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("NewConnectApplicationSecret")

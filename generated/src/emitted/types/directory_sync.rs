@@ -149,68 +149,7 @@ pub enum DirectoryUserWithGroupsState {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListDirectoriesOrder`
-///
-///Compiled with the `directory_sync` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListDirectoriesOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListDirectoriesOrder {
-    fn default() -> Self {
-        ListDirectoriesOrder::Desc
-    }
-}
-///`ListDirectoryGroupsOrder`
-///
-///Compiled with the `directory_sync` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListDirectoryGroupsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListDirectoryGroupsOrder {
-    fn default() -> Self {
-        ListDirectoryGroupsOrder::Desc
-    }
-}
-///`ListDirectoryUsersOrder`
-///
-///Compiled with the `directory_sync` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListDirectoryUsersOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListDirectoryUsersOrder {
-    fn default() -> Self {
-        ListDirectoryUsersOrder::Desc
-    }
-}
 open_enum!(
     DirectoryUserWithGroupsState, Unknown { Active => "active", Suspended => "suspended",
     Inactive => "inactive" }
-);
-open_enum!(
-    ListDirectoriesOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
-);
-open_enum!(
-    ListDirectoryGroupsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc"
-    }
-);
-open_enum!(
-    ListDirectoryUsersOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
 );

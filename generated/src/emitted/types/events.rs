@@ -2866,23 +2866,6 @@ pub enum InvitationAcceptedDataState {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListEventsOrder`
-///
-///Compiled with the `events` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListEventsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListEventsOrder {
-    fn default() -> Self {
-        ListEventsOrder::Desc
-    }
-}
 ///The event payload.
 ///
 ///Compiled with the `events` feature.

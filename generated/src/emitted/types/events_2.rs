@@ -1452,9 +1452,6 @@ open_enum!(
     InvitationAcceptedDataState, Unknown { Pending => "pending", Accepted => "accepted",
     Expired => "expired", Revoked => "revoked" }
 );
-open_enum!(
-    ListEventsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
-);
 open_enum!(MagicAuthType, Unknown { MagicAuth => "magic_auth" });
 open_enum!(MfaType, Unknown { Mfa => "mfa" });
 open_enum!(OauthType, Unknown { Oauth => "oauth" });

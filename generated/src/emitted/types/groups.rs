@@ -22,40 +22,6 @@ pub struct CreateGroupMembershipDto {
     ///The ID of the Organization Membership to add to the group.
     pub organization_membership_id: ::std::string::String,
 }
-///`ListOrganizationGroupMembersOrder`
-///
-///Compiled with the `groups` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationGroupMembersOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationGroupMembersOrder {
-    fn default() -> Self {
-        ListOrganizationGroupMembersOrder::Desc
-    }
-}
-///`ListOrganizationGroupsOrder`
-///
-///Compiled with the `groups` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationGroupsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationGroupsOrder {
-    fn default() -> Self {
-        ListOrganizationGroupsOrder::Desc
-    }
-}
 ///`UpdateGroupDto`
 ///
 ///Compiled with the `groups` feature.
@@ -129,14 +95,6 @@ pub struct UserlandUserOrganizationMembershipBaseListListMetadata {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub before: ::std::option::Option<::std::string::String>,
 }
-open_enum!(
-    ListOrganizationGroupMembersOrder, Unknown { Normal => "normal", Desc => "desc", Asc
-    => "asc" }
-);
-open_enum!(
-    ListOrganizationGroupsOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
-    "asc" }
-);
 open_enum!(
     UserlandUserOrganizationMembershipBaseListDataItemStatus, Unknown { Active =>
     "active", Inactive => "inactive", Pending => "pending" }

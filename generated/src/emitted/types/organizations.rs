@@ -86,57 +86,6 @@ pub struct CreateOrganizationApiKeyDto {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
 }
-///`ListOrganizationApiKeysOrder`
-///
-///Compiled with the `organizations` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationApiKeysOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationApiKeysOrder {
-    fn default() -> Self {
-        ListOrganizationApiKeysOrder::Desc
-    }
-}
-///`ListOrganizationFeatureFlagsOrder`
-///
-///Compiled with the `organizations` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationFeatureFlagsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationFeatureFlagsOrder {
-    fn default() -> Self {
-        ListOrganizationFeatureFlagsOrder::Desc
-    }
-}
-///`ListOrganizationsOrder`
-///
-///Compiled with the `organizations` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationsOrder {
-    fn default() -> Self {
-        ListOrganizationsOrder::Desc
-    }
-}
 ///`OrganizationApiKey`
 ///
 ///Compiled with the `organizations` feature.
@@ -346,17 +295,6 @@ open_enum!(
 open_enum!(
     AuditLogConfigurationState, Unknown { Active => "active", Inactive => "inactive",
     Disabled => "disabled" }
-);
-open_enum!(
-    ListOrganizationApiKeysOrder, Unknown { Normal => "normal", Desc => "desc", Asc =>
-    "asc" }
-);
-open_enum!(
-    ListOrganizationFeatureFlagsOrder, Unknown { Normal => "normal", Desc => "desc", Asc
-    => "asc" }
-);
-open_enum!(
-    ListOrganizationsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
 );
 open_enum!(
     OrganizationDomainDataDtoState, Unknown { Pending => "pending", Verified =>

@@ -1233,6 +1233,55 @@ pub enum OrganizationObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///Order the results by the creation time.
+///
+///Compiled with the `api_keys` or `audit_logs` or `authorization` or `connect` or `directory_sync` or `events` or `feature_flags` or `groups` or `organizations` or `sso` or `user_management` or `webhooks` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(
+    any(
+        feature = "api_keys",
+        feature = "audit_logs",
+        feature = "authorization",
+        feature = "connect",
+        feature = "directory_sync",
+        feature = "events",
+        feature = "feature_flags",
+        feature = "groups",
+        feature = "organizations",
+        feature = "sso",
+        feature = "user_management",
+        feature = "webhooks"
+    )
+)]
+pub enum PaginationOrder {
+    Normal,
+    Desc,
+    Asc,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "api_keys",
+        feature = "audit_logs",
+        feature = "authorization",
+        feature = "connect",
+        feature = "directory_sync",
+        feature = "events",
+        feature = "feature_flags",
+        feature = "groups",
+        feature = "organizations",
+        feature = "sso",
+        feature = "user_management",
+        feature = "webhooks"
+    )
+)]
+impl ::std::default::Default for PaginationOrder {
+    fn default() -> Self {
+        PaginationOrder::Desc
+    }
+}
 ///`PasswordReset`
 ///
 ///Compiled with the `events` or `user_management` features.
@@ -1676,6 +1725,25 @@ open_enum!(
     )
 )]
 open_enum!(OrganizationObject, Unknown { Organization => "organization" });
+#[cfg(
+    any(
+        feature = "api_keys",
+        feature = "audit_logs",
+        feature = "authorization",
+        feature = "connect",
+        feature = "directory_sync",
+        feature = "events",
+        feature = "feature_flags",
+        feature = "groups",
+        feature = "organizations",
+        feature = "sso",
+        feature = "user_management",
+        feature = "webhooks"
+    )
+)]
+open_enum!(
+    PaginationOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
+);
 #[cfg(any(feature = "events", feature = "user_management"))]
 open_enum!(PasswordResetObject, Unknown { PasswordReset => "password_reset" });
 #[cfg(any(feature = "authorization", feature = "events"))]

@@ -160,23 +160,6 @@ pub enum ListConnectionsConnectionType {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListConnectionsOrder`
-///
-///Compiled with the `sso` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListConnectionsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListConnectionsOrder {
-    fn default() -> Self {
-        ListConnectionsOrder::Desc
-    }
-}
 ///`Profile`
 ///
 ///Compiled with the `sso` feature.
@@ -380,9 +363,6 @@ open_enum!(
     SimpleSamlPhpSaml => "SimpleSamlPhpSAML", SalesforceOAuth => "SalesforceOAuth",
     SlackOAuth => "SlackOAuth", VercelMarketplaceOAuth => "VercelMarketplaceOAuth",
     VercelOAuth => "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
-);
-open_enum!(
-    ListConnectionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
 );
 open_enum!(
     ProfileConnectionType, Unknown { Pending => "Pending", Adfssaml => "ADFSSAML",

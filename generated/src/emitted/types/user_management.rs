@@ -1084,23 +1084,6 @@ pub enum JwtTemplateObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListInvitationsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListInvitationsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListInvitationsOrder {
-    fn default() -> Self {
-        ListInvitationsOrder::Desc
-    }
-}
 ///`ListInvitationsResponse`
 ///
 ///Compiled with the `user_management` feature.
@@ -1136,40 +1119,6 @@ pub enum ListInvitationsResponseObject {
     List,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
-}
-///`ListOrganizationMembershipGroupsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationMembershipGroupsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationMembershipGroupsOrder {
-    fn default() -> Self {
-        ListOrganizationMembershipGroupsOrder::Desc
-    }
-}
-///`ListOrganizationMembershipsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListOrganizationMembershipsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListOrganizationMembershipsOrder {
-    fn default() -> Self {
-        ListOrganizationMembershipsOrder::Desc
-    }
 }
 ///`ListOrganizationMembershipsResponse`
 ///
@@ -1221,57 +1170,6 @@ pub enum ListOrganizationMembershipsStatusesItem {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListUserAuthenticationFactorsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUserAuthenticationFactorsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUserAuthenticationFactorsOrder {
-    fn default() -> Self {
-        ListUserAuthenticationFactorsOrder::Desc
-    }
-}
-///`ListUserAuthorizedApplicationsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUserAuthorizedApplicationsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUserAuthorizedApplicationsOrder {
-    fn default() -> Self {
-        ListUserAuthorizedApplicationsOrder::Desc
-    }
-}
-///`ListUserFeatureFlagsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUserFeatureFlagsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUserFeatureFlagsOrder {
-    fn default() -> Self {
-        ListUserFeatureFlagsOrder::Desc
-    }
-}
 ///`ListUserIdentitiesResponseItem`
 ///
 ///Compiled with the `user_management` feature.
@@ -1306,23 +1204,6 @@ pub enum ListUserIdentitiesResponseItemProvider {
     XeroOAuth,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
-}
-///`ListUserSessionsOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUserSessionsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUserSessionsOrder {
-    fn default() -> Self {
-        ListUserSessionsOrder::Desc
-    }
 }
 ///`ListUserSessionsResponse`
 ///
@@ -1449,23 +1330,6 @@ pub enum ListUserSessionsResponseObject {
     List,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
-}
-///`ListUsersOrder`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListUsersOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListUsersOrder {
-    fn default() -> Self {
-        ListUsersOrder::Desc
-    }
 }
 ///The constant `OAuth` of an `type` field.
 ///
@@ -2221,34 +2085,11 @@ open_enum!(
 );
 open_enum!(EmailChangeObject, Unknown { EmailChange => "email_change" });
 open_enum!(JwtTemplateObject, Unknown { JwtTemplate => "jwt_template" });
-open_enum!(
-    ListInvitationsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
-);
 open_enum!(ListInvitationsResponseObject, Unknown { List => "list" });
-open_enum!(
-    ListOrganizationMembershipGroupsOrder, Unknown { Normal => "normal", Desc => "desc",
-    Asc => "asc" }
-);
-open_enum!(
-    ListOrganizationMembershipsOrder, Unknown { Normal => "normal", Desc => "desc", Asc
-    => "asc" }
-);
 open_enum!(ListOrganizationMembershipsResponseObject, Unknown { List => "list" });
 open_enum!(
     ListOrganizationMembershipsStatusesItem, Unknown { Active => "active", Inactive =>
     "inactive", Pending => "pending" }
-);
-open_enum!(
-    ListUserAuthenticationFactorsOrder, Unknown { Normal => "normal", Desc => "desc", Asc
-    => "asc" }
-);
-open_enum!(
-    ListUserAuthorizedApplicationsOrder, Unknown { Normal => "normal", Desc => "desc",
-    Asc => "asc" }
-);
-open_enum!(
-    ListUserFeatureFlagsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc"
-    }
 );
 open_enum!(
     ListUserIdentitiesResponseItemProvider, Unknown { AppleOAuth => "AppleOAuth",
@@ -2258,9 +2099,6 @@ open_enum!(
     "MicrosoftOAuth", SalesforceOAuth => "SalesforceOAuth", SlackOAuth => "SlackOAuth",
     VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth => "VercelOAuth",
     XeroOAuth => "XeroOAuth" }
-);
-open_enum!(
-    ListUserSessionsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" }
 );
 open_enum!(
     ListUserSessionsResponseDataItemAuthMethod, UnknownValue { CrossAppAuth =>
@@ -2274,7 +2112,6 @@ open_enum!(
     "expired", Revoked => "revoked" }
 );
 open_enum!(ListUserSessionsResponseObject, Unknown { List => "list" });
-open_enum!(ListUsersOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc" });
 open_enum!(OAuthType, Unknown { OAuth => "OAuth" });
 open_enum!(RedirectUriObject, Unknown { RedirectUri => "redirect_uri" });
 open_enum!(

@@ -99,23 +99,6 @@ pub enum CreateWebhookEndpointDtoEventsItem {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ListWebhookEndpointsOrder`
-///
-///Compiled with the `webhooks` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum ListWebhookEndpointsOrder {
-    Normal,
-    Desc,
-    Asc,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-impl ::std::default::Default for ListWebhookEndpointsOrder {
-    fn default() -> Self {
-        ListWebhookEndpointsOrder::Desc
-    }
-}
 ///`UpdateWebhookEndpointDto`
 ///
 ///Compiled with the `webhooks` feature.
@@ -349,10 +332,6 @@ open_enum!(
     SessionRevoked => "session.revoked", WaitlistUserApproved =>
     "waitlist_user.approved", WaitlistUserCreated => "waitlist_user.created",
     WaitlistUserDenied => "waitlist_user.denied" }
-);
-open_enum!(
-    ListWebhookEndpointsOrder, Unknown { Normal => "normal", Desc => "desc", Asc => "asc"
-    }
 );
 open_enum!(
     UpdateWebhookEndpointDtoEventsItem, Unknown {
