@@ -5,6 +5,7 @@ mod bench;
 mod compat_cmd;
 mod features_cmd;
 mod spec_cmd;
+mod upgrade_check;
 
 /// typify clones schemas by the thousand; glibc's allocator made that the largest part of a
 /// codegen run.
@@ -104,12 +105,10 @@ enum SpecCommand {
     /// crate's public API impact. Exit: 0 no change, 1 non-breaking only, 2 breaking or possibly
     /// breaking (with --fail-on breaking: 0 unless breaking), 3 unreadable or invalid input.
     Diff(spec_cmd::DiffArgs),
-    /// Fetch and verify a new document (a published version or a file), write
-    /// workos-spec/CHANGES.md, update the lock and regenerate generated/.
-    Upgrade {
-        /// A published version of @workos/openapi-spec, or a path.
-        target: String,
-    },
+    /// Fetch and verify a new document (a published version or a file), update the lock,
+    /// regenerate generated/, check the workspace, and write workos-spec/CHANGES.md (a summary,
+    /// with what is left to fix at the top) and CHANGES-full.md. Exit 1 when a check failed.
+    Upgrade(spec_cmd::UpgradeArgs),
     /// Diff pinned -> oldest document in DIR and each consecutive pair; compare the counts with
     /// the expectations file.
     DiffHistory {
@@ -144,7 +143,7 @@ fn main() -> ExitCode {
     let project = Project { root };
     let result = match cli.command {
         Command::Spec { command: SpecCommand::Diff(args) } => spec_cmd::diff(&project, &args),
-        Command::Spec { command: SpecCommand::Upgrade { target } } => spec_cmd::upgrade(&project, &target),
+        Command::Spec { command: SpecCommand::Upgrade(args) } => spec_cmd::upgrade(&project, &args),
         Command::Spec { command: SpecCommand::DiffHistory { dir, expect, bless } } => {
             spec_cmd::diff_history(&project, &dir, &expect, bless)
         }

@@ -86,11 +86,46 @@ pub(crate) fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
 /// A document's generated crate surface, or why there is none.
 type SurfaceResult = Result<rust_api::Surface, String>;
 
-/// The generated crate's public surface for a document.
+/// The generated crate's public surface for a document: from the cache in
+/// `target/xtask/surfaces/` when this document was generated before with the same project
+/// tables and the same build of xtask, else generated (and cached).
 fn surface(project: &Project, doc: &Doc) -> SurfaceResult {
+    let cache = surface_cache_path(project, &doc.input.bytes);
+    if let Some(path) = &cache
+        && let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(map) = serde_json::from_str(&text)
+    {
+        return Ok(rust_api::Surface(map));
+    }
     let overlays = project.overlays().map_err(|e| e.to_string())?;
     let output = workos_codegen::generate(&doc.input, &overlays).map_err(|e| format!("{}: {e}", doc.name))?;
-    rust_api::surface(&output.files)
+    let surface = rust_api::surface(&output.files)?;
+    store_surface(cache.as_deref(), &surface);
+    Ok(surface)
+}
+
+/// Writes a surface to the cache; a failure only costs the next run a code generation.
+fn store_surface(path: Option<&Path>, surface: &rust_api::Surface) {
+    if let Some(path) = path
+        && let Ok(text) = serde_json::to_string(&surface.0)
+    {
+        let _ = path.parent().map(std::fs::create_dir_all);
+        let _ = emit::write_atomic(path, text.as_bytes());
+    }
+}
+
+/// The cache file of a document's surface, keyed by the document, the project's tables
+/// (overlays, names, areas) and this xtask binary (size and modification time: a rebuilt
+/// generator may emit another surface). `None` when the key cannot be formed.
+pub(crate) fn surface_cache_path(project: &Project, document: &[u8]) -> Option<PathBuf> {
+    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let mut keyed = document.to_vec();
+    for table in ["overlay-schemas.yaml", "method-names.toml", "areas.toml"] {
+        keyed.extend(std::fs::read(project.spec_dir().join(table)).unwrap_or_default());
+    }
+    keyed.extend(format!("{}:{:?}", exe.len(), exe.modified().ok()?).as_bytes());
+    let key = spec::sha256_hex(&keyed);
+    Some(project.root.join("target/xtask/surfaces").join(format!("{}.json", &key[..32])))
 }
 
 /// The Rust API impact from two surfaces.
@@ -101,8 +136,18 @@ fn rust_impact(old: &SurfaceResult, new: &SurfaceResult) -> RustApi {
     }
 }
 
-fn report(old: &Doc, new: &Doc, surfaces: Option<(&SurfaceResult, &SurfaceResult)>) -> Report {
-    let mut report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
+fn report(
+    project: &Project,
+    old: &Doc,
+    new: &Doc,
+    surfaces: Option<(&SurfaceResult, &SurfaceResult)>,
+) -> Report {
+    let overlays = project.overlays().ok();
+    let context = workos_codegen::diff::Context {
+        areas: overlays.as_ref().map(|o| &o.areas),
+        overlay_schemas: overlays.as_ref().map(|o| &o.schemas),
+    };
+    let mut report = workos_codegen::diff::diff_with(&old.name, &old.value, &new.name, &new.value, &context);
     report.rust_api = surfaces.map(|(a, b)| rust_impact(a, b));
     report
 }
@@ -133,6 +178,9 @@ pub(crate) struct DiffArgs {
     /// Leave out the Rust API impact (no code generation).
     #[arg(long)]
     no_rust: bool,
+    /// Every change and every Rust item on its own row, instead of the grouped summary.
+    #[arg(long)]
+    full: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long)]
     output: Option<std::path::PathBuf>,
@@ -158,11 +206,11 @@ pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
         (Err(e), _) | (_, Err(e)) => return bad(&e.0),
     };
     let surfaces = rust.then(|| (surface(project, &old), surface(project, &new)));
-    let report = report(&old, &new, surfaces.as_ref().map(|(a, b)| (a, b)));
-    let text = if args.format == Format::Json {
-        serde_json::to_string_pretty(&report).context("serializing the report")? + "\n"
-    } else {
-        workos_codegen::diff::markdown(&report)
+    let report = report(project, &old, &new, surfaces.as_ref().map(|(a, b)| (a, b)));
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report).context("serializing the report")? + "\n",
+        Format::Markdown if args.full => workos_codegen::diff::markdown(&report),
+        Format::Markdown => workos_codegen::diff::summary(&report, ""),
     };
     match &args.output {
         Some(path) => emit::write_atomic(path, text.as_bytes())?,
@@ -186,9 +234,23 @@ fn bad(message: &str) -> Result<ExitCode> {
     Ok(ExitCode::from(EXIT_BAD_INPUT))
 }
 
-/// `spec upgrade VERSION|PATH`: verify the new document, write workos-spec/CHANGES.md, update
-/// the lock and regenerate generated/. Everything is computed before anything is written.
-pub(crate) fn upgrade(project: &Project, arg: &str) -> Result<ExitCode> {
+/// The arguments of `spec upgrade`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UpgradeArgs {
+    /// A published version of @workos/openapi-spec, or a path.
+    target: String,
+    /// Skip the checks after regenerating (`cargo check --workspace --all-targets` and the
+    /// emulator contract test).
+    #[arg(long)]
+    no_check: bool,
+}
+
+/// `spec upgrade VERSION|PATH`: verify the new document, update the lock and regenerate
+/// generated/ (everything computed before anything is written), then check the workspace and
+/// write workos-spec/CHANGES.md (the summary, what is left to fix at the top) and
+/// CHANGES-full.md (every change). Exit 1 when a check failed.
+pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode> {
+    let arg = args.target.as_str();
     let old_lock = spec::Lock::read(&project.lock_path())?;
     let old = match load(project, "pinned") {
         Ok(d) => d,
@@ -216,7 +278,8 @@ pub(crate) fn upgrade(project: &Project, arg: &str) -> Result<ExitCode> {
             package: old_lock.package.clone(),
             version: format!("local-{}", &sha256[..12]),
             tarball: String::new(),
-            file: relative.clone(),
+            // The package's member name stays, for a later upgrade to a published version.
+            file: old_lock.file.clone(),
             integrity: spec::integrity_of(&bytes),
             sha256,
             path: Some(relative),
@@ -230,34 +293,65 @@ pub(crate) fn upgrade(project: &Project, arg: &str) -> Result<ExitCode> {
     };
     let output = workos_codegen::generate(&new.input, &project.overlays()?)
         .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
-    let (old_surface, new_surface) = (surface(project, &old), rust_api::surface(&output.files));
-    let report = report(&old, &new, Some((&old_surface, &new_surface)));
+    let old_surface = surface(project, &old);
+    let new_surface = rust_api::surface(&output.files);
+    if let Ok(new_surface) = &new_surface {
+        store_surface(surface_cache_path(project, &bytes).as_deref(), new_surface);
+    }
+    let report = report(project, &old, &new, Some((&old_surface, &new_surface)));
     // Everything is known: write.
     if let Some(cache) = &cache {
         emit::write_atomic(cache, &bytes)?;
     }
-    let changes = project.spec_dir().join("CHANGES.md");
-    emit::write_atomic(&changes, workos_codegen::diff::markdown(&report).as_bytes())?;
     lock.write(&project.lock_path())?;
     let changed = emit::ensure_files(&project.out_dir(), &output.files, false)?;
     let c = &report.counts;
     eprintln!(
-        "upgraded {} {} -> {}: {} breaking, {} possibly breaking, {} non-breaking",
-        old_lock.package, old_lock.version, lock.version, c.breaking, c.possibly_breaking, c.non_breaking
-    );
-    eprintln!(
-        "wrote {}, {}, and {} file(s) of generated/; review them with `git diff`",
-        changes.display(),
-        project.lock_path().display(),
+        "upgraded {} {} -> {}: {} breaking, {} possibly breaking, {} non-breaking; {} file(s) of generated/ rewritten",
+        old_lock.package,
+        old_lock.version,
+        lock.version,
+        c.breaking,
+        c.possibly_breaking,
+        c.non_breaking,
         changed.len()
     );
-    if lock.path.is_some() {
+    let outcome = if args.no_check {
+        crate::upgrade_check::Outcome {
+            ran: vec!["checks skipped (`--no-check`)".to_owned()],
+            ..Default::default()
+        }
+    } else if !project.root.join("Cargo.toml").exists() {
+        let ran = vec![format!("checks skipped: {} is not a Cargo workspace", project.root.display())];
+        crate::upgrade_check::Outcome { ran, ..Default::default() }
+    } else {
+        crate::upgrade_check::run(&project.root, &report).context("running the checks after the upgrade")?
+    };
+    let front = crate::upgrade_check::markdown(&outcome);
+    let changes = project.spec_dir().join("CHANGES.md");
+    let full = project.spec_dir().join("CHANGES-full.md");
+    emit::write_atomic(&changes, workos_codegen::diff::summary(&report, &front).as_bytes())?;
+    emit::write_atomic(&full, workos_codegen::diff::markdown(&report).as_bytes())?;
+    eprintln!(
+        "wrote {} (summary) and {} (every change), {}; review them with `git diff`",
+        changes.display(),
+        full.display(),
+        project.lock_path().display()
+    );
+    if let Some(path) = &lock.path {
         eprintln!(
-            "note: the lock now points at a local file ({}); commit it, or upgrade to a published version before merging",
-            lock.file
+            "note: the lock now points at a local file ({path}); commit it, or upgrade to a published version before merging"
         );
     }
-    Ok(ExitCode::SUCCESS)
+    if outcome.failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("{} failure(s) remain after the upgrade:", outcome.failures.len());
+    for f in &outcome.failures {
+        eprintln!("  {}: {}", f.place, f.message);
+    }
+    eprintln!("(listed with their causes at the top of {})", changes.display());
+    Ok(ExitCode::from(1))
 }
 
 /// `to` relative to `from` (both absolute), with `..` where needed.
@@ -305,7 +399,7 @@ pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: 
     let mut actual = Vec::new();
     for i in 0..docs.len() - 1 {
         let (old, new) = (&docs[i], &docs[i + 1]);
-        let report = report(old, new, Some((&surfaces[i], &surfaces[i + 1])));
+        let report = report(project, old, new, Some((&surfaces[i], &surfaces[i + 1])));
         let (rr, rc, ra) = match &report.rust_api {
             Some(RustApi::Diff(d)) => (d.removed.len(), d.changed.len(), d.added.len()),
             Some(RustApi::Unavailable(why)) => bail!("{} -> {}: {why}", old.name, new.name),

@@ -143,6 +143,9 @@ fn spec_diff_bad_input_exits_3_naming_the_problem() {
     }
 }
 
+/// Where a scratch project keeps its pinned document, relative to its root.
+const PINNED: &str = "pinned.yaml";
+
 /// A scratch copy of the project: the spec folder (with the cached pinned document) and the
 /// generated crate, so an upgrade can write freely.
 fn scratch_project() -> tempfile::TempDir {
@@ -155,15 +158,18 @@ fn scratch_project() -> tempfile::TempDir {
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("copy {rel}: {e}"));
     };
-    for rel in [
-        "workos-spec/spec.lock.toml",
-        "workos-spec/method-names.toml",
-        "workos-spec/areas.toml",
-        "workos-spec/overlay-schemas.yaml",
-        "workos-spec/.cache/open-api-spec-0.1.0.yaml",
-    ] {
+    for rel in ["workos-spec/method-names.toml", "workos-spec/areas.toml", "workos-spec/overlay-schemas.yaml"]
+    {
         copy(rel);
     }
+    // The pinned document, wherever the lock keeps it (the npm cache, or a local file after an
+    // upgrade to one), copied in as a local file of the scratch project.
+    let input = workos_codegen::Project { root: root.clone() }.pinned_input().expect("pinned document");
+    let mut lock = workos_codegen::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
+    lock.path = Some(PINNED.to_owned());
+    std::fs::write(dir.path().join(PINNED), &input.bytes).expect("write the pinned document");
+    std::fs::create_dir_all(dir.path().join("workos-spec")).expect("mkdir");
+    lock.write(&dir.path().join("workos-spec/spec.lock.toml")).expect("write the lock");
     for dir in ["generated/src/emitted", "generated/src/emitted/types"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("emitted") {
             let entry = entry.expect("entry");
@@ -189,7 +195,7 @@ fn xtask_in(root: &Path, args: &[&str]) -> std::process::Output {
 fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let project = scratch_project();
     let root = project.path();
-    let pinned = root.join("workos-spec/.cache/open-api-spec-0.1.0.yaml");
+    let pinned = root.join(PINNED);
     let mut doc =
         workos_codegen::load::parse(&pinned, &std::fs::read(&pinned).expect("pinned")).expect("parse");
     let role = &mut doc["components"]["schemas"]["Role"];
@@ -206,7 +212,11 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
 
     let out = xtask_in(root, &["spec", "upgrade", &candidate]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
+    // The summary, and every change in the second file.
+    let summary = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
+    assert!(summary.contains("## After the upgrade") && summary.contains("## By area"), "{summary}");
+    assert!(summary.contains("## Operations removed (0)"), "{summary}");
+    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("enum value \"ResourceRole\" added"), "{changes}");
     assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");
     assert!(changes.contains("`types::Role.priority`"), "{changes}");
@@ -267,7 +277,7 @@ fn registry(document: &[u8], version: &str) -> String {
 fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
     let project = scratch_project();
     let root = project.path();
-    let pinned = root.join("workos-spec/.cache/open-api-spec-0.1.0.yaml");
+    let pinned = root.join(PINNED);
     let mut doc =
         workos_codegen::load::parse(&pinned, &std::fs::read(&pinned).expect("pinned")).expect("parse");
     doc["info"]["version"] = "0.2.0".into();
@@ -289,7 +299,7 @@ fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
         std::fs::read(root.join("workos-spec/.cache/open-api-spec-0.2.0.yaml")).expect("cached"),
         bytes
     );
-    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
+    let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("`priority`: optional property added"), "{changes}");
     // The new lock is self-consistent: the check reads the cached copy, with no registry.
     let check = xtask_in(root, &["codegen", "--check"]);
