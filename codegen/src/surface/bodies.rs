@@ -1,10 +1,12 @@
 //! Request bodies a caller builds additively: every struct a request body reaches gets
-//! `new(required fields, in document order)` and a setter per optional field, and one with no
+//! `new(required fields, in alphabetical order)` and a setter per optional field, and one with no
 //! required field also implements `Default`. A required field with a single allowed value (a
 //! `const`, such as a grant type) is filled in by `new`.
 //!
 //! A caller who writes `CreateOrganizationRoleDto::new("Billing admin").slug("billing-admin")`
-//! keeps compiling when WorkOS adds an optional field; a struct literal would not.
+//! keeps compiling when WorkOS adds an optional field; a struct literal would not. The arguments
+//! are in alphabetical order of their names, not the document's: WorkOS reordering properties
+//! (it has) must never swap two arguments of the same type silently.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,13 +51,12 @@ pub fn add_constructors(types: &mut syn::File, document: &Value, roots: &BTreeSe
         let Fields::Named(named) = &s.fields else { continue };
         let fields: Vec<Field> = named.named.iter().filter_map(field).collect();
         let schema = schemas.get(&name).copied();
-        let order = property_order(schema);
         if !fields.iter().any(Field::required) && !derives_default(s) {
             add_default_derive(s);
         }
         let ident = &s.ident;
-        // (position of the property in the document, argument) for the arguments of `new`.
-        let mut args: Vec<(usize, TokenStream)> = Vec::new();
+        // (property name, argument) for the arguments of `new`.
+        let mut args: Vec<(String, TokenStream)> = Vec::new();
         let mut inits = Vec::new();
         for f in &fields {
             let fid = &f.ident;
@@ -65,13 +66,12 @@ pub fn add_constructors(types: &mut syn::File, document: &Value, roots: &BTreeSe
                 inits.push(quote!(#fid: ::std::convert::From::from(#value)));
             } else {
                 let (arg, convert) = input(&f.ty, fid);
-                let position = order.iter().position(|p| *p == f.wire).unwrap_or(usize::MAX);
-                args.push((position, quote!(#fid: #arg)));
+                args.push((f.wire.clone(), quote!(#fid: #arg)));
                 inits.push(quote!(#fid: #convert));
             }
         }
-        // Arguments in document order.
-        args.sort_by_key(|(position, _)| *position);
+        // Arguments in alphabetical order: stable when the document reorders its properties.
+        args.sort_by(|a, b| a.0.cmp(&b.0));
         let args: Vec<&TokenStream> = args.iter().map(|(_, arg)| arg).collect();
         let setters = fields.iter().filter(|f| !f.required()).map(|f| {
             let fid = &f.ident;
@@ -105,7 +105,7 @@ pub fn add_constructors(types: &mut syn::File, document: &Value, roots: &BTreeSe
             format!("A `{name}` with every optional field unset; set them with the setters.")
         } else {
             format!(
-                "A `{name}` with its required fields (in the document's order); set optional ones with the setters."
+                "A `{name}` with its required fields (in alphabetical order); set optional ones with the setters."
             )
         };
         impls.push(quote! {
@@ -164,14 +164,6 @@ fn component_schemas(document: &Value) -> BTreeMap<String, &Value> {
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (heck::ToPascalCase::to_pascal_case(k.as_str()), v)).collect())
-        .unwrap_or_default()
-}
-
-fn property_order(schema: Option<&Value>) -> Vec<String> {
-    schema
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
 }
 

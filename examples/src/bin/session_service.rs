@@ -96,7 +96,7 @@ async fn set_up(client: &Client, run: &str, permission_slug: &str) -> Result<(St
         client
             .user_management()
             .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
-                &user, &org, role,
+                &org, role, &user,
             ))
             .await?;
         emails.push(email);

@@ -166,7 +166,7 @@ impl ::std::fmt::Debug for ValidateApiKeyDto {
     }
 }
 impl CreateUserApiKeyDto {
-    ///A `CreateUserApiKeyDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserApiKeyDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
@@ -193,7 +193,7 @@ impl CreateUserApiKeyDto {
     }
 }
 impl ValidateApiKeyDto {
-    ///A `ValidateApiKeyDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `ValidateApiKeyDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { value: value.into() }
     }

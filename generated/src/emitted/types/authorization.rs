@@ -682,17 +682,17 @@ open_enum!(
     Inactive => "inactive", Pending => "pending" }
 );
 impl AddRolePermissionDto {
-    ///A `AddRolePermissionDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AddRolePermissionDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(slug: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { slug: slug.into() }
     }
 }
 impl AssignRoleDtoResourceExternalId {
-    ///A `AssignRoleDtoResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AssignRoleDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_external_id: resource_external_id.into(),
@@ -702,10 +702,10 @@ impl AssignRoleDtoResourceExternalId {
     }
 }
 impl AssignRoleDtoResourceId {
-    ///A `AssignRoleDtoResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AssignRoleDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_id: impl ::std::convert::Into<::std::string::String>,
+        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -714,7 +714,7 @@ impl AssignRoleDtoResourceId {
     }
 }
 impl CheckAuthorizationDtoResourceExternalId {
-    ///A `CheckAuthorizationDtoResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CheckAuthorizationDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         permission_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
@@ -728,7 +728,7 @@ impl CheckAuthorizationDtoResourceExternalId {
     }
 }
 impl CheckAuthorizationDtoResourceId {
-    ///A `CheckAuthorizationDtoResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CheckAuthorizationDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         permission_slug: impl ::std::convert::Into<::std::string::String>,
         resource_id: impl ::std::convert::Into<::std::string::String>,
@@ -740,10 +740,10 @@ impl CheckAuthorizationDtoResourceId {
     }
 }
 impl CreateAuthorizationPermissionDto {
-    ///A `CreateAuthorizationPermissionDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateAuthorizationPermissionDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        slug: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -772,12 +772,12 @@ impl CreateAuthorizationPermissionDto {
     }
 }
 impl CreateAuthorizationResourceDtoBase {
-    ///A `CreateAuthorizationResourceDtoBase` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateAuthorizationResourceDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -798,14 +798,14 @@ impl CreateAuthorizationResourceDtoBase {
     }
 }
 impl CreateAuthorizationResourceDtoParentResourceExternalId {
-    ///A `CreateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -828,12 +828,12 @@ impl CreateAuthorizationResourceDtoParentResourceExternalId {
     }
 }
 impl CreateAuthorizationResourceDtoParentResourceId {
-    ///A `CreateAuthorizationResourceDtoParentResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateAuthorizationResourceDtoParentResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -864,7 +864,7 @@ impl CreateAuthorizationResourceDtoParentResourceId {
     }
 }
 impl CreateOrganizationRoleDto {
-    ///A `CreateOrganizationRoleDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateOrganizationRoleDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -902,10 +902,10 @@ impl CreateOrganizationRoleDto {
     }
 }
 impl CreateRoleDto {
-    ///A `CreateRoleDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateRoleDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        slug: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -934,11 +934,11 @@ impl CreateRoleDto {
     }
 }
 impl RemoveRoleDtoResourceExternalId {
-    ///A `RemoveRoleDtoResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `RemoveRoleDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_external_id: resource_external_id.into(),
@@ -948,10 +948,10 @@ impl RemoveRoleDtoResourceExternalId {
     }
 }
 impl RemoveRoleDtoResourceId {
-    ///A `RemoveRoleDtoResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `RemoveRoleDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_id: impl ::std::convert::Into<::std::string::String>,
+        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -960,7 +960,7 @@ impl RemoveRoleDtoResourceId {
     }
 }
 impl SetRolePermissionsDto {
-    ///A `SetRolePermissionsDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `SetRolePermissionsDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         permissions: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -1029,7 +1029,7 @@ impl UpdateAuthorizationResourceDtoBase {
     }
 }
 impl UpdateAuthorizationResourceDtoParentResourceExternalId {
-    ///A `UpdateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_type_slug: impl ::std::convert::Into<::std::string::String>,
@@ -1061,7 +1061,7 @@ impl UpdateAuthorizationResourceDtoParentResourceExternalId {
     }
 }
 impl UpdateAuthorizationResourceDtoParentResourceId {
-    ///A `UpdateAuthorizationResourceDtoParentResourceId` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateAuthorizationResourceDtoParentResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         parent_resource_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

@@ -316,7 +316,7 @@ impl ::std::fmt::Debug for NewConnectApplicationSecret {
     }
 }
 impl CreateM2mApplicationDto {
-    ///A `CreateM2mApplicationDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateM2mApplicationDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
@@ -353,10 +353,10 @@ impl CreateM2mApplicationDto {
     }
 }
 impl CreateOAuthApplicationDto {
-    ///A `CreateOAuthApplicationDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateOAuthApplicationDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
         is_first_party: bool,
+        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             application_type: ::std::convert::From::from("oauth"),
@@ -421,7 +421,7 @@ impl CreateOAuthApplicationDto {
     }
 }
 impl RedirectUriDto {
-    ///A `RedirectUriDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `RedirectUriDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             default: ::std::default::Default::default(),
@@ -491,13 +491,13 @@ impl UpdateOAuthApplicationDto {
     }
 }
 impl UserConsentOption {
-    ///A `UserConsentOption` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UserConsentOption` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        claim: impl ::std::convert::Into<::std::string::String>,
-        label: impl ::std::convert::Into<::std::string::String>,
         choices: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<UserConsentOptionChoicesItem>,
         >,
+        claim: impl ::std::convert::Into<::std::string::String>,
+        label: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             choices: choices.into_iter().map(::std::convert::Into::into).collect(),
@@ -535,7 +535,7 @@ impl UserConsentOptionChoicesItem {
     }
 }
 impl UserManagementLoginRequest {
-    ///A `UserManagementLoginRequest` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UserManagementLoginRequest` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         external_auth_id: impl ::std::convert::Into<::std::string::String>,
         user: impl ::std::convert::Into<UserObject>,
@@ -562,10 +562,10 @@ impl UserManagementLoginRequest {
     }
 }
 impl UserObject {
-    ///A `UserObject` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UserObject` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
         email: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             email: email.into(),

@@ -14,7 +14,7 @@ pub struct CreateOrganizationDomainDto {
     pub organization_id: ::std::string::String,
 }
 impl CreateOrganizationDomainDto {
-    ///A `CreateOrganizationDomainDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateOrganizationDomainDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         domain: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,

@@ -300,19 +300,19 @@ open_enum!(
 open_enum!(SuccessAttemptStatus, Unknown { Success => "success" });
 open_enum!(SuccessChallengeStatus, Unknown { Success => "success" });
 impl AddRadarListEntryBody {
-    ///A `AddRadarListEntryBody` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AddRadarListEntryBody` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(entry: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { entry: entry.into() }
     }
 }
 impl CreateRadarAttemptBody {
-    ///A `CreateRadarAttemptBody` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateRadarAttemptBody` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
+        action: impl ::std::convert::Into<CreateRadarAttemptBodyAction>,
+        auth_method: impl ::std::convert::Into<CreateRadarAttemptBodyAuthMethod>,
+        email: impl ::std::convert::Into<::std::string::String>,
         ip_address: impl ::std::convert::Into<::std::string::String>,
         user_agent: impl ::std::convert::Into<::std::string::String>,
-        email: impl ::std::convert::Into<::std::string::String>,
-        auth_method: impl ::std::convert::Into<CreateRadarAttemptBodyAuthMethod>,
-        action: impl ::std::convert::Into<CreateRadarAttemptBodyAction>,
     ) -> Self {
         Self {
             action: action.into(),
@@ -344,7 +344,7 @@ impl CreateRadarAttemptBody {
     }
 }
 impl RemoveRadarListEntryBody {
-    ///A `RemoveRadarListEntryBody` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `RemoveRadarListEntryBody` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(entry: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { entry: entry.into() }
     }

@@ -2420,7 +2420,7 @@ impl ::std::fmt::Debug for UserlandUserInvite {
     }
 }
 impl AuthenticateBodyAuthorizationCode {
-    ///A `AuthenticateBodyAuthorizationCode` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyAuthorizationCode` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2485,7 +2485,7 @@ impl AuthenticateBodyAuthorizationCode {
     }
 }
 impl AuthenticateBodyDeviceCode {
-    ///A `AuthenticateBodyDeviceCode` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyDeviceCode` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         device_code: impl ::std::convert::Into<::std::string::String>,
@@ -2530,7 +2530,7 @@ impl AuthenticateBodyDeviceCode {
     }
 }
 impl AuthenticateBodyEmailVerificationCode {
-    ///A `AuthenticateBodyEmailVerificationCode` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyEmailVerificationCode` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2579,7 +2579,7 @@ impl AuthenticateBodyEmailVerificationCode {
     }
 }
 impl AuthenticateBodyMagicAuthCode {
-    ///A `AuthenticateBodyMagicAuthCode` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyMagicAuthCode` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2638,13 +2638,13 @@ impl AuthenticateBodyMagicAuthCode {
     }
 }
 impl AuthenticateBodyMfaTotp {
-    ///A `AuthenticateBodyMfaTotp` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyMfaTotp` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
+        authentication_challenge_id: impl ::std::convert::Into<::std::string::String>,
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
         code: impl ::std::convert::Into<::std::string::String>,
         pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
-        authentication_challenge_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             authentication_challenge_id: authentication_challenge_id.into(),
@@ -2689,12 +2689,12 @@ impl AuthenticateBodyMfaTotp {
     }
 }
 impl AuthenticateBodyOrganizationSelection {
-    ///A `AuthenticateBodyOrganizationSelection` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyOrganizationSelection` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
-        pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
+        pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -2738,7 +2738,7 @@ impl AuthenticateBodyOrganizationSelection {
     }
 }
 impl AuthenticateBodyPassword {
-    ///A `AuthenticateBodyPassword` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyPassword` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2795,7 +2795,7 @@ impl AuthenticateBodyPassword {
     }
 }
 impl AuthenticateBodyRefreshToken {
-    ///A `AuthenticateBodyRefreshToken` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthenticateBodyRefreshToken` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2850,7 +2850,7 @@ impl AuthenticateBodyRefreshToken {
     }
 }
 impl AuthorizeDeviceBody {
-    ///A `AuthorizeDeviceBody` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `AuthorizeDeviceBody` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             client_id: client_id.into(),
@@ -2858,22 +2858,22 @@ impl AuthorizeDeviceBody {
     }
 }
 impl ConfirmEmailChangeDto {
-    ///A `ConfirmEmailChangeDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `ConfirmEmailChangeDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { code: code.into() }
     }
 }
 impl CreateCorsOriginDto {
-    ///A `CreateCorsOriginDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateCorsOriginDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(origin: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { origin: origin.into() }
     }
 }
 impl CreatePasswordResetDto {
-    ///A `CreatePasswordResetDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreatePasswordResetDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        token: impl ::std::convert::Into<::std::string::String>,
         new_password: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             new_password: new_password.into(),
@@ -2882,19 +2882,19 @@ impl CreatePasswordResetDto {
     }
 }
 impl CreatePasswordResetTokenDto {
-    ///A `CreatePasswordResetTokenDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreatePasswordResetTokenDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { email: email.into() }
     }
 }
 impl CreateRedirectUriDto {
-    ///A `CreateRedirectUriDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateRedirectUriDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { uri: uri.into() }
     }
 }
 impl CreateUserlandMagicCodeAndReturnDto {
-    ///A `CreateUserlandMagicCodeAndReturnDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandMagicCodeAndReturnDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -2912,7 +2912,7 @@ impl CreateUserlandMagicCodeAndReturnDto {
     }
 }
 impl CreateUserlandUserDtoBase {
-    ///A `CreateUserlandUserDtoBase` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -2969,7 +2969,7 @@ impl CreateUserlandUserDtoBase {
     }
 }
 impl CreateUserlandUserDtoPassword {
-    ///A `CreateUserlandUserDtoPassword` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserDtoPassword` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -3036,7 +3036,7 @@ impl CreateUserlandUserDtoPassword {
     }
 }
 impl CreateUserlandUserDtoPasswordHash {
-    ///A `CreateUserlandUserDtoPasswordHash` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserDtoPasswordHash` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         email: impl ::std::convert::Into<::std::string::String>,
         password_hash: impl ::std::convert::Into<::std::string::String>,
@@ -3101,7 +3101,7 @@ impl CreateUserlandUserDtoPasswordHash {
     }
 }
 impl CreateUserlandUserInviteOptionsDto {
-    ///A `CreateUserlandUserInviteOptionsDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserInviteOptionsDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -3156,10 +3156,10 @@ impl CreateUserlandUserInviteOptionsDto {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoBase {
-    ///A `CreateUserlandUserOrganizationMembershipDtoBase` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserOrganizationMembershipDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        user_id: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3168,11 +3168,11 @@ impl CreateUserlandUserOrganizationMembershipDtoBase {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoRoleSlug {
-    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        user_id: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         role_slug: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3182,13 +3182,13 @@ impl CreateUserlandUserOrganizationMembershipDtoRoleSlug {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
-    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
-        user_id: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         role_slugs: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
+        user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3253,7 +3253,7 @@ impl ResendUserlandUserInviteOptionsDto {
     }
 }
 impl SendEmailChangeDto {
-    ///A `SendEmailChangeDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `SendEmailChangeDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(new_email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             new_email: new_email.into(),
@@ -3261,7 +3261,7 @@ impl SendEmailChangeDto {
     }
 }
 impl UpdateJwtTemplateDto {
-    ///A `UpdateJwtTemplateDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateJwtTemplateDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(content: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { content: content.into() }
     }
@@ -3343,7 +3343,7 @@ impl UpdateUserlandUserDtoBase {
     }
 }
 impl UpdateUserlandUserDtoPassword {
-    ///A `UpdateUserlandUserDtoPassword` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateUserlandUserDtoPassword` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(password: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: ::std::default::Default::default(),
@@ -3420,7 +3420,7 @@ impl UpdateUserlandUserDtoPassword {
     }
 }
 impl UpdateUserlandUserDtoPasswordHash {
-    ///A `UpdateUserlandUserDtoPasswordHash` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateUserlandUserDtoPasswordHash` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         password_hash: impl ::std::convert::Into<::std::string::String>,
         password_hash_type: impl ::std::convert::Into<
@@ -3503,7 +3503,7 @@ impl UpdateUserlandUserDtoPasswordHash {
     }
 }
 impl UpdateUserlandUserOrganizationMembershipDtoRoleSlug {
-    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(role_slug: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             role_slug: role_slug.into(),
@@ -3511,7 +3511,7 @@ impl UpdateUserlandUserOrganizationMembershipDtoRoleSlug {
     }
 }
 impl UpdateUserlandUserOrganizationMembershipDtoRoleSlugs {
-    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         role_slugs: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -3523,7 +3523,7 @@ impl UpdateUserlandUserOrganizationMembershipDtoRoleSlugs {
     }
 }
 impl UserlandRevokeSessionDto {
-    ///A `UserlandRevokeSessionDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `UserlandRevokeSessionDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(session_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             return_to: ::std::default::Default::default(),

@@ -414,7 +414,7 @@ impl ::std::fmt::Debug for WebhookEndpointJson {
     }
 }
 impl CreateWebhookEndpointDto {
-    ///A `CreateWebhookEndpointDto` with its required fields (in the document's order); set optional ones with the setters.
+    ///A `CreateWebhookEndpointDto` with its required fields (in alphabetical order); set optional ones with the setters.
     pub fn new(
         endpoint_url: impl ::std::convert::Into<::std::string::String>,
         events: impl ::std::iter::IntoIterator<
