@@ -135,8 +135,13 @@ fn nullable(schema: &Value) -> bool {
         })
 }
 
-/// The value the document gives a required field, if it gives one the schema accepts.
+/// The value the document gives a required field, if it gives one the schema accepts: an
+/// object is built from its own required fields' values.
 fn fill_value(doc: &Value, schema: &Value) -> Option<Value> {
+    fill_value_at(doc, schema, 0)
+}
+
+fn fill_value_at(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     let schema = resolve(doc, schema);
     if let Some(c) = schema.get("const") {
         return Some(c.clone());
@@ -155,6 +160,15 @@ fn fill_value(doc: &Value, schema: &Value) -> Option<Value> {
     }
     if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
         return Some(first.clone());
+    }
+    let (mut props, mut required) = (Map::new(), Vec::new());
+    object_parts(doc, schema, &mut props, &mut required, 0);
+    if !props.is_empty() && depth < MAX_DEPTH {
+        let mut object = Map::new();
+        for name in &required {
+            object.insert(name.clone(), fill_value_at(doc, props.get(name)?, depth + 1)?);
+        }
+        return Some(Value::Object(object));
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("boolean") => Some(json!(false)),
@@ -178,16 +192,16 @@ mod tests {
                 "M": {"allOf": [{"type": "object", "properties": {"id": {"type": "string", "example": "om_1"}}, "required": ["id"]},
                     {"type": "object", "properties": {
                         "roles": {"type": "array", "items": {"type": "object", "properties": {"slug": {"type": "string"}}}},
-                        "source": {"type": "string", "enum": ["direct", "group"]},
                         "ended_at": {"type": ["string", "null"], "format": "date-time"},
                         "kind": {"const": "membership"},
+                        "source": {"type": "object", "properties": {"type": {"type": "string", "enum": ["direct", "group"]}, "group_id": {"type": ["string", "null"]}}, "required": ["type", "group_id"]},
                         "note": {"type": "string", "format": "date-time"}},
                     "required": ["roles", "source", "ended_at", "kind", "note"]}]}}}});
         let t = table(&doc);
         let m = &t["GET /memberships/{}"]["200"]["properties"]["data"]["items"]["required"];
         assert_eq!(m["id"], "om_1");
         assert_eq!(m["roles"], json!([]));
-        assert_eq!(m["source"], "direct");
+        assert_eq!(m["source"], json!({"type": "direct", "group_id": null}));
         assert_eq!(m["ended_at"], Value::Null);
         assert_eq!(m["kind"], "membership");
         // No value the document vouches for: left for the contract test to report.

@@ -103,6 +103,20 @@ impl Project {
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let mut clock = Clock::default();
     let document = clock.phase("parse", || load::parse(&input.file, &input.bytes))?;
+    generate_parsed(input, document, overlays, clock)
+}
+
+/// [`generate`] from a document already parsed from `input` (the spec diff has it).
+pub fn generate_document(input: &Input, document: serde_json::Value, overlays: &Overlays) -> Result<Output> {
+    generate_parsed(input, document, overlays, Clock::default())
+}
+
+fn generate_parsed(
+    input: &Input,
+    document: serde_json::Value,
+    overlays: &Overlays,
+    mut clock: Clock,
+) -> Result<Output> {
     let fill = clock.phase("emulator fill", || emulator_fill::table(&document));
     let normalized = clock.phase("normalize", || passes::normalize(&input.file, document, overlays))?;
     let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;

@@ -98,7 +98,8 @@ fn surface(project: &Project, doc: &Doc) -> SurfaceResult {
         return Ok(rust_api::Surface(map));
     }
     let overlays = project.overlays().map_err(|e| e.to_string())?;
-    let output = workos_codegen::generate(&doc.input, &overlays).map_err(|e| format!("{}: {e}", doc.name))?;
+    let output = workos_codegen::generate_document(&doc.input, doc.value.clone(), &overlays)
+        .map_err(|e| format!("{}: {e}", doc.name))?;
     let surface = rust_api::surface(&output.files)?;
     store_surface(cache.as_deref(), &surface);
     Ok(surface)
@@ -200,13 +201,27 @@ enum FailOn {
 
 /// `spec diff`: see [`DiffArgs`].
 pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
-    let (old, new, rust) = (args.old.as_str(), args.new.as_str(), !args.no_rust);
-    let (old, new) = match (load(project, old), load(project, new)) {
+    let rust = !args.no_rust;
+    // Two cores: the documents are parsed side by side, and the new crate's surface is
+    // generated while the documents are diffed.
+    let (old, new) = std::thread::scope(|s| {
+        let new = s.spawn(|| load(project, &args.new));
+        let old = load(project, &args.old);
+        (old, new.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return bad(&e.0),
     };
-    let surfaces = rust.then(|| (surface(project, &old), surface(project, &new)));
-    let report = report(project, &old, &new, surfaces.as_ref().map(|(a, b)| (a, b)));
+    let report = std::thread::scope(|s| {
+        let surfaces = rust.then(|| s.spawn(|| (surface(project, &old), surface(project, &new))));
+        let mut report = report(project, &old, &new, None);
+        if let Some(handle) = surfaces {
+            let (a, b) = handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            report.rust_api = Some(rust_impact(&a, &b));
+        }
+        report
+    });
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report).context("serializing the report")? + "\n",
         Format::Markdown if args.full => workos_codegen::diff::markdown(&report),
@@ -291,7 +306,7 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
-    let output = workos_codegen::generate(&new.input, &project.overlays()?)
+    let output = workos_codegen::generate_document(&new.input, new.value.clone(), &project.overlays()?)
         .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
     let old_surface = surface(project, &old);
     let new_surface = rust_api::surface(&output.files);
