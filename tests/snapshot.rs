@@ -41,6 +41,12 @@ fn every_operation_is_callable() {
     assert_eq!(c.operations, operations.len());
     assert_eq!(c.methods + c.url_builders.len(), operations.len());
     assert_eq!(c.url_builders.len(), redirects, "{:?}", c.url_builders);
+    // The spec diff reads the public surface from the syntax trees, unformatted: the same
+    // surface as the formatted files give.
+    let from_text = workos_codegen::diff::rust_api::surface(&output.files).expect("surface");
+    let from_syntax = workos_codegen::diff::rust_api::surface_of_syntax(&output.syntax);
+    assert!(from_text.0.len() > 1000, "{} public items", from_text.0.len());
+    assert_eq!(from_syntax, from_text);
 }
 
 /// Counts the cursor-paginated list operations straight from the document (`before`, `after`

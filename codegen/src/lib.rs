@@ -43,6 +43,8 @@ pub struct Input {
 pub struct Output {
     /// Emitted files, relative to `generated/`.
     pub files: Vec<EmittedFile>,
+    /// The emitted Rust files as syntax trees, by path (what `files` formats).
+    pub syntax: Vec<(String, syn::File)>,
     /// What every operation became.
     pub coverage: Coverage,
     /// Wall time of each phase, in order.
@@ -103,12 +105,18 @@ impl Project {
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let mut clock = Clock::default();
     let document = clock.phase("parse", || load::parse(&input.file, &input.bytes))?;
-    generate_parsed(input, document, overlays, clock)
+    generate_parsed(input, document, overlays, clock, true)
 }
 
 /// [`generate`] from a document already parsed from `input` (the spec diff has it).
 pub fn generate_document(input: &Input, document: serde_json::Value, overlays: &Overlays) -> Result<Output> {
-    generate_parsed(input, document, overlays, Clock::default())
+    generate_parsed(input, document, overlays, Clock::default(), true)
+}
+
+/// The emitted Rust as syntax trees only ([`Output::syntax`]; `files` is empty): what the
+/// spec diff needs for the public surface, without formatting.
+pub fn generate_syntax(input: &Input, document: serde_json::Value, overlays: &Overlays) -> Result<Output> {
+    generate_parsed(input, document, overlays, Clock::default(), false)
 }
 
 fn generate_parsed(
@@ -116,6 +124,7 @@ fn generate_parsed(
     document: serde_json::Value,
     overlays: &Overlays,
     mut clock: Clock,
+    format: bool,
 ) -> Result<Output> {
     let fill = clock.phase("emulator fill", || emulator_fill::table(&document));
     let normalized = clock.phase("normalize", || passes::normalize(&input.file, document, overlays))?;
@@ -197,11 +206,18 @@ fn generate_parsed(
         area_files.push((format!("src/emitted/{area}.rs"), file));
     }
     coverage.areas = operations.iter().map(|o| (o.area.clone(), o.name.to_string())).collect();
+    let mut syntax: Vec<(String, syn::File)> = vec![
+        ("src/emitted/mod.rs".into(), hub),
+        ("src/emitted/redirects.rs".into(), redirects),
+        ("src/emitted/types/mod.rs".into(), types.root),
+    ];
+    syntax.extend(types.files.into_iter().map(|(stem, file)| (format!("src/emitted/types/{stem}.rs"), file)));
+    syntax.extend(area_files);
+    syntax.sort_by(|a, b| a.0.cmp(&b.0));
+    if !format {
+        return Ok(Output { files: Vec::new(), syntax, coverage, timings: clock.0 });
+    }
     let header = header(input);
-    let rust = |path: &str, file: &syn::File| EmittedFile {
-        path: path.to_owned(),
-        contents: format!("// {header}\n\n{}", prettyplease::unparse(file)),
-    };
     let files = clock.phase("format", || {
         let mut files = vec![
             EmittedFile {
@@ -212,18 +228,15 @@ fn generate_parsed(
                 path: "emulator-fill.json".into(),
                 contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
             },
-            rust("src/emitted/mod.rs", &hub),
-            rust("src/emitted/redirects.rs", &redirects),
-            rust("src/emitted/types/mod.rs", &types.root),
         ];
-        files.extend(
-            types.files.iter().map(|(stem, file)| rust(&format!("src/emitted/types/{stem}.rs"), file)),
-        );
-        files.extend(area_files.iter().map(|(path, file)| rust(path, file)));
+        files.extend(syntax.iter().map(|(path, file)| EmittedFile {
+            path: path.clone(),
+            contents: format!("// {header}\n\n{}", prettyplease::unparse(file)),
+        }));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     });
-    Ok(Output { files, coverage, timings: clock.0 })
+    Ok(Output { files, syntax, coverage, timings: clock.0 })
 }
 
 /// A TOML file of `workos-spec/`; an unreadable or invalid one is an error naming it.

@@ -98,10 +98,12 @@ fn surface(project: &Project, doc: &Doc) -> SurfaceResult {
         return Ok(rust_api::Surface(map));
     }
     let overlays = project.overlays().map_err(|e| e.to_string())?;
-    let output = workos_codegen::generate_document(&doc.input, doc.value.clone(), &overlays)
+    let output = workos_codegen::generate_syntax(&doc.input, doc.value.clone(), &overlays)
         .map_err(|e| format!("{}: {e}", doc.name))?;
-    let surface = rust_api::surface(&output.files)?;
+    let surface = rust_api::surface_of_syntax(&output.syntax);
     store_surface(cache.as_deref(), &surface);
+    // A process that exits soon: freeing every syntax node one by one costs more than it saves.
+    std::mem::forget(output);
     Ok(surface)
 }
 
@@ -202,26 +204,47 @@ enum FailOn {
 /// `spec diff`: see [`DiffArgs`].
 pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
     let rust = !args.no_rust;
-    // Two cores: the documents are parsed side by side, and the new crate's surface is
-    // generated while the documents are diffed.
-    let (old, new) = std::thread::scope(|s| {
-        let new = s.spawn(|| load(project, &args.new));
-        let old = load(project, &args.old);
-        (old, new.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    // Two cores: one parses the new document and generates its surface while the other parses
+    // the old one (whose surface is usually cached); the diff runs once both are in.
+    let outcome = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let generator = s.spawn(move || {
+            let doc = match load(project, &args.new) {
+                Ok(doc) => std::sync::Arc::new(doc),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return None;
+                }
+            };
+            let _ = tx.send(Ok(doc.clone()));
+            rust.then(|| surface(project, &doc))
+        });
+        let old = load(project, &args.old).map(|doc| {
+            let surface = rust.then(|| surface(project, &doc));
+            (doc, surface)
+        });
+        let new = rx.recv().unwrap_or_else(|_| Err(BadInput("the new document's thread stopped".to_owned())));
+        // The diff runs while the new crate's surface is still being generated.
+        let result = match (old, new) {
+            (Ok((old, old_surface)), Ok(new)) => {
+                let report = report(project, &old, &new, None);
+                std::mem::forget((old, new));
+                Ok((report, old_surface))
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        let new_surface = generator.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        result.map(|(mut report, old_surface)| {
+            if let (Some(a), Some(b)) = (&old_surface, &new_surface) {
+                report.rust_api = Some(rust_impact(a, b));
+            }
+            report
+        })
     });
-    let (old, new) = match (old, new) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => return bad(&e.0),
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => return bad(&e.0),
     };
-    let report = std::thread::scope(|s| {
-        let surfaces = rust.then(|| s.spawn(|| (surface(project, &old), surface(project, &new))));
-        let mut report = report(project, &old, &new, None);
-        if let Some(handle) = surfaces {
-            let (a, b) = handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            report.rust_api = Some(rust_impact(&a, &b));
-        }
-        report
-    });
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report).context("serializing the report")? + "\n",
         Format::Markdown if args.full => workos_codegen::diff::markdown(&report),
@@ -309,7 +332,7 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     let output = workos_codegen::generate_document(&new.input, new.value.clone(), &project.overlays()?)
         .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
     let old_surface = surface(project, &old);
-    let new_surface = rust_api::surface(&output.files);
+    let new_surface: SurfaceResult = Ok(rust_api::surface_of_syntax(&output.syntax));
     if let Ok(new_surface) = &new_surface {
         store_surface(surface_cache_path(project, &bytes).as_deref(), new_surface);
     }

@@ -218,6 +218,18 @@ pub fn surface(files: &[EmittedFile]) -> Result<Surface, String> {
     Ok(Surface(out))
 }
 
+/// [`surface`] from the syntax trees of the emitted files ([`crate::Output::syntax`]), without
+/// formatting and parsing them again.
+pub fn surface_of_syntax(files: &[(String, syn::File)]) -> Surface {
+    let mut out = BTreeMap::new();
+    for (path, file) in files {
+        if let Some(module) = crate::emit::module_of(path) {
+            collect(&file.items, module, &mut out);
+        }
+    }
+    Surface(out)
+}
+
 /// What changed from `old` to `new`.
 pub fn compare(old: &Surface, new: &Surface) -> ApiDiff {
     let mut diff = ApiDiff::default();
