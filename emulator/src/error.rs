@@ -107,8 +107,16 @@ pub(crate) type ApiResult<T> = Result<T, ApiError>;
 /// naming the field (JSON path) and what was wrong with it.
 pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
+    // serde reads a struct from a JSON array too (`["slug", "Name"]`); WorkOS wants an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::invalid_field(
+            "body",
+            "invalid_json",
+            "The request body must be a JSON object.",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let text = inner.to_string();
@@ -127,7 +135,12 @@ pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
         let field = if path == "." { "body".to_owned() } else { path };
         let text = text.split(" at line ").next().unwrap_or(&text).to_owned();
         ApiError::invalid_field(&field, "invalid", format!("{field}: {text}."))
-    })
+    })?;
+    // Anything after the object but whitespace ("{...} garbage") is not JSON.
+    de.end().map_err(|e| {
+        ApiError::invalid_field("body", "invalid_json", format!("The request body is not valid JSON: {e}."))
+    })?;
+    Ok(value)
 }
 
 /// 422 unless `value` has at most `max` characters (the document's `maxLength`).
@@ -164,7 +177,6 @@ mod tests {
     use super::*;
 
     #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
     struct Dto {
         slug: String,
         limit: Option<u32>,
@@ -184,5 +196,20 @@ mod tests {
         assert_eq!(e.errors[0].code, "invalid_json");
         let e = parse_body::<Dto>(b"").unwrap_err();
         assert_eq!(e.errors[0].field, "slug");
+        let ok = parse_body::<Dto>(br#"{"slug": "a", "limit": 3}"#).expect("valid");
+        assert_eq!((ok.slug.as_str(), ok.limit), ("a", Some(3)));
+    }
+
+    #[test]
+    fn only_one_json_object_is_a_body() {
+        // An array would fill the struct's fields in order; trailing text is not JSON.
+        let e = parse_body::<Dto>(br#"["docs:read", 3]"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.errors[0].code), (422, "invalid_json"));
+        assert!(e.message.contains("JSON object"), "{}", e.message);
+        let e = parse_body::<Dto>(br#"{"slug": "a"} {"slug": "b"}"#).unwrap_err();
+        assert_eq!(e.errors[0].code, "invalid_json");
+        let e = parse_body::<Dto>(br#"{"slug": "a"}garbage"#).unwrap_err();
+        assert!(e.message.contains("trailing"), "{}", e.message);
+        assert_eq!(parse_body::<Dto>(b" {\"slug\": \"a\"} \n").expect("whitespace around is fine").slug, "a");
     }
 }

@@ -48,7 +48,7 @@ mod store;
 
 pub use events::{MAX_EVENTS, WebhookDelivery};
 pub use faults::{Fault, RetryAfter};
-pub use log::RecordedRequest;
+pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use routes::routes;
 pub use server::{Builder, DEFAULT_API_KEY, DEFAULT_PORT, Emulator, RouteFaults, SeedError};
 pub use store::{Seed, SeedMembership, SeedPermission, SeedRole, SeedUser};

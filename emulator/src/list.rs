@@ -15,6 +15,15 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 
+/// A cursor is an id: a lowercase prefix, `_`, and a 26-character ULID (Crockford base 32).
+fn is_cursor(value: &str) -> bool {
+    let Some((prefix, ulid)) = value.rsplit_once('_') else { return false };
+    !prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && ulid.len() == 26
+        && ulid.bytes().all(|b| b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b))
+}
+
 /// Default and bounds of `limit`.
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
@@ -70,7 +79,22 @@ impl Query {
                 ));
             }
         };
-        Ok(Self { limit, order, before: one("before"), after: one("after"), params })
+        let (before, after) = (one("before"), one("after"));
+        for (name, cursor) in [("before", &before), ("after", &after)] {
+            if let Some(cursor) = cursor
+                && !is_cursor(cursor)
+            {
+                // An empty last page would tell the client the list ended: refuse loudly.
+                return Err(ApiError::invalid_field(
+                    name,
+                    "invalid_cursor",
+                    format!(
+                        "{name} must be an object id from a previous page (like `org_01H...`), got '{cursor}'."
+                    ),
+                ));
+            }
+        }
+        Ok(Self { limit, order, before, after, params })
     }
 
     /// The last value of parameter `key`, if present and non-empty.
@@ -142,7 +166,7 @@ mod tests {
     use super::*;
 
     fn ids(n: usize) -> Vec<String> {
-        (0..n).map(|i| format!("x_{i:03}")).collect()
+        (0..n).map(|i| format!("x_{i:026}")).collect()
     }
 
     fn page(raw: &str, n: usize) -> (Vec<String>, Value, Value) {
@@ -156,20 +180,38 @@ mod tests {
     fn defaults_to_ten_newest_first_with_null_cursors_at_the_ends() {
         let (data, before, after) = page("", 25);
         assert_eq!(data.len(), 10);
-        assert_eq!(data[0], "x_024");
-        assert_eq!((before, after), (Value::Null, json!("x_015")));
-        let (data, before, after) = page("after=x_005", 25);
-        assert_eq!(data, ["x_004", "x_003", "x_002", "x_001", "x_000"]);
-        assert_eq!((before, after), (json!("x_004"), Value::Null));
+        assert_eq!(data[0], "x_00000000000000000000000024");
+        assert_eq!((before, after), (Value::Null, json!("x_00000000000000000000000015")));
+        let (data, before, after) = page("after=x_00000000000000000000000005", 25);
+        assert_eq!(
+            data,
+            [
+                "x_00000000000000000000000004",
+                "x_00000000000000000000000003",
+                "x_00000000000000000000000002",
+                "x_00000000000000000000000001",
+                "x_00000000000000000000000000"
+            ]
+        );
+        assert_eq!((before, after), (json!("x_00000000000000000000000004"), Value::Null));
     }
 
     #[test]
     fn asc_walks_forward_and_back() {
-        let (data, before, after) = page("order=asc&limit=3&after=x_002", 10);
-        assert_eq!(data, ["x_003", "x_004", "x_005"]);
-        assert_eq!((before, after), (json!("x_003"), json!("x_005")));
-        let (data, before, _) = page("order=asc&limit=3&before=x_003", 10);
-        assert_eq!(data, ["x_000", "x_001", "x_002"]);
+        let (data, before, after) = page("order=asc&limit=3&after=x_00000000000000000000000002", 10);
+        assert_eq!(
+            data,
+            ["x_00000000000000000000000003", "x_00000000000000000000000004", "x_00000000000000000000000005"]
+        );
+        assert_eq!(
+            (before, after),
+            (json!("x_00000000000000000000000003"), json!("x_00000000000000000000000005"))
+        );
+        let (data, before, _) = page("order=asc&limit=3&before=x_00000000000000000000000003", 10);
+        assert_eq!(
+            data,
+            ["x_00000000000000000000000000", "x_00000000000000000000000001", "x_00000000000000000000000002"]
+        );
         assert_eq!(before, Value::Null);
     }
 
@@ -177,13 +219,13 @@ mod tests {
     fn normal_order_swaps_cursor_meaning() {
         // Descending display; `after` fetches newer records, `before` older ones.
         let (data, before, after) = page("order=normal&limit=2", 5);
-        assert_eq!(data, ["x_004", "x_003"]);
-        assert_eq!((before, after), (json!("x_003"), Value::Null));
-        let (data, _, _) = page("order=normal&limit=2&before=x_003", 5);
-        assert_eq!(data, ["x_002", "x_001"]);
-        let (data, _, after) = page("order=normal&limit=2&after=x_001", 5);
-        assert_eq!(data, ["x_003", "x_002"]);
-        assert_eq!(after, json!("x_003"));
+        assert_eq!(data, ["x_00000000000000000000000004", "x_00000000000000000000000003"]);
+        assert_eq!((before, after), (json!("x_00000000000000000000000003"), Value::Null));
+        let (data, _, _) = page("order=normal&limit=2&before=x_00000000000000000000000003", 5);
+        assert_eq!(data, ["x_00000000000000000000000002", "x_00000000000000000000000001"]);
+        let (data, _, after) = page("order=normal&limit=2&after=x_00000000000000000000000001", 5);
+        assert_eq!(data, ["x_00000000000000000000000003", "x_00000000000000000000000002"]);
+        assert_eq!(after, json!("x_00000000000000000000000003"));
     }
 
     #[test]
@@ -214,8 +256,12 @@ mod tests {
 
     #[test]
     fn window_between_both_cursors_and_empty_lists() {
-        let (data, _, _) = page("order=asc&after=x_002&before=x_006", 10);
-        assert_eq!(data, ["x_003", "x_004", "x_005"]);
+        let (data, _, _) =
+            page("order=asc&after=x_00000000000000000000000002&before=x_00000000000000000000000006", 10);
+        assert_eq!(
+            data,
+            ["x_00000000000000000000000003", "x_00000000000000000000000004", "x_00000000000000000000000005"]
+        );
         let (data, before, after) = page("", 0);
         assert!(data.is_empty());
         assert_eq!((before, after), (Value::Null, Value::Null));
@@ -229,6 +275,19 @@ mod tests {
         }
         assert_eq!(Query::parse(Some("order=up")).unwrap_err().errors[0].field, "order");
         assert_eq!(Query::parse(Some("limit=100")).unwrap().limit, 100);
+    }
+
+    #[test]
+    fn a_cursor_that_is_no_id_is_refused_not_read_as_the_end() {
+        for raw in
+            ["after=garbage", "before=org_123", "after=org_01H%21%21", "after=ORG_01HZZZZZZZZZZZZZZZZZZZZZZZ"]
+        {
+            let e = Query::parse(Some(raw)).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.errors[0].code), (422, "invalid_cursor"), "{raw}");
+        }
+        let ok = Query::parse(Some("after=org_01HZX8V7Q2M3N4P5R6S7T8V9WX")).expect("an id");
+        assert_eq!(ok.after.as_deref(), Some("org_01HZX8V7Q2M3N4P5R6S7T8V9WX"));
+        assert!(Query::parse(Some("after=authz_resource_01HZX8V7Q2M3N4P5R6S7T8V9WX")).is_ok());
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     webhook_tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Response fields served from the document, not modelled (see `fill`).
     from_document: Mutex<std::collections::BTreeSet<String>>,
+    /// `X-Request-ID`s.
+    request_ids: Mutex<crate::ids::IdGen>,
 }
 
 /// Locks a mutex; a panic in another handler does not make the data unusable for the next.
@@ -53,6 +55,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// A new `X-Request-ID`.
+    pub(crate) fn request_id(&self) -> String {
+        lock(&self.request_ids).next("req")
     }
 
     /// The API key, which is also the client secret of `authenticate`.
@@ -77,6 +84,7 @@ pub struct Builder {
     port: u16,
     seed: Seed,
     token_ttl: Duration,
+    log_bytes: usize,
 }
 
 impl Default for Builder {
@@ -86,6 +94,7 @@ impl Default for Builder {
             port: 0,
             seed: Seed::workos_default(),
             token_ttl: Duration::from_secs(300),
+            log_bytes: crate::log::DEFAULT_LOG_BYTES,
         }
     }
 }
@@ -127,6 +136,14 @@ impl Builder {
         self
     }
 
+    /// The request log's budget: the bytes of the request and response bodies it keeps
+    /// (default [`crate::DEFAULT_LOG_BYTES`], 16 MiB). Older entries go first; a body over
+    /// [`crate::MAX_LOGGED_BODY`] is kept truncated.
+    pub fn request_log_bytes(mut self, bytes: usize) -> Self {
+        self.log_bytes = bytes;
+        self
+    }
+
     /// How long the access tokens of `authenticate` live (default 5 minutes, as WorkOS).
     pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
         self.token_ttl = ttl;
@@ -142,12 +159,13 @@ impl Builder {
         let shared = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             faults: Mutex::new(FaultTable::default()),
-            log: Mutex::new(Log::default()),
+            log: Mutex::new(Log::with_budget(self.log_bytes)),
             api_key: self.api_key.clone(),
             token_ttl: self.token_ttl,
             deliveries: Arc::default(),
             webhook_tasks: Mutex::default(),
             from_document: Mutex::default(),
+            request_ids: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
@@ -324,7 +342,13 @@ impl Emulator {
         lock(&self.shared.from_document).iter().cloned().collect()
     }
 
-    /// The requests received so far (the most recent 10,000), oldest first.
+    /// The bytes the request log keeps now (within [`Builder::request_log_bytes`]).
+    pub fn request_log_bytes(&self) -> usize {
+        lock(&self.shared.log).bytes()
+    }
+
+    /// The requests received so far, oldest first: the most recent ones within the log's byte
+    /// budget ([`Builder::request_log_bytes`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.log).entries()
     }
@@ -397,20 +421,40 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
             .into_response();
         }
     };
+    let request_id = shared.request_id();
+    if let Some(refused) = refuse_content_type(&parts, &bytes) {
+        return with_request_id(refused.into_response(), &request_id);
+    }
     let req = Request::from_parts(parts, Body::from(bytes.clone()));
-    let seq = lock(&shared.log).push(RecordedRequest {
-        method: req.method().to_string(),
-        path: req.uri().path().to_owned(),
-        route: route_of(&req),
-        query: req.uri().query().map(str::to_owned),
-        body: serde_json::from_slice(&bytes).ok(),
-        status: None,
-        response: None,
-    });
-    let (method, route) = (req.method().to_string(), route_of(&req));
+    let (body, body_bytes, truncated) = crate::log::logged_body(&bytes);
+    let mut recorded = RecordedRequest::new(
+        req.method().to_string(),
+        req.uri().path().to_owned(),
+        route_of(&req),
+        req.uri().query().map(str::to_owned),
+    );
+    recorded.body = body;
+    recorded.truncated = truncated;
+    let seq = lock(&shared.log).push(recorded, body_bytes);
+    let (method, route, path) = (req.method().to_string(), route_of(&req), req.uri().path().to_owned());
     let (mut parts, body) = next.run(req).await.into_parts();
     let mut bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let mut json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+    // Axum's own refusals (a method the path does not serve, a path that does not decode) come
+    // as plain text or nothing: answer them in the API's JSON error shape too.
+    if json.is_none() && (parts.status.is_client_error() || parts.status.is_server_error()) {
+        let error = plain_error_as_json(&parts, &method, &path, &bytes);
+        let (_, error_body) = error.into_response().into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if parts.status == StatusCode::METHOD_NOT_ALLOWED
+            && let Ok(allow) = HeaderValue::from_str(&allowed_methods(&path).join(", "))
+        {
+            parts.headers.insert(header::ALLOW, allow);
+        }
+        bytes = axum::body::to_bytes(error_body, usize::MAX).await.unwrap_or_default();
+        json = serde_json::from_slice(&bytes).ok();
+    }
     if let (Some(route), Some(value)) = (&route, json.as_mut())
         && parts.status.is_success()
     {
@@ -421,8 +465,80 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
             parts.headers.remove(header::CONTENT_LENGTH);
         }
     }
-    lock(&shared.log).complete(seq, parts.status.as_u16(), json);
-    Response::from_parts(parts, Body::from(bytes))
+    let (logged, logged_bytes, truncated) = if bytes.len() <= crate::log::MAX_LOGGED_BODY {
+        (json, bytes.len(), false)
+    } else {
+        crate::log::logged_body(&bytes)
+    };
+    lock(&shared.log).complete(seq, parts.status.as_u16(), logged, logged_bytes, truncated);
+    with_request_id(Response::from_parts(parts, Body::from(bytes)), &request_id)
+}
+
+/// `X-Request-ID`, on every answer, as WorkOS sends it (clients report it with errors).
+fn with_request_id(mut response: Response, id: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// A body sent with a `Content-Type` that is not JSON: 400, before any handler reads it.
+fn refuse_content_type(parts: &http::request::Parts, body: &[u8]) -> Option<ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let given = parts.headers.get(header::CONTENT_TYPE)?.to_str().unwrap_or("(not text)");
+    let media = given.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if media == "application/json" || media.ends_with("+json") {
+        return None;
+    }
+    Some(ApiError::bad_request(
+        "invalid_content_type",
+        format!("The request body must be JSON (`Content-Type: application/json`), not `{given}`."),
+    ))
+}
+
+/// The methods the emulator serves on `path` (its routes' templates matched segment by segment).
+fn allowed_methods(path: &str) -> Vec<&'static str> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut methods: Vec<&'static str> = crate::routes::routes()
+        .into_iter()
+        .filter(|(_, template)| {
+            let t: Vec<&str> = template.trim_matches('/').split('/').collect();
+            t.len() == segments.len() && t.iter().zip(&segments).all(|(t, s)| t.starts_with('{') || t == s)
+        })
+        .map(|(m, _)| m)
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+/// The JSON error for an answer the router made in plain text (or empty).
+fn plain_error_as_json(parts: &http::response::Parts, method: &str, path: &str, body: &[u8]) -> ApiError {
+    let text = String::from_utf8_lossy(body).trim().to_owned();
+    let (code, message) = match parts.status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = allowed_methods(path).join(", ");
+            (
+                "method_not_allowed",
+                format!("The emulator serves {path} but not with {method} (allowed: {allowed})."),
+            )
+        }
+        StatusCode::BAD_REQUEST => {
+            ("invalid_request", format!("The request to {path} is malformed: {text}."))
+        }
+        StatusCode::NOT_FOUND => ("route_not_found", format!("The emulator does not serve {method} {path}.")),
+        status => (
+            "emulator_error",
+            format!(
+                "{} for {method} {path}{}",
+                status,
+                if text.is_empty() { String::new() } else { format!(": {text}") }
+            ),
+        ),
+    };
+    ApiError::with_status(parts.status, code, message)
 }
 
 /// Applies the programmed faults.
