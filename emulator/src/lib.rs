@@ -39,6 +39,7 @@ mod error;
 mod events;
 mod faults;
 mod fill;
+mod idle;
 mod ids;
 mod list;
 mod log;
@@ -50,7 +51,10 @@ pub use events::{MAX_EVENTS, WebhookDelivery};
 pub use faults::{Fault, RetryAfter};
 pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use routes::routes;
-pub use server::{Builder, DEFAULT_API_KEY, DEFAULT_PORT, Emulator, RouteFaults, SeedError};
+pub use server::{
+    Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
+    RouteFaults, SeedError,
+};
 pub use store::{Seed, SeedMembership, SeedPermission, SeedRole, SeedUser};
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].

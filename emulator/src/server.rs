@@ -85,7 +85,21 @@ pub struct Builder {
     seed: Seed,
     token_ttl: Duration,
     log_bytes: usize,
+    bind: std::net::IpAddr,
+    timeouts: Timeouts,
 }
+
+/// How long a connection may take to send its request head, and stay open without traffic.
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    header_read: Duration,
+    idle: Duration,
+}
+
+/// Default of [`Builder::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`Builder::idle_timeout`].
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for Builder {
     fn default() -> Self {
@@ -95,6 +109,8 @@ impl Default for Builder {
             seed: Seed::workos_default(),
             token_ttl: Duration::from_secs(300),
             log_bytes: crate::log::DEFAULT_LOG_BYTES,
+            bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            timeouts: Timeouts { header_read: DEFAULT_HEADER_READ_TIMEOUT, idle: DEFAULT_IDLE_TIMEOUT },
         }
     }
 }
@@ -124,9 +140,31 @@ impl Builder {
         self
     }
 
-    /// The port on 127.0.0.1 (default 0: any free port).
+    /// The port (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The address to listen on (default 127.0.0.1). Another address (`0.0.0.0` in a container)
+    /// makes the emulator reachable from other hosts: [`Builder::start`] then refuses the
+    /// default API key.
+    pub fn bind(mut self, addr: std::net::IpAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// How long a client may take to send a request's head before the connection is closed
+    /// (default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 s): a slow client cannot hold a connection.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.header_read = timeout;
+        self
+    }
+
+    /// How long a connection may stay open with no bytes in either direction (default
+    /// [`DEFAULT_IDLE_TIMEOUT`], 60 s).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.idle = timeout;
         self
     }
 
@@ -150,12 +188,23 @@ impl Builder {
         self
     }
 
-    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    /// Binds the address (127.0.0.1 unless [`Builder::bind`] says otherwise) and starts serving
+    /// on the current Tokio runtime.
     ///
     /// # Errors
-    /// The port cannot be bound, or the seed is inconsistent (an [`io::Error`] of kind
-    /// `InvalidInput` wrapping a [`SeedError`]).
+    /// The port cannot be bound; the seed is inconsistent (an [`io::Error`] of kind
+    /// `InvalidInput` wrapping a [`SeedError`]); a non-loopback address with the default API key
+    /// (`InvalidInput`: anyone who can reach it would know the key).
     pub async fn start(self) -> io::Result<Emulator> {
+        if !self.bind.is_loopback() && self.api_key == DEFAULT_API_KEY {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "listening on {} (not loopback) needs an API key of your own, not the default {DEFAULT_API_KEY}",
+                    self.bind
+                ),
+            ));
+        }
         let shared = Arc::new(Shared {
             store: Mutex::new(Store::default()),
             faults: Mutex::new(FaultTable::default()),
@@ -168,10 +217,16 @@ impl Builder {
             request_ids: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let listener = TcpListener::bind((self.bind, self.port)).await?;
         let addr = listener.local_addr()?;
-        let task = tokio::spawn(serve(listener, routes::router(shared.clone())));
-        Ok(Emulator { addr, base_url: format!("http://{addr}"), api_key: self.api_key, shared, task })
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(serve(listener, routes::router(shared.clone()), self.timeouts, stopped));
+        let base_url = if addr.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", addr.port())
+        } else {
+            format!("http://{addr}")
+        };
+        Ok(Emulator { addr, base_url, api_key: self.api_key, shared, task, stop })
     }
 }
 
@@ -216,8 +271,14 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// Accepts connections until the task is aborted; aborting drops every connection too.
-async fn serve(listener: TcpListener, router: axum::Router) {
+/// Accepts connections until told to stop (then lets the open ones finish their requests) or
+/// aborted (which drops every connection).
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    timeouts: Timeouts,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     loop {
         let stream = tokio::select! {
@@ -227,6 +288,7 @@ async fn serve(listener: TcpListener, router: axum::Router) {
                 Err(_) => { tokio::time::sleep(Duration::from_millis(10)).await; continue; }
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            _ = stop.changed() => break,
         };
         let _ = stream.set_nodelay(true);
         let signal = DropSignal(Arc::new(Notify::new()));
@@ -236,15 +298,35 @@ async fn serve(listener: TcpListener, router: axum::Router) {
             req.extensions_mut().insert(signal.clone());
             router.clone().oneshot(req.map(Body::new))
         });
+        let mut stop = stop.clone();
         connections.spawn(async move {
-            let conn =
-                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = conn => {}
-                () = kill.notified() => {}
+            let (io, last_activity) = crate::idle::Tracked::new(stream);
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(timeouts.header_read)
+                .serve_connection(TokioIo::new(io), service);
+            tokio::pin!(conn);
+            let mut idle = tokio::time::interval((timeouts.idle / 4).max(Duration::from_millis(10)));
+            loop {
+                tokio::select! {
+                    _ = conn.as_mut() => break,
+                    () = kill.notified() => break,
+                    _ = idle.tick() => {
+                        if last_activity.idle_for() >= timeouts.idle {
+                            break;
+                        }
+                    }
+                    _ = stop.changed() => {
+                        // Finish the request in flight, then close.
+                        conn.as_mut().graceful_shutdown();
+                        let _ = conn.as_mut().await;
+                        break;
+                    }
+                }
             }
         });
     }
+    while connections.join_next().await.is_some() {}
 }
 
 /// A running emulator. Dropping it stops the server and closes its connections.
@@ -255,6 +337,7 @@ pub struct Emulator {
     api_key: String,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Drop for Emulator {
@@ -267,6 +350,13 @@ impl Drop for Emulator {
 }
 
 impl Emulator {
+    /// Stops accepting connections, lets the requests in flight finish (for at most `grace`),
+    /// then closes every connection.
+    pub async fn shutdown(mut self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(grace, &mut self.task).await;
+    }
+
     /// Delivers every event from now on to `url` as WorkOS does: a JSON `POST` signed with
     /// `secret` in the `WorkOS-Signature` header, in order. Call it once per endpoint.
     pub fn deliver_webhooks(&self, url: impl Into<String>, secret: impl Into<String>) {

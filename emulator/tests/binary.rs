@@ -59,17 +59,68 @@ fn bad_arguments_and_seed_files_exit_2_with_a_message() {
     let bad_seed = dir.join("seed.json");
     std::fs::write(&bad_seed, r#"{"permissions": [{"slug": "a"}]}"#).expect("write");
     let seed = bad_seed.to_string_lossy().into_owned();
-    let cases: [(&[&str], &str); 4] = [
-        (&["--port", "http"], "--port: 'http' is not a port number"),
-        (&["--verbose"], "unknown argument '--verbose'"),
-        (&["--api-key"], "--api-key needs a value"),
+    let cases: [(&[&str], &str); 7] = [
+        (&["--port", "http"], "invalid value 'http' for '--port <PORT>'"),
+        (&["--verbose"], "unexpected argument '--verbose'"),
+        (&["--api-key"], "a value is required for '--api-key <KEY>'"),
         (&["--seed", &seed], "missing field `name`"),
+        (&["--bind", "0.0.0.0"], "needs --api-key"),
+        (&["--api-key", " "], "--api-key must not be empty"),
+        (&["--idle-timeout", "soon"], "'soon' is not a duration"),
     ];
     for (args, expected) in cases {
-        let out = Command::new(BIN).args(args).output().expect("run");
+        let out = Command::new(BIN).args(args).env_remove("WORKOS_EMULATOR_API_KEY").output().expect("run");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn every_flag_has_an_environment_variable_and_help_lists_them() {
+    let out = Command::new(BIN).arg("--help").output().expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "WORKOS_EMULATOR_BIND",
+        "WORKOS_EMULATOR_PORT",
+        "WORKOS_EMULATOR_API_KEY",
+        "WORKOS_EMULATOR_SEED",
+        "WORKOS_EMULATOR_HEADER_READ_TIMEOUT",
+        "WORKOS_EMULATOR_IDLE_TIMEOUT",
+        "WORKOS_EMULATOR_REQUEST_LOG_BYTES",
+    ] {
+        assert!(help.contains(var), "{var} missing from --help:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn configured_by_environment_and_stopped_by_sigterm() {
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .env("WORKOS_EMULATOR_PORT", port.to_string())
+        .env("WORKOS_EMULATOR_API_KEY", "sk_test_env")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("banner");
+    assert!(line.contains(&format!("listening on http://127.0.0.1:{port}")), "{line}");
+    let roles = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/authorization/roles"))
+        .bearer_auth("sk_test_env")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(roles.status(), 200);
+    // SIGTERM, as a container runtime stops it: a clean exit.
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exit");
+    assert_eq!(status.code(), Some(0), "exit after SIGTERM");
+    line.clear();
+    stderr.read_line(&mut line).expect("goodbye");
+    assert!(line.contains("SIGTERM"), "{line}");
 }
