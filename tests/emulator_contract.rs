@@ -136,6 +136,33 @@ async fn run(s: &Scenario) {
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"external_id": "acme-1"})), 400).await;
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"domains": ["acme.test"]})), 409).await;
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"name": ["x"]})), 422).await;
+    // The same domains again keep their ids.
+    let before = s.call("GET", &format!("{o}/{org_id}"), None, 200).await;
+    let same = json!({"domain_data": [{"domain": "acme.test", "state": "verified"}]});
+    let after = s.call("PUT", &format!("{o}/{org_id}"), Some(same), 200).await;
+    assert_eq!(after["domains"][0]["id"], before["domains"][0]["id"]);
+    s.call("GET", &format!("{o}/external_id/acme-1"), None, 200).await;
+    s.call("GET", &format!("{o}/external_id/nobody"), None, 404).await;
+
+    // Organization domains.
+    let d = "/organization_domains";
+    let domain =
+        s.call("POST", d, Some(json!({"domain": "Docs.Acme.test", "organization_id": org_id})), 201).await;
+    assert_eq!(
+        (domain["domain"].as_str(), domain["state"].as_str()),
+        (Some("docs.acme.test"), Some("pending"))
+    );
+    let domain_id = id(&domain);
+    s.call("POST", d, Some(json!({"domain": "docs.acme.test", "organization_id": other})), 409).await;
+    s.call("GET", &format!("{d}/{domain_id}"), None, 200).await;
+    s.call("GET", &format!("{d}/org_domain_missing"), None, 404).await;
+    let verified = s.call("POST", &format!("{d}/{domain_id}/verify"), None, 201).await;
+    assert_eq!(verified["state"], "verified");
+    s.call("POST", &format!("{d}/{domain_id}/verify"), None, 400).await;
+    let listed = s.call("GET", &format!("{o}/{org_id}"), None, 200).await;
+    assert!(listed["domains"].as_array().expect("domains").iter().any(|x| x["id"] == domain_id.as_str()));
+    s.call("DELETE", &format!("{d}/{domain_id}"), None, 204).await;
+    s.call("DELETE", &format!("{d}/{domain_id}"), None, 404).await;
 
     // Organization roles.
     let or = format!("/authorization/organizations/{org_id}/roles");
@@ -176,12 +203,37 @@ async fn run(s: &Scenario) {
     s.call("GET", &format!("{u}?limit=0"), None, 422).await;
     s.call("GET", &format!("{u}/{user}"), None, 200).await;
     s.call("GET", &format!("{u}/user_missing"), None, 404).await;
+    let updated = s
+        .call(
+            "PUT",
+            &format!("{u}/{user}"),
+            Some(json!({"last_name": "Lovelace", "external_id": "ada-1", "locale": "en-GB"})),
+            200,
+        )
+        .await;
+    assert_eq!(
+        (updated["last_name"].as_str(), updated["locale"].as_str()),
+        (Some("Lovelace"), Some("en-GB"))
+    );
+    s.call("PUT", &format!("{u}/{temp}"), Some(json!({"external_id": "ada-1"})), 400).await;
+    s.call("PUT", &format!("{u}/{temp}"), Some(json!({"email": "not an email"})), 422).await;
+    s.call("GET", &format!("{u}/external_id/ada-1"), None, 200).await;
+    s.call("GET", &format!("{u}/external_id/nobody"), None, 404).await;
 
     // Organization memberships.
     let m = "/user_management/organization_memberships";
     let membership = s.call("POST", m, Some(json!({"user_id": user, "organization_id": org_id})), 201).await;
     assert_eq!(membership["role"]["slug"], "member");
     let om = id(&membership);
+    let promoted = s.call("PUT", &format!("{m}/{om}"), Some(json!({"role_slug": "org-editor"})), 200).await;
+    assert_eq!(promoted["role"]["slug"], "org-editor");
+    s.call("PUT", &format!("{m}/{om}"), Some(json!({"role_slug": "no-such-role"})), 422).await;
+    s.call("PUT", &format!("{m}/{om}"), Some(json!({"role_slug": "member"})), 200).await;
+    let inactive = s.call("PUT", &format!("{m}/{om}/deactivate"), None, 200).await;
+    assert_eq!(inactive["status"], "inactive");
+    let active = s.call("PUT", &format!("{m}/{om}/reactivate"), None, 200).await;
+    assert_eq!(active["status"], "active");
+    s.call("PUT", &format!("{m}/om_missing/deactivate"), None, 404).await;
 
     // AuthKit: the browser redirect (not followed), the code and refresh exchanges, the JWKS.
     let browser =

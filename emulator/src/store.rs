@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{IdGen, now};
 
+/// The role a membership gets when none is given, and reports when it has none left.
+pub(crate) const DEFAULT_ROLE: &str = "member";
+
 /// The resource type of an organization's own resource (the root of its resource tree).
 pub(crate) const ORGANIZATION_TYPE: &str = "organization";
 
@@ -52,6 +55,10 @@ pub(crate) struct Domain {
     pub(crate) domain: String,
     pub(crate) state: String,
     pub(crate) verification_strategy: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) verification_prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) verification_token: Option<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
 }
@@ -85,6 +92,7 @@ pub(crate) struct User {
     pub(crate) external_id: Option<String>,
     pub(crate) metadata: BTreeMap<String, String>,
     pub(crate) last_sign_in_at: Option<String>,
+    pub(crate) locale: Option<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
 }
@@ -331,7 +339,8 @@ impl Store {
             .find(|a| a.membership_id == m.id && Some(&a.resource.id) == root.as_ref())
             .or_else(|| self.assignments.iter().find(|a| a.membership_id == m.id))
             .map(|a| a.role.slug.clone())
-            .unwrap_or_default();
+            // Every membership has a role: with its assignments gone, the default one.
+            .unwrap_or_else(|| DEFAULT_ROLE.to_owned());
         json!({
             "object": "organization_membership",
             "id": m.id,

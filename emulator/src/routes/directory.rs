@@ -78,17 +78,38 @@ fn domains(store: &mut Store, org: &str, dto: &OrganizationDto) -> ApiResult<Opt
                 oauth: false,
             });
         }
-        let at = now();
-        out.push(Domain {
-            object: "organization_domain",
-            id: store.ids.next("org_domain"),
-            organization_id: org.to_owned(),
-            domain,
-            state,
-            verification_strategy: "manual",
-            created_at: at.clone(),
-            updated_at: at,
-        });
+        // A domain the organization already has keeps its id (and its timestamps, unless its
+        // state changes).
+        let existing = store
+            .organizations
+            .iter()
+            .find(|o| o.id == org)
+            .and_then(|o| o.domains.iter().find(|d| d.domain == domain))
+            .cloned();
+        match existing {
+            Some(mut kept) => {
+                if kept.state != state {
+                    kept.state = state;
+                    kept.updated_at = now();
+                }
+                out.push(kept);
+            }
+            None => {
+                let at = now();
+                out.push(Domain {
+                    object: "organization_domain",
+                    id: store.ids.next("org_domain"),
+                    organization_id: org.to_owned(),
+                    domain,
+                    state,
+                    verification_strategy: "manual",
+                    verification_prefix: None,
+                    verification_token: None,
+                    created_at: at.clone(),
+                    updated_at: at,
+                });
+            }
+        }
     }
     Ok(Some(out))
 }
@@ -159,6 +180,15 @@ pub(super) async fn get_organization(State(db): Db, Path(id): Path<String>) -> A
     db.store().organization(&id).map(ok)
 }
 
+pub(super) async fn get_organization_by_external_id(
+    State(db): Db,
+    Path(external_id): Path<String>,
+) -> ApiResult<Response> {
+    let store = db.store();
+    let org = store.organizations.iter().find(|o| o.external_id.as_deref() == Some(external_id.as_str()));
+    org.map(ok).ok_or_else(|| ApiError::not_found("Organization", &external_id))
+}
+
 pub(super) async fn update_organization(
     State(db): Db,
     Path(id): Path<String>,
@@ -227,6 +257,7 @@ struct CreateUser {
     password: Option<String>,
     password_hash: Option<String>,
     password_hash_type: Option<String>,
+    locale: Option<String>,
 }
 
 pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
@@ -252,14 +283,7 @@ pub(super) async fn create_user(State(db): Db, body: Bytes) -> ApiResult<Respons
 /// Creates a user (the API's and the seed's path).
 pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> {
     let dto: CreateUser = parse_body(body)?;
-    let email = dto.email.trim().to_lowercase();
-    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
-        return Err(ApiError::invalid_field(
-            "email",
-            "invalid",
-            format!("email '{}' is not an email address.", dto.email),
-        ));
-    }
+    let email = check_email(&dto.email)?;
     max_len("external_id", dto.external_id.as_deref(), 128)?;
     if dto.password.is_some() && dto.password_hash.is_some() {
         return Err(ApiError::bad_request(
@@ -303,6 +327,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
         external_id: dto.external_id,
         metadata: dto.metadata.unwrap_or_default(),
         last_sign_in_at: None,
+        locale: dto.locale,
         created_at: at.clone(),
         updated_at: at,
     };
@@ -316,6 +341,102 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
 
 pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().user(&id).map(ok)
+}
+
+pub(super) async fn get_user_by_external_id(
+    State(db): Db,
+    Path(external_id): Path<String>,
+) -> ApiResult<Response> {
+    let store = db.store();
+    let user = store.users.iter().find(|u| u.external_id.as_deref() == Some(external_id.as_str()));
+    user.map(ok).ok_or_else(|| ApiError::not_found("User", &external_id))
+}
+
+#[derive(Deserialize)]
+struct UpdateUser {
+    email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email_verified: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    metadata: Option<Option<BTreeMap<String, String>>>,
+    #[serde(default, deserialize_with = "double_option")]
+    external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    locale: Option<Option<String>>,
+}
+
+/// Updates the fields given; `null` clears `metadata`, `external_id` and `locale`.
+pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.user(&id)?;
+    let dto: UpdateUser = parse_body(&body)?;
+    let email = match &dto.email {
+        Some(e) => Some(check_email(e)?),
+        None => None,
+    };
+    if let Some(email) = &email
+        && store.users.iter().any(|u| u.id != id && u.email == *email)
+    {
+        return Err(ApiError::invalid_field(
+            "email",
+            "email_not_available",
+            format!("Email '{email}' is not available."),
+        ));
+    }
+    let external_id = dto.external_id.clone().flatten();
+    max_len("external_id", external_id.as_deref(), 128)?;
+    if let Some(ext) = &external_id
+        && store.users.iter().any(|u| u.id != id && u.external_id.as_ref() == Some(ext))
+    {
+        return Err(ApiError::bad_request(
+            "external_id_already_used",
+            format!("External id '{ext}' is already used."),
+        ));
+    }
+    check_metadata(dto.metadata.as_ref().and_then(Option::as_ref))?;
+    let user = store.users.iter_mut().find(|u| u.id == id).expect("checked above");
+    if let Some(email) = email {
+        if email != user.email {
+            user.email_verified = false;
+        }
+        user.email = email;
+    }
+    if let Some(first) = dto.first_name {
+        user.first_name = Some(first);
+    }
+    if let Some(last) = dto.last_name {
+        user.last_name = Some(last);
+    }
+    if let Some(verified) = dto.email_verified {
+        user.email_verified = verified;
+    }
+    if let Some(metadata) = dto.metadata {
+        user.metadata = metadata.unwrap_or_default();
+    }
+    if dto.external_id.is_some() {
+        user.external_id = external_id;
+    }
+    if let Some(locale) = dto.locale {
+        user.locale = locale;
+    }
+    user.updated_at = now();
+    let user = user.clone();
+    store.emit_record("user.updated", &user);
+    Ok(ok(user))
+}
+
+/// A lower-cased email address, or a 422 naming `email`.
+fn check_email(given: &str) -> ApiResult<String> {
+    let email = given.trim().to_lowercase();
+    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
+        return Err(ApiError::invalid_field(
+            "email",
+            "invalid",
+            format!("email '{given}' is not an email address."),
+        ));
+    }
+    Ok(email)
 }
 
 /// Deletes a user and their memberships; the document answers 200 with no body.
@@ -372,27 +493,8 @@ pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<
     let dto: CreateMembership = parse_body(body)?;
     store.user(&dto.user_id)?;
     store.organization(&dto.organization_id)?;
-    let roles = match (dto.role_slug, dto.role_slugs) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid_field(
-                "role_slugs",
-                "mutually_exclusive",
-                "role_slug and role_slugs are mutually exclusive.",
-            ));
-        }
-        (Some(one), None) => vec![one],
-        (None, Some(many)) if many.is_empty() => {
-            return Err(ApiError::invalid_field("role_slugs", "invalid", "role_slugs must not be empty."));
-        }
-        (None, Some(many)) => many,
-        (None, None) => vec!["member".to_owned()],
-    };
-    if let Some(bad) = roles.iter().find(|r| store.role_for(&dto.organization_id, r).is_err()) {
-        return Err(ApiError::unprocessable(
-            "invalid_role",
-            format!("Role '{bad}' does not exist in this organization."),
-        ));
-    }
+    let roles = roles_of(store, &dto.organization_id, dto.role_slug, dto.role_slugs)?
+        .unwrap_or_else(|| vec![crate::store::DEFAULT_ROLE.to_owned()]);
     if store.memberships.iter().any(|m| m.user_id == dto.user_id && m.organization_id == dto.organization_id)
     {
         return Err(ApiError::invalid_field(
@@ -424,6 +526,105 @@ pub(super) async fn get_membership(State(db): Db, Path(id): Path<String>) -> Api
     let store = db.store();
     let m = store.membership(&id)?;
     Ok(ok(store.membership_json(m)))
+}
+
+#[derive(Deserialize)]
+struct UpdateMembership {
+    role_slug: Option<String>,
+    role_slugs: Option<Vec<String>>,
+}
+
+/// The role slugs of a membership body: `role_slug` or `role_slugs` (exclusive), each a role of
+/// the organization; `None` when neither is given.
+fn roles_of(
+    store: &Store,
+    organization_id: &str,
+    role_slug: Option<String>,
+    role_slugs: Option<Vec<String>>,
+) -> ApiResult<Option<Vec<String>>> {
+    let roles = match (role_slug, role_slugs) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "role_slugs",
+                "mutually_exclusive",
+                "role_slug and role_slugs are mutually exclusive.",
+            ));
+        }
+        (Some(one), None) => vec![one],
+        (None, Some(many)) if many.is_empty() => {
+            return Err(ApiError::invalid_field("role_slugs", "invalid", "role_slugs must not be empty."));
+        }
+        (None, Some(many)) => many,
+        (None, None) => return Ok(None),
+    };
+    if let Some(bad) = roles.iter().find(|r| store.role_for(organization_id, r).is_err()) {
+        return Err(ApiError::unprocessable(
+            "invalid_role",
+            format!("Role '{bad}' does not exist in this organization."),
+        ));
+    }
+    Ok(Some(roles))
+}
+
+/// Replaces the membership's roles on its organization (roles on other resources stay).
+pub(super) async fn update_membership(
+    State(db): Db,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    let membership = store.membership(&id)?.clone();
+    let dto: UpdateMembership = parse_body(&body)?;
+    if let Some(roles) = roles_of(&store, &membership.organization_id, dto.role_slug, dto.role_slugs)? {
+        let root = store.organization_resource(&membership.organization_id)?.as_ref();
+        store.assignments.retain(|a| !(a.membership_id == id && a.resource == root));
+        for role in &roles {
+            store.assign(&id, role, root.clone());
+        }
+    }
+    let m = store.memberships.iter_mut().find(|m| m.id == id).expect("checked above");
+    m.updated_at = now();
+    let m = m.clone();
+    let answer = store.membership_json(&m);
+    store.emit("organization_membership.updated", answer.clone());
+    Ok(ok(answer))
+}
+
+/// `deactivate` (to `inactive`) and `reactivate` (to `active`); a pending membership can do
+/// neither, and one already there is answered as it is.
+fn set_membership_status(store: &mut Store, id: &str, status: &'static str) -> ApiResult<Response> {
+    let current = store.membership(id)?.status;
+    if current == "pending" {
+        let (code, message) = if status == "inactive" {
+            (
+                "cannot_deactivate_pending_organization_membership",
+                "A pending organization membership cannot be deactivated. This membership should be deleted instead.",
+            )
+        } else {
+            (
+                "cannot_reactivate_pending_organization_membership",
+                "A pending organization membership cannot be reactivated. The user needs to accept the invitation instead.",
+            )
+        };
+        return Err(ApiError::bad_request(code, message));
+    }
+    let m = store.memberships.iter_mut().find(|m| m.id == id).expect("checked above");
+    if m.status != status {
+        m.status = status;
+        m.updated_at = now();
+    }
+    let m = m.clone();
+    let answer = store.membership_json(&m);
+    store.emit("organization_membership.updated", answer.clone());
+    Ok(ok(answer))
+}
+
+pub(super) async fn deactivate_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    set_membership_status(&mut db.store(), &id, "inactive")
+}
+
+pub(super) async fn reactivate_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    set_membership_status(&mut db.store(), &id, "active")
 }
 
 /// Deletes a membership and its role assignments; the document answers 200 with no body.

@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod directory;
+mod domains;
 mod events;
 mod permissions;
 mod roles;
@@ -108,6 +109,26 @@ fn table() -> Vec<Route> {
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments/{role_assignment_id}",
             delete(access::remove_role_by_id),
         ),
+        // Lookups by external id, updates, membership status.
+        ("GET", "/organizations/external_id/{external_id}", get(directory::get_organization_by_external_id)),
+        ("GET", "/user_management/users/external_id/{external_id}", get(directory::get_user_by_external_id)),
+        ("PUT", "/user_management/users/{id}", put(directory::update_user)),
+        ("PUT", "/user_management/organization_memberships/{id}", put(directory::update_membership)),
+        (
+            "PUT",
+            "/user_management/organization_memberships/{id}/deactivate",
+            put(directory::deactivate_membership),
+        ),
+        (
+            "PUT",
+            "/user_management/organization_memberships/{id}/reactivate",
+            put(directory::reactivate_membership),
+        ),
+        // Organization domains.
+        ("POST", "/organization_domains", post(domains::create)),
+        ("GET", "/organization_domains/{id}", get(domains::get)),
+        ("DELETE", "/organization_domains/{id}", delete(domains::delete)),
+        ("POST", "/organization_domains/{id}/verify", post(domains::verify)),
         // Events.
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
