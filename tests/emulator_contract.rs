@@ -84,6 +84,7 @@ async fn run(s: &Scenario) {
     }
     s.call("POST", p, Some(json!({"slug": "docs:read", "name": "again"})), 409).await;
     s.call("POST", p, Some(json!({"name": "no slug"})), 422).await;
+    s.call("POST", p, Some(json!({"slug": "docs:nul", "name": "a\u{0}b"})), 422).await;
     s.call("GET", p, None, 200).await;
     s.call("GET", &format!("{p}?limit=2&order=asc"), None, 200).await;
     s.call("GET", &format!("{p}?limit=0"), None, 422).await;
@@ -98,6 +99,9 @@ async fn run(s: &Scenario) {
     s.call("POST", r, Some(json!({"slug": "viewer", "name": "Viewer"})), 201).await;
     s.call("POST", r, Some(json!({"slug": "viewer", "name": "Viewer"})), 409).await;
     s.call("POST", r, Some(json!({"slug": "x", "name": "y".repeat(49)})), 422).await;
+    for bad in ["Viewer", "org-viewer", "view er"] {
+        s.call("POST", r, Some(json!({"slug": bad, "name": "Bad slug"})), 422).await;
+    }
     s.call("GET", r, None, 200).await;
     s.call("GET", &format!("{r}/viewer"), None, 200).await;
     s.call("GET", &format!("{r}/missing"), None, 404).await;

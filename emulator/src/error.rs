@@ -140,7 +140,36 @@ pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     de.end().map_err(|e| {
         ApiError::invalid_field("body", "invalid_json", format!("The request body is not valid JSON: {e}."))
     })?;
+    // A NUL character (`\u0000`) is valid JSON but no valid value of any WorkOS field.
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && let Ok(tree) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = nul_in(&tree, String::new())
+    {
+        return Err(ApiError::invalid_field(
+            &field,
+            "invalid",
+            format!("{field} must not contain a NUL character."),
+        ));
+    }
     Ok(value)
+}
+
+/// The path of the first string (value or key) holding a NUL character.
+fn nul_in(v: &serde_json::Value, path: String) -> Option<String> {
+    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "body".to_owned() } else { path })
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_in(x, format!("{}[{i}]", if path.is_empty() { "body" } else { &path }))),
+        serde_json::Value::Object(map) => {
+            map.iter().find_map(|(k, x)| if k.contains('\0') { Some(at(k)) } else { nul_in(x, at(k)) })
+        }
+        _ => None,
+    }
 }
 
 /// 422 unless `value` has at most `max` characters (the document's `maxLength`).
@@ -211,5 +240,10 @@ mod tests {
         let e = parse_body::<Dto>(br#"{"slug": "a"}garbage"#).unwrap_err();
         assert!(e.message.contains("trailing"), "{}", e.message);
         assert_eq!(parse_body::<Dto>(b" {\"slug\": \"a\"} \n").expect("whitespace around is fine").slug, "a");
+        let e = parse_body::<Dto>(br#"{"slug": "a\u0000b"}"#).unwrap_err();
+        assert_eq!((e.errors[0].field.as_str(), e.errors[0].code), ("slug", "invalid"));
+        assert!(e.message.contains("NUL"), "{}", e.message);
+        // An escaped backslash followed by "u0000" is just text.
+        assert_eq!(parse_body::<Dto>(br#"{"slug": "a\\u0000"}"#).expect("no NUL").slug, "a\\u0000");
     }
 }

@@ -111,6 +111,15 @@ pub(crate) fn create_environment_role(store: &mut Store, body: &[u8]) -> ApiResu
     };
     non_empty("slug", &slug)?;
     validate(Some(&slug), &dto.name, dto.description.as_deref(), dto.resource_type_slug.as_deref())?;
+    if !valid_environment_slug(&slug) {
+        return Err(ApiError::invalid_field(
+            "slug",
+            "invalid",
+            format!(
+                "slug '{slug}' must contain only lowercase letters, numbers, hyphens and underscores, and not begin with 'org-' (organization roles' prefix)."
+            ),
+        ));
+    }
     if store.environment_role(&slug).is_ok() {
         return Err(ApiError::conflict(
             "role_slug_conflict",
@@ -177,12 +186,20 @@ pub(super) async fn list_organization(State(db): Db, Path(org): Path<String>) ->
     Ok(ok(json!({ "object": "list", "data": data })))
 }
 
+/// Lowercase letters, digits, `-` and `_`, at least one.
+fn slug_chars(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// An environment role's slug: the characters of an organization role's, without its `org-`.
+fn valid_environment_slug(slug: &str) -> bool {
+    slug_chars(slug) && !slug.starts_with("org-")
+}
+
 /// An organization role's slug: `org-` then lowercase letters, digits, `-` and `_`.
 fn valid_custom_slug(slug: &str) -> bool {
-    slug.strip_prefix("org-").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-    })
+    slug.strip_prefix("org-").is_some_and(slug_chars)
 }
 
 fn slug_from_name(name: &str) -> String {
@@ -319,6 +336,10 @@ mod tests {
     #[test]
     fn custom_slugs_follow_the_documented_format() {
         assert!(valid_custom_slug("org-billing_admin-2"));
+        assert!(valid_environment_slug("billing_admin-2") && valid_environment_slug("member"));
+        for bad in ["Billing", "billing admin", "org-billing", "billing\0", "", "émile"] {
+            assert!(!valid_environment_slug(bad), "{bad:?}");
+        }
         for bad in ["billing", "org-", "org-Billing", "org-a b"] {
             assert!(!valid_custom_slug(bad), "{bad}");
         }
