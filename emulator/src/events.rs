@@ -29,6 +29,18 @@ pub(crate) struct Events {
 }
 
 impl Events {
+    /// The log alone (a snapshot's copy feeds no endpoint).
+    pub(crate) fn copy_log(&self) -> Self {
+        Self { log: self.log.clone(), endpoints: Vec::new() }
+    }
+
+    /// Takes `other`'s log, keeping this one's endpoints.
+    pub(crate) fn restore_log(&mut self, other: &Self) {
+        self.log = other.log.clone();
+    }
+}
+
+impl Events {
     /// Records event `name` with `data` and queues it for every webhook endpoint.
     pub(crate) fn emit(&mut self, ids: &mut IdGen, name: &str, data: Value) {
         let event = json!({

@@ -12,7 +12,7 @@ const RANDOM_BITS: u32 = 80;
 const RANDOM_MASK: u128 = (1 << RANDOM_BITS) - 1;
 
 /// A monotonic ULID source.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct IdGen {
     last: u128,
 }

@@ -53,7 +53,7 @@ pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use routes::routes;
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
-    RouteFaults, SeedError,
+    MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
 pub use store::{Seed, SeedMembership, SeedPermission, SeedRole, SeedUser};
 

@@ -45,7 +45,21 @@ pub(crate) struct Shared {
     from_document: Mutex<std::collections::BTreeSet<String>>,
     /// `X-Request-ID`s.
     request_ids: Mutex<crate::ids::IdGen>,
+    /// The data right after start (the seed), for [`Emulator::reset`].
+    initial: Mutex<Option<Arc<Store>>>,
+    /// Snapshots taken over HTTP (`POST /_emulator/snapshots`), newest last, at most
+    /// [`MAX_SNAPSHOTS`].
+    snapshots: Mutex<std::collections::VecDeque<(String, Arc<Store>)>>,
 }
+
+/// How many snapshots taken over HTTP the emulator keeps (the oldest go first).
+pub const MAX_SNAPSHOTS: usize = 16;
+
+/// A copy of an emulator's data at one moment ([`Emulator::snapshot`]), to put back with
+/// [`Emulator::restore`]: permissions, roles, organizations, users, memberships, role
+/// assignments, resources, sessions and events.
+#[derive(Debug, Clone)]
+pub struct Snapshot(Arc<Store>);
 
 /// Locks a mutex; a panic in another handler does not make the data unusable for the next.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,6 +69,32 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// Takes a snapshot kept by the server; returns its id.
+    pub(crate) fn keep_snapshot(&self) -> String {
+        let copy = Arc::new(self.store().copy());
+        let id = lock(&self.request_ids).next("snapshot");
+        let mut kept = lock(&self.snapshots);
+        if kept.len() == MAX_SNAPSHOTS {
+            kept.pop_front();
+        }
+        kept.push_back((id.clone(), copy));
+        id
+    }
+
+    /// Restores snapshot `id` taken by [`Shared::keep_snapshot`]; `false` if there is none.
+    pub(crate) fn restore_kept(&self, id: &str) -> bool {
+        let copy = lock(&self.snapshots).iter().find(|(k, _)| k == id).map(|(_, c)| c.clone());
+        copy.map(|c| self.store().restore(&c)).is_some()
+    }
+
+    /// Back to the data right after start.
+    pub(crate) fn reset(&self) {
+        let initial = lock(&self.initial).clone();
+        if let Some(initial) = initial {
+            self.store().restore(&initial);
+        }
     }
 
     /// A new `X-Request-ID`.
@@ -215,8 +255,11 @@ impl Builder {
             webhook_tasks: Mutex::default(),
             from_document: Mutex::default(),
             request_ids: Mutex::default(),
+            initial: Mutex::default(),
+            snapshots: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        *lock(&shared.initial) = Some(Arc::new(shared.store().copy()));
         let listener = TcpListener::bind((self.bind, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -350,6 +393,23 @@ impl Drop for Emulator {
 }
 
 impl Emulator {
+    /// A copy of the data now, to put back later with [`Emulator::restore`] (e.g. a fixture
+    /// built once, restored before each test).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(Arc::new(self.shared.store().copy()))
+    }
+
+    /// Puts back the data of `snapshot`. Ids issued since keep increasing (none is issued twice),
+    /// and registered webhook endpoints, faults and the request log stay.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.shared.store().restore(&snapshot.0);
+    }
+
+    /// Back to the data right after start: the seed and nothing else.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
     /// Stops accepting connections, lets the requests in flight finish (for at most `grace`),
     /// then closes every connection.
     pub async fn shutdown(mut self, grace: Duration) {

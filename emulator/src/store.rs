@@ -206,6 +206,54 @@ pub(crate) struct AuthSession {
 }
 
 impl Store {
+    /// A copy of the data, for [`crate::Snapshot`]: everything but the webhook endpoints.
+    pub(crate) fn copy(&self) -> Self {
+        Self {
+            ids: self.ids.clone(),
+            permissions: self.permissions.clone(),
+            roles: self.roles.clone(),
+            organizations: self.organizations.clone(),
+            users: self.users.clone(),
+            memberships: self.memberships.clone(),
+            assignments: self.assignments.clone(),
+            resources: self.resources.clone(),
+            passwords: self.passwords.clone(),
+            auth_codes: self.auth_codes.clone(),
+            auth_sessions: self.auth_sessions.clone(),
+            events: self.events.copy_log(),
+        }
+    }
+
+    /// Puts back the data of `copy`. Ids keep increasing (no id is issued twice) and the
+    /// webhook endpoints stay.
+    pub(crate) fn restore(&mut self, copy: &Self) {
+        let Self {
+            permissions,
+            roles,
+            organizations,
+            users,
+            memberships,
+            assignments,
+            resources,
+            passwords,
+            auth_codes,
+            auth_sessions,
+            events,
+            ids: _,
+        } = copy;
+        self.permissions = permissions.clone();
+        self.roles = roles.clone();
+        self.organizations = organizations.clone();
+        self.users = users.clone();
+        self.memberships = memberships.clone();
+        self.assignments = assignments.clone();
+        self.resources = resources.clone();
+        self.passwords = passwords.clone();
+        self.auth_codes = auth_codes.clone();
+        self.auth_sessions = auth_sessions.clone();
+        self.events.restore_log(events);
+    }
+
     /// Records event `name` with `data` (and queues it for the webhook endpoints).
     pub(crate) fn emit(&mut self, name: &str, data: Value) {
         self.events.emit(&mut self.ids, name, data);

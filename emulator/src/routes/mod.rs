@@ -1,6 +1,7 @@
 //! The HTTP surface: the document's routes, served from one table.
 
 mod access;
+mod admin;
 mod auth;
 mod directory;
 mod domains;
@@ -159,7 +160,11 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 pub(crate) const HEALTH: &str = "/health";
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let mut router = Router::new().route(HEALTH, get(|| async { "ok" }));
+    let mut router = Router::new()
+        .route(HEALTH, get(|| async { "ok" }))
+        .route("/_emulator/snapshots", post(admin::snapshot))
+        .route("/_emulator/snapshots/{id}/restore", post(admin::restore))
+        .route("/_emulator/reset", post(admin::reset));
     for (_, path, handler) in table() {
         router = router.route(path, handler);
     }

@@ -1,0 +1,69 @@
+//! State a test can set up once and put back: snapshots and reset, from Rust and over HTTP.
+
+use serde_json::{Value, json};
+use workos_emulator::Emulator;
+
+async fn call(emu: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .request(method.parse().expect("method"), format!("{}{path}", emu.base_url()))
+        .bearer_auth(emu.api_key());
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req.send().await.expect("answer");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn slugs(emu: &Emulator) -> Vec<String> {
+    let (_, list) = call(emu, "GET", "/authorization/permissions?order=asc", None).await;
+    list["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|p| p["slug"].as_str().expect("slug").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_snapshot_restores_the_data_and_reset_goes_back_to_the_seed() {
+    let emu = Emulator::start().await.expect("start");
+    let create = |slug: &str| json!({"slug": slug, "name": slug});
+    assert_eq!(call(&emu, "POST", "/authorization/permissions", Some(create("a:read"))).await.0, 201);
+    let fixture = emu.snapshot();
+    assert_eq!(call(&emu, "POST", "/authorization/permissions", Some(create("b:read"))).await.0, 201);
+    let (_, deleted) = call(&emu, "DELETE", "/authorization/permissions/a:read", None).await;
+    assert_eq!(slugs(&emu).await, ["b:read"], "{deleted}");
+
+    emu.restore(&fixture);
+    assert_eq!(slugs(&emu).await, ["a:read"]);
+    // Ids keep increasing after a restore: a new record sorts after every earlier one.
+    let (_, c) = call(&emu, "POST", "/authorization/permissions", Some(create("c:read"))).await;
+    let (_, a) = call(&emu, "GET", "/authorization/permissions/a:read", None).await;
+    assert!(c["id"].as_str() > a["id"].as_str());
+
+    emu.reset();
+    assert!(slugs(&emu).await.is_empty(), "the default seed has no permission");
+    let (_, roles) = call(&emu, "GET", "/authorization/roles", None).await;
+    assert_eq!(roles["data"][0]["slug"], "member", "the seed is back");
+}
+
+#[tokio::test]
+async fn snapshots_over_http_for_tools_in_other_languages() {
+    let emu = Emulator::start().await.expect("start");
+    call(&emu, "POST", "/authorization/permissions", Some(json!({"slug": "a:read", "name": "A"}))).await;
+    let (status, snap) = call(&emu, "POST", "/_emulator/snapshots", None).await;
+    assert_eq!(status, 201, "{snap}");
+    let id = snap["id"].as_str().expect("id").to_owned();
+    call(&emu, "POST", "/authorization/permissions", Some(json!({"slug": "b:read", "name": "B"}))).await;
+    let (status, _) = call(&emu, "POST", &format!("/_emulator/snapshots/{id}/restore"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(slugs(&emu).await, ["a:read"]);
+    let (status, body) = call(&emu, "POST", "/_emulator/snapshots/snapshot_missing/restore", None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity_not_found")));
+    assert_eq!(call(&emu, "POST", "/_emulator/reset", None).await.0, 200);
+    assert!(slugs(&emu).await.is_empty());
+    // The admin endpoints need the API key like the rest.
+    let anonymous = reqwest::Client::new().post(format!("{}/_emulator/reset", emu.base_url())).send().await;
+    assert_eq!(anonymous.expect("answer").status(), 401);
+}
