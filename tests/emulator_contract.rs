@@ -271,6 +271,41 @@ async fn run(s: &Scenario) {
         .await;
     s.call("GET", "/sso/jwks/client_1", None, 200).await;
 
+    // Directory sync, read side: seeded.
+    let mut seed = workos_emulator::Seed { organizations: vec!["Dir Corp".to_owned()], ..Default::default() };
+    let mut directory = workos_emulator::SeedDirectory::default();
+    directory.name = "Dir Corp SCIM".to_owned();
+    directory.organization = "Dir Corp".to_owned();
+    directory.domain = Some("dircorp.test".to_owned());
+    directory.groups = vec!["Engineering".to_owned()];
+    let mut member = workos_emulator::SeedDirectoryUser::default();
+    member.email = "lin@dircorp.test".to_owned();
+    member.first_name = Some("Lin".to_owned());
+    member.groups = vec!["Engineering".to_owned()];
+    directory.users = vec![member];
+    seed.directories = vec![directory];
+    s.emu.seed(&seed).expect("seed a directory");
+    let dirs = s.call("GET", "/directories?search=scim", None, 200).await;
+    let dir = dirs["data"][0]["id"].as_str().expect("a directory").to_owned();
+    s.call("GET", "/directories?domain=dircorp.test&limit=101", None, 422).await;
+    s.call("GET", &format!("/directories/{dir}"), None, 200).await;
+    s.call("GET", "/directories/directory_missing", None, 404).await;
+    let users = s.call("GET", &format!("/directory_users?directory={dir}"), None, 200).await;
+    let lin = users["data"][0]["id"].as_str().expect("a user").to_owned();
+    s.call("GET", "/directory_users", None, 422).await;
+    s.call("GET", "/directory_users?directory=directory_missing", None, 404).await;
+    s.call("GET", &format!("/directory_users/{lin}"), None, 200).await;
+    s.call("GET", "/directory_users/directory_user_missing", None, 404).await;
+    let groups = s.call("GET", &format!("/directory_groups?user={lin}"), None, 200).await;
+    let group = groups["data"][0]["id"].as_str().expect("a group").to_owned();
+    s.call("GET", &format!("/directory_users?group={group}"), None, 200).await;
+    s.call("GET", &format!("/directory_groups?directory={dir}"), None, 200).await;
+    s.call("GET", "/directory_groups", None, 422).await;
+    s.call("GET", &format!("/directory_groups/{group}"), None, 200).await;
+    s.call("GET", "/directory_groups/directory_group_missing", None, 404).await;
+    s.call("DELETE", &format!("/directories/{dir}"), None, 202).await;
+    s.call("GET", &format!("/directory_users/{lin}"), None, 404).await;
+
     // Events: what the writes above produced.
     let events = s.call("GET", "/events?limit=100&order=asc", None, 200).await;
     let names: Vec<&str> =

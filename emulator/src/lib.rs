@@ -55,7 +55,7 @@ pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
     MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
-pub use store::{Seed, SeedMembership, SeedPermission, SeedRole, SeedUser};
+pub use store::{Seed, SeedDirectory, SeedDirectoryUser, SeedMembership, SeedPermission, SeedRole, SeedUser};
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].
 ///

@@ -311,6 +311,15 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
             routes::create_membership_in(&mut store, body.to_string().as_bytes()).map_err(fail(item))?;
         }
     }
+    for d in &seed.directories {
+        let item = format!("directory '{}'", d.name);
+        let org = store.organizations.iter().find(|o| o.name == d.organization).map(|o| o.id.clone());
+        let org = org.ok_or_else(|| SeedError {
+            item: item.clone(),
+            message: format!("no organization '{}' in the seed", d.organization),
+        })?;
+        routes::seed_directory(&mut store, &org, d).map_err(fail(item))?;
+    }
     Ok(())
 }
 

@@ -161,6 +161,58 @@ impl Resource {
     }
 }
 
+/// `Directory` (directory sync): read only, seeded.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Directory {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) organization_id: String,
+    pub(crate) external_key: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) state: &'static str,
+    pub(crate) name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) domain: Option<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `DirectoryGroup`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DirectoryGroup {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) idp_id: String,
+    pub(crate) directory_id: String,
+    pub(crate) organization_id: String,
+    pub(crate) name: String,
+    pub(crate) raw_attributes: BTreeMap<String, Value>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `DirectoryUser` (its answer adds `groups`, see [`Store::directory_user_json`]).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DirectoryUser {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) directory_id: String,
+    pub(crate) organization_id: String,
+    pub(crate) idp_id: String,
+    pub(crate) email: Option<String>,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) state: String,
+    pub(crate) raw_attributes: BTreeMap<String, Value>,
+    pub(crate) custom_attributes: BTreeMap<String, Value>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    /// Ids of the groups the user is in.
+    #[serde(skip)]
+    pub(crate) group_ids: Vec<String>,
+}
+
 /// Everything the emulator holds. Collections are kept in creation order.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
@@ -178,6 +230,10 @@ pub(crate) struct Store {
     pub(crate) auth_codes: Vec<AuthCode>,
     /// Sessions by refresh token (rotated at each refresh).
     pub(crate) auth_sessions: Vec<AuthSession>,
+    /// Directory sync, seeded: directories, their groups and users.
+    pub(crate) directories: Vec<Directory>,
+    pub(crate) directory_groups: Vec<DirectoryGroup>,
+    pub(crate) directory_users: Vec<DirectoryUser>,
     /// The events the writes above produced.
     pub(crate) events: crate::events::Events,
 }
@@ -220,6 +276,9 @@ impl Store {
             passwords: self.passwords.clone(),
             auth_codes: self.auth_codes.clone(),
             auth_sessions: self.auth_sessions.clone(),
+            directories: self.directories.clone(),
+            directory_groups: self.directory_groups.clone(),
+            directory_users: self.directory_users.clone(),
             events: self.events.copy_log(),
         }
     }
@@ -238,9 +297,15 @@ impl Store {
             passwords,
             auth_codes,
             auth_sessions,
+            directories,
+            directory_groups,
+            directory_users,
             events,
             ids: _,
         } = copy;
+        self.directories = directories.clone();
+        self.directory_groups = directory_groups.clone();
+        self.directory_users = directory_users.clone();
         self.permissions = permissions.clone();
         self.roles = roles.clone();
         self.organizations = organizations.clone();
@@ -252,6 +317,26 @@ impl Store {
         self.auth_codes = auth_codes.clone();
         self.auth_sessions = auth_sessions.clone();
         self.events.restore_log(events);
+    }
+
+    /// A directory user's answer: the record with its groups.
+    pub(crate) fn directory_user_json(&self, u: &DirectoryUser) -> Value {
+        let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
+        let groups: Vec<&DirectoryGroup> =
+            self.directory_groups.iter().filter(|g| u.group_ids.contains(&g.id)).collect();
+        v["groups"] = serde_json::to_value(groups).unwrap_or(Value::Null);
+        v
+    }
+
+    /// A directory's answer, with its user and group counts.
+    pub(crate) fn directory_json(&self, d: &Directory) -> Value {
+        let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+        let users = self.directory_users.iter().filter(|u| u.directory_id == d.id);
+        let (active, inactive) =
+            users.fold((0, 0), |(a, i), u| if u.state == "active" { (a + 1, i) } else { (a, i + 1) });
+        let groups = self.directory_groups.iter().filter(|g| g.directory_id == d.id).count();
+        v["metadata"] = json!({ "users": { "active": active, "inactive": inactive }, "groups": groups });
+        v
     }
 
     /// Records event `name` with `data` (and queues it for the webhook endpoints).
@@ -494,6 +579,9 @@ impl Store {
 /// Data to load into a new emulator (see [`crate::Builder::seed`]); also read from JSON by the
 /// binary's `--seed FILE`. Seeding goes through the same rules as the API (unique slugs,
 /// existing permissions).
+///
+/// Build one with `..Seed::default()` after the fields you set, so a field added later
+/// (like `directories`) does not break your code; or load it from JSON or YAML.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Seed {
@@ -510,7 +598,57 @@ pub struct Seed {
     /// memberships in the organizations above.
     #[serde(default)]
     pub users: Vec<SeedUser>,
+    /// Directories (directory sync) of the organizations above, with their groups and users.
+    #[serde(default)]
+    pub directories: Vec<SeedDirectory>,
 }
+
+/// A directory of a [`Seed`]: served read-only by the directory-sync endpoints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct SeedDirectory {
+    /// Its name.
+    pub name: String,
+    /// The organization of the seed (by name) it belongs to.
+    pub organization: String,
+    /// The provider type, one of the document's (default `generic scim v2.0`).
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Its domain.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Group names.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Users, each in some of the groups above.
+    #[serde(default)]
+    pub users: Vec<SeedDirectoryUser>,
+}
+
+/// A user of a [`SeedDirectory`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct SeedDirectoryUser {
+    /// Their email.
+    pub email: String,
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// `active` (default), `suspended` or `inactive`.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Names of the directory's groups they are in.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Custom attributes, as the provider maps them.
+    #[serde(default)]
+    pub custom_attributes: BTreeMap<String, Value>,
+}
+
+impl Eq for SeedDirectoryUser {}
 
 /// A user of a [`Seed`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]

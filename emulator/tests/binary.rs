@@ -124,3 +124,47 @@ async fn configured_by_environment_and_stopped_by_sigterm() {
     stderr.read_line(&mut line).expect("goodbye");
     assert!(line.contains("SIGTERM"), "{line}");
 }
+
+#[tokio::test]
+async fn starts_from_the_yaml_fixture_with_directories() {
+    let port = free_port();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seed.yaml");
+    let mut child = Command::new(BIN)
+        .args(["--port", &port.to_string(), "--seed", fixture])
+        .env_remove("WORKOS_EMULATOR_API_KEY")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let _running = Running(child);
+    let mut line = String::new();
+    BufReader::new(stderr).read_line(&mut line).expect("banner");
+    assert!(line.contains("listening"), "{line}");
+    let get = |path: &str| {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        async move {
+            let resp =
+                reqwest::Client::new().get(url).bearer_auth("sk_test_default").send().await.expect("answer");
+            assert_eq!(resp.status(), 200);
+            resp.json::<serde_json::Value>().await.expect("json")
+        }
+    };
+    let dirs = get("/directories").await;
+    let dir = &dirs["data"][0];
+    assert_eq!((dir["name"].as_str(), dir["type"].as_str()), (Some("Acme Okta"), Some("okta scim v2.0")));
+    assert_eq!(dir["metadata"], serde_json::json!({"users": {"active": 1, "inactive": 1}, "groups": 2}));
+    let users = get(&format!("/directory_users?directory={}", dir["id"].as_str().expect("id"))).await;
+    let emails: Vec<&str> =
+        users["data"].as_array().expect("data").iter().filter_map(|u| u["email"].as_str()).collect();
+    assert_eq!(emails.len(), 2, "{users}");
+    assert!(emails.contains(&"grace@acme.test") && emails.contains(&"carl@acme.test"));
+    let grace = users["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|u| u["email"] == "grace@acme.test")
+        .expect("grace");
+    assert_eq!(grace["groups"][0]["name"], "Engineering");
+    let roles = get("/authorization/roles").await;
+    assert_eq!(roles["data"].as_array().expect("data").len(), 2, "the fixture's roles replace the default");
+}

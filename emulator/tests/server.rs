@@ -40,7 +40,7 @@ async fn bearer_key_is_required_and_never_echoed() {
     assert!(body.contains("Invalid API key") && !body.contains("sk_test_wrong_secret"), "{body}");
     let health = api.http.get(format!("{}/health", api.emu.base_url())).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let (status, body) = api.call("GET", "/directories", None).await;
+    let (status, body) = api.call("GET", "/audit_logs/actions", None).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("route_not_found")));
 }
 
@@ -237,6 +237,7 @@ async fn seeding_and_stopping() {
         }],
         organizations: vec!["Acme".into()],
         users: vec![SeedUser::new("ada@acme.test").password("pw-123456").member_of("Acme", "admin")],
+        ..Seed::default()
     };
     let emu = Emulator::builder().api_key("sk_test_custom").seed(seed).start().await.unwrap();
     // A seeded user signs in with the password grant, in her organization, with her role.

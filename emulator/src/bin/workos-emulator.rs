@@ -25,8 +25,9 @@ struct Args {
     /// The key clients send as `Authorization: Bearer KEY` [default on loopback: sk_test_default].
     #[arg(long, env = "WORKOS_EMULATOR_API_KEY", value_name = "KEY", hide_env_values = true)]
     api_key: Option<String>,
-    /// A JSON file with `permissions`, `environment_roles`, `organizations` and `users` to start
-    /// with (default: the `member` environment role).
+    /// A JSON or YAML file with `permissions`, `environment_roles`, `organizations`, `users` and
+    /// `directories` to start with (default: the `member` environment role; see
+    /// emulator/fixtures/seed.yaml).
     #[arg(long, env = "WORKOS_EMULATOR_SEED", value_name = "FILE")]
     seed: Option<PathBuf>,
     /// How long a client may take to send a request's head (`10s`, `500ms`).
@@ -55,10 +56,17 @@ fn duration(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A seed file: YAML (`.yaml`, `.yml`) or JSON.
 fn load_seed(path: &std::path::Path) -> Result<Seed, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read seed file {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("seed file {}: {e}", path.display()))
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let parsed = if yaml {
+        serde_norway::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| format!("seed file {}: {e}", path.display()))
 }
 
 /// Waits for SIGTERM (what a container runtime sends) or Ctrl-C.

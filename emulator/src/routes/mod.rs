@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod directory;
 mod domains;
+mod dsync;
 mod events;
 mod permissions;
 mod roles;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use crate::server::Shared;
 
 pub(crate) use directory::{create_membership_in, create_organization, create_user_in};
+pub(crate) use dsync::seed_directory;
 pub(crate) use permissions::create_permission;
 pub(crate) use roles::create_environment_role;
 
@@ -130,6 +132,14 @@ fn table() -> Vec<Route> {
         ("GET", "/organization_domains/{id}", get(domains::get)),
         ("DELETE", "/organization_domains/{id}", delete(domains::delete)),
         ("POST", "/organization_domains/{id}/verify", post(domains::verify)),
+        // Directory sync (read side, seeded).
+        ("GET", "/directories", get(dsync::list_directories)),
+        ("GET", "/directories/{id}", get(dsync::get_directory)),
+        ("DELETE", "/directories/{id}", delete(dsync::delete_directory)),
+        ("GET", "/directory_users", get(dsync::list_users)),
+        ("GET", "/directory_users/{id}", get(dsync::get_user)),
+        ("GET", "/directory_groups", get(dsync::list_groups)),
+        ("GET", "/directory_groups/{id}", get(dsync::get_group)),
         // Events.
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
