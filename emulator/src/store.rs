@@ -123,17 +123,31 @@ pub(crate) struct SlimRole {
     pub(crate) slug: String,
 }
 
-/// `RoleAssignment`.
+/// `RoleAssignment`. The API also sends `organization_membership_id` and `source` (newer
+/// documents require them, and current SDKs read them), so the emulator does too.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Assignment {
     pub(crate) object: &'static str,
     pub(crate) id: String,
+    #[serde(rename = "organization_membership_id")]
+    pub(crate) membership_id: String,
     pub(crate) role: SlimRole,
     pub(crate) resource: ResourceRef,
+    pub(crate) source: AssignmentSource,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
-    #[serde(skip)]
-    pub(crate) membership_id: String,
+}
+
+/// `RoleAssignment.source`: every assignment the emulator makes is direct (it has no groups).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AssignmentSource {
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+    pub(crate) group_role_assignment_id: Option<String>,
+}
+
+impl AssignmentSource {
+    pub(crate) const DIRECT: Self = Self { kind: "direct", group_role_assignment_id: None };
 }
 
 /// `AuthorizationResource`.
@@ -547,6 +561,7 @@ impl Store {
             id: self.ids.next("role_assignment"),
             role: SlimRole { slug: role.to_owned() },
             resource,
+            source: AssignmentSource::DIRECT,
             created_at: at.clone(),
             updated_at: at,
             membership_id: membership_id.to_owned(),
