@@ -227,11 +227,19 @@ pub(crate) struct DirectoryUser {
     pub(crate) group_ids: Vec<String>,
 }
 
-/// Everything the emulator holds. Collections are kept in creation order.
+/// The record with `id` in `records`, by binary search: every collection is kept in creation
+/// order, which is id order (ids increase strictly, see `ids`), so lookups by id cost O(log n).
+pub(crate) fn by_id<'a, T>(records: &'a [T], id: &str, key: impl Fn(&T) -> &String) -> Option<&'a T> {
+    records.binary_search_by(|r| key(r).as_str().cmp(id)).ok().map(|i| &records[i])
+}
+
+/// Everything the emulator holds. Collections are kept in creation order, which is id order.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub(crate) ids: IdGen,
     pub(crate) permissions: Vec<Permission>,
+    /// Permission ids by slug.
+    pub(crate) permission_ids: std::collections::HashMap<String, String>,
     pub(crate) roles: Vec<Role>,
     pub(crate) organizations: Vec<Organization>,
     pub(crate) users: Vec<User>,
@@ -281,6 +289,7 @@ impl Store {
         Self {
             ids: self.ids.clone(),
             permissions: self.permissions.clone(),
+            permission_ids: self.permission_ids.clone(),
             roles: self.roles.clone(),
             organizations: self.organizations.clone(),
             users: self.users.clone(),
@@ -302,6 +311,7 @@ impl Store {
     pub(crate) fn restore(&mut self, copy: &Self) {
         let Self {
             permissions,
+            permission_ids,
             roles,
             organizations,
             users,
@@ -321,6 +331,7 @@ impl Store {
         self.directory_groups = directory_groups.clone();
         self.directory_users = directory_users.clone();
         self.permissions = permissions.clone();
+        self.permission_ids = permission_ids.clone();
         self.roles = roles.clone();
         self.organizations = organizations.clone();
         self.users = users.clone();
@@ -386,29 +397,42 @@ impl Store {
     }
 
     pub(crate) fn permission(&self, slug: &str) -> ApiResult<&Permission> {
-        self.permissions
-            .iter()
-            .find(|p| p.slug == slug)
+        self.permission_ids
+            .get(slug)
+            .and_then(|id| by_id(&self.permissions, id, |p| &p.id))
             .ok_or_else(|| ApiError::not_found("Permission", slug))
     }
 
+    /// Records a new permission (its id the newest), indexed by slug.
+    pub(crate) fn insert_permission(&mut self, permission: Permission) {
+        self.permission_ids.insert(permission.slug.clone(), permission.id.clone());
+        self.permissions.push(permission);
+    }
+
+    /// Removes the permission `slug`.
+    pub(crate) fn remove_permission(&mut self, slug: &str) {
+        if let Some(id) = self.permission_ids.remove(slug)
+            && let Ok(i) = self.permissions.binary_search_by(|p| p.id.as_str().cmp(&id))
+        {
+            self.permissions.remove(i);
+        }
+    }
+
     pub(crate) fn organization(&self, id: &str) -> ApiResult<&Organization> {
-        self.organizations.iter().find(|o| o.id == id).ok_or_else(|| ApiError::not_found("Organization", id))
+        by_id(&self.organizations, id, |o| &o.id).ok_or_else(|| ApiError::not_found("Organization", id))
     }
 
     pub(crate) fn user(&self, id: &str) -> ApiResult<&User> {
-        self.users.iter().find(|u| u.id == id).ok_or_else(|| ApiError::not_found("User", id))
+        by_id(&self.users, id, |u| &u.id).ok_or_else(|| ApiError::not_found("User", id))
     }
 
     pub(crate) fn membership(&self, id: &str) -> ApiResult<&Membership> {
-        self.memberships
-            .iter()
-            .find(|m| m.id == id)
+        by_id(&self.memberships, id, |m| &m.id)
             .ok_or_else(|| ApiError::not_found("Organization membership", id))
     }
 
     pub(crate) fn resource(&self, id: &str) -> ApiResult<&Resource> {
-        self.resources.iter().find(|r| r.id == id).ok_or_else(|| ApiError::not_found("Resource", id))
+        by_id(&self.resources, id, |r| &r.id).ok_or_else(|| ApiError::not_found("Resource", id))
     }
 
     /// A resource of `organization_id` by its type and external id.
@@ -477,8 +501,8 @@ impl Store {
     /// `UserlandUserOrganizationMembership`: the membership with its user, organization name
     /// and primary role (the first role assigned on the organization itself).
     pub(crate) fn membership_json(&self, m: &Membership) -> Value {
-        let user = self.users.iter().find(|u| u.id == m.user_id);
-        let org_name = self.organizations.iter().find(|o| o.id == m.organization_id).map(|o| o.name.clone());
+        let user = by_id(&self.users, &m.user_id, |u| &u.id);
+        let org_name = by_id(&self.organizations, &m.organization_id, |o| &o.id).map(|o| o.name.clone());
         let root = self.organization_resource(&m.organization_id).ok().map(|r| r.id.clone());
         let primary = self
             .assignments

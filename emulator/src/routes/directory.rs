@@ -163,6 +163,9 @@ pub(super) async fn list_organizations(State(db): Db, RawQuery(raw): RawQuery) -
     let domains: Vec<String> = query.get_list("domains").iter().map(|d| d.to_ascii_lowercase()).collect();
     let search = query.get("search").map(str::to_lowercase);
     let store = db.store();
+    if domains.is_empty() && search.is_none() {
+        return Ok(ok(query.page_sorted(&store.organizations, |o| &o.id)));
+    }
     let items = store
         .organizations
         .iter()
@@ -265,6 +268,9 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
     let org = query.get("organization_id").or_else(|| query.get("organization"));
     let email = query.get("email").map(str::to_lowercase);
     let store = db.store();
+    if org.is_none() && email.is_none() {
+        return Ok(ok(query.page_sorted(&store.users, |u| &u.id)));
+    }
     let items = store
         .users
         .iter()

@@ -69,7 +69,7 @@ pub(crate) fn create_permission(store: &mut Store, body: &[u8]) -> ApiResult<Per
         created_at: at.clone(),
         updated_at: at,
     };
-    store.permissions.push(permission.clone());
+    store.insert_permission(permission.clone());
     store.emit_record("permission.created", &permission);
     Ok(permission)
 }
@@ -77,7 +77,7 @@ pub(crate) fn create_permission(store: &mut Store, body: &[u8]) -> ApiResult<Per
 pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let store = db.store();
-    Ok(ok(query.page(store.permissions.iter().collect(), |p| &p.id)))
+    Ok(ok(query.page_sorted(&store.permissions, |p| &p.id)))
 }
 
 pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
@@ -97,7 +97,12 @@ pub(super) async fn update(State(db): Db, Path(slug): Path<String>, body: Bytes)
     }
     max_len("name", dto.name.as_deref(), 48)?;
     max_len("description", dto.description.as_ref().and_then(|d| d.as_deref()), 150)?;
-    let permission = store.permissions.iter_mut().find(|p| p.slug == slug).expect("checked above");
+    let id = store.permission(&slug)?.id.clone();
+    let i = store
+        .permissions
+        .binary_search_by(|p| p.id.cmp(&id))
+        .map_err(|_| ApiError::not_found("Permission", &slug))?;
+    let permission = &mut store.permissions[i];
     if let Some(name) = dto.name {
         permission.name = name;
     }
@@ -114,7 +119,7 @@ pub(super) async fn update(State(db): Db, Path(slug): Path<String>, body: Bytes)
 pub(super) async fn delete(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
     let permission = store.permission(&slug)?.clone();
-    store.permissions.retain(|p| p.slug != slug);
+    store.remove_permission(&slug);
     store.emit_record("permission.deleted", &permission);
     for role in store.roles.iter_mut().filter(|r| r.permissions.contains(&slug)) {
         role.permissions.retain(|p| *p != slug);
