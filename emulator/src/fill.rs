@@ -16,30 +16,10 @@ static TABLE: LazyLock<HashMap<String, Value>> = LazyLock::new(|| {
     serde_json::from_str(text).expect("generated/emulator-fill.json is valid JSON")
 });
 
-/// `POST /users/{}` for a route `/users/{id}` (parameter names differ between the document and
-/// the router).
-fn route_key(method: &str, route: &str) -> String {
-    let mut out = String::with_capacity(route.len() + 8);
-    out.push_str(method);
-    out.push(' ');
-    let mut in_param = false;
-    for c in route.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Adds the required fields `body` lacks; returns them as `METHOD route status: path`.
 pub(crate) fn fill(method: &str, route: &str, status: u16, body: &mut Value) -> Vec<String> {
-    let Some(node) = TABLE.get(&route_key(method, route)).and_then(|s| s.get(status.to_string())) else {
+    // The routes are spelled as the document's path templates, as the table's keys are.
+    let Some(node) = TABLE.get(&format!("{method} {route}")).and_then(|s| s.get(status.to_string())) else {
         return Vec::new();
     };
     let mut added = BTreeSet::new();

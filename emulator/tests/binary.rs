@@ -15,6 +15,17 @@ impl Drop for Running {
     }
 }
 
+/// Starts the binary as `command` says (stderr piped), waits for its banner and checks it names
+/// `port`; returns the running server and the rest of its stderr.
+fn start(command: &mut Command, port: u16) -> (Running, BufReader<std::process::ChildStderr>) {
+    let mut child = command.stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read the banner");
+    assert!(line.contains(&format!("listening on http://127.0.0.1:{port}")), "{line}");
+    (Running(child), stderr)
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
@@ -22,17 +33,9 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn serves_on_the_given_port_with_the_given_key() {
     let port = free_port();
-    let mut child = Command::new(BIN)
-        .args(["--port", &port.to_string(), "--api-key", "sk_test_cli"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().expect("stderr");
-    let _running = Running(child);
-    let mut line = String::new();
-    BufReader::new(stderr).read_line(&mut line).expect("read the banner");
+    let _running =
+        start(Command::new(BIN).args(["--port", &port.to_string(), "--api-key", "sk_test_cli"]), port);
     let base = format!("http://127.0.0.1:{port}");
-    assert!(line.contains(&format!("listening on {base}")), "{line}");
 
     let http = reqwest::Client::new();
     assert_eq!(http.get(format!("{base}/health")).send().await.expect("health").status(), 200);
@@ -98,16 +101,12 @@ fn every_flag_has_an_environment_variable_and_help_lists_them() {
 #[tokio::test]
 async fn configured_by_environment_and_stopped_by_sigterm() {
     let port = free_port();
-    let mut child = Command::new(BIN)
-        .env("WORKOS_EMULATOR_PORT", port.to_string())
-        .env("WORKOS_EMULATOR_API_KEY", "sk_test_env")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    stderr.read_line(&mut line).expect("banner");
-    assert!(line.contains(&format!("listening on http://127.0.0.1:{port}")), "{line}");
+    let (mut running, mut stderr) = start(
+        Command::new(BIN)
+            .env("WORKOS_EMULATOR_PORT", port.to_string())
+            .env("WORKOS_EMULATOR_API_KEY", "sk_test_env"),
+        port,
+    );
     let roles = reqwest::Client::new()
         .get(format!("http://127.0.0.1:{port}/authorization/roles"))
         .bearer_auth("sk_test_env")
@@ -116,11 +115,11 @@ async fn configured_by_environment_and_stopped_by_sigterm() {
         .expect("answer");
     assert_eq!(roles.status(), 200);
     // SIGTERM, as a container runtime stops it: a clean exit.
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let killed = Command::new("kill").args(["-TERM", &running.0.id().to_string()]).status().expect("kill");
     assert!(killed.success());
-    let status = child.wait().expect("exit");
+    let status = running.0.wait().expect("exit");
     assert_eq!(status.code(), Some(0), "exit after SIGTERM");
-    line.clear();
+    let mut line = String::new();
     stderr.read_line(&mut line).expect("goodbye");
     assert!(line.contains("SIGTERM"), "{line}");
 }
@@ -129,17 +128,12 @@ async fn configured_by_environment_and_stopped_by_sigterm() {
 async fn starts_from_the_yaml_fixture_with_directories() {
     let port = free_port();
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seed.yaml");
-    let mut child = Command::new(BIN)
-        .args(["--port", &port.to_string(), "--seed", fixture])
-        .env_remove("WORKOS_EMULATOR_API_KEY")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().expect("stderr");
-    let _running = Running(child);
-    let mut line = String::new();
-    BufReader::new(stderr).read_line(&mut line).expect("banner");
-    assert!(line.contains("listening"), "{line}");
+    let _running = start(
+        Command::new(BIN)
+            .args(["--port", &port.to_string(), "--seed", fixture])
+            .env_remove("WORKOS_EMULATOR_API_KEY"),
+        port,
+    );
     let get = |path: &str| {
         let url = format!("http://127.0.0.1:{port}{path}");
         async move {

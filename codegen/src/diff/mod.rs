@@ -19,7 +19,7 @@ use rules::Severity;
 use schemas::{At, Differ};
 
 /// `GET /organizations/{id}`.
-pub(crate) fn operation_key(method: &str, path: &str) -> String {
+pub fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())
 }
 

@@ -12,6 +12,21 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The Rust API change to render, or `None` after writing why there is none to `out`.
+fn rust_diff<'r>(report: &'r Report, out: &mut String) -> Option<&'r super::rust_api::ApiDiff> {
+    match &report.rust_api {
+        None => out.push_str("Not computed (`--no-rust`).\n"),
+        Some(RustApi::Unavailable(why)) => {
+            let _ = writeln!(out, "Not available: {why}");
+        }
+        Some(RustApi::Diff(d)) if d.is_empty() => {
+            out.push_str("The generated crate's public API is unchanged.\n")
+        }
+        Some(RustApi::Diff(d)) => return Some(d),
+    }
+    None
+}
+
 /// Renders the report as Markdown.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
@@ -58,44 +73,34 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     out.push_str("\n## Rust API impact\n\n");
-    match &report.rust_api {
-        None => out.push_str("Not computed (`--no-rust`).\n"),
-        Some(RustApi::Unavailable(why)) => {
-            let _ = writeln!(out, "Not available: {why}");
+    if let Some(d) = rust_diff(report, &mut out) {
+        let _ = writeln!(
+            out,
+            "Public items of `workos-api`: {} removed, {} changed, {} added.\n",
+            d.removed.len(),
+            d.changed.len(),
+            d.added.len()
+        );
+        if !d.removed.is_empty() {
+            out.push_str("### Removed\n\n| item | was |\n|---|---|\n");
+            for (item, sig) in &d.removed {
+                let _ = writeln!(out, "| `{}` | `{}` |", cell(item), cell(sig));
+            }
+            out.push('\n');
         }
-        Some(RustApi::Diff(d)) if d.is_empty() => {
-            out.push_str("The generated crate's public API is unchanged.\n")
+        if !d.changed.is_empty() {
+            out.push_str("### Changed\n\n| item | old | new |\n|---|---|---|\n");
+            for ch in &d.changed {
+                let _ = writeln!(out, "| `{}` | `{}` | `{}` |", cell(&ch.item), cell(&ch.old), cell(&ch.new));
+            }
+            out.push('\n');
         }
-        Some(RustApi::Diff(d)) => {
-            let _ = writeln!(
-                out,
-                "Public items of `workos-api`: {} removed, {} changed, {} added.\n",
-                d.removed.len(),
-                d.changed.len(),
-                d.added.len()
-            );
-            if !d.removed.is_empty() {
-                out.push_str("### Removed\n\n| item | was |\n|---|---|\n");
-                for (item, sig) in &d.removed {
-                    let _ = writeln!(out, "| `{}` | `{}` |", cell(item), cell(sig));
-                }
-                out.push('\n');
+        if !d.added.is_empty() {
+            out.push_str("### Added\n\n| item | signature |\n|---|---|\n");
+            for (item, sig) in &d.added {
+                let _ = writeln!(out, "| `{}` | `{}` |", cell(item), cell(sig));
             }
-            if !d.changed.is_empty() {
-                out.push_str("### Changed\n\n| item | old | new |\n|---|---|---|\n");
-                for ch in &d.changed {
-                    let _ =
-                        writeln!(out, "| `{}` | `{}` | `{}` |", cell(&ch.item), cell(&ch.old), cell(&ch.new));
-                }
-                out.push('\n');
-            }
-            if !d.added.is_empty() {
-                out.push_str("### Added\n\n| item | signature |\n|---|---|\n");
-                for (item, sig) in &d.added {
-                    let _ = writeln!(out, "| `{}` | `{}` |", cell(item), cell(sig));
-                }
-                out.push('\n');
-            }
+            out.push('\n');
         }
     }
     let used: std::collections::BTreeSet<&str> = report.changes.iter().map(|ch| ch.rule).collect();
@@ -281,15 +286,8 @@ pub fn summary(report: &Report, front: &str) -> String {
     }
 
     out.push_str("\n## Rust API impact\n\n");
-    match &report.rust_api {
-        None => out.push_str("Not computed (`--no-rust`).\n"),
-        Some(RustApi::Unavailable(why)) => {
-            let _ = writeln!(out, "Not available: {why}");
-        }
-        Some(RustApi::Diff(d)) if d.is_empty() => {
-            out.push_str("The generated crate's public API is unchanged.\n")
-        }
-        Some(RustApi::Diff(d)) => rust_summary(d, &mut out),
+    if let Some(d) = rust_diff(report, &mut out) {
+        rust_summary(d, &mut out);
     }
     let used: BTreeSet<&str> = report.changes.iter().map(|ch| ch.rule).collect();
     if !used.is_empty() {
