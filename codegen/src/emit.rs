@@ -102,8 +102,13 @@ fn stage(target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     Ok(temp)
 }
 
-/// Writes one file atomically (temporary file, then rename).
+/// Writes one file atomically (temporary file, then rename). A destination that exists and is
+/// not a regular file (`/dev/null`, a pipe, a terminal) is written to in place instead: renaming
+/// over it would replace the device with a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, bytes).map_err(|e| Error::io(path, e));
+    }
     stage(path, bytes)?.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
@@ -128,6 +133,18 @@ mod tests {
 
     fn file(path: &str, contents: &str) -> EmittedFile {
         EmittedFile { path: path.into(), contents: contents.into() }
+    }
+
+    #[test]
+    fn writing_to_a_device_writes_through_it_instead_of_replacing_it() {
+        let null = Path::new("/dev/null");
+        if !std::fs::metadata(null).is_ok_and(|m| !m.is_file()) {
+            return; // no such device here: nothing to protect
+        }
+        write_atomic(null, b"discarded").unwrap();
+        let after = std::fs::metadata(null).unwrap();
+        assert!(!after.is_file(), "/dev/null was replaced by a regular file");
+        assert_eq!(std::fs::read(null).unwrap(), b"");
     }
 
     #[test]
