@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use workos_codegen::diff::{Report, RustApi};
+use workos_codegen::diff::{Report, RustApi, cell, folded};
 
 /// One thing the upgrade left broken.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,26 +239,9 @@ pub(crate) fn markdown(outcome: &Outcome) -> String {
             "\n**Served from the document, not modelled** ({}): the emulator answers these response fields with the document's example, default or `null`, not with behaviour. Model them before relying on them in tests.\n",
             served_from_document.len()
         );
-        let _ = writeln!(out, "{}", fold(served_from_document));
+        let _ = writeln!(out, "{}", folded(served_from_document));
     }
     out
-}
-
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-fn fold(items: &[String]) -> String {
-    let shown: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
-    if shown.len() <= 6 {
-        return shown.join(", ");
-    }
-    format!(
-        "<details><summary>{} and {} more</summary>{}</details>",
-        shown[..4].join(", "),
-        shown.len() - 4,
-        shown[4..].join(", ")
-    )
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use render::{markdown, summary};
+pub use render::{cell, folded, markdown, summary};
 use rules::Severity;
 use schemas::{At, Differ};
 

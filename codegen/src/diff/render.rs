@@ -8,7 +8,8 @@ use super::{Report, RustApi};
 /// How many operations a change lists before "and N more".
 const SHOWN_OPERATIONS: usize = 5;
 
-fn cell(text: &str) -> String {
+/// `text` as one Markdown table cell: `|` escaped, on one line.
+pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
@@ -123,8 +124,9 @@ pub fn markdown(report: &Report) -> String {
 /// How many places a grouped row shows before folding the rest.
 const SHOWN_PLACES: usize = 3;
 
-/// A list of places on one line: the first few, the rest folded in `<details>`.
-fn folded(places: &[String]) -> String {
+/// A list of places on one line, each in backticks: the first few, the rest folded in
+/// `<details>`.
+pub fn folded(places: &[String]) -> String {
     let show = |ps: &[String]| ps.iter().map(|p| format!("`{}`", cell(p))).collect::<Vec<_>>().join(", ");
     if places.len() <= SHOWN_PLACES + 1 {
         return show(places);
