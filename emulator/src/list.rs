@@ -113,15 +113,14 @@ impl Query {
             .collect()
     }
 
-    /// The page of `items`, which are sorted by id (ascending): the same answer as
-    /// [`Query::page`] gives for them, found by binary search, so it costs O(log n + page).
-    pub(crate) fn page_sorted<T: Serialize>(&self, items: &[T], id: impl Fn(&T) -> &String) -> Value {
+    /// Where the page this query asks for lies in `items` (sorted by id, ascending), found by
+    /// binary search: O(log n).
+    fn window<T>(&self, items: &[T], id: impl Fn(&T) -> &str) -> Window {
         let n = items.len();
         // First index with an id above (`past`) or at least (`from`) the cursor.
-        let past = |c: &str| items.partition_point(|x| id(x).as_str() <= c);
-        let from = |c: &str| items.partition_point(|x| id(x).as_str() < c);
-        // The window of ascending indices the cursors allow, and whether the page is taken from
-        // the window's top (the newest) end.
+        let past = |c: &str| items.partition_point(|x| id(x) <= c);
+        let from = |c: &str| items.partition_point(|x| id(x) < c);
+        // The window of ascending indices the cursors allow.
         let descending = self.order != Order::Asc;
         let (low, high) = match self.order {
             Order::Desc => (self.before.as_deref(), self.after.as_deref()),
@@ -132,10 +131,10 @@ impl Query {
         // Towards the cursor that bounds the page from the display's start: asc `before`, desc
         // `before` (newer), normal `after` (newer).
         let backward = match self.order {
-            Order::Asc => self.before.is_some() && self.after.is_none(),
-            Order::Desc => self.before.is_some() && self.after.is_none(),
+            Order::Asc | Order::Desc => self.before.is_some() && self.after.is_none(),
             Order::Normal => self.after.is_some() && self.before.is_none(),
         };
+        // Whether the page is taken from the window's top (the newest) end.
         let take_top = descending != backward;
         let (x, y) =
             if take_top { (b.saturating_sub(self.limit).max(a), b) } else { (a, (a + self.limit).min(b)) };
@@ -144,11 +143,19 @@ impl Query {
             if descending { (page.last(), page.first()) } else { (page.first(), page.last()) };
         // More before the page in display order, and more after it.
         let (more_before, more_after) = if descending { (y < n, x > 0) } else { (x > 0, y < n) };
-        let prev = first.filter(|_| more_before).map(|f| id(f).clone());
-        let next = last.filter(|_| more_after).map(|l| id(l).clone());
+        let prev = first.filter(|_| more_before).map(|f| id(f).to_owned());
+        let next = last.filter(|_| more_after).map(|l| id(l).to_owned());
         let (before, after) = if self.order == Order::Normal { (next, prev) } else { (prev, next) };
-        let data: Vec<&T> = if descending { page.iter().rev().collect() } else { page.iter().collect() };
-        json!({ "object": "list", "data": data, "list_metadata": { "before": before, "after": after } })
+        Window { range: x..y, descending, before, after }
+    }
+
+    /// The page of `items`, which are sorted by id (ascending), as the document's list object:
+    /// O(log n + page).
+    pub(crate) fn page_sorted<T: Serialize>(&self, items: &[T], id: impl Fn(&T) -> &str) -> Value {
+        let w = self.window(items, id);
+        let page = &items[w.range.clone()];
+        let data: Vec<&T> = if w.descending { page.iter().rev().collect() } else { page.iter().collect() };
+        w.list(data)
     }
 
     /// The page of `items` this query asks for, as the document's list object.
@@ -164,38 +171,27 @@ impl Query {
         render: impl Fn(T) -> U,
     ) -> Value {
         items.sort_by(|a, b| id(a).cmp(id(b)));
-        if self.order != Order::Asc {
-            items.reverse();
+        let w = self.window(&items, id);
+        let mut data: Vec<U> = items.drain(w.range.clone()).map(render).collect();
+        if w.descending {
+            data.reverse();
         }
-        // Positions are in display order; `ahead(x, cursor)` says x comes after the cursor.
-        let ascending = self.order == Order::Asc;
-        let ahead = |x: &str, c: &str| if ascending { x > c } else { x < c };
-        // In `normal` order `after` means newer, i.e. towards the start of the display order.
-        let (fwd, back) = match self.order {
-            Order::Normal => (self.before.as_deref(), self.after.as_deref()),
-            _ => (self.after.as_deref(), self.before.as_deref()),
-        };
-        let start = fwd.map_or(0, |c| items.iter().position(|x| ahead(id(x), c)).unwrap_or(items.len()));
-        let end = back
-            .map_or(items.len(), |c| {
-                items.iter().position(|x| ahead(id(x), c) || id(x) == c).unwrap_or(items.len())
-            })
-            .max(start);
-        // Without a backward cursor the page starts at `start`; with one it ends at `end`.
-        let (from, to) = if back.is_some() && fwd.is_none() {
-            (end.saturating_sub(self.limit), end)
-        } else {
-            (start, (start + self.limit).min(end))
-        };
-        let more_before = from > 0;
-        let more_after = to < items.len();
-        let first = items.get(from).filter(|_| from < to).map(|x| id(x).to_owned());
-        let last =
-            to.checked_sub(1).filter(|_| from < to).and_then(|i| items.get(i)).map(|x| id(x).to_owned());
-        let (prev, next) = (first.filter(|_| more_before), last.filter(|_| more_after));
-        let (before, after) = if self.order == Order::Normal { (next, prev) } else { (prev, next) };
-        let data: Vec<U> = items.drain(from..to).map(render).collect();
-        json!({ "object": "list", "data": data, "list_metadata": { "before": before, "after": after } })
+        w.list(data)
+    }
+}
+
+/// A page's place in the ascending list, its display order and its cursors.
+struct Window {
+    range: std::ops::Range<usize>,
+    descending: bool,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Window {
+    /// The document's list object with `data`, the page in display order.
+    fn list(self, data: impl Serialize) -> Value {
+        json!({ "object": "list", "data": data, "list_metadata": { "before": self.before, "after": self.after } })
     }
 }
 
@@ -305,6 +301,41 @@ mod tests {
         assert_eq!((before, after), (Value::Null, Value::Null));
     }
 
+    /// The pager as it was first written, scanning every item: the reference the binary-search
+    /// pager must agree with.
+    fn scanning_page(q: &Query, mut items: Vec<String>) -> Value {
+        items.sort();
+        if q.order != Order::Asc {
+            items.reverse();
+        }
+        // Positions are in display order; `ahead(x, cursor)` says x comes after the cursor.
+        let ascending = q.order == Order::Asc;
+        let ahead = |x: &str, c: &str| if ascending { x > c } else { x < c };
+        // In `normal` order `after` means newer, i.e. towards the start of the display order.
+        let (fwd, back) = match q.order {
+            Order::Normal => (q.before.as_deref(), q.after.as_deref()),
+            _ => (q.after.as_deref(), q.before.as_deref()),
+        };
+        let start = fwd.map_or(0, |c| items.iter().position(|x| ahead(x, c)).unwrap_or(items.len()));
+        let end = back
+            .map_or(items.len(), |c| items.iter().position(|x| ahead(x, c) || x == c).unwrap_or(items.len()))
+            .max(start);
+        // Without a backward cursor the page starts at `start`; with one it ends at `end`.
+        let (from, to) = if back.is_some() && fwd.is_none() {
+            (end.saturating_sub(q.limit), end)
+        } else {
+            (start, (start + q.limit).min(end))
+        };
+        let more_before = from > 0;
+        let more_after = to < items.len();
+        let first = items.get(from).filter(|_| from < to).cloned();
+        let last = to.checked_sub(1).filter(|_| from < to).and_then(|i| items.get(i)).cloned();
+        let (prev, next) = (first.filter(|_| more_before), last.filter(|_| more_after));
+        let (before, after) = if q.order == Order::Normal { (next, prev) } else { (prev, next) };
+        let data: Vec<String> = items.drain(from..to).collect();
+        json!({ "object": "list", "data": data, "list_metadata": { "before": before, "after": after } })
+    }
+
     #[test]
     fn the_binary_search_page_is_the_same_page() {
         for n in [0, 1, 2, 7, 10, 11, 25] {
@@ -325,9 +356,9 @@ mod tests {
                                 raw.push_str(&format!("&after={a}"));
                             }
                             let q = Query::parse(Some(&raw)).unwrap();
-                            let scanned = q.page(all.clone(), |s| s.as_str());
-                            let searched = q.page_sorted(&all, |s| s);
-                            assert_eq!(searched, scanned, "n={n} {raw}");
+                            let scanned = scanning_page(&q, all.clone());
+                            assert_eq!(q.page_sorted(&all, |s| s), scanned, "n={n} {raw}");
+                            assert_eq!(q.page(all.clone(), |s| s.as_str()), scanned, "n={n} {raw}");
                         }
                     }
                 }
