@@ -568,34 +568,34 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
     if req.uri().path() == HEALTH {
         return next.run(req).await;
     }
+    let request_id = shared.request_id();
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
-            return ApiError::with_status(
+            let too_large = ApiError::with_status(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request_too_large",
                 format!("The request body is larger than {MAX_BODY} bytes or could not be read."),
-            )
-            .into_response();
+            );
+            return with_request_id(too_large.into_response(), &request_id);
         }
     };
-    let request_id = shared.request_id();
     if let Some(refused) = refuse_content_type(&parts, &bytes) {
         return with_request_id(refused.into_response(), &request_id);
     }
     let req = Request::from_parts(parts, Body::from(bytes.clone()));
+    let (method, route, path) = (req.method().to_string(), route_of(&req), req.uri().path().to_owned());
     let (body, body_bytes, truncated) = crate::log::logged_body(&bytes);
     let mut recorded = RecordedRequest::new(
-        req.method().to_string(),
-        req.uri().path().to_owned(),
-        route_of(&req),
+        method.clone(),
+        path.clone(),
+        route.clone(),
         req.uri().query().map(str::to_owned),
     );
     recorded.body = body;
     recorded.truncated = truncated;
     let seq = lock(&shared.log).push(recorded, body_bytes);
-    let (method, route, path) = (req.method().to_string(), route_of(&req), req.uri().path().to_owned());
     let (mut parts, body) = next.run(req).await.into_parts();
     let mut bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let mut json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();

@@ -93,6 +93,7 @@ async fn unserved_methods_paths_and_undecodable_paths_answer_json_errors() {
     let big = format!(r#"{{"slug": "x", "name": "{}"}}"#, "a".repeat(2 << 20));
     let a = send(&emu, "POST", "/authorization/permissions", JSON, &big).await;
     assert_eq!(a.status, 413, "{}", a.body);
+    assert!(a.request_id.is_some(), "a refused body still gets an X-Request-ID");
 }
 
 #[tokio::test]
