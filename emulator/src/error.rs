@@ -12,6 +12,10 @@ pub(crate) struct FieldError {
     pub(crate) field: String,
     pub(crate) code: &'static str,
     pub(crate) message: String,
+    /// The JSON pointer of the invalid part, where the document's error shape has one
+    /// (audit log events).
+    #[serde(rename = "instancePath", skip_serializing_if = "Option::is_none")]
+    pub(crate) instance_path: Option<String>,
 }
 
 /// An error answer. `code` is omitted where the document's schema for the status has none.
@@ -68,7 +72,12 @@ impl ApiError {
     pub(crate) fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
         let message = message.into();
         Self {
-            errors: vec![FieldError { field: field.to_owned(), code, message: message.clone() }],
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                code,
+                message: message.clone(),
+                instance_path: None,
+            }],
             ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_request_parameters"), message)
         }
     }

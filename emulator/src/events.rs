@@ -25,24 +25,47 @@ pub const MAX_EVENTS: usize = 10_000;
 #[derive(Debug, Default)]
 pub(crate) struct Events {
     pub(crate) log: VecDeque<Value>,
+    /// Endpoints a test registered ([`crate::Emulator::deliver_webhooks`]): every event.
     endpoints: Vec<mpsc::UnboundedSender<Value>>,
+    /// Queues of the endpoints made through the API (`/webhook_endpoints`), by endpoint id,
+    /// with the URL and secret their task delivers with.
+    api_endpoints: std::collections::HashMap<String, (String, String, mpsc::UnboundedSender<Value>)>,
+    /// Every delivery attempt, newest last, at most [`MAX_EVENTS`].
+    pub(crate) deliveries: Arc<Mutex<VecDeque<WebhookDelivery>>>,
+}
+
+/// A copy holds the log alone: it feeds no endpoint (snapshots are copies).
+impl Clone for Events {
+    fn clone(&self) -> Self {
+        Self { log: self.log.clone(), ..Self::default() }
+    }
+}
+
+/// An endpoint made through the API that an event goes to.
+pub(crate) struct Subscriber<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) secret: &'a str,
 }
 
 impl Events {
-    /// The log alone (a snapshot's copy feeds no endpoint).
-    pub(crate) fn copy_log(&self) -> Self {
-        Self { log: self.log.clone(), endpoints: Vec::new() }
-    }
-
-    /// Takes `other`'s log, keeping this one's endpoints.
+    /// Takes `other`'s log, keeping this one's endpoints and deliveries.
     pub(crate) fn restore_log(&mut self, other: &Self) {
         self.log = other.log.clone();
     }
+
+    /// Stops the queue of an API endpoint (deleted, disabled or moved); the next event it is
+    /// subscribed to starts a new one.
+    pub(crate) fn drop_endpoint(&mut self, id: &str) {
+        self.api_endpoints.remove(id);
+    }
 }
 
 impl Events {
-    /// Records event `name` with `data` and queues it for every webhook endpoint.
-    pub(crate) fn emit(&mut self, ids: &mut IdGen, name: &str, data: Value) {
+    /// Records event `name` with `data` and queues it for every endpoint a test registered and
+    /// for `subscribers`. An API endpoint's queue and delivery task start with its first event
+    /// (outside a Tokio runtime, as when seeding before start, nothing is delivered).
+    pub(crate) fn emit(&mut self, ids: &mut IdGen, name: &str, data: Value, subscribers: &[Subscriber<'_>]) {
         let event = json!({
             "object": "event",
             "id": ids.next("event"),
@@ -51,6 +74,26 @@ impl Events {
             "created_at": now(),
         });
         self.endpoints.retain(|tx| tx.send(event.clone()).is_ok());
+        for sub in subscribers {
+            let current = self
+                .api_endpoints
+                .get(sub.id)
+                .filter(|(url, secret, tx)| url == sub.url && secret == sub.secret && !tx.is_closed());
+            if current.is_none() {
+                let Ok(runtime) = tokio::runtime::Handle::try_current() else { continue };
+                let (tx, rx) = mpsc::unbounded_channel();
+                runtime.spawn(deliver(
+                    rx,
+                    sub.url.to_owned(),
+                    sub.secret.to_owned(),
+                    self.deliveries.clone(),
+                ));
+                self.api_endpoints.insert(sub.id.to_owned(), (sub.url.to_owned(), sub.secret.to_owned(), tx));
+            }
+            if let Some((_, _, tx)) = self.api_endpoints.get(sub.id) {
+                let _ = tx.send(event.clone());
+            }
+        }
         if self.log.len() == MAX_EVENTS {
             self.log.pop_front();
         }
@@ -91,7 +134,7 @@ pub(crate) async fn deliver(
     mut rx: mpsc::UnboundedReceiver<Value>,
     url: String,
     secret: String,
-    deliveries: Arc<Mutex<Vec<WebhookDelivery>>>,
+    deliveries: Arc<Mutex<VecDeque<WebhookDelivery>>>,
 ) {
     let http = reqwest::Client::new();
     while let Some(event) = rx.recv().await {
@@ -108,7 +151,11 @@ pub(crate) async fn deliver(
             event: event["event"].as_str().unwrap_or_default().to_owned(),
             status: answer.ok().map(|a| a.status().as_u16()),
         };
-        deliveries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(delivery);
+        let mut deliveries = deliveries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if deliveries.len() == MAX_EVENTS {
+            deliveries.pop_front();
+        }
+        deliveries.push_back(delivery);
     }
 }
 
@@ -121,7 +168,7 @@ mod tests {
         let mut events = Events::default();
         let mut ids = IdGen::default();
         for i in 0..MAX_EVENTS + 5 {
-            events.emit(&mut ids, "role.created", json!({ "i": i }));
+            events.emit(&mut ids, "role.created", json!({ "i": i }), &[]);
         }
         assert_eq!(events.log.len(), MAX_EVENTS);
         assert_eq!(events.log.front().expect("first")["data"]["i"], 5);

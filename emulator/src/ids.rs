@@ -40,6 +40,27 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The time `minutes` from now, as [`now`] writes it.
+pub(crate) fn in_minutes(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Whether a timestamp [`now`] or [`in_minutes`] wrote is in the past (an unreadable one is).
+pub(crate) fn is_past(at: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(at).map_or(true, |at| at < chrono::Utc::now())
+}
+
+/// A random token of `len` letters and digits (invitation and password reset tokens).
+pub(crate) fn token(len: usize) -> String {
+    (0..len).map(|_| fastrand::alphanumeric()).collect()
+}
+
+/// A random six-digit one-time code (magic auth, email verification and change).
+pub(crate) fn code() -> String {
+    format!("{:06}", fastrand::u32(..1_000_000))
+}
+
 /// A random lowercase suffix, for generated slugs.
 pub(crate) fn suffix() -> String {
     (0..6).map(|_| fastrand::lowercase()).collect()

@@ -55,7 +55,10 @@ pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
     MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
-pub use store::{Seed, SeedDirectory, SeedDirectoryUser, SeedMembership, SeedPermission, SeedRole, SeedUser};
+pub use store::{
+    MAX_EMAILS, Seed, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership, SeedPermission,
+    SeedRole, SeedUser, SentEmail,
+};
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].
 ///

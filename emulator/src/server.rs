@@ -39,7 +39,6 @@ pub(crate) struct Shared {
     log: Mutex<Log>,
     api_key: String,
     token_ttl: Duration,
-    deliveries: Arc<Mutex<Vec<crate::events::WebhookDelivery>>>,
     webhook_tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Response fields served from the document, not modelled (see `fill`).
     from_document: Mutex<std::collections::BTreeSet<String>>,
@@ -73,7 +72,7 @@ impl Shared {
 
     /// Takes a snapshot kept by the server; returns its id.
     pub(crate) fn keep_snapshot(&self) -> String {
-        let copy = Arc::new(self.store().copy());
+        let copy = Arc::new(self.store().clone());
         let id = lock(&self.request_ids).next("snapshot");
         let mut kept = lock(&self.snapshots);
         if kept.len() == MAX_SNAPSHOTS {
@@ -251,7 +250,6 @@ impl Builder {
             log: Mutex::new(Log::with_budget(self.log_bytes)),
             api_key: self.api_key.clone(),
             token_ttl: self.token_ttl,
-            deliveries: Arc::default(),
             webhook_tasks: Mutex::default(),
             from_document: Mutex::default(),
             request_ids: Mutex::default(),
@@ -259,7 +257,7 @@ impl Builder {
             snapshots: Mutex::default(),
         });
         apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        *lock(&shared.initial) = Some(Arc::new(shared.store().copy()));
+        *lock(&shared.initial) = Some(Arc::new(shared.store().clone()));
         let listener = TcpListener::bind((self.bind, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -319,6 +317,9 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
             message: format!("no organization '{}' in the seed", d.organization),
         })?;
         routes::seed_directory(&mut store, &org, d).map_err(fail(item))?;
+    }
+    for f in &seed.feature_flags {
+        routes::seed_flag(&mut store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
     }
     Ok(())
 }
@@ -405,7 +406,7 @@ impl Emulator {
     /// A copy of the data now, to put back later with [`Emulator::restore`] (e.g. a fixture
     /// built once, restored before each test).
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot(Arc::new(self.shared.store().copy()))
+        Snapshot(Arc::new(self.shared.store().clone()))
     }
 
     /// Puts back the data of `snapshot`. Ids issued since keep increasing (none is issued twice),
@@ -429,19 +430,22 @@ impl Emulator {
     /// Delivers every event from now on to `url` as WorkOS does: a JSON `POST` signed with
     /// `secret` in the `WorkOS-Signature` header, in order. Call it once per endpoint.
     pub fn deliver_webhooks(&self, url: impl Into<String>, secret: impl Into<String>) {
-        let rx = self.shared.store().events.subscribe();
-        let task = tokio::spawn(crate::events::deliver(
-            rx,
-            url.into(),
-            secret.into(),
-            self.shared.deliveries.clone(),
-        ));
+        let (rx, deliveries) = {
+            let mut store = self.shared.store();
+            (store.events.subscribe(), store.events.deliveries.clone())
+        };
+        let task = tokio::spawn(crate::events::deliver(rx, url.into(), secret.into(), deliveries));
         lock(&self.shared.webhook_tasks).push(task);
     }
 
-    /// The webhook deliveries made so far, in order.
+    /// The webhook deliveries made so far, in order (the newest [`MAX_EVENTS`]), to the
+    /// endpoints of [`Emulator::deliver_webhooks`] and those made through
+    /// `POST /webhook_endpoints`.
+    ///
+    /// [`MAX_EVENTS`]: crate::MAX_EVENTS
     pub fn webhook_deliveries(&self) -> Vec<crate::events::WebhookDelivery> {
-        lock(&self.shared.deliveries).clone()
+        let deliveries = self.shared.store().events.deliveries.clone();
+        lock(&deliveries).iter().cloned().collect()
     }
 
     /// Starts an emulator with the defaults: any free port on 127.0.0.1, the key
@@ -506,6 +510,13 @@ impl Emulator {
         lock(&self.shared.log).bytes()
     }
 
+    /// The emails WorkOS would have sent so far (invitations, magic auth and verification
+    /// codes, email change codes, password reset links), oldest first; the newest
+    /// [`MAX_EMAILS`](crate::MAX_EMAILS).
+    pub fn emails(&self) -> Vec<crate::SentEmail> {
+        self.shared.store().outbox.iter().cloned().collect()
+    }
+
     /// The requests received so far, oldest first: the most recent ones within the log's byte
     /// budget ([`Builder::request_log_bytes`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -559,8 +570,11 @@ impl RouteFaults<'_> {
     }
 }
 
+/// The document's path template the request matched (the emulator's own admin routes are
+/// spelled as registered).
 fn route_of(req: &Request) -> Option<String> {
-    req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned())
+    let matched = req.extensions().get::<MatchedPath>()?.as_str();
+    Some(routes::template_of(req.method().as_str(), matched).unwrap_or(matched).to_owned())
 }
 
 /// Outermost layer: records each request, then its answer.
@@ -740,7 +754,11 @@ pub(crate) async fn inject_faults(State(shared): State<Arc<Shared>>, req: Reques
 pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     // The readiness probe, and what a browser or a token verifier reaches without the API key.
     let path = req.uri().path();
-    if path == HEALTH || path == "/user_management/authorize" || path.starts_with("/sso/jwks/") {
+    if path == HEALTH
+        || path == "/user_management/authorize"
+        || path.starts_with("/sso/jwks/")
+        || path.starts_with(routes::audit::DOWNLOAD_PREFIX)
+    {
         return next.run(req).await;
     }
     let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());

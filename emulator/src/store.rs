@@ -109,6 +109,226 @@ pub(crate) struct Membership {
     pub(crate) updated_at: String,
 }
 
+/// `Group`: an organization's group of memberships.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Group {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) organization_id: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    /// Ids of the member organization memberships.
+    #[serde(skip)]
+    pub(crate) members: Vec<String>,
+}
+
+/// `Flag`: a feature flag, with the organizations and users it targets.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Flag {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) owner: Option<Value>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) enabled: bool,
+    pub(crate) default_value: bool,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    /// Organization and user ids the flag is on for.
+    #[serde(skip)]
+    pub(crate) targets: Vec<String>,
+}
+
+/// Audit logs: actions with their schema versions, the events received, exports, and each
+/// organization's retention.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuditLogs {
+    /// Actions in creation (id) order.
+    pub(crate) actions: Vec<AuditAction>,
+    /// The newest events, at most `routes::audit::MAX_EVENTS`.
+    pub(crate) events: std::collections::VecDeque<AuditEvent>,
+    /// `Idempotency-Key`s of `POST /audit_logs/events`: key, the request body's hash, when
+    /// (seconds since the epoch). Newest last, at most `routes::audit::MAX_KEYS`.
+    pub(crate) idempotency: std::collections::VecDeque<(String, [u8; 32], u64)>,
+    pub(crate) exports: Vec<AuditExport>,
+    /// Retention in days, by organization id (30 when not set).
+    pub(crate) retention: BTreeMap<String, u32>,
+}
+
+/// `AuditLogActionJson`, with its schema versions (`AuditLogSchemaJson`, version `i + 1`).
+#[derive(Debug, Clone)]
+pub(crate) struct AuditAction {
+    /// Internal: list cursors.
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) schemas: Vec<AuditSchema>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// `AuditLogSchemaJson`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AuditSchema {
+    pub(crate) object: &'static str,
+    pub(crate) version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) actor: Option<Value>,
+    pub(crate) targets: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) metadata: Option<Value>,
+    pub(crate) created_at: String,
+    /// Internal: list cursors.
+    #[serde(skip)]
+    pub(crate) id: String,
+}
+
+/// An audit log event as received, for exports.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditEvent {
+    pub(crate) id: String,
+    pub(crate) organization_id: String,
+    pub(crate) event: Value,
+}
+
+/// `AuditLogExportJson`, and what it selects.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AuditExport {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) state: &'static str,
+    pub(crate) url: Option<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    /// The events it holds, as CSV.
+    #[serde(skip)]
+    pub(crate) csv: String,
+}
+
+/// `UserlandUserInvite`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Invitation {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) email: String,
+    pub(crate) state: &'static str,
+    pub(crate) accepted_at: Option<String>,
+    pub(crate) revoked_at: Option<String>,
+    pub(crate) expires_at: String,
+    pub(crate) organization_id: Option<String>,
+    pub(crate) inviter_user_id: Option<String>,
+    pub(crate) accepted_user_id: Option<String>,
+    pub(crate) role_slug: Option<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) token: String,
+    pub(crate) accept_invitation_url: String,
+}
+
+/// A one-time code sent to a user: `MagicAuth` and `EmailVerification` (their `object`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OneTimeCode {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) email: String,
+    pub(crate) expires_at: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) code: String,
+    /// Whether it was used (a code is single use).
+    #[serde(skip)]
+    pub(crate) used: bool,
+}
+
+/// `PasswordReset`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PasswordReset {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) email: String,
+    pub(crate) expires_at: String,
+    pub(crate) created_at: String,
+    pub(crate) password_reset_token: String,
+    pub(crate) password_reset_url: String,
+    #[serde(skip)]
+    pub(crate) used: bool,
+}
+
+/// A pending email change: the new address and its code.
+#[derive(Debug, Clone)]
+pub(crate) struct EmailChange {
+    pub(crate) user_id: String,
+    pub(crate) new_email: String,
+    pub(crate) code: String,
+    pub(crate) expires_at: String,
+    pub(crate) created_at: String,
+}
+
+/// AuthKit settings of the environment: the JWT template, redirect URIs and CORS origins.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuthkitSettings {
+    /// `JwtTemplate`: its content and when it was set (`None`: the default, `{}`).
+    pub(crate) jwt_template: Option<(String, String, String)>,
+    pub(crate) redirect_uris: Vec<Value>,
+    pub(crate) cors_origins: Vec<Value>,
+}
+
+/// `WebhookEndpointJson`: where events are delivered (see `events`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct WebhookEndpoint {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) endpoint_url: String,
+    pub(crate) secret: String,
+    pub(crate) status: String,
+    pub(crate) events: Vec<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+/// An API key (`OrganizationApiKey`, `UserApiKey`); its value is shown once, at creation.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ApiKey {
+    pub(crate) object: &'static str,
+    pub(crate) id: String,
+    pub(crate) owner: Value,
+    pub(crate) name: String,
+    pub(crate) obfuscated_value: String,
+    pub(crate) last_used_at: Option<String>,
+    pub(crate) permissions: Vec<String>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    /// SHA-256 of the value, hex.
+    #[serde(skip)]
+    pub(crate) value_hash: String,
+}
+
+/// An email WorkOS would have sent (the emulator sends none): tests read the codes and links
+/// from [`crate::Emulator::emails`] or `GET /_emulator/emails`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SentEmail {
+    /// The address it went to.
+    pub to: String,
+    /// What it is: `invitation`, `magic_auth`, `email_verification`, `email_change` or
+    /// `password_reset`.
+    pub kind: &'static str,
+    /// The one-time code it carries, if any.
+    pub code: Option<String>,
+    /// The link it carries (an invitation's or a password reset's), if any.
+    pub link: Option<String>,
+    /// When it was sent (ISO 8601).
+    pub sent_at: String,
+}
+
+/// How many sent emails the emulator keeps (the oldest go first).
+pub const MAX_EMAILS: usize = 1_000;
+
 /// `RoleAssignment.resource`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub(crate) struct ResourceRef {
@@ -234,7 +454,8 @@ pub(crate) fn by_id<'a, T>(records: &'a [T], id: &str, key: impl Fn(&T) -> &Stri
 }
 
 /// Everything the emulator holds. Collections are kept in creation order, which is id order.
-#[derive(Debug, Default)]
+/// A clone is a snapshot: it copies the data and the event log, not the webhook endpoints.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Store {
     pub(crate) ids: IdGen,
     pub(crate) permissions: Vec<Permission>,
@@ -256,6 +477,25 @@ pub(crate) struct Store {
     pub(crate) directories: Vec<Directory>,
     pub(crate) directory_groups: Vec<DirectoryGroup>,
     pub(crate) directory_users: Vec<DirectoryUser>,
+    /// Invitations, one-time codes and tokens of the user management flows.
+    pub(crate) invitations: Vec<Invitation>,
+    pub(crate) magic_auths: Vec<OneTimeCode>,
+    pub(crate) email_verifications: Vec<OneTimeCode>,
+    pub(crate) password_resets: Vec<PasswordReset>,
+    pub(crate) email_changes: Vec<EmailChange>,
+    pub(crate) authkit: AuthkitSettings,
+    /// Webhook endpoints made through the API.
+    pub(crate) webhook_endpoints: Vec<WebhookEndpoint>,
+    /// Organization and user API keys.
+    pub(crate) api_keys: Vec<ApiKey>,
+    /// The emails WorkOS would have sent, newest last, at most [`MAX_EMAILS`].
+    pub(crate) outbox: std::collections::VecDeque<SentEmail>,
+    /// Audit logs.
+    pub(crate) audit: AuditLogs,
+    /// Feature flags (seeded).
+    pub(crate) flags: Vec<Flag>,
+    /// Groups of organization memberships.
+    pub(crate) groups: Vec<Group>,
     /// The events the writes above produced.
     pub(crate) events: crate::events::Events,
 }
@@ -281,67 +521,57 @@ pub(crate) struct AuthSession {
     pub(crate) user_id: String,
     pub(crate) organization_id: Option<String>,
     pub(crate) refresh_token: String,
+    /// The `authentication_method` of the sign-in that started it.
+    pub(crate) method: &'static str,
+    /// `active` or `revoked`.
+    pub(crate) status: &'static str,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) ended_at: Option<String>,
+}
+
+impl AuthSession {
+    /// How long a session lasts without activity, in minutes (its `expires_at`).
+    pub(crate) const LIFETIME_MINUTES: i64 = 30 * 24 * 60;
+
+    /// `UserlandSession`.
+    pub(crate) fn json(&self) -> Value {
+        let auth_method = match self.method {
+            "MagicAuth" => "magic_code",
+            "Password" => "password",
+            _ => "unknown",
+        };
+        let expires_at = chrono::DateTime::parse_from_rfc3339(&self.updated_at)
+            .map(|t| t + chrono::Duration::minutes(Self::LIFETIME_MINUTES))
+            .map(|t| t.to_utc().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_else(|_| self.updated_at.clone());
+        let mut v = json!({
+            "object": "session",
+            "id": self.id,
+            "ip_address": null,
+            "user_agent": null,
+            "user_id": self.user_id,
+            "auth_method": auth_method,
+            "status": self.status,
+            "expires_at": expires_at,
+            "ended_at": self.ended_at,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        });
+        if let Some(org) = &self.organization_id {
+            v["organization_id"] = json!(org);
+        }
+        v
+    }
 }
 
 impl Store {
-    /// A copy of the data, for [`crate::Snapshot`]: everything but the webhook endpoints.
-    pub(crate) fn copy(&self) -> Self {
-        Self {
-            ids: self.ids.clone(),
-            permissions: self.permissions.clone(),
-            permission_ids: self.permission_ids.clone(),
-            roles: self.roles.clone(),
-            organizations: self.organizations.clone(),
-            users: self.users.clone(),
-            memberships: self.memberships.clone(),
-            assignments: self.assignments.clone(),
-            resources: self.resources.clone(),
-            passwords: self.passwords.clone(),
-            auth_codes: self.auth_codes.clone(),
-            auth_sessions: self.auth_sessions.clone(),
-            directories: self.directories.clone(),
-            directory_groups: self.directory_groups.clone(),
-            directory_users: self.directory_users.clone(),
-            events: self.events.copy_log(),
-        }
-    }
-
-    /// Puts back the data of `copy`. Ids keep increasing (no id is issued twice) and the
-    /// webhook endpoints stay.
+    /// Puts back the data of `copy` (a clone, see [`crate::Snapshot`]). Ids keep increasing (no
+    /// id is issued twice) and the webhook endpoints stay.
     pub(crate) fn restore(&mut self, copy: &Self) {
-        let Self {
-            permissions,
-            permission_ids,
-            roles,
-            organizations,
-            users,
-            memberships,
-            assignments,
-            resources,
-            passwords,
-            auth_codes,
-            auth_sessions,
-            directories,
-            directory_groups,
-            directory_users,
-            events,
-            ids: _,
-        } = copy;
-        self.directories = directories.clone();
-        self.directory_groups = directory_groups.clone();
-        self.directory_users = directory_users.clone();
-        self.permissions = permissions.clone();
-        self.permission_ids = permission_ids.clone();
-        self.roles = roles.clone();
-        self.organizations = organizations.clone();
-        self.users = users.clone();
-        self.memberships = memberships.clone();
-        self.assignments = assignments.clone();
-        self.resources = resources.clone();
-        self.passwords = passwords.clone();
-        self.auth_codes = auth_codes.clone();
-        self.auth_sessions = auth_sessions.clone();
-        self.events.restore_log(events);
+        let mut events = std::mem::take(&mut self.events);
+        events.restore_log(&copy.events);
+        *self = Self { ids: self.ids.clone(), events, ..copy.clone() };
     }
 
     /// A directory user's answer: the record with its groups.
@@ -364,9 +594,35 @@ impl Store {
         v
     }
 
+    /// Records an email WorkOS would have sent.
+    pub(crate) fn send_email(
+        &mut self,
+        to: &str,
+        kind: &'static str,
+        code: Option<&str>,
+        link: Option<&str>,
+    ) {
+        if self.outbox.len() == MAX_EMAILS {
+            self.outbox.pop_front();
+        }
+        self.outbox.push_back(SentEmail {
+            to: to.to_owned(),
+            kind,
+            code: code.map(str::to_owned),
+            link: link.map(str::to_owned),
+            sent_at: crate::ids::now(),
+        });
+    }
+
     /// Records event `name` with `data` (and queues it for the webhook endpoints).
     pub(crate) fn emit(&mut self, name: &str, data: Value) {
-        self.events.emit(&mut self.ids, name, data);
+        let subscribers: Vec<crate::events::Subscriber<'_>> = self
+            .webhook_endpoints
+            .iter()
+            .filter(|e| e.status == "enabled" && e.events.iter().any(|x| x == name))
+            .map(|e| crate::events::Subscriber { id: &e.id, url: &e.endpoint_url, secret: &e.secret })
+            .collect();
+        self.events.emit(&mut self.ids, name, data, &subscribers);
     }
 
     /// [`Store::emit`] with the JSON of a record.
@@ -531,6 +787,18 @@ impl Store {
     /// Whether the membership holds `permission` on `resource`: through a role assigned on the
     /// resource, on one of its ancestors, or on the organization itself.
     pub(crate) fn authorized(&self, m: &Membership, permission: &str, resource: &Resource) -> bool {
+        self.permissions_on(m, resource, None).contains(permission)
+    }
+
+    /// The permission slugs the membership holds on `resource`. `direct`: `Some(true)` counts
+    /// only roles assigned on the resource itself, `Some(false)` only those inherited from its
+    /// ancestors and the organization, `None` both.
+    pub(crate) fn permissions_on(
+        &self,
+        m: &Membership,
+        resource: &Resource,
+        direct: Option<bool>,
+    ) -> std::collections::BTreeSet<String> {
         let mut chain = vec![resource.id.clone()];
         let mut parent = resource.parent_resource_id.clone();
         while let Some(id) = parent.take() {
@@ -540,14 +808,22 @@ impl Store {
             parent = self.resources.iter().find(|r| r.id == id).and_then(|r| r.parent_resource_id.clone());
             chain.push(id);
         }
-        if let Ok(root) = self.organization_resource(&m.organization_id) {
+        if let Ok(root) = self.organization_resource(&m.organization_id)
+            && !chain.contains(&root.id)
+        {
             chain.push(root.id.clone());
         }
+        let counted = |id: &String| match direct {
+            None => chain.contains(id),
+            Some(true) => *id == resource.id,
+            Some(false) => *id != resource.id && chain.contains(id),
+        };
         self.assignments
             .iter()
-            .filter(|a| a.membership_id == m.id && chain.contains(&a.resource.id))
+            .filter(|a| a.membership_id == m.id && counted(&a.resource.id))
             .filter_map(|a| self.role_for(&m.organization_id, &a.role.slug).ok())
-            .any(|role| role.permissions.iter().any(|p| p == permission))
+            .flat_map(|role| role.permissions.iter().cloned())
+            .collect()
     }
 
     /// Creates an organization and the resource that stands for it.
@@ -596,22 +872,38 @@ impl Store {
 
     /// Removes an organization and everything that belongs to it.
     pub(crate) fn remove_organization(&mut self, id: &str) {
-        let members: Vec<String> =
-            self.memberships.iter().filter(|m| m.organization_id == id).map(|m| m.id.clone()).collect();
-        self.assignments.retain(|a| !members.contains(&a.membership_id));
-        self.memberships.retain(|m| m.organization_id != id);
+        self.remove_memberships(|m| m.organization_id == id);
+        self.api_keys.retain(|k| k.owner["id"] != id && k.owner["organization_id"] != id);
+        for flag in &mut self.flags {
+            flag.targets.retain(|t| t != id);
+        }
         self.roles.retain(|r| r.organization_id.as_deref() != Some(id));
         self.resources.retain(|r| r.organization_id != id);
+        self.groups.retain(|g| g.organization_id != id);
         self.organizations.retain(|o| o.id != id);
     }
 
     /// Removes a user and their memberships.
     pub(crate) fn remove_user(&mut self, id: &str) {
-        let members: Vec<String> =
-            self.memberships.iter().filter(|m| m.user_id == id).map(|m| m.id.clone()).collect();
-        self.assignments.retain(|a| !members.contains(&a.membership_id));
-        self.memberships.retain(|m| m.user_id != id);
+        self.remove_memberships(|m| m.user_id == id);
+        self.api_keys.retain(|k| k.owner["id"] != id);
+        self.auth_sessions.retain(|s| s.user_id != id);
+        for flag in &mut self.flags {
+            flag.targets.retain(|t| t != id);
+        }
         self.users.retain(|u| u.id != id);
+    }
+
+    /// Removes the memberships `doomed` picks, with their role assignments and their places in
+    /// groups.
+    pub(crate) fn remove_memberships(&mut self, doomed: impl Fn(&Membership) -> bool) {
+        let ids: std::collections::HashSet<String> =
+            self.memberships.iter().filter(|m| doomed(m)).map(|m| m.id.clone()).collect();
+        self.assignments.retain(|a| !ids.contains(&a.membership_id));
+        for group in &mut self.groups {
+            group.members.retain(|m| !ids.contains(m));
+        }
+        self.memberships.retain(|m| !ids.contains(&m.id));
     }
 }
 
@@ -640,6 +932,46 @@ pub struct Seed {
     /// Directories (directory sync) of the organizations above, with their groups and users.
     #[serde(default)]
     pub directories: Vec<SeedDirectory>,
+    /// Feature flags (the API reads and toggles them; flags are made in the dashboard).
+    #[serde(default)]
+    pub feature_flags: Vec<SeedFeatureFlag>,
+}
+
+/// A feature flag of a [`Seed`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedFeatureFlag {
+    /// Unique slug, e.g. `new-billing`.
+    pub slug: String,
+    /// Display name (default: the slug).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Whether the flag is on in the environment (default `true`).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// What an organization or user that is not a target gets (default `false`).
+    #[serde(default)]
+    pub default_value: bool,
+    /// Labels.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Organizations of the seed (by name) the flag is on for.
+    #[serde(default)]
+    pub organizations: Vec<String>,
+    /// Users of the seed (by email) the flag is on for.
+    #[serde(default)]
+    pub users: Vec<String>,
+}
+
+impl SeedFeatureFlag {
+    /// A flag with `slug`, on, targeting nobody.
+    pub fn new(slug: impl Into<String>) -> Self {
+        SeedFeatureFlag { slug: slug.into(), ..Self::default() }
+    }
 }
 
 /// A directory of a [`Seed`]: served read-only by the directory-sync endpoints.

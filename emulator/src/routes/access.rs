@@ -271,16 +271,51 @@ pub(super) async fn update_resource(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
+    update_resource_in(&mut db.store(), id, &body)
+}
+
+/// `GET`, `PATCH` and `DELETE` of a resource named by organization, type and external id.
+pub(super) async fn get_resource_by_external(
+    State(db): Db,
+    Path((org, kind, external)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let store = db.store();
+    store.organization(&org)?;
+    store.resource_by_external(&org, &kind, &external).map(ok)
+}
+
+pub(super) async fn update_resource_by_external(
+    State(db): Db,
+    Path((org, kind, external)): Path<(String, String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let mut store = db.store();
+    store.organization(&org)?;
+    let id = store.resource_by_external(&org, &kind, &external)?.id.clone();
+    update_resource_in(&mut store, id, &body)
+}
+
+pub(super) async fn delete_resource_by_external(
+    State(db): Db,
+    Path((org, kind, external)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.organization(&org)?;
+    let id = store.resource_by_external(&org, &kind, &external)?.id.clone();
+    delete_resource_in(&mut store, &id, raw.as_deref())
+}
+
+fn update_resource_in(store: &mut Store, id: String, body: &[u8]) -> ApiResult<Response> {
     let org = store.resource(&id)?.organization_id.clone();
-    let dto: UpdateResource = parse_body(&body)?;
+    let dto: UpdateResource = parse_body(body)?;
     if let Some(name) = &dto.name {
         non_empty("name", name)?;
     }
     max_len("name", dto.name.as_deref(), 48)?;
     max_len("description", dto.description.as_ref().and_then(|d| d.as_deref()), 150)?;
     let parent = parent(
-        &store,
+        store,
         &org,
         dto.parent_resource_id.as_ref().map(Option::as_deref),
         dto.parent_resource_external_id.as_deref(),
@@ -319,7 +354,11 @@ pub(super) async fn delete_resource(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+    delete_resource_in(&mut db.store(), &id, raw.as_deref())
+}
+
+fn delete_resource_in(store: &mut Store, id: &str, raw: Option<&str>) -> ApiResult<Response> {
+    let query = Query::parse(raw)?;
     let cascade = match query.get("cascade_delete") {
         None | Some("false") => false,
         Some("true") => true,
@@ -331,15 +370,14 @@ pub(super) async fn delete_resource(
             ));
         }
     };
-    let mut store = db.store();
-    let resource = store.resource(&id)?;
+    let resource = store.resource(id)?;
     if resource.resource_type_slug == ORGANIZATION_TYPE && resource.external_id == resource.organization_id {
         return Err(ApiError::conflict(
             "resource_has_dependents",
             "This resource stands for its organization; it is deleted with the organization.",
         ));
     }
-    let mut doomed = vec![id.clone()];
+    let mut doomed = vec![id.to_owned()];
     let mut i = 0;
     while i < doomed.len() {
         let children: Vec<String> = store
@@ -360,4 +398,135 @@ pub(super) async fn delete_resource(
     store.resources.retain(|r| !doomed.contains(&r.id));
     store.assignments.retain(|a| !doomed.contains(&a.resource.id));
     Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// The `permission_slug` a membership list filters on (required), and `assignment` (`direct`:
+/// roles assigned on the resource itself; `indirect`: inherited from a parent or the
+/// organization; absent: both).
+fn permission_filter(query: &Query) -> ApiResult<(String, Option<bool>)> {
+    let permission = query.get("permission_slug").filter(|p| !p.is_empty()).ok_or_else(|| {
+        ApiError::invalid_field("permission_slug", "required", "permission_slug is required.")
+    })?;
+    let direct = match query.get("assignment") {
+        None => None,
+        Some("direct") => Some(true),
+        Some("indirect") => Some(false),
+        Some(other) => {
+            return Err(ApiError::invalid_field(
+                "assignment",
+                "invalid",
+                format!("assignment must be direct or indirect, got '{other}'."),
+            ));
+        }
+    };
+    Ok((permission.to_owned(), direct))
+}
+
+/// The memberships holding a permission on a resource.
+fn memberships_on(store: &Store, resource: &Resource, query: &Query) -> ApiResult<Response> {
+    let (permission, direct) = permission_filter(query)?;
+    let items = store
+        .memberships
+        .iter()
+        .filter(|m| m.organization_id == resource.organization_id && m.status == "active")
+        .filter(|m| store.permissions_on(m, resource, direct).contains(&permission))
+        .collect();
+    Ok(ok(query.page_with(items, |m| &m.id, |m| store.membership_json(m))))
+}
+
+pub(super) async fn list_resource_memberships(
+    State(db): Db,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    memberships_on(&store, store.resource(&id)?, &query)
+}
+
+pub(super) async fn list_resource_memberships_by_external(
+    State(db): Db,
+    Path((org, kind, external)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    store.organization(&org)?;
+    memberships_on(&store, store.resource_by_external(&org, &kind, &external)?, &query)
+}
+
+/// The resources of its organization on which a membership holds `permission_slug`,
+/// optionally only the children of one parent.
+pub(super) async fn list_membership_resources(
+    State(db): Db,
+    Path(membership): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let (permission, _) = permission_filter(&query)?;
+    let store = db.store();
+    let m = store.membership(&membership)?;
+    let by_id = query.get("parent_resource_id").map(Some);
+    let parent = parent(
+        &store,
+        &m.organization_id,
+        by_id,
+        query.get("parent_resource_external_id"),
+        query.get("parent_resource_type_slug"),
+    )?
+    .flatten();
+    let items = store
+        .resources
+        .iter()
+        .filter(|r| r.organization_id == m.organization_id)
+        .filter(|r| parent.is_none() || r.parent_resource_id == parent)
+        .filter(|r| m.status == "active" && store.permissions_on(m, r, None).contains(&permission))
+        .collect();
+    Ok(ok(query.page(items, |r| &r.id)))
+}
+
+/// The permissions a membership holds on a resource (by id, or by type and external id).
+fn membership_permissions(
+    store: &Store,
+    membership: &str,
+    resource: impl FnOnce(&Store, &Membership) -> ApiResult<String>,
+    query: &Query,
+) -> ApiResult<Response> {
+    let m = store.membership(membership)?;
+    let resource = store.resource(&resource(store, m)?)?;
+    let held =
+        if m.status == "active" { store.permissions_on(m, resource, None) } else { Default::default() };
+    let mut items: Vec<_> = held.iter().filter_map(|slug| store.permission(slug).ok()).collect();
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(ok(query.page(items, |p| &p.id)))
+}
+
+pub(super) async fn list_membership_resource_permissions(
+    State(db): Db,
+    Path((membership, resource)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    let in_org = |store: &Store, m: &Membership| {
+        let r = store.resource(&resource)?;
+        if r.organization_id != m.organization_id {
+            return Err(ApiError::not_found("Resource", &resource));
+        }
+        Ok(r.id.clone())
+    };
+    membership_permissions(&store, &membership, in_org, &query)
+}
+
+pub(super) async fn list_membership_external_resource_permissions(
+    State(db): Db,
+    Path((membership, kind, external)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    let by_external = |store: &Store, m: &Membership| {
+        Ok(store.resource_by_external(&m.organization_id, &kind, &external)?.id.clone())
+    };
+    membership_permissions(&store, &membership, by_external, &query)
 }

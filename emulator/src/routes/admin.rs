@@ -1,6 +1,7 @@
 //! The emulator's own endpoints, not WorkOS's (under `/_emulator/`, with the API key): snapshot
-//! the data, restore a snapshot, reset to the seed. Tools in other languages use them as Rust
-//! tests use [`crate::Emulator::snapshot`], `restore` and `reset`.
+//! the data, restore a snapshot, reset to the seed, read the emails it would have sent. Tools
+//! in other languages use them as Rust tests use [`crate::Emulator::snapshot`], `restore`,
+//! `reset` and `emails`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -28,4 +29,15 @@ pub(super) async fn restore(State(db): Db, Path(id): Path<String>) -> ApiResult<
 pub(super) async fn reset(State(db): Db) -> Response {
     db.reset();
     ok(json!({ "reset": true }))
+}
+
+/// `GET /_emulator/emails`: the emails WorkOS would have sent, oldest first (`?to=` filters
+/// by address).
+pub(super) async fn emails(State(db): Db, axum::extract::RawQuery(raw): axum::extract::RawQuery) -> Response {
+    let to = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "to")
+        .map(|(_, v)| v.to_lowercase());
+    let store = db.store();
+    let data: Vec<_> = store.outbox.iter().filter(|e| to.as_ref().is_none_or(|to| e.to == *to)).collect();
+    ok(json!({ "object": "list", "data": data }))
 }

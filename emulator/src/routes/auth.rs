@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
-use super::{Db, ok};
+use super::{Db, empty, ok};
 use crate::error::{ApiError, ApiResult, parse_body};
 use crate::list::Query;
 use crate::store::{AuthCode, AuthSession, Store};
@@ -173,17 +173,21 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         "refresh_token" => {
             let token =
                 dto.refresh_token.as_deref().ok_or_else(|| invalid_grant("refresh_token is required."))?;
-            let at = store
+            let session = store
                 .auth_sessions
                 .iter()
-                .position(|s| s.refresh_token == token && s.client_id == dto.client_id)
-                .ok_or_else(|| invalid_grant("The refresh token is invalid or was already used."))?;
-            let session = store.auth_sessions.remove(at);
+                .find(|s| s.refresh_token == token && s.client_id == dto.client_id && s.status == "active")
+                .cloned()
+                .ok_or_else(|| {
+                    invalid_grant(
+                        "The refresh token is invalid, was already used, or its session was revoked.",
+                    )
+                })?;
             let org = match dto.organization_id.as_deref() {
                 Some(org) => Some(membership_org(&store, &session.user_id, org)?),
                 None => session.organization_id,
             };
-            (session.user_id, org, "Password", Some(session.id))
+            (session.user_id, org, session.method, Some(session.id))
         }
         "password" => {
             if !secret_ok {
@@ -198,6 +202,17 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 .ok_or_else(|| invalid_grant("Invalid email or password."))?;
             let org = single_org(&store, &user_id);
             (user_id, org, "Password", None)
+        }
+        "urn:workos:oauth:grant-type:magic-auth:code" => {
+            if !secret_ok {
+                return Err(ApiError::unauthorized("Invalid client secret."));
+            }
+            let (email, code) =
+                (dto.email.as_deref().unwrap_or_default(), dto.code.as_deref().unwrap_or_default());
+            let user_id = super::user_flows::use_magic_auth(&mut store, email, code)
+                .ok_or_else(|| invalid_grant("The magic auth code is invalid, expired or was used."))?;
+            let org = single_org(&store, &user_id);
+            (user_id, org, "MagicAuth", None)
         }
         other => {
             return Err(ApiError::oauth(
@@ -229,13 +244,26 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         claims["permissions"] = json!(permissions);
     }
     let access_token = sign(&claims)?;
-    store.auth_sessions.push(AuthSession {
-        id: session_id,
-        client_id: dto.client_id,
-        user_id: user_id.clone(),
-        organization_id: organization_id.clone(),
-        refresh_token: refresh_token.clone(),
-    });
+    // A refresh rotates the token of its session in place; a sign-in starts a session.
+    if let Some(session) = store.auth_sessions.iter_mut().find(|s| s.id == session_id) {
+        session.refresh_token.clone_from(&refresh_token);
+        session.organization_id.clone_from(&organization_id);
+        session.updated_at = crate::ids::now();
+    } else {
+        let at = crate::ids::now();
+        store.auth_sessions.push(AuthSession {
+            id: session_id,
+            client_id: dto.client_id,
+            user_id: user_id.clone(),
+            organization_id: organization_id.clone(),
+            refresh_token: refresh_token.clone(),
+            method,
+            status: "active",
+            created_at: at.clone(),
+            updated_at: at,
+            ended_at: None,
+        });
+    }
     let user = serde_json::to_value(store.user(&user_id)?).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(ok(json!({
         "user": user,
@@ -278,4 +306,44 @@ fn sign(claims: &Value) -> ApiResult<String> {
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = jwk["kid"].as_str().map(str::to_owned);
     jsonwebtoken::encode(&header, claims, &key).map_err(|e| ApiError::internal(format!("signing: {e}")))
+}
+
+/// A user's sign-in identities from OAuth providers: the emulator signs in with passwords and
+/// codes only, so the list is empty.
+pub(super) async fn list_identities(State(db): Db, Path(user): Path<String>) -> ApiResult<Response> {
+    db.store().user(&user)?;
+    Ok(ok(json!([])))
+}
+
+/// A user's sessions, newest first by default.
+pub(super) async fn list_sessions(
+    State(db): Db,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    store.user(&user)?;
+    let items = store.auth_sessions.iter().filter(|s| s.user_id == user).collect();
+    Ok(ok(query.page_with(items, |s| &s.id, |s| s.json())))
+}
+
+#[derive(Deserialize)]
+struct RevokeSession {
+    session_id: String,
+}
+
+/// Revokes a session: its refresh token stops working. An unknown or revoked session is a 400.
+pub(super) async fn revoke_session(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let dto: RevokeSession = parse_body(&body)?;
+    let mut store = db.store();
+    let session =
+        store.auth_sessions.iter_mut().find(|s| s.id == dto.session_id && s.status == "active").ok_or_else(
+            || ApiError::bad_request("invalid_session", format!("No active session '{}'.", dto.session_id)),
+        )?;
+    let at = crate::ids::now();
+    session.status = "revoked";
+    session.ended_at = Some(at.clone());
+    session.updated_at = at;
+    Ok(empty(StatusCode::OK))
 }

@@ -310,6 +310,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
             field: "email".to_owned(),
             code: "email_not_available",
             message: format!("Email '{email}' is not available."),
+            instance_path: None,
         });
         return Err(e);
     }
@@ -433,7 +434,7 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
 }
 
 /// A lower-cased email address, or a 422 naming `email`.
-fn check_email(given: &str) -> ApiResult<String> {
+pub(super) fn check_email(given: &str) -> ApiResult<String> {
     let email = given.trim().to_lowercase();
     if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
         return Err(ApiError::invalid_field(
@@ -637,8 +638,7 @@ pub(super) async fn reactivate_membership(State(db): Db, Path(id): Path<String>)
 pub(super) async fn delete_membership(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
     let data = store.membership_json(store.membership(&id)?);
-    store.assignments.retain(|a| a.membership_id != id);
-    store.memberships.retain(|m| m.id != id);
+    store.remove_memberships(|m| m.id == id);
     store.emit("organization_membership.deleted", data);
     Ok(empty(StatusCode::OK))
 }

@@ -2,13 +2,21 @@
 
 mod access;
 mod admin;
+mod api_keys;
+pub(crate) mod audit;
 mod auth;
+mod authkit_settings;
 mod directory;
 mod domains;
 mod dsync;
 mod events;
+mod flags;
+mod groups;
+mod invitations;
 mod permissions;
 mod roles;
+mod user_flows;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -22,6 +30,7 @@ use crate::server::Shared;
 
 pub(crate) use directory::{create_membership_in, create_organization, create_user_in};
 pub(crate) use dsync::seed_directory;
+pub(crate) use flags::seed_flag;
 pub(crate) use permissions::create_permission;
 pub(crate) use roles::create_environment_role;
 
@@ -140,6 +149,91 @@ fn table() -> Vec<Route> {
         ("GET", "/directory_users/{id}", get(dsync::get_user)),
         ("GET", "/directory_groups", get(dsync::list_groups)),
         ("GET", "/directory_groups/{id}", get(dsync::get_group)),
+        // Groups.
+        ("GET", "/organizations/{organizationId}/groups", get(groups::list)),
+        ("POST", "/organizations/{organizationId}/groups", post(groups::create)),
+        ("GET", "/organizations/{organizationId}/groups/{groupId}", get(groups::get)),
+        ("PATCH", "/organizations/{organizationId}/groups/{groupId}", patch(groups::update)),
+        ("DELETE", "/organizations/{organizationId}/groups/{groupId}", delete(groups::delete)),
+        (
+            "GET",
+            "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
+            get(groups::list_members),
+        ),
+        (
+            "POST",
+            "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
+            post(groups::add_member),
+        ),
+        (
+            "DELETE",
+            "/organizations/{organizationId}/groups/{groupId}/organization-memberships/{omId}",
+            delete(groups::remove_member),
+        ),
+        ("GET", "/user_management/organization_memberships/{omId}/groups", get(groups::list_for_membership)),
+        // Feature flags and their targets.
+        ("GET", "/feature-flags", get(flags::list)),
+        ("GET", "/feature-flags/{slug}", get(flags::get)),
+        ("PUT", "/feature-flags/{slug}/enable", put(flags::enable)),
+        ("PUT", "/feature-flags/{slug}/disable", put(flags::disable)),
+        ("POST", "/feature-flags/{slug}/targets/{resourceId}", post(flags::add_target)),
+        ("DELETE", "/feature-flags/{slug}/targets/{resourceId}", delete(flags::remove_target)),
+        ("GET", "/organizations/{organizationId}/feature-flags", get(flags::list_for_organization)),
+        ("GET", "/user_management/users/{userId}/feature-flags", get(flags::list_for_user)),
+        // Audit logs, and each organization's audit log configuration and retention.
+        ("GET", "/audit_logs/actions", get(audit::list_actions)),
+        ("GET", "/audit_logs/actions/{actionName}/schemas", get(audit::list_schemas)),
+        ("POST", "/audit_logs/actions/{actionName}/schemas", post(audit::create_schema)),
+        ("POST", "/audit_logs/events", post(audit::create_event)),
+        ("POST", "/audit_logs/exports", post(audit::create_export)),
+        ("GET", "/audit_logs/exports/{auditLogExportId}", get(audit::get_export)),
+        ("GET", "/organizations/{id}/audit_log_configuration", get(audit::get_configuration)),
+        ("GET", "/organizations/{id}/audit_logs_retention", get(audit::get_retention)),
+        ("PUT", "/organizations/{id}/audit_logs_retention", put(audit::set_retention)),
+        // Invitations.
+        ("GET", "/user_management/invitations", get(invitations::list)),
+        ("POST", "/user_management/invitations", post(invitations::create)),
+        ("GET", "/user_management/invitations/{id}", get(invitations::get)),
+        ("GET", "/user_management/invitations/by_token/{token}", get(invitations::get_by_token)),
+        ("POST", "/user_management/invitations/{id}/accept", post(invitations::accept)),
+        ("POST", "/user_management/invitations/{id}/revoke", post(invitations::revoke)),
+        ("POST", "/user_management/invitations/{id}/resend", post(invitations::resend)),
+        // Magic auth, email verification and change, password reset.
+        ("POST", "/user_management/magic_auth", post(user_flows::create_magic_auth)),
+        ("GET", "/user_management/magic_auth/{id}", get(user_flows::get_magic_auth)),
+        ("POST", "/user_management/users/{id}/email_verification/send", post(user_flows::send_verification)),
+        (
+            "POST",
+            "/user_management/users/{id}/email_verification/confirm",
+            post(user_flows::confirm_verification),
+        ),
+        ("GET", "/user_management/email_verification/{id}", get(user_flows::get_verification)),
+        ("POST", "/user_management/users/{id}/email_change/send", post(user_flows::send_email_change)),
+        ("POST", "/user_management/users/{id}/email_change/confirm", post(user_flows::confirm_email_change)),
+        ("POST", "/user_management/password_reset", post(user_flows::create_password_reset)),
+        ("GET", "/user_management/password_reset/{id}", get(user_flows::get_password_reset)),
+        ("POST", "/user_management/password_reset/confirm", post(user_flows::confirm_password_reset)),
+        // Sign-in identities and sessions.
+        ("GET", "/user_management/users/{id}/identities", get(auth::list_identities)),
+        ("GET", "/user_management/users/{id}/sessions", get(auth::list_sessions)),
+        ("POST", "/user_management/sessions/revoke", post(auth::revoke_session)),
+        // AuthKit settings.
+        ("GET", "/user_management/jwt_template", get(authkit_settings::get_jwt_template)),
+        ("PUT", "/user_management/jwt_template", put(authkit_settings::set_jwt_template)),
+        ("POST", "/user_management/redirect_uris", post(authkit_settings::create_redirect_uri)),
+        ("POST", "/user_management/cors_origins", post(authkit_settings::create_cors_origin)),
+        // Webhook endpoints.
+        ("GET", "/webhook_endpoints", get(webhooks::list)),
+        ("POST", "/webhook_endpoints", post(webhooks::create)),
+        ("PATCH", "/webhook_endpoints/{id}", patch(webhooks::update)),
+        ("DELETE", "/webhook_endpoints/{id}", delete(webhooks::delete)),
+        // API keys.
+        ("GET", "/organizations/{organizationId}/api_keys", get(api_keys::list_for_organization)),
+        ("POST", "/organizations/{organizationId}/api_keys", post(api_keys::create_for_organization)),
+        ("GET", "/user_management/users/{userId}/api_keys", get(api_keys::list_for_user)),
+        ("POST", "/user_management/users/{userId}/api_keys", post(api_keys::create_for_user)),
+        ("DELETE", "/api_keys/{id}", delete(api_keys::delete)),
+        ("POST", "/api_keys/validations", post(api_keys::validate)),
         // Events.
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
@@ -157,6 +251,47 @@ fn table() -> Vec<Route> {
             "/authorization/organization_memberships/{organization_membership_id}/check",
             post(access::check),
         ),
+        // Resources by external id, and who holds what on which resource.
+        (
+            "GET",
+            "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
+            get(access::get_resource_by_external),
+        ),
+        (
+            "PATCH",
+            "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
+            patch(access::update_resource_by_external),
+        ),
+        (
+            "DELETE",
+            "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
+            delete(access::delete_resource_by_external),
+        ),
+        (
+            "GET",
+            "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/organization_memberships",
+            get(access::list_resource_memberships_by_external),
+        ),
+        (
+            "GET",
+            "/authorization/resources/{resource_id}/organization_memberships",
+            get(access::list_resource_memberships),
+        ),
+        (
+            "GET",
+            "/authorization/organization_memberships/{organization_membership_id}/resources",
+            get(access::list_membership_resources),
+        ),
+        (
+            "GET",
+            "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_id}/permissions",
+            get(access::list_membership_resource_permissions),
+        ),
+        (
+            "GET",
+            "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_type_slug}/{external_id}/permissions",
+            get(access::list_membership_external_resource_permissions),
+        ),
     ]
 }
 
@@ -164,6 +299,36 @@ fn table() -> Vec<Route> {
 /// document. `GET /health` is not among them: it is the emulator's own readiness probe.
 pub fn routes() -> Vec<(&'static str, &'static str)> {
     table().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+/// The router's spelling of a document path template: each parameter named by its position
+/// (`/organizations/{organizationId}/groups/{groupId}` → `/organizations/{p0}/groups/{p1}`).
+/// The document names one position differently in different paths (`{organizationId}` beside
+/// `{organization_id}`), which the router refuses; handlers take parameters by position.
+fn router_path(template: &str) -> String {
+    let mut position = 0;
+    template
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                position += 1;
+                format!("{{p{}}}", position - 1)
+            } else {
+                segment.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The document's path template for a request with `method` matched to the router's
+/// `matched` path (see [`router_path`]); the first template of that path when the method is
+/// not served on it.
+pub(crate) fn template_of(method: &str, matched: &str) -> Option<&'static str> {
+    static TEMPLATES: std::sync::LazyLock<Vec<(&'static str, String, &'static str)>> =
+        std::sync::LazyLock::new(|| routes().into_iter().map(|(m, p)| (m, router_path(p), p)).collect());
+    let same_path = || TEMPLATES.iter().filter(|(_, r, _)| r == matched);
+    same_path().find(|(m, _, _)| *m == method).or_else(|| same_path().next()).map(|(_, _, t)| *t)
 }
 
 /// The emulator's own readiness probe.
@@ -174,9 +339,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(HEALTH, get(|| async { "ok" }))
         .route("/_emulator/snapshots", post(admin::snapshot))
         .route("/_emulator/snapshots/{id}/restore", post(admin::restore))
-        .route("/_emulator/reset", post(admin::reset));
+        .route("/_emulator/reset", post(admin::reset))
+        .route("/_emulator/emails", get(admin::emails))
+        .route(&format!("{}{{id}}", audit::DOWNLOAD_PREFIX), get(audit::download_export));
     for (_, path, handler) in table() {
-        router = router.route(path, handler);
+        router = router.route(&router_path(path), handler);
     }
     router
         .fallback(not_served)

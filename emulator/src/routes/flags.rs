@@ -1,0 +1,183 @@
+//! Feature flags: seeded (WorkOS makes them in the dashboard), read, toggled and targeted
+//! through the API. A flag is on for an organization or a user when it is enabled and either
+//! targets them (a user also through any organization they are a member of) or defaults to on.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use http::StatusCode;
+
+use super::{Db, empty, ok};
+use crate::SeedFeatureFlag;
+use crate::error::{ApiError, ApiResult, non_empty};
+use crate::ids::now;
+use crate::list::Query;
+use crate::store::{Flag, Store};
+
+/// The environment id flag events carry: the emulator is one environment.
+const ENVIRONMENT_ID: &str = "environment_00000000000000000000000000";
+
+/// A flag event's data: the flag and its environment.
+fn event_data(flag: &Flag) -> serde_json::Value {
+    let mut data = serde_json::to_value(flag).unwrap_or_default();
+    data["environment_id"] = ENVIRONMENT_ID.into();
+    data
+}
+
+/// The flag's position.
+fn find(store: &Store, slug: &str) -> ApiResult<usize> {
+    store.flags.iter().position(|f| f.slug == slug).ok_or_else(|| ApiError::not_found("Feature flag", slug))
+}
+
+/// Adds a seeded flag; its targets are the seed's organizations (by name) and users (by email).
+pub(crate) fn seed_flag(store: &mut Store, seed: &SeedFeatureFlag) -> ApiResult<()> {
+    non_empty("slug", &seed.slug)?;
+    if find(store, &seed.slug).is_ok() {
+        return Err(ApiError::conflict(
+            "flag_slug_conflict",
+            format!("Flag '{}' already exists.", seed.slug),
+        ));
+    }
+    let mut targets = Vec::new();
+    for name in &seed.organizations {
+        let org = store.organizations.iter().find(|o| o.name == *name);
+        targets.push(org.ok_or_else(|| ApiError::not_found("Organization named", name))?.id.clone());
+    }
+    for email in &seed.users {
+        let user = store.users.iter().find(|u| u.email == *email);
+        targets.push(user.ok_or_else(|| ApiError::not_found("User with email", email))?.id.clone());
+    }
+    let at = now();
+    let flag = Flag {
+        object: "feature_flag",
+        id: store.ids.next("flag"),
+        slug: seed.slug.clone(),
+        name: seed.name.clone().unwrap_or_else(|| seed.slug.clone()),
+        description: seed.description.clone(),
+        owner: None,
+        tags: seed.tags.clone(),
+        enabled: seed.enabled.unwrap_or(true),
+        default_value: seed.default_value,
+        created_at: at.clone(),
+        updated_at: at,
+        targets,
+    };
+    store.emit("flag.created", event_data(&flag));
+    store.flags.push(flag);
+    Ok(())
+}
+
+pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    Ok(ok(query.page_sorted(&store.flags, |f| &f.id)))
+}
+
+pub(super) async fn get(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+    let store = db.store();
+    Ok(ok(&store.flags[find(&store, &slug)?]))
+}
+
+fn set_enabled(store: &mut Store, slug: &str, enabled: bool) -> ApiResult<Response> {
+    let i = find(store, slug)?;
+    let flag = &mut store.flags[i];
+    if flag.enabled != enabled {
+        flag.enabled = enabled;
+        flag.updated_at = now();
+        let flag = flag.clone();
+        store.emit("flag.updated", event_data(&flag));
+    }
+    Ok(ok(&store.flags[i]))
+}
+
+pub(super) async fn enable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+    set_enabled(&mut db.store(), &slug, true)
+}
+
+pub(super) async fn disable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+    set_enabled(&mut db.store(), &slug, false)
+}
+
+/// The flag and the target a targets route names: an existing `org_` or `user_` id.
+fn target(store: &Store, slug: &str, resource: &str) -> ApiResult<usize> {
+    let i = find(store, slug)?;
+    if resource.starts_with("org_") {
+        store.organization(resource)?;
+    } else if resource.starts_with("user_") {
+        store.user(resource)?;
+    } else {
+        return Err(ApiError::bad_request(
+            "invalid_resource_id",
+            format!("'{resource}' is neither an organization id (org_…) nor a user id (user_…)."),
+        ));
+    }
+    Ok(i)
+}
+
+pub(super) async fn add_target(
+    State(db): Db,
+    Path((slug, resource)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    let i = target(&store, &slug, &resource)?;
+    let flag = &mut store.flags[i];
+    if !flag.targets.contains(&resource) {
+        flag.targets.push(resource);
+        flag.updated_at = now();
+        let flag = flag.clone();
+        store.emit("flag.rule_updated", event_data(&flag));
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+pub(super) async fn remove_target(
+    State(db): Db,
+    Path((slug, resource)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    let i = target(&store, &slug, &resource)?;
+    let flag = &mut store.flags[i];
+    if flag.targets.contains(&resource) {
+        flag.targets.retain(|t| *t != resource);
+        flag.updated_at = now();
+        let flag = flag.clone();
+        store.emit("flag.rule_updated", event_data(&flag));
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// Whether `flag` is on for any of `subjects` (organization and user ids).
+fn on_for(flag: &Flag, subjects: &[&str]) -> bool {
+    flag.enabled && (flag.default_value || flag.targets.iter().any(|t| subjects.contains(&t.as_str())))
+}
+
+pub(super) async fn list_for_organization(
+    State(db): Db,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    store.organization(&org)?;
+    let items = store.flags.iter().filter(|f| on_for(f, &[&org])).collect();
+    Ok(ok(query.page(items, |f| &f.id)))
+}
+
+pub(super) async fn list_for_user(
+    State(db): Db,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    store.user(&user)?;
+    let mut subjects = vec![user.as_str()];
+    subjects.extend(
+        store
+            .memberships
+            .iter()
+            .filter(|m| m.user_id == user && m.status == "active")
+            .map(|m| m.organization_id.as_str()),
+    );
+    let items = store.flags.iter().filter(|f| on_for(f, &subjects)).collect();
+    Ok(ok(query.page(items, |f| &f.id)))
+}
