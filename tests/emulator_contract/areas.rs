@@ -307,6 +307,11 @@ async fn audit_logs(s: &Scenario, org: &str) {
     s.call("PUT", &r, Some(json!({"retention_period_in_days": 365})), 200).await;
     assert_eq!(s.call("GET", &r, None, 200).await["retention_period_in_days"], 365);
     s.call("PUT", &r, Some(json!({"retention_period_in_days": 7})), 422).await;
+    // The shape current SDKs send.
+    s.call("PUT", &r, Some(json!({"retention_period": "3_MONTHS"})), 200).await;
+    assert_eq!(s.call("GET", &r, None, 200).await["retention_period_in_days"], 90);
+    s.call("PUT", &r, Some(json!({"retention_period": "12_MONTHS"})), 422).await;
+    s.call("PUT", &r, Some(json!({})), 422).await;
     s.call("GET", "/organizations/org_missing/audit_logs_retention", None, 404).await;
 }
 

@@ -1,6 +1,7 @@
 // Drives the official Node SDK (@workos-inc/node, a client nobody here wrote) end to end against
-// the emulator binary: every SDK call whose endpoint the emulator serves, in order, each checked
-// for a result of the right shape. Prints one line per call and exits 1 if any failed.
+// the emulator binary: every SDK call whose endpoint the emulator serves (and the pinned document
+// has), in order, each checked for a result of the right shape; and a webhook the emulator
+// delivers, verified by the SDK. Prints one line per call and exits 1 if any failed.
 //
 //   cargo build -p workos-emulator --bin workos-emulator
 //   cd tools/node-vectors && npm ci && node emulator-check.mjs ../../target/debug/workos-emulator
@@ -9,6 +10,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { WorkOS } from '@workos-inc/node';
@@ -111,11 +113,131 @@ await call('authorization.updateResource', () => authz.updateResource({ resource
 await call('authorization.assignRole', () => authz.assignRole({ organizationMembershipId: membership.id, roleSlug: `reader-${run}`, resourceId: resource.id }), has(['id']));
 await call('authorization.listRoleAssignments', () => authz.listRoleAssignments({ organizationMembershipId: membership.id }), list(1));
 await call('authorization.check', () => authz.check({ organizationMembershipId: membership.id, permissionSlug: `docs:read-${run}`, resourceId: resource.id }), (r) => r.authorized === true || `authorized ${r.authorized}`);
+const spare = await call('authorization.assignRole (to remove by id)', () => authz.assignRole({ organizationMembershipId: membership.id, roleSlug: 'org-editor', resourceId: resource.id }), has(['id']));
+await call('authorization.removeRoleAssignment', () => authz.removeRoleAssignment({ organizationMembershipId: membership.id, roleAssignmentId: spare.id }));
 await call('authorization.removeRole', () => authz.removeRole({ organizationMembershipId: membership.id, roleSlug: `reader-${run}`, resourceId: resource.id }));
 await call('authorization.deleteResource', () => authz.deleteResource({ resourceId: resource.id }));
 
+// Authorization by external id, and who holds what on which resource.
+const byExt = { organizationId: org.id, resourceTypeSlug: 'project', externalId: `proj-${run}` };
+const project = await call('authorization.createResource (project)', () => authz.createResource({ externalId: byExt.externalId, name: 'Project', resourceTypeSlug: 'project', organizationId: org.id }), has(['id']));
+await call('authorization.getResourceByExternalId', () => authz.getResourceByExternalId(byExt), (r) => r.id === project.id || 'another resource');
+await call('authorization.updateResourceByExternalId', () => authz.updateResourceByExternalId({ ...byExt, name: 'Project X' }), (r) => r.name === 'Project X' || `name ${r.name}`);
+await call('authorization.assignRole (project)', () => authz.assignRole({ organizationMembershipId: membership.id, roleSlug: `reader-${run}`, resourceId: project.id }), has(['id']));
+await call('authorization.listResourcesForMembership', () => authz.listResourcesForMembership({ organizationMembershipId: membership.id, permissionSlug: `docs:read-${run}` }), list(1));
+await call('authorization.listMembershipsForResource', () => authz.listMembershipsForResource({ resourceId: project.id, permissionSlug: `docs:read-${run}` }), list(1));
+await call('authorization.listMembershipsForResourceByExternalId', () => authz.listMembershipsForResourceByExternalId({ ...byExt, permissionSlug: `docs:read-${run}` }), list(1));
+await call('authorization.listEffectivePermissionsByExternalId', () => authz.listEffectivePermissionsByExternalId({ organizationMembershipId: membership.id, resourceTypeSlug: byExt.resourceTypeSlug, externalId: byExt.externalId }), list(1));
+await call('authorization.deleteResourceByExternalId', () => authz.deleteResourceByExternalId(byExt));
+
+// Groups.
+const grp = await call('groups.createGroup', () => workos.groups.createGroup({ organizationId: org.id, name: 'Admins' }), has(['id', 'name']));
+await call('groups.listGroups', () => workos.groups.listGroups({ organizationId: org.id }), list(1));
+await call('groups.getGroup', () => workos.groups.getGroup({ organizationId: org.id, groupId: grp.id }), has(['id']));
+await call('groups.updateGroup', () => workos.groups.updateGroup({ organizationId: org.id, groupId: grp.id, name: 'Owners' }), (g) => g.name === 'Owners' || `name ${g.name}`);
+await call('groups.addOrganizationMembership', () => workos.groups.addOrganizationMembership({ organizationId: org.id, groupId: grp.id, organizationMembershipId: membership.id }), has(['id']));
+await call('groups.listOrganizationMemberships', () => workos.groups.listOrganizationMemberships({ organizationId: org.id, groupId: grp.id }), list(1));
+await call('userManagement.listGroupsForOrganizationMembership', () => um.listGroupsForOrganizationMembership({ organizationMembershipId: membership.id }), list(1));
+await call('groups.removeOrganizationMembership', () => workos.groups.removeOrganizationMembership({ organizationId: org.id, groupId: grp.id, organizationMembershipId: membership.id }));
+await call('groups.deleteGroup', () => workos.groups.deleteGroup({ organizationId: org.id, groupId: grp.id }));
+
+// Feature flags (seeded) and their targets.
+const ff = workos.featureFlags;
+await call('featureFlags.listFeatureFlags', () => ff.listFeatureFlags(), list(2));
+await call('featureFlags.getFeatureFlag', () => ff.getFeatureFlag('new-billing'), has(['id', 'slug', 'enabled']));
+await call('featureFlags.disableFeatureFlag', () => ff.disableFeatureFlag('new-billing'), (f) => f.enabled === false || 'still enabled');
+await call('featureFlags.enableFeatureFlag', () => ff.enableFeatureFlag('new-billing'), (f) => f.enabled === true || 'still disabled');
+await call('featureFlags.addFlagTarget', () => ff.addFlagTarget({ slug: 'new-billing', targetId: org.id }));
+await call('featureFlags.listOrganizationFeatureFlags', () => ff.listOrganizationFeatureFlags({ organizationId: org.id }), (l) => l.data.some((f) => f.slug === 'new-billing') || 'the target is not on');
+await call('featureFlags.listUserFeatureFlags', () => ff.listUserFeatureFlags({ userId: user.id }), (l) => l.data.some((f) => f.slug === 'new-billing') || 'not on through the membership');
+await call('featureFlags.removeFlagTarget', () => ff.removeFlagTarget({ slug: 'new-billing', targetId: org.id }));
+
+// Audit logs.
+const al = workos.auditLogs;
+const action = `invoice.paid_${run}`;
+await call('auditLogs.createSchema', () => al.createSchema({ action, targets: [{ type: 'invoice' }], actor: { metadata: {} } }), has(['version']));
+await call('auditLogs.listSchemas', () => al.listSchemas(action), list(1));
+const auditEvent = { action, occurredAt: new Date(), actor: { id: user.id, type: 'user', name: 'Node' }, targets: [{ id: 'inv_1', type: 'invoice' }], context: { location: '192.0.2.1' } };
+await call('auditLogs.createEvent', () => al.createEvent(org.id, auditEvent, { idempotencyKey: `node-${run}` }));
+await call('auditLogs.createEvent (same Idempotency-Key)', () => al.createEvent(org.id, auditEvent, { idempotencyKey: `node-${run}` }));
+const auditExport = await call('auditLogs.createExport', () => al.createExport({ organizationId: org.id, rangeStart: new Date(Date.now() - 3600e3), rangeEnd: new Date(Date.now() + 3600e3) }), (e) => e.state === 'ready' || `state ${e.state}`);
+await call('auditLogs.getExport + download', async () => (await fetch((await al.getExport(auditExport.id)).url)).text(), (csv) => csv.trim().split('\n').length === 2 || `the export has ${csv.trim().split('\n').length - 1} events, not 1`);
+await call('auditLogs.updateOrganizationAuditLogsRetention', () => al.updateOrganizationAuditLogsRetention({ id: org.id, retentionPeriod: '1_YEAR' }), (r) => r.retentionPeriodInDays === 365 || JSON.stringify(r));
+await call('auditLogs.getOrganizationAuditLogsRetention', () => al.getOrganizationAuditLogsRetention({ id: org.id }), (r) => r.retentionPeriodInDays === 365 || JSON.stringify(r));
+
+// The emails WorkOS would have sent: the emulator keeps them for tests.
+const outbox = async (to, kind) => {
+  const answer = await fetch(`${banner}/_emulator/emails?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  return (await answer.json()).data.filter((e) => e.kind === kind).at(-1);
+};
+
+// Invitations.
+const invite = await call('userManagement.sendInvitation', () => um.sendInvitation({ email: `invitee-${run}@example.com`, organizationId: org.id, roleSlug: 'member' }), has(['id', 'token', 'state']));
+await call('userManagement.getInvitation', () => um.getInvitation(invite.id), has(['id']));
+await call('userManagement.findInvitationByToken', () => um.findInvitationByToken(invite.token), (i) => i.id === invite.id || 'another invitation');
+await call('userManagement.listInvitations', () => um.listInvitations({ organizationId: org.id }), list(1));
+await call('userManagement.resendInvitation', () => um.resendInvitation(invite.id), has(['id']));
+await call('userManagement.acceptInvitation', () => um.acceptInvitation(invite.id), (i) => i.state === 'accepted' || `state ${i.state}`);
+const revocable = await call('userManagement.sendInvitation (second)', () => um.sendInvitation({ email: `other-${run}@example.com` }), has(['id']));
+await call('userManagement.revokeInvitation', () => um.revokeInvitation(revocable.id), (i) => i.state === 'revoked' || `state ${i.state}`);
+
+// Magic auth, email verification, password reset, sessions.
+const magic = await call('userManagement.createMagicAuth', () => um.createMagicAuth({ email: user.email }), has(['id', 'code']));
+await call('userManagement.getMagicAuth', () => um.getMagicAuth(magic.id), has(['id']));
+const magicSession = await call('userManagement.authenticateWithMagicAuth', () => um.authenticateWithMagicAuth({ clientId: 'client_node_sdk', email: user.email, code: magic.code }), has(['accessToken', 'user']));
+await call('userManagement.sendVerificationEmail', () => um.sendVerificationEmail({ userId: user.id }), has(['user']));
+const verification = await outbox(user.email, 'email_verification');
+await call('userManagement.verifyEmail', () => um.verifyEmail({ userId: user.id, code: verification.code }), (r) => r.user.emailVerified === true || 'not verified');
+const reset = await call('userManagement.createPasswordReset', () => um.createPasswordReset({ email: user.email }), has(['id', 'passwordResetToken']));
+await call('userManagement.getPasswordReset', () => um.getPasswordReset(reset.id), has(['id']));
+await call('userManagement.resetPassword', () => um.resetPassword({ token: reset.passwordResetToken, newPassword: 'a-new-long-password' }), has(['user']));
+await call('userManagement.getEmailVerification', async () => um.getEmailVerification((await fetch(`${banner}/events?events=email_verification.created`, { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => r.json())).data[0].data.id), has(['id', 'code']));
+const sessions = await call('userManagement.listSessions', () => um.listSessions(user.id), list(1));
+await call('userManagement.revokeSession', () => um.revokeSession({ sessionId: sessions.data[0].id }));
+await call('userManagement.getUserIdentities', () => um.getUserIdentities(user.id), (ids) => Array.isArray(ids) || 'not a list');
+void magicSession;
+
+// API keys.
+const orgKey = await call('apiKeys.createOrganizationApiKey', () => workos.apiKeys.createOrganizationApiKey({ organizationId: org.id, name: 'CI' }), has(['id', 'value']));
+await call('apiKeys.listOrganizationApiKeys', () => workos.apiKeys.listOrganizationApiKeys({ organizationId: org.id }), list(1));
+await call('apiKeys.createValidation', () => workos.apiKeys.createValidation({ value: orgKey.value }), (v) => v.apiKey?.id === orgKey.id || JSON.stringify(v));
+await call('userManagement.createUserApiKey', () => um.createUserApiKey(user.id, { name: 'Mine', organizationId: org.id }), has(['id', 'value']));
+await call('userManagement.listUserApiKeys', () => um.listUserApiKeys(user.id), list(1));
+await call('apiKeys.deleteApiKey', () => workos.apiKeys.deleteApiKey(orgKey.id));
+
+// Webhook endpoints: one made through the SDK receives a signed event, which the SDK verifies.
+const received = [];
+const receiver = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => { received.push({ body, signature: req.headers['workos-signature'] }); res.end('ok'); });
+});
+receiver.listen(0, '127.0.0.1');
+await once(receiver, 'listening');
+const endpointUrl = `http://127.0.0.1:${receiver.address().port}/webhooks`;
+const endpoint = await call('webhooks.createWebhookEndpoint', () => workos.webhooks.createWebhookEndpoint({ endpointUrl, events: ['user.created'] }), has(['id', 'secret']));
+await call('webhooks.listWebhookEndpoints', () => workos.webhooks.listWebhookEndpoints(), list(1));
+await um.createUser({ email: `hooked-${run}@example.com` });
+await call('webhooks.constructEvent (a delivery from the emulator)', async () => {
+  for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const delivery = received[0];
+  if (!delivery) throw new Error('no delivery');
+  return workos.webhooks.constructEvent({ payload: JSON.parse(delivery.body), sigHeader: delivery.signature, secret: endpoint.secret });
+}, (e) => e.event === 'user.created' || `event ${e.event}`);
+await call('webhooks.updateWebhookEndpoint', () => workos.webhooks.updateWebhookEndpoint({ id: endpoint.id, status: 'disabled' }), (e) => e.status === 'disabled' || `status ${e.status}`);
+await call('webhooks.deleteWebhookEndpoint', () => workos.webhooks.deleteWebhookEndpoint({ id: endpoint.id }));
+receiver.close();
+
 // AuthKit: password sign-in and the JWKS.
 await call('userManagement.authenticateWithPassword', () => um.authenticateWithPassword({ clientId: 'client_node_sdk', email: 'ada@acme.test', password: 'correct-horse-battery' }), has(['accessToken', 'user']));
+const codeFor = async (extra) => {
+  const authorizeUrl = um.getAuthorizationUrl({ provider: 'authkit', clientId: 'client_node_sdk', redirectUri: 'https://app.test/callback', loginHint: 'ada@acme.test', ...extra });
+  const answer = await fetch(authorizeUrl, { redirect: 'manual' });
+  return new URL(answer.headers.get('location')).searchParams.get('code');
+};
+await call('userManagement.authenticateWithCode', async () => um.authenticateWithCode({ clientId: 'client_node_sdk', code: await codeFor({}) }), has(['accessToken', 'refreshToken']));
+const pkce = await workos.pkce.generate();
+await call('userManagement.authenticateWithCodeAndVerifier', async () => um.authenticateWithCodeAndVerifier({ clientId: 'client_node_sdk', code: await codeFor({ codeChallenge: pkce.codeChallenge, codeChallengeMethod: 'S256' }), codeVerifier: pkce.codeVerifier }), has(['accessToken', 'refreshToken']));
 await call('userManagement.getJwksUrl + fetch', async () => (await fetch(um.getJwksUrl('client_node_sdk'))).json(), (j) => Array.isArray(j.keys) || 'no keys');
 
 // Directory sync (seeded from emulator/fixtures/seed.yaml).

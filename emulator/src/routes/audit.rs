@@ -96,9 +96,51 @@ struct ExportDto {
     targets: Vec<String>,
 }
 
+/// The document's `retention_period_in_days`, or the `retention_period` current SDKs send
+/// (`1_MONTH` to `11_MONTHS`, `1_YEAR` to `10_YEARS`).
 #[derive(Deserialize)]
 struct RetentionDto {
-    retention_period_in_days: u32,
+    retention_period_in_days: Option<u32>,
+    retention_period: Option<String>,
+}
+
+impl RetentionDto {
+    /// The retention in days (a month counts 30, a year 365).
+    fn days(&self) -> ApiResult<u32> {
+        match (self.retention_period_in_days, &self.retention_period) {
+            (Some(days), None) if RETENTIONS.contains(&days) => Ok(days),
+            (Some(days), None) => Err(ApiError::invalid_field(
+                "retention_period_in_days",
+                "invalid",
+                format!("retention_period_in_days must be 30 or 365, got {days}."),
+            )),
+            (None, Some(period)) => {
+                let invalid = || {
+                    ApiError::invalid_field(
+                        "retention_period",
+                        "invalid",
+                        format!(
+                            "retention_period must be 1_MONTH to 11_MONTHS or 1_YEAR to 10_YEARS, got '{period}'."
+                        ),
+                    )
+                };
+                let (n, unit) = period.split_once('_').ok_or_else(invalid)?;
+                let n: u32 = n.parse().map_err(|_| invalid())?;
+                match unit {
+                    "MONTH" if n == 1 => Ok(30),
+                    "MONTHS" if (2..=11).contains(&n) => Ok(30 * n),
+                    "YEAR" if n == 1 => Ok(365),
+                    "YEARS" if (2..=10).contains(&n) => Ok(365 * n),
+                    _ => Err(invalid()),
+                }
+            }
+            _ => Err(ApiError::invalid_field(
+                "retention_period_in_days",
+                "required",
+                "Give retention_period_in_days (or retention_period), not both.",
+            )),
+        }
+    }
 }
 
 fn action_json(a: &AuditAction) -> Value {
@@ -431,14 +473,7 @@ pub(super) async fn set_retention(
 ) -> ApiResult<Response> {
     let mut store = db.store();
     store.organization(&org)?;
-    let dto: RetentionDto = parse_body(&body)?;
-    if !RETENTIONS.contains(&dto.retention_period_in_days) {
-        return Err(ApiError::invalid_field(
-            "retention_period_in_days",
-            "invalid",
-            format!("retention_period_in_days must be 30 or 365, got {}.", dto.retention_period_in_days),
-        ));
-    }
-    store.audit.retention.insert(org, dto.retention_period_in_days);
-    Ok(ok(json!({ "retention_period_in_days": dto.retention_period_in_days })))
+    let days = parse_body::<RetentionDto>(&body)?.days()?;
+    store.audit.retention.insert(org, days);
+    Ok(ok(json!({ "retention_period_in_days": days })))
 }
