@@ -21,16 +21,19 @@ use crate::ids::{IdGen, now};
 /// How many events the log keeps.
 pub const MAX_EVENTS: usize = 10_000;
 
-/// The event log and the webhook endpoints it feeds.
-#[derive(Debug, Default)]
+/// The event log and the webhook endpoints it feeds (the data file keeps the log alone).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Events {
     pub(crate) log: VecDeque<Value>,
     /// Endpoints a test registered ([`crate::Emulator::deliver_webhooks`]): every event.
+    #[serde(skip)]
     endpoints: Vec<mpsc::UnboundedSender<Value>>,
     /// Queues of the endpoints made through the API (`/webhook_endpoints`), by endpoint id,
     /// with the URL and secret their task delivers with.
+    #[serde(skip)]
     api_endpoints: std::collections::HashMap<String, (String, String, mpsc::UnboundedSender<Value>)>,
     /// Every delivery attempt, newest last, at most [`MAX_EVENTS`].
+    #[serde(skip)]
     pub(crate) deliveries: Arc<Mutex<VecDeque<WebhookDelivery>>>,
 }
 

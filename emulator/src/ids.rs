@@ -12,8 +12,9 @@ const RANDOM_BITS: u32 = 80;
 const RANDOM_MASK: u128 = (1 << RANDOM_BITS) - 1;
 
 /// A monotonic ULID source.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct IdGen {
+    #[serde(with = "crate::persist::u128_text")]
     last: u128,
 }
 

@@ -43,6 +43,7 @@ mod idle;
 mod ids;
 mod list;
 mod log;
+mod persist;
 mod routes;
 mod server;
 mod store;
@@ -53,7 +54,7 @@ pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use routes::routes;
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
-    MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
+    FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
 pub use store::{
     MAX_EMAILS, Seed, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership, SeedPermission,

@@ -46,9 +46,23 @@ pub(crate) struct Shared {
     request_ids: Mutex<crate::ids::IdGen>,
     /// The data right after start (the seed), for [`Emulator::reset`].
     initial: Mutex<Option<Arc<Store>>>,
+    /// Where the data is kept, if anywhere ([`Builder::data_file`]).
+    persistence: Option<Persistence>,
     /// Snapshots taken over HTTP (`POST /_emulator/snapshots`), newest last, at most
     /// [`MAX_SNAPSHOTS`].
     snapshots: Mutex<std::collections::VecDeque<(String, Arc<Store>)>>,
+}
+
+/// How often, at most, the data file is written while requests change the data.
+pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The data file and whether the data changed since it was last written.
+#[derive(Debug)]
+struct Persistence {
+    path: std::path::PathBuf,
+    dirty: std::sync::atomic::AtomicBool,
+    /// Held while writing: one write at a time, in order.
+    writing: Mutex<()>,
 }
 
 /// How many snapshots taken over HTTP the emulator keeps (the oldest go first).
@@ -70,6 +84,29 @@ impl Shared {
         lock(&self.store)
     }
 
+    /// Notes that the data changed (the data file, if any, is written soon).
+    pub(crate) fn changed(&self) {
+        if let Some(p) = &self.persistence {
+            p.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Writes the data file if the data changed since the last write.
+    fn flush(&self) -> io::Result<()> {
+        let Some(p) = &self.persistence else { return Ok(()) };
+        let _writing = lock(&p.writing);
+        if !p.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
+        let bytes = crate::persist::to_bytes(&self.store()).map_err(io::Error::other);
+        let written = bytes.and_then(|b| crate::persist::write_atomic(&p.path, &b));
+        if let Err(e) = &written {
+            p.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("workos-emulator: cannot write the data file {}: {e}", p.path.display());
+        }
+        written.map_err(|e| io::Error::new(e.kind(), format!("data file {}: {e}", p.path.display())))
+    }
+
     /// Takes a snapshot kept by the server; returns its id.
     pub(crate) fn keep_snapshot(&self) -> String {
         let copy = Arc::new(self.store().clone());
@@ -85,7 +122,9 @@ impl Shared {
     /// Restores snapshot `id` taken by [`Shared::keep_snapshot`]; `false` if there is none.
     pub(crate) fn restore_kept(&self, id: &str) -> bool {
         let copy = lock(&self.snapshots).iter().find(|(k, _)| k == id).map(|(_, c)| c.clone());
-        copy.map(|c| self.store().restore(&c)).is_some()
+        let restored = copy.map(|c| self.store().restore(&c)).is_some();
+        self.changed();
+        restored
     }
 
     /// Back to the data right after start.
@@ -94,6 +133,7 @@ impl Shared {
         if let Some(initial) = initial {
             self.store().restore(&initial);
         }
+        self.changed();
     }
 
     /// A new `X-Request-ID`.
@@ -126,6 +166,7 @@ pub struct Builder {
     log_bytes: usize,
     bind: std::net::IpAddr,
     timeouts: Timeouts,
+    data_file: Option<std::path::PathBuf>,
 }
 
 /// How long a connection may take to send its request head, and stay open without traffic.
@@ -150,6 +191,7 @@ impl Default for Builder {
             log_bytes: crate::log::DEFAULT_LOG_BYTES,
             bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             timeouts: Timeouts { header_read: DEFAULT_HEADER_READ_TIMEOUT, idle: DEFAULT_IDLE_TIMEOUT },
+            data_file: None,
         }
     }
 }
@@ -207,6 +249,15 @@ impl Builder {
         self
     }
 
+    /// Keeps the data in `file` so a long-lived instance survives a restart: loaded at start
+    /// when the file exists (the seed is then not applied), written within
+    /// [`FLUSH_INTERVAL`] of each change and at [`Emulator::shutdown`], atomically (a crash
+    /// leaves the previous file or the new one, never a torn one).
+    pub fn data_file(mut self, file: impl Into<std::path::PathBuf>) -> Self {
+        self.data_file = Some(file.into());
+        self
+    }
+
     /// The data to start with, instead of [`Seed::workos_default`] (the `member` role).
     pub fn seed(mut self, seed: Seed) -> Self {
         self.seed = seed;
@@ -255,9 +306,43 @@ impl Builder {
             request_ids: Mutex::default(),
             initial: Mutex::default(),
             snapshots: Mutex::default(),
+            persistence: self.data_file.clone().map(|path| Persistence {
+                path,
+                dirty: std::sync::atomic::AtomicBool::new(true),
+                writing: Mutex::new(()),
+            }),
         });
-        apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        match self.data_file.as_deref().filter(|f| f.exists()) {
+            Some(file) => {
+                let bytes = std::fs::read(file)
+                    .map_err(|e| io::Error::new(e.kind(), format!("data file {}: {e}", file.display())))?;
+                let store = crate::persist::from_bytes(&bytes).map_err(|e| {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("data file {}: {e}", file.display()))
+                })?;
+                let deliveries = shared.store().events.deliveries.clone();
+                let mut loaded = shared.store();
+                *loaded = store;
+                loaded.events.deliveries = deliveries;
+            }
+            None => {
+                apply_seed(&shared, &self.seed).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?
+            }
+        }
         *lock(&shared.initial) = Some(Arc::new(shared.store().clone()));
+        // Written once now: a data file that cannot be written stops the start, loudly.
+        shared.flush()?;
+        if shared.persistence.is_some() {
+            let flusher = shared.clone();
+            let task = tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(FLUSH_INTERVAL).await;
+                    let shared = flusher.clone();
+                    // The error is reported on stderr by `flush`; the next change tries again.
+                    let _ = tokio::task::spawn_blocking(move || shared.flush()).await;
+                }
+            });
+            lock(&shared.webhook_tasks).push(task);
+        }
         let listener = TcpListener::bind((self.bind, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -395,6 +480,8 @@ pub struct Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        // A last write, so a dropped emulator loses no change (errors go to stderr).
+        let _ = self.shared.flush();
         self.task.abort();
         for task in lock(&self.shared.webhook_tasks).drain(..) {
             task.abort();
@@ -413,9 +500,11 @@ impl Emulator {
     /// and registered webhook endpoints, faults and the request log stay.
     pub fn restore(&self, snapshot: &Snapshot) {
         self.shared.store().restore(&snapshot.0);
+        self.shared.changed();
     }
 
-    /// Back to the data right after start: the seed and nothing else.
+    /// Back to the data right after start: the seed and nothing else (or, with a
+    /// [`Builder::data_file`] that existed, what it held).
     pub fn reset(&self) {
         self.shared.reset();
     }
@@ -425,6 +514,17 @@ impl Emulator {
     pub async fn shutdown(mut self, grace: Duration) {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(grace, &mut self.task).await;
+        let shared = self.shared.clone();
+        let _ = tokio::task::spawn_blocking(move || shared.flush()).await;
+    }
+
+    /// Writes the data file now if the data changed since it was last written (it is also
+    /// written within [`FLUSH_INTERVAL`] of a change, and at [`Emulator::shutdown`]).
+    ///
+    /// # Errors
+    /// The file cannot be written (the error names it); the data stays marked as changed.
+    pub fn flush(&self) -> io::Result<()> {
+        self.shared.flush()
     }
 
     /// Delivers every event from now on to `url` as WorkOS does: a JSON `POST` signed with
@@ -483,7 +583,9 @@ impl Emulator {
     /// A seed item conflicts with existing data or names a missing permission; the items
     /// before it stay applied.
     pub fn seed(&self, seed: &Seed) -> Result<(), SeedError> {
-        apply_seed(&self.shared, seed)
+        let applied = apply_seed(&self.shared, seed);
+        self.shared.changed();
+        applied
     }
 
     /// Faults for requests with `method` (or `*`) to `route`: the document's path template
@@ -644,6 +746,9 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
         crate::log::logged_body(&bytes)
     };
     lock(&shared.log).complete(seq, parts.status.as_u16(), logged, logged_bytes, truncated);
+    if parts.status.is_success() && !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        shared.changed();
+    }
     with_request_id(Response::from_parts(parts, Body::from(bytes)), &request_id)
 }
 

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{IdGen, now};
 
+/// A fixed name in a record (`object`, a status, a type): interned when read back from a data
+/// file (a plain `&'static str` would make serde borrow from the input).
+pub(crate) type Name = &'static str;
+
 /// The role a membership gets when none is given, and reports when it has none left.
 pub(crate) const DEFAULT_ROLE: &str = "member";
 
@@ -15,9 +19,10 @@ pub(crate) const DEFAULT_ROLE: &str = "member";
 pub(crate) const ORGANIZATION_TYPE: &str = "organization";
 
 /// `AuthorizationPermission`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Permission {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) slug: String,
     pub(crate) name: String,
@@ -29,32 +34,36 @@ pub(crate) struct Permission {
 }
 
 /// `Role`: an environment role, or an organization (custom) role when `organization_id` is set.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Role {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) slug: String,
     pub(crate) name: String,
     pub(crate) description: Option<String>,
+    #[serde(deserialize_with = "crate::persist::interned")]
     #[serde(rename = "type")]
-    pub(crate) kind: &'static str,
+    pub(crate) kind: Name,
     pub(crate) resource_type_slug: String,
     pub(crate) permissions: Vec<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) organization_id: Option<String>,
 }
 
 /// An item of `Organization.domains`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Domain {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) organization_id: String,
     pub(crate) domain: String,
     pub(crate) state: String,
-    pub(crate) verification_strategy: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) verification_strategy: Name,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) verification_prefix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,9 +73,10 @@ pub(crate) struct Domain {
 }
 
 /// `Organization`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Organization {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) domains: Vec<Domain>,
@@ -80,9 +90,10 @@ pub(crate) struct Organization {
 }
 
 /// `UserlandUser`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct User {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) first_name: Option<String>,
     pub(crate) last_name: Option<String>,
@@ -99,20 +110,22 @@ pub(crate) struct User {
 
 /// An organization membership; its answer (`UserlandUserOrganizationMembership`) embeds the user,
 /// the organization's name and the primary role, see [`Store::membership_json`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Membership {
     pub(crate) id: String,
     pub(crate) user_id: String,
     pub(crate) organization_id: String,
-    pub(crate) status: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) status: Name,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
 }
 
 /// `Group`: an organization's group of memberships.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Group {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) organization_id: String,
     pub(crate) name: String,
@@ -120,14 +133,15 @@ pub(crate) struct Group {
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     /// Ids of the member organization memberships.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) members: Vec<String>,
 }
 
 /// `Flag`: a feature flag, with the organizations and users it targets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Flag {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) slug: String,
     pub(crate) name: String,
@@ -139,13 +153,13 @@ pub(crate) struct Flag {
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     /// Organization and user ids the flag is on for.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) targets: Vec<String>,
 }
 
 /// Audit logs: actions with their schema versions, the events received, exports, and each
 /// organization's retention.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct AuditLogs {
     /// Actions in creation (id) order.
     pub(crate) actions: Vec<AuditAction>,
@@ -160,7 +174,7 @@ pub(crate) struct AuditLogs {
 }
 
 /// `AuditLogActionJson`, with its schema versions (`AuditLogSchemaJson`, version `i + 1`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuditAction {
     /// Internal: list cursors.
     pub(crate) id: String,
@@ -171,9 +185,10 @@ pub(crate) struct AuditAction {
 }
 
 /// `AuditLogSchemaJson`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuditSchema {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) version: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) actor: Option<Value>,
@@ -182,12 +197,12 @@ pub(crate) struct AuditSchema {
     pub(crate) metadata: Option<Value>,
     pub(crate) created_at: String,
     /// Internal: list cursors.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) id: String,
 }
 
 /// An audit log event as received, for exports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuditEvent {
     pub(crate) id: String,
     pub(crate) organization_id: String,
@@ -195,26 +210,30 @@ pub(crate) struct AuditEvent {
 }
 
 /// `AuditLogExportJson`, and what it selects.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuditExport {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
-    pub(crate) state: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) state: Name,
     pub(crate) url: Option<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     /// The events it holds, as CSV.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) csv: String,
 }
 
 /// `UserlandUserInvite`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Invitation {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) email: String,
-    pub(crate) state: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) state: Name,
     pub(crate) accepted_at: Option<String>,
     pub(crate) revoked_at: Option<String>,
     pub(crate) expires_at: String,
@@ -229,9 +248,10 @@ pub(crate) struct Invitation {
 }
 
 /// A one-time code sent to a user: `MagicAuth` and `EmailVerification` (their `object`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct OneTimeCode {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) user_id: String,
     pub(crate) email: String,
@@ -240,14 +260,15 @@ pub(crate) struct OneTimeCode {
     pub(crate) updated_at: String,
     pub(crate) code: String,
     /// Whether it was used (a code is single use).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) used: bool,
 }
 
 /// `PasswordReset`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PasswordReset {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) user_id: String,
     pub(crate) email: String,
@@ -255,12 +276,12 @@ pub(crate) struct PasswordReset {
     pub(crate) created_at: String,
     pub(crate) password_reset_token: String,
     pub(crate) password_reset_url: String,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) used: bool,
 }
 
 /// A pending email change: the new address and its code.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct EmailChange {
     pub(crate) user_id: String,
     pub(crate) new_email: String,
@@ -270,7 +291,7 @@ pub(crate) struct EmailChange {
 }
 
 /// AuthKit settings of the environment: the JWT template, redirect URIs and CORS origins.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct AuthkitSettings {
     /// `JwtTemplate`: its content and when it was set (`None`: the default, `{}`).
     pub(crate) jwt_template: Option<(String, String, String)>,
@@ -279,9 +300,10 @@ pub(crate) struct AuthkitSettings {
 }
 
 /// `WebhookEndpointJson`: where events are delivered (see `events`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct WebhookEndpoint {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) endpoint_url: String,
     pub(crate) secret: String,
@@ -292,9 +314,10 @@ pub(crate) struct WebhookEndpoint {
 }
 
 /// An API key (`OrganizationApiKey`, `UserApiKey`); its value is shown once, at creation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ApiKey {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) owner: Value,
     pub(crate) name: String,
@@ -304,20 +327,21 @@ pub(crate) struct ApiKey {
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     /// SHA-256 of the value, hex.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) value_hash: String,
 }
 
 /// An email WorkOS would have sent (the emulator sends none): tests read the codes and links
 /// from [`crate::Emulator::emails`] or `GET /_emulator/emails`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SentEmail {
     /// The address it went to.
     pub to: String,
     /// What it is: `invitation`, `magic_auth`, `email_verification`, `email_change` or
     /// `password_reset`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub kind: Name,
     /// The one-time code it carries, if any.
     pub code: Option<String>,
     /// The link it carries (an invitation's or a password reset's), if any.
@@ -330,7 +354,7 @@ pub struct SentEmail {
 pub const MAX_EMAILS: usize = 1_000;
 
 /// `RoleAssignment.resource`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct ResourceRef {
     pub(crate) id: String,
     pub(crate) external_id: String,
@@ -338,16 +362,17 @@ pub(crate) struct ResourceRef {
 }
 
 /// `RoleAssignment.role` (`SlimRole`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct SlimRole {
     pub(crate) slug: String,
 }
 
 /// `RoleAssignment`. The API also sends `organization_membership_id` and `source` (newer
 /// documents require them, and current SDKs read them), so the emulator does too.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Assignment {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     #[serde(rename = "organization_membership_id")]
     pub(crate) membership_id: String,
@@ -359,10 +384,11 @@ pub(crate) struct Assignment {
 }
 
 /// `RoleAssignment.source`: every assignment the emulator makes is direct (it has no groups).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AssignmentSource {
+    #[serde(deserialize_with = "crate::persist::interned")]
     #[serde(rename = "type")]
-    pub(crate) kind: &'static str,
+    pub(crate) kind: Name,
     pub(crate) group_role_assignment_id: Option<String>,
 }
 
@@ -371,9 +397,10 @@ impl AssignmentSource {
 }
 
 /// `AuthorizationResource`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Resource {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) name: String,
     pub(crate) description: Option<String>,
     pub(crate) organization_id: String,
@@ -396,15 +423,17 @@ impl Resource {
 }
 
 /// `Directory` (directory sync): read only, seeded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Directory {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) organization_id: String,
     pub(crate) external_key: String,
     #[serde(rename = "type")]
     pub(crate) kind: String,
-    pub(crate) state: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) state: Name,
     pub(crate) name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) domain: Option<String>,
@@ -413,9 +442,10 @@ pub(crate) struct Directory {
 }
 
 /// `DirectoryGroup`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DirectoryGroup {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) idp_id: String,
     pub(crate) directory_id: String,
@@ -427,9 +457,10 @@ pub(crate) struct DirectoryGroup {
 }
 
 /// `DirectoryUser` (its answer adds `groups`, see [`Store::directory_user_json`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DirectoryUser {
-    pub(crate) object: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
     pub(crate) id: String,
     pub(crate) directory_id: String,
     pub(crate) organization_id: String,
@@ -443,7 +474,7 @@ pub(crate) struct DirectoryUser {
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     /// Ids of the groups the user is in.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "crate::persist::answering")]
     pub(crate) group_ids: Vec<String>,
 }
 
@@ -455,7 +486,7 @@ pub(crate) fn by_id<'a, T>(records: &'a [T], id: &str, key: impl Fn(&T) -> &Stri
 
 /// Everything the emulator holds. Collections are kept in creation order, which is id order.
 /// A clone is a snapshot: it copies the data and the event log, not the webhook endpoints.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct Store {
     pub(crate) ids: IdGen,
     pub(crate) permissions: Vec<Permission>,
@@ -501,7 +532,7 @@ pub(crate) struct Store {
 }
 
 /// An authorization code from `GET /user_management/authorize`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuthCode {
     pub(crate) code: String,
     pub(crate) client_id: String,
@@ -514,7 +545,7 @@ pub(crate) struct AuthCode {
 }
 
 /// A signed-in session: what its refresh token stands for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct AuthSession {
     pub(crate) id: String,
     pub(crate) client_id: String,
@@ -522,9 +553,11 @@ pub(crate) struct AuthSession {
     pub(crate) organization_id: Option<String>,
     pub(crate) refresh_token: String,
     /// The `authentication_method` of the sign-in that started it.
-    pub(crate) method: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) method: Name,
     /// `active` or `revoked`.
-    pub(crate) status: &'static str,
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) status: Name,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     pub(crate) ended_at: Option<String>,

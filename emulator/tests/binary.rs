@@ -93,27 +93,32 @@ fn every_flag_has_an_environment_variable_and_help_lists_them() {
         "WORKOS_EMULATOR_HEADER_READ_TIMEOUT",
         "WORKOS_EMULATOR_IDLE_TIMEOUT",
         "WORKOS_EMULATOR_REQUEST_LOG_BYTES",
+        "WORKOS_EMULATOR_DATA",
     ] {
         assert!(help.contains(var), "{var} missing from --help:\n{help}");
     }
 }
 
 #[tokio::test]
-async fn configured_by_environment_and_stopped_by_sigterm() {
+async fn configured_by_environment_and_stopped_by_sigterm_which_writes_the_data_file() {
     let port = free_port();
+    let data = std::env::temp_dir().join(format!("workos-emulator-sigterm-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&data);
     let (mut running, mut stderr) = start(
         Command::new(BIN)
             .env("WORKOS_EMULATOR_PORT", port.to_string())
-            .env("WORKOS_EMULATOR_API_KEY", "sk_test_env"),
+            .env("WORKOS_EMULATOR_API_KEY", "sk_test_env")
+            .env("WORKOS_EMULATOR_DATA", &data),
         port,
     );
-    let roles = reqwest::Client::new()
-        .get(format!("http://127.0.0.1:{port}/authorization/roles"))
+    let created = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/organizations"))
         .bearer_auth("sk_test_env")
+        .json(&serde_json::json!({"name": "Written at SIGTERM"}))
         .send()
         .await
         .expect("answer");
-    assert_eq!(roles.status(), 200);
+    assert_eq!(created.status(), 201);
     // SIGTERM, as a container runtime stops it: a clean exit.
     let killed = Command::new("kill").args(["-TERM", &running.0.id().to_string()]).status().expect("kill");
     assert!(killed.success());
@@ -122,6 +127,10 @@ async fn configured_by_environment_and_stopped_by_sigterm() {
     let mut line = String::new();
     stderr.read_line(&mut line).expect("goodbye");
     assert!(line.contains("SIGTERM"), "{line}");
+    // Within the flush interval of the write, so only the shutdown can have written it.
+    let written = std::fs::read_to_string(&data).expect("the data file");
+    assert!(written.contains("Written at SIGTERM"), "the change reached the file");
+    let _ = std::fs::remove_file(&data);
 }
 
 #[tokio::test]

@@ -30,6 +30,10 @@ struct Args {
     /// emulator/fixtures/seed.yaml).
     #[arg(long, env = "WORKOS_EMULATOR_SEED", value_name = "FILE")]
     seed: Option<PathBuf>,
+    /// Keep the data in FILE across restarts: loaded at start when it exists (the seed is then
+    /// not applied), written atomically within a second of each change and at shutdown.
+    #[arg(long, env = "WORKOS_EMULATOR_DATA", value_name = "FILE")]
+    data: Option<PathBuf>,
     /// How long a client may take to send a request's head (`10s`, `500ms`).
     #[arg(long, env = "WORKOS_EMULATOR_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = duration)]
     header_read_timeout: Duration,
@@ -109,6 +113,9 @@ async fn main() -> ExitCode {
         .header_read_timeout(args.header_read_timeout)
         .idle_timeout(args.idle_timeout)
         .request_log_bytes(args.request_log_bytes);
+    if let Some(path) = &args.data {
+        builder = builder.data_file(path);
+    }
     if let Some(path) = &args.seed {
         match load_seed(path) {
             Ok(seed) => builder = builder.seed(seed),
