@@ -88,7 +88,10 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Store, String> {
     if file.format != FORMAT {
         return Err(format!("format {} is not this emulator's ({FORMAT})", file.format));
     }
-    serde_path_to_error::deserialize(file.store).map_err(|e| format!("at store.{}: {}", e.path(), e.inner()))
+    let mut store: Store = serde_path_to_error::deserialize(file.store)
+        .map_err(|e| format!("at store.{}: {}", e.path(), e.inner()))?;
+    store.reindex();
+    Ok(store)
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, synced, renamed over it.

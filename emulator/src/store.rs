@@ -1,6 +1,6 @@
 //! The emulator's data: records shaped exactly as the document's response schemas.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -478,6 +478,16 @@ pub(crate) struct DirectoryUser {
     pub(crate) group_ids: Vec<String>,
 }
 
+/// Lookups that lists and writes would otherwise scan for: memberships by user and by
+/// organization (ids in creation order), user ids by email. Kept by the writes that change
+/// them; rebuilt after a data file is read ([`Store::reindex`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Indexes {
+    pub(crate) memberships_by_user: HashMap<String, Vec<String>>,
+    pub(crate) memberships_by_org: HashMap<String, Vec<String>>,
+    pub(crate) user_by_email: HashMap<String, String>,
+}
+
 /// The record with `id` in `records`, by binary search: every collection is kept in creation
 /// order, which is id order (ids increase strictly, see `ids`), so lookups by id cost O(log n).
 pub(crate) fn by_id<'a, T>(records: &'a [T], id: &str, key: impl Fn(&T) -> &String) -> Option<&'a T> {
@@ -527,6 +537,9 @@ pub(crate) struct Store {
     pub(crate) flags: Vec<Flag>,
     /// Groups of organization memberships.
     pub(crate) groups: Vec<Group>,
+    /// Lookups by user, organization and email (not in the data file: rebuilt from it).
+    #[serde(skip)]
+    pub(crate) indexes: Indexes,
     /// The events the writes above produced.
     pub(crate) events: crate::events::Events,
 }
@@ -611,7 +624,7 @@ impl Store {
     pub(crate) fn directory_user_json(&self, u: &DirectoryUser) -> Value {
         let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
         let groups: Vec<&DirectoryGroup> =
-            self.directory_groups.iter().filter(|g| u.group_ids.contains(&g.id)).collect();
+            u.group_ids.iter().filter_map(|id| by_id(&self.directory_groups, id, |g| &g.id)).collect();
         v["groups"] = serde_json::to_value(groups).unwrap_or(Value::Null);
         v
     }
@@ -919,6 +932,10 @@ impl Store {
     /// Removes a user and their memberships.
     pub(crate) fn remove_user(&mut self, id: &str) {
         self.remove_memberships(|m| m.user_id == id);
+        if let Some(user) = by_id(&self.users, id, |u| &u.id) {
+            let email = user.email.clone();
+            self.indexes.user_by_email.remove(&email);
+        }
         self.api_keys.retain(|k| k.owner["id"] != id);
         self.auth_sessions.retain(|s| s.user_id != id);
         for flag in &mut self.flags {
@@ -932,11 +949,75 @@ impl Store {
     pub(crate) fn remove_memberships(&mut self, doomed: impl Fn(&Membership) -> bool) {
         let ids: std::collections::HashSet<String> =
             self.memberships.iter().filter(|m| doomed(m)).map(|m| m.id.clone()).collect();
+        if ids.is_empty() {
+            return;
+        }
         self.assignments.retain(|a| !ids.contains(&a.membership_id));
         for group in &mut self.groups {
             group.members.retain(|m| !ids.contains(m));
         }
         self.memberships.retain(|m| !ids.contains(&m.id));
+        for index in [&mut self.indexes.memberships_by_user, &mut self.indexes.memberships_by_org] {
+            index.retain(|_, list| {
+                list.retain(|id| !ids.contains(id));
+                !list.is_empty()
+            });
+        }
+    }
+
+    /// Adds a membership (its id is the newest) and indexes it.
+    pub(crate) fn insert_membership(&mut self, m: Membership) {
+        self.indexes.memberships_by_user.entry(m.user_id.clone()).or_default().push(m.id.clone());
+        self.indexes.memberships_by_org.entry(m.organization_id.clone()).or_default().push(m.id.clone());
+        self.memberships.push(m);
+    }
+
+    /// Ids of the memberships of a user (`by_user`) or an organization, in creation order.
+    pub(crate) fn membership_ids(&self, by_user: bool, key: &str) -> &[String] {
+        let index =
+            if by_user { &self.indexes.memberships_by_user } else { &self.indexes.memberships_by_org };
+        index.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The membership of `user` in `org`, through the user's memberships.
+    pub(crate) fn membership_of(&self, user: &str, org: &str) -> Option<&Membership> {
+        self.membership_ids(true, user)
+            .iter()
+            .filter_map(|id| by_id(&self.memberships, id, |m| &m.id))
+            .find(|m| m.organization_id == org)
+    }
+
+    /// The user with `email` (lower case).
+    pub(crate) fn user_by_email(&self, email: &str) -> Option<&User> {
+        let id = self.indexes.user_by_email.get(email)?;
+        by_id(&self.users, id, |u| &u.id)
+    }
+
+    /// Adds a user (its id is the newest) and indexes their email.
+    pub(crate) fn insert_user(&mut self, user: User) {
+        self.indexes.user_by_email.insert(user.email.clone(), user.id.clone());
+        self.users.push(user);
+    }
+
+    /// Changes the email of the user at `index` (the caller checked it is free).
+    pub(crate) fn set_email(&mut self, index: usize, email: String) {
+        let user = &mut self.users[index];
+        self.indexes.user_by_email.remove(&user.email);
+        self.indexes.user_by_email.insert(email.clone(), user.id.clone());
+        user.email = email;
+    }
+
+    /// Builds the indexes from the records (after reading a data file).
+    pub(crate) fn reindex(&mut self) {
+        let mut indexes = Indexes::default();
+        for m in &self.memberships {
+            indexes.memberships_by_user.entry(m.user_id.clone()).or_default().push(m.id.clone());
+            indexes.memberships_by_org.entry(m.organization_id.clone()).or_default().push(m.id.clone());
+        }
+        for u in &self.users {
+            indexes.user_by_email.insert(u.email.clone(), u.id.clone());
+        }
+        self.indexes = indexes;
     }
 }
 
@@ -1139,5 +1220,51 @@ impl Seed {
             }],
             ..Self::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indexes the writes keep equal the ones built from scratch, through creates, an email
+    /// change and deletes of users, memberships and organizations.
+    #[test]
+    fn kept_indexes_match_rebuilt_ones() {
+        let mut store = Store::default();
+        let mut call = |f: &dyn Fn(&mut Store) -> ApiResult<()>| f(&mut store).expect("write");
+        for o in 0..3 {
+            call(&|s| {
+                crate::routes::create_organization(s, format!(r#"{{"name": "O{o}"}}"#).as_bytes()).map(drop)
+            });
+        }
+        for u in 0..6 {
+            call(&|s| {
+                crate::routes::create_user_in(s, format!(r#"{{"email": "u{u}@x.test"}}"#).as_bytes())
+                    .map(drop)
+            });
+        }
+        let (orgs, users): (Vec<String>, Vec<String>) = (
+            store.organizations.iter().map(|o| o.id.clone()).collect(),
+            store.users.iter().map(|u| u.id.clone()).collect(),
+        );
+        for (i, user) in users.iter().enumerate() {
+            for org in orgs.iter().take(1 + i % 3) {
+                let body = format!(r#"{{"user_id": "{user}", "organization_id": "{org}"}}"#);
+                crate::routes::create_membership_in(&mut store, body.as_bytes()).expect("membership");
+            }
+        }
+        store.set_email(2, "renamed@x.test".into());
+        store.remove_user(&users[0]);
+        store.remove_organization(&orgs[1]);
+        let first = store.memberships[0].id.clone();
+        store.remove_memberships(|m| m.id == first);
+        let kept = store.indexes.clone();
+        store.reindex();
+        assert_eq!(kept, store.indexes);
+        assert!(
+            store.user_by_email("renamed@x.test").is_some() && store.user_by_email("u2@x.test").is_none()
+        );
+        assert!(store.membership_ids(false, &orgs[1]).is_empty());
     }
 }

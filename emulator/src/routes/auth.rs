@@ -62,9 +62,7 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
     }
     let mut store = db.store();
     let user_id = store
-        .users
-        .iter()
-        .find(|u| u.email == email)
+        .user_by_email(&email)
         .map(|u| u.id.clone())
         .ok_or_else(|| ApiError::not_found("User", &email))?;
     let organization_id = match query.get("organization_id") {
@@ -100,21 +98,20 @@ fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {
 }
 
 fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> {
-    store
-        .memberships
-        .iter()
-        .find(|m| m.user_id == user_id && m.organization_id == org)
-        .map(|m| m.organization_id.clone())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "organization_membership_not_found",
-                format!("The user is not a member of {org}."),
-            )
-        })
+    store.membership_of(user_id, org).map(|m| m.organization_id.clone()).ok_or_else(|| {
+        ApiError::bad_request(
+            "organization_membership_not_found",
+            format!("The user is not a member of {org}."),
+        )
+    })
 }
 
 fn single_org(store: &Store, user_id: &str) -> Option<String> {
-    let mut orgs = store.memberships.iter().filter(|m| m.user_id == user_id).map(|m| &m.organization_id);
+    let mut orgs = store
+        .membership_ids(true, user_id)
+        .iter()
+        .filter_map(|id| crate::store::by_id(&store.memberships, id, |m| &m.id))
+        .map(|m| &m.organization_id);
     match (orgs.next(), orgs.next()) {
         (Some(only), None) => Some(only.clone()),
         _ => None,
@@ -194,7 +191,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 return Err(ApiError::unauthorized("Invalid client secret."));
             }
             let email = dto.email.as_deref().unwrap_or_default().to_lowercase();
-            let user = store.users.iter().find(|u| u.email == email);
+            let user = store.user_by_email(&email);
             let given = dto.password.as_deref().unwrap_or_default();
             let user_id = user
                 .filter(|u| store.passwords.get(&u.id).is_some_and(|p| p == given))
@@ -277,7 +274,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
 /// The membership's roles in `org` (assigned on the organization) and the permissions they grant.
 fn access_of(store: &Store, user_id: &str, org: Option<&str>) -> (Option<String>, Vec<String>, Vec<String>) {
     let Some(org) = org else { return (None, Vec::new(), Vec::new()) };
-    let Some(m) = store.memberships.iter().find(|m| m.user_id == user_id && m.organization_id == org) else {
+    let Some(m) = store.membership_of(user_id, org) else {
         return (None, Vec::new(), Vec::new());
     };
     let root = store.organization_resource(org).map(|r| r.id.clone()).ok();

@@ -12,7 +12,7 @@ use super::{Db, created, empty, ok};
 use crate::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
 use crate::ids::now;
 use crate::list::Query;
-use crate::store::{Domain, Membership, Organization, Store, User};
+use crate::store::{Domain, Membership, Organization, Store, User, by_id};
 
 #[derive(Deserialize)]
 struct DomainData {
@@ -271,14 +271,21 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
     if org.is_none() && email.is_none() {
         return Ok(ok(query.page_sorted(&store.users, |u| &u.id)));
     }
-    let items = store
-        .users
-        .iter()
-        .filter(|u| email.as_ref().is_none_or(|e| u.email == *e))
-        .filter(|u| {
-            org.is_none_or(|o| store.memberships.iter().any(|m| m.user_id == u.id && m.organization_id == o))
-        })
-        .collect();
+    // From the indexes: the user with the email, or the organization's members.
+    let items: Vec<&User> = match (&email, org) {
+        (Some(e), _) => store
+            .user_by_email(e)
+            .filter(|u| org.is_none_or(|o| store.membership_of(&u.id, o).is_some()))
+            .into_iter()
+            .collect(),
+        (None, Some(o)) => store
+            .membership_ids(false, o)
+            .iter()
+            .filter_map(|id| by_id(&store.memberships, id, |m| &m.id))
+            .filter_map(|m| by_id(&store.users, &m.user_id, |u| &u.id))
+            .collect(),
+        (None, None) => Vec::new(),
+    };
     Ok(ok(query.page(items, |u| &u.id)))
 }
 
@@ -304,7 +311,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
         ));
     }
     check_metadata(dto.metadata.as_ref())?;
-    if store.users.iter().any(|u| u.email == email) {
+    if store.user_by_email(&email).is_some() {
         let mut e = ApiError::bad_request("user_creation_error", "Could not create user.");
         e.errors.push(crate::error::FieldError {
             field: "email".to_owned(),
@@ -341,7 +348,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
     if let Some(password) = dto.password {
         store.passwords.insert(user.id.clone(), password);
     }
-    store.users.push(user.clone());
+    store.insert_user(user.clone());
     store.emit_record("user.created", &user);
     Ok(user)
 }
@@ -383,7 +390,7 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
         None => None,
     };
     if let Some(email) = &email
-        && store.users.iter().any(|u| u.id != id && u.email == *email)
+        && store.user_by_email(email).is_some_and(|u| u.id != id)
     {
         return Err(ApiError::invalid_field(
             "email",
@@ -402,13 +409,14 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
         ));
     }
     check_metadata(dto.metadata.as_ref().and_then(Option::as_ref))?;
-    let user = store.users.iter_mut().find(|u| u.id == id).expect("checked above");
-    if let Some(email) = email {
-        if email != user.email {
-            user.email_verified = false;
-        }
-        user.email = email;
+    let index = store.users.binary_search_by(|u| u.id.cmp(&id)).expect("checked above");
+    if let Some(email) = email
+        && email != store.users[index].email
+    {
+        store.users[index].email_verified = false;
+        store.set_email(index, email);
     }
+    let user = &mut store.users[index];
     if let Some(first) = dto.first_name {
         user.first_name = Some(first);
     }
@@ -480,10 +488,16 @@ pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> 
         ));
     }
     let store = db.store();
-    let items: Vec<&Membership> = store
-        .memberships
+    // From the index of the user's (or else the organization's) memberships, not a scan.
+    let ids = match (user, org) {
+        (Some(u), _) => store.membership_ids(true, u),
+        (None, Some(o)) => store.membership_ids(false, o),
+        (None, None) => &[],
+    };
+    let items: Vec<&Membership> = ids
         .iter()
-        .filter(|m| org.is_none_or(|o| m.organization_id == o) && user.is_none_or(|u| m.user_id == u))
+        .filter_map(|id| by_id(&store.memberships, id, |m| &m.id))
+        .filter(|m| org.is_none_or(|o| m.organization_id == o))
         .filter(|m| statuses.is_empty() || statuses.contains(&m.status))
         .collect();
     // Only the page's memberships are expanded (user, organization name, role).
@@ -502,8 +516,7 @@ pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<
     store.organization(&dto.organization_id)?;
     let roles = roles_of(store, &dto.organization_id, dto.role_slug, dto.role_slugs)?
         .unwrap_or_else(|| vec![crate::store::DEFAULT_ROLE.to_owned()]);
-    if store.memberships.iter().any(|m| m.user_id == dto.user_id && m.organization_id == dto.organization_id)
-    {
+    if store.membership_of(&dto.user_id, &dto.organization_id).is_some() {
         return Err(ApiError::invalid_field(
             "user_id",
             "already_member",
@@ -523,7 +536,7 @@ pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<
     for role in &roles {
         store.assign(&membership.id, role, root.clone());
     }
-    store.memberships.push(membership.clone());
+    store.insert_membership(membership.clone());
     let answer = store.membership_json(&membership);
     store.emit("organization_membership.created", answer.clone());
     Ok(answer)

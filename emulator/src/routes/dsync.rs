@@ -189,7 +189,7 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
 
 pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let store = db.store();
-    let user = store.directory_users.iter().find(|u| u.id == id);
+    let user = crate::store::by_id(&store.directory_users, &id, |u| &u.id);
     let user = user.ok_or_else(|| ApiError::not_found("Directory user", &id))?;
     Ok(ok(store.directory_user_json(user)))
 }
@@ -214,7 +214,7 @@ pub(super) async fn list_groups(State(db): Db, RawQuery(raw): RawQuery) -> ApiRe
             None
         }
         (None, Some(u)) => {
-            let user = store.directory_users.iter().find(|x| x.id == u);
+            let user = crate::store::by_id(&store.directory_users, u, |x| &x.id);
             Some(user.ok_or_else(|| ApiError::not_found("Directory user", u))?.group_ids.clone())
         }
     };

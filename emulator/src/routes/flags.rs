@@ -43,7 +43,7 @@ pub(crate) fn seed_flag(store: &mut Store, seed: &SeedFeatureFlag) -> ApiResult<
         targets.push(org.ok_or_else(|| ApiError::not_found("Organization named", name))?.id.clone());
     }
     for email in &seed.users {
-        let user = store.users.iter().find(|u| u.email == *email);
+        let user = store.user_by_email(&email.to_lowercase());
         targets.push(user.ok_or_else(|| ApiError::not_found("User with email", email))?.id.clone());
     }
     let at = now();

@@ -110,11 +110,9 @@ pub(super) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     if let Some(inviter) = &dto.inviter_user_id {
         store.user(inviter)?;
     }
-    let user = store.users.iter().find(|u| u.email == email);
+    let user = store.user_by_email(&email);
     match (&dto.organization_id, user) {
-        (Some(org), Some(u))
-            if store.memberships.iter().any(|m| m.user_id == u.id && m.organization_id == *org) =>
-        {
+        (Some(org), Some(u)) if store.membership_of(&u.id, org).is_some() => {
             return Err(ApiError::bad_request(
                 "user_already_organization_member",
                 format!("'{email}' is already a member of organization '{org}'."),
@@ -197,7 +195,7 @@ pub(super) async fn accept(State(db): Db, Path(id): Path<String>) -> ApiResult<R
     let i = find(&store, &id)?;
     pending(&store, i, NOT_PENDING)?;
     let invitation = store.invitations[i].clone();
-    let user_id = match store.users.iter().find(|u| u.email == invitation.email) {
+    let user_id = match store.user_by_email(&invitation.email) {
         Some(u) => u.id.clone(),
         None => {
             let body = serde_json::json!({ "email": invitation.email, "email_verified": true });
@@ -205,7 +203,7 @@ pub(super) async fn accept(State(db): Db, Path(id): Path<String>) -> ApiResult<R
         }
     };
     if let Some(org) = &invitation.organization_id
-        && !store.memberships.iter().any(|m| m.user_id == user_id && m.organization_id == *org)
+        && store.membership_of(&user_id, org).is_none()
     {
         let body = serde_json::json!({ "user_id": user_id, "organization_id": org, "role_slug": invitation.role_slug });
         super::create_membership_in(&mut store, body.to_string().as_bytes())?;

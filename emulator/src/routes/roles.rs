@@ -281,8 +281,7 @@ pub(super) async fn delete_organization(
 ) -> ApiResult<Response> {
     let mut store = db.store();
     let index = store.custom_role_index(&org, &slug)?;
-    let members: Vec<&str> =
-        store.memberships.iter().filter(|m| m.organization_id == org).map(|m| m.id.as_str()).collect();
+    let members: Vec<&str> = store.membership_ids(false, &org).iter().map(String::as_str).collect();
     if store.assignments.iter().any(|a| a.role.slug == slug && members.contains(&a.membership_id.as_str())) {
         return Err(ApiError::conflict(
             "role_has_assignments",

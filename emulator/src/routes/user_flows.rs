@@ -53,7 +53,7 @@ fn user_json(store: &Store, id: &str) -> ApiResult<serde_json::Value> {
 }
 
 fn user_by_email<'s>(store: &'s Store, email: &str) -> Option<&'s User> {
-    store.users.iter().find(|u| u.email == email)
+    store.user_by_email(email)
 }
 
 fn user_index(store: &Store, id: &str) -> ApiResult<usize> {
@@ -230,8 +230,8 @@ pub(super) async fn confirm_email_change(
             format!("Email '{}' is not available.", change.new_email),
         ));
     }
+    store.set_email(u, change.new_email);
     let user = &mut store.users[u];
-    user.email = change.new_email;
     user.email_verified = true;
     user.updated_at = now();
     let user = user.clone();
