@@ -4,7 +4,10 @@
 //! 2. a list page at 100,000 objects: `GET /authorization/permissions?limit=10` (first page,
 //!    and a page after a cursor in the middle), median of 200 requests, client-measured;
 //! 3. memory: process RSS after 2,000 requests with 1 MiB bodies (the request log is bounded
-//!    in bytes, so this stays flat).
+//!    in bytes, so this stays flat);
+//! 4. a filtered list at 100,000 memberships: `GET /user_management/organization_memberships`
+//!    with `organization_id` (all 100,000 match) and with `user_id` (one matches), median of
+//!    200 requests.
 //!
 //! Client and emulator share the process (and the 2 cores); the figures are for comparison
 //! between versions on one machine.
@@ -12,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use workos_emulator::{Emulator, Seed, SeedPermission};
+use workos_emulator::{Emulator, Seed, SeedPermission, SeedUser};
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -87,6 +90,43 @@ async fn list_latency(objects: usize) -> (Duration, Duration, Duration) {
     (seeding, median(firsts), median(afters))
 }
 
+async fn filtered_list_latency(members: usize) -> (Duration, Duration, Duration) {
+    let seed = Seed {
+        organizations: vec!["Big".to_owned()],
+        users: (0..members).map(|i| SeedUser::new(format!("u{i}@big.test")).member_of("Big", "member")).collect(),
+        ..Seed::workos_default()
+    };
+    let started = Instant::now();
+    let emu = Emulator::builder().seed(seed).start().await.expect("start");
+    let seeding = started.elapsed();
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let (http, base, key) = (http.clone(), emu.base_url().to_owned(), emu.api_key().to_owned());
+        async move {
+            let t = Instant::now();
+            let resp = http.get(format!("{base}{path}")).bearer_auth(key).send().await.expect("answer");
+            assert!(resp.status().is_success(), "{}", resp.status());
+            let body: serde_json::Value = resp.json().await.expect("json");
+            (t.elapsed(), body)
+        }
+    };
+    let (_, orgs) = get("/organizations".to_owned()).await;
+    let org = orgs["data"][0]["id"].as_str().expect("the organization").to_owned();
+    let (_, users) = get("/user_management/users?limit=1".to_owned()).await;
+    let user = users["data"][0]["id"].as_str().expect("a user").to_owned();
+    let mut by_org = Vec::new();
+    let mut by_user = Vec::new();
+    for _ in 0..200 {
+        let (t, page) = get(format!("/user_management/organization_memberships?organization_id={org}&limit=10")).await;
+        assert_eq!(page["data"].as_array().map(Vec::len), Some(10));
+        by_org.push(t);
+        let (t, page) = get(format!("/user_management/organization_memberships?user_id={user}")).await;
+        assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
+        by_user.push(t);
+    }
+    (seeding, median(by_org), median(by_user))
+}
+
 async fn memory_after_large_bodies(emu: &Emulator) -> (u64, u64) {
     let before = rss_kib();
     let http = reqwest::Client::new();
@@ -126,6 +166,13 @@ async fn main() {
         "list page at 100,000 permissions: first page {:.3} ms, page after a cursor {:.3} ms (median of 200; seeding took {:.1} s)",
         first.as_secs_f64() * 1e3,
         after.as_secs_f64() * 1e3,
+        seeding.as_secs_f64()
+    );
+    let (seeding, by_org, by_user) = filtered_list_latency(100_000).await;
+    println!(
+        "filtered list at 100,000 memberships: by organization (all match) {:.3} ms, by user (one matches) {:.3} ms (median of 200; seeding took {:.1} s)",
+        by_org.as_secs_f64() * 1e3,
+        by_user.as_secs_f64() * 1e3,
         seeding.as_secs_f64()
     );
 }

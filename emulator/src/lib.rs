@@ -1,9 +1,11 @@
 //! An in-process WorkOS API emulator, faithful to the pinned OpenAPI document.
 //!
-//! It serves the authorization and organization surface (environment and organization roles,
-//! permissions, organizations, users, organization memberships, role assignments, resources and
-//! the access check) with the document's methods, paths, parameters, status codes, error codes
-//! and response shapes; a contract test validates every answer against the document.
+//! It serves what a service calls (authorization, organizations and their domains, API keys
+//! and audit log settings, users and memberships, groups, invitations, the user management
+//! flows, AuthKit sign-in and settings, feature flags, audit logs, events, webhook endpoints,
+//! directory sync, API key validation: the table in its README) with the document's methods,
+//! paths, parameters, status codes, error codes and response shapes; a contract test validates
+//! every answer against the document.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -34,6 +36,8 @@
 //!   apply to it and its descendants.
 //! - Organization roles list environment roles first, then the organization's own, each in
 //!   creation order.
+//! - It sends no email: [`Emulator::emails`] lists what WorkOS would have sent.
+//! - With [`Builder::data_file`], the data survives a restart.
 
 mod error;
 mod events;

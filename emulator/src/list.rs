@@ -152,9 +152,21 @@ impl Query {
     /// The page of `items`, which are sorted by id (ascending), as the document's list object:
     /// O(log n + page).
     pub(crate) fn page_sorted<T: Serialize>(&self, items: &[T], id: impl Fn(&T) -> &str) -> Value {
+        self.page_sorted_with(items, id, |x| x)
+    }
+
+    /// [`Query::page_sorted`], rendering only the items on the page with `render` (e.g. ids
+    /// from an index, looked up only for the page).
+    pub(crate) fn page_sorted_with<'a, T, U: Serialize>(
+        &self,
+        items: &'a [T],
+        id: impl Fn(&T) -> &str,
+        render: impl Fn(&'a T) -> U,
+    ) -> Value {
         let w = self.window(items, id);
         let page = &items[w.range.clone()];
-        let data: Vec<&T> = if w.descending { page.iter().rev().collect() } else { page.iter().collect() };
+        let data: Vec<U> =
+            if w.descending { page.iter().rev().map(render).collect() } else { page.iter().map(render).collect() };
         w.list(data)
     }
 

@@ -494,6 +494,13 @@ pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> 
         (None, Some(o)) => store.membership_ids(false, o),
         (None, None) => &[],
     };
+    if statuses.is_empty() && (org.is_none() || user.is_none()) {
+        // One filter: the index is the list, looked up only for the page.
+        let page = query.page_sorted_with(ids, String::as_str, |id| {
+            by_id(&store.memberships, id, |m| &m.id).map(|m| store.membership_json(m))
+        });
+        return Ok(ok(page));
+    }
     let items: Vec<&Membership> = ids
         .iter()
         .filter_map(|id| by_id(&store.memberships, id, |m| &m.id))
