@@ -58,6 +58,20 @@ async fn throughput(emu: &Emulator) -> f64 {
     total as f64 / start.elapsed().as_secs_f64()
 }
 
+/// A GET to the emulator, timed from the client: the time and the JSON answer.
+async fn timed_get(http: &reqwest::Client, emu: &Emulator, path: String) -> (Duration, serde_json::Value) {
+    let t = Instant::now();
+    let resp = http
+        .get(format!("{}{path}", emu.base_url()))
+        .bearer_auth(emu.api_key())
+        .send()
+        .await
+        .expect("answer");
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let body: serde_json::Value = resp.json().await.expect("json");
+    (t.elapsed(), body)
+}
+
 async fn list_latency(objects: usize) -> (Duration, Duration, Duration) {
     let seed = Seed {
         permissions: (0..objects)
@@ -69,16 +83,7 @@ async fn list_latency(objects: usize) -> (Duration, Duration, Duration) {
     let emu = Emulator::builder().seed(seed).start().await.expect("start");
     let seeding = started.elapsed();
     let http = reqwest::Client::new();
-    let get = |path: String| {
-        let (http, base, key) = (http.clone(), emu.base_url().to_owned(), emu.api_key().to_owned());
-        async move {
-            let t = Instant::now();
-            let resp = http.get(format!("{base}{path}")).bearer_auth(key).send().await.expect("answer");
-            assert!(resp.status().is_success(), "{}", resp.status());
-            let body: serde_json::Value = resp.json().await.expect("json");
-            (t.elapsed(), body)
-        }
-    };
+    let get = |path: String| timed_get(&http, &emu, path);
     let (_, first) = get("/authorization/permissions?limit=100".to_owned()).await;
     let middle = first["data"][50]["id"].as_str().expect("an id").to_owned();
     let mut firsts = Vec::new();
@@ -93,23 +98,16 @@ async fn list_latency(objects: usize) -> (Duration, Duration, Duration) {
 async fn filtered_list_latency(members: usize) -> (Duration, Duration, Duration) {
     let seed = Seed {
         organizations: vec!["Big".to_owned()],
-        users: (0..members).map(|i| SeedUser::new(format!("u{i}@big.test")).member_of("Big", "member")).collect(),
+        users: (0..members)
+            .map(|i| SeedUser::new(format!("u{i}@big.test")).member_of("Big", "member"))
+            .collect(),
         ..Seed::workos_default()
     };
     let started = Instant::now();
     let emu = Emulator::builder().seed(seed).start().await.expect("start");
     let seeding = started.elapsed();
     let http = reqwest::Client::new();
-    let get = |path: String| {
-        let (http, base, key) = (http.clone(), emu.base_url().to_owned(), emu.api_key().to_owned());
-        async move {
-            let t = Instant::now();
-            let resp = http.get(format!("{base}{path}")).bearer_auth(key).send().await.expect("answer");
-            assert!(resp.status().is_success(), "{}", resp.status());
-            let body: serde_json::Value = resp.json().await.expect("json");
-            (t.elapsed(), body)
-        }
-    };
+    let get = |path: String| timed_get(&http, &emu, path);
     let (_, orgs) = get("/organizations".to_owned()).await;
     let org = orgs["data"][0]["id"].as_str().expect("the organization").to_owned();
     let (_, users) = get("/user_management/users?limit=1".to_owned()).await;
@@ -117,7 +115,8 @@ async fn filtered_list_latency(members: usize) -> (Duration, Duration, Duration)
     let mut by_org = Vec::new();
     let mut by_user = Vec::new();
     for _ in 0..200 {
-        let (t, page) = get(format!("/user_management/organization_memberships?organization_id={org}&limit=10")).await;
+        let (t, page) =
+            get(format!("/user_management/organization_memberships?organization_id={org}&limit=10")).await;
         assert_eq!(page["data"].as_array().map(Vec::len), Some(10));
         by_org.push(t);
         let (t, page) = get(format!("/user_management/organization_memberships?user_id={user}")).await;

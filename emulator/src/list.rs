@@ -165,8 +165,11 @@ impl Query {
     ) -> Value {
         let w = self.window(items, id);
         let page = &items[w.range.clone()];
-        let data: Vec<U> =
-            if w.descending { page.iter().rev().map(render).collect() } else { page.iter().map(render).collect() };
+        let data: Vec<U> = if w.descending {
+            page.iter().rev().map(render).collect()
+        } else {
+            page.iter().map(render).collect()
+        };
         w.list(data)
     }
 

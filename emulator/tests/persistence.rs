@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
+mod support;
+
+use support::call;
 use workos_emulator::{Builder, Emulator};
 
 /// A fresh folder for one test.
@@ -12,17 +15,6 @@ fn folder(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp folder");
     dir
-}
-
-async fn call(emu: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new()
-        .request(method.parse().expect("method"), format!("{}{path}", emu.base_url()))
-        .bearer_auth(emu.api_key());
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.expect("answer");
-    (resp.status().as_u16(), resp.json().await.unwrap_or(Value::Null))
 }
 
 async fn created(emu: &Emulator, path: &str, body: Value) -> String {

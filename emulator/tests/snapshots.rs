@@ -1,19 +1,10 @@
 //! State a test can set up once and put back: snapshots and reset, from Rust and over HTTP.
 
-use serde_json::{Value, json};
-use workos_emulator::Emulator;
+use serde_json::json;
+mod support;
 
-async fn call(emu: &Emulator, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = reqwest::Client::new()
-        .request(method.parse().expect("method"), format!("{}{path}", emu.base_url()))
-        .bearer_auth(emu.api_key());
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.expect("answer");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
+use support::call;
+use workos_emulator::Emulator;
 
 async fn slugs(emu: &Emulator) -> Vec<String> {
     let (_, list) = call(emu, "GET", "/authorization/permissions?order=asc", None).await;

@@ -117,27 +117,26 @@ pub(super) async fn add_target(
     State(db): Db,
     Path((slug, resource)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let mut store = db.store();
-    let i = target(&store, &slug, &resource)?;
-    let flag = &mut store.flags[i];
-    if !flag.targets.contains(&resource) {
-        flag.targets.push(resource);
-        flag.updated_at = now();
-        let flag = flag.clone();
-        store.emit("flag.rule_updated", event_data(&flag));
-    }
-    Ok(empty(StatusCode::NO_CONTENT))
+    set_target(&mut db.store(), &slug, resource, true)
 }
 
 pub(super) async fn remove_target(
     State(db): Db,
     Path((slug, resource)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let mut store = db.store();
-    let i = target(&store, &slug, &resource)?;
+    set_target(&mut db.store(), &slug, resource, false)
+}
+
+/// Makes `resource` a target of the flag (`on`) or not; `flag.rule_updated` when that changes.
+fn set_target(store: &mut Store, slug: &str, resource: String, on: bool) -> ApiResult<Response> {
+    let i = target(store, slug, &resource)?;
     let flag = &mut store.flags[i];
-    if flag.targets.contains(&resource) {
-        flag.targets.retain(|t| *t != resource);
+    if flag.targets.contains(&resource) != on {
+        if on {
+            flag.targets.push(resource);
+        } else {
+            flag.targets.retain(|t| *t != resource);
+        }
         flag.updated_at = now();
         let flag = flag.clone();
         store.emit("flag.rule_updated", event_data(&flag));
