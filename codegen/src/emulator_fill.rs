@@ -74,6 +74,10 @@ fn node(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(items) = schema.get("items") {
         return node(doc, items, depth + 1).map(|n| json!({ "items": n }));
     }
+    // A nullable wrapper (`oneOf: [X, {type: null}]`): a value that is there is an X.
+    if let Some(only) = single_non_null_branch(schema) {
+        return node(doc, only, depth + 1);
+    }
     let (mut props, mut required) = (Map::new(), Vec::new());
     object_parts(doc, schema, &mut props, &mut required, 0);
     if props.is_empty() {
@@ -99,6 +103,17 @@ fn node(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         out.insert("properties".into(), Value::Object(nested));
     }
     (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// The one branch of a `oneOf`/`anyOf` that is not `null`, when there is exactly one.
+fn single_non_null_branch(schema: &Value) -> Option<&Value> {
+    let branches = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array))?;
+    let mut others =
+        branches.iter().filter(|b| b.get("type") != Some(&json!("null")) && b.get("const") != Some(&Value::Null));
+    match (others.next(), others.next()) {
+        (Some(only), None) if branches.len() > 1 => Some(only),
+        _ => None,
+    }
 }
 
 fn nullable(schema: &Value) -> bool {
@@ -177,8 +192,10 @@ mod tests {
                         "ended_at": {"type": ["string", "null"], "format": "date-time"},
                         "kind": {"const": "membership"},
                         "source": {"type": "object", "properties": {"type": {"type": "string", "enum": ["direct", "group"]}, "group_id": {"type": ["string", "null"]}}, "required": ["type", "group_id"]},
-                        "note": {"type": "string", "format": "date-time"}},
-                    "required": ["roles", "source", "ended_at", "kind", "note"]}]}}}});
+                        "note": {"type": "string", "format": "date-time"},
+                        "key": {"oneOf": [{"$ref": "#/components/schemas/Key"}, {"type": "null"}]}},
+                    "required": ["roles", "source", "ended_at", "kind", "note", "key"]}]},
+                "Key": {"type": "object", "properties": {"expires_at": {"type": ["string", "null"]}}, "required": ["expires_at"]}}}});
         let t = table(&doc);
         let m = &t["GET /memberships/{id}"]["200"]["properties"]["data"]["items"]["required"];
         assert_eq!(m["id"], "om_1");
@@ -189,5 +206,8 @@ mod tests {
         // No value the document vouches for: left for the contract test to report.
         assert!(m.get("note").is_none());
         assert!(t["GET /memberships/{id}"].get("404").is_none());
+        // Through a nullable wrapper: a key that is there gets its required fields.
+        let key = &t["GET /memberships/{id}"]["200"]["properties"]["data"]["items"]["properties"]["key"];
+        assert_eq!(key["required"]["expires_at"], Value::Null);
     }
 }
