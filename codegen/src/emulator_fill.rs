@@ -108,8 +108,9 @@ fn node(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
 /// The one branch of a `oneOf`/`anyOf` that is not `null`, when there is exactly one.
 fn single_non_null_branch(schema: &Value) -> Option<&Value> {
     let branches = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array))?;
-    let mut others =
-        branches.iter().filter(|b| b.get("type") != Some(&json!("null")) && b.get("const") != Some(&Value::Null));
+    let mut others = branches
+        .iter()
+        .filter(|b| b.get("type") != Some(&json!("null")) && b.get("const") != Some(&Value::Null));
     match (others.next(), others.next()) {
         (Some(only), None) if branches.len() > 1 => Some(only),
         _ => None,

@@ -479,13 +479,20 @@ pub(crate) struct DirectoryUser {
 }
 
 /// Lookups that lists and writes would otherwise scan for: memberships by user and by
-/// organization (ids in creation order), user ids by email. Kept by the writes that change
+/// organization, role assignments by membership (ids in creation order); users by email;
+/// organizations, users and resources by external id. Kept by the writes that change
 /// them; rebuilt after a data file is read ([`Store::reindex`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Indexes {
     pub(crate) memberships_by_user: HashMap<String, Vec<String>>,
     pub(crate) memberships_by_org: HashMap<String, Vec<String>>,
     pub(crate) user_by_email: HashMap<String, String>,
+    pub(crate) assignments_by_membership: HashMap<String, Vec<String>>,
+    /// Organization and user ids by external id.
+    pub(crate) organization_by_external: HashMap<String, String>,
+    pub(crate) user_by_external: HashMap<String, String>,
+    /// Resource ids by (organization, type, external id).
+    pub(crate) resource_by_external: HashMap<(String, String, String), String>,
 }
 
 /// The record with `id` in `records`, by binary search: every collection is kept in creation
@@ -744,11 +751,11 @@ impl Store {
         kind: &str,
         external_id: &str,
     ) -> ApiResult<&Resource> {
-        self.resources
-            .iter()
-            .find(|r| {
-                r.organization_id == org && r.resource_type_slug == kind && r.external_id == external_id
-            })
+        let key = (org.to_owned(), kind.to_owned(), external_id.to_owned());
+        self.indexes
+            .resource_by_external
+            .get(&key)
+            .and_then(|id| by_id(&self.resources, id, |r| &r.id))
             .ok_or_else(|| ApiError::not_found("Resource", &format!("{kind}/{external_id}")))
     }
 
@@ -807,10 +814,9 @@ impl Store {
         let org_name = by_id(&self.organizations, &m.organization_id, |o| &o.id).map(|o| o.name.clone());
         let root = self.organization_resource(&m.organization_id).ok().map(|r| r.id.clone());
         let primary = self
-            .assignments
-            .iter()
-            .find(|a| a.membership_id == m.id && Some(&a.resource.id) == root.as_ref())
-            .or_else(|| self.assignments.iter().find(|a| a.membership_id == m.id))
+            .assignments_of(&m.id)
+            .find(|a| Some(&a.resource.id) == root.as_ref())
+            .or_else(|| self.assignments_of(&m.id).next())
             .map(|a| a.role.slug.clone())
             // Every membership has a role: with its assignments gone, the default one.
             .unwrap_or_else(|| DEFAULT_ROLE.to_owned());
@@ -851,7 +857,7 @@ impl Store {
             if chain.contains(&id) {
                 break;
             }
-            parent = self.resources.iter().find(|r| r.id == id).and_then(|r| r.parent_resource_id.clone());
+            parent = by_id(&self.resources, &id, |r| &r.id).and_then(|r| r.parent_resource_id.clone());
             chain.push(id);
         }
         if let Ok(root) = self.organization_resource(&m.organization_id)
@@ -864,9 +870,8 @@ impl Store {
             Some(true) => *id == resource.id,
             Some(false) => *id != resource.id && chain.contains(id),
         };
-        self.assignments
-            .iter()
-            .filter(|a| a.membership_id == m.id && counted(&a.resource.id))
+        self.assignments_of(&m.id)
+            .filter(|a| counted(&a.resource.id))
             .filter_map(|a| self.role_for(&m.organization_id, &a.role.slug).ok())
             .flat_map(|role| role.permissions.iter().cloned())
             .collect()
@@ -887,17 +892,77 @@ impl Store {
             created_at: at.clone(),
             updated_at: at,
         };
-        self.resources.push(resource);
+        self.insert_resource(resource);
+        if let Some(ext) = &org.external_id {
+            self.indexes.organization_by_external.insert(ext.clone(), org.id.clone());
+        }
         self.organizations.push(org);
         self.organizations.last().expect("just pushed")
     }
 
+    /// Adds a resource (its id is the newest) and indexes its external id.
+    pub(crate) fn insert_resource(&mut self, r: Resource) {
+        let key = (r.organization_id.clone(), r.resource_type_slug.clone(), r.external_id.clone());
+        self.indexes.resource_by_external.insert(key, r.id.clone());
+        self.resources.push(r);
+    }
+
+    /// Removes the resources `doomed` picks (not their role assignments).
+    pub(crate) fn remove_resources(&mut self, doomed: impl Fn(&Resource) -> bool) {
+        let index = &mut self.indexes.resource_by_external;
+        self.resources.retain(|r| {
+            let gone = doomed(r);
+            if gone {
+                index.remove(&(
+                    r.organization_id.clone(),
+                    r.resource_type_slug.clone(),
+                    r.external_id.clone(),
+                ));
+            }
+            !gone
+        });
+    }
+
+    /// The organization with external id `ext`.
+    pub(crate) fn organization_by_external(&self, ext: &str) -> Option<&Organization> {
+        let id = self.indexes.organization_by_external.get(ext)?;
+        by_id(&self.organizations, id, |o| &o.id)
+    }
+
+    /// The user with external id `ext`.
+    pub(crate) fn user_by_external(&self, ext: &str) -> Option<&User> {
+        let id = self.indexes.user_by_external.get(ext)?;
+        by_id(&self.users, id, |u| &u.id)
+    }
+
+    /// Sets the external id of the organization at `index` (the caller checked it is free).
+    pub(crate) fn set_organization_external(&mut self, index: usize, ext: Option<String>) {
+        let org = &mut self.organizations[index];
+        if let Some(old) = org.external_id.take() {
+            self.indexes.organization_by_external.remove(&old);
+        }
+        if let Some(new) = &ext {
+            self.indexes.organization_by_external.insert(new.clone(), org.id.clone());
+        }
+        org.external_id = ext;
+    }
+
+    /// Sets the external id of the user at `index` (the caller checked it is free).
+    pub(crate) fn set_user_external(&mut self, index: usize, ext: Option<String>) {
+        let user = &mut self.users[index];
+        if let Some(old) = user.external_id.take() {
+            self.indexes.user_by_external.remove(&old);
+        }
+        if let Some(new) = &ext {
+            self.indexes.user_by_external.insert(new.clone(), user.id.clone());
+        }
+        user.external_id = ext;
+    }
+
     /// Assigns `role` to a membership on `resource`, unless it already is (then returns that).
     pub(crate) fn assign(&mut self, membership_id: &str, role: &str, resource: ResourceRef) -> Assignment {
-        if let Some(a) = self
-            .assignments
-            .iter()
-            .find(|a| a.membership_id == membership_id && a.role.slug == role && a.resource == resource)
+        if let Some(a) =
+            self.assignments_of(membership_id).find(|a| a.role.slug == role && a.resource == resource)
         {
             return a.clone();
         }
@@ -912,8 +977,42 @@ impl Store {
             updated_at: at,
             membership_id: membership_id.to_owned(),
         };
+        self.indexes.assignments_by_membership.entry(a.membership_id.clone()).or_default().push(a.id.clone());
         self.assignments.push(a.clone());
         a
+    }
+
+    /// A membership's role assignments, in creation order, through the index.
+    pub(crate) fn assignments_of<'s>(
+        &'s self,
+        membership_id: &str,
+    ) -> impl Iterator<Item = &'s Assignment> + 's {
+        let ids = self.indexes.assignments_by_membership.get(membership_id).map_or(&[][..], Vec::as_slice);
+        ids.iter().filter_map(|id| by_id(&self.assignments, id, |a| &a.id))
+    }
+
+    /// Removes the role assignments `doomed` picks (and their index entries); how many.
+    pub(crate) fn remove_assignments(&mut self, doomed: impl Fn(&Assignment) -> bool) -> usize {
+        let gone: Vec<(String, String)> = self
+            .assignments
+            .iter()
+            .filter(|a| doomed(a))
+            .map(|a| (a.membership_id.clone(), a.id.clone()))
+            .collect();
+        if gone.is_empty() {
+            return 0;
+        }
+        let ids: std::collections::HashSet<&String> = gone.iter().map(|(_, id)| id).collect();
+        self.assignments.retain(|a| !ids.contains(&a.id));
+        for (membership, id) in &gone {
+            if let Some(list) = self.indexes.assignments_by_membership.get_mut(membership) {
+                list.retain(|x| x != id);
+                if list.is_empty() {
+                    self.indexes.assignments_by_membership.remove(membership);
+                }
+            }
+        }
+        gone.len()
     }
 
     /// Removes an organization and everything that belongs to it.
@@ -924,7 +1023,10 @@ impl Store {
             flag.targets.retain(|t| t != id);
         }
         self.roles.retain(|r| r.organization_id.as_deref() != Some(id));
-        self.resources.retain(|r| r.organization_id != id);
+        self.remove_resources(|r| r.organization_id == id);
+        if let Some(ext) = by_id(&self.organizations, id, |o| &o.id).and_then(|o| o.external_id.clone()) {
+            self.indexes.organization_by_external.remove(&ext);
+        }
         self.groups.retain(|g| g.organization_id != id);
         self.organizations.retain(|o| o.id != id);
     }
@@ -933,8 +1035,11 @@ impl Store {
     pub(crate) fn remove_user(&mut self, id: &str) {
         self.remove_memberships(|m| m.user_id == id);
         if let Some(user) = by_id(&self.users, id, |u| &u.id) {
-            let email = user.email.clone();
+            let (email, ext) = (user.email.clone(), user.external_id.clone());
             self.indexes.user_by_email.remove(&email);
+            if let Some(ext) = ext {
+                self.indexes.user_by_external.remove(&ext);
+            }
         }
         self.api_keys.retain(|k| k.owner["id"] != id);
         self.auth_sessions.retain(|s| s.user_id != id);
@@ -952,7 +1057,7 @@ impl Store {
         if ids.is_empty() {
             return;
         }
-        self.assignments.retain(|a| !ids.contains(&a.membership_id));
+        self.remove_assignments(|a| ids.contains(&a.membership_id));
         for group in &mut self.groups {
             group.members.retain(|m| !ids.contains(m));
         }
@@ -993,9 +1098,12 @@ impl Store {
         by_id(&self.users, id, |u| &u.id)
     }
 
-    /// Adds a user (its id is the newest) and indexes their email.
+    /// Adds a user (its id is the newest) and indexes their email and external id.
     pub(crate) fn insert_user(&mut self, user: User) {
         self.indexes.user_by_email.insert(user.email.clone(), user.id.clone());
+        if let Some(ext) = &user.external_id {
+            self.indexes.user_by_external.insert(ext.clone(), user.id.clone());
+        }
         self.users.push(user);
     }
 
@@ -1016,6 +1124,23 @@ impl Store {
         }
         for u in &self.users {
             indexes.user_by_email.insert(u.email.clone(), u.id.clone());
+        }
+        for a in &self.assignments {
+            indexes.assignments_by_membership.entry(a.membership_id.clone()).or_default().push(a.id.clone());
+        }
+        for o in &self.organizations {
+            if let Some(ext) = &o.external_id {
+                indexes.organization_by_external.insert(ext.clone(), o.id.clone());
+            }
+        }
+        for u in &self.users {
+            if let Some(ext) = &u.external_id {
+                indexes.user_by_external.insert(ext.clone(), u.id.clone());
+            }
+        }
+        for r in &self.resources {
+            let key = (r.organization_id.clone(), r.resource_type_slug.clone(), r.external_id.clone());
+            indexes.resource_by_external.insert(key, r.id.clone());
         }
         self.indexes = indexes;
     }
@@ -1255,10 +1380,15 @@ mod tests {
             }
         }
         store.set_email(2, "renamed@x.test".into());
+        store.set_user_external(3, Some("ext-3".into()));
+        store.set_organization_external(2, Some("org-ext".into()));
+        store.set_organization_external(2, Some("org-ext-2".into()));
         store.remove_user(&users[0]);
         store.remove_organization(&orgs[1]);
         let first = store.memberships[0].id.clone();
         store.remove_memberships(|m| m.id == first);
+        let some = store.assignments[1].id.clone();
+        assert_eq!(store.remove_assignments(|a| a.id == some), 1);
         let kept = store.indexes.clone();
         store.reindex();
         assert_eq!(kept, store.indexes);
@@ -1266,5 +1396,10 @@ mod tests {
             store.user_by_email("renamed@x.test").is_some() && store.user_by_email("u2@x.test").is_none()
         );
         assert!(store.membership_ids(false, &orgs[1]).is_empty());
+        assert!(
+            store.organization_by_external("org-ext-2").is_some()
+                && store.organization_by_external("org-ext").is_none()
+        );
+        assert!(store.user_by_external("ext-3").is_some());
     }
 }

@@ -74,7 +74,7 @@ pub(super) async fn list_assignments(
     let query = Query::parse(raw.as_deref())?;
     let store = db.store();
     store.membership(&membership)?;
-    let items = store.assignments.iter().filter(|a| a.membership_id == membership).collect();
+    let items = store.assignments_of(&membership).collect();
     Ok(ok(query.page(items, |a| &a.id)))
 }
 
@@ -100,11 +100,10 @@ pub(super) async fn remove_role_by_criteria(
     let m = store.membership(&membership)?.clone();
     let dto: RoleTarget = parse_body(&body)?;
     let resource = dto.target.resolve(&store, &m)?.id.clone();
-    let before = store.assignments.len();
-    store
-        .assignments
-        .retain(|a| !(a.membership_id == m.id && a.role.slug == dto.role_slug && a.resource.id == resource));
-    if store.assignments.len() == before {
+    let removed = store.remove_assignments(|a| {
+        a.membership_id == m.id && a.role.slug == dto.role_slug && a.resource.id == resource
+    });
+    if removed == 0 {
         return Err(ApiError::not_found("Role assignment", &format!("{} on {resource}", dto.role_slug)));
     }
     Ok(empty(StatusCode::NO_CONTENT))
@@ -116,9 +115,7 @@ pub(super) async fn remove_role_by_id(
 ) -> ApiResult<Response> {
     let mut store = db.store();
     store.membership(&membership)?;
-    let before = store.assignments.len();
-    store.assignments.retain(|a| !(a.membership_id == membership && a.id == assignment));
-    if store.assignments.len() == before {
+    if store.remove_assignments(|a| a.membership_id == membership && a.id == assignment) == 0 {
         return Err(ApiError::not_found("Role assignment", &assignment));
     }
     Ok(empty(StatusCode::NO_CONTENT))
@@ -198,7 +195,7 @@ pub(super) async fn list_resources(State(db): Db, RawQuery(raw): RawQuery) -> Ap
     let eq = |key: &str, value: &str| query.get(key).is_none_or(|q| q == value);
     let search = query.get("search").map(str::to_lowercase);
     let parent_of = |r: &Resource| {
-        r.parent_resource_id.as_ref().and_then(|p| store.resources.iter().find(|x| x.id == *p))
+        r.parent_resource_id.as_ref().and_then(|p| crate::store::by_id(&store.resources, p, |x| &x.id))
     };
     let items = store
         .resources
@@ -258,7 +255,7 @@ pub(super) async fn create_resource(State(db): Db, body: Bytes) -> ApiResult<Res
         created_at: at.clone(),
         updated_at: at,
     };
-    store.resources.push(resource.clone());
+    store.insert_resource(resource.clone());
     Ok(created(resource))
 }
 
@@ -331,7 +328,8 @@ fn update_resource_in(store: &mut Store, id: String, body: &[u8]) -> ApiResult<R
                 "A resource cannot be its own ancestor.",
             ));
         }
-        cursor = store.resources.iter().find(|r| r.id == p).and_then(|r| r.parent_resource_id.clone());
+        cursor =
+            crate::store::by_id(&store.resources, &p, |r| &r.id).and_then(|r| r.parent_resource_id.clone());
     }
     let resource = store.resources.iter_mut().find(|r| r.id == id).expect("checked above");
     if let Some(name) = dto.name {
@@ -395,8 +393,8 @@ fn delete_resource_in(store: &mut Store, id: &str, raw: Option<&str>) -> ApiResu
         doomed.extend(children);
         i += 1;
     }
-    store.resources.retain(|r| !doomed.contains(&r.id));
-    store.assignments.retain(|a| !doomed.contains(&a.resource.id));
+    store.remove_resources(|r| doomed.contains(&r.id));
+    store.remove_assignments(|a| doomed.contains(&a.resource.id));
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

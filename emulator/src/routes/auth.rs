@@ -279,9 +279,8 @@ fn access_of(store: &Store, user_id: &str, org: Option<&str>) -> (Option<String>
     };
     let root = store.organization_resource(org).map(|r| r.id.clone()).ok();
     let mut roles: Vec<String> = store
-        .assignments
-        .iter()
-        .filter(|a| a.membership_id == m.id && Some(&a.resource.id) == root.as_ref())
+        .assignments_of(&m.id)
+        .filter(|a| Some(&a.resource.id) == root.as_ref())
         .map(|a| a.role.slug.clone())
         .collect();
     roles.dedup();

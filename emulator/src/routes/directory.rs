@@ -117,7 +117,7 @@ fn domains(store: &mut Store, org: &str, dto: &OrganizationDto) -> ApiResult<Opt
 fn check_external_id(store: &Store, org: &str, external_id: Option<&str>) -> ApiResult<()> {
     max_len("external_id", external_id, 128)?;
     if let Some(ext) = external_id
-        && store.organizations.iter().any(|o| o.id != org && o.external_id.as_deref() == Some(ext))
+        && store.organization_by_external(ext).is_some_and(|o| o.id != org)
     {
         return Err(ApiError::bad_request(
             "external_id_already_used",
@@ -188,7 +188,7 @@ pub(super) async fn get_organization_by_external_id(
     Path(external_id): Path<String>,
 ) -> ApiResult<Response> {
     let store = db.store();
-    let org = store.organizations.iter().find(|o| o.external_id.as_deref() == Some(external_id.as_str()));
+    let org = store.organization_by_external(&external_id);
     org.map(ok).ok_or_else(|| ApiError::not_found("Organization", &external_id))
 }
 
@@ -214,7 +214,11 @@ pub(super) async fn update_organization(
         ));
     }
     let new_domains = domains(&mut store, &id, &dto)?;
-    let org = store.organizations.iter_mut().find(|o| o.id == id).expect("checked above");
+    let index = store.organizations.binary_search_by(|o| o.id.cmp(&id)).expect("checked above");
+    if let Some(external_id) = dto.external_id {
+        store.set_organization_external(index, external_id);
+    }
+    let org = &mut store.organizations[index];
     if let Some(name) = dto.name {
         org.name = name;
     }
@@ -229,9 +233,6 @@ pub(super) async fn update_organization(
     }
     if let Some(metadata) = dto.metadata {
         org.metadata = metadata.unwrap_or_default();
-    }
-    if let Some(external_id) = dto.external_id {
-        org.external_id = external_id;
     }
     org.updated_at = now();
     let org = org.clone();
@@ -322,7 +323,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
         return Err(e);
     }
     if let Some(ext) = &dto.external_id
-        && store.users.iter().any(|u| u.external_id.as_ref() == Some(ext))
+        && store.user_by_external(ext).is_some()
     {
         return Err(ApiError::bad_request(
             "user_creation_error",
@@ -362,7 +363,7 @@ pub(super) async fn get_user_by_external_id(
     Path(external_id): Path<String>,
 ) -> ApiResult<Response> {
     let store = db.store();
-    let user = store.users.iter().find(|u| u.external_id.as_deref() == Some(external_id.as_str()));
+    let user = store.user_by_external(&external_id);
     user.map(ok).ok_or_else(|| ApiError::not_found("User", &external_id))
 }
 
@@ -401,7 +402,7 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
     let external_id = dto.external_id.clone().flatten();
     max_len("external_id", external_id.as_deref(), 128)?;
     if let Some(ext) = &external_id
-        && store.users.iter().any(|u| u.id != id && u.external_id.as_ref() == Some(ext))
+        && store.user_by_external(ext).is_some_and(|u| u.id != id)
     {
         return Err(ApiError::bad_request(
             "external_id_already_used",
@@ -416,6 +417,9 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
         store.users[index].email_verified = false;
         store.set_email(index, email);
     }
+    if dto.external_id.is_some() {
+        store.set_user_external(index, external_id);
+    }
     let user = &mut store.users[index];
     if let Some(first) = dto.first_name {
         user.first_name = Some(first);
@@ -428,9 +432,6 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
     }
     if let Some(metadata) = dto.metadata {
         user.metadata = metadata.unwrap_or_default();
-    }
-    if dto.external_id.is_some() {
-        user.external_id = external_id;
     }
     if let Some(locale) = dto.locale {
         user.locale = locale;
@@ -604,7 +605,7 @@ pub(super) async fn update_membership(
     let dto: UpdateMembership = parse_body(&body)?;
     if let Some(roles) = roles_of(&store, &membership.organization_id, dto.role_slug, dto.role_slugs)? {
         let root = store.organization_resource(&membership.organization_id)?.as_ref();
-        store.assignments.retain(|a| !(a.membership_id == id && a.resource == root));
+        store.remove_assignments(|a| a.membership_id == id && a.resource == root);
         for role in &roles {
             store.assign(&id, role, root.clone());
         }

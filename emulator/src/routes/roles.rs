@@ -281,8 +281,11 @@ pub(super) async fn delete_organization(
 ) -> ApiResult<Response> {
     let mut store = db.store();
     let index = store.custom_role_index(&org, &slug)?;
-    let members: Vec<&str> = store.membership_ids(false, &org).iter().map(String::as_str).collect();
-    if store.assignments.iter().any(|a| a.role.slug == slug && members.contains(&a.membership_id.as_str())) {
+    let assigned = store
+        .membership_ids(false, &org)
+        .iter()
+        .any(|m| store.assignments_of(m).any(|a| a.role.slug == slug));
+    if assigned {
         return Err(ApiError::conflict(
             "role_has_assignments",
             format!("Role '{slug}' is assigned to organization memberships; remove the assignments first."),
