@@ -235,7 +235,8 @@ const codeFor = async (extra) => {
   const answer = await fetch(authorizeUrl, { redirect: 'manual' });
   return new URL(answer.headers.get('location')).searchParams.get('code');
 };
-await call('userManagement.authenticateWithCode', async () => um.authenticateWithCode({ clientId: 'client_node_sdk', code: await codeFor({}) }), has(['accessToken', 'refreshToken']));
+const coded = await call('userManagement.authenticateWithCode', async () => um.authenticateWithCode({ clientId: 'client_node_sdk', code: await codeFor({}) }), has(['accessToken', 'refreshToken']));
+await call('userManagement.authenticateWithRefreshToken', () => um.authenticateWithRefreshToken({ clientId: 'client_node_sdk', refreshToken: coded.refreshToken }), (r) => (r.refreshToken && r.refreshToken !== coded.refreshToken) || 'the refresh token was not rotated');
 const pkce = await workos.pkce.generate();
 await call('userManagement.authenticateWithCodeAndVerifier', async () => um.authenticateWithCodeAndVerifier({ clientId: 'client_node_sdk', code: await codeFor({ codeChallenge: pkce.codeChallenge, codeChallengeMethod: 'S256' }), codeVerifier: pkce.codeVerifier }), has(['accessToken', 'refreshToken']));
 await call('userManagement.getJwksUrl + fetch', async () => (await fetch(um.getJwksUrl('client_node_sdk'))).json(), (j) => Array.isArray(j.keys) || 'no keys');
