@@ -350,6 +350,18 @@ pub struct SentEmail {
     pub sent_at: String,
 }
 
+/// How many of each kind of one-time code and token (magic auth, email verification, email
+/// change, password reset) the emulator keeps; the oldest go first (long expired by then).
+pub(crate) const MAX_CODES: usize = 10_000;
+
+/// Adds `item` at the end of `list`, dropping the oldest items beyond `max`.
+pub(crate) fn push_bounded<T>(list: &mut Vec<T>, item: T, max: usize) {
+    if list.len() >= max {
+        list.drain(..=list.len() - max);
+    }
+    list.push(item);
+}
+
 /// How many sent emails the emulator keeps (the oldest go first).
 pub const MAX_EMAILS: usize = 1_000;
 
@@ -1401,5 +1413,14 @@ mod tests {
                 && store.organization_by_external("org-ext").is_none()
         );
         assert!(store.user_by_external("ext-3").is_some());
+    }
+
+    #[test]
+    fn bounded_lists_keep_the_newest() {
+        let mut list = Vec::new();
+        for i in 0..25 {
+            push_bounded(&mut list, i, 10);
+        }
+        assert_eq!(list, (15..25).collect::<Vec<_>>());
     }
 }

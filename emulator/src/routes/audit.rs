@@ -18,6 +18,9 @@ use crate::store::{AuditAction, AuditEvent, AuditExport, AuditSchema, Store};
 /// How many audit log events the emulator keeps for exports (the oldest go first).
 pub(crate) const MAX_EVENTS: usize = 10_000;
 
+/// How many exports it keeps, with their CSV (the oldest go first: their URLs then answer 404).
+pub(crate) const MAX_EXPORTS: usize = 100;
+
 /// How many idempotency keys it remembers (the oldest go first), and for how long.
 pub(crate) const MAX_KEYS: usize = 10_000;
 const KEY_TTL_SECS: u64 = 24 * 60 * 60;
@@ -416,7 +419,7 @@ pub(super) async fn create_export(State(db): Db, headers: HeaderMap, body: Bytes
         updated_at: at,
         csv,
     };
-    store.audit.exports.push(export.clone());
+    crate::store::push_bounded(&mut store.audit.exports, export.clone(), MAX_EXPORTS);
     Ok(created(export))
 }
 

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::{Db, created, ok};
 use crate::error::{ApiError, ApiResult, FieldError, parse_body};
 use crate::ids::{code, in_minutes, is_past, now, token};
-use crate::store::{EmailChange, OneTimeCode, PasswordReset, Store, User};
+use crate::store::{EmailChange, MAX_CODES, OneTimeCode, PasswordReset, Store, User, push_bounded};
 
 /// How long codes and tokens are valid, in minutes.
 const CODE_MINUTES: i64 = 10;
@@ -96,7 +96,7 @@ pub(super) async fn create_magic_auth(State(db): Db, body: Bytes) -> ApiResult<R
         None => super::create_user_in(&mut store, json!({ "email": email }).to_string().as_bytes())?,
     };
     let record = new_code(&mut store, "magic_auth", "magic_auth", &user);
-    store.magic_auths.push(record.clone());
+    push_bounded(&mut store.magic_auths, record.clone(), MAX_CODES);
     store.send_email(&record.email, "magic_auth", Some(&record.code), None);
     store.emit("magic_auth.created", code_event(&record));
     Ok(created(record))
@@ -131,7 +131,7 @@ pub(super) async fn send_verification(State(db): Db, Path(id): Path<String>) -> 
         ));
     }
     let record = new_code(&mut store, "email_verification", "email_verification", &user);
-    store.email_verifications.push(record.clone());
+    push_bounded(&mut store.email_verifications, record.clone(), MAX_CODES);
     store.send_email(&record.email, "email_verification", Some(&record.code), None);
     store.emit("email_verification.created", code_event(&record));
     Ok(ok(json!({ "user": user })))
@@ -196,7 +196,7 @@ pub(super) async fn send_email_change(
         created_at: now(),
     };
     store.email_changes.retain(|c| c.user_id != id);
-    store.email_changes.push(change.clone());
+    push_bounded(&mut store.email_changes, change.clone(), MAX_CODES);
     store.send_email(&change.new_email, "email_change", Some(&change.code), None);
     Ok(ok(json!({
         "object": "email_change",
@@ -263,7 +263,7 @@ pub(super) async fn create_password_reset(
         password_reset_token: token,
         used: false,
     };
-    store.password_resets.push(record.clone());
+    push_bounded(&mut store.password_resets, record.clone(), MAX_CODES);
     store.send_email(&record.email, "password_reset", None, Some(&record.password_reset_url));
     store.emit("password_reset.created", reset_event(&record));
     Ok(created(record))
