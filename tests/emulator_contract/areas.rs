@@ -2,6 +2,7 @@
 //! audit logs, invitations and the user management flows, AuthKit settings, sessions, webhook
 //! endpoints, API keys) and the authorization lists by resource and membership.
 
+use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{Scenario, id};
@@ -464,9 +465,21 @@ async fn user_flows(s: &Scenario, ann: &str, ben: &str) {
 async fn authkit_settings(s: &Scenario) {
     let t = "/user_management/jwt_template";
     assert_eq!(s.call("GET", t, None, 200).await["content"], "{}");
-    let content = r#"{"department": "{{ user.metadata.department }}"}"#;
+    let content = r#"{"department": "{{ user.metadata.department }}", "email": "{{ user.email }}"}"#;
     s.call("PUT", t, Some(json!({"content": content})), 200).await;
     assert_eq!(s.call("GET", t, None, 200).await["content"], content);
+    // Tokens issued now carry the template's claims.
+    let login = json!({"client_id": "client_1", "client_secret": s.emu.api_key(), "grant_type": "password",
+        "email": "ann@areas.test", "password": "second-password"});
+    let tokens = s.call("POST", "/user_management/authenticate", Some(login), 200).await;
+    let token = tokens["access_token"].as_str().expect("a token");
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64"),
+    )
+    .expect("claims");
+    assert!(claims.get("department").is_some_and(Value::is_null), "the user has no department: {claims}");
+    assert_eq!(claims["email"], "ann@areas.test");
     s.call("PUT", t, Some(json!({"content": "[1, 2]"})), 422).await;
     s.call("PUT", t, Some(json!({"content": "{nope"})), 422).await;
     let r = "/user_management/redirect_uris";

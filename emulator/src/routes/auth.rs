@@ -240,6 +240,12 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         claims["roles"] = json!(roles);
         claims["permissions"] = json!(permissions);
     }
+    if let Some((template, _, _)) = &store.authkit.jwt_template {
+        let user = serde_json::to_value(store.user(&user_id)?).unwrap_or_default();
+        let org = organization_id.as_deref().and_then(|o| store.organization(o).ok());
+        let context = json!({ "user": user, "organization": org });
+        super::authkit_settings::apply_template(template, &context, &mut claims);
+    }
     let access_token = sign(&claims)?;
     // A refresh rotates the token of its session in place; a sign-in starts a session.
     if let Some(session) = store.auth_sessions.iter_mut().find(|s| s.id == session_id) {

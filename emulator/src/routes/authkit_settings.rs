@@ -32,6 +32,59 @@ fn template_json(content: &str, created_at: &str, updated_at: &str) -> Value {
     json!({ "object": "jwt_template", "content": content, "created_at": created_at, "updated_at": updated_at })
 }
 
+/// The claims WorkOS sets itself, which a template cannot replace.
+const RESERVED_CLAIMS: &[&str] =
+    &["iss", "sub", "sid", "jti", "iat", "exp", "nbf", "aud", "org_id", "role", "roles", "permissions"];
+
+/// Adds the claims of a JWT template to `claims`: each `{{ path }}` in a string is replaced by
+/// the value at that dotted path of `context` (`user.email`, `user.metadata.department`,
+/// `organization.name`); a string that is only a placeholder takes the value as it is (a number,
+/// an object); a path with no value gives `null`. Reserved claims are left as they are.
+pub(crate) fn apply_template(template: &str, context: &Value, claims: &mut Value) {
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(template) else { return };
+    for (name, value) in fields {
+        if !RESERVED_CLAIMS.contains(&name.as_str()) {
+            claims[name] = render(&value, context);
+        }
+    }
+}
+
+fn lookup<'c>(context: &'c Value, path: &str) -> Option<&'c Value> {
+    path.split('.').try_fold(context, |v, key| v.get(key.trim()))
+}
+
+fn render(value: &Value, context: &Value) -> Value {
+    match value {
+        Value::String(text) => {
+            let trimmed = text.trim();
+            if let Some(path) = trimmed.strip_prefix("{{").and_then(|t| t.strip_suffix("}}"))
+                && !path.contains("{{")
+            {
+                return lookup(context, path.trim()).cloned().unwrap_or(Value::Null);
+            }
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("{{") {
+                let Some(end) = rest[start..].find("}}") else { break };
+                out.push_str(&rest[..start]);
+                match lookup(context, rest[start + 2..start + end].trim()) {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Null) | None => {}
+                    Some(other) => out.push_str(&other.to_string()),
+                }
+                rest = &rest[start + end + 2..];
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| render(v, context)).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), render(v, context))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// The template; until one is set, the default (`{}`), dated now.
 pub(super) async fn get_jwt_template(State(db): Db) -> ApiResult<Response> {
     let store = db.store();
@@ -45,7 +98,8 @@ pub(super) async fn get_jwt_template(State(db): Db) -> ApiResult<Response> {
 }
 
 /// Sets the template: a JSON object (its string values may hold `{{ user.email }}`-style
-/// placeholders), else a 422 naming where it fails to parse.
+/// placeholders), else a 422 naming where it fails to parse. Access tokens issued afterwards
+/// carry its claims (see [`apply_template`]).
 pub(super) async fn set_jwt_template(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto: TemplateDto = parse_body(&body)?;
     match serde_json::from_str::<Value>(&dto.content) {
@@ -142,4 +196,24 @@ pub(super) async fn create_cors_origin(State(db): Db, body: Bytes) -> ApiResult<
     });
     store.authkit.cors_origins.push(record.clone());
     Ok(created(record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_claims_from_the_user_and_organization() {
+        let context = json!({"user": {"email": "ada@acme.test", "metadata": {"tier": "gold"}, "n": 3},
+            "organization": {"name": "Acme"}});
+        let mut claims = json!({"sub": "user_1"});
+        let template = r#"{"email": "{{ user.email }}", "n": "{{user.n}}", "label": "{{ organization.name }}/{{ user.metadata.tier }}",
+            "missing": "{{ user.nope }}", "nested": {"tier": "{{ user.metadata.tier }}"}, "sub": "{{ user.email }}", "fixed": 7}"#;
+        apply_template(template, &context, &mut claims);
+        assert_eq!(
+            claims,
+            json!({"sub": "user_1", "email": "ada@acme.test", "n": 3, "label": "Acme/gold", "missing": null,
+                "nested": {"tier": "gold"}, "fixed": 7})
+        );
+    }
 }
