@@ -489,6 +489,20 @@ async fn authkit_settings(s: &Scenario) {
     assert_eq!(second["default"], false);
     s.call("POST", r, Some(json!({"uri": "https://app.test/callback"})), 400).await;
     s.call("POST", r, Some(json!({"uri": "not a url"})), 422).await;
+    // Now only those receive authorization codes.
+    let browser =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let authorize = |to: &str| {
+        format!(
+            "{}/user_management/authorize?client_id=client_1&response_type=code&provider=authkit&login_hint=ann%40areas.test&redirect_uri={to}",
+            s.emu.base_url()
+        )
+    };
+    let listed =
+        browser.get(authorize("https%3A%2F%2Fpr-1.app.test%2Fcallback")).send().await.expect("answer");
+    assert_eq!(listed.status(), 302);
+    let unknown = browser.get(authorize("https%3A%2F%2Fevil.test%2Fcallback")).send().await.expect("answer");
+    assert_eq!(unknown.status(), 400);
     let c = "/user_management/cors_origins";
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 201).await;
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 409).await;

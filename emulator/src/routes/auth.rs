@@ -39,7 +39,8 @@ pub(super) async fn jwks(Path(_client_id): Path<String>) -> ApiResult<Response> 
 }
 
 /// `GET /user_management/authorize`: there is no login page; the emulator signs in the user
-/// whose email is `login_hint` and redirects to `redirect_uri` with a code (and `state`).
+/// whose email is `login_hint` and redirects to `redirect_uri` with a code (and `state`). Once
+/// redirect URIs are set (`POST /user_management/redirect_uris`), `redirect_uri` must be one.
 pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let required = |name: &str| {
@@ -61,6 +62,12 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
         return Err(ApiError::oauth("invalid_request", "code_challenge_method must be S256."));
     }
     let mut store = db.store();
+    if !super::authkit_settings::redirect_allowed(&store, &redirect_uri) {
+        return Err(ApiError::bad_request(
+            "invalid_redirect_uri",
+            format!("'{redirect_uri}' is not one of the environment's redirect URIs."),
+        ));
+    }
     let user_id = store
         .user_by_email(&email)
         .map(|u| u.id.clone())

@@ -157,6 +157,20 @@ pub(super) async fn create_redirect_uri(State(db): Db, body: Bytes) -> ApiResult
     Ok(created(record))
 }
 
+/// Whether `uri` may receive an authorization code: any URI while none is set (the emulator's
+/// convenience), else one of them exactly, or one whose `*.` wildcard stands for one label.
+pub(crate) fn redirect_allowed(store: &crate::store::Store, uri: &str) -> bool {
+    let set = &store.authkit.redirect_uris;
+    set.is_empty()
+        || set.iter().filter_map(|r| r["uri"].as_str()).any(|allowed| match allowed.split_once("*.") {
+            None => allowed == uri,
+            Some((scheme, rest)) => uri
+                .strip_prefix(scheme)
+                .and_then(|u| u.split_once('.'))
+                .is_some_and(|(label, tail)| !label.is_empty() && !label.contains('/') && tail == rest),
+        })
+}
+
 /// Adds a CORS origin: `scheme://host[:port]`, nothing more; one already added is a 409.
 pub(super) async fn create_cors_origin(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto: CorsOriginDto = parse_body(&body)?;
@@ -201,6 +215,25 @@ pub(super) async fn create_cors_origin(State(db): Db, body: Bytes) -> ApiResult<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_uris_match_exactly_or_by_one_wildcard_label() {
+        let mut store = crate::store::Store::default();
+        assert!(redirect_allowed(&store, "https://anything.test/cb"), "none set: any");
+        for uri in ["https://app.test/cb", "https://*.preview.test/cb"] {
+            store.authkit.redirect_uris.push(json!({ "uri": uri }));
+        }
+        assert!(redirect_allowed(&store, "https://app.test/cb"));
+        assert!(redirect_allowed(&store, "https://pr-7.preview.test/cb"));
+        for refused in [
+            "https://app.test/other",
+            "https://preview.test/cb",
+            "https://a.b.preview.test/cb",
+            "http://app.test/cb",
+        ] {
+            assert!(!redirect_allowed(&store, refused), "{refused}");
+        }
+    }
 
     #[test]
     fn templates_fill_claims_from_the_user_and_organization() {
