@@ -515,7 +515,9 @@ pub(crate) fn by_id<'a, T>(records: &'a [T], id: &str, key: impl Fn(&T) -> &Stri
 
 /// Everything the emulator holds. Collections are kept in creation order, which is id order.
 /// A clone is a snapshot: it copies the data and the event log, not the webhook endpoints.
+/// A data file without some collection (written before it existed) reads it as empty.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct Store {
     pub(crate) ids: IdGen,
     pub(crate) permissions: Vec<Permission>,

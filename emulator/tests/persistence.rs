@@ -125,6 +125,11 @@ async fn a_bad_data_file_stops_the_start_and_names_what_is_wrong() {
         assert!(message.contains("data.json") && message.contains(expected), "{message}");
         assert_eq!(std::fs::read_to_string(&file).expect("kept"), content, "a bad file is left as it was");
     }
+    // A file from before a collection existed reads it as empty.
+    std::fs::write(&file, r#"{"format": 1, "store": {"organizations": []}}"#).expect("write");
+    let emu = Builder::default().data_file(&file).start().await.expect("an older file loads");
+    assert_eq!(call(&emu, "GET", "/feature-flags", None).await.0, 200);
+    drop(emu);
     // A file that cannot be written: the start fails too, naming it.
     let unwritable = dir.join("no-such-folder").join("data.json");
     let err = Builder::default().data_file(&unwritable).start().await.expect_err("refused");
