@@ -45,13 +45,14 @@ pub(super) fn origin(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// An invitation as it is now: a pending one past its expiry reads `expired`.
+/// An invitation's state now: a pending one past its expiry is `expired`.
+fn state_of(i: &Invitation) -> &'static str {
+    if i.state == "pending" && is_past(&i.expires_at) { "expired" } else { i.state }
+}
+
+/// An invitation as it is now (see [`state_of`]).
 fn current(i: &Invitation) -> Invitation {
-    let mut i = i.clone();
-    if i.state == "pending" && is_past(&i.expires_at) {
-        i.state = "expired";
-    }
-    i
+    Invitation { state: state_of(i), ..i.clone() }
 }
 
 fn find(store: &Store, id: &str) -> ApiResult<usize> {
@@ -61,16 +62,16 @@ fn find(store: &Store, id: &str) -> ApiResult<usize> {
         .map_err(|_| ApiError::not_found("Invitation", id))
 }
 
-/// The state of a pending invitation's, or the 400 an operation answers for another state:
-/// `codes` gives the operation's code for an expired, revoked and accepted invitation.
+/// Ok for a pending invitation; otherwise the 400 the operation answers for its state, with
+/// `codes` giving the operation's code for an expired, a revoked and an accepted one.
 fn pending(store: &Store, i: usize, codes: [&'static str; 3]) -> ApiResult<()> {
-    let code = match current(&store.invitations[i]).state {
+    let state = state_of(&store.invitations[i]);
+    let code = match state {
         "pending" => return Ok(()),
         "expired" => codes[0],
         "revoked" => codes[1],
         _ => codes[2],
     };
-    let state = current(&store.invitations[i]).state;
     Err(ApiError::bad_request(code, format!("The invitation is {state}, not pending.")))
 }
 
@@ -129,8 +130,7 @@ pub(super) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     let duplicate = store
         .invitations
         .iter()
-        .map(current)
-        .any(|i| i.state == "pending" && i.email == email && i.organization_id == dto.organization_id);
+        .any(|i| i.email == email && i.organization_id == dto.organization_id && state_of(i) == "pending");
     if duplicate {
         let code = if dto.organization_id.is_some() {
             "email_already_invited_to_organization"
