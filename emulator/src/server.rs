@@ -861,6 +861,7 @@ pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request
     let path = req.uri().path();
     if path == HEALTH
         || path == "/user_management/authorize"
+        || path == "/user_management/sessions/logout"
         || path.starts_with("/sso/jwks/")
         || path.starts_with(routes::audit::DOWNLOAD_PREFIX)
     {

@@ -471,15 +471,13 @@ async fn authkit_settings(s: &Scenario) {
     // Tokens issued now carry the template's claims.
     let login = json!({"client_id": "client_1", "client_secret": s.emu.api_key(), "grant_type": "password",
         "email": "ann@areas.test", "password": "second-password"});
-    let tokens = s.call("POST", "/user_management/authenticate", Some(login), 200).await;
-    let token = tokens["access_token"].as_str().expect("a token");
-    let payload = token.split('.').nth(1).expect("a JWT");
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64"),
-    )
-    .expect("claims");
-    assert!(claims.get("department").is_some_and(Value::is_null), "the user has no department: {claims}");
-    assert_eq!(claims["email"], "ann@areas.test");
+    let tokens = s.call("POST", "/user_management/authenticate", Some(login.clone()), 200).await;
+    let templated = claims(&tokens);
+    assert!(
+        templated.get("department").is_some_and(Value::is_null),
+        "the user has no department: {templated}"
+    );
+    assert_eq!(templated["email"], "ann@areas.test");
     s.call("PUT", t, Some(json!({"content": "[1, 2]"})), 422).await;
     s.call("PUT", t, Some(json!({"content": "{nope"})), 422).await;
     let r = "/user_management/redirect_uris";
@@ -507,6 +505,40 @@ async fn authkit_settings(s: &Scenario) {
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 201).await;
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 409).await;
     s.call("POST", c, Some(json!({"origin": "https://app.test/path"})), 422).await;
+
+    // Logout: the browser redirect (no API key) ends the session and goes on to `return_to`.
+    let tokens = s.call("POST", "/user_management/authenticate", Some(login), 200).await;
+    let sid = claims(&tokens)["sid"].as_str().expect("a session id").to_owned();
+    let logout = |query: &str| format!("{}/user_management/sessions/logout?{query}", s.emu.base_url());
+    let out = browser
+        .get(logout(&format!("session_id={sid}&return_to=https%3A%2F%2Fapp.test%2Fbye")))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(out.status(), 302);
+    assert_eq!(out.headers()["location"], "https://app.test/bye");
+    let refresh = json!({"client_id": "client_1", "client_secret": s.emu.api_key(),
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]});
+    s.call("POST", "/user_management/authenticate", Some(refresh), 400).await;
+    let again = browser.get(logout(&format!("session_id={sid}"))).send().await.expect("answer");
+    assert_eq!(again.status(), 200, "signing out twice is fine");
+    for bad in [
+        "session_id=session_missing".to_owned(),
+        "return_to=https%3A%2F%2Fapp.test".to_owned(),
+        format!("session_id={sid}&return_to=%2Frelative"),
+    ] {
+        let answer = browser.get(logout(&bad)).send().await.expect("answer");
+        assert_eq!(answer.status(), 422, "{bad}");
+    }
+}
+
+/// The claims of the access token in an `authenticate` answer (not verified: the sessions tests
+/// do that).
+fn claims(tokens: &Value) -> Value {
+    let token = tokens["access_token"].as_str().expect("a token");
+    let payload = token.split('.').nth(1).expect("a JWT");
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64"))
+        .expect("claims")
 }
 
 async fn webhook_endpoints(s: &Scenario) {

@@ -239,6 +239,11 @@ const coded = await call('userManagement.authenticateWithCode', async () => um.a
 await call('userManagement.authenticateWithRefreshToken', () => um.authenticateWithRefreshToken({ clientId: 'client_node_sdk', refreshToken: coded.refreshToken }), (r) => (r.refreshToken && r.refreshToken !== coded.refreshToken) || 'the refresh token was not rotated');
 const pkce = await workos.pkce.generate();
 await call('userManagement.authenticateWithCodeAndVerifier', async () => um.authenticateWithCodeAndVerifier({ clientId: 'client_node_sdk', code: await codeFor({ codeChallenge: pkce.codeChallenge, codeChallengeMethod: 'S256' }), codeVerifier: pkce.codeVerifier }), has(['accessToken', 'refreshToken']));
+await call('userManagement.getLogoutUrl + fetch', async () => {
+  const { sid } = JSON.parse(Buffer.from(coded.accessToken.split('.')[1], 'base64url'));
+  const answer = await fetch(um.getLogoutUrl({ sessionId: sid, returnTo: 'https://app.test/bye' }), { redirect: 'manual' });
+  return { status: answer.status, location: answer.headers.get('location') };
+}, (r) => (r.status === 302 && r.location === 'https://app.test/bye') || `${r.status} to ${r.location}`);
 await call('userManagement.getJwksUrl + fetch', async () => (await fetch(um.getJwksUrl('client_node_sdk'))).json(), (j) => Array.isArray(j.keys) || 'no keys');
 
 // Directory sync (seeded from emulator/fixtures/seed.yaml).

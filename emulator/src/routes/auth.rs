@@ -350,9 +350,53 @@ pub(super) async fn revoke_session(State(db): Db, body: Bytes) -> ApiResult<Resp
         store.auth_sessions.iter_mut().find(|s| s.id == dto.session_id && s.status == "active").ok_or_else(
             || ApiError::bad_request("invalid_session", format!("No active session '{}'.", dto.session_id)),
         )?;
+    end(session);
+    Ok(empty(StatusCode::OK))
+}
+
+/// `GET /user_management/sessions/logout`, where a service sends the browser to sign out
+/// (`workos_api::redirects::session_logout_url`): the session is revoked (signing out twice is
+/// fine) and the browser goes on to `return_to`, or gets a 200 without one. An unknown session
+/// or a `return_to` that is not an absolute URL is a 422.
+pub(super) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let session_id = query
+        .get("session_id")
+        .ok_or_else(|| ApiError::invalid_field("session_id", "required", "session_id is required."))?;
+    let return_to = query.get("return_to");
+    if let Some(to) = return_to
+        && !is_absolute_url(to)
+    {
+        return Err(ApiError::invalid_field(
+            "return_to",
+            "invalid_url",
+            format!("return_to must be an absolute http(s) URL, not '{to}'."),
+        ));
+    }
+    let mut store = db.store();
+    let session = store.auth_sessions.iter_mut().find(|s| s.id == session_id).ok_or_else(|| {
+        ApiError::unprocessable("session_not_found", format!("Session not found: '{session_id}'."))
+    })?;
+    if session.status == "active" {
+        end(session);
+    }
+    Ok(match return_to {
+        Some(to) => (StatusCode::FOUND, [(header::LOCATION, to.to_owned())]).into_response(),
+        None => empty(StatusCode::OK),
+    })
+}
+
+/// `http(s)://host...`: what a browser can be sent to.
+fn is_absolute_url(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty() && !r.starts_with('/') && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+fn end(session: &mut AuthSession) {
     let at = crate::ids::now();
     session.status = "revoked";
     session.ended_at = Some(at.clone());
     session.updated_at = at;
-    Ok(empty(StatusCode::OK))
 }

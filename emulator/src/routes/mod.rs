@@ -217,6 +217,7 @@ fn table() -> Vec<Route> {
         ("GET", "/user_management/users/{id}/identities", get(auth::list_identities)),
         ("GET", "/user_management/users/{id}/sessions", get(auth::list_sessions)),
         ("POST", "/user_management/sessions/revoke", post(auth::revoke_session)),
+        ("GET", "/user_management/sessions/logout", get(auth::logout)),
         // AuthKit settings.
         ("GET", "/user_management/jwt_template", get(authkit_settings::get_jwt_template)),
         ("PUT", "/user_management/jwt_template", put(authkit_settings::set_jwt_template)),
