@@ -595,6 +595,11 @@ pub(crate) struct AuthSession {
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
     pub(crate) ended_at: Option<String>,
+    /// The `ip_address` and `user_agent` of the sign-in (or the latest refresh that gave them).
+    #[serde(default)]
+    pub(crate) ip_address: Option<String>,
+    #[serde(default)]
+    pub(crate) user_agent: Option<String>,
 }
 
 impl AuthSession {
@@ -615,8 +620,8 @@ impl AuthSession {
         let mut v = json!({
             "object": "session",
             "id": self.id,
-            "ip_address": null,
-            "user_agent": null,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
             "user_id": self.user_id,
             "auth_method": auth_method,
             "status": self.status,

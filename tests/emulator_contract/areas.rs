@@ -360,7 +360,8 @@ async fn user_flows(s: &Scenario, ann: &str, ben: &str) {
     s.call("GET", &format!("/user_management/magic_auth/{}", id(&ma)), None, 200).await;
     s.call("GET", "/user_management/magic_auth/magic_auth_missing", None, 404).await;
     let grant = json!({"client_id": "client_1", "client_secret": s.emu.api_key(),
-        "grant_type": "urn:workos:oauth:grant-type:magic-auth:code", "email": "ann@areas.test", "code": ma["code"]});
+        "grant_type": "urn:workos:oauth:grant-type:magic-auth:code", "email": "ann@areas.test", "code": ma["code"],
+        "ip_address": "192.0.2.7", "user_agent": "Mozilla/5.0 (areas)"});
     let signed_in = s.call("POST", "/user_management/authenticate", Some(grant.clone()), 200).await;
     assert_eq!(signed_in["authentication_method"], "MagicAuth");
     s.call("POST", "/user_management/authenticate", Some(grant), 400).await;
@@ -369,6 +370,8 @@ async fn user_flows(s: &Scenario, ann: &str, ben: &str) {
     let sessions = s.call("GET", &format!("/user_management/users/{ann}/sessions"), None, 200).await;
     let session = sessions["data"][0]["id"].as_str().expect("a session").to_owned();
     assert_eq!(sessions["data"][0]["auth_method"], "magic_code");
+    assert_eq!(sessions["data"][0]["ip_address"], "192.0.2.7");
+    assert_eq!(sessions["data"][0]["user_agent"], "Mozilla/5.0 (areas)");
     s.call("GET", "/user_management/users/user_missing/sessions", None, 404).await;
     s.call("POST", "/user_management/sessions/revoke", Some(json!({"session_id": session})), 200).await;
     s.call("POST", "/user_management/sessions/revoke", Some(json!({"session_id": session})), 400).await;

@@ -184,7 +184,7 @@ await call('userManagement.revokeInvitation', () => um.revokeInvitation(revocabl
 // Magic auth, email verification, password reset, sessions.
 const magic = await call('userManagement.createMagicAuth', () => um.createMagicAuth({ email: user.email }), has(['id', 'code']));
 await call('userManagement.getMagicAuth', () => um.getMagicAuth(magic.id), has(['id']));
-const magicSession = await call('userManagement.authenticateWithMagicAuth', () => um.authenticateWithMagicAuth({ clientId: 'client_node_sdk', email: user.email, code: magic.code }), has(['accessToken', 'user']));
+const magicSession = await call('userManagement.authenticateWithMagicAuth', () => um.authenticateWithMagicAuth({ clientId: 'client_node_sdk', email: user.email, code: magic.code, ipAddress: '192.0.2.9', userAgent: 'node-sdk-check' }), has(['accessToken', 'user']));
 await call('userManagement.sendVerificationEmail', () => um.sendVerificationEmail({ userId: user.id }), has(['user']));
 const verification = await outbox(user.email, 'email_verification');
 await call('userManagement.verifyEmail', () => um.verifyEmail({ userId: user.id, code: verification.code }), (r) => r.user.emailVerified === true || 'not verified');
@@ -192,7 +192,7 @@ const reset = await call('userManagement.createPasswordReset', () => um.createPa
 await call('userManagement.getPasswordReset', () => um.getPasswordReset(reset.id), has(['id']));
 await call('userManagement.resetPassword', () => um.resetPassword({ token: reset.passwordResetToken, newPassword: 'a-new-long-password' }), has(['user']));
 await call('userManagement.getEmailVerification', async () => um.getEmailVerification((await fetch(`${banner}/events?events=email_verification.created`, { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => r.json())).data[0].data.id), has(['id', 'code']));
-const sessions = await call('userManagement.listSessions', () => um.listSessions(user.id), list(1));
+const sessions = await call('userManagement.listSessions', () => um.listSessions(user.id), (r) => (r.data[0]?.ipAddress === '192.0.2.9' && r.data[0]?.userAgent === 'node-sdk-check') || `session ${JSON.stringify(r.data[0])}`);
 await call('userManagement.revokeSession', () => um.revokeSession({ sessionId: sessions.data[0].id }));
 await call('userManagement.getUserIdentities', () => um.getUserIdentities(user.id), (ids) => Array.isArray(ids) || 'not a list');
 void magicSession;

@@ -136,6 +136,9 @@ struct AuthenticateBody {
     organization_id: Option<String>,
     email: Option<String>,
     password: Option<String>,
+    /// Where the user signed in from, as the service passes it on; kept on the session.
+    ip_address: Option<String>,
+    user_agent: Option<String>,
 }
 
 fn invalid_grant(message: impl Into<String>) -> ApiError {
@@ -259,6 +262,12 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         session.refresh_token.clone_from(&refresh_token);
         session.organization_id.clone_from(&organization_id);
         session.updated_at = crate::ids::now();
+        if dto.ip_address.is_some() {
+            session.ip_address = dto.ip_address;
+        }
+        if dto.user_agent.is_some() {
+            session.user_agent = dto.user_agent;
+        }
     } else {
         let at = crate::ids::now();
         store.auth_sessions.push(AuthSession {
@@ -272,6 +281,8 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             created_at: at.clone(),
             updated_at: at,
             ended_at: None,
+            ip_address: dto.ip_address,
+            user_agent: dto.user_agent,
         });
     }
     let user = serde_json::to_value(store.user(&user_id)?).map_err(|e| ApiError::internal(e.to_string()))?;
