@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 use workos_codegen::diff::rules::{RULES, Severity};
 use workos_codegen::diff::{Report, RustApi, rust_api};
-use workos_codegen::{Input, Project, emit, spec};
+use workos_codegen::{Input, Overlays, Project, emit, spec};
 
 /// Exit code for unreadable or invalid input (0, 1 and 2 report the changes).
 pub(crate) const EXIT_BAD_INPUT: u8 = 3;
@@ -139,16 +139,16 @@ fn rust_impact(old: &SurfaceResult, new: &SurfaceResult) -> RustApi {
     }
 }
 
+/// The diff of two documents, its areas and overlay schemas from the project's tables.
 fn report(
-    project: &Project,
+    overlays: &Overlays,
     old: &Doc,
     new: &Doc,
     surfaces: Option<(&SurfaceResult, &SurfaceResult)>,
 ) -> Report {
-    let overlays = project.overlays().ok();
     let context = workos_codegen::diff::Context {
-        areas: overlays.as_ref().map(|o| &o.areas),
-        overlay_schemas: overlays.as_ref().map(|o| &o.schemas),
+        areas: Some(&overlays.areas),
+        overlay_schemas: Some(&overlays.schemas),
     };
     let mut report = workos_codegen::diff::diff_with(&old.name, &old.value, &new.name, &new.value, &context);
     report.rust_api = surfaces.map(|(a, b)| rust_impact(a, b));
@@ -204,6 +204,11 @@ enum FailOn {
 /// `spec diff`: see [`DiffArgs`].
 pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
     let rust = !args.no_rust;
+    // The project's tables name the areas: a report without them would be misleading.
+    let overlays = match project.overlays() {
+        Ok(overlays) => overlays,
+        Err(e) => return bad(&format!("the project's tables ({}): {e}", project.spec_dir().display())),
+    };
     // Two cores: one parses the new document and generates its surface while the other parses
     // the old one (whose surface is usually cached); the diff runs once both are in.
     let outcome = std::thread::scope(|s| {
@@ -227,7 +232,7 @@ pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
         // The diff runs while the new crate's surface is still being generated.
         let result = match (old, new) {
             (Ok((old, old_surface)), Ok(new)) => {
-                let report = report(project, &old, &new, None);
+                let report = report(&overlays, &old, &new, None);
                 std::mem::forget((old, new));
                 Ok((report, old_surface))
             }
@@ -329,14 +334,15 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
-    let output = workos_codegen::generate_document(&new.input, new.value.clone(), &project.overlays()?)
+    let overlays = project.overlays()?;
+    let output = workos_codegen::generate_document(&new.input, new.value.clone(), &overlays)
         .with_context(|| format!("generating the crate from {arg}; nothing was written"))?;
     let old_surface = surface(project, &old);
     let new_surface: SurfaceResult = Ok(rust_api::surface_of_syntax(&output.syntax));
     if let Ok(new_surface) = &new_surface {
         store_surface(surface_cache_path(project, &bytes).as_deref(), new_surface);
     }
-    let report = report(project, &old, &new, Some((&old_surface, &new_surface)));
+    let report = report(&overlays, &old, &new, Some((&old_surface, &new_surface)));
     // Everything is known: write.
     if let Some(cache) = &cache {
         emit::write_atomic(cache, &bytes)?;
@@ -431,13 +437,14 @@ pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: 
     for name in &names {
         docs.push(load(project, name).map_err(anyhow::Error::new)?);
     }
+    let overlays = project.overlays()?;
     let label = |d: &Doc, n: &str| if n == "pinned" { "pinned".to_owned() } else { d.name.clone() };
     // Each document's crate is generated once, though most documents are in two pairs.
     let surfaces: Vec<SurfaceResult> = docs.iter().map(|d| surface(project, d)).collect();
     let mut actual = Vec::new();
     for i in 0..docs.len() - 1 {
         let (old, new) = (&docs[i], &docs[i + 1]);
-        let report = report(project, old, new, Some((&surfaces[i], &surfaces[i + 1])));
+        let report = report(&overlays, old, new, Some((&surfaces[i], &surfaces[i + 1])));
         let (rr, rc, ra) = match &report.rust_api {
             Some(RustApi::Diff(d)) => (d.removed.len(), d.changed.len(), d.added.len()),
             Some(RustApi::Unavailable(why)) => bail!("{} -> {}: {why}", old.name, new.name),

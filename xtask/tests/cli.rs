@@ -143,6 +143,24 @@ fn spec_diff_bad_input_exits_3_naming_the_problem() {
     }
 }
 
+#[test]
+fn spec_diff_with_unreadable_project_tables_exits_3_naming_the_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = write_doc(dir.path(), "good.json", &fixture_base());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = dir.path().join("workos-spec");
+    std::fs::create_dir_all(&spec).expect("mkdir");
+    for table in ["method-names.toml", "overlay-schemas.yaml"] {
+        std::fs::copy(root.join("workos-spec").join(table), spec.join(table)).expect("copy a table");
+    }
+    std::fs::write(spec.join("areas.toml"), "[tags\n").expect("write");
+    let out = xtask_in(dir.path(), &["spec", "diff", &good, &good, "--no-rust"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("areas.toml"), "{stderr}");
+    assert!(out.stdout.is_empty() && !stderr.contains("panicked"), "{stderr}");
+}
+
 /// Where a scratch project keeps its pinned document, relative to its root.
 const PINNED: &str = "pinned.yaml";
 
