@@ -130,10 +130,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    eprintln!(
-        "workos-emulator: listening on {} (GET /health for readiness; SIGTERM or Ctrl-C stops)",
-        emulator.base_url()
-    );
+    eprintln!("{}", banner(emulator.base_url(), emulator.addr()));
     match stop_signal().await {
         Ok(signal) => {
             eprintln!("workos-emulator: {signal}: answering the requests in flight, then stopping");
@@ -144,5 +141,37 @@ async fn main() -> ExitCode {
             eprintln!("workos-emulator: cannot wait for a stop signal: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The start-up line. Its URL is one a client can connect to (scripts read it); a wildcard bind
+/// is said as such.
+fn banner(base_url: &str, bound: std::net::SocketAddr) -> String {
+    let every = if bound.ip().is_unspecified() {
+        format!("bound to {bound}, every interface; ")
+    } else {
+        String::new()
+    };
+    format!(
+        "workos-emulator: listening on {base_url} ({every}GET /health for readiness; SIGTERM or Ctrl-C stops)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::banner;
+
+    #[test]
+    fn the_banner_names_a_connectable_url_and_a_wildcard_bind() {
+        let loopback = banner("http://127.0.0.1:4100", "127.0.0.1:4100".parse().unwrap());
+        assert_eq!(
+            loopback,
+            "workos-emulator: listening on http://127.0.0.1:4100 (GET /health for readiness; SIGTERM or Ctrl-C stops)"
+        );
+        let every = banner("http://127.0.0.1:4100", "0.0.0.0:4100".parse().unwrap());
+        assert!(
+            every.starts_with("workos-emulator: listening on http://127.0.0.1:4100 (bound to 0.0.0.0:4100, every interface; "),
+            "{every}"
+        );
     }
 }
