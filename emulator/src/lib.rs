@@ -61,8 +61,8 @@ pub use server::{
     FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
 pub use store::{
-    MAX_EMAILS, Seed, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership, SeedPermission,
-    SeedRole, SeedUser, SentEmail,
+    MAX_EMAILS, Seed, SeedAuthentication, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership,
+    SeedPermission, SeedRole, SeedUser, SentEmail,
 };
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].

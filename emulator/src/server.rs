@@ -356,33 +356,42 @@ impl Builder {
     }
 }
 
-fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
+/// Applies a seed whole or not at all: on an error the data is as it was.
+pub(crate) fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
     let mut store = shared.store();
+    let before = store.clone();
+    let applied = seed_into(&mut store, seed);
+    if applied.is_err() {
+        *store = before;
+    }
+    applied
+}
+
+fn seed_into(store: &mut Store, seed: &Seed) -> Result<(), SeedError> {
     let fail = |item: String| move |e: ApiError| SeedError { item, message: e.message };
     for p in &seed.permissions {
         let body = serde_json::json!({ "slug": p.slug, "name": p.name }).to_string();
-        routes::create_permission(&mut store, body.as_bytes())
+        routes::create_permission(store, body.as_bytes())
             .map_err(fail(format!("permission '{}'", p.slug)))?;
     }
     for r in &seed.environment_roles {
         let item = format!("environment role '{}'", r.slug);
         store.check_permissions(&r.permissions).map_err(fail(item.clone()))?;
         let body = serde_json::json!({ "slug": r.slug, "name": r.name }).to_string();
-        routes::create_environment_role(&mut store, body.as_bytes()).map_err(fail(item))?;
+        routes::create_environment_role(store, body.as_bytes()).map_err(fail(item))?;
         let role = store.roles.last_mut().expect("just created");
         role.permissions = r.permissions.clone();
     }
     for name in &seed.organizations {
         let body = serde_json::json!({ "name": name }).to_string();
-        routes::create_organization(&mut store, body.as_bytes())
+        routes::create_organization(store, body.as_bytes())
             .map_err(fail(format!("organization '{name}'")))?;
     }
     for u in &seed.users {
         let item = format!("user '{}'", u.email);
         let body =
             serde_json::json!({ "email": u.email, "password": u.password, "first_name": u.first_name });
-        let user =
-            routes::create_user_in(&mut store, body.to_string().as_bytes()).map_err(fail(item.clone()))?;
+        let user = routes::create_user_in(store, body.to_string().as_bytes()).map_err(fail(item.clone()))?;
         for m in &u.memberships {
             let item = format!("{item} in '{}'", m.organization);
             let org = store.organizations.iter().find(|o| o.name == m.organization).map(|o| o.id.clone());
@@ -391,7 +400,7 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
                 message: "no organization of that name in the seed".into(),
             })?;
             let body = serde_json::json!({ "user_id": user.id, "organization_id": org, "role_slug": m.role });
-            routes::create_membership_in(&mut store, body.to_string().as_bytes()).map_err(fail(item))?;
+            routes::create_membership_in(store, body.to_string().as_bytes()).map_err(fail(item))?;
         }
     }
     for d in &seed.directories {
@@ -401,10 +410,14 @@ fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
             item: item.clone(),
             message: format!("no organization '{}' in the seed", d.organization),
         })?;
-        routes::seed_directory(&mut store, &org, d).map_err(fail(item))?;
+        routes::seed_directory(store, &org, d).map_err(fail(item))?;
     }
     for f in &seed.feature_flags {
-        routes::seed_flag(&mut store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
+        routes::seed_flag(store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
+    }
+    if let Some(settings) = &seed.authentication {
+        store.authkit.email_verification_required = settings.email_verification_required;
+        store.authkit.organization_selection_required = settings.organization_selection_required;
     }
     Ok(())
 }

@@ -297,6 +297,13 @@ pub(crate) struct AuthkitSettings {
     pub(crate) jwt_template: Option<(String, String, String)>,
     pub(crate) redirect_uris: Vec<Value>,
     pub(crate) cors_origins: Vec<Value>,
+    /// Sign-ins of users whose email is not verified stop at `email_verification_required`.
+    #[serde(default)]
+    pub(crate) email_verification_required: bool,
+    /// Sign-ins without an organization, by users in several, stop at
+    /// `organization_selection_required`.
+    #[serde(default)]
+    pub(crate) organization_selection_required: bool,
 }
 
 /// `WebhookEndpointJson`: where events are delivered (see `events`).
@@ -535,6 +542,8 @@ pub(crate) struct Store {
     pub(crate) auth_codes: Vec<AuthCode>,
     /// Sessions by refresh token (rotated at each refresh).
     pub(crate) auth_sessions: Vec<AuthSession>,
+    /// Sign-ins waiting for email verification or an organization (ten minutes).
+    pub(crate) pending_auths: Vec<PendingAuth>,
     /// Directory sync, seeded: directories, their groups and users.
     pub(crate) directories: Vec<Directory>,
     pub(crate) directory_groups: Vec<DirectoryGroup>,
@@ -574,6 +583,23 @@ pub(crate) struct AuthCode {
     pub(crate) organization_id: Option<String>,
     /// The PKCE S256 challenge, when the URL had one.
     pub(crate) challenge: Option<String>,
+    /// Seconds since the epoch.
+    pub(crate) expires_at: u64,
+}
+
+/// A sign-in waiting for one more step: what its `pending_authentication_token` stands for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PendingAuth {
+    pub(crate) token: String,
+    /// `email_verification_required` or `organization_selection_required`.
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) step: Name,
+    pub(crate) client_id: String,
+    pub(crate) user_id: String,
+    pub(crate) organization_id: Option<String>,
+    /// The `authentication_method` of the sign-in it continues.
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) method: Name,
     /// Seconds since the epoch.
     pub(crate) expires_at: u64,
 }
@@ -722,6 +748,7 @@ impl Store {
     /// Drops the authorization codes that expired before `now` (seconds since the epoch).
     pub(crate) fn expire_codes(&mut self, now: u64) {
         self.auth_codes.retain(|c| c.expires_at > now);
+        self.pending_auths.retain(|p| p.expires_at > now);
     }
 
     pub(crate) fn permission(&self, slug: &str) -> ApiResult<&Permission> {
@@ -1193,6 +1220,29 @@ pub struct Seed {
     /// Feature flags (the API reads and toggles them; flags are made in the dashboard).
     #[serde(default)]
     pub feature_flags: Vec<SeedFeatureFlag>,
+    /// AuthKit sign-in settings (WorkOS sets them in the dashboard); absent, they stay as they
+    /// are.
+    #[serde(default)]
+    pub authentication: Option<SeedAuthentication>,
+}
+
+/// The AuthKit sign-in settings of a [`Seed`]. Both are off unless set, and the emulator then
+/// signs users in without the extra step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedAuthentication {
+    /// A user whose email is not verified gets a 403 `email_verification_required` at sign-in
+    /// (with a `pending_authentication_token`, and a code emailed to them); the
+    /// email-verification grant with the code finishes the sign-in. Magic auth verifies the
+    /// email itself.
+    #[serde(default)]
+    pub email_verification_required: bool,
+    /// A user in several organizations who signs in without naming one gets a 403
+    /// `organization_selection_required` (with the token and the organizations); the
+    /// organization-selection grant finishes the sign-in in the chosen one.
+    #[serde(default)]
+    pub organization_selection_required: bool,
 }
 
 /// A feature flag of a [`Seed`].

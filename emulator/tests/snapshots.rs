@@ -58,3 +58,27 @@ async fn snapshots_over_http_for_tools_in_other_languages() {
     let anonymous = reqwest::Client::new().post(format!("{}/_emulator/reset", emu.base_url())).send().await;
     assert_eq!(anonymous.expect("answer").status(), 401);
 }
+
+#[tokio::test]
+async fn a_seed_over_http_applies_whole_or_not_at_all() {
+    let emu = Emulator::start().await.expect("start");
+    let seed = json!({
+        "permissions": [{"slug": "docs:read", "name": "Read"}],
+        "organizations": ["Seeded Co"],
+        "authentication": {"organization_selection_required": true},
+    });
+    let (status, body) = call(&emu, "POST", "/_emulator/seed", Some(seed)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(slugs(&emu).await, ["docs:read"]);
+
+    // The second permission is refused (a taken slug), so the first is not kept either.
+    let half = json!({"permissions": [{"slug": "docs:write", "name": "Write"}, {"slug": "docs:read", "name": "Again"}]});
+    let (status, body) = call(&emu, "POST", "/_emulator/seed", Some(half)).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_seed")), "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("permission 'docs:read'")), "{body}");
+    assert_eq!(slugs(&emu).await, ["docs:read"], "nothing of the refused seed is kept");
+
+    let (status, body) = call(&emu, "POST", "/_emulator/seed", Some(json!({"organisations": []}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("organisations"), "names the unknown field: {body}");
+}

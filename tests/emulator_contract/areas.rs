@@ -26,6 +26,7 @@ pub(super) async fn run(s: &Scenario) {
     invitations(s, &org, &ann).await;
     user_flows(s, &ann, &ben).await;
     authkit_settings(s).await;
+    sign_in_steps(s, &org).await;
     webhook_endpoints(s).await;
     api_keys(s, &org, &ann, &ben).await;
 }
@@ -364,6 +365,7 @@ async fn user_flows(s: &Scenario, ann: &str, ben: &str) {
         "ip_address": "192.0.2.7", "user_agent": "Mozilla/5.0 (areas)"});
     let signed_in = s.call("POST", "/user_management/authenticate", Some(grant.clone()), 200).await;
     assert_eq!(signed_in["authentication_method"], "MagicAuth");
+    assert_eq!(signed_in["user"]["email_verified"], true, "the code came to the address");
     s.call("POST", "/user_management/authenticate", Some(grant), 400).await;
 
     // Sessions.
@@ -533,6 +535,91 @@ async fn authkit_settings(s: &Scenario) {
         let answer = browser.get(logout(&bad)).send().await.expect("answer");
         assert_eq!(answer.status(), 422, "{bad}");
     }
+}
+
+/// With the environment requiring email verification and an organization choice, a password
+/// sign-in goes through both steps with their pending tokens.
+async fn sign_in_steps(s: &Scenario, org: &str) {
+    let mut settings = workos_emulator::SeedAuthentication::default();
+    settings.email_verification_required = true;
+    settings.organization_selection_required = true;
+    s.emu
+        .seed(&workos_emulator::Seed { authentication: Some(settings), ..Default::default() })
+        .expect("settings");
+    let user = json!({"email": "dee@areas.test", "password": "dee-password"});
+    let dee = id(&s.call("POST", "/user_management/users", Some(user), 201).await);
+    let other = id(&s.call("POST", "/organizations", Some(json!({"name": "Areas Two"})), 201).await);
+    let outsider = id(&s.call("POST", "/organizations", Some(json!({"name": "Areas Three"})), 201).await);
+    for o in [org, other.as_str()] {
+        let membership = json!({"user_id": dee, "organization_id": o});
+        s.call("POST", "/user_management/organization_memberships", Some(membership), 201).await;
+    }
+    let auth = "/user_management/authenticate";
+    let grant = |grant_type: &str, extra: Value| {
+        let mut body =
+            json!({"client_id": "client_1", "client_secret": s.emu.api_key(), "grant_type": grant_type});
+        body.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        body
+    };
+    let password = grant("password", json!({"email": "dee@areas.test", "password": "dee-password"}));
+
+    // 1. The email is not verified: a code goes to it.
+    let verify = s.call("POST", auth, Some(password), 403).await;
+    assert_eq!(verify["code"], "email_verification_required");
+    assert_eq!(verify["email"], "dee@areas.test");
+    let first = verify["pending_authentication_token"].as_str().expect("a pending token").to_owned();
+    let record = format!(
+        "/user_management/email_verification/{}",
+        verify["email_verification_id"].as_str().expect("id")
+    );
+    let code = s.call("GET", &record, None, 200).await["code"].clone();
+    let ev = "urn:workos:oauth:grant-type:email-verification:code";
+    s.call(
+        "POST",
+        auth,
+        Some(grant(ev, json!({"pending_authentication_token": first, "code": "000000x"}))),
+        400,
+    )
+    .await;
+    s.call("POST", auth, Some(grant(ev, json!({"pending_authentication_token": "nope", "code": code}))), 400)
+        .await;
+
+    // 2. Verified; the user is in two organizations and named none.
+    let choose = s
+        .call(
+            "POST",
+            auth,
+            Some(grant(ev, json!({"pending_authentication_token": first, "code": code}))),
+            403,
+        )
+        .await;
+    assert_eq!(choose["code"], "organization_selection_required");
+    assert_eq!(choose["user"]["email_verified"], true);
+    let names: Vec<&str> = choose["organizations"]
+        .as_array()
+        .expect("organizations")
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Areas Inc", "Areas Two"]);
+    let second = choose["pending_authentication_token"].as_str().expect("a pending token").to_owned();
+    let os = "urn:workos:oauth:grant-type:organization-selection";
+    let pick = |token: &str, org: &str| {
+        grant(os, json!({"pending_authentication_token": token, "organization_id": org}))
+    };
+    s.call("POST", auth, Some(pick(&second, &outsider)), 400).await;
+    s.call("POST", auth, Some(pick(&first, &other)), 400).await;
+    s.call("POST", auth, Some(grant(os, json!({"pending_authentication_token": second}))), 422).await;
+
+    // 3. Signed in to the chosen organization, once.
+    let tokens = s.call("POST", auth, Some(pick(&second, &other)), 200).await;
+    assert_eq!(tokens["organization_id"], other.as_str());
+    assert_eq!(tokens["authentication_method"], "Password");
+    assert_eq!(claims(&tokens)["org_id"], other.as_str());
+    s.call("POST", auth, Some(pick(&second, &other)), 400).await;
+
+    let off = workos_emulator::SeedAuthentication::default();
+    s.emu.seed(&workos_emulator::Seed { authentication: Some(off), ..Default::default() }).expect("settings");
 }
 
 /// The claims of the access token in an `authenticate` answer (not verified: the sessions tests

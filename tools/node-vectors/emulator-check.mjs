@@ -181,13 +181,13 @@ await call('userManagement.acceptInvitation', () => um.acceptInvitation(invite.i
 const revocable = await call('userManagement.sendInvitation (second)', () => um.sendInvitation({ email: `other-${run}@example.com` }), has(['id']));
 await call('userManagement.revokeInvitation', () => um.revokeInvitation(revocable.id), (i) => i.state === 'revoked' || `state ${i.state}`);
 
-// Magic auth, email verification, password reset, sessions.
-const magic = await call('userManagement.createMagicAuth', () => um.createMagicAuth({ email: user.email }), has(['id', 'code']));
-await call('userManagement.getMagicAuth', () => um.getMagicAuth(magic.id), has(['id']));
-const magicSession = await call('userManagement.authenticateWithMagicAuth', () => um.authenticateWithMagicAuth({ clientId: 'client_node_sdk', email: user.email, code: magic.code, ipAddress: '192.0.2.9', userAgent: 'node-sdk-check' }), has(['accessToken', 'user']));
+// Email verification, magic auth (which verifies an address by itself), password reset, sessions.
 await call('userManagement.sendVerificationEmail', () => um.sendVerificationEmail({ userId: user.id }), has(['user']));
 const verification = await outbox(user.email, 'email_verification');
 await call('userManagement.verifyEmail', () => um.verifyEmail({ userId: user.id, code: verification.code }), (r) => r.user.emailVerified === true || 'not verified');
+const magic = await call('userManagement.createMagicAuth', () => um.createMagicAuth({ email: user.email }), has(['id', 'code']));
+await call('userManagement.getMagicAuth', () => um.getMagicAuth(magic.id), has(['id']));
+const magicSession = await call('userManagement.authenticateWithMagicAuth', () => um.authenticateWithMagicAuth({ clientId: 'client_node_sdk', email: user.email, code: magic.code, ipAddress: '192.0.2.9', userAgent: 'node-sdk-check' }), has(['accessToken', 'user']));
 const reset = await call('userManagement.createPasswordReset', () => um.createPasswordReset({ email: user.email }), has(['id', 'passwordResetToken']));
 await call('userManagement.getPasswordReset', () => um.getPasswordReset(reset.id), has(['id']));
 await call('userManagement.resetPassword', () => um.resetPassword({ token: reset.passwordResetToken, newPassword: 'a-new-long-password' }), has(['user']));
@@ -245,6 +245,40 @@ await call('userManagement.getLogoutUrl + fetch', async () => {
   return { status: answer.status, location: answer.headers.get('location') };
 }, (r) => (r.status === 302 && r.location === 'https://app.test/bye') || `${r.status} to ${r.location}`);
 await call('userManagement.getJwksUrl + fetch', async () => (await fetch(um.getJwksUrl('client_node_sdk'))).json(), (j) => Array.isArray(j.keys) || 'no keys');
+
+// Sign-in steps. The environment requires email verification and an organization choice (set
+// through the emulator's own seed endpoint, as WorkOS sets them in its dashboard); the SDK's
+// AuthenticationException carries the pending token the next grant takes.
+const emulatorSeed = (seed) => fetch(`${banner}/_emulator/seed`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(seed) });
+await emulatorSeed({ authentication: { email_verification_required: true, organization_selection_required: true } });
+const stepPassword = 'steps-password-1';
+const signInStoppedAt = async (email, expected) => {
+  try {
+    await um.authenticateWithPassword({ clientId: 'client_node_sdk', email, password: stepPassword });
+  } catch (e) {
+    if (e.code === expected && e.pendingAuthenticationToken) return e;
+    throw e;
+  }
+  throw new Error(`signed in without ${expected}`);
+};
+const unverified = await um.createUser({ email: `unverified-${run}@acme.test`, password: stepPassword });
+await call('userManagement.authenticateWithEmailVerification', async () => {
+  const pending = await signInStoppedAt(unverified.email, 'email_verification_required');
+  const { code } = await um.getEmailVerification(pending.rawData.email_verification_id);
+  return um.authenticateWithEmailVerification({ clientId: 'client_node_sdk', code, pendingAuthenticationToken: pending.pendingAuthenticationToken });
+}, (r) => r.user?.emailVerified === true || 'the email is not verified');
+const chooser = await um.createUser({ email: `chooser-${run}@acme.test`, password: stepPassword, emailVerified: true });
+for (const name of ['Steps One', 'Steps Two']) {
+  const o = await workos.organizations.createOrganization({ name: `${name} ${run}` });
+  await um.createOrganizationMembership({ userId: chooser.id, organizationId: o.id });
+}
+await call('userManagement.authenticateWithOrganizationSelection', async () => {
+  const pending = await signInStoppedAt(chooser.email, 'organization_selection_required');
+  const chosen = pending.rawData.organizations[1].id;
+  const r = await um.authenticateWithOrganizationSelection({ clientId: 'client_node_sdk', organizationId: chosen, pendingAuthenticationToken: pending.pendingAuthenticationToken });
+  return { r, chosen };
+}, ({ r, chosen }) => r.organizationId === chosen || `signed in to ${r.organizationId}, not ${chosen}`);
+await emulatorSeed({ authentication: { email_verification_required: false, organization_selection_required: false } });
 
 // Directory sync (seeded from emulator/fixtures/seed.yaml).
 const directories = await call('directorySync.listDirectories', () => workos.directorySync.listDirectories(), list(1));

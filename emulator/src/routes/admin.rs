@@ -1,14 +1,27 @@
-//! The emulator's own endpoints, not WorkOS's (under `/_emulator/`, with the API key): snapshot
-//! the data, restore a snapshot, reset to the seed, read the emails it would have sent. Tools
-//! in other languages use them as Rust tests use [`crate::Emulator::snapshot`], `restore`,
-//! `reset` and `emails`.
+//! The emulator's own endpoints, not WorkOS's (under `/_emulator/`, with the API key): apply a
+//! seed, snapshot the data, restore a snapshot, reset to the seed, read the emails it would
+//! have sent. Tools in other languages use them as Rust tests use [`crate::Emulator::seed`],
+//! `snapshot`, `restore`, `reset` and `emails`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use bytes::Bytes;
 use serde_json::json;
 
 use super::{Db, created, ok};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, parse_body};
+use crate::store::Seed;
+
+/// `POST /_emulator/seed`: applies a seed (the JSON form of a seed file) on top of the data,
+/// whole or not at all: an unknown field or an item the API refuses is a 422 naming it, and
+/// nothing is written. A reset goes back to the start-up seed, not to this one.
+pub(super) async fn seed(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let seed: Seed = parse_body(&body)?;
+    crate::server::apply_seed(&db, &seed)
+        .map_err(|e| ApiError::unprocessable("invalid_seed", e.to_string()))?;
+    db.changed();
+    Ok(ok(json!({ "object": "seed", "applied": true })))
+}
 
 /// `POST /_emulator/snapshots`: 201 `{"object": "snapshot", "id": ...}`.
 pub(super) async fn snapshot(State(db): Db) -> Response {

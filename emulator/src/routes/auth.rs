@@ -7,6 +7,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -20,7 +21,7 @@ use sha2::{Digest as _, Sha256};
 use super::{Db, empty, ok};
 use crate::error::{ApiError, ApiResult, parse_body};
 use crate::list::Query;
-use crate::store::{AuthCode, AuthSession, Store};
+use crate::store::{AuthCode, AuthSession, MAX_CODES, Name, PendingAuth, Store, push_bounded};
 
 const KEY_PEM: &[u8] = include_bytes!("../../keys/signing-key.pem");
 const KEY_JWK: &str = include_str!("../../keys/signing-key.jwk.json");
@@ -136,6 +137,8 @@ struct AuthenticateBody {
     organization_id: Option<String>,
     email: Option<String>,
     password: Option<String>,
+    /// The token of a sign-in waiting for email verification or an organization.
+    pending_authentication_token: Option<String>,
     /// Where the user signed in from, as the service passes it on; kept on the session.
     ip_address: Option<String>,
     user_agent: Option<String>,
@@ -216,10 +219,42 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             }
             let (email, code) =
                 (dto.email.as_deref().unwrap_or_default(), dto.code.as_deref().unwrap_or_default());
-            let user_id = super::user_flows::use_magic_auth(&mut store, email, code)
+            let user_id = super::user_flows::use_magic_auth(&mut store, email, code)?
                 .ok_or_else(|| invalid_grant("The magic auth code is invalid, expired or was used."))?;
             let org = single_org(&store, &user_id);
             (user_id, org, "MagicAuth", None)
+        }
+        "urn:workos:oauth:grant-type:email-verification:code" => {
+            if !secret_ok {
+                return Err(ApiError::unauthorized("Invalid client secret."));
+            }
+            let pending = pending(&mut store, &dto, "email_verification_required")?;
+            let code = dto.code.as_deref().unwrap_or_default();
+            if !super::user_flows::use_verification_code(&mut store, &pending.user_id, code)? {
+                return Err(ApiError::bad_request(
+                    "invalid_one_time_code",
+                    "The email verification code is incorrect or expired.",
+                ));
+            }
+            store.pending_auths.retain(|p| p.token != pending.token);
+            (pending.user_id, pending.organization_id, pending.method, None)
+        }
+        "urn:workos:oauth:grant-type:organization-selection" => {
+            if !secret_ok {
+                return Err(ApiError::unauthorized("Invalid client secret."));
+            }
+            let pending = pending(&mut store, &dto, "organization_selection_required")?;
+            let org = dto.organization_id.as_deref().ok_or_else(|| {
+                ApiError::invalid_field("organization_id", "required", "organization_id is required.")
+            })?;
+            if !active_orgs(&store, &pending.user_id).iter().any(|(id, _)| id == org) {
+                return Err(ApiError::bad_request(
+                    "invalid_organization_id",
+                    format!("The user is not an active member of '{org}'."),
+                ));
+            }
+            store.pending_auths.retain(|p| p.token != pending.token);
+            (pending.user_id, Some(org.to_owned()), pending.method, None)
         }
         other => {
             return Err(ApiError::oauth(
@@ -228,6 +263,12 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             ));
         }
     };
+    // A sign-in may need one more step under the environment's settings.
+    if session_id.is_none()
+        && let Some(answer) = next_step(&mut store, &dto, &user_id, organization_id.as_deref(), method)?
+    {
+        return Ok(answer);
+    }
     let issuer = match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
         Some(host) => format!("http://{host}/user_management/{}", dto.client_id),
         None => format!("workos-emulator/user_management/{}", dto.client_id),
@@ -293,6 +334,83 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         "refresh_token": refresh_token,
         "authentication_method": method,
     })))
+}
+
+/// How long a `pending_authentication_token` can be used.
+const PENDING_TTL_SECS: u64 = 600;
+
+/// The step a sign-in still needs, as the environment's settings say: a 403 whose
+/// `pending_authentication_token` the matching grant continues. Email verification comes
+/// first (a code is emailed), then the choice of an organization.
+fn next_step(
+    store: &mut Store,
+    dto: &AuthenticateBody,
+    user_id: &str,
+    org: Option<&str>,
+    method: Name,
+) -> ApiResult<Option<Response>> {
+    let user = store.user(user_id)?.clone();
+    let orgs = active_orgs(store, user_id);
+    let step = if store.authkit.email_verification_required && !user.email_verified {
+        "email_verification_required"
+    } else if store.authkit.organization_selection_required && org.is_none() && orgs.len() > 1 {
+        "organization_selection_required"
+    } else {
+        return Ok(None);
+    };
+    let token = crate::ids::token(32);
+    store.expire_codes(unix_now());
+    let pending = PendingAuth {
+        token: token.clone(),
+        step,
+        client_id: dto.client_id.clone(),
+        user_id: user_id.to_owned(),
+        organization_id: org.map(str::to_owned),
+        method,
+        expires_at: unix_now() + PENDING_TTL_SECS,
+    };
+    push_bounded(&mut store.pending_auths, pending, MAX_CODES);
+    let mut body = json!({ "code": step, "pending_authentication_token": token, "user": user });
+    if step == "email_verification_required" {
+        let record = super::user_flows::send_verification_code(store, &user);
+        body["message"] = json!("Email ownership must be verified before authentication.");
+        body["email"] = json!(user.email);
+        body["email_verification_id"] = json!(record.id);
+    } else {
+        body["message"] = json!("The user must choose an organization to sign in to.");
+        body["organizations"] =
+            orgs.into_iter().map(|(id, name)| json!({ "id": id, "name": name })).collect();
+    }
+    Ok(Some((StatusCode::FORBIDDEN, Json(body)).into_response()))
+}
+
+/// The sign-in that `pending_authentication_token` stands for, at `step` and for this client;
+/// anything else is a 400 `invalid_pending_authentication_token`.
+fn pending(store: &mut Store, dto: &AuthenticateBody, step: &str) -> ApiResult<PendingAuth> {
+    store.expire_codes(unix_now());
+    let token = dto.pending_authentication_token.as_deref().unwrap_or_default();
+    store
+        .pending_auths
+        .iter()
+        .find(|p| p.token == token && p.step == step && p.client_id == dto.client_id)
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_pending_authentication_token",
+                "The pending authentication token is invalid, expired, used, or for another step.",
+            )
+        })
+}
+
+/// The organizations the user is an active member of: (id, name), in membership order.
+fn active_orgs(store: &Store, user_id: &str) -> Vec<(String, String)> {
+    store
+        .membership_ids(true, user_id)
+        .iter()
+        .filter_map(|id| crate::store::by_id(&store.memberships, id, |m| &m.id))
+        .filter(|m| m.status == "active")
+        .filter_map(|m| store.organization(&m.organization_id).ok().map(|o| (o.id.clone(), o.name.clone())))
+        .collect()
 }
 
 /// The membership's roles in `org` (assigned on the organization) and the permissions they grant.

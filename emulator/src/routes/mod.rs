@@ -338,6 +338,7 @@ pub(crate) const HEALTH: &str = "/health";
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route(HEALTH, get(|| async { "ok" }))
+        .route("/_emulator/seed", post(admin::seed))
         .route("/_emulator/snapshots", post(admin::snapshot))
         .route("/_emulator/snapshots/{id}/restore", post(admin::restore))
         .route("/_emulator/reset", post(admin::reset))

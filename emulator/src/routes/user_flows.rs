@@ -108,16 +108,22 @@ pub(super) async fn get_magic_auth(State(db): Db, Path(id): Path<String>) -> Api
     Ok(ok(found.ok_or_else(|| ApiError::not_found("Magic auth", &id))?))
 }
 
-/// Uses a magic auth code for `email` (the authenticate grant): the user's id.
-pub(crate) fn use_magic_auth(store: &mut Store, email: &str, given: &str) -> Option<String> {
+/// Uses a magic auth code for `email` (the authenticate grant): the user's id. The code came
+/// to the address, so the address is verified.
+pub(crate) fn use_magic_auth(store: &mut Store, email: &str, given: &str) -> ApiResult<Option<String>> {
     let email = email.trim().to_lowercase();
-    let record = store
+    let Some(record) = store
         .magic_auths
         .iter_mut()
         .rev()
-        .find(|m| m.email == email && !m.used && !is_past(&m.expires_at) && m.code == given)?;
+        .find(|m| m.email == email && !m.used && !is_past(&m.expires_at) && m.code == given)
+    else {
+        return Ok(None);
+    };
     record.used = true;
-    Some(record.user_id.clone())
+    let user_id = record.user_id.clone();
+    mark_verified(store, &user_id)?;
+    Ok(Some(user_id))
 }
 
 /// Sends a verification code to the user's address; a verified address is a 400.
@@ -130,11 +136,17 @@ pub(super) async fn send_verification(State(db): Db, Path(id): Path<String>) -> 
             "The email address is already verified.",
         ));
     }
-    let record = new_code(&mut store, "email_verification", "email_verification", &user);
+    send_verification_code(&mut store, &user);
+    Ok(ok(json!({ "user": user })))
+}
+
+/// Emails a new verification code to the user (and records the event); the code's record.
+pub(crate) fn send_verification_code(store: &mut Store, user: &User) -> OneTimeCode {
+    let record = new_code(store, "email_verification", "email_verification", user);
     push_bounded(&mut store.email_verifications, record.clone(), MAX_CODES);
     store.send_email(&record.email, "email_verification", Some(&record.code), None);
     store.emit("email_verification.created", code_event(&record));
-    Ok(ok(json!({ "user": user })))
+    record
 }
 
 /// Verifies the address with the newest unused, unexpired code sent to it.
@@ -145,24 +157,45 @@ pub(super) async fn confirm_verification(
 ) -> ApiResult<Response> {
     let dto: CodeDto = parse_body(&body)?;
     let mut store = db.store();
-    let u = user_index(&store, &id)?;
-    let email = store.users[u].email.clone();
-    let record = store
+    user_index(&store, &id)?;
+    if !use_verification_code(&mut store, &id, &dto.code)? {
+        return Err(ApiError::bad_request(
+            "email_verification_code_incorrect",
+            "The code is incorrect or expired.",
+        ));
+    }
+    Ok(ok(json!({ "user": store.user(&id)? })))
+}
+
+/// Uses the newest unused, unexpired verification code sent to the user's current address:
+/// when it is `given`, the address is verified (`true`).
+pub(crate) fn use_verification_code(store: &mut Store, user_id: &str, given: &str) -> ApiResult<bool> {
+    let email = store.user(user_id)?.email.clone();
+    let Some(record) = store
         .email_verifications
         .iter_mut()
         .rev()
-        .find(|v| v.user_id == id && v.email == email && !v.used && !is_past(&v.expires_at))
-        .filter(|v| v.code == dto.code)
-        .ok_or_else(|| {
-            ApiError::bad_request("email_verification_code_incorrect", "The code is incorrect or expired.")
-        })?;
+        .find(|v| v.user_id == user_id && v.email == email && !v.used && !is_past(&v.expires_at))
+        .filter(|v| v.code == given)
+    else {
+        return Ok(false);
+    };
     record.used = true;
+    mark_verified(store, user_id)?;
+    Ok(true)
+}
+
+/// Marks the user's address verified (a `user.updated` event when it was not).
+fn mark_verified(store: &mut Store, user_id: &str) -> ApiResult<()> {
+    let u = user_index(store, user_id)?;
     let user = &mut store.users[u];
-    user.email_verified = true;
-    user.updated_at = now();
-    let user = user.clone();
-    store.emit_record("user.updated", &user);
-    Ok(ok(json!({ "user": user })))
+    if !user.email_verified {
+        user.email_verified = true;
+        user.updated_at = now();
+        let user = user.clone();
+        store.emit_record("user.updated", &user);
+    }
+    Ok(())
 }
 
 pub(super) async fn get_verification(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
