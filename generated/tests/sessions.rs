@@ -6,13 +6,13 @@
 use std::time::Duration;
 
 use workos_api::prelude::*;
-use workos_api::sessions::{AuthKit, Pkce, Session, SessionVerifier};
+use workos_api::sessions::{AuthKit, PendingAuthentication, Pkce, Session, SessionVerifier};
 use workos_api::types::{
     AddRolePermissionDto, AuthenticateBodyPassword, CreateAuthorizationPermissionDto,
     CreateOrganizationRoleDto, CreateUserlandUserDtoPassword,
     CreateUserlandUserOrganizationMembershipDtoRoleSlug, OrganizationDto,
 };
-use workos_emulator::Emulator;
+use workos_emulator::{Emulator, Seed, SeedAuthentication};
 
 const CLIENT_ID: &str = "client_e2e";
 const PASSWORD: &str = "a-cookie-password-of-at-least-32-chars";
@@ -190,5 +190,63 @@ async fn each_bad_token_is_rejected_with_its_own_error() -> Result<(), Box<dyn s
     // Expired: the emulator's tokens live one second here.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert!(verifier.verify(&token).await.expect_err("expired").is_expired());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sign_in_stopped_for_email_verification_then_an_organization_continues()
+-> Result<(), Box<dyn std::error::Error>> {
+    let emu = Emulator::start().await?;
+    let mut steps = SeedAuthentication::default();
+    steps.email_verification_required = true;
+    steps.organization_selection_required = true;
+    emu.seed(&Seed { authentication: Some(steps), ..Default::default() })?;
+    let client = client(&emu);
+    let acme = seed(&client).await?;
+    let globex = client.organizations().create_organization(OrganizationDto::new("Globex")).await?;
+    let ada = &client.user_management().list_users().email("ada@example.com").send().await?.data[0];
+    client
+        .user_management()
+        .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
+            &globex.id, "member", &ada.id,
+        ))
+        .await?;
+    let authkit = AuthKit::new(client.clone(), CLIENT_ID);
+
+    // 1. Ada's email is not verified: WorkOS emails her a code.
+    let stopped = authkit.authenticate_with_password("ada@example.com", "correct horse battery").await;
+    let stopped = stopped.expect_err("stopped for email verification");
+    assert!(stopped.is_forbidden(), "{stopped}");
+    let pending = PendingAuthentication::from_error(&stopped).expect("a pending sign-in");
+    assert!(pending.needs_email_verification(), "{pending:?}");
+    assert_eq!(pending.email.as_deref(), Some("ada@example.com"));
+    let code = emu
+        .emails()
+        .into_iter()
+        .rev()
+        .find(|e| e.to == "ada@example.com" && e.kind == "email_verification")
+        .and_then(|e| e.code)
+        .expect("a verification code");
+    let wrong =
+        authkit.authenticate_with_email_verification(&pending, "000000x").await.expect_err("a wrong code");
+    assert_eq!(wrong.code(), Some("invalid_one_time_code"), "{wrong}");
+    assert_eq!(PendingAuthentication::from_error(&wrong), None, "not a pending sign-in");
+
+    // 2. Verified; she is in two organizations and named none.
+    let stopped =
+        authkit.authenticate_with_email_verification(&pending, &code).await.expect_err("stopped again");
+    let pending = PendingAuthentication::from_error(&stopped).expect("a pending sign-in");
+    assert!(pending.needs_organization_selection(), "{pending:?}");
+    let ids: Vec<&str> = pending.organizations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, [acme.as_str(), globex.id.as_str()]);
+
+    // 3. Signed in where she chose, with that organization's claims.
+    let signed_in = authkit.authenticate_with_organization_selection(&pending, &globex.id).await?;
+    assert_eq!(signed_in.organization_id.as_deref(), Some(globex.id.as_str()));
+    assert!(signed_in.user.email_verified);
+    let claims = SessionVerifier::new(client, CLIENT_ID).verify(&signed_in.access_token).await?;
+    assert_eq!(claims.org_id.as_deref(), Some(globex.id.as_str()));
+    let reused = authkit.authenticate_with_organization_selection(&pending, &globex.id).await;
+    assert_eq!(reused.expect_err("single use").code(), Some("invalid_pending_authentication_token"));
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! AuthKit login: PKCE, the authorization URL, the code and refresh-token exchanges, and the
-//! sealed session cookie a logged-in user carries.
+//! AuthKit login: PKCE, the authorization URL, the exchanges (code, refresh token, password,
+//! Magic Auth, and the steps a sign-in can stop at), and the sealed session cookie a logged-in
+//! user carries.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -9,7 +10,9 @@ use sha2::{Digest as _, Sha256};
 use super::seal::{self, SealError};
 use super::token::{AccessTokenClaims, SessionVerifier, TokenError};
 use crate::types::{
-    AuthenticateBodyAuthorizationCode, AuthenticateBodyRefreshToken, UserlandAuthenticateResponse,
+    AuthenticateBody, AuthenticateBodyAuthorizationCode, AuthenticateBodyEmailVerificationCode,
+    AuthenticateBodyMagicAuthCode, AuthenticateBodyOrganizationSelection, AuthenticateBodyPassword,
+    AuthenticateBodyRefreshToken, UserlandAuthenticateResponse,
 };
 use crate::{ApiError, Client};
 
@@ -113,15 +116,8 @@ impl AuthKit {
         code: &str,
         pkce: Option<&Pkce>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let body = serde_json::json!({
-            "grant_type": "authorization_code",
-            "client_id": self.client_id,
-            "client_secret": self.client.runtime().api_key(),
-            "code": code,
-            "code_verifier": pkce.map(Pkce::verifier),
-        });
-        let body: AuthenticateBodyAuthorizationCode = body_of(body)?;
-        self.client.user_management().authenticate(body).await
+        let fields = serde_json::json!({ "code": code, "code_verifier": pkce.map(Pkce::verifier) });
+        self.exchange::<AuthenticateBodyAuthorizationCode>("authorization_code", fields).await
     }
 
     /// Exchanges a refresh token for new tokens, optionally switching to `organization_id`.
@@ -133,14 +129,100 @@ impl AuthKit {
         refresh_token: &str,
         organization_id: Option<&str>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let body = serde_json::json!({
-            "grant_type": "refresh_token",
-            "client_id": self.client_id,
-            "client_secret": self.client.runtime().api_key(),
-            "refresh_token": refresh_token,
+        let fields =
+            serde_json::json!({ "refresh_token": refresh_token, "organization_id": organization_id });
+        self.exchange::<AuthenticateBodyRefreshToken>("refresh_token", fields).await
+    }
+
+    /// Signs a user in with their email and password.
+    ///
+    /// # Errors
+    /// WorkOS's answer when it refuses them; a sign-in stopped for one more step reads as a
+    /// [`PendingAuthentication`].
+    pub async fn authenticate_with_password(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<UserlandAuthenticateResponse, ApiError> {
+        let fields = serde_json::json!({ "email": email, "password": password });
+        self.exchange::<AuthenticateBodyPassword>("password", fields).await
+    }
+
+    /// Signs a user in with the Magic Auth code emailed to them.
+    ///
+    /// # Errors
+    /// WorkOS's answer when it refuses the code; a sign-in stopped for one more step reads as a
+    /// [`PendingAuthentication`].
+    pub async fn authenticate_with_magic_auth(
+        &self,
+        email: &str,
+        code: &str,
+    ) -> Result<UserlandAuthenticateResponse, ApiError> {
+        let fields = serde_json::json!({ "email": email, "code": code });
+        self.exchange::<AuthenticateBodyMagicAuthCode>("urn:workos:oauth:grant-type:magic-auth:code", fields)
+            .await
+    }
+
+    /// Finishes a sign-in stopped at `email_verification_required` with the code emailed to the
+    /// user.
+    ///
+    /// # Errors
+    /// WorkOS's answer when it refuses the code or the token; the sign-in may stop again (an
+    /// organization to choose).
+    pub async fn authenticate_with_email_verification(
+        &self,
+        pending: &PendingAuthentication,
+        code: &str,
+    ) -> Result<UserlandAuthenticateResponse, ApiError> {
+        let fields = serde_json::json!({ "pending_authentication_token": pending.pending_authentication_token, "code": code });
+        self.exchange::<AuthenticateBodyEmailVerificationCode>(
+            "urn:workos:oauth:grant-type:email-verification:code",
+            fields,
+        )
+        .await
+    }
+
+    /// Finishes a sign-in stopped at `organization_selection_required` in the organization the
+    /// user chose (one of [`PendingAuthentication::organizations`]).
+    ///
+    /// # Errors
+    /// WorkOS's answer when it refuses the organization or the token.
+    pub async fn authenticate_with_organization_selection(
+        &self,
+        pending: &PendingAuthentication,
+        organization_id: &str,
+    ) -> Result<UserlandAuthenticateResponse, ApiError> {
+        let fields = serde_json::json!({
+            "pending_authentication_token": pending.pending_authentication_token,
             "organization_id": organization_id,
         });
-        let body: AuthenticateBodyRefreshToken = body_of(body)?;
+        self.exchange::<AuthenticateBodyOrganizationSelection>(
+            "urn:workos:oauth:grant-type:organization-selection",
+            fields,
+        )
+        .await
+    }
+
+    /// One `authenticate` call: the grant's fields, with the client id and secret. The body is
+    /// built from its JSON, by field name, so these helpers compile unchanged against a crate
+    /// generated from a newer document (see `body_of`).
+    async fn exchange<B>(
+        &self,
+        grant_type: &str,
+        fields: serde_json::Value,
+    ) -> Result<UserlandAuthenticateResponse, ApiError>
+    where
+        B: serde::de::DeserializeOwned + Into<AuthenticateBody>,
+    {
+        let mut body = serde_json::json!({
+            "grant_type": grant_type,
+            "client_id": self.client_id,
+            "client_secret": self.client.runtime().api_key(),
+        });
+        if let (Some(body), serde_json::Value::Object(fields)) = (body.as_object_mut(), fields) {
+            body.extend(fields);
+        }
+        let body: B = body_of(body)?;
         self.client.user_management().authenticate(body).await
     }
 
@@ -162,6 +244,79 @@ impl AuthKit {
         let session = Session::from_response(&answer)?;
         let sealed = session.seal(password)?;
         Ok((session, sealed))
+    }
+}
+
+/// A sign-in WorkOS stopped for one more step, read from its error (a 403 such as
+/// `email_verification_required` or `organization_selection_required`), with the token the
+/// grant that finishes it takes.
+///
+/// ```no_run
+/// use workos_api::sessions::{AuthKit, PendingAuthentication};
+///
+/// # async fn demo(authkit: AuthKit, code_from_the_user: &str) -> Result<(), workos_api::ApiError> {
+/// match authkit.authenticate_with_password("ada@example.com", "correct horse").await {
+///     Ok(signed_in) => println!("{}", signed_in.user.id),
+///     Err(e) => match PendingAuthentication::from_error(&e) {
+///         Some(pending) if pending.needs_email_verification() => {
+///             // Ask the user for the code emailed to pending.email, then:
+///             authkit.authenticate_with_email_verification(&pending, code_from_the_user).await?;
+///         }
+///         Some(pending) if pending.needs_organization_selection() => {
+///             let chosen = &pending.organizations[0].id; // the user's choice
+///             authkit.authenticate_with_organization_selection(&pending, chosen).await?;
+///         }
+///         _ => return Err(e),
+///     },
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PendingAuthentication {
+    /// What the sign-in needs: `email_verification_required`, `organization_selection_required`,
+    /// `mfa_challenge`...
+    pub code: String,
+    /// The sign-in's token, for the grant that continues it (ten minutes, single use).
+    pub pending_authentication_token: String,
+    /// Where the verification code went (email verification).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The email verification's id (email verification).
+    #[serde(default)]
+    pub email_verification_id: Option<String>,
+    /// The organizations the user can choose from (organization selection).
+    #[serde(default)]
+    pub organizations: Vec<PendingOrganization>,
+    /// The user signing in, as WorkOS sent it.
+    #[serde(default)]
+    pub user: Option<serde_json::Value>,
+}
+
+/// An organization of [`PendingAuthentication::organizations`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PendingOrganization {
+    /// `org_...`.
+    pub id: String,
+    /// Its name, to show the user.
+    pub name: String,
+}
+
+impl PendingAuthentication {
+    /// The pending sign-in an `authenticate` error stands for; `None` for any other error.
+    pub fn from_error(error: &ApiError) -> Option<Self> {
+        serde_json::from_slice(error.raw_body()?).ok()
+    }
+
+    /// The user must verify their email: a code was emailed to [`email`](Self::email).
+    pub fn needs_email_verification(&self) -> bool {
+        self.code == "email_verification_required"
+    }
+
+    /// The user must choose one of [`organizations`](Self::organizations).
+    pub fn needs_organization_selection(&self) -> bool {
+        self.code == "organization_selection_required"
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! - [`SessionVerifier`]: verifies access tokens against the client's JWKS and returns typed
 //!   [`AccessTokenClaims`] (organization, role, permissions...);
-//! - [`AuthKit`]: PKCE ([`Pkce`]), the authorization URL, the code and refresh-token exchanges;
+//! - [`AuthKit`]: PKCE ([`Pkce`]), the authorization URL, the code, refresh-token, password and
+//!   Magic Auth exchanges, and the steps a sign-in can stop at ([`PendingAuthentication`]);
 //! - [`Session`]: the sealed session cookie, in the format of `@workos-inc/node`'s session
 //!   helpers, so Rust and Node services share cookies (same password, same format);
 //!   [`seal`](seal::seal) and [`unseal`](seal::unseal) for any data.
@@ -34,6 +35,9 @@ mod authkit;
 pub mod seal;
 mod token;
 
-pub use authkit::{AuthKit, AuthorizationUrl, Pkce, Session, SessionCookie, SessionError, SessionUser};
+pub use authkit::{
+    AuthKit, AuthorizationUrl, PendingAuthentication, PendingOrganization, Pkce, Session, SessionCookie,
+    SessionError, SessionUser,
+};
 pub use seal::SealError;
 pub use token::{AccessTokenClaims, SessionVerifier, TokenError};
