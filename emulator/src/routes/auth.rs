@@ -349,6 +349,9 @@ fn next_step(
     org: Option<&str>,
     method: Name,
 ) -> ApiResult<Option<Response>> {
+    if !store.authkit.email_verification_required && !store.authkit.organization_selection_required {
+        return Ok(None);
+    }
     let user = store.user(user_id)?.clone();
     let orgs = active_orgs(store, user_id);
     let step = if store.authkit.email_verification_required && !user.email_verified {
