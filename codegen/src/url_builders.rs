@@ -55,12 +55,18 @@ pub fn emit(redirects: &[Redirect]) -> TokenStream {
                 quote! { if let Some(value) = &params.#field { #push } }
             }
         });
-        let params_doc = format!("Parameters of [`{fn_name}`].");
+        let params_doc = format!(
+            "Parameters of [`{fn_name}`]: [`new`]({params_name}::new) with the required ones, then a setter per optional one (a parameter WorkOS adds later breaks no caller)."
+        );
         let derive_default = if r.params.iter().all(|p| !p.required) { quote! { Default, } } else { quote! {} };
+        let constructor = constructor(r);
         quote! {
             #[doc = #params_doc]
             #[derive(Debug, Clone, PartialEq, #derive_default)]
+            #[non_exhaustive]
             pub struct #params_name { #(#fields)* }
+
+            #constructor
 
             #[doc = #doc]
             ///
@@ -85,6 +91,64 @@ pub fn emit(redirects: &[Redirect]) -> TokenStream {
         }
     });
     quote! { #(#items)* }
+}
+
+/// `new` with the required parameters in alphabetical order (those with one possible value
+/// filled in), and a setter per optional one, as request bodies have.
+fn constructor(r: &Redirect) -> TokenStream {
+    let params_name = format_ident!("{}Params", function_name(r).to_pascal_case());
+    let taking = |p: &crate::passes::RedirectParam| {
+        let field = field_ident(&p.name);
+        let ty: syn::Type = syn::parse2(rust_type(&p.kind)).expect("a parameter type");
+        let (arg, convert) = crate::surface::builders::taking(&ty, &field);
+        (field, arg, convert)
+    };
+    let mut args: Vec<_> = r.params.iter().filter(|p| p.required && p.fixed.is_none()).map(taking).collect();
+    args.sort_by_key(|(field, _, _)| field.to_string());
+    let arg_list = args.iter().map(|(field, arg, _)| quote! { #field: #arg });
+    let inits = r.params.iter().map(|p| {
+        let field = field_ident(&p.name);
+        match (&p.fixed, p.required) {
+            (Some(value), true) => quote! { #field: #value.to_owned(), },
+            (None, true) => {
+                let (_, _, convert) = taking(p);
+                quote! { #field: #convert, }
+            }
+            (_, false) => quote! { #field: None, },
+        }
+    });
+    let setters = r.params.iter().filter(|p| !p.required).map(|p| {
+        let (field, arg, convert) = taking(p);
+        let doc = if p.doc.is_empty() { format!("Sets `{}`.", p.name) } else { p.doc.clone() };
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #field(mut self, #field: #arg) -> Self {
+                self.#field = Some(#convert);
+                self
+            }
+        }
+    });
+    let fixed: Vec<String> = r
+        .params
+        .iter()
+        .filter_map(|p| p.fixed.as_ref().filter(|_| p.required).map(|v| format!("`{}` is `{v}`", p.name)))
+        .collect();
+    let new_doc = if fixed.is_empty() {
+        "The required parameters, in alphabetical order.".to_owned()
+    } else {
+        format!("The required parameters, in alphabetical order ({}).", fixed.join(", "))
+    };
+    quote! {
+        impl #params_name {
+            #[doc = #new_doc]
+            #[must_use]
+            pub fn new(#(#arg_list),*) -> Self {
+                Self { #(#inits)* }
+            }
+            #(#setters)*
+        }
+    }
 }
 
 fn field_ident(name: &str) -> syn::Ident {

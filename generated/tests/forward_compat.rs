@@ -109,21 +109,17 @@ fn every_error_shape_decodes_into_error_body() {
 #[test]
 fn sso_authorize_url_is_built_not_requested() {
     use workos_api::redirects::{SsoAuthorizeUrlParams, sso_authorize_url};
-    let params = SsoAuthorizeUrlParams {
-        client_id: "client_123".into(),
-        redirect_uri: "https://app.example/callback".into(),
-        response_type: "code".into(),
-        state: Some("a b&c".into()),
-        provider_scopes: Some(vec!["openid".into(), "email".into()]),
-        provider_query_params: Some([("hd".to_owned(), "example.com".to_owned())].into_iter().collect()),
-        domain: None,
-        provider: None,
-        connection: Some("conn_1".into()),
-        organization: None,
-        domain_hint: None,
-        login_hint: None,
-        nonce: None,
-    };
+    // `response_type` has one possible value, which `new` fills in.
+    let params = SsoAuthorizeUrlParams::new("client_123", "https://app.example/callback")
+        .state("a b&c")
+        .provider_scopes(["openid", "email"])
+        .provider_query_params(
+            [("hd".to_owned(), "example.com".to_owned())]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
+        .connection("conn_1");
+    assert_eq!(params.response_type, "code");
     let url = sso_authorize_url("https://api.workos.com", &params).unwrap();
     assert_eq!(
         url.as_str(),

@@ -139,6 +139,40 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
             operations += 1;
         }
     }
+    // The redirect URL builders, their parameters built through `new` and every setter.
+    for (path, file) in &parsed {
+        if crate::emit::module_of(path) != Some("redirects") {
+            continue;
+        }
+        for item in &file.items {
+            let Item::Fn(f) = item else { continue };
+            let Some(params) =
+                args(&f.sig).last().map(|t| t.to_token_stream().to_string().replace(['&', ' '], ""))
+            else {
+                continue;
+            };
+            let Some(new_args) = surface.constructors.get(&params) else { continue };
+            let name = f.sig.ident.to_string();
+            let values: Vec<String> = new_args.iter().map(|t| surface.value(t, 0)).collect();
+            let mut built = format!("workos_api::redirects::{params}::new({})", values.join(", "));
+            for (setter, arg) in surface.setters.get(&params).into_iter().flatten() {
+                let _ = write!(built, ".{setter}({})", surface.value(arg, 0));
+            }
+            let start = out.next_line();
+            out.line(&format!("fn url_{name}() {{"));
+            out.line(&format!(
+                "    let _ = workos_api::redirects::{name}(\"https://api.workos.test\", &{built});"
+            ));
+            out.line("}");
+            let key = redirect_key(&f.attrs).unwrap_or_default();
+            out.spans.push((
+                start,
+                out.next_line() - 1,
+                Owner::Operation { item: format!("redirects::{name}"), key },
+            ));
+            operations += 1;
+        }
+    }
     for (name, pattern) in &surface.enums {
         let start = out.next_line();
         out.line(&format!("fn match_{name}(value: types::{name}) {{"));
@@ -230,6 +264,17 @@ fn args(sig: &syn::Signature) -> Signature {
             _ => None,
         })
         .collect()
+}
+
+/// `METHOD /path` of a URL builder, from its doc ("`GET /sso/authorize` answers with a redirect").
+fn redirect_key(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        let syn::Meta::NameValue(nv) = &a.meta else { return None };
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(doc), .. }) = &nv.value else { return None };
+        let doc = doc.value();
+        let before = &doc[..doc.find("` answers with a redirect")?];
+        Some(before[before.rfind('`')? + 1..].to_owned())
+    })
 }
 
 /// `METHOD /path` from a builder's `OperationMeta` literal.
@@ -578,5 +623,35 @@ mod tests {
             Some(&Owner::Operation { item: "authorization::create_role".into(), key: "POST /roles".into() })
         );
         assert_eq!((c.operations, c.enums), (1, 1));
+    }
+
+    #[test]
+    fn the_corpus_builds_redirect_urls_with_new_and_setters() {
+        let redirects = r#"
+            #[non_exhaustive]
+            pub struct LogoutUrlParams { pub session_id: String, pub return_to: Option<String> }
+            impl LogoutUrlParams {
+                pub fn new(session_id: impl ::std::convert::Into<::std::string::String>) -> Self { todo!() }
+                pub fn return_to(mut self, return_to: impl ::std::convert::Into<::std::string::String>) -> Self { self }
+            }
+            /**Logout
+
+            `GET /sessions/logout` answers with a redirect: build its URL and send the user's browser there.*/
+            pub fn logout_url(base_url: &str, params: &LogoutUrlParams) -> Result<::reqwest::Url, ::url::ParseError> { todo!() }
+        "#;
+        let mut files = files();
+        files.push(EmittedFile { path: "src/emitted/redirects.rs".into(), contents: redirects.into() });
+        let c = corpus(&files).unwrap();
+        let call = r#"workos_api::redirects::logout_url("https://api.workos.test", &workos_api::redirects::LogoutUrlParams::new("x").return_to("x"))"#;
+        assert!(c.source.contains(call), "{}", c.source);
+        let line = c.source.lines().position(|l| l.contains("logout_url(")).unwrap() + 1;
+        assert_eq!(
+            c.owner_of(line),
+            Some(&Owner::Operation {
+                item: "redirects::logout_url".into(),
+                key: "GET /sessions/logout".into()
+            })
+        );
+        assert_eq!(c.operations, 2);
     }
 }

@@ -38,6 +38,9 @@ pub struct RedirectParam {
     pub explode: bool,
     /// Description and allowed values, for docs.
     pub doc: String,
+    /// The one value a string parameter can take (`const`, or an `enum` of one), which the
+    /// parameters' constructor fills in.
+    pub fixed: Option<String>,
 }
 
 /// Removes every operation that declares a 3xx response, recording it. (WorkOS documents these
@@ -75,7 +78,15 @@ pub(super) fn extract_redirects(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<us
                         values.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect();
                     doc = format!("{doc}\n\nOne of: {}.", list.join(", ")).trim().to_owned();
                 }
+                let fixed = match (schema.get("const"), values) {
+                    (Some(Value::String(one)), _) => Some(one.clone()),
+                    (None, Some(Value::Array(values))) if kind == "string" && values.len() == 1 => {
+                        values[0].as_str().map(str::to_owned)
+                    }
+                    _ => None,
+                };
                 params.push(RedirectParam {
+                    fixed,
                     explode: p["explode"].as_bool().unwrap_or(true),
                     name: p["name"].as_str().unwrap_or_default().to_owned(),
                     required: location == "path" || p["required"].as_bool().unwrap_or(false),

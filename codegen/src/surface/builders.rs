@@ -57,7 +57,7 @@ fn input(ty: &Type, name: &syn::Ident) -> Input {
 /// How a value of `ty` is taken, as `(argument type, conversion of the argument named `name`)`:
 /// numbers and booleans as they are (so literals infer), a list as an iterator of convertible
 /// items, anything else through `Into`. Shared by builder setters and body constructors.
-pub(super) fn taking(ty: &Type, name: &syn::Ident) -> (TokenStream, TokenStream) {
+pub(crate) fn taking(ty: &Type, name: &syn::Ident) -> (TokenStream, TokenStream) {
     let text = quote!(#ty).to_string().replace(' ', "");
     match text.as_str() {
         "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
