@@ -1130,12 +1130,14 @@ impl Store {
         index.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// The memberships of a user (`by_user`) or an organization, in creation order.
+    pub(crate) fn memberships_by(&self, by_user: bool, key: &str) -> impl Iterator<Item = &Membership> {
+        self.membership_ids(by_user, key).iter().filter_map(|id| by_id(&self.memberships, id, |m| &m.id))
+    }
+
     /// The membership of `user` in `org`, through the user's memberships.
     pub(crate) fn membership_of(&self, user: &str, org: &str) -> Option<&Membership> {
-        self.membership_ids(true, user)
-            .iter()
-            .filter_map(|id| by_id(&self.memberships, id, |m| &m.id))
-            .find(|m| m.organization_id == org)
+        self.memberships_by(true, user).find(|m| m.organization_id == org)
     }
 
     /// The user with `email` (lower case).

@@ -115,11 +115,7 @@ fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> 
 }
 
 fn single_org(store: &Store, user_id: &str) -> Option<String> {
-    let mut orgs = store
-        .membership_ids(true, user_id)
-        .iter()
-        .filter_map(|id| crate::store::by_id(&store.memberships, id, |m| &m.id))
-        .map(|m| &m.organization_id);
+    let mut orgs = store.memberships_by(true, user_id).map(|m| &m.organization_id);
     match (orgs.next(), orgs.next()) {
         (Some(only), None) => Some(only.clone()),
         _ => None,
@@ -153,6 +149,8 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     let dto: AuthenticateBody = parse_body(&body)?;
     let mut store = db.store();
     let secret_ok = dto.client_secret.as_deref() == Some(db.api_key());
+    let require_secret =
+        || if secret_ok { Ok(()) } else { Err(ApiError::unauthorized("Invalid client secret.")) };
     // A refresh keeps the session (its `sid`); the other grants start one.
     let (user_id, organization_id, method, session_id) = match dto.grant_type.as_str() {
         "authorization_code" => {
@@ -175,8 +173,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                     }
                 }
                 (Some(_), None) => return Err(invalid_grant("code_verifier is required for this code.")),
-                (None, _) if !secret_ok => return Err(ApiError::unauthorized("Invalid client secret.")),
-                (None, _) => {}
+                (None, _) => require_secret()?,
             }
             (grant.user_id, grant.organization_id, "Password", None)
         }
@@ -200,9 +197,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             (session.user_id, org, session.method, Some(session.id))
         }
         "password" => {
-            if !secret_ok {
-                return Err(ApiError::unauthorized("Invalid client secret."));
-            }
+            require_secret()?;
             let email = dto.email.as_deref().unwrap_or_default().to_lowercase();
             let user = store.user_by_email(&email);
             let given = dto.password.as_deref().unwrap_or_default();
@@ -214,9 +209,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             (user_id, org, "Password", None)
         }
         "urn:workos:oauth:grant-type:magic-auth:code" => {
-            if !secret_ok {
-                return Err(ApiError::unauthorized("Invalid client secret."));
-            }
+            require_secret()?;
             let (email, code) =
                 (dto.email.as_deref().unwrap_or_default(), dto.code.as_deref().unwrap_or_default());
             let user_id = super::user_flows::use_magic_auth(&mut store, email, code)?
@@ -225,9 +218,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             (user_id, org, "MagicAuth", None)
         }
         "urn:workos:oauth:grant-type:email-verification:code" => {
-            if !secret_ok {
-                return Err(ApiError::unauthorized("Invalid client secret."));
-            }
+            require_secret()?;
             let pending = pending(&mut store, &dto, "email_verification_required")?;
             let code = dto.code.as_deref().unwrap_or_default();
             if !super::user_flows::use_verification_code(&mut store, &pending.user_id, code)? {
@@ -240,9 +231,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
             (pending.user_id, pending.organization_id, pending.method, None)
         }
         "urn:workos:oauth:grant-type:organization-selection" => {
-            if !secret_ok {
-                return Err(ApiError::unauthorized("Invalid client secret."));
-            }
+            require_secret()?;
             let pending = pending(&mut store, &dto, "organization_selection_required")?;
             let org = dto.organization_id.as_deref().ok_or_else(|| {
                 ApiError::invalid_field("organization_id", "required", "organization_id is required.")
@@ -408,9 +397,7 @@ fn pending(store: &mut Store, dto: &AuthenticateBody, step: &str) -> ApiResult<P
 /// The organizations the user is an active member of: (id, name), in membership order.
 fn active_orgs(store: &Store, user_id: &str) -> Vec<(String, String)> {
     store
-        .membership_ids(true, user_id)
-        .iter()
-        .filter_map(|id| crate::store::by_id(&store.memberships, id, |m| &m.id))
+        .memberships_by(true, user_id)
         .filter(|m| m.status == "active")
         .filter_map(|m| store.organization(&m.organization_id).ok().map(|o| (o.id.clone(), o.name.clone())))
         .collect()

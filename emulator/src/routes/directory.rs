@@ -280,9 +280,7 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
             .into_iter()
             .collect(),
         (None, Some(o)) => store
-            .membership_ids(false, o)
-            .iter()
-            .filter_map(|id| by_id(&store.memberships, id, |m| &m.id))
+            .memberships_by(false, o)
             .filter_map(|m| by_id(&store.users, &m.user_id, |u| &u.id))
             .collect(),
         (None, None) => Vec::new(),

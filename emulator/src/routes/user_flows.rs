@@ -157,7 +157,6 @@ pub(super) async fn confirm_verification(
 ) -> ApiResult<Response> {
     let dto: CodeDto = parse_body(&body)?;
     let mut store = db.store();
-    user_index(&store, &id)?;
     if !use_verification_code(&mut store, &id, &dto.code)? {
         return Err(ApiError::bad_request(
             "email_verification_code_incorrect",
