@@ -79,16 +79,33 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl Shared {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
-    }
+/// The locked data. Reaching it mutably marks it changed, so the data file (if any) is written
+/// after every write, whichever request, method or Rust call made it.
+pub(crate) struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    dirty: Option<&'a std::sync::atomic::AtomicBool>,
+}
 
-    /// Notes that the data changed (the data file, if any, is written soon).
-    pub(crate) fn changed(&self) {
-        if let Some(p) = &self.persistence {
-            p.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        if let Some(dirty) = self.dirty {
+            dirty.store(true, std::sync::atomic::Ordering::SeqCst);
         }
+        &mut self.store
+    }
+}
+
+impl Shared {
+    pub(crate) fn store(&self) -> StoreGuard<'_> {
+        StoreGuard { store: lock(&self.store), dirty: self.persistence.as_ref().map(|p| &p.dirty) }
     }
 
     /// Writes the data file if the data changed since the last write.
@@ -122,9 +139,7 @@ impl Shared {
     /// Restores snapshot `id` taken by [`Shared::keep_snapshot`]; `false` if there is none.
     pub(crate) fn restore_kept(&self, id: &str) -> bool {
         let copy = lock(&self.snapshots).iter().find(|(k, _)| k == id).map(|(_, c)| c.clone());
-        let restored = copy.map(|c| self.store().restore(&c)).is_some();
-        self.changed();
-        restored
+        copy.map(|c| self.store().restore(&c)).is_some()
     }
 
     /// Back to the data right after start.
@@ -133,7 +148,6 @@ impl Shared {
         if let Some(initial) = initial {
             self.store().restore(&initial);
         }
-        self.changed();
     }
 
     /// A new `X-Request-ID`.
@@ -513,7 +527,6 @@ impl Emulator {
     /// and registered webhook endpoints, faults and the request log stay.
     pub fn restore(&self, snapshot: &Snapshot) {
         self.shared.store().restore(&snapshot.0);
-        self.shared.changed();
     }
 
     /// Back to the data right after start: the seed and nothing else (or, with a
@@ -596,9 +609,7 @@ impl Emulator {
     /// A seed item conflicts with existing data or names a missing permission; the items
     /// before it stay applied.
     pub fn seed(&self, seed: &Seed) -> Result<(), SeedError> {
-        let applied = apply_seed(&self.shared, seed);
-        self.shared.changed();
-        applied
+        apply_seed(&self.shared, seed)
     }
 
     /// Faults for requests with `method` (or `*`) to `route`: the document's path template
@@ -759,9 +770,6 @@ pub(crate) async fn record(State(shared): State<Arc<Shared>>, req: Request, next
         crate::log::logged_body(&bytes)
     };
     lock(&shared.log).complete(seq, parts.status.as_u16(), logged, logged_bytes, truncated);
-    if parts.status.is_success() && !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        shared.changed();
-    }
     with_request_id(Response::from_parts(parts, Body::from(bytes)), &request_id)
 }
 

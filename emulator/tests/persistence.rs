@@ -92,6 +92,43 @@ async fn a_restart_with_the_data_file_keeps_everything_and_ids_keep_increasing()
 }
 
 #[tokio::test]
+async fn a_write_by_a_get_reaches_the_file_too() {
+    let dir = folder("get-write");
+    let file = dir.join("data.json");
+    let emu = Builder::default().data_file(&file).start().await.expect("start");
+    created(&emu, "/user_management/users", json!({"email": "out@kept.test", "password": "out-password"}))
+        .await;
+    let login = json!({"grant_type": "password", "client_id": "c", "client_secret": emu.api_key(),
+        "email": "out@kept.test", "password": "out-password"});
+    let (_, tokens) = call(&emu, "POST", "/user_management/authenticate", Some(login)).await;
+    let payload = tokens["access_token"].as_str().expect("a token").split('.').nth(1).expect("a JWT");
+    let claims: Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).expect("base64"),
+    )
+    .expect("claims");
+    emu.flush().expect("flush");
+    let session = |text: &str| {
+        let data: Value = serde_json::from_str(text).expect("the data file");
+        data["store"]["auth_sessions"][0]["status"].as_str().map(str::to_owned)
+    };
+    assert_eq!(session(&std::fs::read_to_string(&file).expect("read")).as_deref(), Some("active"));
+
+    // Logout is a GET (a browser's redirect) that revokes the session.
+    let browser =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let sid = claims["sid"].as_str().expect("sid");
+    let url = format!(
+        "{}/user_management/sessions/logout?session_id={sid}&return_to=https%3A%2F%2Fa.test",
+        emu.base_url()
+    );
+    assert_eq!(browser.get(url).send().await.expect("answer").status(), 302);
+    emu.flush().expect("flush");
+    assert_eq!(session(&std::fs::read_to_string(&file).expect("read")).as_deref(), Some("revoked"));
+    drop(emu);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn changes_reach_the_file_without_an_explicit_flush() {
     let dir = folder("interval");
     let file = dir.join("data.json");

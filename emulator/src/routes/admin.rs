@@ -19,7 +19,6 @@ pub(super) async fn seed(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let seed: Seed = parse_body(&body)?;
     crate::server::apply_seed(&db, &seed)
         .map_err(|e| ApiError::unprocessable("invalid_seed", e.to_string()))?;
-    db.changed();
     Ok(ok(json!({ "object": "seed", "applied": true })))
 }
 
