@@ -97,10 +97,7 @@ impl Events {
                 let _ = tx.send(event.clone());
             }
         }
-        if self.log.len() == MAX_EVENTS {
-            self.log.pop_front();
-        }
-        self.log.push_back(event);
+        crate::store::push_back_bounded(&mut self.log, event, MAX_EVENTS);
     }
 
     pub(crate) fn subscribe(&mut self) -> mpsc::UnboundedReceiver<Value> {
@@ -155,10 +152,7 @@ pub(crate) async fn deliver(
             status: answer.ok().map(|a| a.status().as_u16()),
         };
         let mut deliveries = deliveries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if deliveries.len() == MAX_EVENTS {
-            deliveries.pop_front();
-        }
-        deliveries.push_back(delivery);
+        crate::store::push_back_bounded(&mut deliveries, delivery, MAX_EVENTS);
     }
 }
 

@@ -128,11 +128,7 @@ impl Shared {
     pub(crate) fn keep_snapshot(&self) -> String {
         let copy = Arc::new(self.store().clone());
         let id = lock(&self.request_ids).next("snapshot");
-        let mut kept = lock(&self.snapshots);
-        if kept.len() == MAX_SNAPSHOTS {
-            kept.pop_front();
-        }
-        kept.push_back((id.clone(), copy));
+        crate::store::push_back_bounded(&mut lock(&self.snapshots), (id.clone(), copy), MAX_SNAPSHOTS);
         id
     }
 

@@ -369,6 +369,14 @@ pub(crate) fn push_bounded<T>(list: &mut Vec<T>, item: T, max: usize) {
     list.push(item);
 }
 
+/// Appends `item` to a queue kept to the newest `max` items (the oldest go first).
+pub(crate) fn push_back_bounded<T>(queue: &mut std::collections::VecDeque<T>, item: T, max: usize) {
+    while queue.len() >= max {
+        queue.pop_front();
+    }
+    queue.push_back(item);
+}
+
 /// How many sent emails the emulator keeps (the oldest go first).
 pub const MAX_EMAILS: usize = 1_000;
 
@@ -700,16 +708,14 @@ impl Store {
         code: Option<&str>,
         link: Option<&str>,
     ) {
-        if self.outbox.len() == MAX_EMAILS {
-            self.outbox.pop_front();
-        }
-        self.outbox.push_back(SentEmail {
+        let email = SentEmail {
             to: to.to_owned(),
             kind,
             code: code.map(str::to_owned),
             link: link.map(str::to_owned),
             sent_at: crate::ids::now(),
-        });
+        };
+        push_back_bounded(&mut self.outbox, email, MAX_EMAILS);
     }
 
     /// Records event `name` with `data` (and queues it for the webhook endpoints).

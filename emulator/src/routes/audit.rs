@@ -13,7 +13,7 @@ use super::{Db, created, ok};
 use crate::error::{ApiError, ApiResult, FieldError, non_empty, parse_body};
 use crate::ids::now;
 use crate::list::Query;
-use crate::store::{AuditAction, AuditEvent, AuditExport, AuditSchema, Store};
+use crate::store::{AuditAction, AuditEvent, AuditExport, AuditSchema, Store, push_back_bounded};
 
 /// How many audit log events the emulator keeps for exports (the oldest go first).
 pub(crate) const MAX_EVENTS: usize = 10_000;
@@ -329,20 +329,13 @@ pub(super) async fn create_event(State(db): Db, headers: HeaderMap, body: Bytes)
     }
     check_event(&store, &dto.event)?;
     if let Some(key) = key {
-        let keys = &mut store.audit.idempotency;
-        if keys.len() == MAX_KEYS {
-            keys.pop_front();
-        }
-        keys.push_back((key, hash, now_secs));
+        push_back_bounded(&mut store.audit.idempotency, (key, hash, now_secs), MAX_KEYS);
     }
     let event: Value =
         serde_json::from_slice::<Value>(&body).map(|v| v["event"].clone()).unwrap_or(Value::Null);
     let id = store.ids.next("audit_log_event");
-    let events = &mut store.audit.events;
-    if events.len() == MAX_EVENTS {
-        events.pop_front();
-    }
-    events.push_back(AuditEvent { id, organization_id: dto.organization_id, event });
+    let event = AuditEvent { id, organization_id: dto.organization_id, event };
+    push_back_bounded(&mut store.audit.events, event, MAX_EVENTS);
     Ok(ok(json!({ "success": true })))
 }
 
