@@ -1,5 +1,6 @@
 //! Every event of the pinned document decodes into its own typed variant of `workos_api::Event`
-//! (never `Unknown`), and survives serializing and decoding again. The instances are built from
+//! (never `Unknown`), with or without the constant `object: "event"`, and survives serializing
+//! and decoding again. The instances are built from
 //! each event's schema in the document: every property present, each with a value of its type.
 
 use serde_json::{Map, Value, json};
@@ -103,8 +104,17 @@ fn every_event_of_the_document_decodes_into_its_typed_variant() {
             value["data"].as_object().map(Map::len),
             "`{name}`: data fields kept"
         );
-        let again: workos_api::Event = serde_json::from_value(written).expect("decodes again");
+        let again: workos_api::Event = serde_json::from_value(written.clone()).expect("decodes again");
         assert_eq!(again, event, "`{name}` survives a round trip");
+        // WorkOS's documented payloads leave the constant `object` out: the same typed event,
+        // written back with it.
+        assert_eq!(value["object"], "event", "`{name}`: the document's envelope has `object`");
+        let mut documented = value.clone();
+        documented.as_object_mut().expect("an object").remove("object");
+        let without: workos_api::Event = serde_json::from_value(documented.clone())
+            .unwrap_or_else(|e| panic!("`{name}` without `object` does not decode: {e}\n{documented:#}"));
+        assert_eq!(without, event, "`{name}` without `object`");
+        assert_eq!(serde_json::to_value(&without).expect("serializes"), written);
         decoded += 1;
     }
     assert_eq!(decoded, branches.len());

@@ -133,13 +133,15 @@ fn generate_parsed(
     let mut client = clock.phase("syn parse", || backend::parse_tokens(&input.file, tokens))?;
     let (lenient, open, optional, redacted) = clock.phase("postprocess", || {
         postprocess::name_union_variants(&mut client, &normalized.outputs.union_variants);
-        (
+        postprocess::optional_constants(&mut client, &normalized.outputs.optional_constants)
+            .map_err(|message| Error::Generate { file: input.file.clone(), message })?;
+        Ok::<_, Error>((
             postprocess::allow_unknown_fields(&mut client),
             postprocess::open_enums(&mut client),
             postprocess::empty_success_arms(&mut client, &normalized.outputs.empty_success),
             postprocess::redact_secrets(&mut client),
-        )
-    });
+        ))
+    })?;
     if optional != normalized.outputs.empty_success.len() {
         return Err(Error::Generate {
             file: input.file.clone(),
@@ -175,7 +177,8 @@ fn generate_parsed(
         .iter()
         .filter_map(|o| o.body.as_ref().and_then(|b| surface::bodies::type_name(&b.ty)))
         .collect();
-    coverage.body_builders = surface::bodies::add_constructors(&mut types, &normalized.document, &body_roots);
+    coverage.body_builders = surface::bodies::add_constructors(&mut types, &normalized.document, &body_roots)
+        .map_err(|message| Error::Generate { file: input.file.clone(), message })?;
     let reach = surface::features::reach(&types, &areas, &[passes::ERROR_BODY]);
     coverage.unreached_types = reach.unreached.clone();
     coverage.types_per_area = areas

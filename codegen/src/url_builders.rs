@@ -93,7 +93,8 @@ pub fn emit(redirects: &[Redirect]) -> TokenStream {
     quote! { #(#items)* }
 }
 
-/// `new` with the required parameters in alphabetical order (those with one possible value
+/// `new` with the required parameters in document order (path parameters as the path spells
+/// them, then the others as the `parameters` lists give them; those with one possible value
 /// filled in), and a setter per optional one, as request bodies have.
 fn constructor(r: &Redirect) -> TokenStream {
     let params_name = format_ident!("{}Params", function_name(r).to_pascal_case());
@@ -103,8 +104,13 @@ fn constructor(r: &Redirect) -> TokenStream {
         let (arg, convert) = crate::surface::builders::taking(&ty, &field);
         (field, arg, convert)
     };
-    let mut args: Vec<_> = r.params.iter().filter(|p| p.required && p.fixed.is_none()).map(taking).collect();
-    args.sort_by_key(|(field, _, _)| field.to_string());
+    let mut required: Vec<&crate::passes::RedirectParam> =
+        r.params.iter().filter(|p| p.required && p.fixed.is_none()).collect();
+    required.sort_by_key(|p| match p.location.as_str() {
+        "path" => (0, r.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX)),
+        _ => (1, 0),
+    });
+    let args: Vec<_> = required.iter().map(|p| taking(p)).collect();
     let arg_list = args.iter().map(|(field, arg, _)| quote! { #field: #arg });
     let inits = r.params.iter().map(|p| {
         let field = field_ident(&p.name);
@@ -134,11 +140,24 @@ fn constructor(r: &Redirect) -> TokenStream {
         .iter()
         .filter_map(|p| p.fixed.as_ref().filter(|_| p.required).map(|v| format!("`{}` is `{v}`", p.name)))
         .collect();
-    let new_doc = if fixed.is_empty() {
-        "The required parameters, in alphabetical order.".to_owned()
-    } else {
-        format!("The required parameters, in alphabetical order ({}).", fixed.join(", "))
-    };
+    let mut new_doc = "The required parameters, in document order.".to_owned();
+    if !fixed.is_empty() {
+        new_doc = format!("The required parameters, in document order ({}).", fixed.join(", "));
+    }
+    if required.len() > 1 {
+        new_doc.push_str("\n\n# Arguments\n");
+        for (i, p) in required.iter().enumerate() {
+            let what = p
+                .doc
+                .split("\n\n")
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            new_doc.push_str(&format!("\n{}. `{}`: {what}", i + 1, field_ident(&p.name)));
+        }
+    }
     quote! {
         impl #params_name {
             #[doc = #new_doc]

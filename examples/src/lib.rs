@@ -67,5 +67,5 @@ pub fn organization(name: String) -> OrganizationDto {
 
 /// The body creating a permission `slug` named `name`.
 pub fn permission(slug: &str, name: &str) -> CreateAuthorizationPermissionDto {
-    CreateAuthorizationPermissionDto::new(name, slug)
+    CreateAuthorizationPermissionDto::new(slug, name)
 }

@@ -94,7 +94,9 @@ impl WebhookError {
 }
 
 /// Verifies `payload` against `signature_header` with the endpoint `secret` (default tolerance,
-/// the system clock) and decodes it as an [`Event`](crate::Event).
+/// the system clock) and decodes it as an [`Event`](crate::Event). The event's constant
+/// `object: "event"` may be left out, as in WorkOS's documented payloads: the event is typed all
+/// the same.
 ///
 /// # Errors
 /// A [`WebhookError`] saying which check failed.

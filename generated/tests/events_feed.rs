@@ -17,7 +17,7 @@ async fn a_filtered_event_stream_is_typed() -> Result<(), ApiError> {
     }
     client
         .authorization()
-        .create_permission(CreateAuthorizationPermissionDto::new("Read", "posts:read"))
+        .create_permission(CreateAuthorizationPermissionDto::new("posts:read", "Read"))
         .await?;
 
     let events: Vec<Event> = client

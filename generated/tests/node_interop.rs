@@ -23,7 +23,8 @@ fn s(v: &Value) -> &str {
 fn webhooks_signed_by_the_node_sdk_verify_into_typed_events() {
     let vectors = vectors();
     let list = vectors["webhooks"].as_array().expect("webhooks");
-    assert_eq!(list.len(), 3);
+    assert_eq!(list.len(), 5);
+    let mut without_object = 0;
     for v in list {
         let (payload, header, secret) = (s(&v["payload"]).as_bytes(), s(&v["header"]), s(&v["secret"]));
         let signed_at = UNIX_EPOCH + Duration::from_millis(v["timestamp_ms"].as_u64().expect("ms"));
@@ -32,15 +33,36 @@ fn webhooks_signed_by_the_node_sdk_verify_into_typed_events() {
             webhooks::verify_event_with(payload, header, secret, DEFAULT_TOLERANCE, now).expect("verifies");
         let json: Value = serde_json::from_slice(payload).expect("json");
         assert_eq!(event.event_name(), json["event"].as_str().expect("event"));
+        // The Node SDK's constructEvent read the same bytes as the same event.
+        let node = &v["node_event"];
+        assert_eq!(event.event_name(), s(&node["event"]));
+        assert_eq!(json["id"], node["id"]);
         let again: workos_api::Event =
             serde_json::from_value(serde_json::to_value(&event).expect("serializes")).expect("decodes again");
         assert_eq!(again, event, "serializing and decoding again gives the same event");
+        if json.get("object").is_none() {
+            without_object += 1;
+            // Typed all the same, and written back with the constant.
+            assert!(!matches!(event, workos_api::Event::Unknown(_)), "{}", event.event_name());
+            assert_eq!(serde_json::to_value(&event).expect("serializes")["object"], "event");
+        }
         match &event {
-            workos_api::Event::OrganizationCreated { data, id, .. } => {
-                assert_eq!((id.as_str(), data.name.as_str()), ("event_01", "Acme"));
+            workos_api::Event::OrganizationCreated { data, id, created_at, .. } => {
+                let expected = if id == "event_01" { "Acme" } else { "Globex" };
+                assert_eq!(data.name, expected);
+                assert_eq!(
+                    created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    s(&node["created_at"])
+                );
             }
-            workos_api::Event::RoleCreated { data, .. } => {
-                assert_eq!(data.permissions, ["posts:read", "posts:write"])
+            workos_api::Event::RoleCreated { data, id, context, .. } if id == "event_02" => {
+                assert_eq!(data.permissions, ["posts:read", "posts:write"]);
+                assert!(context.is_none());
+            }
+            workos_api::Event::RoleCreated { data, context, .. } => {
+                assert_eq!(data.slug, "billing");
+                let actor = context.as_ref().and_then(|c| c.actor.as_ref()).expect("the context's actor");
+                assert_eq!((actor.id.as_str(), actor.name.as_deref()), ("user_01", Some("Grace Hopper")));
             }
             workos_api::Event::Unknown(raw) => assert_eq!(raw["event"], "brand_new.event"),
             other => panic!("unexpected {}", other.event_name()),
@@ -58,6 +80,7 @@ fn webhooks_signed_by_the_node_sdk_verify_into_typed_events() {
         assert!(check(payload, "t=, v1=", secret, now).is_malformed_header());
         assert!(check(payload, "", secret, now).is_missing_header());
     }
+    assert_eq!(without_object, 2, "payloads of both shapes");
 }
 
 #[test]

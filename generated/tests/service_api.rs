@@ -24,11 +24,11 @@ async fn roles_permissions_organizations_users_and_memberships() -> Result<(), A
 
     // Permissions: create, get, update, list, and a 409 for a slug taken twice.
     let created = authorization
-        .create_permission(CreateAuthorizationPermissionDto::new("Read docs", "docs:read"))
+        .create_permission(CreateAuthorizationPermissionDto::new("docs:read", "Read docs"))
         .await?;
     assert_eq!(created.slug, "docs:read");
     let duplicate = authorization
-        .create_permission(CreateAuthorizationPermissionDto::new("Again", "docs:read"))
+        .create_permission(CreateAuthorizationPermissionDto::new("docs:read", "Again"))
         .await
         .expect_err("the slug is taken");
     assert!(duplicate.is_conflict(), "{duplicate}");
@@ -79,9 +79,9 @@ async fn roles_permissions_organizations_users_and_memberships() -> Result<(), A
         client
             .user_management()
             .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
+                &user.id,
                 &org.id,
                 "org-reader",
-                &user.id,
             ))
             .await?;
         user_ids.push(user.id);

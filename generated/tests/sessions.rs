@@ -25,7 +25,7 @@ fn client(emu: &Emulator) -> Client {
 async fn seed(client: &Client) -> Result<String, ApiError> {
     let authorization = client.authorization();
     authorization
-        .create_permission(CreateAuthorizationPermissionDto::new("Read invoices", "invoices:read"))
+        .create_permission(CreateAuthorizationPermissionDto::new("invoices:read", "Read invoices"))
         .await?;
     let org = client.organizations().create_organization(OrganizationDto::new("Acme")).await?;
     authorization
@@ -48,9 +48,9 @@ async fn seed(client: &Client) -> Result<String, ApiError> {
     client
         .user_management()
         .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
+            &ada.id,
             &org.id,
             "org-billing-admin",
-            &ada.id,
         ))
         .await?;
     Ok(org.id)
@@ -208,7 +208,7 @@ async fn a_sign_in_stopped_for_email_verification_then_an_organization_continues
     client
         .user_management()
         .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
-            &globex.id, "member", &ada.id,
+            &ada.id, &globex.id, "member",
         ))
         .await?;
     let authkit = AuthKit::new(client.clone(), CLIENT_ID);

@@ -44,6 +44,16 @@ const payloads = [
       created_at: '2026-01-15T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z' } },
   { id: 'event_03', object: 'event', event: 'brand_new.event', created_at: '2026-01-15T12:00:02.000Z',
     data: { anything: [1, 2, 3] } },
+  // WorkOS's documented payload shape: no `object` on the event (the Node SDK never reads it).
+  { id: 'event_04', event: 'role.created',
+    data: { object: 'role', slug: 'billing', resource_type_slug: 'organization', permissions: ['invoices:read'],
+      created_at: '2026-01-15T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z' },
+    created_at: '2026-01-15T12:00:03.000Z',
+    context: { actor: { id: 'user_01', source: 'dashboard', name: 'Grace Hopper' } } },
+  { id: 'event_05', event: 'organization.created', created_at: '2026-01-15T12:00:04.000Z',
+    data: { object: 'organization', id: 'org_02', name: 'Globex', allow_profiles_outside_organization: false,
+      domains: [], external_id: null, metadata: {}, stripe_customer_id: null,
+      created_at: '2026-01-15T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z' } },
 ];
 for (const [i, event] of payloads.entries()) {
   const payload = JSON.stringify(event);
@@ -51,7 +61,10 @@ for (const [i, event] of payloads.entries()) {
   const signature = await workos.webhooks.computeSignature(timestamp, payload, secret);
   const header = `t=${timestamp}, v1=${signature}`;
   await workos.webhooks.verifyHeader({ payload, sigHeader: header, secret, tolerance: Date.now() });
-  out.webhooks.push({ secret, timestamp_ms: timestamp, payload, header });
+  // What the SDK's constructEvent reads from the same bytes.
+  const read = await workos.webhooks.constructEvent({ payload, sigHeader: header, secret, tolerance: Date.now() });
+  const node_event = { id: read.id, event: read.event, created_at: read.createdAt.toISOString() };
+  out.webhooks.push({ secret, timestamp_ms: timestamp, payload, header, node_event });
 }
 
 // PKCE: the SDK's challenge of a verifier.

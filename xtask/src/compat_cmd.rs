@@ -120,7 +120,17 @@ fn pair(project: &Project, old_arg: &str, new_arg: &str) -> Result<Outcome> {
             shown.join("\n")
         );
     }
-    let breaks = check(&corpus_dir, &new_crate, &target, &corpus)?;
+    let mut breaks = check(&corpus_dir, &new_crate, &target, &corpus)?;
+    // Same-typed arguments in another order compile and swap: a break the compiler cannot see.
+    let (old_names, new_names) = (
+        compat::argument_names(&old_out.files).map_err(anyhow::Error::msg)?,
+        compat::argument_names(&new_out.files).map_err(anyhow::Error::msg)?,
+    );
+    for brk in compat::reordered(&old_names, &new_names) {
+        if !breaks.iter().any(|b| b.owner == brk.owner) {
+            breaks.push(brk);
+        }
+    }
     let report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
     let mut outcome = Outcome { label, explained: Vec::new(), unexplained: Vec::new() };
     for e in compat::explain(&breaks, &report, &corpus) {

@@ -6,7 +6,8 @@
 //! with a wildcard arm. Compiled against the crate generated for NEW, each error maps back to
 //! the operation or type whose code broke ([`Corpus::owner_of`]), and [`explain`] checks it
 //! against the spec diff: a break the diff does not call breaking is a defect of the generator
-//! or of the diff.
+//! or of the diff. Arguments that come in another order compile when they have the same type,
+//! so [`reordered`] compares the argument names of both crates and reports those as breaks too.
 //!
 //! The corpus is only compiled, never run: a value it cannot write as a literal comes from
 //! `any::<T>()`, which type-checks as any `T`.
@@ -118,7 +119,8 @@ pub fn corpus(files: &[EmittedFile]) -> Result<Corpus, String> {
         if matches!(area, "types" | "" | "redirects") {
             continue;
         }
-        for (method, args, builder) in area_methods(file) {
+        for (method, sig, builder) in area_methods(file) {
+            let args = args(&sig);
             let key = operation_key(file, &builder).unwrap_or_default();
             let start = out.next_line();
             let mut call = format!("client.{area}().{method}(");
@@ -234,8 +236,8 @@ impl Writer {
     }
 }
 
-/// `(method, argument types, builder type)` of each area handle method.
-fn area_methods(file: &syn::File) -> Vec<(String, Signature, String)> {
+/// `(method, signature, builder type)` of each area handle method.
+fn area_methods(file: &syn::File) -> Vec<(String, syn::Signature, String)> {
     let mut out = Vec::new();
     for item in &file.items {
         let Item::Impl(imp) = item else { continue };
@@ -250,7 +252,7 @@ fn area_methods(file: &syn::File) -> Vec<(String, Signature, String)> {
             if builder == "Self" || f.sig.receiver().is_some_and(|r| r.reference.is_none()) {
                 continue;
             }
-            out.push((f.sig.ident.to_string(), args(&f.sig), builder));
+            out.push((f.sig.ident.to_string(), f.sig.clone(), builder));
         }
     }
     out
@@ -473,12 +475,13 @@ fn workos_path(ty: &str) -> String {
     ty.replace("crate::", "workos_api::")
 }
 
-/// One compile error of the corpus against the new crate.
+/// One compile error of the corpus against the new crate, or one function whose arguments
+/// came in another order ([`reordered`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {
     /// What broke.
     pub owner: Owner,
-    /// The compiler's message.
+    /// The compiler's message, or what was reordered.
     pub message: String,
 }
 
@@ -556,6 +559,87 @@ pub fn explain<'a>(breaks: &'a [Break], report: &'a Report, corpus: &Corpus) -> 
         .collect()
 }
 
+/// The argument names of every `new` and every operation method of the crate emitted as
+/// `files`, with what each exercises: `types::X::new`, `redirects::XParams::new` and
+/// `area::method` -> (owner, names in order).
+///
+/// # Errors
+/// A file is not valid Rust (the message names it).
+pub fn argument_names(files: &[EmittedFile]) -> Result<BTreeMap<String, (Owner, Vec<String>)>, String> {
+    let mut out = BTreeMap::new();
+    for f in files.iter().filter(|f| f.path.starts_with("src/emitted/") && f.path.ends_with(".rs")) {
+        let Some(module) = crate::emit::module_of(&f.path) else { continue };
+        let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
+        if matches!(module, "types" | "redirects") {
+            for item in &file.items {
+                let Item::Impl(imp) = item else { continue };
+                if imp.trait_.is_some() {
+                    continue;
+                }
+                let ty = imp.self_ty.to_token_stream().to_string();
+                for it in &imp.items {
+                    if let ImplItem::Fn(func) = it
+                        && func.sig.ident == "new"
+                    {
+                        out.insert(
+                            format!("{module}::{ty}::new"),
+                            (Owner::Type(ty.clone()), names(&func.sig)),
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        for (method, sig, builder) in area_methods(&file) {
+            let item = format!("{module}::{method}");
+            let key = operation_key(&file, &builder).unwrap_or_default();
+            out.insert(item.clone(), (Owner::Operation { item, key }, names(&sig)));
+        }
+    }
+    Ok(out)
+}
+
+fn names(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(t) => match &*t.pat {
+                Pat::Ident(p) => Some(p.ident.to_string()),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// The functions both crates have whose arguments, by name, come in another order: a call
+/// written for `old` still compiles when the swapped arguments have the same type, and sends
+/// each value as the other. Each is a break, as a compile error would be.
+pub fn reordered(
+    old: &BTreeMap<String, (Owner, Vec<String>)>,
+    new: &BTreeMap<String, (Owner, Vec<String>)>,
+) -> Vec<Break> {
+    let mut out = Vec::new();
+    for (function, (owner, before)) in old {
+        let Some((_, after)) = new.get(function) else { continue };
+        let kept = |names: &[String], other: &[String]| -> Vec<String> {
+            names.iter().filter(|n| other.contains(n)).cloned().collect()
+        };
+        let (was, now) = (kept(before, after), kept(after, before));
+        if was.len() > 1 && was != now {
+            out.push(Break {
+                owner: owner.clone(),
+                message: format!(
+                    "arguments of `{function}` reordered: ({}) -> ({}); a call with same-typed arguments still compiles and swaps them",
+                    was.join(", "),
+                    now.join(", ")
+                ),
+            });
+        }
+    }
+    out
+}
+
 /// The `"quoted"` parts of a change's detail.
 fn quoted(detail: &str) -> Vec<&str> {
     detail.split('"').skip(1).step_by(2).collect()
@@ -600,6 +684,46 @@ mod tests {
             EmittedFile { path: "src/emitted/types/shared.rs".into(), contents: types.into() },
             EmittedFile { path: "src/emitted/authorization.rs".into(), contents: area.into() },
         ]
+    }
+
+    #[test]
+    fn arguments_in_another_order_are_a_break_even_when_the_calls_still_compile() {
+        let with = |types: &str, method: &str| {
+            let mut f = files();
+            f[0].contents = f[0]
+                .contents
+                .replace("pub fn new(name: impl ::std::convert::Into<::std::string::String>)", types);
+            f[1].contents = f[1].contents.replace(
+                "pub fn create_role(&self, org: impl ::std::convert::Into<::std::string::String>,",
+                method,
+            );
+            argument_names(&f).unwrap()
+        };
+        let s = "impl ::std::convert::Into<::std::string::String>";
+        let old = with(
+            &format!("pub fn new(name: {s}, slug: {s})"),
+            &format!("pub fn create_role(&self, org: {s}, env: {s},"),
+        );
+        let same = with(
+            &format!("pub fn new(name: {s}, slug: {s})"),
+            &format!("pub fn create_role(&self, org: {s}, env: {s},"),
+        );
+        assert!(reordered(&old, &same).is_empty());
+        // An added argument is a compile error, not a reordering.
+        let added = with(
+            &format!("pub fn new(name: {s}, slug: {s}, key: {s})"),
+            &format!("pub fn create_role(&self, org: {s}, env: {s},"),
+        );
+        assert!(reordered(&old, &added).is_empty());
+        let swapped = with(
+            &format!("pub fn new(slug: {s}, name: {s})"),
+            &format!("pub fn create_role(&self, env: {s}, org: {s},"),
+        );
+        let breaks = reordered(&old, &swapped);
+        let owners: Vec<String> = breaks.iter().map(|b| b.owner.to_string()).collect();
+        assert_eq!(owners, ["authorization::create_role (POST /roles)", "types::CreateRoleDto"]);
+        assert!(breaks[1].message.contains("(name, slug) -> (slug, name)"), "{}", breaks[1].message);
+        assert!(breaks[0].message.contains("(org, env, body) -> (env, org, body)"), "{}", breaks[0].message);
     }
 
     #[test]

@@ -45,14 +45,28 @@ fn shape(method: &str, path: &str) -> String {
     format!("{} {out}", method.to_ascii_uppercase())
 }
 
-/// Parameters by (location, name); path parameters by position, since they are passed
-/// positionally and may be renamed freely.
+/// The operation's parameters in document order (the path item's, then the operation's).
+fn parameter_list<'v>(doc: &'v Value, op: &Op<'v>) -> Vec<&'v Value> {
+    let all = op.item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    all.chain(op.op.get("parameters").and_then(Value::as_array).into_iter().flatten())
+        .map(|p| resolve(doc, p))
+        .collect()
+}
+
+/// Parameters by (location, name); path parameters by their position in the path, since they
+/// are passed positionally in that order and may be renamed freely.
 fn parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<(String, String), &'v Value> {
     let mut out = BTreeMap::new();
     let mut path_index = 0;
-    let all = op.item.get("parameters").and_then(Value::as_array).into_iter().flatten();
-    for p in all.chain(op.op.get("parameters").and_then(Value::as_array).into_iter().flatten()) {
-        let p = resolve(doc, p);
+    let in_path = |name: &str| op.path.find(&format!("{{{name}}}"));
+    let mut list = parameter_list(doc, op);
+    list.sort_by_key(|p| {
+        match (p.get("in").and_then(Value::as_str), p.get("name").and_then(Value::as_str)) {
+            (Some("path"), Some(name)) => in_path(name).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        }
+    });
+    for p in list {
         let (Some(location), Some(name)) =
             (p.get("in").and_then(Value::as_str), p.get("name").and_then(Value::as_str))
         else {
@@ -70,6 +84,19 @@ fn parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<(String, String), &'v
         out.insert(key, p);
     }
     out
+}
+
+/// The names of the required query parameters, in document order: the order of the method's
+/// arguments after the path parameters.
+fn required_query_order(doc: &Value, op: &Op<'_>) -> Vec<String> {
+    parameter_list(doc, op)
+        .into_iter()
+        .filter(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query")
+                && p.get("required") == Some(&Value::Bool(true))
+        })
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 fn json_schema<'v>(doc: &'v Value, holder: &'v Value) -> Option<&'v Value> {
@@ -246,6 +273,19 @@ fn compare_operation<'a>(
         if !np.contains_key(k) {
             differ.push("parameter-removed", &at(Direction::Request), format!("{} removed", name(p)));
         }
+    }
+    let (old_order, new_order) = (required_query_order(old_doc, o), required_query_order(new_doc, n));
+    let in_both = |order: &[String], other: &[String]| -> Vec<String> {
+        order.iter().filter(|q| other.contains(q)).cloned().collect()
+    };
+    let (old_order, new_order) = (in_both(&old_order, &new_order), in_both(&new_order, &old_order));
+    if old_order.len() > 1 && old_order != new_order {
+        let detail = format!(
+            "required query parameters now in the order ({}), were ({}): the method takes its arguments in this order",
+            new_order.join(", "),
+            old_order.join(", ")
+        );
+        differ.push("parameter-order-changed", &at(Direction::Request), detail);
     }
 
     // Request body.

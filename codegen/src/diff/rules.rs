@@ -95,6 +95,11 @@ pub const RULES: &[Rule] = &[
     ),
     both("parameter-removed", B, "An argument disappears: calls no longer compile."),
     both(
+        "parameter-order-changed",
+        B,
+        "Required query parameters are the method's arguments in document order: the same names in another order swap its arguments, without a compile error when they have the same type.",
+    ),
+    both(
         "parameter-became-required",
         B,
         "The argument type changes from `Option<T>` to `T`, and the server now demands it.",
@@ -160,6 +165,12 @@ pub const RULES: &[Rule] = &[
         B,
         "`required` or nullability changed so that the Rust field type flips between `T` and `Option<T>`.",
     ),
+    Rule {
+        id: "required-order-changed",
+        request: B,
+        response: N,
+        why: "Request: `new` takes the required fields in the order of the schema's `required` list, so the same names in another order swap its arguments, without a compile error when they have the same type. Response: reading code names fields, so order does not matter.",
+    },
     Rule {
         id: "property-became-required",
         request: P,

@@ -140,6 +140,9 @@ fn enum_values(v: &Value) -> Option<BTreeSet<String>> {
 struct ObjectView<'v> {
     properties: BTreeMap<String, (&'v Value, Option<String>)>,
     required: BTreeSet<String>,
+    /// The required names in document order (its own list, then its `allOf` members'), each
+    /// once: the order of the arguments of `new`.
+    required_order: Vec<String>,
     bases: BTreeSet<String>,
 }
 
@@ -156,7 +159,11 @@ fn object_view<'v>(
         }
     }
     if let Some(required) = v.get("required").and_then(Value::as_array) {
-        view.required.extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
+        for name in required.iter().filter_map(Value::as_str) {
+            if view.required.insert(name.to_owned()) {
+                view.required_order.push(name.to_owned());
+            }
+        }
     }
     if depth >= 8 {
         return;
@@ -464,6 +471,20 @@ impl<'a> Differ<'a> {
                 self.push("property-deprecated", &child, child.describe("deprecated"));
             }
             self.compare(old, schema, &child, true);
+        }
+        // `new` takes the required fields in document order: the same names in another order
+        // swap its arguments, silently when they have the same type.
+        let in_both = |order: &[String]| -> Vec<String> {
+            order.iter().filter(|r| ov.required.contains(*r) && nv.required.contains(*r)).cloned().collect()
+        };
+        let (old_order, new_order) = (in_both(&ov.required_order), in_both(&nv.required_order));
+        if old_order.len() > 1 && old_order != new_order {
+            let detail = format!(
+                "required properties now in the order ({}), were ({}): `new` takes its arguments in this order",
+                new_order.join(", "),
+                old_order.join(", ")
+            );
+            self.push("required-order-changed", at, at.describe(&detail));
         }
         let variants = union_branches(self.new, n);
         for (name, (_, origin)) in &ov.properties {

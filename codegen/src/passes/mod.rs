@@ -53,6 +53,10 @@ pub struct Outputs {
     /// Type names that stand for another type of the same shape (`alias`, `target`): the data
     /// of events that carry the same fields.
     pub type_aliases: Vec<(String, String)>,
+    /// Received tagged unions and the constant fields of their variants other than the tag
+    /// (`EventSchema`, `object`): decoded with the constant as the default when a payload
+    /// leaves them out.
+    pub optional_constants: Vec<(String, String)>,
 }
 
 /// The normalized document and what the passes reported.

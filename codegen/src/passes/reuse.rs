@@ -17,7 +17,9 @@ fn is_annotation(key: &str) -> bool {
         || key.starts_with("x-")
 }
 
-/// The schema without annotations, with object keys sorted (and `required` as a set), as text.
+/// The schema without annotations, with object keys sorted, as text. `required` keeps its
+/// order (without repeats): it is the order of a request type's `new`, so two schemas that
+/// list the same names in another order are not one type.
 pub(crate) fn canonical(schema: &Value) -> String {
     fn strip(v: &Value) -> Value {
         match v {
@@ -28,10 +30,13 @@ pub(crate) fn canonical(schema: &Value) -> String {
                     .map(|(k, v)| {
                         let value = match (k.as_str(), v) {
                             ("required", Value::Array(items)) => {
-                                let mut names: Vec<String> = items.iter().map(Value::to_string).collect();
-                                names.sort();
-                                names.dedup();
-                                Value::Array(names.into_iter().map(Value::String).collect())
+                                let mut names: Vec<&Value> = Vec::new();
+                                for name in items {
+                                    if !names.contains(&name) {
+                                        names.push(name);
+                                    }
+                                }
+                                Value::Array(names.into_iter().cloned().collect())
                             }
                             // Property names are data, not keywords: keep their schemas stripped.
                             _ => strip(v),
@@ -110,14 +115,20 @@ mod tests {
             "type": {"type": "string", "enum": ["EnvironmentRole", "OrganizationRole"]}}});
         let mut copy = role.clone();
         copy["properties"]["slug"]["description"] = json!("Another wording.");
-        copy["required"] = json!(["type", "slug"]);
-        let doc = json!({"openapi": "3.1.1", "components": {"schemas": {"Role": role}},
+        copy["required"] = json!(["slug", "type", "slug"]);
+        let doc = |copy: &Value| {
+            json!({"openapi": "3.1.1", "components": {"schemas": {"Role": role}},
             "paths": {"/roles": {"post": {"operationId": "create_role", "responses": {"201": {
-                "description": "ok", "content": {"application/json": {"schema": copy}}}}}}}});
-        let out = run_pass(reuse_components, doc);
-        let schema =
-            out.pointer("/paths/~1roles/post/responses/201/content/application~1json/schema").unwrap();
-        assert_eq!(schema, &json!({"$ref": "#/components/schemas/Role"}));
+                "description": "ok", "content": {"application/json": {"schema": copy}}}}}}}})
+        };
+        let pointer = "/paths/~1roles/post/responses/201/content/application~1json/schema";
+        let out = run_pass(reuse_components, doc(&copy));
+        assert_eq!(out.pointer(pointer).unwrap(), &json!({"$ref": "#/components/schemas/Role"}));
+        // The same names required in another order would give `new` another argument order:
+        // not the same type.
+        copy["required"] = json!(["type", "slug"]);
+        let out = run_pass(reuse_components, doc(&copy));
+        assert_eq!(out.pointer(pointer).unwrap(), &copy);
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
             // `.deleted`) share the first one's type; the others' names become aliases of it.
             let mut hoisted_shapes: Vec<(String, String)> = Vec::new();
             let mut branches = union.branches;
+            for prop in optional_constants(&branches, &tag) {
+                ctx.out.optional_constants.push((name.to_pascal_case(), prop));
+            }
             for (branch, variant) in branches.iter_mut().zip(&variants) {
                 let Some(Value::Object(props)) = branch.get_mut("properties") else { continue };
                 for (prop, schema) in props.iter_mut() {
@@ -131,6 +134,24 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
         count += 1;
     }
     Ok(count)
+}
+
+/// The constant fields of a received union's variants other than its tag (an event's
+/// `object: "event"`): they say nothing the tag does not, and WorkOS's documented payloads leave
+/// them out, so the post-pass `optional_constants` lets a payload without one decode to the same
+/// typed variant (the field keeps its type and is always serialized).
+fn optional_constants(branches: &[Value], tag: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for branch in branches {
+        for (name, schema) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let one_value = schema.get("const").is_some()
+                || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1);
+            if name != tag && one_value && !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The components that are an operation's JSON request body.

@@ -65,7 +65,8 @@ pub struct Operation {
     pub description: String,
     /// Marked deprecated.
     pub deprecated: bool,
-    /// Path parameters in path order, then query, then header parameters.
+    /// Path parameters in the order of the path, then query and header parameters in the
+    /// order of the document's `parameters` lists.
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
@@ -76,7 +77,8 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// Required path and query parameters, in that order (the method's arguments).
+    /// Required path and query parameters, in that order (the method's arguments): path
+    /// parameters as the path spells them, query parameters in document order.
     pub fn required(&self) -> impl Iterator<Item = &Param> {
         let path = self.params.iter().filter(|p| p.location == Location::Path);
         let query = self.params.iter().filter(|p| p.location == Location::Query && p.required);
@@ -163,6 +165,13 @@ pub fn operations(
                 description: doc["description"].as_str().unwrap_or_default().to_owned(),
             });
         }
+        // Path parameters in the order the path spells them, then the others in the order of
+        // the document's `parameters` lists (progenitor sorts query parameters by name).
+        let position = |p: &Param| match p.location {
+            Location::Path => (0, path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX)),
+            _ => (1, doc_params.iter().position(|d| d["name"] == p.wire.as_str()).unwrap_or(usize::MAX)),
+        };
+        params.sort_by_key(position);
         let output = response_type(&method.sig.output)
             .ok_or_else(|| fail(format!("`{name}`: unexpected return type")))?;
         let output = match &output {

@@ -106,7 +106,7 @@ async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
     let membership = client
         .user_management()
         .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
-            &org, role, &user,
+            &user, &org, role,
         ))
         .await?
         .id;
@@ -115,8 +115,8 @@ async fn set_up(client: &Client, run: &str) -> Result<Setup, BoxError> {
         .create_resource(CreateAuthorizationResourceDtoBase::new(
             &document,
             "Quarterly report",
-            &org,
             DOCUMENT,
+            &org,
         ))
         .await?;
     say(&format!(

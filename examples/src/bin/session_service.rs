@@ -96,7 +96,7 @@ async fn set_up(client: &Client, run: &str, permission_slug: &str) -> Result<(St
         client
             .user_management()
             .create_organization_membership(CreateUserlandUserOrganizationMembershipDtoRoleSlug::new(
-                &org, role, &user,
+                &user, &org, role,
             ))
             .await?;
         emails.push(email);

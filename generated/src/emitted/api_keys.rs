@@ -74,8 +74,8 @@ Returns a [`ListUserApiKeys`]: set optional inputs on it, then `.await` it.*/
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             user_id: user_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
             organization_id: None,
@@ -215,27 +215,27 @@ pub struct ListUserApiKeys {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     user_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
 }
 impl ListUserApiKeys {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -286,8 +286,8 @@ impl ListUserApiKeys {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization_id", &self.organization_id)

@@ -124,8 +124,8 @@ Returns a [`ListAuditLogActionSchemas`]: set optional inputs on it, then `.await
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             action_name: action_name.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -139,8 +139,8 @@ Returns a [`ListAuditLogActions`]: set optional inputs on it, then `.await` it.*
         ListAuditLogActions {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -459,26 +459,26 @@ pub struct ListAuditLogActionSchemas {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     action_name: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListAuditLogActionSchemas {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -523,8 +523,8 @@ impl ListAuditLogActionSchemas {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -577,26 +577,26 @@ Documented error responses: 404; 422.*/
 pub struct ListAuditLogActions {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListAuditLogActions {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -638,8 +638,8 @@ impl ListAuditLogActions {
                 format!("/audit_logs/actions",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }

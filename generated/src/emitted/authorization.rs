@@ -380,8 +380,8 @@ Returns a [`ListEffectivePermissions`]: set optional inputs on it, then `.await`
             options: ::std::default::Default::default(),
             organization_membership_id: organization_membership_id.into(),
             resource_id: resource_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -406,8 +406,8 @@ Returns a [`ListEffectivePermissionsByExternalId`]: set optional inputs on it, t
             organization_membership_id: organization_membership_id.into(),
             resource_type_slug: resource_type_slug.into(),
             external_id: external_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -440,13 +440,13 @@ Returns a [`ListOrganizationMembershipResources`]: set optional inputs on it, th
             options: ::std::default::Default::default(),
             organization_membership_id: organization_membership_id.into(),
             permission_slug: permission_slug.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
-            parent_resource_external_id: None,
             parent_resource_id: None,
             parent_resource_type_slug: None,
+            parent_resource_external_id: None,
         }
     }
     /**List role assignments
@@ -463,8 +463,8 @@ Returns a [`ListOrganizationMembershipRoleAssignments`]: set optional inputs on 
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             organization_membership_id: organization_membership_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -494,8 +494,8 @@ Returns a [`ListPermissions`]: set optional inputs on it, then `.await` it.*/
         ListPermissions {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -517,11 +517,11 @@ Returns a [`ListResourceOrganizationMemberships`]: set optional inputs on it, th
             options: ::std::default::Default::default(),
             resource_id: resource_id.into(),
             permission_slug: permission_slug.into(),
-            after: None,
-            assignment: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
+            assignment: None,
         }
     }
     /**List memberships for a resource by external ID
@@ -547,11 +547,11 @@ Returns a [`ListResourceOrganizationMembershipsByExternalId`]: set optional inpu
             resource_type_slug: resource_type_slug.into(),
             external_id: external_id.into(),
             permission_slug: permission_slug.into(),
-            after: None,
-            assignment: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
+            assignment: None,
         }
     }
     /**List resources
@@ -563,16 +563,16 @@ Returns a [`ListResources`]: set optional inputs on it, then `.await` it.*/
         ListResources {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
             organization_id: None,
-            parent_external_id: None,
+            resource_type_slug: None,
+            resource_external_id: None,
             parent_resource_id: None,
             parent_resource_type_slug: None,
-            resource_external_id: None,
-            resource_type_slug: None,
+            parent_external_id: None,
             search: None,
         }
     }
@@ -1733,26 +1733,26 @@ pub struct ListEffectivePermissions {
     options: crate::runtime::CallOptions,
     organization_membership_id: ::std::string::String,
     resource_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListEffectivePermissions {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -1799,8 +1799,8 @@ impl ListEffectivePermissions {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -1851,26 +1851,26 @@ pub struct ListEffectivePermissionsByExternalId {
     organization_membership_id: ::std::string::String,
     resource_type_slug: ::std::string::String,
     external_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListEffectivePermissionsByExternalId {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -1918,8 +1918,8 @@ impl ListEffectivePermissionsByExternalId {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -2020,29 +2020,29 @@ pub struct ListOrganizationMembershipResources {
     options: crate::runtime::CallOptions,
     organization_membership_id: ::std::string::String,
     permission_slug: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
-    parent_resource_external_id: ::std::option::Option<::std::string::String>,
     parent_resource_id: ::std::option::Option<::std::string::String>,
     parent_resource_type_slug: ::std::option::Option<::std::string::String>,
+    parent_resource_external_id: ::std::option::Option<::std::string::String>,
 }
 impl ListOrganizationMembershipResources {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2056,16 +2056,6 @@ impl ListOrganizationMembershipResources {
         order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
-        self
-    }
-    ///`parent_resource_external_id`: The application-specific external identifier of the parent resource. Must be provided together with `parent_resource_type_slug`. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
-    pub fn parent_resource_external_id(
-        mut self,
-        parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parent_resource_external_id = ::std::option::Option::Some(
-            parent_resource_external_id.into(),
-        );
         self
     }
     ///`parent_resource_id`: The WorkOS ID of the parent resource. Provide this or both `parent_resource_external_id` and `parent_resource_type_slug`, but not both. Mutually exclusive with `parent_resource_type_slug` and `parent_resource_external_id`.
@@ -2083,6 +2073,16 @@ impl ListOrganizationMembershipResources {
     ) -> Self {
         self.parent_resource_type_slug = ::std::option::Option::Some(
             parent_resource_type_slug.into(),
+        );
+        self
+    }
+    ///`parent_resource_external_id`: The application-specific external identifier of the parent resource. Must be provided together with `parent_resource_type_slug`. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
+    pub fn parent_resource_external_id(
+        mut self,
+        parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parent_resource_external_id = ::std::option::Option::Some(
+            parent_resource_external_id.into(),
         );
         self
     }
@@ -2115,14 +2115,14 @@ impl ListOrganizationMembershipResources {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
-            .query("parent_resource_external_id", &self.parent_resource_external_id)
+            .query("permission_slug", &self.permission_slug)
             .query("parent_resource_id", &self.parent_resource_id)
             .query("parent_resource_type_slug", &self.parent_resource_type_slug)
-            .query("permission_slug", &self.permission_slug)
+            .query("parent_resource_external_id", &self.parent_resource_external_id)
     }
 }
 impl crate::runtime::Request for ListOrganizationMembershipResources {
@@ -2169,26 +2169,26 @@ pub struct ListOrganizationMembershipRoleAssignments {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     organization_membership_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationMembershipRoleAssignments {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2231,8 +2231,8 @@ impl ListOrganizationMembershipRoleAssignments {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -2330,26 +2330,26 @@ Documented error responses: 404.*/
 pub struct ListPermissions {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListPermissions {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2391,8 +2391,8 @@ impl ListPermissions {
                 format!("/authorization/permissions",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -2442,39 +2442,29 @@ pub struct ListResourceOrganizationMemberships {
     options: crate::runtime::CallOptions,
     resource_id: ::std::string::String,
     permission_slug: ::std::string::String,
+    before: ::std::option::Option<::std::string::String>,
     after: ::std::option::Option<::std::string::String>,
+    limit: ::std::option::Option<u64>,
+    order: ::std::option::Option<types::PaginationOrder>,
     assignment: ::std::option::Option<
         types::ListResourceOrganizationMembershipsAssignment,
     >,
-    before: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListResourceOrganizationMemberships {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
-    ///`assignment`: Filter by assignment type. Use `direct` for direct assignments only, or `indirect` to include inherited assignments.
-    pub fn assignment(
-        mut self,
-        assignment: impl ::std::convert::Into<
-            types::ListResourceOrganizationMembershipsAssignment,
-        >,
-    ) -> Self {
-        self.assignment = ::std::option::Option::Some(assignment.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2488,6 +2478,16 @@ impl ListResourceOrganizationMemberships {
         order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
+        self
+    }
+    ///`assignment`: Filter by assignment type. Use `direct` for direct assignments only, or `indirect` to include inherited assignments.
+    pub fn assignment(
+        mut self,
+        assignment: impl ::std::convert::Into<
+            types::ListResourceOrganizationMembershipsAssignment,
+        >,
+    ) -> Self {
+        self.assignment = ::std::option::Option::Some(assignment.into());
         self
     }
     /// Sends the request; the result is the decoded body.
@@ -2523,12 +2523,12 @@ impl ListResourceOrganizationMemberships {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
-            .query("assignment", &self.assignment)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("permission_slug", &self.permission_slug)
+            .query("assignment", &self.assignment)
     }
 }
 impl crate::runtime::Request for ListResourceOrganizationMemberships {
@@ -2580,39 +2580,29 @@ pub struct ListResourceOrganizationMembershipsByExternalId {
     resource_type_slug: ::std::string::String,
     external_id: ::std::string::String,
     permission_slug: ::std::string::String,
+    before: ::std::option::Option<::std::string::String>,
     after: ::std::option::Option<::std::string::String>,
+    limit: ::std::option::Option<u64>,
+    order: ::std::option::Option<types::PaginationOrder>,
     assignment: ::std::option::Option<
         types::ListResourceOrganizationMembershipsByExternalIdAssignment,
     >,
-    before: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<u64>,
-    order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListResourceOrganizationMembershipsByExternalId {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
-    ///`assignment`: Filter by assignment type. Use "direct" for direct assignments only, or "indirect" to include inherited assignments.
-    pub fn assignment(
-        mut self,
-        assignment: impl ::std::convert::Into<
-            types::ListResourceOrganizationMembershipsByExternalIdAssignment,
-        >,
-    ) -> Self {
-        self.assignment = ::std::option::Option::Some(assignment.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2626,6 +2616,16 @@ impl ListResourceOrganizationMembershipsByExternalId {
         order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
+        self
+    }
+    ///`assignment`: Filter by assignment type. Use "direct" for direct assignments only, or "indirect" to include inherited assignments.
+    pub fn assignment(
+        mut self,
+        assignment: impl ::std::convert::Into<
+            types::ListResourceOrganizationMembershipsByExternalIdAssignment,
+        >,
+    ) -> Self {
+        self.assignment = ::std::option::Option::Some(assignment.into());
         self
     }
     /// Sends the request; the result is the decoded body.
@@ -2663,12 +2663,12 @@ impl ListResourceOrganizationMembershipsByExternalId {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
-            .query("assignment", &self.assignment)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("permission_slug", &self.permission_slug)
+            .query("assignment", &self.assignment)
     }
 }
 impl crate::runtime::Request for ListResourceOrganizationMembershipsByExternalId {
@@ -2716,33 +2716,33 @@ Documented error responses: 403; 422.*/
 pub struct ListResources {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
-    parent_external_id: ::std::option::Option<::std::string::String>,
+    resource_type_slug: ::std::option::Option<::std::string::String>,
+    resource_external_id: ::std::option::Option<::std::string::String>,
     parent_resource_id: ::std::option::Option<::std::string::String>,
     parent_resource_type_slug: ::std::option::Option<::std::string::String>,
-    resource_external_id: ::std::option::Option<::std::string::String>,
-    resource_type_slug: ::std::option::Option<::std::string::String>,
+    parent_external_id: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
 }
 impl ListResources {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2766,12 +2766,22 @@ impl ListResources {
         self.organization_id = ::std::option::Option::Some(organization_id.into());
         self
     }
-    ///`parent_external_id`: Filter resources by parent external ID. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
-    pub fn parent_external_id(
+    ///`resource_type_slug`: Filter resources by resource type slug.
+    pub fn resource_type_slug(
         mut self,
-        parent_external_id: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.parent_external_id = ::std::option::Option::Some(parent_external_id.into());
+        self.resource_type_slug = ::std::option::Option::Some(resource_type_slug.into());
+        self
+    }
+    ///`resource_external_id`: Filter resources by external ID.
+    pub fn resource_external_id(
+        mut self,
+        resource_external_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_external_id = ::std::option::Option::Some(
+            resource_external_id.into(),
+        );
         self
     }
     ///`parent_resource_id`: Filter resources by parent resource ID. Mutually exclusive with `parent_resource_type_slug` and `parent_external_id`.
@@ -2792,22 +2802,12 @@ impl ListResources {
         );
         self
     }
-    ///`resource_external_id`: Filter resources by external ID.
-    pub fn resource_external_id(
+    ///`parent_external_id`: Filter resources by parent external ID. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
+    pub fn parent_external_id(
         mut self,
-        resource_external_id: impl ::std::convert::Into<::std::string::String>,
+        parent_external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_external_id = ::std::option::Option::Some(
-            resource_external_id.into(),
-        );
-        self
-    }
-    ///`resource_type_slug`: Filter resources by resource type slug.
-    pub fn resource_type_slug(
-        mut self,
-        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type_slug = ::std::option::Option::Some(resource_type_slug.into());
+        self.parent_external_id = ::std::option::Option::Some(parent_external_id.into());
         self
     }
     ///`search`: Search resources by name.
@@ -2844,16 +2844,16 @@ impl ListResources {
                 format!("/authorization/resources",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization_id", &self.organization_id)
-            .query("parent_external_id", &self.parent_external_id)
+            .query("resource_type_slug", &self.resource_type_slug)
+            .query("resource_external_id", &self.resource_external_id)
             .query("parent_resource_id", &self.parent_resource_id)
             .query("parent_resource_type_slug", &self.parent_resource_type_slug)
-            .query("resource_external_id", &self.resource_external_id)
-            .query("resource_type_slug", &self.resource_type_slug)
+            .query("parent_external_id", &self.parent_external_id)
             .query("search", &self.search)
     }
 }

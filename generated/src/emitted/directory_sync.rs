@@ -104,13 +104,13 @@ Returns a [`ListDirectories`]: set optional inputs on it, then `.await` it.*/
         ListDirectories {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            domain: None,
+            after: None,
             limit: None,
             order: None,
             organization_id: None,
             search: None,
+            domain: None,
         }
     }
     /**List Directory Groups
@@ -122,11 +122,11 @@ Returns a [`ListDirectoryGroups`]: set optional inputs on it, then `.await` it.*
         ListDirectoryGroups {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            directory: None,
+            after: None,
             limit: None,
             order: None,
+            directory: None,
             user: None,
         }
     }
@@ -139,12 +139,12 @@ Returns a [`ListDirectoryUsers`]: set optional inputs on it, then `.await` it.*/
         ListDirectoryUsers {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            directory: None,
-            group: None,
+            after: None,
             limit: None,
             order: None,
+            directory: None,
+            group: None,
         }
     }
 }
@@ -372,23 +372,15 @@ Documented error responses: 403; 422.*/
 pub struct ListDirectories {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    domain: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
+    domain: ::std::option::Option<::std::string::String>,
 }
 impl ListDirectories {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
@@ -397,12 +389,12 @@ impl ListDirectories {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`domain`: Filter Directories by their associated domain.
-    pub fn domain(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
         mut self,
-        domain: impl ::std::convert::Into<::std::string::String>,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domain = ::std::option::Option::Some(domain.into());
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -434,6 +426,14 @@ impl ListDirectories {
         self.search = ::std::option::Option::Some(search.into());
         self
     }
+    ///`domain`: Filter Directories by their associated domain.
+    pub fn domain(
+        mut self,
+        domain: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(domain.into());
+        self
+    }
     /// Sends the request; the result is the decoded body.
     pub fn send(self) -> crate::runtime::ResponseFuture<types::DirectoryList> {
         self.into_call().send()
@@ -456,13 +456,13 @@ impl ListDirectories {
                 format!("/directories",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("domain", &self.domain)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization_id", &self.organization_id)
             .query("search", &self.search)
+            .query("domain", &self.domain)
     }
 }
 impl crate::runtime::Request for ListDirectories {
@@ -505,22 +505,14 @@ Documented error responses: 403; 404; 422.*/
 pub struct ListDirectoryGroups {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    directory: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
+    directory: ::std::option::Option<::std::string::String>,
     user: ::std::option::Option<::std::string::String>,
 }
 impl ListDirectoryGroups {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
@@ -529,12 +521,12 @@ impl ListDirectoryGroups {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`directory`: Unique identifier of the WorkOS Directory. This value can be obtained from the WorkOS dashboard or from the WorkOS API.
-    pub fn directory(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
         mut self,
-        directory: impl ::std::convert::Into<::std::string::String>,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.directory = ::std::option::Option::Some(directory.into());
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -548,6 +540,14 @@ impl ListDirectoryGroups {
         order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
+        self
+    }
+    ///`directory`: Unique identifier of the WorkOS Directory. This value can be obtained from the WorkOS dashboard or from the WorkOS API.
+    pub fn directory(
+        mut self,
+        directory: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory = ::std::option::Option::Some(directory.into());
         self
     }
     ///`user`: Unique identifier of the WorkOS Directory User. This value can be obtained from the WorkOS API.
@@ -582,11 +582,11 @@ impl ListDirectoryGroups {
                 format!("/directory_groups",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("directory", &self.directory)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
+            .query("directory", &self.directory)
             .query("user", &self.user)
     }
 }
@@ -630,14 +630,22 @@ Documented error responses: 403; 404; 422; 429.*/
 pub struct ListDirectoryUsers {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    directory: ::std::option::Option<::std::string::String>,
-    group: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
+    directory: ::std::option::Option<::std::string::String>,
+    group: ::std::option::Option<::std::string::String>,
 }
 impl ListDirectoryUsers {
+    ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
+    pub fn before(
+        mut self,
+        before: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(before.into());
+        self
+    }
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
     pub fn after(
         mut self,
@@ -646,12 +654,17 @@ impl ListDirectoryUsers {
         self.after = ::std::option::Option::Some(after.into());
         self
     }
-    ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
-    pub fn before(
+    ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+    ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
+    pub fn order(
         mut self,
-        before: impl ::std::convert::Into<::std::string::String>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
-        self.before = ::std::option::Option::Some(before.into());
+        self.order = ::std::option::Option::Some(order.into());
         self
     }
     ///`directory`: Unique identifier of the WorkOS Directory. This value can be obtained from the WorkOS dashboard or from the WorkOS API.
@@ -668,19 +681,6 @@ impl ListDirectoryUsers {
         group: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.group = ::std::option::Option::Some(group.into());
-        self
-    }
-    ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = ::std::option::Option::Some(limit);
-        self
-    }
-    ///`order`: Order the results by the creation time. Supported values are `"asc"` (ascending), `"desc"` (descending), and `"normal"` (descending with reversed cursor semantics where `before` fetches older records and `after` fetches newer records). Defaults to descending.
-    pub fn order(
-        mut self,
-        order: impl ::std::convert::Into<types::PaginationOrder>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
         self
     }
     /// Sends the request; the result is the decoded body.
@@ -707,12 +707,12 @@ impl ListDirectoryUsers {
                 format!("/directory_users",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("directory", &self.directory)
-            .query("group", &self.group)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
+            .query("directory", &self.directory)
+            .query("group", &self.group)
     }
 }
 impl crate::runtime::Request for ListDirectoryUsers {

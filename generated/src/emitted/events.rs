@@ -32,14 +32,14 @@ Returns a [`ListEvents`]: set optional inputs on it, then `.await` it.*/
         ListEvents {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            events: None,
+            after: None,
             limit: None,
             order: None,
-            organization_id: None,
-            range_end: None,
+            events: None,
             range_start: None,
+            range_end: None,
+            organization_id: None,
         }
     }
 }
@@ -53,24 +53,16 @@ Documented error responses: 400; 422.*/
 pub struct ListEvents {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
-    organization_id: ::std::option::Option<::std::string::String>,
-    range_end: ::std::option::Option<::std::string::String>,
+    events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     range_start: ::std::option::Option<::std::string::String>,
+    range_end: ::std::option::Option<::std::string::String>,
+    organization_id: ::std::option::Option<::std::string::String>,
 }
 impl ListEvents {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
@@ -79,16 +71,12 @@ impl ListEvents {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`events`: Filter events by one or more event types (e.g. `dsync.user.created`).
-    pub fn events(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
         mut self,
-        events: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.events = ::std::option::Option::Some(
-            events.into_iter().map(::std::convert::Into::into).collect(),
-        );
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -104,12 +92,24 @@ impl ListEvents {
         self.order = ::std::option::Option::Some(order.into());
         self
     }
-    ///`organization_id`: Filter events by the [Organization](/reference/organization) that the event is associated with.
-    pub fn organization_id(
+    ///`events`: Filter events by one or more event types (e.g. `dsync.user.created`).
+    pub fn events(
         mut self,
-        organization_id: impl ::std::convert::Into<::std::string::String>,
+        events: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self.events = ::std::option::Option::Some(
+            events.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    ///`range_start`: ISO-8601 date string to filter events created after this date.
+    pub fn range_start(
+        mut self,
+        range_start: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.range_start = ::std::option::Option::Some(range_start.into());
         self
     }
     ///`range_end`: ISO-8601 date string to filter events created before this date.
@@ -120,12 +120,12 @@ impl ListEvents {
         self.range_end = ::std::option::Option::Some(range_end.into());
         self
     }
-    ///`range_start`: ISO-8601 date string to filter events created after this date.
-    pub fn range_start(
+    ///`organization_id`: Filter events by the [Organization](/reference/organization) that the event is associated with.
+    pub fn organization_id(
         mut self,
-        range_start: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.range_start = ::std::option::Option::Some(range_start.into());
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
         self
     }
     /// Sends the request; the result is the decoded body.
@@ -150,14 +150,14 @@ impl ListEvents {
                 format!("/events",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("events", &self.events)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
-            .query("organization_id", &self.organization_id)
-            .query("range_end", &self.range_end)
+            .query("events", &self.events)
             .query("range_start", &self.range_start)
+            .query("range_end", &self.range_end)
+            .query("organization_id", &self.organization_id)
     }
 }
 impl crate::runtime::Request for ListEvents {

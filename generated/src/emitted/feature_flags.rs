@@ -106,8 +106,8 @@ Returns a [`ListFeatureFlags`]: set optional inputs on it, then `.await` it.*/
         ListFeatureFlags {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -356,26 +356,26 @@ Documented error responses: 400 (`invalid_request_parameters`); 404; 422.*/
 pub struct ListFeatureFlags {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListFeatureFlags {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -413,8 +413,8 @@ impl ListFeatureFlags {
                 format!("/feature-flags",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }

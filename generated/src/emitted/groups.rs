@@ -124,8 +124,8 @@ Returns a [`ListOrganizationGroupMembers`]: set optional inputs on it, then `.aw
             options: ::std::default::Default::default(),
             organization_id: organization_id.into(),
             group_id: group_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -144,8 +144,8 @@ Returns a [`ListOrganizationGroups`]: set optional inputs on it, then `.await` i
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             organization_id: organization_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -428,26 +428,26 @@ pub struct ListOrganizationGroupMembers {
     options: crate::runtime::CallOptions,
     organization_id: ::std::string::String,
     group_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationGroupMembers {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -495,8 +495,8 @@ impl ListOrganizationGroupMembers {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -547,26 +547,26 @@ pub struct ListOrganizationGroups {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     organization_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationGroups {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -607,8 +607,8 @@ impl ListOrganizationGroups {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }

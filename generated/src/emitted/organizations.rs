@@ -145,8 +145,8 @@ Returns a [`ListOrganizationApiKeys`]: set optional inputs on it, then `.await` 
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             organization_id: organization_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -165,8 +165,8 @@ Returns a [`ListOrganizationFeatureFlags`]: set optional inputs on it, then `.aw
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             organization_id: organization_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -180,11 +180,11 @@ Returns a [`ListOrganizations`]: set optional inputs on it, then `.await` it.*/
         ListOrganizations {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            domains: None,
+            after: None,
             limit: None,
             order: None,
+            domains: None,
             search: None,
         }
     }
@@ -543,26 +543,26 @@ pub struct ListOrganizationApiKeys {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     organization_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationApiKeys {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -605,8 +605,8 @@ impl ListOrganizationApiKeys {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -652,26 +652,26 @@ pub struct ListOrganizationFeatureFlags {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     organization_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationFeatureFlags {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -712,8 +712,8 @@ impl ListOrganizationFeatureFlags {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -758,22 +758,14 @@ Documented error responses: 422.*/
 pub struct ListOrganizations {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
+    domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     search: ::std::option::Option<::std::string::String>,
 }
 impl ListOrganizations {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
@@ -782,16 +774,12 @@ impl ListOrganizations {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`domains`: The domains of an Organization. Any Organization with a matching domain will be returned.
-    pub fn domains(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
         mut self,
-        domains: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domains = ::std::option::Option::Some(
-            domains.into_iter().map(::std::convert::Into::into).collect(),
-        );
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -805,6 +793,18 @@ impl ListOrganizations {
         order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
         self.order = ::std::option::Option::Some(order.into());
+        self
+    }
+    ///`domains`: The domains of an Organization. Any Organization with a matching domain will be returned.
+    pub fn domains(
+        mut self,
+        domains: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.domains = ::std::option::Option::Some(
+            domains.into_iter().map(::std::convert::Into::into).collect(),
+        );
         self
     }
     ///`search`: Searchable text for an Organization. Matches against the organization name.
@@ -839,11 +839,11 @@ impl ListOrganizations {
                 format!("/organizations",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("domains", &self.domains)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
+            .query("domains", &self.domains)
             .query("search", &self.search)
     }
 }

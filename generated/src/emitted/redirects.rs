@@ -44,7 +44,12 @@ You can persist the WorkOS organization ID with application user or team identif
     pub nonce: ::std::option::Option<::std::string::String>,
 }
 impl SsoAuthorizeUrlParams {
-    ///The required parameters, in alphabetical order (`response_type` is `code`).
+    /**The required parameters, in document order (`response_type` is `code`).
+
+# Arguments
+
+1. `client_id`: The unique identifier of the WorkOS environment client.
+2. `redirect_uri`: Where to redirect the user after they complete the authentication process. You must use one of the redirect URIs configured via the [Redirects](https://dashboard.workos.com/redirects) page on the dashboard.*/
     #[must_use]
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -251,7 +256,7 @@ pub struct SsoLogoutUrlParams {
     pub token: ::std::string::String,
 }
 impl SsoLogoutUrlParams {
-    ///The required parameters, in alphabetical order.
+    ///The required parameters, in document order.
     #[must_use]
     pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { token: token.into() }
@@ -340,11 +345,16 @@ One of: `code`.*/
     pub client_id: ::std::string::String,
 }
 impl UserManagementAuthorizeUrlParams {
-    ///The required parameters, in alphabetical order (`response_type` is `code`).
+    /**The required parameters, in document order (`response_type` is `code`).
+
+# Arguments
+
+1. `redirect_uri`: The callback URI where the authorization code will be sent after authentication.
+2. `client_id`: The unique identifier of the WorkOS environment client.*/
     #[must_use]
     pub fn new(
-        client_id: impl ::std::convert::Into<::std::string::String>,
         redirect_uri: impl ::std::convert::Into<::std::string::String>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             code_challenge_method: None,
@@ -588,7 +598,7 @@ pub struct SessionLogoutUrlParams {
     pub return_to: ::std::option::Option<::std::string::String>,
 }
 impl SessionLogoutUrlParams {
-    ///The required parameters, in alphabetical order.
+    ///The required parameters, in document order.
     #[must_use]
     pub fn new(session_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -122,12 +122,12 @@ Returns a [`ListConnections`]: set optional inputs on it, then `.await` it.*/
         ListConnections {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            connection_type: None,
-            domain: None,
+            after: None,
             limit: None,
             order: None,
+            connection_type: None,
+            domain: None,
             organization_id: None,
             search: None,
         }
@@ -422,16 +422,24 @@ Documented error responses: 403; 422.*/
 pub struct ListConnections {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    connection_type: ::std::option::Option<types::ListConnectionsConnectionType>,
-    domain: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
+    connection_type: ::std::option::Option<types::ListConnectionsConnectionType>,
+    domain: ::std::option::Option<::std::string::String>,
     organization_id: ::std::option::Option<::std::string::String>,
     search: ::std::option::Option<::std::string::String>,
 }
 impl ListConnections {
+    ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn before(
+        mut self,
+        before: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(before.into());
+        self
+    }
     ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn after(
         mut self,
@@ -440,12 +448,17 @@ impl ListConnections {
         self.after = ::std::option::Option::Some(after.into());
         self
     }
-    ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn before(
+    ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = ::std::option::Option::Some(limit);
+        self
+    }
+    ///`order`: Order the results by the creation time.
+    pub fn order(
         mut self,
-        before: impl ::std::convert::Into<::std::string::String>,
+        order: impl ::std::convert::Into<types::PaginationOrder>,
     ) -> Self {
-        self.before = ::std::option::Option::Some(before.into());
+        self.order = ::std::option::Option::Some(order.into());
         self
     }
     ///`connection_type`: Filter Connections by their type.
@@ -462,19 +475,6 @@ impl ListConnections {
         domain: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.domain = ::std::option::Option::Some(domain.into());
-        self
-    }
-    ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = ::std::option::Option::Some(limit);
-        self
-    }
-    ///`order`: Order the results by the creation time.
-    pub fn order(
-        mut self,
-        order: impl ::std::convert::Into<types::PaginationOrder>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
         self
     }
     ///`organization_id`: Filter Connections by their associated organization.
@@ -517,12 +517,12 @@ impl ListConnections {
                 format!("/connections",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("connection_type", &self.connection_type)
-            .query("domain", &self.domain)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
+            .query("connection_type", &self.connection_type)
+            .query("domain", &self.domain)
             .query("organization_id", &self.organization_id)
             .query("search", &self.search)
     }

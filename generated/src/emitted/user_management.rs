@@ -551,12 +551,12 @@ Returns a [`ListInvitations`]: set optional inputs on it, then `.await` it.*/
         ListInvitations {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            email: None,
+            after: None,
             limit: None,
             order: None,
             organization_id: None,
+            email: None,
         }
     }
     /**List groups
@@ -573,8 +573,8 @@ Returns a [`ListOrganizationMembershipGroups`]: set optional inputs on it, then 
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             om_id: om_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -588,8 +588,8 @@ Returns a [`ListOrganizationMemberships`]: set optional inputs on it, then `.awa
         ListOrganizationMemberships {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
             organization_id: None,
@@ -611,8 +611,8 @@ Returns a [`ListUserAuthenticationFactors`]: set optional inputs on it, then `.a
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             userland_user_id: userland_user_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -631,8 +631,8 @@ Returns a [`ListUserAuthorizedApplications`]: set optional inputs on it, then `.
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             user_id: user_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -668,8 +668,8 @@ Returns a [`ListUserFeatureFlags`]: set optional inputs on it, then `.await` it.
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             user_id: user_id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -704,8 +704,8 @@ Returns a [`ListUserSessions`]: set optional inputs on it, then `.await` it.*/
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             id: id.into(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -719,13 +719,13 @@ Returns a [`ListUsers`]: set optional inputs on it, then `.await` it.*/
         ListUsers {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
-            email: None,
+            after: None,
             limit: None,
             order: None,
             organization: None,
             organization_id: None,
+            email: None,
         }
     }
     /**Reactivate an organization membership
@@ -2539,22 +2539,14 @@ Documented error responses: 422 (`invalid_request_parameters`).*/
 pub struct ListInvitations {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    email: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
+    email: ::std::option::Option<::std::string::String>,
 }
 impl ListInvitations {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
@@ -2563,12 +2555,12 @@ impl ListInvitations {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`email`: The email address of the recipient.
-    pub fn email(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
         mut self,
-        email: impl ::std::convert::Into<::std::string::String>,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(email.into());
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2590,6 +2582,14 @@ impl ListInvitations {
         organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+    ///`email`: The email address of the recipient.
+    pub fn email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(email.into());
         self
     }
     /// Sends the request; the result is the decoded body.
@@ -2616,12 +2616,12 @@ impl ListInvitations {
                 format!("/user_management/invitations",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("email", &self.email)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization_id", &self.organization_id)
+            .query("email", &self.email)
     }
 }
 impl crate::runtime::Request for ListInvitations {
@@ -2668,26 +2668,26 @@ pub struct ListOrganizationMembershipGroups {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     om_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListOrganizationMembershipGroups {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2728,8 +2728,8 @@ impl ListOrganizationMembershipGroups {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -2774,8 +2774,8 @@ Documented error responses: 400 (`invalid_request_parameters`, `missing_user_id_
 pub struct ListOrganizationMemberships {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization_id: ::std::option::Option<::std::string::String>,
@@ -2785,20 +2785,20 @@ pub struct ListOrganizationMemberships {
     user_id: ::std::option::Option<::std::string::String>,
 }
 impl ListOrganizationMemberships {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2870,8 +2870,8 @@ impl ListOrganizationMemberships {
                 format!("/user_management/organization_memberships",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization_id", &self.organization_id)
@@ -2928,26 +2928,26 @@ pub struct ListUserAuthenticationFactors {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     userland_user_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserAuthenticationFactors {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -2992,8 +2992,8 @@ impl ListUserAuthenticationFactors {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -3044,26 +3044,26 @@ pub struct ListUserAuthorizedApplications {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     user_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserAuthorizedApplications {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -3108,8 +3108,8 @@ impl ListUserAuthorizedApplications {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -3232,26 +3232,26 @@ pub struct ListUserFeatureFlags {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     user_id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserFeatureFlags {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -3292,8 +3292,8 @@ impl ListUserFeatureFlags {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -3403,26 +3403,26 @@ pub struct ListUserSessions {
     client: crate::Client,
     options: crate::runtime::CallOptions,
     id: ::std::string::String,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListUserSessions {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -3467,8 +3467,8 @@ impl ListUserSessions {
                 ),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }
@@ -3519,23 +3519,15 @@ Documented error responses: 422.*/
 pub struct ListUsers {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
-    email: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
     organization: ::std::option::Option<::std::string::String>,
     organization_id: ::std::option::Option<::std::string::String>,
+    email: ::std::option::Option<::std::string::String>,
 }
 impl ListUsers {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
@@ -3544,12 +3536,12 @@ impl ListUsers {
         self.before = ::std::option::Option::Some(before.into());
         self
     }
-    ///`email`: Filter users by their email address.
-    pub fn email(
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
         mut self,
-        email: impl ::std::convert::Into<::std::string::String>,
+        after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(email.into());
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -3581,6 +3573,14 @@ impl ListUsers {
         self.organization_id = ::std::option::Option::Some(organization_id.into());
         self
     }
+    ///`email`: Filter users by their email address.
+    pub fn email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(email.into());
+        self
+    }
     /// Sends the request; the result is the decoded body.
     pub fn send(self) -> crate::runtime::ResponseFuture<types::UserlandUserList> {
         self.into_call().send()
@@ -3605,13 +3605,13 @@ impl ListUsers {
                 format!("/user_management/users",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
-            .query("email", &self.email)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
             .query("organization", &self.organization)
             .query("organization_id", &self.organization_id)
+            .query("email", &self.email)
     }
 }
 impl crate::runtime::Request for ListUsers {

@@ -66,8 +66,8 @@ Returns a [`ListWebhookEndpoints`]: set optional inputs on it, then `.await` it.
         ListWebhookEndpoints {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            after: None,
             before: None,
+            after: None,
             limit: None,
             order: None,
         }
@@ -205,26 +205,26 @@ Get a list of all of your existing webhook endpoints.*/
 pub struct ListWebhookEndpoints {
     client: crate::Client,
     options: crate::runtime::CallOptions,
-    after: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::std::string::String>,
+    after: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<u64>,
     order: ::std::option::Option<types::PaginationOrder>,
 }
 impl ListWebhookEndpoints {
-    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
-    pub fn after(
-        mut self,
-        after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
-        self
-    }
     ///`before`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `before="obj_123"` to fetch a new batch of objects before `"obj_123"`.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.before = ::std::option::Option::Some(before.into());
+        self
+    }
+    ///`after`: An object ID that defines your place in the list. When the ID is not present, you are at the end of the list. For example, if you make a list request and receive 100 objects, ending with `"obj_123"`, your subsequent call can include `after="obj_123"` to fetch a new batch of objects after `"obj_123"`.
+    pub fn after(
+        mut self,
+        after: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(after.into());
         self
     }
     ///`limit`: Upper limit on the number of objects to return, between `1` and `100`.
@@ -264,8 +264,8 @@ impl ListWebhookEndpoints {
                 format!("/webhook_endpoints",),
                 self.options,
             )
-            .query("after", &self.after)
             .query("before", &self.before)
+            .query("after", &self.after)
             .query("limit", &self.limit)
             .query("order", &self.order)
     }

@@ -130,7 +130,7 @@ impl DomainVerificationIntentOptions {
     }
 }
 impl GenerateLinkDto {
-    ///A `GenerateLinkDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `GenerateLinkDto` with its required field; set optional ones with the setters.
     pub fn new(organization: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             intent: ::std::default::Default::default(),

@@ -166,7 +166,12 @@ impl ::std::fmt::Debug for ValidateApiKeyDto {
     }
 }
 impl CreateUserApiKeyDto {
-    ///A `CreateUserApiKeyDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateUserApiKeyDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `name`: A descriptive name for the API key.
+2. `organization_id`: The ID of the organization the user API key is associated with. The user must have an active membership in this organization.*/
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
@@ -193,7 +198,7 @@ impl CreateUserApiKeyDto {
     }
 }
 impl ValidateApiKeyDto {
-    ///A `ValidateApiKeyDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `ValidateApiKeyDto` with its required field; set optional ones with the setters.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { value: value.into() }
     }

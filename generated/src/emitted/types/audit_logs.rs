@@ -454,7 +454,12 @@ open_enum!(AuditLogSchemaObject, Unknown { AuditLogSchema => "audit_log_schema" 
 open_enum!(ListAuditLogActionSchemasResponseObject, Unknown { List => "list" });
 open_enum!(ListAuditLogActionsResponseObject, Unknown { List => "list" });
 impl AuditLogEventActorDto {
-    ///A `AuditLogEventActorDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuditLogEventActorDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `id`: Actor identifier.
+2. `type_`: Actor type.*/
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         type_: impl ::std::convert::Into<::std::string::String>,
@@ -491,7 +496,7 @@ impl AuditLogEventActorDto {
     }
 }
 impl AuditLogEventContextDto {
-    ///A `AuditLogEventContextDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuditLogEventContextDto` with its required field; set optional ones with the setters.
     pub fn new(location: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             location: location.into(),
@@ -509,17 +514,25 @@ impl AuditLogEventContextDto {
     }
 }
 impl AuditLogEventDto {
-    ///A `AuditLogEventDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuditLogEventDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `action`: Identifier of what happened.
+2. `occurred_at`: ISO-8601 value of when the action occurred.
+3. `actor`
+4. `targets`: The resources affected by the action.
+5. `context`*/
     pub fn new(
         action: impl ::std::convert::Into<::std::string::String>,
-        actor: impl ::std::convert::Into<AuditLogEventActorDto>,
-        context: impl ::std::convert::Into<AuditLogEventContextDto>,
         occurred_at: impl ::std::convert::Into<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        actor: impl ::std::convert::Into<AuditLogEventActorDto>,
         targets: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<AuditLogEventTargetDto>,
         >,
+        context: impl ::std::convert::Into<AuditLogEventContextDto>,
     ) -> Self {
         Self {
             action: action.into(),
@@ -553,10 +566,15 @@ impl AuditLogEventDto {
     }
 }
 impl AuditLogEventIngestionDto {
-    ///A `AuditLogEventIngestionDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuditLogEventIngestionDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `organization_id`: The unique ID of the Organization.
+2. `event`*/
     pub fn new(
-        event: impl ::std::convert::Into<AuditLogEventDto>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
+        event: impl ::std::convert::Into<AuditLogEventDto>,
     ) -> Self {
         Self {
             event: event.into(),
@@ -565,7 +583,12 @@ impl AuditLogEventIngestionDto {
     }
 }
 impl AuditLogEventTargetDto {
-    ///A `AuditLogEventTargetDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuditLogEventTargetDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `id`: Target identifier.
+2. `type_`: Target type.*/
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         type_: impl ::std::convert::Into<::std::string::String>,
@@ -602,11 +625,17 @@ impl AuditLogEventTargetDto {
     }
 }
 impl AuditLogExportCreationDto {
-    ///A `AuditLogExportCreationDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuditLogExportCreationDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `organization_id`: The unique ID of the Organization.
+2. `range_start`: ISO-8601 value for start of the export range.
+3. `range_end`: ISO-8601 value for end of the export range.*/
     pub fn new(
         organization_id: impl ::std::convert::Into<::std::string::String>,
-        range_end: impl ::std::convert::Into<::std::string::String>,
         range_start: impl ::std::convert::Into<::std::string::String>,
+        range_end: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             actions: ::std::default::Default::default(),
@@ -679,7 +708,7 @@ impl AuditLogExportCreationDto {
     }
 }
 impl AuditLogSchemaActorDto {
-    ///A `AuditLogSchemaActorDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuditLogSchemaActorDto` with its required field; set optional ones with the setters.
     pub fn new(
         metadata: impl ::std::convert::Into<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -689,7 +718,7 @@ impl AuditLogSchemaActorDto {
     }
 }
 impl AuditLogSchemaDto {
-    ///A `AuditLogSchemaDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuditLogSchemaDto` with its required field; set optional ones with the setters.
     pub fn new(
         targets: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<AuditLogSchemaTargetDto>,
@@ -723,7 +752,7 @@ impl AuditLogSchemaDto {
     }
 }
 impl AuditLogSchemaTargetDto {
-    ///A `AuditLogSchemaTargetDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuditLogSchemaTargetDto` with its required field; set optional ones with the setters.
     pub fn new(type_: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             metadata: ::std::default::Default::default(),
@@ -743,7 +772,7 @@ impl AuditLogSchemaTargetDto {
     }
 }
 impl UpdateAuditLogsRetentionDto {
-    ///A `UpdateAuditLogsRetentionDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateAuditLogsRetentionDto` with its required field; set optional ones with the setters.
     pub fn new(retention_period_in_days: i64) -> Self {
         Self {
             retention_period_in_days: retention_period_in_days,

@@ -682,17 +682,23 @@ open_enum!(
     Inactive => "inactive", Pending => "pending" }
 );
 impl AddRolePermissionDto {
-    ///A `AddRolePermissionDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AddRolePermissionDto` with its required field; set optional ones with the setters.
     pub fn new(slug: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { slug: slug.into() }
     }
 }
 impl AssignRoleDtoResourceExternalId {
-    ///A `AssignRoleDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AssignRoleDtoResourceExternalId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `role_slug`: The slug of the role to assign.
+2. `resource_external_id`: The external ID of the resource. Required with `resource_type_slug`. Mutually exclusive with `resource_id`.
+3. `resource_type_slug`: The resource type slug. Required with `resource_external_id`. Mutually exclusive with `resource_id`.*/
     pub fn new(
+        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
-        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_external_id: resource_external_id.into(),
@@ -702,10 +708,15 @@ impl AssignRoleDtoResourceExternalId {
     }
 }
 impl AssignRoleDtoResourceId {
-    ///A `AssignRoleDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AssignRoleDtoResourceId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `role_slug`: The slug of the role to assign.
+2. `resource_id`: The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.*/
     pub fn new(
-        resource_id: impl ::std::convert::Into<::std::string::String>,
         role_slug: impl ::std::convert::Into<::std::string::String>,
+        resource_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -714,7 +725,13 @@ impl AssignRoleDtoResourceId {
     }
 }
 impl CheckAuthorizationDtoResourceExternalId {
-    ///A `CheckAuthorizationDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CheckAuthorizationDtoResourceExternalId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `permission_slug`: The slug of the permission to check.
+2. `resource_external_id`: The external ID of the resource. Required with `resource_type_slug`. Mutually exclusive with `resource_id`.
+3. `resource_type_slug`: The slug of the resource type. Required with `resource_external_id`. Mutually exclusive with `resource_id`.*/
     pub fn new(
         permission_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
@@ -728,7 +745,12 @@ impl CheckAuthorizationDtoResourceExternalId {
     }
 }
 impl CheckAuthorizationDtoResourceId {
-    ///A `CheckAuthorizationDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CheckAuthorizationDtoResourceId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `permission_slug`: The slug of the permission to check.
+2. `resource_id`: The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.*/
     pub fn new(
         permission_slug: impl ::std::convert::Into<::std::string::String>,
         resource_id: impl ::std::convert::Into<::std::string::String>,
@@ -740,10 +762,15 @@ impl CheckAuthorizationDtoResourceId {
     }
 }
 impl CreateAuthorizationPermissionDto {
-    ///A `CreateAuthorizationPermissionDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateAuthorizationPermissionDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `slug`: A unique key to reference the permission. Must be lowercase and contain only letters, numbers, hyphens, underscores, colons, periods, and asterisks.
+2. `name`: A descriptive name for the Permission.*/
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
         slug: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -772,12 +799,19 @@ impl CreateAuthorizationPermissionDto {
     }
 }
 impl CreateAuthorizationResourceDtoBase {
-    ///A `CreateAuthorizationResourceDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateAuthorizationResourceDtoBase` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `external_id`: An external identifier for the resource.
+2. `name`: A display name for the resource.
+3. `resource_type_slug`: The slug of the resource type.
+4. `organization_id`: The ID of the organization this resource belongs to.*/
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        organization_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -798,14 +832,23 @@ impl CreateAuthorizationResourceDtoBase {
     }
 }
 impl CreateAuthorizationResourceDtoParentResourceExternalId {
-    ///A `CreateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateAuthorizationResourceDtoParentResourceExternalId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `external_id`: An external identifier for the resource.
+2. `name`: A display name for the resource.
+3. `resource_type_slug`: The slug of the resource type.
+4. `organization_id`: The ID of the organization this resource belongs to.
+5. `parent_resource_external_id`: The external ID of the parent resource. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
+6. `parent_resource_type_slug`: The resource type slug of the parent resource. Required with `parent_resource_external_id`. Mutually exclusive with `parent_resource_id`.*/
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_type_slug: impl ::std::convert::Into<::std::string::String>,
-        resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -828,12 +871,19 @@ impl CreateAuthorizationResourceDtoParentResourceExternalId {
     }
 }
 impl CreateAuthorizationResourceDtoParentResourceId {
-    ///A `CreateAuthorizationResourceDtoParentResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateAuthorizationResourceDtoParentResourceId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `external_id`: An external identifier for the resource.
+2. `name`: A display name for the resource.
+3. `resource_type_slug`: The slug of the resource type.
+4. `organization_id`: The ID of the organization this resource belongs to.*/
     pub fn new(
         external_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        organization_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -864,7 +914,7 @@ impl CreateAuthorizationResourceDtoParentResourceId {
     }
 }
 impl CreateOrganizationRoleDto {
-    ///A `CreateOrganizationRoleDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateOrganizationRoleDto` with its required field; set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -902,10 +952,15 @@ impl CreateOrganizationRoleDto {
     }
 }
 impl CreateRoleDto {
-    ///A `CreateRoleDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateRoleDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `slug`: A unique slug for the role.
+2. `name`: A descriptive name for the role.*/
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
         slug: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -934,11 +989,17 @@ impl CreateRoleDto {
     }
 }
 impl RemoveRoleDtoResourceExternalId {
-    ///A `RemoveRoleDtoResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `RemoveRoleDtoResourceExternalId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `role_slug`: The slug of the role to remove.
+2. `resource_external_id`: The external ID of the resource. Required with `resource_type_slug`. Mutually exclusive with `resource_id`.
+3. `resource_type_slug`: The resource type slug. Required with `resource_external_id`. Mutually exclusive with `resource_id`.*/
     pub fn new(
+        role_slug: impl ::std::convert::Into<::std::string::String>,
         resource_external_id: impl ::std::convert::Into<::std::string::String>,
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
-        role_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_external_id: resource_external_id.into(),
@@ -948,10 +1009,15 @@ impl RemoveRoleDtoResourceExternalId {
     }
 }
 impl RemoveRoleDtoResourceId {
-    ///A `RemoveRoleDtoResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `RemoveRoleDtoResourceId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `role_slug`: The slug of the role to remove.
+2. `resource_id`: The ID of the resource. Mutually exclusive with `resource_external_id` and `resource_type_slug`.*/
     pub fn new(
-        resource_id: impl ::std::convert::Into<::std::string::String>,
         role_slug: impl ::std::convert::Into<::std::string::String>,
+        resource_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -960,7 +1026,7 @@ impl RemoveRoleDtoResourceId {
     }
 }
 impl SetRolePermissionsDto {
-    ///A `SetRolePermissionsDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `SetRolePermissionsDto` with its required field; set optional ones with the setters.
     pub fn new(
         permissions: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -1029,7 +1095,12 @@ impl UpdateAuthorizationResourceDtoBase {
     }
 }
 impl UpdateAuthorizationResourceDtoParentResourceExternalId {
-    ///A `UpdateAuthorizationResourceDtoParentResourceExternalId` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `UpdateAuthorizationResourceDtoParentResourceExternalId` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `parent_resource_external_id`: The external ID of the parent resource. Required with `parent_resource_type_slug`. Mutually exclusive with `parent_resource_id`.
+2. `parent_resource_type_slug`: The resource type slug of the parent resource. Required with `parent_resource_external_id`. Mutually exclusive with `parent_resource_id`.*/
     pub fn new(
         parent_resource_external_id: impl ::std::convert::Into<::std::string::String>,
         parent_resource_type_slug: impl ::std::convert::Into<::std::string::String>,
@@ -1061,7 +1132,7 @@ impl UpdateAuthorizationResourceDtoParentResourceExternalId {
     }
 }
 impl UpdateAuthorizationResourceDtoParentResourceId {
-    ///A `UpdateAuthorizationResourceDtoParentResourceId` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateAuthorizationResourceDtoParentResourceId` with its required field; set optional ones with the setters.
     pub fn new(
         parent_resource_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

@@ -316,7 +316,12 @@ impl ::std::fmt::Debug for NewConnectApplicationSecret {
     }
 }
 impl CreateM2mApplicationDto {
-    ///A `CreateM2mApplicationDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateM2mApplicationDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `name`: The name of the application.
+2. `organization_id`: The organization ID this application belongs to.*/
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
@@ -353,10 +358,15 @@ impl CreateM2mApplicationDto {
     }
 }
 impl CreateOAuthApplicationDto {
-    ///A `CreateOAuthApplicationDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateOAuthApplicationDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `name`: The name of the application.
+2. `is_first_party`: Whether this is a first-party application. Third-party applications require an organization_id.*/
     pub fn new(
-        is_first_party: bool,
         name: impl ::std::convert::Into<::std::string::String>,
+        is_first_party: bool,
     ) -> Self {
         Self {
             application_type: ::std::convert::From::from("oauth"),
@@ -421,7 +431,7 @@ impl CreateOAuthApplicationDto {
     }
 }
 impl RedirectUriDto {
-    ///A `RedirectUriDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `RedirectUriDto` with its required field; set optional ones with the setters.
     pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             default: ::std::default::Default::default(),
@@ -491,13 +501,19 @@ impl UpdateOAuthApplicationDto {
     }
 }
 impl UserConsentOption {
-    ///A `UserConsentOption` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `UserConsentOption` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `claim`: The claim name for this consent option.
+2. `label`: A human-readable label for this consent option.
+3. `choices`: The available choices for this consent option.*/
     pub fn new(
+        claim: impl ::std::convert::Into<::std::string::String>,
+        label: impl ::std::convert::Into<::std::string::String>,
         choices: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<UserConsentOptionChoicesItem>,
         >,
-        claim: impl ::std::convert::Into<::std::string::String>,
-        label: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             choices: choices.into_iter().map(::std::convert::Into::into).collect(),
@@ -535,7 +551,12 @@ impl UserConsentOptionChoicesItem {
     }
 }
 impl UserManagementLoginRequest {
-    ///A `UserManagementLoginRequest` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `UserManagementLoginRequest` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `external_auth_id`: Identifier provided when AuthKit redirected to your login page.
+2. `user`*/
     pub fn new(
         external_auth_id: impl ::std::convert::Into<::std::string::String>,
         user: impl ::std::convert::Into<UserObject>,
@@ -562,10 +583,15 @@ impl UserManagementLoginRequest {
     }
 }
 impl UserObject {
-    ///A `UserObject` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `UserObject` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `id`: Your application's user identifier, which will be stored as an [`external_id`](/authkit/metadata/external-identifiers). Used for upserting and deduplication.
+2. `email`: The user's email address.*/
     pub fn new(
-        email: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             email: email.into(),

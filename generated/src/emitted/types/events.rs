@@ -1354,6 +1354,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1367,6 +1368,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1380,6 +1382,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1393,6 +1396,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1406,6 +1410,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1419,6 +1424,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1432,6 +1438,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1445,6 +1452,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1458,6 +1466,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1471,6 +1480,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1484,6 +1494,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1497,6 +1508,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1510,6 +1522,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1523,6 +1536,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1536,6 +1550,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1549,6 +1564,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1562,6 +1578,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1575,6 +1592,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1588,6 +1606,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1601,6 +1620,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1614,6 +1634,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1627,6 +1648,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1640,6 +1662,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1653,6 +1676,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1666,6 +1690,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1679,6 +1704,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1692,6 +1718,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1705,6 +1732,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1718,6 +1746,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1731,6 +1760,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1744,6 +1774,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1757,6 +1788,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1770,6 +1802,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1783,6 +1816,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1796,6 +1830,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1809,6 +1844,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1822,6 +1858,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1835,6 +1872,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1847,6 +1885,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1859,6 +1898,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1871,6 +1911,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1883,6 +1924,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1896,6 +1938,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1909,6 +1952,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1922,6 +1966,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1935,6 +1980,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1948,6 +1994,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1961,6 +2008,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1974,6 +2022,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -1987,6 +2036,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2000,6 +2050,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2013,6 +2064,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2026,6 +2078,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2039,6 +2092,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2052,6 +2106,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2065,6 +2120,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2078,6 +2134,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2091,6 +2148,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2104,6 +2162,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2117,6 +2176,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2130,6 +2190,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2143,6 +2204,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2156,6 +2218,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2169,6 +2232,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2182,6 +2246,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2195,6 +2260,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2208,6 +2274,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2221,6 +2288,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2234,6 +2302,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2247,6 +2316,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2260,6 +2330,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2273,6 +2344,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2286,6 +2358,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2299,6 +2372,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2312,6 +2386,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2325,6 +2400,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2338,6 +2414,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2351,6 +2428,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2364,6 +2442,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2377,6 +2456,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2390,6 +2470,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2403,6 +2484,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2416,6 +2498,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2429,6 +2512,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2442,6 +2526,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2455,6 +2540,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2468,6 +2554,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2481,6 +2568,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2494,6 +2582,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2507,6 +2596,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2520,6 +2610,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2533,6 +2624,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///An event emitted by WorkOS.
@@ -2546,6 +2638,7 @@ pub enum EventSchema {
         ///Unique identifier for the event.
         id: ::std::string::String,
         ///Distinguishes the Event object.
+        #[serde(default)]
         object: EventSchemaObject,
     },
     ///A `event` this version of the crate does not know, with the whole value as it was received (and is sent back).
@@ -3518,6 +3611,12 @@ pub enum WaitlistUserState {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+impl ::std::default::Default for EventSchemaObject {
+    ///`Event`, the only value: what a payload that leaves the field out means.
+    fn default() -> Self {
+        Self::Event
+    }
+}
 ///The fields of 1 variants of [`ApiKeyCreatedDataOwner`], decoded once for all of them.
 #[derive(::serde::Deserialize)]
 #[doc(hidden)]
@@ -3590,6 +3689,7 @@ pub(crate) struct EventSchemaFields0<TData> {
     pub(crate) created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub(crate) data: TData,
     pub(crate) id: ::std::string::String,
+    #[serde(default)]
     pub(crate) object: EventSchemaObject,
 }
 ///The fields of 4 variants of [`EventSchema`], decoded once for all of them.
@@ -3600,6 +3700,7 @@ pub(crate) struct EventSchemaFields1<TContext> {
     pub(crate) created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub(crate) data: FlagCreatedData,
     pub(crate) id: ::std::string::String,
+    #[serde(default)]
     pub(crate) object: EventSchemaObject,
 }
 impl EventSchema {

@@ -100,7 +100,7 @@ open_enum!(
     "active", Inactive => "inactive", Pending => "pending" }
 );
 impl CreateGroupDto {
-    ///A `CreateGroupDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateGroupDto` with its required field; set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             description: ::std::default::Default::default(),
@@ -118,7 +118,7 @@ impl CreateGroupDto {
     }
 }
 impl CreateGroupMembershipDto {
-    ///A `CreateGroupMembershipDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateGroupMembershipDto` with its required field; set optional ones with the setters.
     pub fn new(
         organization_membership_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

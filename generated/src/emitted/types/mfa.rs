@@ -76,7 +76,7 @@ impl ChallengeAuthenticationFactorDto {
     }
 }
 impl EnrollAuthenticationFactorBody {
-    ///A `EnrollAuthenticationFactorBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `EnrollAuthenticationFactorBody` with its required field; set optional ones with the setters.
     pub fn new(
         type_: impl ::std::convert::Into<EnrollAuthenticationFactorBodyType>,
     ) -> Self {

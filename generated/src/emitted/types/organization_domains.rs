@@ -14,7 +14,12 @@ pub struct CreateOrganizationDomainDto {
     pub organization_id: ::std::string::String,
 }
 impl CreateOrganizationDomainDto {
-    ///A `CreateOrganizationDomainDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateOrganizationDomainDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `domain`: The domain to add to the organization.
+2. `organization_id`: The ID of the organization to add the domain to.*/
     pub fn new(
         domain: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,

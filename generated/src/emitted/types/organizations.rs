@@ -318,7 +318,7 @@ impl ::std::fmt::Debug for OrganizationApiKeyWithValue {
     }
 }
 impl CreateOrganizationApiKeyDto {
-    ///A `CreateOrganizationApiKeyDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateOrganizationApiKeyDto` with its required field; set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             name: name.into(),
@@ -341,7 +341,12 @@ impl CreateOrganizationApiKeyDto {
     }
 }
 impl OrganizationDomainDataDto {
-    ///A `OrganizationDomainDataDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `OrganizationDomainDataDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `domain`: The domain value.
+2. `state`: The verification state of the domain.*/
     pub fn new(
         domain: impl ::std::convert::Into<::std::string::String>,
         state: impl ::std::convert::Into<OrganizationDomainDataDtoState>,
@@ -353,7 +358,7 @@ impl OrganizationDomainDataDto {
     }
 }
 impl OrganizationDto {
-    ///A `OrganizationDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `OrganizationDto` with its required field; set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             allow_profiles_outside_organization: ::std::default::Default::default(),

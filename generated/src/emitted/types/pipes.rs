@@ -143,7 +143,7 @@ impl ::std::fmt::Debug for DataIntegrationAccessTokenResponseAccessTokenAccessTo
     }
 }
 impl GetDataIntegrationAuthorizeUrlBody {
-    ///A `GetDataIntegrationAuthorizeUrlBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `GetDataIntegrationAuthorizeUrlBody` with its required field; set optional ones with the setters.
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             organization_id: ::std::default::Default::default(),
@@ -171,7 +171,7 @@ impl GetDataIntegrationAuthorizeUrlBody {
     }
 }
 impl GetDataIntegrationTokenBody {
-    ///A `GetDataIntegrationTokenBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `GetDataIntegrationTokenBody` with its required field; set optional ones with the setters.
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             organization_id: ::std::default::Default::default(),

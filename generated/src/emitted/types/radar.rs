@@ -300,19 +300,27 @@ open_enum!(
 open_enum!(SuccessAttemptStatus, Unknown { Success => "success" });
 open_enum!(SuccessChallengeStatus, Unknown { Success => "success" });
 impl AddRadarListEntryBody {
-    ///A `AddRadarListEntryBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AddRadarListEntryBody` with its required field; set optional ones with the setters.
     pub fn new(entry: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { entry: entry.into() }
     }
 }
 impl CreateRadarAttemptBody {
-    ///A `CreateRadarAttemptBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateRadarAttemptBody` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `ip_address`: The IP address of the request to assess.
+2. `user_agent`: The user agent string of the request to assess.
+3. `email`: The email address of the user making the request.
+4. `auth_method`: The authentication method being used.
+5. `action`: The action being performed. Also accepted: `sign_up` (alias of `sign-up`), `sign_in` (alias of `sign-in`), `sign in` (alias of `sign-in`), `sign up` (alias of `sign-up`).*/
     pub fn new(
-        action: impl ::std::convert::Into<CreateRadarAttemptBodyAction>,
-        auth_method: impl ::std::convert::Into<CreateRadarAttemptBodyAuthMethod>,
-        email: impl ::std::convert::Into<::std::string::String>,
         ip_address: impl ::std::convert::Into<::std::string::String>,
         user_agent: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+        auth_method: impl ::std::convert::Into<CreateRadarAttemptBodyAuthMethod>,
+        action: impl ::std::convert::Into<CreateRadarAttemptBodyAction>,
     ) -> Self {
         Self {
             action: action.into(),
@@ -344,7 +352,7 @@ impl CreateRadarAttemptBody {
     }
 }
 impl RemoveRadarListEntryBody {
-    ///A `RemoveRadarListEntryBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `RemoveRadarListEntryBody` with its required field; set optional ones with the setters.
     pub fn new(entry: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { entry: entry.into() }
     }

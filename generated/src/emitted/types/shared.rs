@@ -1861,7 +1861,7 @@ impl ::std::fmt::Debug for VerifyEmailAddressDto {
 }
 #[cfg(any(feature = "mfa", feature = "user_management"))]
 impl VerifyEmailAddressDto {
-    ///A `VerifyEmailAddressDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `VerifyEmailAddressDto` with its required field; set optional ones with the setters.
     pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { code: code.into() }
     }

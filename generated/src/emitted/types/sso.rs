@@ -430,7 +430,7 @@ impl ::std::fmt::Debug for TokenQueryDto {
     }
 }
 impl AuthorizeSsoLogoutBody {
-    ///A `AuthorizeSsoLogoutBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuthorizeSsoLogoutBody` with its required field; set optional ones with the setters.
     pub fn new(profile_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             profile_id: profile_id.into(),
@@ -438,7 +438,13 @@ impl AuthorizeSsoLogoutBody {
     }
 }
 impl TokenQueryDto {
-    ///A `TokenQueryDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `TokenQueryDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the WorkOS environment.
+2. `client_secret`: The client secret of the WorkOS environment.
+3. `code`: The authorization code received from the authorization callback.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,

@@ -2420,7 +2420,13 @@ impl ::std::fmt::Debug for UserlandUserInvite {
     }
 }
 impl AuthenticateBodyAuthorizationCode {
-    ///A `AuthenticateBodyAuthorizationCode` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyAuthorizationCode` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `code`: The authorization code received from the redirect.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2485,7 +2491,12 @@ impl AuthenticateBodyAuthorizationCode {
     }
 }
 impl AuthenticateBodyDeviceCode {
-    ///A `AuthenticateBodyDeviceCode` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyDeviceCode` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `device_code`: The device verification code.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         device_code: impl ::std::convert::Into<::std::string::String>,
@@ -2530,7 +2541,14 @@ impl AuthenticateBodyDeviceCode {
     }
 }
 impl AuthenticateBodyEmailVerificationCode {
-    ///A `AuthenticateBodyEmailVerificationCode` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyEmailVerificationCode` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `code`: The email verification code.
+4. `pending_authentication_token`: The pending authentication token from a previous authentication attempt.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2579,7 +2597,14 @@ impl AuthenticateBodyEmailVerificationCode {
     }
 }
 impl AuthenticateBodyMagicAuthCode {
-    ///A `AuthenticateBodyMagicAuthCode` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyMagicAuthCode` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `code`: The one-time code for Magic Auth authentication.
+4. `email`: The user's email address.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2638,13 +2663,21 @@ impl AuthenticateBodyMagicAuthCode {
     }
 }
 impl AuthenticateBodyMfaTotp {
-    ///A `AuthenticateBodyMfaTotp` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyMfaTotp` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `code`: The TOTP code from the authenticator app.
+4. `pending_authentication_token`: The pending authentication token from a previous authentication attempt.
+5. `authentication_challenge_id`: The ID of the MFA authentication challenge.*/
     pub fn new(
-        authentication_challenge_id: impl ::std::convert::Into<::std::string::String>,
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
         code: impl ::std::convert::Into<::std::string::String>,
         pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
+        authentication_challenge_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             authentication_challenge_id: authentication_challenge_id.into(),
@@ -2689,12 +2722,19 @@ impl AuthenticateBodyMfaTotp {
     }
 }
 impl AuthenticateBodyOrganizationSelection {
-    ///A `AuthenticateBodyOrganizationSelection` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyOrganizationSelection` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `pending_authentication_token`: The pending authentication token from a previous authentication attempt.
+4. `organization_id`: The ID of the organization the user selected.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
-        organization_id: impl ::std::convert::Into<::std::string::String>,
         pending_authentication_token: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -2738,7 +2778,14 @@ impl AuthenticateBodyOrganizationSelection {
     }
 }
 impl AuthenticateBodyPassword {
-    ///A `AuthenticateBodyPassword` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyPassword` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `email`: The user's email address.
+4. `password`: The user's password.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2795,7 +2842,13 @@ impl AuthenticateBodyPassword {
     }
 }
 impl AuthenticateBodyRefreshToken {
-    ///A `AuthenticateBodyRefreshToken` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `AuthenticateBodyRefreshToken` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `client_id`: The client ID of the application.
+2. `client_secret`: The client secret of the application.
+3. `refresh_token`: The refresh token to exchange for new tokens.*/
     pub fn new(
         client_id: impl ::std::convert::Into<::std::string::String>,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -2850,7 +2903,7 @@ impl AuthenticateBodyRefreshToken {
     }
 }
 impl AuthorizeDeviceBody {
-    ///A `AuthorizeDeviceBody` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `AuthorizeDeviceBody` with its required field; set optional ones with the setters.
     pub fn new(client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             client_id: client_id.into(),
@@ -2858,22 +2911,27 @@ impl AuthorizeDeviceBody {
     }
 }
 impl ConfirmEmailChangeDto {
-    ///A `ConfirmEmailChangeDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `ConfirmEmailChangeDto` with its required field; set optional ones with the setters.
     pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { code: code.into() }
     }
 }
 impl CreateCorsOriginDto {
-    ///A `CreateCorsOriginDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateCorsOriginDto` with its required field; set optional ones with the setters.
     pub fn new(origin: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { origin: origin.into() }
     }
 }
 impl CreatePasswordResetDto {
-    ///A `CreatePasswordResetDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreatePasswordResetDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `token`: The password reset token.
+2. `new_password`: The new password to set for the user.*/
     pub fn new(
-        new_password: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
+        new_password: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             new_password: new_password.into(),
@@ -2882,19 +2940,19 @@ impl CreatePasswordResetDto {
     }
 }
 impl CreatePasswordResetTokenDto {
-    ///A `CreatePasswordResetTokenDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreatePasswordResetTokenDto` with its required field; set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { email: email.into() }
     }
 }
 impl CreateRedirectUriDto {
-    ///A `CreateRedirectUriDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateRedirectUriDto` with its required field; set optional ones with the setters.
     pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { uri: uri.into() }
     }
 }
 impl CreateUserlandMagicCodeAndReturnDto {
-    ///A `CreateUserlandMagicCodeAndReturnDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateUserlandMagicCodeAndReturnDto` with its required field; set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -2912,7 +2970,7 @@ impl CreateUserlandMagicCodeAndReturnDto {
     }
 }
 impl CreateUserlandUserDtoBase {
-    ///A `CreateUserlandUserDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateUserlandUserDtoBase` with its required field; set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -2969,7 +3027,7 @@ impl CreateUserlandUserDtoBase {
     }
 }
 impl CreateUserlandUserDtoPassword {
-    ///A `CreateUserlandUserDtoPassword` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateUserlandUserDtoPassword` with its required field; set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -3036,7 +3094,13 @@ impl CreateUserlandUserDtoPassword {
     }
 }
 impl CreateUserlandUserDtoPasswordHash {
-    ///A `CreateUserlandUserDtoPasswordHash` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateUserlandUserDtoPasswordHash` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `email`: The email address of the user.
+2. `password_hash`: The hashed password to set for the user. Required with `password_hash_type`. Mutually exclusive with `password`.
+3. `password_hash_type`: The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.*/
     pub fn new(
         email: impl ::std::convert::Into<::std::string::String>,
         password_hash: impl ::std::convert::Into<::std::string::String>,
@@ -3101,7 +3165,7 @@ impl CreateUserlandUserDtoPasswordHash {
     }
 }
 impl CreateUserlandUserInviteOptionsDto {
-    ///A `CreateUserlandUserInviteOptionsDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `CreateUserlandUserInviteOptionsDto` with its required field; set optional ones with the setters.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -3156,10 +3220,15 @@ impl CreateUserlandUserInviteOptionsDto {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoBase {
-    ///A `CreateUserlandUserOrganizationMembershipDtoBase` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateUserlandUserOrganizationMembershipDtoBase` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `user_id`: The ID of the [user](/reference/authkit/user).
+2. `organization_id`: The ID of the [organization](/reference/organization) which the user belongs to.*/
     pub fn new(
-        organization_id: impl ::std::convert::Into<::std::string::String>,
         user_id: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3168,11 +3237,17 @@ impl CreateUserlandUserOrganizationMembershipDtoBase {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoRoleSlug {
-    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `user_id`: The ID of the [user](/reference/authkit/user).
+2. `organization_id`: The ID of the [organization](/reference/organization) which the user belongs to.
+3. `role_slug`: A single role identifier. Defaults to `member` or the explicit default role. Mutually exclusive with `role_slugs`.*/
     pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         role_slug: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3182,13 +3257,19 @@ impl CreateUserlandUserOrganizationMembershipDtoRoleSlug {
     }
 }
 impl CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
-    ///A `CreateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `user_id`: The ID of the [user](/reference/authkit/user).
+2. `organization_id`: The ID of the [organization](/reference/organization) which the user belongs to.
+3. `role_slugs`: An array of role identifiers. Limited to one role when Multiple Roles is disabled. Mutually exclusive with `role_slug`.*/
     pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
         organization_id: impl ::std::convert::Into<::std::string::String>,
         role_slugs: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
-        user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             organization_id: organization_id.into(),
@@ -3253,7 +3334,7 @@ impl ResendUserlandUserInviteOptionsDto {
     }
 }
 impl SendEmailChangeDto {
-    ///A `SendEmailChangeDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `SendEmailChangeDto` with its required field; set optional ones with the setters.
     pub fn new(new_email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             new_email: new_email.into(),
@@ -3261,7 +3342,7 @@ impl SendEmailChangeDto {
     }
 }
 impl UpdateJwtTemplateDto {
-    ///A `UpdateJwtTemplateDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateJwtTemplateDto` with its required field; set optional ones with the setters.
     pub fn new(content: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { content: content.into() }
     }
@@ -3343,7 +3424,7 @@ impl UpdateUserlandUserDtoBase {
     }
 }
 impl UpdateUserlandUserDtoPassword {
-    ///A `UpdateUserlandUserDtoPassword` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateUserlandUserDtoPassword` with its required field; set optional ones with the setters.
     pub fn new(password: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: ::std::default::Default::default(),
@@ -3420,7 +3501,12 @@ impl UpdateUserlandUserDtoPassword {
     }
 }
 impl UpdateUserlandUserDtoPasswordHash {
-    ///A `UpdateUserlandUserDtoPasswordHash` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `UpdateUserlandUserDtoPasswordHash` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `password_hash`: The hashed password to set for the user. Required with `password_hash_type`. Mutually exclusive with `password`.
+2. `password_hash_type`: The algorithm originally used to hash the password, used when providing a `password_hash`. Required with `password_hash`. Mutually exclusive with `password`.*/
     pub fn new(
         password_hash: impl ::std::convert::Into<::std::string::String>,
         password_hash_type: impl ::std::convert::Into<
@@ -3503,7 +3589,7 @@ impl UpdateUserlandUserDtoPasswordHash {
     }
 }
 impl UpdateUserlandUserOrganizationMembershipDtoRoleSlug {
-    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlug` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlug` with its required field; set optional ones with the setters.
     pub fn new(role_slug: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             role_slug: role_slug.into(),
@@ -3511,7 +3597,7 @@ impl UpdateUserlandUserOrganizationMembershipDtoRoleSlug {
     }
 }
 impl UpdateUserlandUserOrganizationMembershipDtoRoleSlugs {
-    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UpdateUserlandUserOrganizationMembershipDtoRoleSlugs` with its required field; set optional ones with the setters.
     pub fn new(
         role_slugs: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -3523,7 +3609,7 @@ impl UpdateUserlandUserOrganizationMembershipDtoRoleSlugs {
     }
 }
 impl UserlandRevokeSessionDto {
-    ///A `UserlandRevokeSessionDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `UserlandRevokeSessionDto` with its required field; set optional ones with the setters.
     pub fn new(session_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             return_to: ::std::default::Default::default(),

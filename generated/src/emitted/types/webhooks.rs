@@ -414,7 +414,12 @@ impl ::std::fmt::Debug for WebhookEndpointJson {
     }
 }
 impl CreateWebhookEndpointDto {
-    ///A `CreateWebhookEndpointDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    /**A `CreateWebhookEndpointDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `endpoint_url`: The HTTPS URL where webhooks will be sent.
+2. `events`: The events that the Webhook Endpoint is subscribed to.*/
     pub fn new(
         endpoint_url: impl ::std::convert::Into<::std::string::String>,
         events: impl ::std::iter::IntoIterator<

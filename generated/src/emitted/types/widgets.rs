@@ -56,7 +56,7 @@ impl ::std::fmt::Debug for WidgetSessionTokenResponse {
     }
 }
 impl WidgetSessionTokenDto {
-    ///A `WidgetSessionTokenDto` with its required fields (in alphabetical order); set optional ones with the setters.
+    ///A `WidgetSessionTokenDto` with its required field; set optional ones with the setters.
     pub fn new(
         organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
