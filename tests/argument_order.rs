@@ -98,25 +98,34 @@ fn shapes<'a>(doc: &'a Value, schema: &'a Value, depth: usize) -> Vec<Shape<'a>>
     out
 }
 
-/// Every shape of every schema in the document: components and everything nested in them or
-/// in the paths.
-fn all_shapes(doc: &Value) -> Vec<Shape<'_>> {
-    fn walk<'a>(doc: &'a Value, v: &'a Value, out: &mut Vec<Shape<'a>>) {
+/// Every shape of every schema in the document, with the component it is found in (`None`
+/// under `paths`): components and everything nested in them or in the paths.
+fn all_shapes(doc: &Value) -> Vec<(Option<String>, Shape<'_>)> {
+    fn walk<'a>(
+        doc: &'a Value,
+        v: &'a Value,
+        origin: &Option<String>,
+        out: &mut Vec<(Option<String>, Shape<'a>)>,
+    ) {
         match v {
             Value::Object(map) => {
                 if map.contains_key("properties") || map.contains_key("allOf") || map.contains_key("oneOf") {
-                    out.extend(shapes(doc, v, 0).into_iter().filter(|s| !s.properties.is_empty()));
+                    let found = shapes(doc, v, 0).into_iter().filter(|s| !s.properties.is_empty());
+                    out.extend(found.map(|s| (origin.clone(), s)));
                 }
                 for child in map.values() {
-                    walk(doc, child, out);
+                    walk(doc, child, origin, out);
                 }
             }
-            Value::Array(items) => items.iter().for_each(|i| walk(doc, i, out)),
+            Value::Array(items) => items.iter().for_each(|i| walk(doc, i, origin, out)),
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(doc, doc, &mut out);
+    walk(doc, &doc["paths"], &None, &mut out);
+    for (name, schema) in doc["components"]["schemas"].as_object().into_iter().flatten() {
+        walk(doc, schema, &Some(heck::ToPascalCase::to_pascal_case(name.as_str())), &mut out);
+    }
     out
 }
 
@@ -232,19 +241,43 @@ fn every_body_constructor_takes_its_required_fields_in_document_order() {
             args.iter().map(|a| wires.get(a).cloned().unwrap_or_else(|| a.clone())).collect();
         let fields: BTreeSet<&str> = wires.values().map(String::as_str).collect();
         let arg_set: BTreeSet<&str> = args.iter().map(String::as_str).collect();
-        // The document's objects with exactly these properties and these arguments.
-        let orders: BTreeSet<Vec<String>> = shapes
+        // The document's objects with exactly these properties and these arguments, and the
+        // order each gives.
+        let candidates: Vec<(&Option<String>, Vec<String>)> = shapes
             .iter()
-            .filter(|sh| sh.properties.keys().map(String::as_str).collect::<BTreeSet<_>>() == fields)
-            .map(|sh| {
-                sh.required
+            .filter(|(_, sh)| sh.properties.keys().map(String::as_str).collect::<BTreeSet<_>>() == fields)
+            .map(|(origin, sh)| {
+                let order = sh
+                    .required
                     .iter()
                     .filter(|r| sh.properties.get(*r).is_some_and(|p| !not_an_argument(&doc, p)))
                     .cloned()
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                (origin, order)
             })
-            .filter(|order| order.iter().map(String::as_str).collect::<BTreeSet<_>>() == arg_set)
+            .filter(|(_, order)| order.iter().map(String::as_str).collect::<BTreeSet<_>>() == arg_set)
             .collect();
+        let mut orders: BTreeSet<Vec<String>> = candidates.iter().map(|(_, o)| o.clone()).collect();
+        // Objects of the same shape listing their required names in other orders are types of
+        // their own: this struct is the one of the component it is named after (the longest
+        // component name it starts with), or, when none is, not one of the components that
+        // have a struct of their own name.
+        if orders.len() > 1 {
+            let named = candidates
+                .iter()
+                .filter_map(|(origin, order)| {
+                    origin.as_ref().filter(|o| ty.starts_with(o.as_str())).map(|o| (o.len(), order))
+                })
+                .max_by_key(|(len, _)| *len);
+            orders = match named {
+                Some((_, order)) => BTreeSet::from([order.clone()]),
+                None => candidates
+                    .iter()
+                    .filter(|(origin, _)| !origin.as_ref().is_some_and(|o| structs.contains_key(o)))
+                    .map(|(_, o)| o.clone())
+                    .collect(),
+            };
+        }
         match orders.len() {
             0 => failures.push(format!(
                 "{ty}::new({}): no object of the document has the properties {fields:?} with these required fields",

@@ -1,4 +1,5 @@
-//! The pinned document: its lock file, download from the npm registry, and local cache.
+//! The pinned document: its lock file, the vendored copy in `workos-spec/`, and download from
+//! the npm registry (for upgrades to a published version and for diffs against one).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,12 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::error::{Error, Result};
+
+/// Where the pinned document is vendored, relative to the workspace root.
+pub const VENDORED: &str = "workos-spec/open-api-spec.yaml";
+
+/// The license of the vendored document (WorkOS's MIT text), relative to the workspace root.
+pub const VENDORED_LICENSE: &str = "workos-spec/LICENSE-openapi-spec.txt";
 
 /// Default npm registry; `NPM_CONFIG_REGISTRY` (or `npm_config_registry`) overrides it.
 pub const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org";
@@ -26,10 +33,36 @@ pub struct Lock {
     pub integrity: String,
     /// Hex sha256 of the extracted document.
     pub sha256: String,
-    /// A local document instead of a published one (`cargo xtask spec upgrade PATH`), relative
-    /// to the workspace root: read from there and checked against `sha256`; nothing is fetched.
+    /// The document in the repository, relative to the workspace root ([`VENDORED`] after
+    /// `cargo xtask spec upgrade`): read from there and checked against `sha256`; nothing is
+    /// fetched. Without it the document comes from the npm tarball, cached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Where a vendored document was taken from, when it is not an npm tarball.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// The provenance of a vendored document: the upstream repository and commit it was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Source {
+    /// The upstream repository (`https://github.com/workos/openapi-spec`).
+    pub repository: String,
+    /// The full commit id the document was taken at.
+    pub commit: String,
+    /// The document's path in that repository (`spec/open-api-spec.yaml`).
+    pub file: String,
+    /// The upstream release that commit belongs to (`v0.61.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The revision of WorkOS's own API spec the upstream commit carries (`94599f7`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_revision: Option<String>,
+    /// The commit's date (`2026-08-07`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The document's license text, relative to the workspace root ([`VENDORED_LICENSE`]).
+    pub license: String,
 }
 
 impl Lock {
@@ -199,6 +232,7 @@ pub fn resolve_version(package: &str, version: &str, file: &str, registry: &str)
         integrity,
         sha256: sha256_hex(&document),
         path: None,
+        source: None,
     };
     Ok((lock, document))
 }
@@ -302,6 +336,7 @@ mod tests {
             integrity: integrity_of(tgz),
             sha256: sha256_hex(document),
             path: None,
+            source: None,
         }
     }
 

@@ -35,14 +35,18 @@ pub(crate) fn compat(project: &Project, old: &str, new: &str) -> Result<()> {
     Ok(())
 }
 
-/// `compat-history DIR`: pinned -> newest, and each consecutive pair of DIR; every pair is
-/// checked and the failures reported together.
-pub(crate) fn history(project: &Project, dir: &Path) -> Result<()> {
+/// `compat-history DIR [--from DOC]`: DOC (the pinned document) -> newest, and each
+/// consecutive pair of DIR; every pair is checked and the failures reported together. A DOC
+/// that is one of DIR's documents adds no pair of its own.
+pub(crate) fn history(project: &Project, dir: &Path, from: &str) -> Result<()> {
     let files = crate::documents_in(dir)?;
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    let documents = spec_cmd::history_documents(project, dir, from)?;
     let mut pairs = Vec::new();
-    if let Some(newest) = names.last() {
-        pairs.push(("pinned".to_owned(), newest.clone()));
+    if documents.len() > names.len()
+        && let Some(newest) = names.last()
+    {
+        pairs.push((from.to_owned(), newest.clone()));
     }
     pairs.extend(names.windows(2).map(|w| (w[0].clone(), w[1].clone())));
     let mut failures = Vec::new();

@@ -61,10 +61,14 @@ enum Command {
         /// A file, or `pinned`.
         new: String,
     },
-    /// `compat` pinned -> newest document of DIR, then each consecutive pair.
+    /// `compat` DOC (the pinned document) -> newest document of DIR, then each consecutive pair.
     CompatHistory {
         /// A folder of documents.
         dir: PathBuf,
+        /// The document the history starts from: `pinned`, a published version or a file. A
+        /// document with the same bytes as one of DIR's starts the pairs there instead.
+        #[arg(long, default_value = "pinned")]
+        from: String,
     },
     /// Check workos-api with no feature, each feature alone and all features, -D warnings.
     Features,
@@ -114,6 +118,10 @@ enum SpecCommand {
     DiffHistory {
         /// A folder of documents.
         dir: PathBuf,
+        /// The document the history starts from: `pinned`, a published version or a file. A
+        /// document with the same bytes as one of DIR's starts the pairs there instead.
+        #[arg(long, default_value = "pinned")]
+        from: String,
         /// The reviewed counts (workos-spec/diff-expectations.toml).
         #[arg(long)]
         expect: PathBuf,
@@ -144,8 +152,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Spec { command: SpecCommand::Diff(args) } => spec_cmd::diff(&project, &args),
         Command::Spec { command: SpecCommand::Upgrade(args) } => spec_cmd::upgrade(&project, &args),
-        Command::Spec { command: SpecCommand::DiffHistory { dir, expect, bless } } => {
-            spec_cmd::diff_history(&project, &dir, &expect, bless)
+        Command::Spec { command: SpecCommand::DiffHistory { dir, from, expect, bless } } => {
+            spec_cmd::diff_history(&project, &dir, &from, &expect, bless)
         }
         other => run(&project, other).map(|()| ExitCode::SUCCESS),
     };
@@ -170,7 +178,7 @@ fn run(project: &Project, command: Command) -> Result<()> {
         Command::Codegen { check, timings, .. } => codegen(project, check, timings),
         Command::History { dir } => history(project, &dir),
         Command::Compat { old, new } => compat_cmd::compat(project, &old, &new),
-        Command::CompatHistory { dir } => compat_cmd::history(project, &dir),
+        Command::CompatHistory { dir, from } => compat_cmd::history(project, &dir, &from),
         Command::Features => features_cmd::run(project),
         Command::Bench { what: None } => bench::run(project),
         Command::Bench { what: Some(BenchCommand::Diff { old, new }) } => bench::diff(project, &old, &new),

@@ -286,12 +286,32 @@ pub(crate) struct UpgradeArgs {
     /// emulator contract test).
     #[arg(long)]
     no_check: bool,
+    /// For a file: the upstream repository it was taken from, recorded in the lock.
+    #[arg(long, requires = "commit")]
+    repository: Option<String>,
+    /// For a file: the upstream commit it was taken at.
+    #[arg(long, requires = "repository")]
+    commit: Option<String>,
+    /// For a file: its path in the upstream repository.
+    #[arg(long, default_value = "spec/open-api-spec.yaml")]
+    upstream_file: String,
+    /// For a file: the upstream release the commit belongs to (`v0.61.0`); also the lock's
+    /// version.
+    #[arg(long)]
+    release: Option<String>,
+    /// For a file: the revision of WorkOS's API spec the upstream commit carries.
+    #[arg(long)]
+    spec_revision: Option<String>,
+    /// For a file: the upstream commit's date.
+    #[arg(long)]
+    date: Option<String>,
 }
 
-/// `spec upgrade VERSION|PATH`: verify the new document, update the lock and regenerate
-/// generated/ (everything computed before anything is written), then check the workspace and
-/// write workos-spec/CHANGES.md (the summary, what is left to fix at the top) and
-/// CHANGES-full.md (every change). Exit 1 when a check failed.
+/// `spec upgrade VERSION|PATH`: verify the new document, vendor it as
+/// `workos-spec/open-api-spec.yaml`, update the lock and regenerate generated/ (everything
+/// computed before anything is written), then check the workspace and write
+/// workos-spec/CHANGES.md (the summary, what is left to fix at the top) and CHANGES-full.md
+/// (every change). Exit 1 when a check failed.
 pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode> {
     let arg = args.target.as_str();
     let old_lock = spec::Lock::read(&project.lock_path())?;
@@ -299,36 +319,51 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
-    let (lock, bytes, cache) = if is_version(arg) && !Path::new(arg).exists() {
-        let (lock, bytes) =
-            match spec::resolve_version(&old_lock.package, arg, &old_lock.file, &spec::registry()) {
-                Ok(r) => r,
-                Err(e) => return bad(&format!("{} {arg}: {e}", old_lock.package)),
-            };
-        let cache = Some(lock.cache_path(&project.spec_dir()));
-        (lock, bytes, cache)
+    let (mut lock, bytes) = if is_version(arg) && !Path::new(arg).exists() {
+        match spec::resolve_version(&old_lock.package, arg, &old_lock.file, &spec::registry()) {
+            Ok(r) => r,
+            Err(e) => return bad(&format!("{} {arg}: {e}", old_lock.package)),
+        }
     } else {
-        let path = Path::new(arg);
-        let bytes = match std::fs::read(path) {
+        let bytes = match std::fs::read(arg) {
             Ok(b) => b,
             Err(e) => return bad(&format!("cannot read {arg}: {e}")),
         };
-        let absolute = std::fs::canonicalize(path)?;
-        let root = std::fs::canonicalize(&project.root)?;
-        let relative = relative_path(&root, &absolute);
         let sha256 = spec::sha256_hex(&bytes);
+        let source = match (&args.repository, &args.commit) {
+            (Some(repository), Some(commit)) => Some(spec::Source {
+                repository: repository.clone(),
+                commit: commit.clone(),
+                file: args.upstream_file.clone(),
+                release: args.release.clone(),
+                spec_revision: args.spec_revision.clone(),
+                date: args.date.clone(),
+                license: spec::VENDORED_LICENSE.to_owned(),
+            }),
+            _ => None,
+        };
+        let version = match &args.release {
+            Some(release) => release.trim_start_matches('v').to_owned(),
+            None => format!("local-{}", &sha256[..12]),
+        };
         let lock = spec::Lock {
             package: old_lock.package.clone(),
-            version: format!("local-{}", &sha256[..12]),
+            version,
             tarball: String::new(),
             // The package's member name stays, for a later upgrade to a published version.
             file: old_lock.file.clone(),
             integrity: spec::integrity_of(&bytes),
             sha256,
-            path: Some(relative),
+            path: None,
+            source,
         };
-        (lock, bytes, None)
+        (lock, bytes)
     };
+    // The same document again (provenance not given anew) keeps its lock as it is.
+    if lock.sha256 == old_lock.sha256 && lock.source.is_none() && lock.tarball.is_empty() {
+        lock = old_lock.clone();
+    }
+    lock.path = Some(spec::VENDORED.to_owned());
     let source = format!("{} {}", lock.package, lock.version);
     let new = match parse(source.clone(), Input { file: PathBuf::from(arg), bytes: bytes.clone(), source }) {
         Ok(d) => d,
@@ -344,9 +379,7 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     }
     let report = report(&overlays, &old, &new, Some((&old_surface, &new_surface)));
     // Everything is known: write.
-    if let Some(cache) = &cache {
-        emit::write_atomic(cache, &bytes)?;
-    }
+    emit::write_atomic(&project.root.join(spec::VENDORED), &bytes)?;
     lock.write(&project.lock_path())?;
     let changed = emit::ensure_files(&project.out_dir(), &output.files, false)?;
     let c = &report.counts;
@@ -382,9 +415,10 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         full.display(),
         project.lock_path().display()
     );
-    if let Some(path) = &lock.path {
+    eprintln!("vendored the document as {}: commit it with the lock", spec::VENDORED);
+    if lock.tarball.is_empty() && lock.source.is_none() {
         eprintln!(
-            "note: the lock now points at a local file ({path}); commit it, or upgrade to a published version before merging"
+            "note: the lock records no provenance for this file; pass --repository and --commit (and --release) to say where it comes from"
         );
     }
     if outcome.failures.is_empty() {
@@ -396,15 +430,6 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     }
     eprintln!("(listed with their causes at the top of {})", changes.display());
     Ok(ExitCode::from(1))
-}
-
-/// `to` relative to `from` (both absolute), with `..` where needed.
-fn relative_path(from: &Path, to: &Path) -> String {
-    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), a.len() - common).collect();
-    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
-    parts.join("/")
 }
 
 /// The expected counts of one pair, as recorded in the expectations file.
@@ -427,16 +452,35 @@ struct Expectations {
     pair: Vec<Expected>,
 }
 
-/// `spec diff-history DIR --expect FILE [--bless]`: diffs the pinned document against the
-/// oldest in DIR, then each consecutive pair, and compares the counts with FILE.
-pub(crate) fn diff_history(project: &Project, dir: &Path, expect: &Path, bless: bool) -> Result<ExitCode> {
-    let files = crate::documents_in(dir)?;
-    let mut names = vec!["pinned".to_owned()];
-    names.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
-    let mut docs = Vec::new();
-    for name in &names {
-        docs.push(load(project, name).map_err(anyhow::Error::new)?);
+/// The documents a history runs through: `from`, then DIR's in order; when `from` has the same
+/// bytes as one of DIR's (the pinned document is the newest), the pairs start there instead.
+pub(crate) fn history_documents(project: &Project, dir: &Path, from: &str) -> Result<Vec<(String, Doc)>> {
+    let mut out = Vec::new();
+    let start = load(project, from).map_err(anyhow::Error::new)?;
+    let mut rest = Vec::new();
+    for file in crate::documents_in(dir)? {
+        let name = file.to_string_lossy().into_owned();
+        rest.push((name.clone(), load(project, &name).map_err(anyhow::Error::new)?));
     }
+    if !rest.iter().any(|(_, d)| d.input.bytes == start.input.bytes) {
+        out.push((from.to_owned(), start));
+    } else {
+        eprintln!("{from} is a document of {}: the history starts with it there", dir.display());
+    }
+    out.extend(rest);
+    Ok(out)
+}
+
+/// `spec diff-history DIR [--from DOC] --expect FILE [--bless]`: diffs DOC (the pinned document)
+/// against the oldest in DIR, then each consecutive pair, and compares the counts with FILE.
+pub(crate) fn diff_history(
+    project: &Project,
+    dir: &Path,
+    from: &str,
+    expect: &Path,
+    bless: bool,
+) -> Result<ExitCode> {
+    let (names, docs): (Vec<String>, Vec<Doc>) = history_documents(project, dir, from)?.into_iter().unzip();
     let overlays = project.overlays()?;
     let label = |d: &Doc, n: &str| if n == "pinned" { "pinned".to_owned() } else { d.name.clone() };
     // Each document's crate is generated once, though most documents are in two pairs.

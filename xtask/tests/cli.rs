@@ -239,7 +239,16 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");
     assert!(changes.contains("`types::Role.priority`"), "{changes}");
     let lock = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
-    assert!(lock.contains("path = \"candidate.json\"") && lock.contains("version = \"local-"), "{lock}");
+    assert!(
+        lock.contains("path = \"workos-spec/open-api-spec.yaml\"") && lock.contains("version = \"local-"),
+        "{lock}"
+    );
+    // Vendored: the lock reads the copy in workos-spec/, not the file it was given.
+    assert_eq!(
+        std::fs::read(root.join("workos-spec/open-api-spec.yaml")).expect("vendored"),
+        std::fs::read(root.join("candidate.json")).expect("candidate")
+    );
+    std::fs::remove_file(root.join("candidate.json")).expect("remove the candidate");
     let mut types = String::new();
     for entry in std::fs::read_dir(root.join("generated/src/emitted/types")).expect("types/") {
         types.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("a types file"));
@@ -248,6 +257,33 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     // The lock and generated/ agree: the check passes on the upgraded project.
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+
+    // The same document with its provenance: recorded in the lock, and kept by an upgrade to
+    // the same bytes that does not say it again.
+    let copy = root.join("copy.yaml");
+    std::fs::copy(root.join("workos-spec/open-api-spec.yaml"), &copy).expect("copy");
+    let copy = copy.to_string_lossy().into_owned();
+    let with = [
+        "spec",
+        "upgrade",
+        &copy,
+        "--no-check",
+        "--repository",
+        "https://github.com/workos/openapi-spec",
+        "--commit",
+        "e216e1f73e1788f959f6b9e35e662b25fda7edbc",
+        "--release",
+        "v9.9.9",
+    ];
+    let out = xtask_in(root, &with);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = xtask_in(root, &["spec", "upgrade", &copy, "--no-check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lock = workos_codegen::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
+    let source = lock.source.expect("provenance");
+    assert_eq!((lock.version.as_str(), source.release.as_deref()), ("9.9.9", Some("v9.9.9")));
+    assert_eq!(source.commit, "e216e1f73e1788f959f6b9e35e662b25fda7edbc");
+    assert_eq!(source.file, "spec/open-api-spec.yaml");
 }
 
 /// A gzipped npm-style tarball holding `file`.
@@ -313,13 +349,10 @@ fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
     assert!(lock.contains("version = \"0.2.0\""), "{lock}");
     assert!(lock.contains("tarball = \"@workos/openapi-spec/-/openapi-spec-0.2.0.tgz\""), "{lock}");
     assert!(lock.contains(&format!("sha256 = \"{}\"", workos_codegen::spec::sha256_hex(&bytes))), "{lock}");
-    assert_eq!(
-        std::fs::read(root.join("workos-spec/.cache/open-api-spec-0.2.0.yaml")).expect("cached"),
-        bytes
-    );
+    assert_eq!(std::fs::read(root.join("workos-spec/open-api-spec.yaml")).expect("vendored"), bytes);
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("`priority`: optional property added"), "{changes}");
-    // The new lock is self-consistent: the check reads the cached copy, with no registry.
+    // The new lock is self-consistent: the check reads the vendored copy, with no registry.
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
