@@ -575,6 +575,8 @@ pub(crate) struct Store {
     pub(crate) flags: Vec<Flag>,
     /// Groups of organization memberships.
     pub(crate) groups: Vec<Group>,
+    /// Vault's key-value objects and data keys.
+    pub(crate) vault: crate::routes::vault::VaultData,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
     #[serde(skip)]
     pub(crate) indexes: Indexes,

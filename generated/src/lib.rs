@@ -97,6 +97,8 @@ pub use emitted::*;
 pub mod runtime;
 #[cfg(feature = "sessions")]
 pub mod sessions;
+#[cfg(feature = "vault")]
+pub mod vault;
 pub mod webhooks;
 
 /// A WorkOS event: from `client.events().list_events()` or a verified webhook body

@@ -1,6 +1,6 @@
 //! The scenario's second half: the areas beyond roles and memberships (groups, feature flags,
 //! audit logs, invitations and the user management flows, AuthKit settings, sessions, webhook
-//! endpoints, API keys) and the authorization lists by resource and membership.
+//! endpoints, API keys, Vault) and the authorization lists by resource and membership.
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -29,6 +29,74 @@ pub(super) async fn run(s: &Scenario) {
     sign_in_steps(s, &org).await;
     webhook_endpoints(s).await;
     api_keys(s, &org, &ann, &ben).await;
+    vault(s, &org).await;
+}
+
+async fn vault(s: &Scenario, org: &str) {
+    let context = json!({"organization_id": org});
+    // Data keys: created for a context, decrypted back, rekeyed under another.
+    let key = s.call("POST", "/vault/v1/keys/data-key", Some(json!({"context": context})), 200).await;
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(key["data_key"].as_str().expect("key"))
+            .map(|k| k.len())
+            .ok(),
+        Some(32)
+    );
+    s.call("POST", "/vault/v1/keys/data-key", Some(json!({"context": {}})), 422).await;
+    let keys = key["encrypted_keys"].clone();
+    let back = s.call("POST", "/vault/v1/keys/decrypt", Some(json!({"keys": keys})), 200).await;
+    assert_eq!(back["data_key"], key["data_key"]);
+    s.call("POST", "/vault/v1/keys/decrypt", Some(json!({"keys": "bm90IGEga2V5"})), 400).await;
+    let other = json!({"organization_id": "org_other"});
+    let rekeyed = s
+        .call("POST", "/vault/v1/keys/rekey", Some(json!({"encrypted_keys": keys, "context": other})), 200)
+        .await;
+    assert_eq!((&rekeyed["data_key"], &rekeyed["context"]), (&key["data_key"], &other));
+    s.call("POST", "/vault/v1/keys/rekey", Some(json!({"encrypted_keys": "AAAA", "context": other})), 400)
+        .await;
+    s.call("POST", "/vault/v1/keys/rekey", Some(json!({"encrypted_keys": keys, "context": {}})), 422).await;
+
+    // Objects.
+    let kv = "/vault/v1/kv";
+    let body = json!({"name": "stripe-key", "value": "sk_live_1", "key_context": context});
+    let meta = s.call("POST", kv, Some(body.clone()), 201).await;
+    let obj = meta["id"].as_str().expect("id").to_owned();
+    s.call("POST", kv, Some(body), 409).await;
+    s.call("POST", kv, Some(json!({"name": "x", "value": "v"})), 422).await;
+    s.call("POST", kv, Some(json!({"name": "other", "value": "v", "key_context": context})), 201).await;
+    let read = s.call("GET", &format!("{kv}/{obj}"), None, 200).await;
+    assert_eq!(read["value"], "sk_live_1");
+    s.call("GET", &format!("{kv}/missing"), None, 404).await;
+    assert_eq!(s.call("GET", &format!("{kv}/name/stripe-key"), None, 200).await["id"], obj.as_str());
+    s.call("GET", &format!("{kv}/name/missing"), None, 404).await;
+    let listed = s.call("GET", &format!("{kv}?search=stripe"), None, 200).await;
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(s.call("GET", kv, None, 200).await["data"].as_array().map(Vec::len), Some(2));
+    // Updates: a version check against the current version, else a conflict.
+    let first = meta["version_id"].clone();
+    let updated = s
+        .call("PUT", &format!("{kv}/{obj}"), Some(json!({"value": "sk_live_2", "version_check": first})), 201)
+        .await;
+    assert!(updated.get("value").is_none());
+    s.call("PUT", &format!("{kv}/{obj}"), Some(json!({"value": "sk_live_3", "version_check": first})), 409)
+        .await;
+    s.call("PUT", &format!("{kv}/missing"), Some(json!({"value": "v"})), 400).await;
+    assert_eq!(s.call("GET", &format!("{kv}/{obj}"), None, 200).await["value"], "sk_live_2");
+    let described = s.call("GET", &format!("{kv}/{obj}/metadata"), None, 200).await;
+    assert!(described.get("value").is_none() && described["metadata"]["version_id"] != first);
+    s.call("GET", &format!("{kv}/missing/metadata"), None, 404).await;
+    let versions = s.call("GET", &format!("{kv}/{obj}/versions"), None, 200).await;
+    let current: Vec<bool> =
+        versions["data"].as_array().expect("data").iter().map(|v| v["current_version"] == true).collect();
+    assert_eq!(current, [true, false], "newest first");
+    s.call("GET", &format!("{kv}/missing/versions"), None, 404).await;
+    // Deletes: the version check too.
+    s.call("DELETE", &format!("{kv}/{obj}?version_check={}", first.as_str().expect("version")), None, 409)
+        .await;
+    let deleted = s.call("DELETE", &format!("{kv}/{obj}"), None, 200).await;
+    assert_eq!((deleted["success"].clone(), deleted["name"].clone()), (json!(true), json!("stripe-key")));
+    s.call("DELETE", &format!("{kv}/{obj}"), None, 404).await;
 }
 
 async fn authorization(s: &Scenario, org: &str, ann_om: &str, ben_om: &str) {

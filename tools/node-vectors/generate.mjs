@@ -1,6 +1,6 @@
 // Produces generated/tests/fixtures/node-vectors.json with the official Node SDK, so that
-// workos-api's webhook verification, PKCE and sealed sessions are checked against it byte for
-// byte. Run from this folder: `npm ci && node generate.mjs` (needs cargo for the Rust side).
+// workos-api's webhook verification, PKCE, sealed sessions and Vault envelopes are checked
+// against it byte for byte. Run from this folder: `npm ci && node generate.mjs` (needs cargo for the Rust side).
 // cargo test does not run this; it reads the committed JSON.
 import { WorkOS } from '@workos-inc/node';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 
 const sdk = JSON.parse(readFileSync(new URL('./node_modules/@workos-inc/node/package.json', import.meta.url)));
-const out = { generator: `@workos-inc/node ${sdk.version}`, webhooks: [], pkce: [], node_sealed: [], rust_sealed: [] };
+const out = { generator: `@workos-inc/node ${sdk.version}`, webhooks: [], pkce: [], node_sealed: [], rust_sealed: [], node_vault: [], rust_vault: [] };
 
 // A stand-in for WorkOS: answers the code exchange with a fixed user, so the SDK seals a session.
 const user = {
@@ -20,12 +20,30 @@ const user = {
 // A well-formed JWT (the SDK reads `org_id` from it without verifying).
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const accessToken = `${b64({ alg: 'RS256', kid: 'node' })}.${b64({ sub: 'user_01', sid: 'session_01', org_id: 'org_01' })}.c2ln`;
+// Vault data keys the stand-in hands out and unwraps: encrypted_keys (base64) -> data key (base64).
+const vaultKeys = {
+  [Buffer.from('wrapped-by-node-stand-in').toString('base64')]: Buffer.alloc(32, 0x5a).toString('base64'),
+  [Buffer.from('wrapped-for-rust-vectors').toString('base64')]: Buffer.alloc(32, 0x3c).toString('base64'),
+};
+const [nodeWrapped] = Object.keys(vaultKeys);
 const server = http.createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({
-    user, organization_id: 'org_01', access_token: accessToken, refresh_token: 'refresh_from_node',
-    authentication_method: 'Password',
-  }));
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    if (req.url === '/vault/v1/keys/data-key') {
+      const { context } = JSON.parse(body);
+      res.end(JSON.stringify({ id: 'dk_01', data_key: vaultKeys[nodeWrapped], encrypted_keys: nodeWrapped, context }));
+    } else if (req.url === '/vault/v1/keys/decrypt') {
+      const { keys } = JSON.parse(body);
+      res.end(JSON.stringify({ id: 'dk_01', data_key: vaultKeys[keys] }));
+    } else {
+      res.end(JSON.stringify({
+        user, organization_id: 'org_01', access_token: accessToken, refresh_token: 'refresh_from_node',
+        authentication_method: 'Password',
+      }));
+    }
+  });
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const workos = new WorkOS('sk_test_vectors', {
@@ -90,7 +108,22 @@ for (const vector of rust) {
   out.rust_sealed.push({ ...vector, node_unsealed: nodeUnsealed });
 }
 
+// Vault local encryption, Node -> Rust: envelopes the SDK made with a data key from the stand-in.
+for (const [plaintext, aad] of [['4111 1111 1111 1111', 'user_01'], ['h\u00e9llo w\u00f6rld \u2713', undefined], ['', 'empty']]) {
+  const envelope = await workos.vault.encrypt(plaintext, { organization_id: 'org_01' }, aad);
+  out.node_vault.push({ plaintext, aad: aad ?? null, data_key: vaultKeys[nodeWrapped], encrypted_keys: nodeWrapped, envelope });
+}
+
+// Rust -> Node: envelopes workos-api sealed (fixed nonces), opened by the SDK.
+const rustVault = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'workos-api', '--example', 'vault_vectors'], {
+  cwd: new URL('../..', import.meta.url), encoding: 'utf8',
+}));
+for (const vector of rustVault) {
+  const nodeDecrypted = await workos.vault.decrypt(vector.envelope, vector.aad ?? undefined);
+  out.rust_vault.push({ ...vector, node_decrypted: nodeDecrypted });
+}
+
 server.close();
 const target = new URL('../../generated/tests/fixtures/node-vectors.json', import.meta.url);
 writeFileSync(target, JSON.stringify(out, null, 2) + '\n');
-console.log(`wrote ${target.pathname}: ${out.webhooks.length} webhooks, ${out.pkce.length} PKCE, ${out.node_sealed.length} + ${out.rust_sealed.length} sessions`);
+console.log(`wrote ${target.pathname}: ${out.webhooks.length} webhooks, ${out.pkce.length} PKCE, ${out.node_sealed.length} + ${out.rust_sealed.length} sessions, ${out.node_vault.length} + ${out.rust_vault.length} vault envelopes`);

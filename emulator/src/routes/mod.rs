@@ -16,6 +16,7 @@ mod invitations;
 mod permissions;
 mod roles;
 mod user_flows;
+pub(crate) mod vault;
 mod webhooks;
 
 use std::sync::Arc;
@@ -136,6 +137,18 @@ fn table() -> Vec<Route> {
             "/user_management/organization_memberships/{id}/reactivate",
             put(directory::reactivate_membership),
         ),
+        // Vault: objects and data keys.
+        ("POST", "/vault/v1/keys/data-key", post(vault::create_data_key)),
+        ("POST", "/vault/v1/keys/decrypt", post(vault::decrypt)),
+        ("POST", "/vault/v1/keys/rekey", post(vault::rekey)),
+        ("GET", "/vault/v1/kv", get(vault::list_objects)),
+        ("POST", "/vault/v1/kv", post(vault::create_object)),
+        ("GET", "/vault/v1/kv/name/{name}", get(vault::get_object_by_name)),
+        ("GET", "/vault/v1/kv/{id}", get(vault::get_object)),
+        ("PUT", "/vault/v1/kv/{id}", put(vault::update_object)),
+        ("DELETE", "/vault/v1/kv/{id}", delete(vault::delete_object)),
+        ("GET", "/vault/v1/kv/{id}/metadata", get(vault::get_metadata)),
+        ("GET", "/vault/v1/kv/{id}/versions", get(vault::list_versions)),
         // Organization domains.
         ("POST", "/organization_domains", post(domains::create)),
         ("GET", "/organization_domains/{id}", get(domains::get)),
