@@ -410,8 +410,8 @@ pub(crate) struct Assignment {
     pub(crate) updated_at: String,
 }
 
-/// `RoleAssignment.source`: every assignment the emulator makes is direct (it has no groups).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `RoleAssignment.source`: direct, or through a group role assignment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct AssignmentSource {
     #[serde(deserialize_with = "crate::persist::interned")]
     #[serde(rename = "type")]
@@ -421,6 +421,25 @@ pub(crate) struct AssignmentSource {
 
 impl AssignmentSource {
     pub(crate) const DIRECT: Self = Self { kind: "direct", group_role_assignment_id: None };
+
+    /// Through the group role assignment `id`.
+    pub(crate) fn group(id: &str) -> Self {
+        Self { kind: "group", group_role_assignment_id: Some(id.to_owned()) }
+    }
+}
+
+/// `GroupRoleAssignment`: a role a group's members hold on a resource, each through an
+/// assignment of its own (`source.type = "group"`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct GroupAssignment {
+    #[serde(deserialize_with = "crate::persist::interned")]
+    pub(crate) object: Name,
+    pub(crate) id: String,
+    pub(crate) group_id: String,
+    pub(crate) role: SlimRole,
+    pub(crate) resource: ResourceRef,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
 }
 
 /// `AuthorizationResource`.
@@ -575,6 +594,8 @@ pub(crate) struct Store {
     pub(crate) flags: Vec<Flag>,
     /// Groups of organization memberships.
     pub(crate) groups: Vec<Group>,
+    /// Roles granted to groups; their members' derived assignments are in `assignments`.
+    pub(crate) group_assignments: Vec<GroupAssignment>,
     /// Vault's key-value objects and data keys.
     pub(crate) vault: crate::routes::vault::VaultData,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
@@ -1013,10 +1034,24 @@ impl Store {
         user.external_id = ext;
     }
 
-    /// Assigns `role` to a membership on `resource`, unless it already is (then returns that).
+    /// Assigns `role` to a membership on `resource`, directly, unless it already is (then
+    /// returns that).
     pub(crate) fn assign(&mut self, membership_id: &str, role: &str, resource: ResourceRef) -> Assignment {
-        if let Some(a) =
-            self.assignments_of(membership_id).find(|a| a.role.slug == role && a.resource == resource)
+        self.assign_from(membership_id, role, resource, AssignmentSource::DIRECT)
+    }
+
+    /// [`Store::assign`] with its source: direct, or through a group's role assignment (a
+    /// member's own assignment, kept beside any direct one of the same role).
+    pub(crate) fn assign_from(
+        &mut self,
+        membership_id: &str,
+        role: &str,
+        resource: ResourceRef,
+        source: AssignmentSource,
+    ) -> Assignment {
+        if let Some(a) = self
+            .assignments_of(membership_id)
+            .find(|a| a.role.slug == role && a.resource == resource && a.source == source)
         {
             return a.clone();
         }
@@ -1026,7 +1061,7 @@ impl Store {
             id: self.ids.next("role_assignment"),
             role: SlimRole { slug: role.to_owned() },
             resource,
-            source: AssignmentSource::DIRECT,
+            source,
             created_at: at.clone(),
             updated_at: at,
             membership_id: membership_id.to_owned(),
@@ -1081,6 +1116,9 @@ impl Store {
         if let Some(ext) = by_id(&self.organizations, id, |o| &o.id).and_then(|o| o.external_id.clone()) {
             self.indexes.organization_by_external.remove(&ext);
         }
+        let groups: std::collections::HashSet<String> =
+            self.groups.iter().filter(|g| g.organization_id == id).map(|g| g.id.clone()).collect();
+        self.group_assignments.retain(|g| !groups.contains(&g.group_id));
         self.groups.retain(|g| g.organization_id != id);
         self.organizations.retain(|o| o.id != id);
     }

@@ -257,6 +257,96 @@ async fn groups(s: &Scenario, org: &str, om: &str) {
         s.call("GET", &format!("/user_management/organization_memberships/{om}/groups"), None, 200).await;
     assert_eq!(of_member["data"][0]["id"], gid.as_str());
     s.call("GET", "/user_management/organization_memberships/om_missing/groups", None, 404).await;
+
+    // Roles granted to the group: its members hold them, through the group, while they are members.
+    let doc =
+        json!({"external_id": "g1", "name": "Doc", "resource_type_slug": "file", "organization_id": org});
+    s.call("POST", "/authorization/resources", Some(doc), 201).await;
+    let ga = format!("/authorization/groups/{gid}/role_assignments");
+    let on_file =
+        json!({"role_slug": "org-reader", "resource_external_id": "g1", "resource_type_slug": "file"});
+    let grant = id(&s.call("POST", &ga, Some(on_file.clone()), 201).await);
+    s.call("POST", &ga, Some(on_file.clone()), 409).await;
+    s.call("POST", &ga, Some(json!({"role_slug": "no-such-role"})), 404).await;
+    s.call("POST", &ga, Some(json!({})), 422).await;
+    s.call(
+        "POST",
+        "/authorization/groups/group_missing/role_assignments",
+        Some(json!({"role_slug": "org-reader"})),
+        404,
+    )
+    .await;
+    let org_wide = s.call("POST", &ga, Some(json!({"role_slug": "org-reader"})), 201).await;
+    assert_eq!(org_wide["resource"]["resource_type_slug"], "organization");
+    assert_eq!(s.call("GET", &ga, None, 200).await["data"].as_array().map(Vec::len), Some(2));
+    s.call("GET", "/authorization/groups/group_missing/role_assignments", None, 404).await;
+    assert_eq!(s.call("GET", &format!("{ga}/{grant}"), None, 200).await["group_id"], gid.as_str());
+    s.call("GET", &format!("{ga}/group_role_assignment_missing"), None, 404).await;
+    let file_assignments = format!("/authorization/organizations/{org}/resources/file/g1/role_assignments");
+    let through_group = |v: &Value, grant: &str| {
+        v["data"].as_array().expect("data").iter().any(|a| {
+            a["organization_membership_id"] == om
+                && a["source"]["type"] == "group"
+                && a["source"]["group_role_assignment_id"] == grant
+        })
+    };
+    assert!(through_group(&s.call("GET", &file_assignments, None, 200).await, &grant));
+    s.call(
+        "GET",
+        &format!("/authorization/organizations/{org}/resources/file/nope/role_assignments"),
+        None,
+        404,
+    )
+    .await;
+    let file_id =
+        id(&s.call("GET", &format!("/authorization/organizations/{org}/resources/file/g1"), None, 200).await);
+    assert!(through_group(
+        &s.call("GET", &format!("/authorization/resources/{file_id}/role_assignments"), None, 200).await,
+        &grant
+    ));
+    s.call("GET", "/authorization/resources/authz_resource_missing/role_assignments", None, 404).await;
+    // Replacing keeps the organization-wide grant and drops the file's, with what members held.
+    let replaced =
+        s.call("PUT", &ga, Some(json!({"role_assignments": [{"role_slug": "org-reader"}]})), 200).await;
+    assert_eq!(replaced["data"].as_array().map(Vec::len), Some(1));
+    assert!(!through_group(&s.call("GET", &file_assignments, None, 200).await, &grant));
+    s.call("PUT", &ga, Some(json!({"role_assignments": [{"role_slug": "no-such-role"}]})), 404).await;
+    s.call("PUT", &ga, Some(json!({})), 422).await;
+    s.call(
+        "PUT",
+        "/authorization/groups/group_missing/role_assignments",
+        Some(json!({"role_assignments": []})),
+        404,
+    )
+    .await;
+    s.call("DELETE", &ga, Some(json!({"role_slug": "org-reader"})), 204).await;
+    s.call("DELETE", &ga, Some(json!({"role_slug": "org-reader"})), 404).await;
+    s.call("DELETE", &ga, Some(json!({})), 422).await;
+    s.call(
+        "DELETE",
+        "/authorization/groups/group_missing/role_assignments",
+        Some(json!({"role_slug": "org-reader"})),
+        404,
+    )
+    .await;
+    let again = id(&s.call("POST", &ga, Some(on_file), 201).await);
+    assert!(through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
+    // Leaving the group takes the role away (and the access it gave); the grant stays for the group.
+    let check = format!("/authorization/organization_memberships/{om}/check");
+    let read_doc =
+        json!({"permission_slug": "areas:read", "resource_external_id": "g1", "resource_type_slug": "file"});
+    assert_eq!(s.call("POST", &check, Some(read_doc.clone()), 200).await["authorized"], true);
+    s.call("DELETE", &format!("{members}/{om}"), None, 204).await;
+    assert!(!through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
+    assert_eq!(s.call("POST", &check, Some(read_doc.clone()), 200).await["authorized"], false);
+    s.call("POST", &members, Some(json!({"organization_membership_id": om})), 200).await;
+    assert!(through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
+    assert_eq!(s.call("POST", &check, Some(read_doc), 200).await["authorized"], true);
+    s.call("DELETE", &format!("{ga}/{again}"), None, 204).await;
+    s.call("DELETE", &format!("{ga}/{again}"), None, 404).await;
+    s.call("DELETE", "/authorization/groups/group_missing/role_assignments/x", None, 404).await;
+    assert!(!through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
+
     s.call("DELETE", &format!("{members}/{om}"), None, 204).await;
     s.call("DELETE", &format!("{members}/{om}"), None, 404).await;
     s.call("DELETE", &format!("{g}/{gid}"), None, 204).await;
@@ -574,10 +664,20 @@ async fn authkit_settings(s: &Scenario) {
     assert_eq!(listed.status(), 302);
     let unknown = browser.get(authorize("https%3A%2F%2Fevil.test%2Fcallback")).send().await.expect("answer");
     assert_eq!(unknown.status(), 400);
+    // Listed in creation order; the default stays while others are set.
+    let third = id(&s.call("POST", r, Some(json!({"uri": "https://third.test/cb"})), 201).await);
+    let uris: Vec<Value> = s.call("GET", r, None, 200).await["data"].as_array().expect("data").clone();
+    assert_eq!(uris.iter().map(|u| u["uri"].as_str().expect("uri")).collect::<Vec<_>>().len(), 3);
+    s.call("DELETE", &format!("{r}/{}", first["id"].as_str().expect("id")), None, 409).await;
+    s.call("DELETE", &format!("{r}/{third}"), None, 204).await;
+    s.call("DELETE", &format!("{r}/{third}"), None, 404).await;
+    assert_eq!(s.call("GET", r, None, 200).await["data"].as_array().map(Vec::len), Some(2));
     let c = "/user_management/cors_origins";
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 201).await;
     s.call("POST", c, Some(json!({"origin": "https://app.test"})), 409).await;
     s.call("POST", c, Some(json!({"origin": "https://app.test/path"})), 422).await;
+    let origins = s.call("GET", c, None, 200).await;
+    assert_eq!(origins["data"][0]["origin"], "https://app.test");
 
     // Logout: the browser redirect (no API key) ends the session and goes on to `return_to`.
     let tokens = s.call("POST", "/user_management/authenticate", Some(login), 200).await;

@@ -11,28 +11,33 @@ use super::{Db, created, empty, ok};
 use crate::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
 use crate::ids::now;
 use crate::list::Query;
-use crate::store::{Membership, ORGANIZATION_TYPE, Resource, Store};
+use crate::store::{AssignmentSource, Membership, ORGANIZATION_TYPE, Resource, Store};
 
 /// A resource named either by id or by type and external id; the two are mutually exclusive.
 #[derive(Deserialize)]
-struct Target {
+pub(super) struct Target {
     resource_id: Option<String>,
     resource_external_id: Option<String>,
     resource_type_slug: Option<String>,
 }
 
 impl Target {
-    /// The resource, looked up within the membership's organization.
-    fn resolve<'s>(&self, store: &'s Store, m: &Membership) -> ApiResult<&'s Resource> {
+    /// Whether it names no resource at all.
+    pub(super) fn is_empty(&self) -> bool {
+        self.resource_id.is_none() && self.resource_external_id.is_none() && self.resource_type_slug.is_none()
+    }
+
+    /// The resource, looked up within organization `org`.
+    pub(super) fn resolve<'s>(&self, store: &'s Store, org: &str) -> ApiResult<&'s Resource> {
         match (&self.resource_id, &self.resource_external_id, &self.resource_type_slug) {
             (Some(id), None, None) => {
                 let r = store.resource(id)?;
-                if r.organization_id != m.organization_id {
+                if r.organization_id != org {
                     return Err(ApiError::not_found("Resource", id));
                 }
                 Ok(r)
             }
-            (None, Some(ext), Some(kind)) => store.resource_by_external(&m.organization_id, kind, ext),
+            (None, Some(ext), Some(kind)) => store.resource_by_external(org, kind, ext),
             (Some(_), _, _) => Err(ApiError::invalid_field(
                 "resource_id",
                 "mutually_exclusive",
@@ -53,10 +58,10 @@ impl Target {
 }
 
 #[derive(Deserialize)]
-struct RoleTarget {
-    role_slug: String,
+pub(super) struct RoleTarget {
+    pub(super) role_slug: String,
     #[serde(flatten)]
-    target: Target,
+    pub(super) target: Target,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +92,7 @@ pub(super) async fn assign_role(
     let m = store.membership(&membership)?.clone();
     let dto: RoleTarget = parse_body(&body)?;
     store.role_for(&m.organization_id, &dto.role_slug)?;
-    let resource = dto.target.resolve(&store, &m)?.as_ref();
+    let resource = dto.target.resolve(&store, &m.organization_id)?.as_ref();
     Ok(created(store.assign(&m.id, &dto.role_slug, resource)))
 }
 
@@ -99,9 +104,13 @@ pub(super) async fn remove_role_by_criteria(
     let mut store = db.store();
     let m = store.membership(&membership)?.clone();
     let dto: RoleTarget = parse_body(&body)?;
-    let resource = dto.target.resolve(&store, &m)?.id.clone();
+    let resource = dto.target.resolve(&store, &m.organization_id)?.id.clone();
+    // A role held through a group goes with the group's assignment, not from here.
     let removed = store.remove_assignments(|a| {
-        a.membership_id == m.id && a.role.slug == dto.role_slug && a.resource.id == resource
+        a.membership_id == m.id
+            && a.role.slug == dto.role_slug
+            && a.resource.id == resource
+            && a.source == AssignmentSource::DIRECT
     });
     if removed == 0 {
         return Err(ApiError::not_found("Role assignment", &format!("{} on {resource}", dto.role_slug)));
@@ -115,7 +124,8 @@ pub(super) async fn remove_role_by_id(
 ) -> ApiResult<Response> {
     let mut store = db.store();
     store.membership(&membership)?;
-    if store.remove_assignments(|a| a.membership_id == membership && a.id == assignment) == 0 {
+    let direct = |a: &crate::store::Assignment| a.source == AssignmentSource::DIRECT;
+    if store.remove_assignments(|a| a.membership_id == membership && a.id == assignment && direct(a)) == 0 {
         return Err(ApiError::not_found("Role assignment", &assignment));
     }
     Ok(empty(StatusCode::NO_CONTENT))
@@ -125,7 +135,7 @@ pub(super) async fn check(State(db): Db, Path(membership): Path<String>, body: B
     let store = db.store();
     let m = store.membership(&membership)?;
     let dto: CheckDto = parse_body(&body)?;
-    let resource = dto.target.resolve(&store, m)?;
+    let resource = dto.target.resolve(&store, &m.organization_id)?;
     let authorized = m.status == "active" && store.authorized(m, &dto.permission_slug, resource);
     Ok(ok(json!({ "authorized": authorized })))
 }

@@ -1,14 +1,15 @@
 //! The environment's AuthKit settings: the JWT template, redirect URIs and CORS origins.
 
-use axum::extract::State;
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Db, created, ok};
+use super::{Db, created, empty, ok};
 use crate::error::{ApiError, ApiResult, non_empty, parse_body};
 use crate::ids::now;
+use crate::list::Query;
 
 /// The content of the template an environment starts with.
 const DEFAULT_TEMPLATE: &str = "{}";
@@ -155,6 +156,40 @@ pub(super) async fn create_redirect_uri(State(db): Db, body: Bytes) -> ApiResult
     });
     store.authkit.redirect_uris.push(record.clone());
     Ok(created(record))
+}
+
+/// The redirect URIs, paginated (oldest first in creation order, as every list).
+pub(super) async fn list_redirect_uris(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    Ok(ok(query.page_sorted(&store.authkit.redirect_uris, record_id)))
+}
+
+/// Removes a redirect URI; the default one stays while it is not the only one (409).
+pub(super) async fn delete_redirect_uri(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut store = db.store();
+    let uris = &mut store.authkit.redirect_uris;
+    let i = uris
+        .iter()
+        .position(|r| r["id"] == id.as_str())
+        .ok_or_else(|| ApiError::not_found("Redirect URI", &id))?;
+    if uris[i]["default"] == true && uris.len() > 1 {
+        return Err(ApiError::conflict("default_redirect_uri", "Cannot delete the default redirect URI."));
+    }
+    uris.remove(i);
+    Ok(empty(http::StatusCode::NO_CONTENT))
+}
+
+/// The CORS origins, paginated.
+pub(super) async fn list_cors_origins(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let store = db.store();
+    Ok(ok(query.page_sorted(&store.authkit.cors_origins, record_id)))
+}
+
+/// The `id` of a record kept as JSON.
+fn record_id(record: &Value) -> &str {
+    record["id"].as_str().unwrap_or_default()
 }
 
 /// Whether `uri` may receive an authorization code: any URI while none is set (the emulator's

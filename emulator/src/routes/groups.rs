@@ -115,6 +115,7 @@ pub(super) async fn delete(State(db): Db, Path((org, id)): Path<(String, String)
     let mut store = db.store();
     let i = find(&store, &org, &id)?;
     let group = store.groups.remove(i);
+    super::group_roles::revoke(&mut store, |g| g.group_id == group.id);
     store.emit_record("group.deleted", &group);
     Ok(empty(StatusCode::NO_CONTENT))
 }
@@ -140,6 +141,7 @@ pub(super) async fn add_member(
     group.members.sort_unstable();
     group.updated_at = now();
     let group = group.clone();
+    super::group_roles::member_joined(&mut store, &id, &dto.organization_membership_id);
     store.emit("group.member_added", member_event(&id, &dto.organization_membership_id));
     Ok(ok(group))
 }
@@ -169,6 +171,7 @@ pub(super) async fn remove_member(
         return Err(ApiError::not_found("Group member", &member));
     }
     group.updated_at = now();
+    super::group_roles::member_left(&mut store, &id, &member);
     store.emit("group.member_removed", member_event(&id, &member));
     Ok(empty(StatusCode::NO_CONTENT))
 }

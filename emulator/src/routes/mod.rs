@@ -11,6 +11,7 @@ mod domains;
 mod dsync;
 mod events;
 mod flags;
+mod group_roles;
 mod groups;
 mod invitations;
 mod permissions;
@@ -137,6 +138,35 @@ fn table() -> Vec<Route> {
             "/user_management/organization_memberships/{id}/reactivate",
             put(directory::reactivate_membership),
         ),
+        // Group role assignments, and the role assignments on a resource.
+        ("GET", "/authorization/groups/{group_id}/role_assignments", get(group_roles::list)),
+        ("POST", "/authorization/groups/{group_id}/role_assignments", post(group_roles::create)),
+        ("PUT", "/authorization/groups/{group_id}/role_assignments", put(group_roles::replace)),
+        (
+            "DELETE",
+            "/authorization/groups/{group_id}/role_assignments",
+            delete(group_roles::delete_by_criteria),
+        ),
+        (
+            "GET",
+            "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
+            get(group_roles::get),
+        ),
+        (
+            "DELETE",
+            "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
+            delete(group_roles::delete),
+        ),
+        (
+            "GET",
+            "/authorization/resources/{resource_id}/role_assignments",
+            get(group_roles::list_for_resource),
+        ),
+        (
+            "GET",
+            "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/role_assignments",
+            get(group_roles::list_for_resource_by_external),
+        ),
         // Vault: objects and data keys.
         ("POST", "/vault/v1/keys/data-key", post(vault::create_data_key)),
         ("POST", "/vault/v1/keys/decrypt", post(vault::decrypt)),
@@ -235,7 +265,10 @@ fn table() -> Vec<Route> {
         ("GET", "/user_management/jwt_template", get(authkit_settings::get_jwt_template)),
         ("PUT", "/user_management/jwt_template", put(authkit_settings::set_jwt_template)),
         ("POST", "/user_management/redirect_uris", post(authkit_settings::create_redirect_uri)),
+        ("GET", "/user_management/redirect_uris", get(authkit_settings::list_redirect_uris)),
+        ("DELETE", "/user_management/redirect_uris/{id}", delete(authkit_settings::delete_redirect_uri)),
         ("POST", "/user_management/cors_origins", post(authkit_settings::create_cors_origin)),
+        ("GET", "/user_management/cors_origins", get(authkit_settings::list_cors_origins)),
         // Webhook endpoints.
         ("GET", "/webhook_endpoints", get(webhooks::list)),
         ("POST", "/webhook_endpoints", post(webhooks::create)),
