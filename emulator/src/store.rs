@@ -598,6 +598,8 @@ pub(crate) struct Store {
     pub(crate) group_assignments: Vec<GroupAssignment>,
     /// Vault's key-value objects and data keys.
     pub(crate) vault: crate::routes::vault::VaultData,
+    /// Pipes: users' connected accounts of data providers.
+    pub(crate) pipes: crate::routes::pipes::PipesData,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
     #[serde(skip)]
     pub(crate) indexes: Indexes,

@@ -30,6 +30,41 @@ pub(super) async fn run(s: &Scenario) {
     webhook_endpoints(s).await;
     api_keys(s, &org, &ann, &ben).await;
     vault(s, &org).await;
+    pipes(s, &org, &ben).await;
+}
+
+async fn pipes(s: &Scenario, org: &str, user: &str) {
+    let account = format!("/user_management/users/{user}/connected_accounts/github");
+    let token = "/data-integrations/github/token";
+    let ask = json!({"user_id": user, "organization_id": org});
+    // Nothing installed yet.
+    let none = s.call("POST", token, Some(ask.clone()), 200).await;
+    assert_eq!((none["active"].clone(), none["error"].clone()), (json!(false), json!("not_installed")));
+    s.call("GET", &account, None, 404).await;
+    s.call("PUT", &account, Some(json!({"state": "connected"})), 404).await;
+    s.call("DELETE", &account, None, 404).await;
+    // Installed: the token is handed out with its scopes.
+    let install = json!({"access_token": "gho_1", "refresh_token": "ghr_1", "scopes": ["repo"],
+        "expires_at": "2999-01-01T00:00:00Z"});
+    let installed = s.call("POST", &account, Some(install.clone()), 201).await;
+    assert_eq!(installed["state"], "connected");
+    s.call("POST", &account, Some(install), 409).await;
+    s.call("POST", "/user_management/users/user_missing/connected_accounts/github", Some(json!({})), 404)
+        .await;
+    s.call("POST", &account.replace("github", "slack"), Some(json!({"state": "gone"})), 422).await;
+    let active = s.call("POST", token, Some(ask.clone()), 200).await;
+    assert_eq!(active["access_token"]["access_token"], "gho_1");
+    assert_eq!(active["access_token"]["scopes"], json!(["repo"]));
+    s.call("POST", token, Some(json!({"user_id": "user_missing"})), 404).await;
+    s.call("POST", token, Some(json!({})), 400).await;
+    assert_eq!(s.call("GET", &account, None, 200).await["scopes"], json!(["repo"]));
+    // The provider revoked it: WorkOS needs the user to authorize again.
+    s.call("PUT", &account, Some(json!({"state": "needs_reauthorization"})), 200).await;
+    assert_eq!(s.call("POST", token, Some(ask.clone()), 200).await["error"], "needs_reauthorization");
+    s.call("PUT", &account, Some(json!({"state": "connected", "access_token": "gho_2"})), 200).await;
+    assert_eq!(s.call("POST", token, Some(ask.clone()), 200).await["access_token"]["access_token"], "gho_2");
+    s.call("DELETE", &account, None, 204).await;
+    assert_eq!(s.call("POST", token, Some(ask), 200).await["error"], "not_installed");
 }
 
 async fn vault(s: &Scenario, org: &str) {

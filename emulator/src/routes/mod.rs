@@ -15,6 +15,7 @@ mod group_roles;
 mod groups;
 mod invitations;
 mod permissions;
+pub(crate) mod pipes;
 mod roles;
 mod user_flows;
 pub(crate) mod vault;
@@ -167,6 +168,12 @@ fn table() -> Vec<Route> {
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/role_assignments",
             get(group_roles::list_for_resource_by_external),
         ),
+        // Pipes: connected accounts and their provider access tokens.
+        ("POST", "/user_management/users/{user_id}/connected_accounts/{slug}", post(pipes::install)),
+        ("PUT", "/user_management/users/{user_id}/connected_accounts/{slug}", put(pipes::update)),
+        ("GET", "/user_management/users/{user_id}/connected_accounts/{slug}", get(pipes::get)),
+        ("DELETE", "/user_management/users/{user_id}/connected_accounts/{slug}", delete(pipes::uninstall)),
+        ("POST", "/data-integrations/{slug}/token", post(pipes::token)),
         // Vault: objects and data keys.
         ("POST", "/vault/v1/keys/data-key", post(vault::create_data_key)),
         ("POST", "/vault/v1/keys/decrypt", post(vault::decrypt)),

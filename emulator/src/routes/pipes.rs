@@ -1,0 +1,222 @@
+//! Pipes: a user's connected accounts of a data provider (GitHub, Slack...), and the access
+//! token WorkOS hands a service for one (`POST /data-integrations/{slug}/token`).
+//!
+//! WorkOS gets the provider's tokens through its own OAuth flow; the emulator has none, so a
+//! test installs an account with `POST /user_management/users/{user_id}/connected_accounts/{slug}`
+//! (the provider's access token, refresh token, expiry, scopes) and the token endpoint answers
+//! with it: active while the account is connected and its token unexpired, `not_installed`
+//! without one, `needs_reauthorization` once its state says so or its token expired (the
+//! emulator cannot refresh a provider's token as WorkOS does).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{Db, created, empty, ok};
+use crate::error::{ApiError, ApiResult, parse_body};
+use crate::ids::now;
+
+/// The connected accounts, in creation (id) order.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct PipesData {
+    accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Account {
+    id: String,
+    slug: String,
+    user_id: String,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_at: Option<String>,
+    scopes: Vec<String>,
+    state: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl Account {
+    fn answer(&self) -> Value {
+        json!({
+            "object": "connected_account",
+            "id": self.id,
+            "user_id": self.user_id,
+            "organization_id": null,
+            "scopes": self.scopes,
+            "auth_method": "oauth",
+            "state": self.state,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// `ConnectedAccountDto`: every field optional; an update changes what it gives.
+#[derive(Deserialize)]
+struct AccountDto {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_at: Option<String>,
+    scopes: Option<Vec<String>>,
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    user_id: String,
+    organization_id: Option<String>,
+}
+
+/// The body of an install or update, checked.
+fn account_body(body: &[u8]) -> ApiResult<AccountDto> {
+    let dto: AccountDto = parse_body(body)?;
+    check(&dto)?;
+    Ok(dto)
+}
+
+fn check(dto: &AccountDto) -> ApiResult<()> {
+    if let Some(state) = &dto.state
+        && !matches!(state.as_str(), "connected" | "needs_reauthorization")
+    {
+        return Err(ApiError::invalid_field(
+            "state",
+            "invalid",
+            format!("state must be connected or needs_reauthorization, got '{state}'."),
+        ));
+    }
+    if let Some(at) = &dto.expires_at
+        && chrono::DateTime::parse_from_rfc3339(at).is_err()
+    {
+        return Err(ApiError::invalid_field(
+            "expires_at",
+            "invalid",
+            format!("'{at}' is not an ISO 8601 timestamp."),
+        ));
+    }
+    Ok(())
+}
+
+fn position(data: &PipesData, user: &str, slug: &str) -> Option<usize> {
+    data.accounts.iter().position(|a| a.user_id == user && a.slug == slug)
+}
+
+fn not_found(user: &str, slug: &str) -> ApiError {
+    ApiError::not_found("Connected account", &format!("{slug} of {user}"))
+}
+
+pub(super) async fn install(
+    State(db): Db,
+    Path((user, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let dto = account_body(&body)?;
+    let mut store = db.store();
+    store.user(&user)?;
+    if position(&store.pipes, &user, &slug).is_some() {
+        return Err(ApiError::conflict(
+            "connected_account_exists",
+            format!("{user} already has a {slug} account."),
+        ));
+    }
+    let at = now();
+    let account = Account {
+        id: store.ids.next("connected_account"),
+        slug,
+        user_id: user,
+        access_token: dto.access_token,
+        refresh_token: dto.refresh_token,
+        expires_at: dto.expires_at,
+        scopes: dto.scopes.unwrap_or_default(),
+        state: dto.state.unwrap_or_else(|| "connected".to_owned()),
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    let answer = account.answer();
+    store.pipes.accounts.push(account);
+    Ok(created(answer))
+}
+
+pub(super) async fn update(
+    State(db): Db,
+    Path((user, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let dto = account_body(&body)?;
+    let mut store = db.store();
+    let i = position(&store.pipes, &user, &slug).ok_or_else(|| not_found(&user, &slug))?;
+    let account = &mut store.pipes.accounts[i];
+    if let Some(v) = dto.access_token {
+        account.access_token = Some(v);
+    }
+    if let Some(v) = dto.refresh_token {
+        account.refresh_token = Some(v);
+    }
+    if let Some(v) = dto.expires_at {
+        account.expires_at = Some(v);
+    }
+    if let Some(v) = dto.scopes {
+        account.scopes = v;
+    }
+    if let Some(v) = dto.state {
+        account.state = v;
+    }
+    account.updated_at = now();
+    Ok(ok(account.answer()))
+}
+
+pub(super) async fn get(State(db): Db, Path((user, slug)): Path<(String, String)>) -> ApiResult<Response> {
+    let store = db.store();
+    let i = position(&store.pipes, &user, &slug).ok_or_else(|| not_found(&user, &slug))?;
+    Ok(ok(store.pipes.accounts[i].answer()))
+}
+
+pub(super) async fn uninstall(
+    State(db): Db,
+    Path((user, slug)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    let i = position(&store.pipes, &user, &slug).ok_or_else(|| not_found(&user, &slug))?;
+    store.pipes.accounts.remove(i);
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// The provider access token of the user's account: active while it is connected and has a
+/// token; `not_installed` or `needs_reauthorization` otherwise.
+pub(super) async fn token(State(db): Db, Path(slug): Path<String>, body: Bytes) -> ApiResult<Response> {
+    // The document's 422 here is an auth-method mismatch; a malformed request is a 400.
+    let dto: TokenRequest = parse_body(&body).map_err(|mut e| {
+        e.status = StatusCode::BAD_REQUEST;
+        e
+    })?;
+    let store = db.store();
+    store.user(&dto.user_id)?;
+    if let Some(org) = &dto.organization_id {
+        store.organization(org)?;
+    }
+    let Some(account) = position(&store.pipes, &dto.user_id, &slug).map(|i| &store.pipes.accounts[i]) else {
+        return Ok(ok(json!({"active": false, "error": "not_installed"})));
+    };
+    let expired = account
+        .expires_at
+        .as_deref()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .is_some_and(|at| at < chrono::Utc::now());
+    match (&account.access_token, account.state.as_str()) {
+        (Some(token), "connected") if !expired => Ok(ok(json!({
+            "active": true,
+            "access_token": {
+                "object": "access_token",
+                "access_token": token,
+                "expires_at": account.expires_at,
+                "scopes": account.scopes,
+                "missing_scopes": [],
+            },
+        }))),
+        _ => Ok(ok(json!({"active": false, "error": "needs_reauthorization"}))),
+    }
+}
