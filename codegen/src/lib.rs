@@ -191,8 +191,21 @@ fn generate_parsed(
     let api_version = normalized.document.pointer("/info/version").and_then(|v| v.as_str()).unwrap_or("1.0");
     let area_idents: Vec<syn::Ident> = areas.keys().map(|a| quote::format_ident!("{}", a)).collect();
     let area_names = areas.keys();
+    // One macro per area of the table: it keeps its input when the document has operations in
+    // that area and drops it otherwise, so the hand-written layer over an area (Vault's local
+    // encryption) compiles against a document without it (an older one in `compat`).
+    let area_macros = overlays.areas.names().into_iter().map(|area| {
+        let name = quote::format_ident!("if_{area}_area");
+        let doc = format!("Keeps its items when the document has `{area}` operations, drops them otherwise.");
+        if areas.contains_key(&area) {
+            quote::quote! { #[doc = #doc] #[allow(unused_macros)] macro_rules! #name { ($($item:item)*) => { $($item)* }; } }
+        } else {
+            quote::quote! { #[doc = #doc] #[allow(unused_macros)] macro_rules! #name { ($($item:item)*) => {}; } }
+        }
+    });
     let hub: syn::File = syn::parse_quote! {
         //! Code emitted by the generator. Do not edit; see the crate root for the hand-written layer.
+        #(#area_macros)*
         #(#[cfg(feature = #area_names)] pub mod #area_idents;)*
         pub mod redirects;
         pub mod types;

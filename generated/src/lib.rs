@@ -90,6 +90,7 @@
     clippy::unwrap_used
 )]
 #[rustfmt::skip] // formatted by the generator (prettyplease), byte for byte
+#[macro_use]
 mod emitted;
 
 pub use emitted::*;
@@ -97,8 +98,10 @@ pub use emitted::*;
 pub mod runtime;
 #[cfg(feature = "sessions")]
 pub mod sessions;
-#[cfg(feature = "vault")]
-pub mod vault;
+if_vault_area! {
+    #[cfg(feature = "vault")]
+    pub mod vault;
+}
 pub mod webhooks;
 
 /// A WorkOS event: from `client.events().list_events()` or a verified webhook body
