@@ -107,7 +107,7 @@ fn constructor(r: &Redirect) -> TokenStream {
     let mut required: Vec<&crate::passes::RedirectParam> =
         r.params.iter().filter(|p| p.required && p.fixed.is_none()).collect();
     required.sort_by_key(|p| match p.location.as_str() {
-        "path" => (0, r.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX)),
+        "path" => (0, crate::surface::model::path_position(&r.path, &p.name)),
         _ => (1, 0),
     });
     let args: Vec<_> = required.iter().map(|p| taking(p)).collect();

@@ -41,11 +41,14 @@ pub(crate) fn compat(project: &Project, old: &str, new: &str) -> Result<()> {
 pub(crate) fn history(project: &Project, dir: &Path, from: &str) -> Result<()> {
     let files = crate::documents_in(dir)?;
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
-    let documents = spec_cmd::history_documents(project, dir, from)?;
+    // Compared by bytes: each pair parses its documents itself.
+    let start = spec_cmd::load(project, from).map_err(anyhow::Error::new)?.input.bytes;
+    let start_in_dir = files.iter().any(|f| std::fs::read(f).is_ok_and(|b| b == start));
+    if start_in_dir {
+        eprintln!("{from} is a document of {}: the history starts with it there", dir.display());
+    }
     let mut pairs = Vec::new();
-    if documents.len() > names.len()
-        && let Some(newest) = names.last()
-    {
+    if !start_in_dir && let Some(newest) = names.last() {
         pairs.push((from.to_owned(), newest.clone()));
     }
     pairs.extend(names.windows(2).map(|w| (w[0].clone(), w[1].clone())));
@@ -126,10 +129,8 @@ fn pair(project: &Project, old_arg: &str, new_arg: &str) -> Result<Outcome> {
     }
     let mut breaks = check(&corpus_dir, &new_crate, &target, &corpus)?;
     // Same-typed arguments in another order compile and swap: a break the compiler cannot see.
-    let (old_names, new_names) = (
-        compat::argument_names(&old_out.files).map_err(anyhow::Error::msg)?,
-        compat::argument_names(&new_out.files).map_err(anyhow::Error::msg)?,
-    );
+    let (old_names, new_names) =
+        (compat::argument_names(&old_out.syntax), compat::argument_names(&new_out.syntax));
     for brk in compat::reordered(&old_names, &new_names) {
         if !breaks.iter().any(|b| b.owner == brk.owner) {
             breaks.push(brk);

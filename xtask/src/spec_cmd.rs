@@ -454,7 +454,7 @@ struct Expectations {
 
 /// The documents a history runs through: `from`, then DIR's in order; when `from` has the same
 /// bytes as one of DIR's (the pinned document is the newest), the pairs start there instead.
-pub(crate) fn history_documents(project: &Project, dir: &Path, from: &str) -> Result<Vec<(String, Doc)>> {
+fn history_documents(project: &Project, dir: &Path, from: &str) -> Result<Vec<(String, Doc)>> {
     let mut out = Vec::new();
     let start = load(project, from).map_err(anyhow::Error::new)?;
     let mut rest = Vec::new();

@@ -559,17 +559,14 @@ pub fn explain<'a>(breaks: &'a [Break], report: &'a Report, corpus: &Corpus) -> 
         .collect()
 }
 
-/// The argument names of every `new` and every operation method of the crate emitted as
-/// `files`, with what each exercises: `types::X::new`, `redirects::XParams::new` and
-/// `area::method` -> (owner, names in order).
-///
-/// # Errors
-/// A file is not valid Rust (the message names it).
-pub fn argument_names(files: &[EmittedFile]) -> Result<BTreeMap<String, (Owner, Vec<String>)>, String> {
+/// The argument names of every `new` and every operation method of the crate whose emitted
+/// files are the syntax trees `files` (by path, as [`crate::Output::syntax`] holds them), with
+/// what each exercises: `types::X::new`, `redirects::XParams::new` and `area::method` ->
+/// (owner, names in order).
+pub fn argument_names(files: &[(String, syn::File)]) -> BTreeMap<String, (Owner, Vec<String>)> {
     let mut out = BTreeMap::new();
-    for f in files.iter().filter(|f| f.path.starts_with("src/emitted/") && f.path.ends_with(".rs")) {
-        let Some(module) = crate::emit::module_of(&f.path) else { continue };
-        let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
+    for (path, file) in files {
+        let Some(module) = crate::emit::module_of(path) else { continue };
         if matches!(module, "types" | "redirects") {
             for item in &file.items {
                 let Item::Impl(imp) = item else { continue };
@@ -590,13 +587,13 @@ pub fn argument_names(files: &[EmittedFile]) -> Result<BTreeMap<String, (Owner, 
             }
             continue;
         }
-        for (method, sig, builder) in area_methods(&file) {
+        for (method, sig, builder) in area_methods(file) {
             let item = format!("{module}::{method}");
-            let key = operation_key(&file, &builder).unwrap_or_default();
+            let key = operation_key(file, &builder).unwrap_or_default();
             out.insert(item.clone(), (Owner::Operation { item, key }, names(&sig)));
         }
     }
-    Ok(out)
+    out
 }
 
 fn names(sig: &syn::Signature) -> Vec<String> {
@@ -622,10 +619,7 @@ pub fn reordered(
     let mut out = Vec::new();
     for (function, (owner, before)) in old {
         let Some((_, after)) = new.get(function) else { continue };
-        let kept = |names: &[String], other: &[String]| -> Vec<String> {
-            names.iter().filter(|n| other.contains(n)).cloned().collect()
-        };
-        let (was, now) = (kept(before, after), kept(after, before));
+        let (was, now) = super::common_order(before, after);
         if was.len() > 1 && was != now {
             out.push(Break {
                 owner: owner.clone(),
@@ -697,7 +691,9 @@ mod tests {
                 "pub fn create_role(&self, org: impl ::std::convert::Into<::std::string::String>,",
                 method,
             );
-            argument_names(&f).unwrap()
+            let parsed: Vec<(String, syn::File)> =
+                f.iter().map(|f| (f.path.clone(), syn::parse_file(&f.contents).unwrap())).collect();
+            argument_names(&parsed)
         };
         let s = "impl ::std::convert::Into<::std::string::String>";
         let old = with(

@@ -18,6 +18,15 @@ pub use render::{cell, folded, markdown, summary};
 use rules::Severity;
 use schemas::{At, Differ};
 
+/// `a` and `b` without the names only one of them has, each in its own order: the same names
+/// in another order are a reordering of a function's arguments.
+pub(crate) fn common_order(a: &[String], b: &[String]) -> (Vec<String>, Vec<String>) {
+    let kept = |names: &[String], other: &[String]| -> Vec<String> {
+        names.iter().filter(|n| other.contains(n)).cloned().collect()
+    };
+    (kept(a, b), kept(b, a))
+}
+
 /// `GET /organizations/{id}`.
 pub fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())

@@ -58,11 +58,10 @@ fn parameter_list<'v>(doc: &'v Value, op: &Op<'v>) -> Vec<&'v Value> {
 fn parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<(String, String), &'v Value> {
     let mut out = BTreeMap::new();
     let mut path_index = 0;
-    let in_path = |name: &str| op.path.find(&format!("{{{name}}}"));
     let mut list = parameter_list(doc, op);
     list.sort_by_key(|p| {
         match (p.get("in").and_then(Value::as_str), p.get("name").and_then(Value::as_str)) {
-            (Some("path"), Some(name)) => in_path(name).unwrap_or(usize::MAX),
+            (Some("path"), Some(name)) => crate::surface::model::path_position(op.path, name),
             _ => usize::MAX,
         }
     });
@@ -274,11 +273,8 @@ fn compare_operation<'a>(
             differ.push("parameter-removed", &at(Direction::Request), format!("{} removed", name(p)));
         }
     }
-    let (old_order, new_order) = (required_query_order(old_doc, o), required_query_order(new_doc, n));
-    let in_both = |order: &[String], other: &[String]| -> Vec<String> {
-        order.iter().filter(|q| other.contains(q)).cloned().collect()
-    };
-    let (old_order, new_order) = (in_both(&old_order, &new_order), in_both(&new_order, &old_order));
+    let (old_order, new_order) =
+        super::common_order(&required_query_order(old_doc, o), &required_query_order(new_doc, n));
     if old_order.len() > 1 && old_order != new_order {
         let detail = format!(
             "required query parameters now in the order ({}), were ({}): the method takes its arguments in this order",

@@ -474,10 +474,7 @@ impl<'a> Differ<'a> {
         }
         // `new` takes the required fields in document order: the same names in another order
         // swap its arguments, silently when they have the same type.
-        let in_both = |order: &[String]| -> Vec<String> {
-            order.iter().filter(|r| ov.required.contains(*r) && nv.required.contains(*r)).cloned().collect()
-        };
-        let (old_order, new_order) = (in_both(&ov.required_order), in_both(&nv.required_order));
+        let (old_order, new_order) = super::common_order(&ov.required_order, &nv.required_order);
         if old_order.len() > 1 && old_order != new_order {
             let detail = format!(
                 "required properties now in the order ({}), were ({}): `new` takes its arguments in this order",

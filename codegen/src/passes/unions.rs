@@ -143,10 +143,8 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
 fn optional_constants(branches: &[Value], tag: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for branch in branches {
-        for (name, schema) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
-            let one_value = schema.get("const").is_some()
-                || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1);
-            if name != tag && one_value && !out.contains(name) {
+        for name in branch.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
+            if name != tag && constant(branch, name).is_some() && !out.contains(name) {
                 out.push(name.clone());
             }
         }

@@ -20,7 +20,7 @@ use serde_json::Value;
 use syn::{Fields, Item, Type};
 
 use super::builders::taking as input;
-use super::model::{idents, option_inner};
+use super::model::{doc_texts, idents, option_inner};
 use crate::passes::resolve;
 
 /// A field of a body struct.
@@ -165,18 +165,7 @@ fn field(f: &syn::Field) -> Option<Field> {
     let ident = f.ident.clone()?;
     let mut wire = ident.to_string().trim_end_matches('_').to_owned();
     let mut defaulted = false;
-    let doc = f
-        .attrs
-        .iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    let doc = doc_texts(&f.attrs).collect::<Vec<_>>().join(" ");
     let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");
     for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

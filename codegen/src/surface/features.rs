@@ -324,16 +324,7 @@ fn push_doc(item: &mut Item, line: &str) {
     let has_docs = at > 0;
     // rustdoc removes the indentation common to all doc lines: the new line takes that of the
     // existing ones, or an indented list above it would turn into a code block (and a doctest).
-    let indent = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
+    let indent = super::model::doc_texts(attrs)
         .flat_map(|text| {
             text.lines()
                 .filter(|l| !l.trim().is_empty())

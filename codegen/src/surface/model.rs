@@ -168,7 +168,7 @@ pub fn operations(
         // Path parameters in the order the path spells them, then the others in the order of
         // the document's `parameters` lists (progenitor sorts query parameters by name).
         let position = |p: &Param| match p.location {
-            Location::Path => (0, path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX)),
+            Location::Path => (0, path_position(path, &p.wire)),
             _ => (1, doc_params.iter().position(|d| d["name"] == p.wire.as_str()).unwrap_or(usize::MAX)),
         };
         params.sort_by_key(position);
@@ -282,6 +282,23 @@ pub fn first_generic(ty: &Type) -> Option<Type> {
 pub fn response_type(output: &ReturnType) -> Option<Type> {
     let ReturnType::Type(_, ty) = output else { return None };
     first_generic(&first_generic(ty)?)
+}
+
+/// Where parameter `name` stands in path template `path` (`{name}`): path parameters are
+/// passed in this order. One the path does not spell sorts last.
+pub fn path_position(path: &str, name: &str) -> usize {
+    path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX)
+}
+
+/// The text of each `#[doc = "..."]` among `attrs`, in order.
+pub fn doc_texts(attrs: &[syn::Attribute]) -> impl Iterator<Item = String> + '_ {
+    attrs.iter().filter_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// Every identifier in `tokens`, nested groups included.

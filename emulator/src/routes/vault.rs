@@ -237,12 +237,10 @@ pub(super) async fn create_object(State(db): Db, body: Bytes) -> VaultResult {
 
 pub(super) async fn list_objects(State(db): Db, RawQuery(raw): RawQuery) -> VaultResult {
     let query = Query::parse(raw.as_deref())?;
-    let search = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "search")
-        .map(|(_, v)| v.into_owned());
+    let search = query.get("search");
     let store = db.store();
     let items: Vec<&VaultObject> =
-        store.vault.objects.iter().filter(|o| search.as_deref().is_none_or(|s| o.name.contains(s))).collect();
+        store.vault.objects.iter().filter(|o| search.is_none_or(|s| o.name.contains(s))).collect();
     let mut page = query.page_with(
         items,
         |o| &o.id,
@@ -313,10 +311,9 @@ fn check_version(object: &VaultObject, expected: Option<&str>) -> ApiResult<()> 
 pub(super) async fn update_object(State(db): Db, Path(id): Path<String>, body: Bytes) -> VaultResult {
     let dto: UpdateObject = parse_body(&body)?;
     let mut store = db.store();
-    let i = store.vault.objects.binary_search_by(|o| o.id.as_str().cmp(&id)).map_err(|_| {
-        // The document lists no 404 here: an unknown object is a bad request.
-        ApiError::bad_request("object_not_found", format!("Object not found: '{id}'."))
-    })?;
+    // The document lists no 404 here: an unknown object is a bad request.
+    let i = find(&store, &id)
+        .map_err(|_| ApiError::bad_request("object_not_found", format!("Object not found: '{id}'.")))?;
     check_version(&store.vault.objects[i], dto.version_check.as_deref())?;
     let version = Version { id: store.ids.next("version"), value: dto.value, created_at: now() };
     let object = &mut store.vault.objects[i];
