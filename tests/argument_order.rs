@@ -9,7 +9,7 @@
 //!   query parameters in the order of the `parameters` lists, then the body;
 //! - a URL builder's `new`: the same, without the parameters with one allowed value.
 //!
-//! The generated code is read from `generated/src/emitted/`, which the snapshot test keeps equal
+//! The generated code is read from `workos-api/src/emitted/`, which the snapshot test keeps equal
 //! to what the codegen emits.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -144,7 +144,7 @@ fn not_an_argument(doc: &Value, schema: &Value) -> bool {
 }
 
 fn emitted() -> Vec<(String, syn::File)> {
-    let dir = workspace_root().join("generated/src/emitted");
+    let dir = workspace_root().join("workos-api/src/emitted");
     let mut out = Vec::new();
     let mut todo = vec![dir.clone()];
     while let Some(d) = todo.pop() {

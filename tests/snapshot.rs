@@ -1,4 +1,4 @@
-//! `generated/` must be exactly what the codegen emits from the pinned document.
+//! `workos-api/` must be exactly what the codegen emits from the pinned document.
 //! Uses the same code path as `cargo xtask codegen --check`.
 
 use workos_codegen::{Project, workspace_root};
@@ -88,7 +88,7 @@ fn every_paginated_list_operation_streams() {
     }
     // Every list the document pages is streamable, and nothing else claims to be.
     let mut emitted = Vec::new();
-    for entry in std::fs::read_dir(workspace_root().join("generated/src/emitted")).expect("emitted dir") {
+    for entry in std::fs::read_dir(workspace_root().join("workos-api/src/emitted")).expect("emitted dir") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             continue; // `types/`: no builders

@@ -120,7 +120,7 @@ impl Coverage {
         s
     }
 
-    /// The Markdown report committed as `generated/COVERAGE.md`.
+    /// The Markdown report committed as `workos-api/src/emitted/COVERAGE.md`.
     pub fn markdown(&self) -> String {
         let mut s = String::from("# Coverage of the WorkOS API\n\n");
         let _ = writeln!(

@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(module_of("src/emitted/authorization.rs"), Some("authorization"));
         assert_eq!(module_of("src/emitted/types/authorization.rs"), Some("types"));
         assert_eq!(module_of("src/emitted/types/mod.rs"), Some("types"));
-        assert_eq!(module_of("COVERAGE.md"), None);
+        assert_eq!(module_of("src/emitted/COVERAGE.md"), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `generated/emulator-fill.json`: for every operation and success status, the response fields
+//! The emulator's fill table, `emulator/src/emitted/fill.json`: for every operation and success status, the response fields
 //! the document requires, each with a value taken from the document (its `const`, `default`,
 //! `null` when nullable, `[]` for a list, else its `example` or first `enum` value). The emulator
 //! adds the ones its model does not produce, so a field WorkOS starts requiring is served (and
@@ -7,6 +7,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::passes::resolve;
+
+/// Where the table goes, relative to the emulator crate.
+pub const PATH: &str = "src/emitted/fill.json";
 
 /// How deep the table follows nested objects and lists.
 const MAX_DEPTH: usize = 8;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong between the lock file and the files in `generated/`.
+/// Everything that can go wrong between the lock file and the files in `workos-api/`.
 ///
 /// Each variant names what was wrong and where: a file, a URL, a JSON pointer into the
 /// document or an operation. Use the predicates rather than matching on variants where you can.

@@ -41,8 +41,10 @@ pub struct Input {
 /// The files to write and the coverage figures.
 #[derive(Debug, Clone)]
 pub struct Output {
-    /// Emitted files, relative to `generated/`.
+    /// Emitted files of the client crate, relative to `workos-api/`.
     pub files: Vec<EmittedFile>,
+    /// Emitted files of the emulator crate (its response fill data), relative to `emulator/`.
+    pub emulator_files: Vec<EmittedFile>,
     /// The emitted Rust files as syntax trees, by path (what `files` formats).
     pub syntax: Vec<(String, syn::File)>,
     /// What every operation became.
@@ -64,9 +66,26 @@ impl Project {
         self.root.join("workos-spec")
     }
 
-    /// The generated crate's directory.
+    /// The client crate's directory, `workos-api/`.
     pub fn out_dir(&self) -> PathBuf {
-        self.root.join("generated")
+        self.root.join("workos-api")
+    }
+
+    /// The emulator crate's directory, `emulator/`.
+    pub fn emulator_dir(&self) -> PathBuf {
+        self.root.join("emulator")
+    }
+
+    /// Writes `output` into the client and emulator crates (or, with `check`, compares it with
+    /// what is there). Returns the rewritten files, relative to the workspace root.
+    pub fn write_output(&self, output: &Output, check: bool) -> Result<Vec<String>> {
+        let mut changed = Vec::new();
+        for (dir, files) in [(self.out_dir(), &output.files), (self.emulator_dir(), &output.emulator_files)] {
+            let crate_dir = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let written = emit::ensure_files(&dir, files, check)?;
+            changed.extend(written.into_iter().map(|path| format!("{crate_dir}/{path}")));
+        }
+        Ok(changed)
     }
 
     /// The lock file.
@@ -231,20 +250,20 @@ fn generate_parsed(
     syntax.extend(area_files);
     syntax.sort_by(|a, b| a.0.cmp(&b.0));
     if !format {
-        return Ok(Output { files: Vec::new(), syntax, coverage, timings: clock.0 });
+        return Ok(Output {
+            files: Vec::new(),
+            emulator_files: Vec::new(),
+            syntax,
+            coverage,
+            timings: clock.0,
+        });
     }
     let header = header(input);
     let files = clock.phase("format", || {
-        let mut files = vec![
-            EmittedFile {
-                path: "COVERAGE.md".into(),
-                contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
-            },
-            EmittedFile {
-                path: "emulator-fill.json".into(),
-                contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
-            },
-        ];
+        let mut files = vec![EmittedFile {
+            path: "src/emitted/COVERAGE.md".into(),
+            contents: format!("<!-- {header} -->\n\n{}", coverage.markdown()),
+        }];
         files.extend(syntax.iter().map(|(path, file)| EmittedFile {
             path: path.clone(),
             contents: format!("// {header}\n\n{}", prettyplease::unparse(file)),
@@ -252,7 +271,11 @@ fn generate_parsed(
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     });
-    Ok(Output { files, syntax, coverage, timings: clock.0 })
+    let emulator_files = vec![EmittedFile {
+        path: emulator_fill::PATH.into(),
+        contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
+    }];
+    Ok(Output { files, emulator_files, syntax, coverage, timings: clock.0 })
 }
 
 /// A TOML file of `workos-spec/`; an unreadable or invalid one is an error naming it.
@@ -282,13 +305,14 @@ fn header(input: &Input) -> String {
     )
 }
 
-/// `cargo xtask codegen [--check]`: generates from the pinned document into `generated/`.
+/// `cargo xtask codegen [--check]`: generates from the pinned document into `workos-api/src/emitted/`
+/// and `emulator/src/emitted/`.
 pub fn codegen(project: &Project, check: bool) -> Result<(Output, Vec<String>)> {
     let input = project.pinned_input()?;
     let overlays = project.overlays()?;
     surface::areas::check_manifest_features(&project.out_dir(), &overlays.areas)?;
     let output = generate(&input, &overlays)?;
-    let changed = emit::ensure_files(&project.out_dir(), &output.files, check)?;
+    let changed = project.write_output(&output, check)?;
     Ok((output, changed))
 }
 

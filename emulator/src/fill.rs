@@ -1,5 +1,5 @@
 //! Response fields the document requires and the emulator does not model yet. The table,
-//! `generated/emulator-fill.json`, is written by `cargo xtask codegen` from the pinned document
+//! `src/emitted/fill.json` of this crate, is written by `cargo xtask codegen` from the pinned document
 //! (see `workos_codegen::emulator_fill`): for each operation and success status, each required
 //! field with the value the document gives it. A field missing from an answer is added with that
 //! value and recorded, so `Emulator::served_from_document` lists what is served from the
@@ -11,9 +11,9 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 static TABLE: LazyLock<HashMap<String, Value>> = LazyLock::new(|| {
-    let text = include_str!("../../generated/emulator-fill.json");
+    let text = include_str!("emitted/fill.json");
     // The file is generated and checked by `codegen --check`; a broken one fails loudly.
-    serde_json::from_str(text).expect("generated/emulator-fill.json is valid JSON")
+    serde_json::from_str(text).expect("src/emitted/fill.json is valid JSON")
 });
 
 /// Adds the required fields `body` lacks; returns them as `METHOD route status: path`.

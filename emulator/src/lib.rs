@@ -38,6 +38,7 @@
 //!   creation order.
 //! - It sends no email: [`Emulator::emails`] lists what WorkOS would have sent.
 //! - With [`Builder::data_file`], the data survives a restart.
+#![deny(missing_docs)]
 
 mod error;
 mod events;
@@ -64,6 +65,12 @@ pub use store::{
     MAX_EMAILS, Seed, SeedAuthentication, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership,
     SeedPermission, SeedRole, SeedUser, SentEmail,
 };
+
+/// The RSA private key (PKCS#8 PEM) the emulator signs its access tokens with, served as the JWKS
+/// of `GET /sso/jwks/{clientId}`. **Test-only and public by design** (committed and published
+/// with this crate): it protects nothing, and nothing outside the emulator may trust it. Tests
+/// use it to make tokens of their own, such as one under a key id the JWKS does not have.
+pub const TEST_ONLY_SIGNING_KEY_PEM: &[u8] = include_bytes!("../keys/test-only-signing-key.pem");
 
 /// Starts an emulator with the defaults; see [`Emulator::start`].
 ///

@@ -1,4 +1,4 @@
-// Produces generated/tests/fixtures/node-vectors.json with the official Node SDK, so that
+// Produces workos-api/tests/fixtures/node-vectors.json with the official Node SDK, so that
 // workos-api's webhook verification, PKCE, sealed sessions and Vault envelopes are checked
 // against it byte for byte. Run from this folder: `npm ci && node generate.mjs` (needs cargo for the Rust side).
 // cargo test does not run this; it reads the committed JSON.
@@ -124,6 +124,6 @@ for (const vector of rustVault) {
 }
 
 server.close();
-const target = new URL('../../generated/tests/fixtures/node-vectors.json', import.meta.url);
+const target = new URL('../../workos-api/tests/fixtures/node-vectors.json', import.meta.url);
 writeFileSync(target, JSON.stringify(out, null, 2) + '\n');
 console.log(`wrote ${target.pathname}: ${out.webhooks.length} webhooks, ${out.pkce.length} PKCE, ${out.node_sealed.length} + ${out.rust_sealed.length} sessions, ${out.node_vault.length} + ${out.rust_vault.length} vault envelopes`);

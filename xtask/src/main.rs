@@ -4,6 +4,7 @@
 mod bench;
 mod compat_cmd;
 mod features_cmd;
+mod package_cmd;
 mod spec_cmd;
 mod upgrade_check;
 
@@ -32,18 +33,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate generated/ from the pinned document (fetched into workos-spec/.cache/ if needed).
+    /// Generate workos-api/ from the pinned document (fetched into workos-spec/.cache/ if needed).
     Codegen {
-        /// Fail with a diff if generated/ is out of date, writing nothing.
+        /// Fail with a diff if workos-api/ is out of date, writing nothing.
         #[arg(long)]
         check: bool,
         /// Print the time of each phase.
         #[arg(long)]
         timings: bool,
-        /// Generate from this document instead, into a copy of generated/ at --out.
+        /// Generate from this document instead, into a copy of workos-api/ at --out.
         #[arg(long, requires = "out", conflicts_with = "check")]
         spec: Option<PathBuf>,
-        /// Where --spec's copy of generated/ goes.
+        /// Where --spec's copy of workos-api/ goes.
         #[arg(long, requires = "spec")]
         out: Option<PathBuf>,
     },
@@ -72,6 +73,13 @@ enum Command {
     },
     /// Check workos-api with no feature, each feature alone and all features, -D warnings.
     Features,
+    /// Package the published crates (workos-emulator, workos-api) with `cargo publish --dry-run`,
+    /// review their file lists, and run their tests from the packages.
+    Package {
+        /// Package uncommitted changes too (passed to cargo as --allow-dirty).
+        #[arg(long)]
+        allow_dirty: bool,
+    },
     /// Speed figures for BENCHMARKS.md (run from a release build:
     /// cargo run --release -p xtask -- bench).
     Bench {
@@ -110,7 +118,7 @@ enum SpecCommand {
     /// breaking (with --fail-on breaking: 0 unless breaking), 3 unreadable or invalid input.
     Diff(spec_cmd::DiffArgs),
     /// Fetch and verify a new document (a published version or a file), update the lock,
-    /// regenerate generated/, check the workspace, and write workos-spec/CHANGES.md (a summary,
+    /// regenerate workos-api/, check the workspace, and write workos-spec/CHANGES.md (a summary,
     /// with what is left to fix at the top) and CHANGES-full.md. Exit 1 when a check failed.
     Upgrade(spec_cmd::UpgradeArgs),
     /// Diff pinned -> oldest document in DIR and each consecutive pair; compare the counts with
@@ -180,6 +188,7 @@ fn run(project: &Project, command: Command) -> Result<()> {
         Command::Compat { old, new } => compat_cmd::compat(project, &old, &new),
         Command::CompatHistory { dir, from } => compat_cmd::history(project, &dir, &from),
         Command::Features => features_cmd::run(project),
+        Command::Package { allow_dirty } => package_cmd::run(project, allow_dirty),
         Command::Bench { what: None } => bench::run(project),
         Command::Bench { what: Some(BenchCommand::Diff { old, new }) } => bench::diff(project, &old, &new),
         Command::Names { file } => names(project, file),
@@ -209,9 +218,9 @@ fn codegen(project: &Project, check: bool, timings: bool) -> Result<()> {
         }
     }
     if check {
-        eprintln!("generated/ is up to date");
+        eprintln!("the emitted files are up to date");
     } else if changed.is_empty() {
-        eprintln!("generated/ unchanged");
+        eprintln!("the emitted files are unchanged");
     } else {
         eprintln!("wrote {}", changed.join(", "));
     }
@@ -349,15 +358,7 @@ fn supported_features(coverage: &workos_codegen::coverage::Coverage) -> Vec<Stri
 /// Copies the hand-written part of the generated crate, and makes its manifest a workspace of its
 /// own so its library builds outside this one.
 pub(crate) fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
-    for entry in walk(from)? {
-        let rel = entry.strip_prefix(from)?;
-        if rel.starts_with("src/emitted") || rel.starts_with("target") {
-            continue;
-        }
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap_or(to))?;
-        std::fs::copy(&entry, &dest).with_context(|| format!("copying {}", entry.display()))?;
-    }
+    copy_tree(from, to, |rel| !rel.starts_with("src/emitted") && !rel.starts_with("target"))?;
     let manifest = to.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)?;
     // Dev-dependencies on sibling workspace crates (the emulator) cannot resolve outside the
@@ -372,6 +373,24 @@ pub(crate) fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result
     let lock = workos_codegen::workspace_root().join("Cargo.lock");
     if lock.exists() {
         std::fs::copy(&lock, to.join("Cargo.lock"))?;
+    }
+    Ok(())
+}
+
+/// Copies the files under `from` whose relative path `keep` accepts to the same places under `to`.
+pub(crate) fn copy_tree(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    keep: impl Fn(&std::path::Path) -> bool,
+) -> Result<()> {
+    for entry in walk(from)? {
+        let rel = entry.strip_prefix(from)?;
+        if !keep(rel) {
+            continue;
+        }
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap_or(to))?;
+        std::fs::copy(&entry, &dest).with_context(|| format!("copying {}", entry.display()))?;
     }
     Ok(())
 }

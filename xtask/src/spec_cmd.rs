@@ -308,7 +308,7 @@ pub(crate) struct UpgradeArgs {
 }
 
 /// `spec upgrade VERSION|PATH`: verify the new document, vendor it as
-/// `workos-spec/open-api-spec.yaml`, update the lock and regenerate generated/ (everything
+/// `workos-spec/open-api-spec.yaml`, update the lock and regenerate workos-api/ (everything
 /// computed before anything is written), then check the workspace and write
 /// workos-spec/CHANGES.md (the summary, what is left to fix at the top) and CHANGES-full.md
 /// (every change). Exit 1 when a check failed.
@@ -381,10 +381,10 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     // Everything is known: write.
     emit::write_atomic(&project.root.join(spec::VENDORED), &bytes)?;
     lock.write(&project.lock_path())?;
-    let changed = emit::ensure_files(&project.out_dir(), &output.files, false)?;
+    let changed = project.write_output(&output, false)?;
     let c = &report.counts;
     eprintln!(
-        "upgraded {} {} -> {}: {} breaking, {} possibly breaking, {} non-breaking; {} file(s) of generated/ rewritten",
+        "upgraded {} {} -> {}: {} breaking, {} possibly breaking, {} non-breaking; {} emitted file(s) rewritten",
         old_lock.package,
         old_lock.version,
         lock.version,

@@ -188,7 +188,7 @@ fn scratch_project() -> tempfile::TempDir {
     std::fs::write(dir.path().join(PINNED), &input.bytes).expect("write the pinned document");
     std::fs::create_dir_all(dir.path().join("workos-spec")).expect("mkdir");
     lock.write(&dir.path().join("workos-spec/spec.lock.toml")).expect("write the lock");
-    for dir in ["generated/src/emitted", "generated/src/emitted/types"] {
+    for dir in ["workos-api/src/emitted", "workos-api/src/emitted/types"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("emitted") {
             let entry = entry.expect("entry");
             if entry.path().is_file() {
@@ -196,8 +196,8 @@ fn scratch_project() -> tempfile::TempDir {
             }
         }
     }
-    copy("generated/COVERAGE.md");
-    copy("generated/Cargo.toml");
+
+    copy("workos-api/Cargo.toml");
     dir
 }
 
@@ -250,11 +250,11 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     );
     std::fs::remove_file(root.join("candidate.json")).expect("remove the candidate");
     let mut types = String::new();
-    for entry in std::fs::read_dir(root.join("generated/src/emitted/types")).expect("types/") {
+    for entry in std::fs::read_dir(root.join("workos-api/src/emitted/types")).expect("types/") {
         types.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("a types file"));
     }
     assert!(types.contains("ResourceRole") && types.contains("pub priority:"));
-    // The lock and generated/ agree: the check passes on the upgraded project.
+    // The lock and workos-api/ agree: the check passes on the upgraded project.
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 

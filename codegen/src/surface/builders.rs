@@ -88,8 +88,9 @@ pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenSt
     let accessor = format_ident!("{}", area);
     let area_title = area.replace('_', " ");
     let module_doc = format!(
-        "The {area_title} area: [`{handle}`], reached by [`Client::{area}`](crate::Client::{area}), and one request builder per operation ({} operations).\n\nCompiled with the `{area}` feature (on by default).",
-        ops.len()
+        "The {area_title} area: [`{handle}`], reached by [`Client::{area}`](crate::Client::{area}), and one request builder per operation ({} operations).\n\nCompiled with the `{area}` feature (on by default).\n\n{}",
+        ops.len(),
+        area_example(area, ops, lists)
     );
     let mut table = String::from("| method | request |\n|---|---|\n");
     for op in ops {
@@ -126,6 +127,58 @@ pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenSt
 
         #(#builders)*
     }
+}
+
+/// The area page's example, a doc test: the area's simplest call, preferring a list (streamed),
+/// then a `GET`, then fewer required inputs, then document order. String inputs are literals;
+/// any other input is a parameter of the example's function.
+fn area_example(area: &str, ops: &[&Operation], lists: &[Paginated]) -> String {
+    let is_string = |ty: &Type| quote!(#ty).to_string().replace(' ', "") == "::std::string::String";
+    let is_list = |op: &Operation| lists.iter().any(|l| l.method == op.name);
+    let rank = |op: &&&Operation| {
+        let body = op.body.as_ref().is_some_and(|b| b.required);
+        let simple = !body && op.required().all(|p| is_string(&p.ty));
+        (!simple, !is_list(op), op.method != "GET", op.required().count())
+    };
+    let Some(op) = ops.iter().min_by_key(rank) else {
+        return String::new();
+    };
+    let list = is_list(op).then_some(());
+    let public =
+        |ty: &Type| quote!(#ty).to_string().replace(' ', "").replace("types::", "workos_api::types::");
+    let (mut args, mut params) = (Vec::new(), vec!["client: &Client".to_owned()]);
+    for p in op.required() {
+        if is_string(&p.ty) {
+            args.push(format!("{:?}", p.ident.to_string()));
+        } else {
+            args.push(p.ident.to_string());
+            params.push(format!("{}: {}", p.ident, public(&p.ty)));
+        }
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push("body".to_owned());
+        params.push(format!("body: {}", public(&body.ty)));
+    }
+    let call = format!("client.{area}().{}({})", op.name, args.join(", "));
+    let (imports, body) = if list.is_some() {
+        (
+            "use futures::TryStreamExt as _;\nuse workos_api::prelude::*;",
+            format!(
+                "    // Every item, page after page.\n    let mut items = {call}.stream();\n    while let Some(item) = items.try_next().await? {{\n        println!(\"{{item:?}}\");\n    }}"
+            ),
+        )
+    } else {
+        (
+            "use workos_api::prelude::*;",
+            format!("    let response = {call}.await?;\n    println!(\"{{response:?}}\");"),
+        )
+    };
+    format!(
+        "# Example\n\n`{} {}`:\n\n```no_run\n{imports}\n\nasync fn example({}) -> Result<(), ApiError> {{\n{body}\n    Ok(())\n}}\n```",
+        op.method,
+        op.path,
+        params.join(", ")
+    )
 }
 
 fn builder_name(op: &Operation) -> syn::Ident {
