@@ -21,6 +21,8 @@ use workos_emulator::Emulator;
 
 #[path = "emulator_contract/areas.rs"]
 mod areas;
+#[path = "emulator_contract/identity.rs"]
+mod identity;
 
 /// Answers the document does not declare for the operation, each with the reason it is right:
 /// (method or `*`, route or `*`, status, reason). Everything else undeclared fails the test.
@@ -490,6 +492,7 @@ async fn emulator_answers_match_the_document() {
     let scenario = Scenario { emu: Emulator::start().await.expect("start"), http: reqwest::Client::new() };
     run(&scenario).await;
     areas::run(&scenario).await;
+    identity::run(&scenario).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();
     let mut failures = Vec::new();

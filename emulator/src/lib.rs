@@ -62,8 +62,8 @@ pub use server::{
     FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
 pub use store::{
-    MAX_EMAILS, Seed, SeedAuthentication, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag, SeedMembership,
-    SeedPermission, SeedRole, SeedUser, SentEmail,
+    MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
+    SeedMembership, SeedPermission, SeedRole, SeedUser, SentEmail,
 };
 
 /// The RSA private key (PKCS#8 PEM) the emulator signs its access tokens with, served as the JWKS

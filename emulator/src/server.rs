@@ -422,12 +422,23 @@ fn seed_into(store: &mut Store, seed: &Seed) -> Result<(), SeedError> {
         })?;
         routes::seed_directory(store, &org, d).map_err(fail(item))?;
     }
+    for c in &seed.connections {
+        let item = format!("connection '{}'", c.name);
+        let org = store.organizations.iter().find(|o| o.name == c.organization).map(|o| o.id.clone());
+        let org = org.ok_or_else(|| SeedError {
+            item: item.clone(),
+            message: format!("no organization '{}' in the seed", c.organization),
+        })?;
+        routes::seed_connection(store, &org, c).map_err(fail(item))?;
+    }
     for f in &seed.feature_flags {
         routes::seed_flag(store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
     }
     if let Some(settings) = &seed.authentication {
         store.authkit.email_verification_required = settings.email_verification_required;
         store.authkit.organization_selection_required = settings.organization_selection_required;
+        store.authkit.mfa_required = settings.mfa_required;
+        store.authkit.device_interval_secs = settings.device_poll_interval_secs;
     }
     Ok(())
 }
@@ -879,6 +890,12 @@ pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request
     if path == HEALTH
         || path == "/user_management/authorize"
         || path == "/user_management/sessions/logout"
+        // SSO's browser steps, the code exchange (the client secret is in the request) and
+        // the profile (its bearer is the SSO access token).
+        || matches!(path, "/sso/authorize" | "/sso/token" | "/sso/profile" | "/sso/logout")
+        // The device flow: a public client, and the page the user approves it at.
+        || path == "/user_management/authorize/device"
+        || path == routes::device::VERIFY_PATH
         || path.starts_with("/sso/jwks/")
         || path.starts_with(routes::audit::DOWNLOAD_PREFIX)
     {

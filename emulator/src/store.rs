@@ -304,6 +304,12 @@ pub(crate) struct AuthkitSettings {
     /// `organization_selection_required`.
     #[serde(default)]
     pub(crate) organization_selection_required: bool,
+    /// Sign-ins stop at `mfa_challenge` (a user with a TOTP factor) or `mfa_enrollment`.
+    #[serde(default)]
+    pub(crate) mfa_required: bool,
+    /// The device flow's polling interval, when a seed sets one.
+    #[serde(default)]
+    pub(crate) device_interval_secs: Option<u64>,
 }
 
 /// `WebhookEndpointJson`: where events are delivered (see `events`).
@@ -330,6 +336,9 @@ pub(crate) struct ApiKey {
     pub(crate) name: String,
     pub(crate) obfuscated_value: String,
     pub(crate) last_used_at: Option<String>,
+    /// When it stops working (`POST /api_keys/{id}/expire`); `None`: never.
+    #[serde(default)]
+    pub(crate) expires_at: Option<String>,
     pub(crate) permissions: Vec<String>,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
@@ -600,6 +609,14 @@ pub(crate) struct Store {
     pub(crate) vault: crate::routes::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
     pub(crate) pipes: crate::routes::pipes::PipesData,
+    /// SSO: connections, profiles, and the flow's codes and tokens.
+    pub(crate) sso: crate::routes::sso::SsoData,
+    /// MFA factors and challenges.
+    pub(crate) mfa: crate::routes::mfa::MfaData,
+    /// Device authorizations waiting for their user.
+    pub(crate) device: crate::routes::device::DeviceData,
+    /// Radar's attempts and allow and block lists.
+    pub(crate) radar: crate::routes::portal::RadarData,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
     #[serde(skip)]
     pub(crate) indexes: Indexes,
@@ -624,7 +641,8 @@ pub(crate) struct AuthCode {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PendingAuth {
     pub(crate) token: String,
-    /// `email_verification_required` or `organization_selection_required`.
+    /// `email_verification_required`, `mfa_challenge`, `mfa_enrollment` or
+    /// `organization_selection_required`.
     #[serde(deserialize_with = "crate::persist::interned")]
     pub(crate) step: Name,
     pub(crate) client_id: String,
@@ -635,6 +653,9 @@ pub(crate) struct PendingAuth {
     pub(crate) method: Name,
     /// Seconds since the epoch.
     pub(crate) expires_at: u64,
+    /// The sign-in already passed its MFA step.
+    #[serde(default)]
+    pub(crate) mfa_verified: bool,
 }
 
 /// A signed-in session: what its refresh token stands for.
@@ -1274,6 +1295,31 @@ pub struct Seed {
     /// are.
     #[serde(default)]
     pub authentication: Option<SeedAuthentication>,
+    /// SSO connections of the organizations above (made in the dashboard or the Admin Portal),
+    /// with their domains.
+    #[serde(default)]
+    pub connections: Vec<SeedConnection>,
+}
+
+/// An SSO connection of a [`Seed`]. `GET /sso/authorize` finds it by id, organization or
+/// domain, and its identity provider signs in whoever `login_hint` names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedConnection {
+    /// Its name.
+    pub name: String,
+    /// The organization of the seed (by name) it belongs to.
+    pub organization: String,
+    /// One of the document's connection types (default `GenericSAML`).
+    #[serde(default)]
+    pub connection_type: Option<String>,
+    /// `active` (default), `inactive`, `draft` or `validating`; only an active one signs in.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The email domains it signs in.
+    #[serde(default)]
+    pub domains: Vec<String>,
 }
 
 /// The AuthKit sign-in settings of a [`Seed`]. Both are off unless set, and the emulator then
@@ -1293,6 +1339,15 @@ pub struct SeedAuthentication {
     /// organization-selection grant finishes the sign-in in the chosen one.
     #[serde(default)]
     pub organization_selection_required: bool,
+    /// Every sign-in needs a second factor: a user with a TOTP factor gets a 403
+    /// `mfa_challenge` (with the token and their factors), one without gets `mfa_enrollment`
+    /// (they enroll with `POST /user_management/users/{id}/auth_factors`); the `mfa-totp` grant
+    /// with a challenge of the factor and its code finishes the sign-in.
+    #[serde(default)]
+    pub mfa_required: bool,
+    /// The device flow's polling interval in seconds (default 5, as WorkOS's).
+    #[serde(default)]
+    pub device_poll_interval_secs: Option<u64>,
 }
 
 /// A feature flag of a [`Seed`].

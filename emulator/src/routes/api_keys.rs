@@ -61,6 +61,7 @@ fn issue(store: &mut Store, owner: Value, name: &str, permissions: Vec<String>) 
         name: name.to_owned(),
         obfuscated_value: format!("sk_...{}", &value[value.len() - 4..]),
         last_used_at: None,
+        expires_at: None,
         permissions,
         created_at: at.clone(),
         updated_at: at,
@@ -161,13 +162,48 @@ pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<R
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
+#[derive(Deserialize)]
+struct ExpireDto {
+    #[serde(default, deserialize_with = "crate::error::double_option")]
+    expires_at: Option<Option<String>>,
+}
+
+/// `POST /api_keys/{id}/expire`: the key stops working at `expires_at` (now when absent or
+/// null); a key already expired is a 409 `api_key_already_expired`.
+pub(super) async fn expire(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let dto: ExpireDto = parse_body(&body)?;
+    let at = match dto.expires_at.flatten() {
+        Some(at) => {
+            let parsed = chrono::DateTime::parse_from_rfc3339(&at).map_err(|_| {
+                ApiError::invalid_field(
+                    "expires_at",
+                    "invalid",
+                    format!("'{at}' is not an ISO 8601 timestamp."),
+                )
+            })?;
+            parsed.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        }
+        None => now(),
+    };
+    let mut store = db.store();
+    let key =
+        store.api_keys.iter_mut().find(|k| k.id == id).ok_or_else(|| ApiError::not_found("API key", &id))?;
+    if key.expires_at.as_deref().is_some_and(crate::ids::is_past) {
+        return Err(ApiError::conflict("api_key_already_expired", "The API key has already expired."));
+    }
+    key.expires_at = Some(at);
+    key.updated_at = now();
+    Ok(ok(key.clone()))
+}
+
 /// The key with this value (its `last_used_at` now), or `{"api_key": null}` for an unknown one.
 pub(super) async fn validate(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto: Validate = parse_body(&body)?;
     non_empty("value", &dto.value)?;
     let wanted = hash(&dto.value);
     let mut store = db.store();
-    let key = store.api_keys.iter_mut().find(|k| k.value_hash == wanted).map(|k| {
+    let live = |k: &&mut ApiKey| k.expires_at.as_deref().is_none_or(|at| !crate::ids::is_past(at));
+    let key = store.api_keys.iter_mut().filter(|k| k.value_hash == wanted).find(live).map(|k| {
         k.last_used_at = Some(now());
         k.clone()
     });

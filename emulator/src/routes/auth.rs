@@ -91,7 +91,7 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
-fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {
+pub(super) fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {
     let mut out = base.to_owned();
     let mut sep = if base.contains('?') { '&' } else { '?' };
     for (k, v) in params {
@@ -105,7 +105,7 @@ fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {
     out
 }
 
-fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> {
+pub(super) fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> {
     store.membership_of(user_id, org).map(|m| m.organization_id.clone()).ok_or_else(|| {
         ApiError::bad_request(
             "organization_membership_not_found",
@@ -114,7 +114,7 @@ fn membership_org(store: &Store, user_id: &str, org: &str) -> ApiResult<String> 
     })
 }
 
-fn single_org(store: &Store, user_id: &str) -> Option<String> {
+pub(super) fn single_org(store: &Store, user_id: &str) -> Option<String> {
     let mut orgs = store.memberships_by(true, user_id).map(|m| &m.organization_id);
     match (orgs.next(), orgs.next()) {
         (Some(only), None) => Some(only.clone()),
@@ -135,6 +135,10 @@ struct AuthenticateBody {
     password: Option<String>,
     /// The token of a sign-in waiting for email verification or an organization.
     pending_authentication_token: Option<String>,
+    /// The MFA challenge a TOTP code answers (`mfa-totp`).
+    authentication_challenge_id: Option<String>,
+    /// The device flow's code (`device_code`).
+    device_code: Option<String>,
     /// Where the user signed in from, as the service passes it on; kept on the session.
     ip_address: Option<String>,
     user_agent: Option<String>,
@@ -152,6 +156,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     let require_secret =
         || if secret_ok { Ok(()) } else { Err(ApiError::unauthorized("Invalid client secret.")) };
     // A refresh keeps the session (its `sid`); the other grants start one.
+    let mut mfa_verified = false;
     let (user_id, organization_id, method, session_id) = match dto.grant_type.as_str() {
         "authorization_code" => {
             let code = dto.code.as_deref().ok_or_else(|| invalid_grant("code is required."))?;
@@ -228,7 +233,35 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 ));
             }
             store.pending_auths.retain(|p| p.token != pending.token);
+            mfa_verified = pending.mfa_verified;
             (pending.user_id, pending.organization_id, pending.method, None)
+        }
+        "urn:workos:oauth:grant-type:mfa-totp" => {
+            require_secret()?;
+            let pending = pending_at(&mut store, &dto, &["mfa_challenge", "mfa_enrollment"])?;
+            let challenge = dto.authentication_challenge_id.as_deref().unwrap_or_default();
+            if super::mfa::challenge_user(&store, challenge).as_deref() != Some(pending.user_id.as_str()) {
+                return Err(ApiError::bad_request(
+                    "user_mismatch",
+                    "The challenge is not of this user's factor.",
+                ));
+            }
+            let (valid, _) =
+                super::mfa::verify_code(&mut store, challenge, dto.code.as_deref().unwrap_or_default())?;
+            if !valid {
+                return Err(ApiError::bad_request(
+                    "invalid_one_time_code",
+                    "The code is incorrect or was used.",
+                ));
+            }
+            store.pending_auths.retain(|p| p.token != pending.token);
+            mfa_verified = true;
+            (pending.user_id, pending.organization_id, pending.method, None)
+        }
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            let code = dto.device_code.as_deref().unwrap_or_default();
+            let (user_id, organization_id) = super::device::redeem(&mut store, &dto.client_id, code)?;
+            (user_id, organization_id, "Password", None)
         }
         "urn:workos:oauth:grant-type:organization-selection" => {
             require_secret()?;
@@ -243,6 +276,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 ));
             }
             store.pending_auths.retain(|p| p.token != pending.token);
+            mfa_verified = pending.mfa_verified;
             (pending.user_id, Some(org.to_owned()), pending.method, None)
         }
         other => {
@@ -254,7 +288,8 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     };
     // A sign-in may need one more step under the environment's settings.
     if session_id.is_none()
-        && let Some(answer) = next_step(&mut store, &dto, &user_id, organization_id.as_deref(), method)?
+        && let Some(answer) =
+            next_step(&mut store, &dto, &user_id, organization_id.as_deref(), method, mfa_verified)?
     {
         return Ok(answer);
     }
@@ -337,14 +372,22 @@ fn next_step(
     user_id: &str,
     org: Option<&str>,
     method: Name,
+    mfa_verified: bool,
 ) -> ApiResult<Option<Response>> {
-    if !store.authkit.email_verification_required && !store.authkit.organization_selection_required {
+    let settings = &store.authkit;
+    if !settings.email_verification_required
+        && !settings.organization_selection_required
+        && !settings.mfa_required
+    {
         return Ok(None);
     }
     let user = store.user(user_id)?.clone();
     let orgs = active_orgs(store, user_id);
+    let factors = super::mfa::user_factors(store, user_id);
     let step = if store.authkit.email_verification_required && !user.email_verified {
         "email_verification_required"
+    } else if store.authkit.mfa_required && !mfa_verified {
+        if factors.is_empty() { "mfa_enrollment" } else { "mfa_challenge" }
     } else if store.authkit.organization_selection_required && org.is_none() && orgs.len() > 1 {
         "organization_selection_required"
     } else {
@@ -360,6 +403,7 @@ fn next_step(
         organization_id: org.map(str::to_owned),
         method,
         expires_at: unix_now() + PENDING_TTL_SECS,
+        mfa_verified,
     };
     push_bounded(&mut store.pending_auths, pending, MAX_CODES);
     let mut body = json!({ "code": step, "pending_authentication_token": token, "user": user });
@@ -368,6 +412,11 @@ fn next_step(
         body["message"] = json!("Email ownership must be verified before authentication.");
         body["email"] = json!(user.email);
         body["email_verification_id"] = json!(record.id);
+    } else if step == "mfa_challenge" {
+        body["message"] = json!("The user must complete an MFA challenge to finish authenticating.");
+        body["authentication_factors"] = json!(factors);
+    } else if step == "mfa_enrollment" {
+        body["message"] = json!("The user must enroll in MFA to finish authenticating.");
     } else {
         body["message"] = json!("The user must choose an organization to sign in to.");
         body["organizations"] =
@@ -379,12 +428,17 @@ fn next_step(
 /// The sign-in that `pending_authentication_token` stands for, at `step` and for this client;
 /// anything else is a 400 `invalid_pending_authentication_token`.
 fn pending(store: &mut Store, dto: &AuthenticateBody, step: &str) -> ApiResult<PendingAuth> {
+    pending_at(store, dto, &[step])
+}
+
+/// [`pending`] at any of `steps`.
+fn pending_at(store: &mut Store, dto: &AuthenticateBody, steps: &[&str]) -> ApiResult<PendingAuth> {
     store.expire_codes(unix_now());
     let token = dto.pending_authentication_token.as_deref().unwrap_or_default();
     store
         .pending_auths
         .iter()
-        .find(|p| p.token == token && p.step == step && p.client_id == dto.client_id)
+        .find(|p| p.token == token && steps.contains(&p.step) && p.client_id == dto.client_id)
         .cloned()
         .ok_or_else(|| {
             ApiError::bad_request(
@@ -404,7 +458,11 @@ fn active_orgs(store: &Store, user_id: &str) -> Vec<(String, String)> {
 }
 
 /// The membership's roles in `org` (assigned on the organization) and the permissions they grant.
-fn access_of(store: &Store, user_id: &str, org: Option<&str>) -> (Option<String>, Vec<String>, Vec<String>) {
+pub(super) fn access_of(
+    store: &Store,
+    user_id: &str,
+    org: Option<&str>,
+) -> (Option<String>, Vec<String>, Vec<String>) {
     let Some(org) = org else { return (None, Vec::new(), Vec::new()) };
     let Some(m) = store.membership_of(user_id, org) else {
         return (None, Vec::new(), Vec::new());
@@ -426,7 +484,7 @@ fn access_of(store: &Store, user_id: &str, org: Option<&str>) -> (Option<String>
     (roles.first().cloned(), roles, permissions)
 }
 
-fn sign(claims: &Value) -> ApiResult<String> {
+pub(super) fn sign(claims: &Value) -> ApiResult<String> {
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(KEY_PEM)
         .map_err(|e| ApiError::internal(format!("signing key: {e}")))?;
     let jwk: Value =

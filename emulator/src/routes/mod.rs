@@ -6,6 +6,7 @@ mod api_keys;
 pub(crate) mod audit;
 mod auth;
 mod authkit_settings;
+pub(crate) mod device;
 mod directory;
 mod domains;
 mod dsync;
@@ -14,9 +15,12 @@ mod flags;
 mod group_roles;
 mod groups;
 mod invitations;
+pub(crate) mod mfa;
 mod permissions;
 pub(crate) mod pipes;
+pub(crate) mod portal;
 mod roles;
+pub(crate) mod sso;
 mod user_flows;
 pub(crate) mod vault;
 mod webhooks;
@@ -36,6 +40,7 @@ pub(crate) use dsync::seed_directory;
 pub(crate) use flags::seed_flag;
 pub(crate) use permissions::create_permission;
 pub(crate) use roles::create_environment_role;
+pub(crate) use sso::seed_connection;
 
 /// State handed to every handler.
 pub(crate) type Db = axum::extract::State<Arc<Shared>>;
@@ -287,13 +292,40 @@ fn table() -> Vec<Route> {
         ("GET", "/user_management/users/{userId}/api_keys", get(api_keys::list_for_user)),
         ("POST", "/user_management/users/{userId}/api_keys", post(api_keys::create_for_user)),
         ("DELETE", "/api_keys/{id}", delete(api_keys::delete)),
+        ("POST", "/api_keys/{id}/expire", post(api_keys::expire)),
         ("POST", "/api_keys/validations", post(api_keys::validate)),
         // Events.
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
         ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
+        // Admin Portal, Widgets and client tokens; Radar.
+        ("POST", "/portal/generate_link", post(portal::generate_link)),
+        ("POST", "/widgets/token", post(portal::widget_token)),
+        ("POST", "/client/token", post(portal::client_token)),
+        ("POST", "/radar/attempts", post(portal::create_attempt)),
+        ("PUT", "/radar/attempts/{id}", put(portal::update_attempt)),
+        ("POST", "/radar/lists/{type}/{action}", post(portal::add_entry)),
+        ("DELETE", "/radar/lists/{type}/{action}", delete(portal::remove_entry)),
+        // MFA: factors, challenges, users' factors.
+        ("POST", "/auth/factors/enroll", post(mfa::enroll)),
+        ("GET", "/auth/factors/{id}", get(mfa::get)),
+        ("DELETE", "/auth/factors/{id}", delete(mfa::delete)),
+        ("POST", "/auth/factors/{id}/challenge", post(mfa::challenge)),
+        ("POST", "/auth/challenges/{id}/verify", post(mfa::verify)),
+        ("POST", "/user_management/users/{userlandUserId}/auth_factors", post(mfa::enroll_for_user)),
+        ("GET", "/user_management/users/{userlandUserId}/auth_factors", get(mfa::list_for_user)),
+        // SSO: connections, the browser redirect, the code exchange, the profile, logout.
+        ("GET", "/connections", get(sso::list)),
+        ("GET", "/connections/{id}", get(sso::get)),
+        ("DELETE", "/connections/{id}", delete(sso::delete)),
+        ("GET", "/sso/authorize", get(sso::authorize)),
+        ("POST", "/sso/token", post(sso::token)),
+        ("GET", "/sso/profile", get(sso::profile)),
+        ("POST", "/sso/logout/authorize", post(sso::logout_authorize)),
+        ("GET", "/sso/logout", get(sso::logout)),
         ("GET", "/user_management/authorize", get(auth::authorize)),
         ("POST", "/user_management/authenticate", post(auth::authenticate)),
+        ("POST", "/user_management/authorize/device", post(device::authorize)),
         // Resources and the access check.
         ("GET", "/authorization/resources", get(access::list_resources)),
         ("POST", "/authorization/resources", post(access::create_resource)),
@@ -396,6 +428,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/snapshots/{id}/restore", post(admin::restore))
         .route("/_emulator/reset", post(admin::reset))
         .route("/_emulator/emails", get(admin::emails))
+        .route(device::VERIFY_PATH, get(device::verify))
         .route(&format!("{}{{id}}", audit::DOWNLOAD_PREFIX), get(audit::download_export));
     for (_, path, handler) in table() {
         router = router.route(&router_path(path), handler);
