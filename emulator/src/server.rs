@@ -439,6 +439,15 @@ fn seed_into(store: &mut Store, seed: &Seed) -> Result<(), SeedError> {
         store.authkit.organization_selection_required = settings.organization_selection_required;
         store.authkit.mfa_required = settings.mfa_required;
         store.authkit.device_interval_secs = settings.device_poll_interval_secs;
+        if let Some(kind) = settings.radar_challenge.as_deref()
+            && !matches!(kind, "email" | "sms")
+        {
+            return Err(SeedError {
+                item: "authentication.radar_challenge".into(),
+                message: format!("'{kind}' is not email or sms"),
+            });
+        }
+        store.authkit.radar_challenge.clone_from(&settings.radar_challenge);
     }
     Ok(())
 }
@@ -896,6 +905,7 @@ pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request
         // The device flow: a public client, and the page the user approves it at.
         || path == "/user_management/authorize/device"
         || path == routes::device::VERIFY_PATH
+        || path == routes::integrations::CONSENT_PATH
         || path.starts_with("/sso/jwks/")
         || path.starts_with(routes::audit::DOWNLOAD_PREFIX)
     {

@@ -310,6 +310,9 @@ pub(crate) struct AuthkitSettings {
     /// The device flow's polling interval, when a seed sets one.
     #[serde(default)]
     pub(crate) device_interval_secs: Option<u64>,
+    /// Sign-ins stop at a Radar challenge: `email` or `sms`.
+    #[serde(default)]
+    pub(crate) radar_challenge: Option<String>,
 }
 
 /// `WebhookEndpointJson`: where events are delivered (see `events`).
@@ -617,6 +620,12 @@ pub(crate) struct Store {
     pub(crate) device: crate::routes::device::DeviceData,
     /// Radar's attempts and allow and block lists.
     pub(crate) radar: crate::routes::portal::RadarData,
+    /// Connect: applications, secrets, users' grants, external authentication sessions.
+    pub(crate) connect: crate::routes::connect::ConnectData,
+    /// Pipes' data integrations and organizations' configurations of them.
+    pub(crate) integrations: crate::routes::integrations::IntegrationsData,
+    /// Agents' registrations.
+    pub(crate) agents: crate::routes::agents::AgentsData,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
     #[serde(skip)]
     pub(crate) indexes: Indexes,
@@ -656,6 +665,9 @@ pub(crate) struct PendingAuth {
     /// The sign-in already passed its MFA step.
     #[serde(default)]
     pub(crate) mfa_verified: bool,
+    /// The sign-in already passed its Radar challenge.
+    #[serde(default)]
+    pub(crate) radar_verified: bool,
 }
 
 /// A signed-in session: what its refresh token stands for.
@@ -1320,6 +1332,10 @@ pub struct SeedConnection {
     /// The email domains it signs in.
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Users whose email is at one of its domains must sign in through it: a password or
+    /// Magic Auth sign-in gets a 400 `sso_required` naming the connection.
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// The AuthKit sign-in settings of a [`Seed`]. Both are off unless set, and the emulator then
@@ -1348,6 +1364,12 @@ pub struct SeedAuthentication {
     /// The device flow's polling interval in seconds (default 5, as WorkOS's).
     #[serde(default)]
     pub device_poll_interval_secs: Option<u64>,
+    /// Radar challenges every sign-in (as it does a suspicious one): `email` stops it at a 403
+    /// `radar_challenge` (a code is emailed; `GET /user_management/radar_challenges/{id}` shows
+    /// it) and `sms` at `radar_sms_sign_in_challenge` (`POST /user_management/radar_challenges`
+    /// texts a code to the user's phone); the matching Radar grant with the code continues it.
+    #[serde(default)]
+    pub radar_challenge: Option<String>,
 }
 
 /// A feature flag of a [`Seed`].

@@ -17,8 +17,14 @@ pub(super) async fn run(s: &Scenario) {
              "memberships": [{"organization": "Identity Inc"}]},
             {"email": "max@identity.test", "password": "max-password",
              "memberships": [{"organization": "Identity Inc"}]},
+            {"email": "sam@sso-only.test", "password": "sam-password",
+             "memberships": [{"organization": "Identity Inc"}]},
         ],
-        "connections": [{"name": "Identity SAML", "organization": "Identity Inc", "domains": ["identity.test"]}],
+        "connections": [
+            {"name": "Identity SAML", "organization": "Identity Inc", "domains": ["identity.test"]},
+            {"name": "Strict OIDC", "organization": "Identity Inc", "connection_type": "OktaOIDC",
+             "domains": ["sso-only.test"], "required": true},
+        ],
         "authentication": {"device_poll_interval_secs": 1},
     });
     s.call("POST", "/_emulator/seed", Some(seed), 200).await;
@@ -29,7 +35,333 @@ pub(super) async fn run(s: &Scenario) {
     device(s).await;
     portal_and_tokens(s, &org).await;
     radar(s).await;
+    radar_sign_in(s).await;
     api_key_expiry(s, &org).await;
+    connect(s, &org).await;
+    pipes_management(s, &org).await;
+    agents(s, &org).await;
+}
+
+async fn user_id(s: &Scenario, email: &str) -> String {
+    let users = s
+        .call("GET", &format!("/user_management/users?email={}", email.replace('@', "%40")), None, 200)
+        .await;
+    id(&users["data"][0])
+}
+
+async fn radar_sign_in(s: &Scenario) {
+    let auth = "/user_management/authenticate";
+    let grant = |extra: Value| {
+        let mut body = json!({"client_id": CLIENT, "client_secret": s.emu.api_key()});
+        body.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        body
+    };
+    let password =
+        grant(json!({"grant_type": "password", "email": "ivy@identity.test", "password": "ivy-password"}));
+    // Emailed: the challenge (and its code) can be read back.
+    s.call("POST", "/_emulator/seed", Some(json!({"authentication": {"radar_challenge": "email"}})), 200)
+        .await;
+    let stopped = s.call("POST", auth, Some(password.clone()), 403).await;
+    assert_eq!(stopped["code"], "radar_challenge");
+    let challenge = stopped["radar_challenge_id"].as_str().expect("challenge");
+    let read = s.call("GET", &format!("/user_management/radar_challenges/{challenge}"), None, 200).await;
+    s.call("GET", "/user_management/radar_challenges/radar_challenge_missing", None, 404).await;
+    let email_grant = |code: &Value| {
+        grant(json!({"grant_type": "urn:workos:oauth:grant-type:radar-email-challenge:code", "code": code,
+            "radar_challenge_id": challenge, "pending_authentication_token": stopped["pending_authentication_token"]}))
+    };
+    s.call("POST", auth, Some(email_grant(&json!("000000"))), 400).await;
+    assert_eq!(
+        s.call("POST", auth, Some(email_grant(&read["code"])), 200).await["user"]["email"],
+        "ivy@identity.test"
+    );
+    // Texted: the service asks for the code to go to the user's phone.
+    s.call("POST", "/_emulator/seed", Some(json!({"authentication": {"radar_challenge": "sms"}})), 200).await;
+    let stopped = s.call("POST", auth, Some(password), 403).await;
+    assert_eq!(stopped["code"], "radar_sms_sign_in_challenge");
+    let ivy = user_id(s, "ivy@identity.test").await;
+    let send = json!({"user_id": ivy, "pending_authentication_token": stopped["pending_authentication_token"],
+        "phone_number": "+15555550199"});
+    let sent = s.call("POST", "/user_management/radar_challenges", Some(send), 201).await;
+    let texted = s.emu.emails().into_iter().rev().find(|e| e.to == "+15555550199").expect("an SMS");
+    let sms_grant = grant(json!({"grant_type": "urn:workos:oauth:grant-type:radar-sms-challenge:code",
+        "code": texted.code, "verification_id": sent["verification_id"], "phone_number": "+15555550199",
+        "pending_authentication_token": stopped["pending_authentication_token"]}));
+    s.call("POST", auth, Some(sms_grant.clone()), 200).await;
+    s.call("POST", auth, Some(sms_grant), 400).await; // the token was used
+    s.call("POST", "/_emulator/seed", Some(json!({"authentication": {}})), 200).await;
+}
+
+async fn connect(s: &Scenario, org: &str) {
+    let a = "/connect/applications";
+    let oauth = json!({"name": "Docs bot", "application_type": "oauth", "is_first_party": false, "organization_id": org,
+        "scopes": ["docs:read"], "redirect_uris": [{"uri": "https://bot.test/cb"}]});
+    let app = s.call("POST", a, Some(oauth), 201).await;
+    assert_eq!(app["redirect_uris"][0]["default"], true);
+    let first = s
+        .call(
+            "POST",
+            a,
+            Some(json!({"name": "Own app", "application_type": "oauth", "is_first_party": true})),
+            201,
+        )
+        .await;
+    s.call("POST", a, Some(json!({"name": "M2M", "application_type": "m2m", "organization_id": org})), 201)
+        .await;
+    s.call("POST", a, Some(json!({"name": "M2M", "application_type": "m2m"})), 422).await;
+    s.call(
+        "POST",
+        a,
+        Some(json!({"name": "X", "application_type": "m2m", "organization_id": "org_missing"})),
+        404,
+    )
+    .await;
+    assert_eq!(
+        s.call("GET", &format!("{a}?organization_id={org}"), None, 200).await["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    s.call("GET", &format!("{a}?registration_types=authenticated&limit=1"), None, 200).await;
+    s.call("GET", &format!("{a}?limit=500"), None, 422).await;
+    let app_id = id(&app);
+    s.call("GET", &format!("{a}/{app_id}"), None, 200).await;
+    s.call("GET", &format!("{a}/app_missing"), None, 404).await;
+    let renamed = s
+        .call("PUT", &format!("{a}/{app_id}"), Some(json!({"name": "Docs agent", "description": null})), 200)
+        .await;
+    assert_eq!(renamed["name"], "Docs agent");
+    s.call("PUT", &format!("{a}/app_missing"), Some(json!({})), 404).await;
+    s.call("PUT", &format!("{a}/{app_id}"), Some(json!({"redirect_uris": [{"uri": "not a url"}]})), 422)
+        .await;
+    // Client secrets: the value once, then its hint.
+    let secrets = format!("{a}/{app_id}/client_secrets");
+    let secret = s.call("POST", &secrets, Some(json!({})), 201).await;
+    assert!(
+        secret["secret"].as_str().expect("secret").ends_with(secret["secret_hint"].as_str().expect("hint"))
+    );
+    assert!(s.call("GET", &secrets, None, 200).await[0].get("secret").is_none());
+    s.call("POST", &format!("{a}/app_missing/client_secrets"), Some(json!({})), 404).await;
+    s.call("GET", &format!("{a}/app_missing/client_secrets"), None, 404).await;
+    s.call("DELETE", &format!("/connect/client_secrets/{}", id(&secret)), None, 204).await;
+    s.call("DELETE", &format!("/connect/client_secrets/{}", id(&secret)), None, 404).await;
+    // A user authorizes the app through the service's login page.
+    let start = json!({"client_id": app["client_id"], "redirect_uri": "https://bot.test/cb", "scopes": ["docs:read"], "state": "s1"});
+    let session = s.call("POST", "/_emulator/connect/external_auth", Some(start), 201).await;
+    let complete = json!({"external_auth_id": session["external_auth_id"],
+        "user": {"id": "ext_ivy", "email": "ivy.ext@identity.test", "first_name": "Ivy"}});
+    let done = s.call("POST", "/authkit/oauth2/complete", Some(complete.clone()), 200).await;
+    let to = done["redirect_uri"].as_str().expect("redirect");
+    assert!(to.starts_with("https://bot.test/cb?code=") && to.ends_with("&state=s1"), "{to}");
+    s.call("POST", "/authkit/oauth2/complete", Some(complete), 400).await;
+    s.call(
+        "POST",
+        "/authkit/oauth2/complete",
+        Some(json!({"external_auth_id": "external_auth_missing",
+        "user": {"id": "x", "email": "x@x.test"}})),
+        404,
+    )
+    .await;
+    let user = s.call("GET", "/user_management/users/external_id/ext_ivy", None, 200).await;
+    let user = id(&user);
+    s.call("POST", m(), Some(json!({"user_id": user, "organization_id": org})), 201).await;
+    let granted =
+        s.call("GET", &format!("/user_management/users/{user}/authorized_applications"), None, 200).await;
+    assert_eq!(granted["data"][0]["granted_scopes"], json!(["docs:read"]));
+    s.call("GET", "/user_management/users/user_missing/authorized_applications", None, 404).await;
+    s.call("GET", &format!("/organizations/{org}/authorized_applications"), None, 200).await;
+    s.call("GET", "/organizations/org_missing/authorized_applications", None, 404).await;
+    s.call("DELETE", &format!("/user_management/users/{user}/authorized_applications/{app_id}"), None, 204)
+        .await;
+    s.call("DELETE", &format!("/user_management/users/{user}/authorized_applications/{app_id}"), None, 404)
+        .await;
+    s.call("DELETE", &format!("{a}/{}", id(&first)), None, 204).await;
+    s.call("DELETE", &format!("{a}/{}", id(&first)), None, 404).await;
+}
+
+fn m() -> &'static str {
+    "/user_management/organization_memberships"
+}
+
+async fn pipes_management(s: &Scenario, org: &str) {
+    let d = "/data-integrations";
+    let ivy = user_id(s, "ivy@identity.test").await;
+    let linear = json!({"provider": "linear", "scopes": ["read"], "auth_methods": ["oauth", "api_key"],
+        "credentials": {"type": "custom", "client_id": "lin_1", "client_secret": "lin_secret_1"}});
+    let made = s.call("POST", d, Some(linear.clone()), 201).await;
+    assert_eq!(made["credentials"]["redacted_client_secret"], "...et_1");
+    s.call("POST", d, Some(linear), 409).await;
+    s.call(
+        "POST",
+        d,
+        Some(json!({"provider": "stripe", "auth_methods": ["client_credentials"],
+        "api_key": {"secret": "sk_live_12345", "user_id": ivy}})),
+        201,
+    )
+    .await;
+    s.call("POST", d, Some(json!({"provider": "x", "auth_methods": ["carrier_pigeon"]})), 422).await;
+    s.call("GET", d, None, 200).await;
+    s.call("GET", &format!("{d}/linear"), None, 200).await;
+    s.call("GET", &format!("{d}/missing"), None, 404).await;
+    s.call(
+        "PUT",
+        &format!("{d}/linear"),
+        Some(json!({"description": "Issues", "scopes": ["read", "write"]})),
+        200,
+    )
+    .await;
+    s.call("PUT", &format!("{d}/missing"), Some(json!({})), 404).await;
+    // Credentials by auth method.
+    let owner = json!({"user_id": ivy, "organization_id": org});
+    let creds = |slug: &str| format!("{d}/{slug}/credentials");
+    assert_eq!(s.call("POST", &creds("linear"), Some(owner.clone()), 200).await["error"], "not_installed");
+    let key = s
+        .call(
+            "PUT",
+            &format!("{d}/linear/api-key"),
+            Some(json!({"user_id": ivy, "secret": "lin_api_key_9"})),
+            200,
+        )
+        .await;
+    assert_eq!(key["api_key_last_4"], "ey_9");
+    let vended = s.call("POST", &creds("linear"), Some(owner.clone()), 200).await;
+    assert_eq!(vended["credential"]["value"], "lin_api_key_9");
+    s.call(
+        "PUT",
+        &format!("{d}/linear/client-credentials"),
+        Some(json!({"user_id": ivy, "client_id": "c", "client_secret": "s"})),
+        422,
+    )
+    .await;
+    let cc = json!({"user_id": ivy, "client_id": "stripe_client", "client_secret": "stripe_secret", "config": {"region": "eu"}});
+    s.call("PUT", &format!("{d}/stripe/client-credentials"), Some(cc), 200).await;
+    assert_eq!(
+        s.call("POST", &creds("stripe"), Some(owner.clone()), 200).await["credential"]["auth_method"],
+        "client_credentials"
+    );
+    s.call("PUT", &format!("{d}/missing/api-key"), Some(json!({"user_id": ivy, "secret": "k"})), 404).await;
+    s.call("POST", &creds("missing"), Some(owner.clone()), 404).await;
+    s.call("POST", &creds("linear"), Some(json!({})), 400).await;
+    // OAuth: the provider's consent, played by the emulator.
+    s.call("POST", d, Some(json!({"provider": "notion", "scopes": ["read_content"]})), 201).await;
+    let url = s.call("POST", &format!("{d}/notion/authorize"), Some(json!({"user_id": ivy})), 200).await;
+    s.call("POST", &format!("{d}/stripe/authorize"), Some(json!({"user_id": ivy})), 400).await;
+    s.call("POST", &format!("{d}/missing/authorize"), Some(json!({"user_id": ivy})), 404).await;
+    let consent = url["url"].as_str().expect("url").to_owned();
+    let installed = s.http.get(consent).send().await.expect("consent");
+    assert_eq!(installed.status(), 200);
+    let oauth = s.call("POST", &creds("notion"), Some(owner), 200).await;
+    assert_eq!(
+        (oauth["credential"]["auth_method"].clone(), oauth["credential"]["missing_scopes"].clone()),
+        (json!("oauth"), json!([]))
+    );
+    // What a user and an organization see.
+    let providers = s
+        .call("GET", &format!("/user_management/users/{ivy}/data_providers?organization_id={org}"), None, 200)
+        .await;
+    assert_eq!(providers["data"].as_array().map(Vec::len), Some(3));
+    s.call("GET", "/user_management/users/user_missing/data_providers", None, 404).await;
+    let configs = format!("/organizations/{org}/data_integration_configurations");
+    s.call(
+        "PUT",
+        &format!("{configs}/notion"),
+        Some(json!({"enabled": false, "client_id": "org_c", "client_secret": "org_s"})),
+        200,
+    )
+    .await;
+    s.call("PUT", &format!("{configs}/notion"), Some(json!({"client_id": "only"})), 422).await;
+    s.call("PUT", &format!("{configs}/missing"), Some(json!({})), 404).await;
+    let listed = s.call("GET", &configs, None, 200).await;
+    let notion = listed["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|c| c["slug"] == "notion")
+        .cloned()
+        .expect("notion");
+    assert_eq!(
+        (notion["enabled"].clone(), notion["credentials"]["client_secret_last_four"].clone()),
+        (json!(false), json!("rg_s"))
+    );
+    s.call("GET", "/organizations/org_missing/data_integration_configurations", None, 404).await;
+    let providers = s
+        .call("GET", &format!("/user_management/users/{ivy}/data_providers?organization_id={org}"), None, 200)
+        .await;
+    assert_eq!(providers["data"].as_array().map(Vec::len), Some(2), "notion is off in the organization");
+    s.call("DELETE", &format!("{d}/notion"), None, 204).await;
+    s.call("DELETE", &format!("{d}/notion"), None, 404).await;
+}
+
+async fn agents(s: &Scenario, org: &str) {
+    let made =
+        s.call("POST", "/_emulator/agents/registrations", Some(json!({"organization_id": org})), 201).await;
+    let registration = made["registration_id"].as_str().expect("registration");
+    let got = s.call("GET", &format!("/agents/registrations/{registration}"), None, 200).await;
+    assert_eq!(got["status"], "unverified");
+    s.call("GET", "/agents/registrations/agent_registration_missing", None, 404).await;
+    let v = "/agents/credentials/validate";
+    let by_key =
+        s.call("POST", v, Some(json!({"type": "api_key", "credential": made["api_key"]})), 200).await;
+    assert_eq!(by_key["registration_id"], registration);
+    let by_token = s
+        .call(
+            "POST",
+            v,
+            Some(json!({"type": "access_token", "credential": made["access_token"],
+        "audience": "workos-emulator"})),
+            200,
+        )
+        .await;
+    assert_eq!(
+        (by_token["valid"].clone(), by_token["registration_id"].clone()),
+        (json!(true), json!(registration))
+    );
+    let wrong_aud = s
+        .call(
+            "POST",
+            v,
+            Some(json!({"type": "access_token", "credential": made["access_token"], "audience": "other"})),
+            200,
+        )
+        .await;
+    assert_eq!(wrong_aud["valid"], false);
+    assert_eq!(
+        s.call("POST", v, Some(json!({"type": "api_key", "credential": "sk_nope"})), 200).await["valid"],
+        false
+    );
+    s.call("POST", v, Some(json!({"type": "password", "credential": "x"})), 400).await;
+    // The claim links the agent to the service's user.
+    let c = "/agents/claims/attempts";
+    let claim = json!({"type": "link_external_user", "claim_attempt_token": made["claim_attempt_token"],
+        "user": {"email": "owner@identity.test", "external_id": "ext_owner"}, "organization_id": org});
+    let claimed = s.call("PATCH", c, Some(claim.clone()), 200).await;
+    assert_eq!(
+        (claimed["status"].clone(), claimed["user_code"].clone()),
+        (json!("verified"), made["user_code"].clone())
+    );
+    s.call("PATCH", c, Some(claim), 409).await;
+    s.call(
+        "PATCH",
+        c,
+        Some(json!({"type": "link_external_user", "claim_attempt_token": "nope",
+        "user": {"email": "a@b.test", "external_id": "e"}})),
+        400,
+    )
+    .await;
+    let other =
+        s.call("POST", "/_emulator/agents/registrations", Some(json!({"organization_id": org})), 201).await;
+    s.call(
+        "PATCH",
+        c,
+        Some(json!({"type": "link_external_user", "claim_attempt_token": other["claim_attempt_token"],
+        "user": {"email": "changed@identity.test", "external_id": "ext_owner"}})),
+        400,
+    )
+    .await;
+    let got = s.call("GET", &format!("/agents/registrations/{registration}"), None, 200).await;
+    assert!(
+        got["agent_identity"]["userland_user_id"].is_string() && got["claim"]["claim_completion"].is_object()
+    );
 }
 
 fn browser() -> reqwest::Client {
@@ -55,7 +387,7 @@ async fn authorize(s: &Scenario, query: &str) -> (u16, Option<String>) {
 }
 
 async fn sso(s: &Scenario, org: &str) {
-    let listed = s.call("GET", &format!("/connections?organization_id={org}"), None, 200).await;
+    let listed = s.call("GET", &format!("/connections?organization_id={org}&order=asc"), None, 200).await;
     let conn = id(&listed["data"][0]);
     assert_eq!(listed["data"][0]["domains"][0]["domain"], "identity.test");
     for filter in
@@ -108,6 +440,13 @@ async fn sso(s: &Scenario, org: &str) {
     assert_eq!(profile(&access).await, 401);
     s.call("GET", &format!("/sso/logout?token={logout_token}"), None, 404).await;
     s.call("POST", "/sso/logout/authorize", Some(json!({"profile_id": "prof_missing"})), 404).await;
+    // A domain whose connection requires SSO: the password sign-in names the connection.
+    let password = json!({"grant_type": "password", "client_id": CLIENT, "client_secret": secret,
+        "email": "sam@sso-only.test", "password": "sam-password"});
+    let required = s.call("POST", "/user_management/authenticate", Some(password), 400).await;
+    assert_eq!(required["code"], "sso_required");
+    let strict = s.call("GET", "/connections?connection_type=OktaOIDC", None, 200).await;
+    assert_eq!(required["connection_ids"], json!([strict["data"][0]["id"]]));
     // Deleting the provider's connection.
     let google_conn = google["profile"]["connection_id"].as_str().expect("connection");
     s.call("DELETE", &format!("/connections/{google_conn}"), None, 204).await;

@@ -135,6 +135,10 @@ struct AuthenticateBody {
     password: Option<String>,
     /// The token of a sign-in waiting for email verification or an organization.
     pending_authentication_token: Option<String>,
+    /// The Radar challenge an emailed code answers, or the texted code's verification.
+    radar_challenge_id: Option<String>,
+    verification_id: Option<String>,
+    phone_number: Option<String>,
     /// The MFA challenge a TOTP code answers (`mfa-totp`).
     authentication_challenge_id: Option<String>,
     /// The device flow's code (`device_code`).
@@ -156,7 +160,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     let require_secret =
         || if secret_ok { Ok(()) } else { Err(ApiError::unauthorized("Invalid client secret.")) };
     // A refresh keeps the session (its `sid`); the other grants start one.
-    let mut mfa_verified = false;
+    let mut passed = Passed::default();
     let (user_id, organization_id, method, session_id) = match dto.grant_type.as_str() {
         "authorization_code" => {
             let code = dto.code.as_deref().ok_or_else(|| invalid_grant("code is required."))?;
@@ -210,6 +214,9 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 .filter(|u| store.passwords.get(&u.id).is_some_and(|p| p == given))
                 .map(|u| u.id.clone())
                 .ok_or_else(|| invalid_grant("Invalid email or password."))?;
+            if let Some(answer) = sso_required(&mut store, &dto, &user_id)? {
+                return Ok(answer);
+            }
             let org = single_org(&store, &user_id);
             (user_id, org, "Password", None)
         }
@@ -219,6 +226,9 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 (dto.email.as_deref().unwrap_or_default(), dto.code.as_deref().unwrap_or_default());
             let user_id = super::user_flows::use_magic_auth(&mut store, email, code)?
                 .ok_or_else(|| invalid_grant("The magic auth code is invalid, expired or was used."))?;
+            if let Some(answer) = sso_required(&mut store, &dto, &user_id)? {
+                return Ok(answer);
+            }
             let org = single_org(&store, &user_id);
             (user_id, org, "MagicAuth", None)
         }
@@ -233,7 +243,34 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 ));
             }
             store.pending_auths.retain(|p| p.token != pending.token);
-            mfa_verified = pending.mfa_verified;
+            passed = Passed::of(&pending);
+            (pending.user_id, pending.organization_id, pending.method, None)
+        }
+        "urn:workos:oauth:grant-type:radar-email-challenge:code"
+        | "urn:workos:oauth:grant-type:radar-sms-challenge:code" => {
+            require_secret()?;
+            let email = dto.grant_type.contains("email");
+            let step = if email { "radar_challenge" } else { "radar_sms_sign_in_challenge" };
+            let pending = pending(&mut store, &dto, step)?;
+            let challenge = if email {
+                dto.radar_challenge_id.clone().unwrap_or_default()
+            } else {
+                if dto.phone_number.is_none() {
+                    return Err(ApiError::bad_request("phone_number_required", "phone_number is required."));
+                }
+                dto.verification_id.clone().ok_or_else(|| {
+                    ApiError::bad_request("verification_id_required", "verification_id is required.")
+                })?
+            };
+            let code = dto.code.as_deref().unwrap_or_default();
+            if !super::portal::use_radar_code(&mut store, &challenge, &pending.user_id, code) {
+                return Err(ApiError::bad_request(
+                    "invalid_one_time_code",
+                    "The code is incorrect, expired or was used.",
+                ));
+            }
+            store.pending_auths.retain(|p| p.token != pending.token);
+            passed = Passed { radar: true, ..Passed::of(&pending) };
             (pending.user_id, pending.organization_id, pending.method, None)
         }
         "urn:workos:oauth:grant-type:mfa-totp" => {
@@ -255,7 +292,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 ));
             }
             store.pending_auths.retain(|p| p.token != pending.token);
-            mfa_verified = true;
+            passed = Passed { mfa: true, ..Passed::of(&pending) };
             (pending.user_id, pending.organization_id, pending.method, None)
         }
         "urn:ietf:params:oauth:grant-type:device_code" => {
@@ -276,7 +313,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
                 ));
             }
             store.pending_auths.retain(|p| p.token != pending.token);
-            mfa_verified = pending.mfa_verified;
+            passed = Passed::of(&pending);
             (pending.user_id, Some(org.to_owned()), pending.method, None)
         }
         other => {
@@ -289,7 +326,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     // A sign-in may need one more step under the environment's settings.
     if session_id.is_none()
         && let Some(answer) =
-            next_step(&mut store, &dto, &user_id, organization_id.as_deref(), method, mfa_verified)?
+            next_step(&mut store, &dto, &user_id, organization_id.as_deref(), method, passed)?
     {
         return Ok(answer);
     }
@@ -360,33 +397,84 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
     })))
 }
 
+/// A user whose domain's connection requires SSO cannot sign in otherwise: WorkOS answers a
+/// 400 `sso_required` with the connections to send them to (and a token of the sign-in).
+fn sso_required(store: &mut Store, dto: &AuthenticateBody, user_id: &str) -> ApiResult<Option<Response>> {
+    let email = store.user(user_id)?.email.clone();
+    let connections = super::sso::required_for(store, &email);
+    if connections.is_empty() {
+        return Ok(None);
+    }
+    let token = crate::ids::token(32);
+    let pending = PendingAuth {
+        token: token.clone(),
+        step: "sso_required",
+        client_id: dto.client_id.clone(),
+        user_id: user_id.to_owned(),
+        organization_id: None,
+        method: "SSO",
+        expires_at: unix_now() + PENDING_TTL_SECS,
+        mfa_verified: false,
+        radar_verified: false,
+    };
+    push_bounded(&mut store.pending_auths, pending, MAX_CODES);
+    let body = json!({
+        // The document's shape for it is `{"message": "Must use SSO for selected organization"}`;
+        // the SDKs read the code from `code` (or `error`).
+        "code": "sso_required",
+        "message": "Must use SSO for selected organization",
+        "email": email,
+        "connection_ids": connections,
+        "pending_authentication_token": token,
+    });
+    Ok(Some((StatusCode::BAD_REQUEST, Json(body)).into_response()))
+}
+
+/// The steps a sign-in already passed, carried by its pending authentication.
+#[derive(Debug, Clone, Copy, Default)]
+struct Passed {
+    mfa: bool,
+    radar: bool,
+}
+
+impl Passed {
+    fn of(pending: &PendingAuth) -> Self {
+        Self { mfa: pending.mfa_verified, radar: pending.radar_verified }
+    }
+}
+
 /// How long a `pending_authentication_token` can be used.
 const PENDING_TTL_SECS: u64 = 600;
 
 /// The step a sign-in still needs, as the environment's settings say: a 403 whose
 /// `pending_authentication_token` the matching grant continues. Email verification comes
-/// first (a code is emailed), then the choice of an organization.
+/// first (a code is emailed), then a Radar challenge, then MFA, then the choice of an
+/// organization.
 fn next_step(
     store: &mut Store,
     dto: &AuthenticateBody,
     user_id: &str,
     org: Option<&str>,
     method: Name,
-    mfa_verified: bool,
+    passed: Passed,
 ) -> ApiResult<Option<Response>> {
     let settings = &store.authkit;
     if !settings.email_verification_required
         && !settings.organization_selection_required
         && !settings.mfa_required
+        && settings.radar_challenge.is_none()
     {
         return Ok(None);
     }
+    let radar = store.authkit.radar_challenge.clone();
     let user = store.user(user_id)?.clone();
     let orgs = active_orgs(store, user_id);
     let factors = super::mfa::user_factors(store, user_id);
     let step = if store.authkit.email_verification_required && !user.email_verified {
         "email_verification_required"
-    } else if store.authkit.mfa_required && !mfa_verified {
+    } else if let Some(kind) = radar.as_deref().filter(|_| !passed.radar) {
+        if kind == "email" { "radar_challenge" } else { "radar_sms_sign_in_challenge" }
+    } else if store.authkit.mfa_required && !passed.mfa {
         if factors.is_empty() { "mfa_enrollment" } else { "mfa_challenge" }
     } else if store.authkit.organization_selection_required && org.is_none() && orgs.len() > 1 {
         "organization_selection_required"
@@ -403,7 +491,8 @@ fn next_step(
         organization_id: org.map(str::to_owned),
         method,
         expires_at: unix_now() + PENDING_TTL_SECS,
-        mfa_verified,
+        mfa_verified: passed.mfa,
+        radar_verified: passed.radar,
     };
     push_bounded(&mut store.pending_auths, pending, MAX_CODES);
     let mut body = json!({ "code": step, "pending_authentication_token": token, "user": user });
@@ -415,6 +504,14 @@ fn next_step(
     } else if step == "mfa_challenge" {
         body["message"] = json!("The user must complete an MFA challenge to finish authenticating.");
         body["authentication_factors"] = json!(factors);
+    } else if step == "radar_challenge" {
+        let id = super::portal::email_challenge(store, &user.id, &user.email, &token);
+        body["message"] = json!("Radar asks the user to confirm the sign-in with the code emailed to them.");
+        body["radar_challenge_id"] = json!(id);
+        body["email"] = json!(user.email);
+    } else if step == "radar_sms_sign_in_challenge" {
+        body["message"] =
+            json!("Radar asks the user to confirm the sign-in with a code texted to their phone.");
     } else if step == "mfa_enrollment" {
         body["message"] = json!("The user must enroll in MFA to finish authenticating.");
     } else {
@@ -482,6 +579,19 @@ pub(super) fn access_of(
     permissions.sort();
     permissions.dedup();
     (roles.first().cloned(), roles, permissions)
+}
+
+/// The claims of a token the emulator signed, checked (signature, expiry, and the audience
+/// when given); `None` for any other token.
+pub(super) fn verify(token: &str, audience: Option<&str>) -> Option<Value> {
+    let jwk: Value = serde_json::from_str(KEY_JWK).ok()?;
+    let key = jsonwebtoken::DecodingKey::from_rsa_components(jwk["n"].as_str()?, jwk["e"].as_str()?).ok()?;
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    match audience {
+        Some(aud) => validation.set_audience(&[aud]),
+        None => validation.validate_aud = false,
+    }
+    jsonwebtoken::decode::<Value>(token, &key, &validation).ok().map(|data| data.claims)
 }
 
 pub(super) fn sign(claims: &Value) -> ApiResult<String> {

@@ -2,10 +2,12 @@
 
 mod access;
 mod admin;
+pub(crate) mod agents;
 mod api_keys;
 pub(crate) mod audit;
 mod auth;
 mod authkit_settings;
+pub(crate) mod connect;
 pub(crate) mod device;
 mod directory;
 mod domains;
@@ -14,6 +16,7 @@ mod events;
 mod flags;
 mod group_roles;
 mod groups;
+pub(crate) mod integrations;
 mod invitations;
 pub(crate) mod mfa;
 mod permissions;
@@ -298,6 +301,52 @@ fn table() -> Vec<Route> {
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
         ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
+        // Agents.
+        ("GET", "/agents/registrations/{id}", get(agents::get)),
+        ("POST", "/agents/credentials/validate", post(agents::validate)),
+        ("PATCH", "/agents/claims/attempts", patch(agents::link)),
+        // Pipes: data integrations, credentials, organizations' configurations, providers.
+        ("POST", "/data-integrations", post(integrations::create)),
+        ("GET", "/data-integrations", get(integrations::list)),
+        ("GET", "/data-integrations/{slug}", get(integrations::get)),
+        ("PUT", "/data-integrations/{slug}", put(integrations::update)),
+        ("DELETE", "/data-integrations/{slug}", delete(integrations::delete)),
+        ("PUT", "/data-integrations/{slug}/api-key", put(integrations::upsert_api_key)),
+        ("PUT", "/data-integrations/{slug}/client-credentials", put(integrations::upsert_client_credentials)),
+        ("POST", "/data-integrations/{slug}/credentials", post(integrations::credentials_for)),
+        ("POST", "/data-integrations/{slug}/authorize", post(integrations::authorize_url)),
+        (
+            "GET",
+            "/organizations/{organizationId}/data_integration_configurations",
+            get(integrations::list_configurations),
+        ),
+        (
+            "PUT",
+            "/organizations/{organizationId}/data_integration_configurations/{slug}",
+            put(integrations::configure),
+        ),
+        ("GET", "/user_management/users/{user_id}/data_providers", get(integrations::providers_for_user)),
+        // Connect: applications, client secrets, authorized applications, external auth.
+        ("GET", "/connect/applications", get(connect::list)),
+        ("POST", "/connect/applications", post(connect::create)),
+        ("GET", "/connect/applications/{id}", get(connect::get)),
+        ("PUT", "/connect/applications/{id}", put(connect::update)),
+        ("DELETE", "/connect/applications/{id}", delete(connect::delete)),
+        ("GET", "/connect/applications/{id}/client_secrets", get(connect::list_secrets)),
+        ("POST", "/connect/applications/{id}/client_secrets", post(connect::create_secret)),
+        ("DELETE", "/connect/client_secrets/{id}", delete(connect::delete_secret)),
+        ("GET", "/user_management/users/{user_id}/authorized_applications", get(connect::list_for_user)),
+        (
+            "DELETE",
+            "/user_management/users/{user_id}/authorized_applications/{application_id}",
+            delete(connect::revoke),
+        ),
+        (
+            "GET",
+            "/organizations/{organization_id}/authorized_applications",
+            get(connect::list_for_organization),
+        ),
+        ("POST", "/authkit/oauth2/complete", post(connect::complete)),
         // Admin Portal, Widgets and client tokens; Radar.
         ("POST", "/portal/generate_link", post(portal::generate_link)),
         ("POST", "/widgets/token", post(portal::widget_token)),
@@ -306,6 +355,8 @@ fn table() -> Vec<Route> {
         ("PUT", "/radar/attempts/{id}", put(portal::update_attempt)),
         ("POST", "/radar/lists/{type}/{action}", post(portal::add_entry)),
         ("DELETE", "/radar/lists/{type}/{action}", delete(portal::remove_entry)),
+        ("POST", "/user_management/radar_challenges", post(portal::send_sms_challenge)),
+        ("GET", "/user_management/radar_challenges/{id}", get(portal::get_challenge)),
         // MFA: factors, challenges, users' factors.
         ("POST", "/auth/factors/enroll", post(mfa::enroll)),
         ("GET", "/auth/factors/{id}", get(mfa::get)),
@@ -429,6 +480,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/reset", post(admin::reset))
         .route("/_emulator/emails", get(admin::emails))
         .route(device::VERIFY_PATH, get(device::verify))
+        .route("/_emulator/connect/external_auth", post(connect::start_external_auth))
+        .route(integrations::CONSENT_PATH, get(integrations::consent))
+        .route("/_emulator/agents/registrations", post(agents::register))
         .route(&format!("{}{{id}}", audit::DOWNLOAD_PREFIX), get(audit::download_export));
     for (_, path, handler) in table() {
         router = router.route(&router_path(path), handler);

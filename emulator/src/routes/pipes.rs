@@ -27,7 +27,7 @@ pub(crate) struct PipesData {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Account {
+pub(super) struct Account {
     id: String,
     slug: String,
     user_id: String,
@@ -38,22 +38,183 @@ struct Account {
     state: String,
     created_at: String,
     updated_at: String,
+    /// `oauth` (the default), `api_key` or `client_credentials`.
+    #[serde(default = "oauth")]
+    auth_method: String,
+    #[serde(default)]
+    organization_id: Option<String>,
+    /// The API key, or the client id and secret, a service gave for the account.
+    #[serde(default)]
+    api_key: Option<String>,
+    #[serde(default)]
+    client: Option<(String, String)>,
+    #[serde(default)]
+    config: serde_json::Map<String, Value>,
+}
+
+fn oauth() -> String {
+    "oauth".to_owned()
+}
+
+fn last_4(secret: &str) -> String {
+    secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
 }
 
 impl Account {
-    fn answer(&self) -> Value {
+    pub(super) fn answer(&self) -> Value {
         json!({
             "object": "connected_account",
             "id": self.id,
             "user_id": self.user_id,
-            "organization_id": null,
+            "organization_id": self.organization_id,
             "scopes": self.scopes,
-            "auth_method": "oauth",
+            "auth_method": self.auth_method,
+            "api_key_last_4": self.api_key.as_deref().map(last_4),
+            "client_id": self.client.as_ref().map(|(id, _)| id),
+            "client_secret_last_4": self.client.as_ref().map(|(_, secret)| last_4(secret)),
+            "config": self.config,
             "state": self.state,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         })
     }
+
+    /// The answer with the deprecated camel-case fields the providers list still requires.
+    pub(super) fn answer_with_legacy_fields(&self) -> Value {
+        let mut out = self.answer();
+        out["userlandUserId"] = json!(self.user_id);
+        out["organizationId"] = json!(self.organization_id);
+        out["createdAt"] = json!(self.created_at);
+        out["updatedAt"] = json!(self.updated_at);
+        out
+    }
+
+    /// What `POST /data-integrations/{slug}/credentials` hands out for the account, given the
+    /// scopes the integration asks for.
+    pub(super) fn credential(&self, wanted: &[String]) -> Value {
+        let missing: Vec<&String> = wanted.iter().filter(|s| !self.scopes.contains(s)).collect();
+        if self.state != "connected" {
+            return json!({ "active": false, "error": "needs_reauthorization" });
+        }
+        match self.auth_method.as_str() {
+            "api_key" => json!({ "active": true, "credential": {
+                "object": "credential", "auth_method": "api_key", "value": self.api_key,
+            }}),
+            "client_credentials" => json!({ "active": true, "credential": {
+                "object": "credential", "auth_method": "client_credentials",
+                "value": format!("cc_{}", crate::ids::token(32)),
+                "expires_at": crate::ids::in_minutes(60), "scopes": self.scopes,
+                "missing_scopes": missing, "metadata": {},
+            }}),
+            _ if self.access_token.is_none() || self.expired() => {
+                json!({ "active": false, "error": "needs_reauthorization" })
+            }
+            _ => json!({ "active": true, "credential": {
+                "object": "credential", "auth_method": "oauth", "value": self.access_token,
+                "expires_at": self.expires_at, "scopes": self.scopes, "missing_scopes": missing,
+            }}),
+        }
+    }
+
+    fn expired(&self) -> bool {
+        self.expires_at
+            .as_deref()
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+            .is_some_and(|at| at < chrono::Utc::now())
+    }
+}
+
+/// How a service installs an account for a user without the provider's OAuth flow.
+pub(super) enum Install {
+    /// The provider's tokens, as its OAuth consent gave them.
+    OAuth {
+        access_token: String,
+        scopes: Vec<String>,
+    },
+    ApiKey(String),
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+        config: serde_json::Map<String, Value>,
+    },
+}
+
+/// Installs (or replaces the credentials of) the user's account of `slug`; returns its answer.
+pub(super) fn upsert(
+    store: &mut crate::store::Store,
+    user: &str,
+    org: Option<&str>,
+    slug: &str,
+    install: Install,
+) -> Value {
+    let at = now();
+    let i = match position(&store.pipes, user, slug) {
+        Some(i) => i,
+        None => {
+            let account = Account {
+                id: store.ids.next("connected_account"),
+                slug: slug.to_owned(),
+                user_id: user.to_owned(),
+                access_token: None,
+                refresh_token: None,
+                expires_at: None,
+                scopes: Vec::new(),
+                state: "connected".to_owned(),
+                created_at: at.clone(),
+                updated_at: at.clone(),
+                auth_method: oauth(),
+                organization_id: None,
+                api_key: None,
+                client: None,
+                config: serde_json::Map::new(),
+            };
+            store.pipes.accounts.push(account);
+            store.pipes.accounts.len() - 1
+        }
+    };
+    let account = &mut store.pipes.accounts[i];
+    account.organization_id = org.map(str::to_owned);
+    account.state = "connected".to_owned();
+    account.updated_at = at;
+    match install {
+        Install::OAuth { access_token, scopes } => {
+            account.auth_method = oauth();
+            account.access_token = Some(access_token);
+            account.refresh_token = Some(format!("refresh_{}", crate::ids::token(24)));
+            account.expires_at = Some(crate::ids::in_minutes(60));
+            account.scopes = scopes;
+        }
+        Install::ApiKey(secret) => {
+            account.auth_method = "api_key".to_owned();
+            account.api_key = Some(secret);
+        }
+        Install::ClientCredentials { client_id, client_secret, config } => {
+            account.auth_method = "client_credentials".to_owned();
+            account.client = Some((client_id, client_secret));
+            account.config = config;
+        }
+    }
+    account.answer()
+}
+
+/// The integration's first API key installation, as `DataIntegration.installation` shows it.
+pub(super) fn installation(store: &crate::store::Store, slug: &str) -> Value {
+    store.pipes.accounts.iter().find(|a| a.slug == slug && a.auth_method == "api_key").map_or(
+        Value::Null,
+        |a| {
+            json!({
+                "id": a.id,
+                "user_id": a.user_id,
+                "organization_id": a.organization_id,
+                "api_key_last_4": a.api_key.as_deref().map(last_4),
+            })
+        },
+    )
+}
+
+/// The user's account of `slug`.
+pub(super) fn account<'a>(store: &'a crate::store::Store, user: &str, slug: &str) -> Option<&'a Account> {
+    position(&store.pipes, user, slug).map(|i| &store.pipes.accounts[i])
 }
 
 /// `ConnectedAccountDto`: every field optional; an update changes what it gives.
@@ -135,6 +296,11 @@ pub(super) async fn install(
         state: dto.state.unwrap_or_else(|| "connected".to_owned()),
         created_at: at.clone(),
         updated_at: at,
+        auth_method: oauth(),
+        organization_id: None,
+        api_key: None,
+        client: None,
+        config: serde_json::Map::new(),
     };
     let answer = account.answer();
     store.pipes.accounts.push(account);
@@ -201,11 +367,7 @@ pub(super) async fn token(State(db): Db, Path(slug): Path<String>, body: Bytes) 
     let Some(account) = position(&store.pipes, &dto.user_id, &slug).map(|i| &store.pipes.accounts[i]) else {
         return Ok(ok(json!({"active": false, "error": "not_installed"})));
     };
-    let expired = account
-        .expires_at
-        .as_deref()
-        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .is_some_and(|at| at < chrono::Utc::now());
+    let expired = account.expired();
     match (&account.access_token, account.state.as_str()) {
         (Some(token), "connected") if !expired => Ok(ok(json!({
             "active": true,

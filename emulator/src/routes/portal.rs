@@ -49,6 +49,132 @@ pub(crate) struct RadarData {
     lists: Vec<(String, String, String)>,
     /// Attempt ids, with whether they were marked successful.
     attempts: Vec<(String, bool)>,
+    /// Sign-in challenges: emailed codes and texted ones.
+    challenges: Vec<RadarChallenge>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RadarChallenge {
+    id: String,
+    /// `email` or `sms`.
+    kind: String,
+    user_id: String,
+    /// The address or phone number the code went to.
+    to: String,
+    code: String,
+    pending_token: String,
+    used: bool,
+    expires_at: String,
+    created_at: String,
+    updated_at: String,
+}
+
+fn new_challenge(
+    store: &mut Store,
+    kind: &str,
+    user_id: &str,
+    to: &str,
+    pending_token: &str,
+) -> RadarChallenge {
+    let at = crate::ids::now();
+    let challenge = RadarChallenge {
+        id: store.ids.next(if kind == "email" { "radar_challenge" } else { "radar_verification" }),
+        kind: kind.to_owned(),
+        user_id: user_id.to_owned(),
+        to: to.to_owned(),
+        code: crate::ids::code(),
+        pending_token: pending_token.to_owned(),
+        used: false,
+        expires_at: crate::ids::in_minutes(10),
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    store.send_email(
+        to,
+        if kind == "email" { "radar_challenge" } else { "sms" },
+        Some(&challenge.code),
+        None,
+    );
+    push_bounded(&mut store.radar.challenges, challenge.clone(), MAX_CODES);
+    challenge
+}
+
+/// A sign-in's emailed Radar challenge (the `radar_challenge` step): its id.
+pub(crate) fn email_challenge(store: &mut Store, user_id: &str, email: &str, pending_token: &str) -> String {
+    new_challenge(store, "email", user_id, email, pending_token).id
+}
+
+/// Uses the code of the user's challenge (emailed, or the texted one's verification): `true` when
+/// it matches, once, before it expires.
+pub(crate) fn use_radar_code(store: &mut Store, id: &str, user_id: &str, code: &str) -> bool {
+    let Some(c) = store.radar.challenges.iter_mut().find(|c| c.id == id && c.user_id == user_id) else {
+        return false;
+    };
+    if c.used || crate::ids::is_past(&c.expires_at) || c.code != code {
+        return false;
+    }
+    c.used = true;
+    c.updated_at = crate::ids::now();
+    true
+}
+
+#[derive(Deserialize)]
+struct SmsChallengeDto {
+    user_id: String,
+    pending_authentication_token: String,
+    phone_number: String,
+}
+
+/// `POST /user_management/radar_challenges`: texts a code for a sign-in stopped at
+/// `radar_sms_sign_in_challenge`.
+pub(super) async fn send_sms_challenge(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let dto: SmsChallengeDto = parse_body(&body)?;
+    let digits = dto.phone_number.strip_prefix('+').unwrap_or_default();
+    if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid_field(
+            "phone_number",
+            "invalid_phone_number",
+            "phone_number must be E.164 (+15555550100).",
+        ));
+    }
+    let mut store = db.store();
+    store.user(&dto.user_id)?;
+    let waiting = store.pending_auths.iter().any(|p| {
+        p.token == dto.pending_authentication_token
+            && p.user_id == dto.user_id
+            && p.step == "radar_sms_sign_in_challenge"
+    });
+    if !waiting {
+        return Err(ApiError::bad_request(
+            "invalid_pending_authentication_token",
+            "No sign-in of this user is waiting for a Radar SMS challenge with that token.",
+        ));
+    }
+    let c =
+        new_challenge(&mut store, "sms", &dto.user_id, &dto.phone_number, &dto.pending_authentication_token);
+    Ok(created(json!({ "verification_id": c.id, "phone_number": c.to })))
+}
+
+/// `GET /user_management/radar_challenges/{id}`: an emailed challenge, with its code.
+pub(super) async fn get_challenge(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let store = db.store();
+    let c = store
+        .radar
+        .challenges
+        .iter()
+        .find(|c| c.id == id && c.kind == "email")
+        .ok_or_else(|| ApiError::not_found("Radar challenge", &id))?;
+    Ok(ok(json!({
+        "object": "radar_challenge",
+        "id": c.id,
+        "type": "email",
+        "user_id": c.user_id,
+        "email": c.to,
+        "expires_at": c.expires_at,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "code": c.code,
+    })))
 }
 
 fn unix_now() -> u64 {

@@ -100,6 +100,9 @@ struct Connection {
     name: String,
     state: String,
     domains: Vec<(String, String)>,
+    /// Its domains' users must sign in through it.
+    #[serde(default)]
+    required: bool,
     created_at: String,
     updated_at: String,
 }
@@ -179,11 +182,24 @@ pub(crate) fn seed_connection(
         name: seed.name.clone(),
         state,
         domains,
+        required: seed.required,
         created_at: at.clone(),
         updated_at: at,
     };
     store.sso.connections.push(connection);
     Ok(())
+}
+
+/// The active connections that require SSO for `email`'s domain.
+pub(crate) fn required_for(store: &Store, email: &str) -> Vec<String> {
+    let domain = email.rsplit('@').next().unwrap_or_default().to_lowercase();
+    store
+        .sso
+        .connections
+        .iter()
+        .filter(|c| c.required && c.state == "active" && c.domains.iter().any(|(_, d)| *d == domain))
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 fn connection<'a>(store: &'a Store, id: &str) -> ApiResult<&'a Connection> {
@@ -299,6 +315,7 @@ fn pick_connection(store: &mut Store, query: &Query) -> ApiResult<String> {
             name: provider.trim_end_matches("OAuth").to_owned(),
             state: "active".to_owned(),
             domains: Vec::new(),
+            required: false,
             created_at: at.clone(),
             updated_at: at,
         };
