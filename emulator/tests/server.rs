@@ -40,7 +40,7 @@ async fn bearer_key_is_required_and_never_echoed() {
     assert!(body.contains("Invalid API key") && !body.contains("sk_test_wrong_secret"), "{body}");
     let health = api.http.get(format!("{}/health", api.emu.base_url())).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let (status, body) = api.call("GET", "/connections", None).await;
+    let (status, body) = api.call("GET", "/not_a_workos_route", None).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("route_not_found")));
 }
 

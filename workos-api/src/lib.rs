@@ -103,6 +103,10 @@ if_vault_area! {
     pub mod vault;
 }
 pub mod webhooks;
+if_sso_area! {
+    #[cfg(feature = "sso")]
+    mod sso_login;
+}
 
 /// A WorkOS event: from `client.events().list_events()` or a verified webhook body
 /// ([`webhooks::verify_event`]). One variant per event name, with its typed `data`; an event this

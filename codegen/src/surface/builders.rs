@@ -111,7 +111,8 @@ pub fn emit_area(area: &str, ops: &[&Operation], lists: &[Paginated]) -> TokenSt
         #[doc = #handle_doc]
         #[derive(Debug, Clone)]
         pub struct #handle {
-            client: crate::Client,
+            // The hand-written layer extends some areas (Vault's encryption, SSO's sign-in).
+            pub(crate) client: crate::Client,
         }
 
         impl crate::Client {

@@ -26,7 +26,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct AdminPortal {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The admin portal operations ([`AdminPortal`](crate::admin_portal::AdminPortal)).

@@ -28,7 +28,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Agents {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The agents operations ([`Agents`](crate::agents::Agents)).

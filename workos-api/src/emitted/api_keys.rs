@@ -34,7 +34,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct ApiKeys {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The api keys operations ([`ApiKeys`](crate::api_keys::ApiKeys)).

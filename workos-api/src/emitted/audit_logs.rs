@@ -37,7 +37,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct AuditLogs {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The audit logs operations ([`AuditLogs`](crate::audit_logs::AuditLogs)).

@@ -74,7 +74,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Authorization {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The authorization operations ([`Authorization`](crate::authorization::Authorization)).

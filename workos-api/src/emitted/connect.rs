@@ -38,7 +38,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Connect {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The connect operations ([`Connect`](crate::connect::Connect)).

@@ -36,7 +36,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct DirectorySync {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The directory sync operations ([`DirectorySync`](crate::directory_sync::DirectorySync)).

@@ -30,7 +30,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Events {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The events operations ([`Events`](crate::events::Events)).

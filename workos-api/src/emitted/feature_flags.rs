@@ -35,7 +35,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct FeatureFlags {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The feature flags operations ([`FeatureFlags`](crate::feature_flags::FeatureFlags)).

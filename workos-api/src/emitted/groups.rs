@@ -37,7 +37,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Groups {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The groups operations ([`Groups`](crate::groups::Groups)).

@@ -30,7 +30,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Mfa {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The mfa operations ([`Mfa`](crate::mfa::Mfa)).

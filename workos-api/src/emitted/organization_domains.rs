@@ -29,7 +29,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct OrganizationDomains {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The organization domains operations ([`OrganizationDomains`](crate::organization_domains::OrganizationDomains)).

@@ -40,7 +40,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Organizations {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The organizations operations ([`Organizations`](crate::organizations::Organizations)).

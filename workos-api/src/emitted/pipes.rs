@@ -41,7 +41,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Pipes {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The pipes operations ([`Pipes`](crate::pipes::Pipes)).

@@ -29,7 +29,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Radar {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The radar operations ([`Radar`](crate::radar::Radar)).

@@ -35,7 +35,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Sso {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The sso operations ([`Sso`](crate::sso::Sso)).

@@ -86,7 +86,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct UserManagement {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The user management operations ([`UserManagement`](crate::user_management::UserManagement)).

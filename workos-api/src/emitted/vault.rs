@@ -40,7 +40,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Vault {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The vault operations ([`Vault`](crate::vault::Vault)).

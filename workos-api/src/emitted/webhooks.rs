@@ -33,7 +33,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Webhooks {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The webhooks operations ([`Webhooks`](crate::webhooks::Webhooks)).

@@ -26,7 +26,7 @@ use crate::types;
 */
 #[derive(Debug, Clone)]
 pub struct Widgets {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 impl crate::Client {
     /**The widgets operations ([`Widgets`](crate::widgets::Widgets)).

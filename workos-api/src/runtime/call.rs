@@ -104,7 +104,8 @@ pub trait RequestExt: Request {
     }
 
     /// Adds a header to the request. An invalid name or value fails the call before anything
-    /// is sent, with an error naming the header.
+    /// is sent, with an error naming the header. An `Authorization` header replaces the API key
+    /// (`client.sso().get_sso_profile().header("authorization", format!("Bearer {token}"))`).
     #[must_use]
     fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call_options().headers.push((name.into(), value.into()));
@@ -266,9 +267,16 @@ impl Call {
         for (name, value) in own.chain(self.options.headers.iter().cloned()) {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
-            let value = HeaderValue::from_str(&value)
+            let mut value = HeaderValue::from_str(&value)
                 .map_err(|_| invalid(format!("header `{name}` has an invalid value")))?;
-            headers.append(header, value);
+            if header == AUTHORIZATION {
+                // The caller's credential replaces the API key (`GET /sso/profile` takes the
+                // profile's access token).
+                value.set_sensitive(true);
+                headers.insert(header, value);
+            } else {
+                headers.append(header, value);
+            }
         }
         let key = match &self.options.idempotency_key {
             Some(key) => Some(key.clone()),

@@ -87,6 +87,16 @@ pub enum SessionError {
 }
 
 impl AuthKit {
+    /// The client it calls WorkOS with.
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The AuthKit client id.
+    pub(super) fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
     /// AuthKit through `client` for `client_id` (`client_...`). The client's API key is the
     /// client secret of the exchanges.
     pub fn new(client: Client, client_id: impl Into<String>) -> Self {
@@ -275,9 +285,13 @@ impl AuthKit {
 #[non_exhaustive]
 pub struct PendingAuthentication {
     /// What the sign-in needs: `email_verification_required`, `organization_selection_required`,
-    /// `mfa_challenge`...
+    /// `mfa_challenge`, `mfa_enrollment`, `sso_required`, a Radar challenge... (read from
+    /// `code`, or from `error` where WorkOS answers in OAuth's shape).
+    #[serde(alias = "error")]
     pub code: String,
-    /// The sign-in's token, for the grant that continues it (ten minutes, single use).
+    /// The sign-in's token, for the grant that continues it (ten minutes, single use); empty
+    /// when WorkOS gave none.
+    #[serde(default)]
     pub pending_authentication_token: String,
     /// Where the verification code went (email verification).
     #[serde(default)]
@@ -291,6 +305,26 @@ pub struct PendingAuthentication {
     /// The user signing in, as WorkOS sent it.
     #[serde(default)]
     pub user: Option<serde_json::Value>,
+    /// The user's factors to challenge (`mfa_challenge`).
+    #[serde(default)]
+    pub authentication_factors: Vec<PendingFactor>,
+    /// The SSO connections the user must sign in through (`sso_required`).
+    #[serde(default)]
+    pub connection_ids: Vec<String>,
+    /// The Radar challenge whose emailed code continues the sign-in.
+    #[serde(default)]
+    pub radar_challenge_id: Option<String>,
+}
+
+/// A factor of [`PendingAuthentication::authentication_factors`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PendingFactor {
+    /// `auth_factor_...`: challenge it with `client.mfa().challenge_authentication_factor(id, ..)`.
+    pub id: String,
+    /// `totp`, `sms`...
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 /// An organization of [`PendingAuthentication::organizations`].
@@ -304,9 +338,26 @@ pub struct PendingOrganization {
 }
 
 impl PendingAuthentication {
-    /// The pending sign-in an `authenticate` error stands for; `None` for any other error.
+    /// The pending sign-in an `authenticate` error stands for: one with a
+    /// `pending_authentication_token`, or with the code of a known step; `None` for any other
+    /// error.
     pub fn from_error(error: &ApiError) -> Option<Self> {
-        serde_json::from_slice(error.raw_body()?).ok()
+        const STEPS: &[&str] = &[
+            "email_verification_required",
+            "organization_selection_required",
+            "mfa_enrollment",
+            "mfa_challenge",
+            "mfa_verification",
+            "sso_required",
+            "radar_challenge",
+            "radar_email_challenge",
+            "radar_sign_up_challenge",
+            "radar_sms_sign_in_challenge",
+            "radar_sms_challenge",
+        ];
+        let pending: Self = serde_json::from_slice(error.raw_body()?).ok()?;
+        (!pending.pending_authentication_token.is_empty() || STEPS.contains(&pending.code.as_str()))
+            .then_some(pending)
     }
 
     /// The user must verify their email: a code was emailed to [`email`](Self::email).
@@ -317,6 +368,44 @@ impl PendingAuthentication {
     /// The user must choose one of [`organizations`](Self::organizations).
     pub fn needs_organization_selection(&self) -> bool {
         self.code == "organization_selection_required"
+    }
+
+    /// The user must answer a challenge of one of their
+    /// [`authentication_factors`](Self::authentication_factors), then
+    /// [`AuthKit::authenticate_with_totp`].
+    pub fn needs_mfa_challenge(&self) -> bool {
+        self.code == "mfa_challenge"
+    }
+
+    /// The user must enroll a factor first
+    /// (`client.user_management().enroll_user_authentication_factor(..)` gives the factor and its first challenge), then
+    /// [`AuthKit::authenticate_with_totp`].
+    pub fn needs_mfa_enrollment(&self) -> bool {
+        self.code == "mfa_enrollment"
+    }
+
+    /// The user's organization requires SSO: send them to
+    /// [`AuthKit::sso_authorization_url`].
+    pub fn needs_sso(&self) -> bool {
+        self.code == "sso_required"
+    }
+
+    /// Radar asks for the code it emailed the user:
+    /// [`AuthKit::authenticate_with_radar_email_challenge`].
+    pub fn needs_radar_email_challenge(&self) -> bool {
+        matches!(self.code.as_str(), "radar_challenge" | "radar_email_challenge" | "radar_sign_up_challenge")
+    }
+
+    /// Radar asks for a code texted to the user's phone: send it with
+    /// `client.user_management().create_radar_challenge(..)`, then
+    /// [`AuthKit::authenticate_with_radar_sms_challenge`].
+    pub fn needs_radar_sms_challenge(&self) -> bool {
+        matches!(self.code.as_str(), "radar_sms_sign_in_challenge" | "radar_sms_challenge")
+    }
+
+    /// The id of the user signing in, when WorkOS sent the user.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user.as_ref().and_then(|u| u["id"].as_str())
     }
 }
 

@@ -33,11 +33,13 @@
 
 mod authkit;
 pub mod seal;
+mod steps;
 mod token;
 
 pub use authkit::{
-    AuthKit, AuthorizationUrl, PendingAuthentication, PendingOrganization, Pkce, Session, SessionCookie,
-    SessionError, SessionUser,
+    AuthKit, AuthorizationUrl, PendingAuthentication, PendingFactor, PendingOrganization, Pkce, Session,
+    SessionCookie, SessionError, SessionUser,
 };
 pub use seal::SealError;
+pub use steps::{DeviceAuthorization, DeviceFlowError};
 pub use token::{AccessTokenClaims, SessionVerifier, TokenError};
