@@ -1,11 +1,11 @@
 //! An in-process WorkOS API emulator, faithful to the pinned OpenAPI document.
 //!
-//! It serves what a service calls (authorization, organizations and their domains, API keys
-//! and audit log settings, users and memberships, groups, invitations, the user management
-//! flows, AuthKit sign-in and settings, feature flags, audit logs, events, webhook endpoints,
-//! directory sync, API key validation: the table in its README) with the document's methods,
-//! paths, parameters, status codes, error codes and response shapes; a contract test validates
-//! every answer against the document.
+//! It serves every operation of the pinned document (authorization, organizations, users and
+//! memberships, the user management flows, AuthKit sign-in with its steps, SSO, MFA, the device
+//! flow, Admin Portal, Widgets, Radar, Connect, Pipes, Agents, Vault, feature flags, audit logs,
+//! events, webhook endpoints, API keys, directory sync: the table in its README) with the
+//! document's methods, paths, parameters, status codes, error codes and response shapes; a
+//! contract test validates every answer against the document.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -797,9 +797,18 @@ fn with_request_id(mut response: Response, id: &str) -> Response {
     response
 }
 
-/// A body sent with a `Content-Type` that is not JSON: 400, before any handler reads it.
+/// A body sent with a `Content-Type` that is not JSON: 400, before any handler reads it. The
+/// OAuth token endpoint (`POST /sso/token`) also takes a form, as OAuth clients send one.
 fn refuse_content_type(parts: &http::request::Parts, body: &[u8]) -> Option<ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if form && parts.uri.path() == "/sso/token" {
         return None;
     }
     let given = parts.headers.get(header::CONTENT_TYPE)?.to_str().unwrap_or("(not text)");

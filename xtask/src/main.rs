@@ -361,13 +361,22 @@ pub(crate) fn copy_crate(from: &std::path::Path, to: &std::path::Path) -> Result
     copy_tree(from, to, |rel| !rel.starts_with("src/emitted") && !rel.starts_with("target"))?;
     let manifest = to.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)?;
+    let root: toml::Table =
+        toml::from_str(&std::fs::read_to_string(workos_codegen::workspace_root().join("Cargo.toml"))?)?;
+    let inherited = root.get("workspace").and_then(|w| w.get("package")).and_then(toml::Value::as_table);
     // Dev-dependencies on sibling workspace crates (the emulator) cannot resolve outside the
-    // workspace; the copy is checked as a library, so they go.
+    // workspace; the copy is checked as a library, so they go. Fields the package inherits
+    // from the workspace (`edition.workspace = true`) get the workspace's values.
     let text: String = text
         .replace("[lints]\nworkspace = true\n", "")
         .lines()
         .filter(|l| !l.contains("path = \"../"))
-        .map(|l| format!("{l}\n"))
+        .map(|l| {
+            match l.strip_suffix(".workspace = true").and_then(|key| Some((key, inherited?.get(key)?))) {
+                Some((key, value)) => format!("{key} = {value}\n"),
+                None => format!("{l}\n"),
+            }
+        })
         .collect();
     std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
     let lock = workos_codegen::workspace_root().join("Cargo.lock");

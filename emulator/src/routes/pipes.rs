@@ -97,8 +97,11 @@ impl Account {
             return json!({ "active": false, "error": "needs_reauthorization" });
         }
         match self.auth_method.as_str() {
+            // An API key does not expire; the SDKs read `expires_at` and the scopes on every
+            // credential.
             "api_key" => json!({ "active": true, "credential": {
-                "object": "credential", "auth_method": "api_key", "value": self.api_key,
+                "object": "credential", "auth_method": "api_key", "value": self.api_key, "expires_at": null,
+                "scopes": self.scopes, "missing_scopes": [],
             }}),
             "client_credentials" => json!({ "active": true, "credential": {
                 "object": "credential", "auth_method": "client_credentials",
