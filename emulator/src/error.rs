@@ -112,6 +112,28 @@ impl IntoResponse for ApiError {
 /// Result of a handler.
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
+/// Parses a JSON request body into `T` where the document answers a malformed request with a
+/// 400 (its 422 there means something else): [`parse_body`]'s error, as a 400.
+pub(crate) fn parse_body_400<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    parse_body(bytes).map_err(|mut e| {
+        e.status = StatusCode::BAD_REQUEST;
+        e
+    })
+}
+
+/// A phone number in E.164 (`+15555550100`), or a 422 naming `field`.
+pub(crate) fn phone_number(field: &str, value: &str) -> ApiResult<()> {
+    let digits = value.strip_prefix('+').unwrap_or_default();
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_field(
+        field,
+        "invalid_phone_number",
+        format!("'{value}' is not a phone number in E.164 format (+15555550100)."),
+    ))
+}
+
 /// Parses a JSON request body into `T`. A missing, malformed or mistyped field becomes a 422
 /// naming the field (JSON path) and what was wrong with it.
 pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {

@@ -102,6 +102,13 @@ impl Query {
         self.params.get(key).and_then(|v| v.last()).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// The parameter `key`, or a 422 naming it.
+    pub(crate) fn require(&self, key: &str) -> ApiResult<String> {
+        self.get(key)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::invalid_field(key, "required", format!("{key} is required.")))
+    }
+
     /// An array parameter: repeated keys and comma-separated values (`explode: false`) alike.
     pub(crate) fn get_list(&self, key: &str) -> Vec<&str> {
         self.params

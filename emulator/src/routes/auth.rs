@@ -44,24 +44,9 @@ pub(super) async fn jwks(Path(_client_id): Path<String>) -> ApiResult<Response> 
 /// redirect URIs are set (`POST /user_management/redirect_uris`), `redirect_uri` must be one.
 pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
-    let required = |name: &str| {
-        query
-            .get(name)
-            .map(str::to_owned)
-            .ok_or_else(|| ApiError::invalid_field(name, "required", format!("{name} is required.")))
-    };
-    let client_id = required("client_id")?;
-    let redirect_uri = required("redirect_uri")?;
-    let email = query.get("login_hint").map(str::to_lowercase).ok_or_else(|| {
-        ApiError::bad_request(
-            "login_hint_required",
-            "The emulator has no login page: pass the user's email as login_hint.",
-        )
-    })?;
-    let challenge = query.get("code_challenge").map(str::to_owned);
-    if challenge.is_some() && query.get("code_challenge_method").is_some_and(|m| m != "S256") {
-        return Err(ApiError::oauth("invalid_request", "code_challenge_method must be S256."));
-    }
+    let client_id = query.require("client_id")?;
+    let redirect_uri = query.require("redirect_uri")?;
+    let (email, challenge) = login_hint_and_challenge(&query, "login page")?;
     let mut store = db.store();
     if !super::authkit_settings::redirect_allowed(&store, &redirect_uri) {
         return Err(ApiError::bad_request(
@@ -89,6 +74,22 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
     });
     let location = url_with(&redirect_uri, &[("code", Some(&code)), ("state", query.get("state"))]);
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+}
+
+/// What a browser sign-in URL tells the emulator's stand-in for a login `page`: the email of the
+/// user to sign in (`login_hint`; there is no page to type it in) and the PKCE S256 challenge.
+pub(super) fn login_hint_and_challenge(query: &Query, page: &str) -> ApiResult<(String, Option<String>)> {
+    let email = query.get("login_hint").map(str::to_lowercase).ok_or_else(|| {
+        ApiError::bad_request(
+            "login_hint_required",
+            format!("The emulator has no {page}: pass the user's email as login_hint."),
+        )
+    })?;
+    let challenge = query.get("code_challenge").map(str::to_owned);
+    if challenge.is_some() && query.get("code_challenge_method").is_some_and(|m| m != "S256") {
+        return Err(ApiError::oauth("invalid_request", "code_challenge_method must be S256."));
+    }
+    Ok((email, challenge))
 }
 
 pub(super) fn url_with(base: &str, params: &[(&str, Option<&str>)]) -> String {

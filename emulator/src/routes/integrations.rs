@@ -15,7 +15,7 @@ use http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::pipes::{Install, account, upsert};
+use super::pipes::{Install, account, last_4, upsert};
 
 use super::{Db, created, empty, ok};
 use crate::error::{ApiError, ApiResult, non_empty, parse_body};
@@ -70,10 +70,6 @@ struct Configuration {
     config: Map<String, Value>,
     created_at: String,
     updated_at: String,
-}
-
-fn last_4(secret: &str) -> String {
-    secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
 }
 
 impl Integration {
@@ -408,10 +404,7 @@ pub(super) async fn credentials_for(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let dto: OwnerDto = parse_body(&body).map_err(|mut e| {
-        e.status = StatusCode::BAD_REQUEST;
-        e
-    })?;
+    let dto: OwnerDto = crate::error::parse_body_400(&body)?;
     let store = db.store();
     let wanted = integration(&store, &slug)?.scopes.clone().unwrap_or_default();
     owner(&store, &dto.user_id, dto.organization_id.as_deref())?;

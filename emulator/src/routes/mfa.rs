@@ -185,14 +185,7 @@ fn enroll_factor(store: &mut Store, dto: EnrollDto) -> ApiResult<Factor> {
         }
         "sms" => {
             let phone = dto.phone_number.unwrap_or_default();
-            let digits = phone.strip_prefix('+').unwrap_or_default();
-            if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ApiError::invalid_field(
-                    "phone_number",
-                    "invalid_phone_number",
-                    format!("'{phone}' is not a phone number in E.164 format (+15555550100)."),
-                ));
-            }
+            crate::error::phone_number("phone_number", &phone)?;
             factor.phone_number = Some(phone);
         }
         "generic_otp" => {}

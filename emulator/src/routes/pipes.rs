@@ -56,7 +56,8 @@ fn oauth() -> String {
     "oauth".to_owned()
 }
 
-fn last_4(secret: &str) -> String {
+/// The last four characters of a secret, as answers show them.
+pub(super) fn last_4(secret: &str) -> String {
     secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
 }
 
@@ -358,10 +359,7 @@ pub(super) async fn uninstall(
 /// token; `not_installed` or `needs_reauthorization` otherwise.
 pub(super) async fn token(State(db): Db, Path(slug): Path<String>, body: Bytes) -> ApiResult<Response> {
     // The document's 422 here is an auth-method mismatch; a malformed request is a 400.
-    let dto: TokenRequest = parse_body(&body).map_err(|mut e| {
-        e.status = StatusCode::BAD_REQUEST;
-        e
-    })?;
+    let dto: TokenRequest = crate::error::parse_body_400(&body)?;
     let store = db.store();
     store.user(&dto.user_id)?;
     if let Some(org) = &dto.organization_id {

@@ -129,14 +129,7 @@ struct SmsChallengeDto {
 /// `radar_sms_sign_in_challenge`.
 pub(super) async fn send_sms_challenge(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto: SmsChallengeDto = parse_body(&body)?;
-    let digits = dto.phone_number.strip_prefix('+').unwrap_or_default();
-    if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid_field(
-            "phone_number",
-            "invalid_phone_number",
-            "phone_number must be E.164 (+15555550100).",
-        ));
-    }
+    crate::error::phone_number("phone_number", &dto.phone_number)?;
     let mut store = db.store();
     store.user(&dto.user_id)?;
     let waiting = store.pending_auths.iter().any(|p| {

@@ -381,27 +381,12 @@ fn profile_for(store: &mut Store, connection_id: &str, email: &str) -> ApiResult
 /// and the browser goes back to `redirect_uri` with a code and `state`.
 pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
-    let required = |name: &str| {
-        query
-            .get(name)
-            .map(str::to_owned)
-            .ok_or_else(|| ApiError::invalid_field(name, "required", format!("{name} is required.")))
-    };
-    let client_id = required("client_id")?;
-    let redirect_uri = required("redirect_uri")?;
-    if required("response_type")? != "code" {
+    let client_id = query.require("client_id")?;
+    let redirect_uri = query.require("redirect_uri")?;
+    if query.require("response_type")? != "code" {
         return Err(ApiError::invalid_field("response_type", "invalid", "response_type must be code."));
     }
-    let email = query.get("login_hint").map(str::to_lowercase).ok_or_else(|| {
-        ApiError::bad_request(
-            "login_hint_required",
-            "The emulator's identity provider has no login page: pass the user's email as login_hint.",
-        )
-    })?;
-    let challenge = query.get("code_challenge").map(str::to_owned);
-    if challenge.is_some() && query.get("code_challenge_method").is_some_and(|m| m != "S256") {
-        return Err(ApiError::oauth("invalid_request", "code_challenge_method must be S256."));
-    }
+    let (email, challenge) = super::auth::login_hint_and_challenge(&query, "identity provider page")?;
     let mut store = db.store();
     let connection_id = pick_connection(&mut store, &query)?;
     let profile_id = profile_for(&mut store, &connection_id, &email)?;
