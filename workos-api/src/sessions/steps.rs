@@ -75,6 +75,18 @@ fn seconds(value: f64) -> Duration {
     Duration::try_from_secs_f64(value).unwrap_or(Duration::ZERO)
 }
 
+/// After a refused poll: the interval to wait before the next one (the same while the user has
+/// not answered, five seconds more after `slow_down`), or why the flow ended.
+fn next_interval(interval: Duration, refused: ApiError) -> Result<Duration, DeviceFlowError> {
+    match refused.code() {
+        Some("authorization_pending") => Ok(interval),
+        Some("slow_down") => Ok(interval + SLOW_DOWN_STEP),
+        Some("access_denied") => Err(DeviceFlowError::Denied),
+        Some("expired_token") => Err(DeviceFlowError::Expired),
+        _ => Err(refused.into()),
+    }
+}
+
 impl AuthKit {
     /// Starts the device authorization grant (RFC 8628) for a device without a browser (a CLI,
     /// a TV): the user approves it elsewhere with the user code.
@@ -125,13 +137,7 @@ impl AuthKit {
             let fields = serde_json::json!({ "device_code": device.device_code });
             match self.grant(DEVICE_CODE_GRANT, fields, false).await {
                 Ok(signed_in) => return Ok(signed_in),
-                Err(e) => match e.code() {
-                    Some("authorization_pending") => {}
-                    Some("slow_down") => interval += SLOW_DOWN_STEP,
-                    Some("access_denied") => return Err(DeviceFlowError::Denied),
-                    Some("expired_token") => return Err(DeviceFlowError::Expired),
-                    _ => return Err(e.into()),
-                },
+                Err(e) => interval = next_interval(interval, e)?,
             }
         }
     }
@@ -236,5 +242,29 @@ impl AuthKit {
             body.extend(fields);
         }
         self.client().user_management().authenticate(AuthenticateBody::Unknown(body)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(error: &str) -> ApiError {
+        let json = serde_json::json!({ "error": error, "error_description": "..." });
+        let body = serde_json::from_value(json.clone()).expect("an error body");
+        let raw = bytes::Bytes::from(json.to_string());
+        ApiError::response("authenticate", http::StatusCode::BAD_REQUEST, http::HeaderMap::new(), body, raw)
+    }
+
+    #[test]
+    fn each_answer_of_a_poll_sets_the_next_wait_or_ends_the_flow() {
+        let second = Duration::from_secs(1);
+        assert_eq!(next_interval(second, refused("authorization_pending")).ok(), Some(second));
+        assert_eq!(next_interval(second, refused("slow_down")).ok(), Some(Duration::from_secs(6)));
+        assert!(next_interval(second, refused("access_denied")).expect_err("denied").is_denied());
+        assert!(next_interval(second, refused("expired_token")).expect_err("expired").is_expired());
+        let other = next_interval(second, refused("invalid_grant")).expect_err("refused");
+        assert!(other.is_api(), "{other}");
+        assert!(other.to_string().contains("invalid_grant"), "{other}");
     }
 }
