@@ -38,8 +38,8 @@ pub(crate) struct Runtime {
 }
 
 impl Runtime {
-    /// The API key, which is also the client secret of AuthKit's exchanges.
-    #[cfg(feature = "sessions")]
+    /// The API key, which is also the client secret of AuthKit's and SSO's code exchanges.
+    #[cfg(any(feature = "sessions", feature = "sso"))]
     pub(crate) fn api_key(&self) -> &str {
         self.api_key.expose()
     }
