@@ -41,6 +41,11 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Seconds since the Unix epoch (expiries of codes and tokens, JWT claims).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// The time `minutes` from now, as [`now`] writes it.
 pub(crate) fn in_minutes(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes))

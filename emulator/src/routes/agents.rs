@@ -124,8 +124,7 @@ pub(super) async fn register(State(db): Db, body: Bytes) -> ApiResult<Response> 
         created_at: at.clone(),
         updated_at: at,
     };
-    let now_secs =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    let now_secs = crate::ids::unix_now();
     let access_token = super::auth::sign(&json!({
         "sub": registration.identity_id,
         "agent_registration_id": registration.id,

@@ -295,10 +295,6 @@ fn check_event(store: &Store, event: &EventDto) -> ApiResult<()> {
     if problems.is_empty() { Ok(()) } else { Err(invalid_event(problems)) }
 }
 
-fn epoch_secs() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// Records an audit log event. With an `Idempotency-Key`, the same request again within 24
 /// hours is answered as the first was and records nothing; the same key with another body is
 /// a 400.
@@ -310,7 +306,7 @@ pub(super) async fn create_event(State(db): Db, headers: HeaderMap, body: Bytes)
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or_default().to_owned());
     let mut store = db.store();
     store.organization(&dto.organization_id)?;
-    let now_secs = epoch_secs();
+    let now_secs = crate::ids::unix_now();
     let hash: [u8; 32] = Sha256::digest(&body).into();
     let keys = &mut store.audit.idempotency;
     keys.retain(|(_, _, at)| now_secs.saturating_sub(*at) < KEY_TTL_SECS);
@@ -401,11 +397,10 @@ pub(super) async fn create_export(State(db): Db, headers: HeaderMap, body: Bytes
         csv.push('\n');
     }
     let id = store.ids.next("audit_log_export");
-    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     let at = now();
     let export = AuditExport {
         object: "audit_log_export",
-        url: Some(format!("http://{host}{DOWNLOAD_PREFIX}{id}")),
+        url: Some(format!("{}{DOWNLOAD_PREFIX}{id}", super::origin(&headers))),
         id,
         state: "ready",
         created_at: at.clone(),

@@ -5,8 +5,6 @@
 //! The signing key is the test-only RSA key of `keys/` ([`crate::TEST_ONLY_SIGNING_KEY_PEM`],
 //! public by design; `keys/generate.sh` makes a new one); it signs nothing outside the emulator.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +18,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::{Db, empty, ok};
 use crate::error::{ApiError, ApiResult, parse_body};
+use crate::ids::unix_now;
 use crate::list::Query;
 use crate::store::{AuthCode, AuthSession, MAX_CODES, Name, PendingAuth, Store, push_bounded};
 
@@ -27,10 +26,6 @@ const KEY_PEM: &[u8] = crate::TEST_ONLY_SIGNING_KEY_PEM;
 const KEY_JWK: &str = include_str!("../../keys/test-only-signing-key.jwk.json");
 /// How long an authorization code can be exchanged.
 const CODE_TTL_SECS: u64 = 600;
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
-}
 
 /// `GET /sso/jwks/{clientId}`: the public key of the tokens below, for any client id.
 pub(super) async fn jwks(Path(_client_id): Path<String>) -> ApiResult<Response> {
@@ -406,19 +401,7 @@ fn sso_required(store: &mut Store, dto: &AuthenticateBody, user_id: &str) -> Api
     if connections.is_empty() {
         return Ok(None);
     }
-    let token = crate::ids::token(32);
-    let pending = PendingAuth {
-        token: token.clone(),
-        step: "sso_required",
-        client_id: dto.client_id.clone(),
-        user_id: user_id.to_owned(),
-        organization_id: None,
-        method: "SSO",
-        expires_at: unix_now() + PENDING_TTL_SECS,
-        mfa_verified: false,
-        radar_verified: false,
-    };
-    push_bounded(&mut store.pending_auths, pending, MAX_CODES);
+    let token = hold_pending(store, dto, "sso_required", user_id, None, "SSO", Passed::default());
     let body = json!({
         // The document's shape for it is `{"message": "Must use SSO for selected organization"}`;
         // the SDKs read the code from `code` (or `error`).
@@ -429,6 +412,34 @@ fn sso_required(store: &mut Store, dto: &AuthenticateBody, user_id: &str) -> Api
         "pending_authentication_token": token,
     });
     Ok(Some((StatusCode::BAD_REQUEST, Json(body)).into_response()))
+}
+
+/// Keeps a sign-in stopped at `step` for its next grant; returns its
+/// `pending_authentication_token` (ten minutes, single use).
+fn hold_pending(
+    store: &mut Store,
+    dto: &AuthenticateBody,
+    step: Name,
+    user_id: &str,
+    org: Option<&str>,
+    method: Name,
+    passed: Passed,
+) -> String {
+    let token = crate::ids::token(32);
+    store.expire_codes(unix_now());
+    let pending = PendingAuth {
+        token: token.clone(),
+        step,
+        client_id: dto.client_id.clone(),
+        user_id: user_id.to_owned(),
+        organization_id: org.map(str::to_owned),
+        method,
+        expires_at: unix_now() + PENDING_TTL_SECS,
+        mfa_verified: passed.mfa,
+        radar_verified: passed.radar,
+    };
+    push_bounded(&mut store.pending_auths, pending, MAX_CODES);
+    token
 }
 
 /// The steps a sign-in already passed, carried by its pending authentication.
@@ -482,20 +493,7 @@ fn next_step(
     } else {
         return Ok(None);
     };
-    let token = crate::ids::token(32);
-    store.expire_codes(unix_now());
-    let pending = PendingAuth {
-        token: token.clone(),
-        step,
-        client_id: dto.client_id.clone(),
-        user_id: user_id.to_owned(),
-        organization_id: org.map(str::to_owned),
-        method,
-        expires_at: unix_now() + PENDING_TTL_SECS,
-        mfa_verified: passed.mfa,
-        radar_verified: passed.radar,
-    };
-    push_bounded(&mut store.pending_auths, pending, MAX_CODES);
+    let token = hold_pending(store, dto, step, user_id, org, method, passed);
     let mut body = json!({ "code": step, "pending_authentication_token": token, "user": user });
     if step == "email_verification_required" {
         let record = super::user_flows::send_verification_code(store, &user);
@@ -675,7 +673,7 @@ pub(super) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<
 }
 
 /// `http(s)://host...`: what a browser can be sent to.
-fn is_absolute_url(s: &str) -> bool {
+pub(super) fn is_absolute_url(s: &str) -> bool {
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| {
         !r.is_empty() && !r.starts_with('/') && !r.chars().any(|c| c.is_whitespace() || c.is_control())

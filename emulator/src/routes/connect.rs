@@ -153,7 +153,7 @@ struct UpdateApp {
 fn redirect_uris(given: Vec<RedirectUriDto>) -> ApiResult<Vec<(String, bool)>> {
     let mut out = Vec::new();
     for r in given {
-        if url_ok(&r.uri).is_none() {
+        if !super::auth::is_absolute_url(&r.uri) {
             return Err(ApiError::invalid_field(
                 "redirect_uris",
                 "invalid_url",
@@ -166,11 +166,6 @@ fn redirect_uris(given: Vec<RedirectUriDto>) -> ApiResult<Vec<(String, bool)>> {
         out[0].1 = true;
     }
     Ok(out)
-}
-
-fn url_ok(uri: &str) -> Option<()> {
-    let rest = uri.strip_prefix("https://").or_else(|| uri.strip_prefix("http://"))?;
-    (!rest.is_empty() && !rest.starts_with('/') && !rest.contains(char::is_whitespace)).then_some(())
 }
 
 fn app<'a>(store: &'a Store, id: &str) -> ApiResult<&'a App> {

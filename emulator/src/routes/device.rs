@@ -80,8 +80,7 @@ pub(super) async fn authorize(State(db): Db, headers: HeaderMap, body: Bytes) ->
         last_poll_ms: None,
         decision: None,
     };
-    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let uri = format!("http://{host}{VERIFY_PATH}");
+    let uri = format!("{}{VERIFY_PATH}", super::origin(&headers));
     let answer = json!({
         "device_code": grant.device_code,
         "user_code": grant.user_code,

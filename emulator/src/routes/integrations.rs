@@ -212,10 +212,6 @@ fn install_api_key(store: &mut Store, slug: &str, dto: ApiKeyInstallation) -> Ap
     Ok(())
 }
 
-fn host(headers: &HeaderMap) -> &str {
-    headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
-}
-
 /// `POST /data-integrations`: 409 for a provider the environment already has.
 pub(super) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let dto: CreateDto = parse_body(&body)?;
@@ -240,7 +236,7 @@ pub(super) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     let at = now();
     let new = Integration {
         id: store.ids.next("data_integration"),
-        redirect_uri: format!("http://{}/data-integrations/{slug}/callback", host(&headers)),
+        redirect_uri: format!("{}/data-integrations/{slug}/callback", super::origin(&headers)),
         slug: slug.clone(),
         description: dto.description,
         enabled: dto.enabled.unwrap_or(true),
@@ -448,7 +444,7 @@ pub(super) async fn authorize_url(
         return_to: dto.return_to,
     };
     push_bounded(&mut store.integrations.flows, flow, MAX_CODES);
-    Ok(ok(json!({ "url": format!("http://{}{CONSENT_PATH}?state={state}", host(&headers)) })))
+    Ok(ok(json!({ "url": format!("{}{CONSENT_PATH}?state={state}", super::origin(&headers)) })))
 }
 
 /// `GET /_emulator/pipes/authorize?state=`: the provider's consent, given at once.

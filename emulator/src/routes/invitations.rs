@@ -39,12 +39,6 @@ fn event_data(i: &Invitation) -> serde_json::Value {
     data
 }
 
-/// The base URL of the emulator as the client reached it.
-pub(super) fn origin(headers: &HeaderMap) -> String {
-    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    format!("http://{host}")
-}
-
 /// An invitation's state now: a pending one past its expiry is `expired`.
 fn state_of(i: &Invitation) -> &'static str {
     if i.state == "pending" && is_past(&i.expires_at) { "expired" } else { i.state }
@@ -144,7 +138,7 @@ pub(super) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     let invitation = Invitation {
         object: "invitation",
         id: store.ids.next("invitation"),
-        accept_invitation_url: format!("{}/invite?invitation_token={token}", origin(&headers)),
+        accept_invitation_url: format!("{}/invite?invitation_token={token}", super::origin(&headers)),
         token,
         email,
         state: "pending",

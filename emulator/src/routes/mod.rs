@@ -506,6 +506,13 @@ async fn not_served(method: http::Method, uri: http::Uri) -> Response {
     .into_response()
 }
 
+/// The base URL of the emulator as the client reached it (`http://` and its `Host`), for the
+/// links and URIs its answers carry.
+pub(crate) fn origin(headers: &http::HeaderMap) -> String {
+    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
 /// 200 with a JSON body.
 pub(crate) fn ok(body: impl Serialize) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::{Db, created, empty, ok};
 use crate::error::{ApiError, ApiResult, parse_body};
+use crate::ids::unix_now;
 use crate::store::{MAX_CODES, Store, push_bounded};
 
 /// How long a portal link, widget token or client token lives, in seconds.
@@ -170,14 +171,6 @@ pub(super) async fn get_challenge(State(db): Db, Path(id): Path<String>) -> ApiR
     })))
 }
 
-fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs()
-}
-
-fn host(headers: &HeaderMap) -> &str {
-    headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
-}
-
 #[derive(Deserialize)]
 struct LinkDto {
     organization: String,
@@ -217,7 +210,7 @@ pub(super) async fn generate_link(State(db): Db, headers: HeaderMap, body: Bytes
         "exp": unix_now() + TOKEN_TTL_SECS,
     });
     let token = super::auth::sign(&claims)?;
-    Ok(created(json!({ "link": format!("http://{}/portal/launch?secret={token}", host(&headers)) })))
+    Ok(created(json!({ "link": format!("{}/portal/launch?secret={token}", super::origin(&headers)) })))
 }
 
 #[derive(Deserialize)]

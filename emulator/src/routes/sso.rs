@@ -9,8 +9,6 @@
 //! active connection), by domain (`domain`, `domain_hint`) or by OAuth provider (`provider`:
 //! one connection per provider, made on first use, in no organization).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -24,6 +22,7 @@ use sha2::{Digest as _, Sha256};
 use super::{Db, empty, ok};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::now;
+use crate::ids::unix_now;
 use crate::list::Query;
 use crate::store::{MAX_CODES, SeedConnection, Store, push_bounded};
 
@@ -145,10 +144,6 @@ struct SsoToken {
     expires_at: u64,
     /// Set by `POST /sso/logout/authorize`: `GET /sso/logout?token=` ends the sign-in.
     logout_token: Option<String>,
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
 }
 
 /// Adds a connection of the seed to the organization `organization_id`.
@@ -538,9 +533,8 @@ pub(super) async fn logout_authorize(State(db): Db, headers: HeaderMap, body: By
     if !found {
         return Err(ApiError::oauth("connection_invalid", "The profile has no active sign-in."));
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     Ok(ok(json!({
-        "logout_url": format!("http://{host}/sso/logout?token={logout_token}"),
+        "logout_url": format!("{}/sso/logout?token={logout_token}", super::origin(&headers)),
         "logout_token": logout_token,
     })))
 }

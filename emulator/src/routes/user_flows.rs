@@ -291,7 +291,7 @@ pub(super) async fn create_password_reset(
         email: user.email,
         expires_at: in_minutes(RESET_MINUTES),
         created_at: now(),
-        password_reset_url: format!("{}/reset-password?token={token}", super::invitations::origin(&headers)),
+        password_reset_url: format!("{}/reset-password?token={token}", super::origin(&headers)),
         password_reset_token: token,
         used: false,
     };
