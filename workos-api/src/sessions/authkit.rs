@@ -224,16 +224,26 @@ impl AuthKit {
     where
         B: serde::de::DeserializeOwned + Into<AuthenticateBody>,
     {
-        let mut body = serde_json::json!({
-            "grant_type": grant_type,
-            "client_id": self.client_id,
-            "client_secret": self.client.runtime().api_key(),
-        });
+        let body: B = body_of(self.grant_body(grant_type, fields, true))?;
+        self.client.user_management().authenticate(body).await
+    }
+
+    /// An `authenticate` body: the grant type, the client id, the client secret (the API key)
+    /// when `with_secret`, and the grant's own `fields`.
+    pub(super) fn grant_body(
+        &self,
+        grant_type: &str,
+        fields: serde_json::Value,
+        with_secret: bool,
+    ) -> serde_json::Value {
+        let mut body = serde_json::json!({ "grant_type": grant_type, "client_id": self.client_id });
+        if with_secret {
+            body["client_secret"] = serde_json::json!(self.client.runtime().api_key());
+        }
         if let (Some(body), serde_json::Value::Object(fields)) = (body.as_object_mut(), fields) {
             body.extend(fields);
         }
-        let body: B = body_of(body)?;
-        self.client.user_management().authenticate(body).await
+        body
     }
 
     /// Refreshes `session` and returns the new session with its sealed cookie.

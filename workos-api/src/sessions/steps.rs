@@ -234,13 +234,7 @@ impl AuthKit {
         fields: serde_json::Value,
         with_secret: bool,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let mut body = serde_json::json!({ "grant_type": grant_type, "client_id": self.client_id() });
-        if with_secret {
-            body["client_secret"] = serde_json::json!(self.client().runtime().api_key());
-        }
-        if let (Some(body), serde_json::Value::Object(fields)) = (body.as_object_mut(), fields) {
-            body.extend(fields);
-        }
+        let body = self.grant_body(grant_type, fields, with_secret);
         self.client().user_management().authenticate(AuthenticateBody::Unknown(body)).await
     }
 }
