@@ -415,3 +415,128 @@ fn every_url_builder_takes_its_required_parameters_in_document_order() {
     }
     assert!(checked >= 4, "{checked} URL builders");
 }
+
+/// The `{name}`s of a path template, in order.
+fn placeholders(path: &str) -> Vec<&str> {
+    path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect()
+}
+
+/// Every generated call hands the runtime its path parameters' values in the order of the path
+/// template (the runtime fills the template in and refuses values that retarget the call); no
+/// builder formats a path itself.
+#[test]
+fn every_generated_call_gives_the_runtime_its_path_parameters_in_path_order() {
+    use syn::{Expr, ExprCall};
+    fn field_of(e: &Expr) -> Option<String> {
+        let Expr::Call(ExprCall { args, .. }) = e else { return None };
+        let Some(Expr::Reference(r)) = args.first() else { return None };
+        let Expr::Field(f) = &*r.expr else { return None };
+        Some(f.member.to_token_stream().to_string())
+    }
+    let mut calls = 0;
+    let mut failures = Vec::new();
+    for (file, ast) in emitted() {
+        for item in &ast.items {
+            let Item::Impl(imp) = item else { continue };
+            for ii in &imp.items {
+                let ImplItem::Fn(f) = ii else { continue };
+                if f.sig.ident != "into_call" {
+                    continue;
+                }
+                // `Call::new(..)`, then `.query(..)`, `.header(..)`, `.json(..)` on it.
+                let mut expr = match f.block.stmts.first() {
+                    Some(syn::Stmt::Expr(e, _)) => e,
+                    _ => panic!("{file}: an into_call that is not one expression"),
+                };
+                while let Expr::MethodCall(m) = expr {
+                    expr = &m.receiver;
+                }
+                let Expr::Call(call) = expr else {
+                    failures.push(format!("{file}: an into_call that does not start with Call::new"));
+                    continue;
+                };
+                let args: Vec<&Expr> = call.args.iter().collect();
+                let (Some(Expr::Reference(meta)), Some(Expr::Reference(params))) = (args.get(1), args.get(2))
+                else {
+                    failures.push(format!("{file}: Call::new without a meta and a parameter slice"));
+                    continue;
+                };
+                let (Expr::Struct(meta), Expr::Array(params)) = (&*meta.expr, &*params.expr) else {
+                    failures.push(format!("{file}: Call::new without a meta and a parameter slice"));
+                    continue;
+                };
+                let path = meta
+                    .fields
+                    .iter()
+                    .find(|fv| fv.member.to_token_stream().to_string() == "path")
+                    .and_then(|fv| match &fv.expr {
+                        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                        _ => None,
+                    })
+                    .expect("a path in the meta");
+                let expected: Vec<String> = placeholders(&path).into_iter().map(letters).collect();
+                let got: Vec<String> = params
+                    .elems
+                    .iter()
+                    .map(|e| field_of(e).map(|f| letters(&f)).unwrap_or_default())
+                    .collect();
+                if got != expected {
+                    failures.push(format!(
+                        "{file} {path}: ({}) for ({})",
+                        got.join(", "),
+                        expected.join(", ")
+                    ));
+                }
+                calls += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let operations = workos_codegen::diff::operations_of(&document()).len();
+    assert!(calls >= operations - 4, "{calls} calls for {operations} operations");
+}
+
+/// For every operation of the document and every position of a path parameter, an empty, `.`
+/// or `..` value fails the call before anything is sent, with an error naming the parameter.
+#[tokio::test]
+async fn every_path_parameter_position_refuses_values_that_retarget_the_call() {
+    use workos_api::runtime::{Call, OperationMeta};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = reached.clone();
+    tokio::spawn(async move {
+        while listener.accept().await.is_ok() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let client =
+        workos_api::Client::builder().api_key("sk_test_paths").base_url(&base_url).build().expect("client");
+    let doc = document();
+    let mut positions = 0;
+    for (method, path, _, _) in workos_codegen::diff::operations_of(&doc) {
+        let names = placeholders(path);
+        let meta: &'static OperationMeta = Box::leak(Box::new(OperationMeta {
+            id: "hostile",
+            method: Box::leak(method.to_ascii_uppercase().into_boxed_str()),
+            path: Box::leak(path.to_owned().into_boxed_str()),
+            idempotency_key: false,
+        }));
+        for (at, name) in names.iter().enumerate() {
+            for bad in ["", ".", ".."] {
+                let params: Vec<String> = (0..names.len())
+                    .map(|i| if i == at { bad.to_owned() } else { format!("id_{i}") })
+                    .collect();
+                let e = Call::new(client.clone(), meta, &params, Default::default())
+                    .send_empty()
+                    .await
+                    .expect_err("refused");
+                assert!(e.is_invalid_request(), "{method} {path} {name}={bad:?}: {e:?}");
+                assert!(e.to_string().contains(&format!("path parameter `{name}` is ")), "{e}");
+            }
+            positions += 1;
+        }
+    }
+    assert!(positions > 150, "{positions} path parameter positions");
+    assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0, "a call reached the server");
+}

@@ -670,7 +670,7 @@ mod tests {
             impl CreateRole {
                 pub fn limit(mut self, limit: u64) -> Self { self }
                 fn into_call(self) -> crate::runtime::Call {
-                    crate::runtime::Call::new(self.client, &crate::runtime::OperationMeta { id: "create_role", method: "POST", path: "/roles", idempotency_key: false }, format!("/roles"), self.options)
+                    crate::runtime::Call::new(self.client, &crate::runtime::OperationMeta { id: "create_role", method: "POST", path: "/roles", idempotency_key: false }, &[], self.options)
                 }
             }
         "#;

@@ -289,22 +289,14 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
         }
         None => (quote!(), quote!(), quote!()),
     };
-    // The path, with each `{param}` filled in and encoded.
-    let mut format = String::new();
-    let mut format_args = Vec::new();
-    let mut rest = path.as_str();
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
-        format.push_str(&rest[..start]);
-        format.push_str("{}");
-        let wire = &rest[start + 1..end];
-        if let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.wire == wire) {
-            let ident = &p.ident;
-            format_args.push(quote!(crate::runtime::encode_path(&self.#ident.to_string())));
-        }
-        rest = &rest[(end + 1).min(rest.len())..];
-    }
-    format.push_str(rest);
+    // The path parameters' values in the order of the path; the runtime fills in the template
+    // and refuses values that would retarget the call.
+    let placeholders = path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'));
+    let path_args = placeholders.filter_map(|wire| {
+        let p = op.params.iter().find(|p| p.location == Location::Path && p.wire == wire)?;
+        let ident = &p.ident;
+        Some(quote!(::std::string::ToString::to_string(&self.#ident)))
+    });
     let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire);
         quote!(.query(#wire, &self.#ident))
@@ -357,7 +349,7 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
                 crate::runtime::Call::new(
                     self.client,
                     &crate::runtime::OperationMeta { id: #id, method: #http, path: #path, idempotency_key: #key },
-                    format!(#format, #(#format_args),*),
+                    &[#(#path_args),*],
                     self.options,
                 )
                 #(#queries)*

@@ -89,7 +89,7 @@ impl GeneratePortalLink {
                     path: "/portal/generate_link",
                     idempotency_key: false,
                 },
-                format!("/portal/generate_link",),
+                &[],
                 self.options,
             )
             .json(&self.body)

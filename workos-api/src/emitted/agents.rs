@@ -120,10 +120,7 @@ impl GetAgentRegistration {
                 path: "/agents/registrations/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/agents/registrations/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -175,7 +172,7 @@ impl UpdateAgentsClaimsAttempt {
                     path: "/agents/claims/attempts",
                     idempotency_key: false,
                 },
-                format!("/agents/claims/attempts",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -230,7 +227,7 @@ impl ValidateAgentCredentials {
                     path: "/agents/credentials/validate",
                     idempotency_key: false,
                 },
-                format!("/agents/credentials/validate",),
+                &[],
                 self.options,
             )
             .json(&self.body)

@@ -168,10 +168,7 @@ impl CreateUserApiKey {
                     path: "/user_management/users/{userId}/api_keys",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/api_keys", crate ::runtime::encode_path(&
-                    self.user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.user_id)],
                 self.options,
             )
             .json(&self.body)
@@ -222,7 +219,7 @@ impl DeleteApiKey {
                 path: "/api_keys/{id}",
                 idempotency_key: false,
             },
-            format!("/api_keys/{}", crate ::runtime::encode_path(& self.id.to_string())),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -281,10 +278,7 @@ impl ExpireApiKey {
                     path: "/api_keys/{id}/expire",
                     idempotency_key: false,
                 },
-                format!(
-                    "/api_keys/{}/expire", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json_opt(self.body.as_ref())
@@ -379,10 +373,7 @@ impl ListUserApiKeys {
                     path: "/user_management/users/{userId}/api_keys",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/api_keys", crate ::runtime::encode_path(&
-                    self.user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.user_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -458,7 +449,7 @@ impl ValidateApiKey {
                     path: "/api_keys/validations",
                     idempotency_key: false,
                 },
-                format!("/api_keys/validations",),
+                &[],
                 self.options,
             )
             .json(&self.body)

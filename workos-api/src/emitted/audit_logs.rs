@@ -217,10 +217,7 @@ impl CreateAuditLogActionSchema {
                     path: "/audit_logs/actions/{actionName}/schemas",
                     idempotency_key: false,
                 },
-                format!(
-                    "/audit_logs/actions/{}/schemas", crate ::runtime::encode_path(& self
-                    .action_name.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.action_name)],
                 self.options,
             )
             .json(&self.body)
@@ -281,7 +278,7 @@ impl CreateAuditLogEvent {
                     path: "/audit_logs/events",
                     idempotency_key: true,
                 },
-                format!("/audit_logs/events",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -337,7 +334,7 @@ impl CreateAuditLogExport {
                     path: "/audit_logs/exports",
                     idempotency_key: false,
                 },
-                format!("/audit_logs/exports",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -390,10 +387,7 @@ impl GetAuditLogExport {
                 path: "/audit_logs/exports/{auditLogExportId}",
                 idempotency_key: false,
             },
-            format!(
-                "/audit_logs/exports/{}", crate ::runtime::encode_path(& self
-                .audit_log_export_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.audit_log_export_id)],
             self.options,
         )
     }
@@ -445,10 +439,7 @@ impl GetOrganizationAuditLogsRetention {
                 path: "/organizations/{id}/audit_logs_retention",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/audit_logs_retention", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -535,10 +526,7 @@ impl ListAuditLogActionSchemas {
                     path: "/audit_logs/actions/{actionName}/schemas",
                     idempotency_key: false,
                 },
-                format!(
-                    "/audit_logs/actions/{}/schemas", crate ::runtime::encode_path(& self
-                    .action_name.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.action_name)],
                 self.options,
             )
             .query("before", &self.before)
@@ -653,7 +641,7 @@ impl ListAuditLogActions {
                     path: "/audit_logs/actions",
                     idempotency_key: false,
                 },
-                format!("/audit_logs/actions",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -733,10 +721,7 @@ impl UpdateOrganizationAuditLogsRetention {
                     path: "/organizations/{id}/audit_logs_retention",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/audit_logs_retention", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

@@ -995,10 +995,7 @@ impl AddEnvironmentRolePermission {
                     path: "/authorization/roles/{slug}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/roles/{}/permissions", crate ::runtime::encode_path(&
-                    self.slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -1051,11 +1048,10 @@ impl AddOrganizationRolePermission {
                     path: "/authorization/organizations/{organizationId}/roles/{slug}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/roles/{}/permissions", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -1109,10 +1105,7 @@ impl AssignGroupRole {
                     path: "/authorization/groups/{group_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/groups/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.group_id)],
                 self.options,
             )
             .json(&self.body)
@@ -1166,10 +1159,7 @@ impl AssignRole {
                     path: "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.organization_membership_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_membership_id)],
                 self.options,
             )
             .json(&self.body)
@@ -1223,10 +1213,7 @@ impl CheckAuthorization {
                     path: "/authorization/organization_memberships/{organization_membership_id}/check",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/check", crate
-                    ::runtime::encode_path(& self.organization_membership_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_membership_id)],
                 self.options,
             )
             .json(&self.body)
@@ -1277,7 +1264,7 @@ impl CreateEnvironmentRole {
                     path: "/authorization/roles",
                     idempotency_key: false,
                 },
-                format!("/authorization/roles",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1329,10 +1316,7 @@ impl CreateOrganizationRole {
                     path: "/authorization/organizations/{organizationId}/roles",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/roles", crate
-                    ::runtime::encode_path(& self.organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .json(&self.body)
@@ -1385,7 +1369,7 @@ impl CreatePermission {
                     path: "/authorization/permissions",
                     idempotency_key: false,
                 },
-                format!("/authorization/permissions",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1438,7 +1422,7 @@ impl CreateResource {
                     path: "/authorization/resources",
                     idempotency_key: false,
                 },
-                format!("/authorization/resources",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1490,11 +1474,10 @@ impl DeleteOrganizationRole {
                 path: "/authorization/organizations/{organizationId}/roles/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organizations/{}/roles/{}", crate
-                ::runtime::encode_path(& self.organization_id.to_string()), crate
-                ::runtime::encode_path(& self.slug.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.slug),
+            ],
             self.options,
         )
     }
@@ -1544,10 +1527,7 @@ impl DeletePermission {
                 path: "/authorization/permissions/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/permissions/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -1603,10 +1583,7 @@ impl DeleteResource {
                     path: "/authorization/resources/{resource_id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/resources/{}", crate ::runtime::encode_path(& self
-                    .resource_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.resource_id)],
                 self.options,
             )
             .query("cascade_delete", &self.cascade_delete)
@@ -1665,12 +1642,11 @@ impl DeleteResourceByExternalId {
                     path: "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/resources/{}/{}", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.resource_type_slug.to_string()), crate
-                    ::runtime::encode_path(& self.external_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.resource_type_slug),
+                    ::std::string::ToString::to_string(&self.external_id),
+                ],
                 self.options,
             )
             .query("cascade_delete", &self.cascade_delete)
@@ -1721,10 +1697,7 @@ impl GetEnvironmentRole {
                 path: "/authorization/roles/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/roles/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -1777,11 +1750,10 @@ impl GetGroupRoleAssignment {
                 path: "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/groups/{}/role_assignments/{}", crate
-                ::runtime::encode_path(& self.group_id.to_string()), crate
-                ::runtime::encode_path(& self.role_assignment_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.group_id),
+                ::std::string::ToString::to_string(&self.role_assignment_id),
+            ],
             self.options,
         )
     }
@@ -1832,11 +1804,10 @@ impl GetOrganizationRole {
                 path: "/authorization/organizations/{organizationId}/roles/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organizations/{}/roles/{}", crate
-                ::runtime::encode_path(& self.organization_id.to_string()), crate
-                ::runtime::encode_path(& self.slug.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.slug),
+            ],
             self.options,
         )
     }
@@ -1888,10 +1859,7 @@ impl GetPermission {
                 path: "/authorization/permissions/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/permissions/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -1943,10 +1911,7 @@ impl GetResource {
                 path: "/authorization/resources/{resource_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/resources/{}", crate ::runtime::encode_path(& self
-                .resource_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.resource_id)],
             self.options,
         )
     }
@@ -2000,12 +1965,11 @@ impl GetResourceByExternalId {
                 path: "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organizations/{}/resources/{}/{}", crate
-                ::runtime::encode_path(& self.organization_id.to_string()), crate
-                ::runtime::encode_path(& self.resource_type_slug.to_string()), crate
-                ::runtime::encode_path(& self.external_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.resource_type_slug),
+                ::std::string::ToString::to_string(&self.external_id),
+            ],
             self.options,
         )
     }
@@ -2093,12 +2057,10 @@ impl ListEffectivePermissions {
                     path: "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_id}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/resources/{}/permissions",
-                    crate ::runtime::encode_path(& self.organization_membership_id
-                    .to_string()), crate ::runtime::encode_path(& self.resource_id
-                    .to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_membership_id),
+                    ::std::string::ToString::to_string(&self.resource_id),
+                ],
                 self.options,
             )
             .query("before", &self.before)
@@ -2211,13 +2173,11 @@ impl ListEffectivePermissionsByExternalId {
                     path: "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_type_slug}/{external_id}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/resources/{}/{}/permissions",
-                    crate ::runtime::encode_path(& self.organization_membership_id
-                    .to_string()), crate ::runtime::encode_path(& self.resource_type_slug
-                    .to_string()), crate ::runtime::encode_path(& self.external_id
-                    .to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_membership_id),
+                    ::std::string::ToString::to_string(&self.resource_type_slug),
+                    ::std::string::ToString::to_string(&self.external_id),
+                ],
                 self.options,
             )
             .query("before", &self.before)
@@ -2290,7 +2250,7 @@ impl ListEnvironmentRoles {
                 path: "/authorization/roles",
                 idempotency_key: false,
             },
-            format!("/authorization/roles",),
+            &[],
             self.options,
         )
     }
@@ -2375,10 +2335,7 @@ impl ListGroupRoleAssignments {
                     path: "/authorization/groups/{group_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/groups/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.group_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -2520,10 +2477,7 @@ impl ListOrganizationMembershipResources {
                     path: "/authorization/organization_memberships/{organization_membership_id}/resources",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/resources", crate
-                    ::runtime::encode_path(& self.organization_membership_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_membership_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -2665,10 +2619,7 @@ impl ListOrganizationMembershipRoleAssignments {
                     path: "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.organization_membership_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_membership_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -2788,12 +2739,11 @@ impl ListOrganizationResourceRoleAssignments {
                     path: "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/resources/{}/{}/role_assignments",
-                    crate ::runtime::encode_path(& self.organization_id.to_string()),
-                    crate ::runtime::encode_path(& self.resource_type_slug.to_string()),
-                    crate ::runtime::encode_path(& self.external_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.resource_type_slug),
+                    ::std::string::ToString::to_string(&self.external_id),
+                ],
                 self.options,
             )
             .query("before", &self.before)
@@ -2865,10 +2815,7 @@ impl ListOrganizationRoles {
                 path: "/authorization/organizations/{organizationId}/roles",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organizations/{}/roles", crate ::runtime::encode_path(&
-                self.organization_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.organization_id)],
             self.options,
         )
     }
@@ -2954,7 +2901,7 @@ impl ListPermissions {
                     path: "/authorization/permissions",
                     idempotency_key: false,
                 },
-                format!("/authorization/permissions",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3083,10 +3030,7 @@ impl ListResourceOrganizationMemberships {
                     path: "/authorization/resources/{resource_id}/organization_memberships",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/resources/{}/organization_memberships", crate
-                    ::runtime::encode_path(& self.resource_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.resource_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -3221,12 +3165,11 @@ impl ListResourceOrganizationMembershipsByExternalId {
                     path: "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/organization_memberships",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/resources/{}/{}/organization_memberships",
-                    crate ::runtime::encode_path(& self.organization_id.to_string()),
-                    crate ::runtime::encode_path(& self.resource_type_slug.to_string()),
-                    crate ::runtime::encode_path(& self.external_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.resource_type_slug),
+                    ::std::string::ToString::to_string(&self.external_id),
+                ],
                 self.options,
             )
             .query("before", &self.before)
@@ -3348,10 +3291,7 @@ impl ListResourceRoleAssignments {
                     path: "/authorization/resources/{resource_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/resources/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.resource_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.resource_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -3517,7 +3457,7 @@ impl ListResources {
                     path: "/authorization/resources",
                     idempotency_key: false,
                 },
-                format!("/authorization/resources",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3598,10 +3538,7 @@ impl RemoveGroupRoleAssignment {
                     path: "/authorization/groups/{group_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/groups/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.group_id)],
                 self.options,
             )
             .json(&self.body)
@@ -3653,11 +3590,10 @@ impl RemoveGroupRoleAssignmentById {
                 path: "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/groups/{}/role_assignments/{}", crate
-                ::runtime::encode_path(& self.group_id.to_string()), crate
-                ::runtime::encode_path(& self.role_assignment_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.group_id),
+                ::std::string::ToString::to_string(&self.role_assignment_id),
+            ],
             self.options,
         )
     }
@@ -3709,12 +3645,11 @@ impl RemoveOrganizationRolePermission {
                 path: "/authorization/organizations/{organizationId}/roles/{slug}/permissions/{permissionSlug}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organizations/{}/roles/{}/permissions/{}", crate
-                ::runtime::encode_path(& self.organization_id.to_string()), crate
-                ::runtime::encode_path(& self.slug.to_string()), crate
-                ::runtime::encode_path(& self.permission_slug.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.slug),
+                ::std::string::ToString::to_string(&self.permission_slug),
+            ],
             self.options,
         )
     }
@@ -3765,10 +3700,7 @@ impl RemoveRoleAssignment {
                     path: "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organization_memberships/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.organization_membership_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_membership_id)],
                 self.options,
             )
             .json(&self.body)
@@ -3820,11 +3752,10 @@ impl RemoveRoleAssignmentById {
                 path: "/authorization/organization_memberships/{organization_membership_id}/role_assignments/{role_assignment_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/authorization/organization_memberships/{}/role_assignments/{}", crate
-                ::runtime::encode_path(& self.organization_membership_id.to_string()),
-                crate ::runtime::encode_path(& self.role_assignment_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_membership_id),
+                ::std::string::ToString::to_string(&self.role_assignment_id),
+            ],
             self.options,
         )
     }
@@ -3875,10 +3806,7 @@ impl SetEnvironmentRolePermissions {
                     path: "/authorization/roles/{slug}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/roles/{}/permissions", crate ::runtime::encode_path(&
-                    self.slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -3932,10 +3860,7 @@ impl SetGroupRoleAssignments {
                     path: "/authorization/groups/{group_id}/role_assignments",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/groups/{}/role_assignments", crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.group_id)],
                 self.options,
             )
             .json(&self.body)
@@ -3988,11 +3913,10 @@ impl SetOrganizationRolePermissions {
                     path: "/authorization/organizations/{organizationId}/roles/{slug}/permissions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/roles/{}/permissions", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -4044,10 +3968,7 @@ impl UpdateEnvironmentRole {
                     path: "/authorization/roles/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/roles/{}", crate ::runtime::encode_path(& self.slug
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -4100,11 +4021,10 @@ impl UpdateOrganizationRole {
                     path: "/authorization/organizations/{organizationId}/roles/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/roles/{}", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -4158,10 +4078,7 @@ impl UpdatePermission {
                     path: "/authorization/permissions/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/permissions/{}", crate ::runtime::encode_path(& self
-                    .slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -4215,10 +4132,7 @@ impl UpdateResource {
                     path: "/authorization/resources/{resource_id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/resources/{}", crate ::runtime::encode_path(& self
-                    .resource_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.resource_id)],
                 self.options,
             )
             .json(&self.body)
@@ -4274,12 +4188,11 @@ impl UpdateResourceByExternalId {
                     path: "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/authorization/organizations/{}/resources/{}/{}", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.resource_type_slug.to_string()), crate
-                    ::runtime::encode_path(& self.external_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.resource_type_slug),
+                    ::std::string::ToString::to_string(&self.external_id),
+                ],
                 self.options,
             )
             .json(&self.body)

@@ -242,7 +242,7 @@ impl CompleteExternalAuthentication {
                     path: "/authkit/oauth2/complete",
                     idempotency_key: false,
                 },
-                format!("/authkit/oauth2/complete",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -300,7 +300,7 @@ impl CreateConnectApplication {
                     path: "/connect/applications",
                     idempotency_key: false,
                 },
-                format!("/connect/applications",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -356,10 +356,7 @@ impl CreateConnectApplicationClientSecret {
                     path: "/connect/applications/{id}/client_secrets",
                     idempotency_key: false,
                 },
-                format!(
-                    "/connect/applications/{}/client_secrets", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -413,10 +410,7 @@ impl DeleteConnectApplication {
                 path: "/connect/applications/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/connect/applications/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -466,10 +460,7 @@ impl DeleteConnectClientSecret {
                 path: "/connect/client_secrets/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/connect/client_secrets/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -521,10 +512,7 @@ impl GetConnectApplication {
                 path: "/connect/applications/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/connect/applications/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -582,10 +570,7 @@ impl ListConnectApplicationClientSecrets {
                 path: "/connect/applications/{id}/client_secrets",
                 idempotency_key: false,
             },
-            format!(
-                "/connect/applications/{}/client_secrets", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -702,7 +687,7 @@ impl ListConnectApplications {
                     path: "/connect/applications",
                     idempotency_key: false,
                 },
-                format!("/connect/applications",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -778,10 +763,7 @@ impl UpdateConnectApplication {
                     path: "/connect/applications/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/connect/applications/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

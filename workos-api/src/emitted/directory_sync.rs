@@ -200,9 +200,7 @@ impl DeleteDirectory {
                 path: "/directories/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/directories/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -252,9 +250,7 @@ impl GetDirectory {
                 path: "/directories/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/directories/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -306,10 +302,7 @@ impl GetDirectoryGroup {
                 path: "/directory_groups/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/directory_groups/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -361,10 +354,7 @@ impl GetDirectoryUser {
                 path: "/directory_users/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/directory_users/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -473,7 +463,7 @@ impl ListDirectories {
                     path: "/directories",
                     idempotency_key: false,
                 },
-                format!("/directories",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -599,7 +589,7 @@ impl ListDirectoryGroups {
                     path: "/directory_groups",
                     idempotency_key: false,
                 },
-                format!("/directory_groups",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -742,7 +732,7 @@ impl ListDirectoryUsers {
                     path: "/directory_users",
                     idempotency_key: false,
                 },
-                format!("/directory_users",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)

@@ -165,7 +165,7 @@ impl ListEvents {
                     path: "/events",
                     idempotency_key: false,
                 },
-                format!("/events",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)

@@ -183,11 +183,10 @@ impl AddFeatureFlagTarget {
                 path: "/feature-flags/{slug}/targets/{resourceId}",
                 idempotency_key: false,
             },
-            format!(
-                "/feature-flags/{}/targets/{}", crate ::runtime::encode_path(& self.slug
-                .to_string()), crate ::runtime::encode_path(& self.resource_id
-                .to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.slug),
+                ::std::string::ToString::to_string(&self.resource_id),
+            ],
             self.options,
         )
     }
@@ -237,10 +236,7 @@ impl DisableFeatureFlag {
                 path: "/feature-flags/{slug}/disable",
                 idempotency_key: false,
             },
-            format!(
-                "/feature-flags/{}/disable", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -290,10 +286,7 @@ impl EnableFeatureFlag {
                 path: "/feature-flags/{slug}/enable",
                 idempotency_key: false,
             },
-            format!(
-                "/feature-flags/{}/enable", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -343,10 +336,7 @@ impl GetFeatureFlag {
                 path: "/feature-flags/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/feature-flags/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -428,7 +418,7 @@ impl ListFeatureFlags {
                     path: "/feature-flags",
                     idempotency_key: false,
                 },
-                format!("/feature-flags",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -500,11 +490,10 @@ impl RemoveFeatureFlagTarget {
                 path: "/feature-flags/{slug}/targets/{resourceId}",
                 idempotency_key: false,
             },
-            format!(
-                "/feature-flags/{}/targets/{}", crate ::runtime::encode_path(& self.slug
-                .to_string()), crate ::runtime::encode_path(& self.resource_id
-                .to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.slug),
+                ::std::string::ToString::to_string(&self.resource_id),
+            ],
             self.options,
         )
     }

@@ -246,11 +246,10 @@ impl AddOrganizationGroupMember {
                     path: "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/groups/{}/organization-memberships", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.group_id),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -302,10 +301,7 @@ impl CreateOrganizationGroup {
                     path: "/organizations/{organizationId}/groups",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/groups", crate ::runtime::encode_path(& self
-                    .organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .json(&self.body)
@@ -357,11 +353,10 @@ impl DeleteOrganizationGroup {
                 path: "/organizations/{organizationId}/groups/{groupId}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/groups/{}", crate ::runtime::encode_path(& self
-                .organization_id.to_string()), crate ::runtime::encode_path(& self
-                .group_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.group_id),
+            ],
             self.options,
         )
     }
@@ -412,11 +407,10 @@ impl GetOrganizationGroup {
                 path: "/organizations/{organizationId}/groups/{groupId}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/groups/{}", crate ::runtime::encode_path(& self
-                .organization_id.to_string()), crate ::runtime::encode_path(& self
-                .group_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.group_id),
+            ],
             self.options,
         )
     }
@@ -506,11 +500,10 @@ impl ListOrganizationGroupMembers {
                     path: "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/groups/{}/organization-memberships", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.group_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.group_id),
+                ],
                 self.options,
             )
             .query("before", &self.before)
@@ -619,10 +612,7 @@ impl ListOrganizationGroups {
                     path: "/organizations/{organizationId}/groups",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/groups", crate ::runtime::encode_path(& self
-                    .organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -695,12 +685,11 @@ impl RemoveOrganizationGroupMember {
                 path: "/organizations/{organizationId}/groups/{groupId}/organization-memberships/{omId}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/groups/{}/organization-memberships/{}", crate
-                ::runtime::encode_path(& self.organization_id.to_string()), crate
-                ::runtime::encode_path(& self.group_id.to_string()), crate
-                ::runtime::encode_path(& self.om_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.organization_id),
+                ::std::string::ToString::to_string(&self.group_id),
+                ::std::string::ToString::to_string(&self.om_id),
+            ],
             self.options,
         )
     }
@@ -752,11 +741,10 @@ impl UpdateOrganizationGroup {
                     path: "/organizations/{organizationId}/groups/{groupId}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/groups/{}", crate ::runtime::encode_path(& self
-                    .organization_id.to_string()), crate ::runtime::encode_path(& self
-                    .group_id.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.group_id),
+                ],
                 self.options,
             )
             .json(&self.body)

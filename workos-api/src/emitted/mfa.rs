@@ -160,10 +160,7 @@ impl ChallengeAuthenticationFactor {
                     path: "/auth/factors/{id}/challenge",
                     idempotency_key: false,
                 },
-                format!(
-                    "/auth/factors/{}/challenge", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -214,9 +211,7 @@ impl DeleteAuthenticationFactor {
                 path: "/auth/factors/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/auth/factors/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -270,7 +265,7 @@ impl EnrollAuthenticationFactor {
                     path: "/auth/factors/enroll",
                     idempotency_key: false,
                 },
-                format!("/auth/factors/enroll",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -328,9 +323,7 @@ impl GetAuthenticationFactor {
                 path: "/auth/factors/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/auth/factors/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -385,10 +378,7 @@ impl VerifyAuthenticationChallenge {
                     path: "/auth/challenges/{id}/verify",
                     idempotency_key: false,
                 },
-                format!(
-                    "/auth/challenges/{}/verify", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

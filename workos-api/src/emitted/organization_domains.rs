@@ -142,7 +142,7 @@ impl CreateOrganizationDomain {
                     path: "/organization_domains",
                     idempotency_key: false,
                 },
-                format!("/organization_domains",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -198,10 +198,7 @@ impl DeleteOrganizationDomain {
                 path: "/organization_domains/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/organization_domains/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -255,10 +252,7 @@ impl GetOrganizationDomain {
                 path: "/organization_domains/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/organization_domains/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -317,10 +311,7 @@ impl VerifyOrganizationDomain {
                 path: "/organization_domains/{id}/verify",
                 idempotency_key: false,
             },
-            format!(
-                "/organization_domains/{}/verify", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }

@@ -278,7 +278,7 @@ impl CreateOrganization {
                     path: "/organizations",
                     idempotency_key: false,
                 },
-                format!("/organizations",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -334,10 +334,7 @@ impl CreateOrganizationApiKey {
                     path: "/organizations/{organizationId}/api_keys",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/api_keys", crate ::runtime::encode_path(& self
-                    .organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .json(&self.body)
@@ -391,9 +388,7 @@ impl DeleteOrganization {
                 path: "/organizations/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -443,9 +438,7 @@ impl GetOrganization {
                 path: "/organizations/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -497,10 +490,7 @@ impl GetOrganizationAuditLogConfiguration {
                 path: "/organizations/{id}/audit_log_configuration",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/audit_log_configuration", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -550,10 +540,7 @@ impl GetOrganizationByExternalId {
                 path: "/organizations/external_id/{external_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/external_id/{}", crate ::runtime::encode_path(& self
-                .external_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.external_id)],
             self.options,
         )
     }
@@ -638,10 +625,7 @@ impl ListOrganizationApiKeys {
                     path: "/organizations/{organizationId}/api_keys",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/api_keys", crate ::runtime::encode_path(& self
-                    .organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -751,10 +735,7 @@ impl ListOrganizationAuthorizedApplications {
                     path: "/organizations/{organization_id}/authorized_applications",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/authorized_applications", crate
-                    ::runtime::encode_path(& self.organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -863,10 +844,7 @@ impl ListOrganizationFeatureFlags {
                     path: "/organizations/{organizationId}/feature-flags",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/feature-flags", crate ::runtime::encode_path(&
-                    self.organization_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.organization_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -993,7 +971,7 @@ impl ListOrganizations {
                     path: "/organizations",
                     idempotency_key: false,
                 },
-                format!("/organizations",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -1067,10 +1045,7 @@ impl UpdateOrganization {
                     path: "/organizations/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

@@ -294,7 +294,7 @@ impl CreateDataIntegration {
                     path: "/data-integrations",
                     idempotency_key: false,
                 },
-                format!("/data-integrations",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -350,10 +350,7 @@ impl CreateDataIntegrationCredential {
                     path: "/data-integrations/{slug}/credentials",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}/credentials", crate ::runtime::encode_path(&
-                    self.slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -409,10 +406,7 @@ impl DeleteDataIntegration {
                 path: "/data-integrations/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/data-integrations/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -464,10 +458,7 @@ impl GetDataIntegration {
                 path: "/data-integrations/{slug}",
                 idempotency_key: false,
             },
-            format!(
-                "/data-integrations/{}", crate ::runtime::encode_path(& self.slug
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.slug)],
             self.options,
         )
     }
@@ -522,10 +513,7 @@ impl GetDataIntegrationAuthorizeUrl {
                     path: "/data-integrations/{slug}/authorize",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}/authorize", crate ::runtime::encode_path(&
-                    self.slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -586,10 +574,7 @@ impl GetDataIntegrationToken {
                     path: "/data-integrations/{slug}/token",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}/token", crate ::runtime::encode_path(& self
-                    .slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -679,7 +664,7 @@ impl ListDataIntegrations {
                     path: "/data-integrations",
                     idempotency_key: false,
                 },
-                format!("/data-integrations",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -756,10 +741,7 @@ impl ListOrganizationDataIntegrationConfigurations {
                 path: "/organizations/{organizationId}/data_integration_configurations",
                 idempotency_key: false,
             },
-            format!(
-                "/organizations/{}/data_integration_configurations", crate
-                ::runtime::encode_path(& self.organization_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.organization_id)],
             self.options,
         )
     }
@@ -817,10 +799,7 @@ impl SetDataIntegrationApiKey {
                     path: "/data-integrations/{slug}/api-key",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}/api-key", crate ::runtime::encode_path(& self
-                    .slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -874,10 +853,7 @@ impl SetDataIntegrationClientCredentials {
                     path: "/data-integrations/{slug}/client-credentials",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}/client-credentials", crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -931,10 +907,7 @@ impl UpdateDataIntegration {
                     path: "/data-integrations/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/data-integrations/{}", crate ::runtime::encode_path(& self.slug
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.slug)],
                 self.options,
             )
             .json(&self.body)
@@ -991,11 +964,10 @@ impl UpdateOrganizationDataIntegrationConfiguration {
                     path: "/organizations/{organizationId}/data_integration_configurations/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/organizations/{}/data_integration_configurations/{}", crate
-                    ::runtime::encode_path(& self.organization_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.organization_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .json(&self.body)

@@ -154,11 +154,10 @@ impl AddRadarListEntry {
                     path: "/radar/lists/{type}/{action}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/radar/lists/{}/{}", crate ::runtime::encode_path(& self.type_
-                    .to_string()), crate ::runtime::encode_path(& self.action
-                    .to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.type_),
+                    ::std::string::ToString::to_string(&self.action),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -214,7 +213,7 @@ impl CreateRadarAttempt {
                     path: "/radar/attempts",
                     idempotency_key: false,
                 },
-                format!("/radar/attempts",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -267,11 +266,10 @@ impl RemoveRadarListEntry {
                     path: "/radar/lists/{type}/{action}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/radar/lists/{}/{}", crate ::runtime::encode_path(& self.type_
-                    .to_string()), crate ::runtime::encode_path(& self.action
-                    .to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.type_),
+                    ::std::string::ToString::to_string(&self.action),
+                ],
                 self.options,
             )
             .json(&self.body)
@@ -323,10 +321,7 @@ impl UpdateRadarAttempt {
                     path: "/radar/attempts/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/radar/attempts/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

@@ -187,7 +187,7 @@ impl AuthorizeSsoLogout {
                     path: "/sso/logout/authorize",
                     idempotency_key: false,
                 },
-                format!("/sso/logout/authorize",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -241,9 +241,7 @@ impl DeleteConnection {
                 path: "/connections/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/connections/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -293,9 +291,7 @@ impl GetConnection {
                 path: "/connections/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/connections/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -344,7 +340,7 @@ impl GetSsoProfile {
                 path: "/sso/profile",
                 idempotency_key: false,
             },
-            format!("/sso/profile",),
+            &[],
             self.options,
         )
     }
@@ -402,7 +398,7 @@ impl GetSsoProfileAndToken {
                     path: "/sso/token",
                     idempotency_key: false,
                 },
-                format!("/sso/token",),
+                &[],
                 self.options,
             )
             .query("client_id", &self.client_id)
@@ -532,7 +528,7 @@ impl ListConnections {
                     path: "/connections",
                     idempotency_key: false,
                 },
-                format!("/connections",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)

@@ -1092,10 +1092,7 @@ impl AcceptInvitation {
                 path: "/user_management/invitations/{id}/accept",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/invitations/{}/accept", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -1149,7 +1146,7 @@ impl Authenticate {
                     path: "/user_management/authenticate",
                     idempotency_key: false,
                 },
-                format!("/user_management/authenticate",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1209,7 +1206,7 @@ impl AuthorizeDevice {
                     path: "/user_management/authorize/device",
                     idempotency_key: false,
                 },
-                format!("/user_management/authorize/device",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1268,10 +1265,7 @@ impl ConfirmUserEmailChange {
                     path: "/user_management/users/{id}/email_change/confirm",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/email_change/confirm", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -1330,10 +1324,7 @@ impl ConfirmUserEmailVerification {
                     path: "/user_management/users/{id}/email_verification/confirm",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/email_verification/confirm", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -1386,7 +1377,7 @@ impl CreateClientToken {
                     path: "/client/token",
                     idempotency_key: false,
                 },
-                format!("/client/token",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1439,7 +1430,7 @@ impl CreateCorsOrigin {
                     path: "/user_management/cors_origins",
                     idempotency_key: false,
                 },
-                format!("/user_management/cors_origins",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1492,7 +1483,7 @@ impl CreateInvitation {
                     path: "/user_management/invitations",
                     idempotency_key: false,
                 },
-                format!("/user_management/invitations",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1545,7 +1536,7 @@ impl CreateMagicAuth {
                     path: "/user_management/magic_auth",
                     idempotency_key: false,
                 },
-                format!("/user_management/magic_auth",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1602,7 +1593,7 @@ impl CreateOrganizationMembership {
                     path: "/user_management/organization_memberships",
                     idempotency_key: false,
                 },
-                format!("/user_management/organization_memberships",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1658,7 +1649,7 @@ impl CreatePasswordResetToken {
                     path: "/user_management/password_reset",
                     idempotency_key: false,
                 },
-                format!("/user_management/password_reset",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1711,7 +1702,7 @@ impl CreateRadarChallenge {
                     path: "/user_management/radar_challenges",
                     idempotency_key: false,
                 },
-                format!("/user_management/radar_challenges",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1767,7 +1758,7 @@ impl CreateRedirectUri {
                     path: "/user_management/redirect_uris",
                     idempotency_key: false,
                 },
-                format!("/user_management/redirect_uris",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1820,7 +1811,7 @@ impl CreateUser {
                     path: "/user_management/users",
                     idempotency_key: false,
                 },
-                format!("/user_management/users",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -1884,11 +1875,10 @@ impl CreateUserConnectedAccount {
                     path: "/user_management/users/{user_id}/connected_accounts/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/connected_accounts/{}", crate
-                    ::runtime::encode_path(& self.user_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.user_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .query("organization_id", &self.organization_id)
@@ -1949,10 +1939,7 @@ impl DeactivateOrganizationMembership {
                 path: "/user_management/organization_memberships/{id}/deactivate",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/organization_memberships/{}/deactivate", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2007,10 +1994,7 @@ impl DeleteOrganizationMembership {
                 path: "/user_management/organization_memberships/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/organization_memberships/{}", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2060,10 +2044,7 @@ impl DeleteRedirectUri {
                 path: "/user_management/redirect_uris/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/redirect_uris/{}", crate ::runtime::encode_path(& self
-                .id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2113,10 +2094,7 @@ impl DeleteUser {
                 path: "/user_management/users/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2167,11 +2145,10 @@ impl DeleteUserAuthorizedApplication {
                 path: "/user_management/users/{user_id}/authorized_applications/{application_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/{}/authorized_applications/{}", crate
-                ::runtime::encode_path(& self.user_id.to_string()), crate
-                ::runtime::encode_path(& self.application_id.to_string())
-            ),
+            &[
+                ::std::string::ToString::to_string(&self.user_id),
+                ::std::string::ToString::to_string(&self.application_id),
+            ],
             self.options,
         )
     }
@@ -2231,11 +2208,10 @@ impl DeleteUserConnectedAccount {
                     path: "/user_management/users/{user_id}/connected_accounts/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/connected_accounts/{}", crate
-                    ::runtime::encode_path(& self.user_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.user_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .query("organization_id", &self.organization_id)
@@ -2293,10 +2269,7 @@ impl EnrollUserAuthenticationFactor {
                     path: "/user_management/users/{userlandUserId}/auth_factors",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/auth_factors", crate
-                    ::runtime::encode_path(& self.userland_user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.userland_user_id)],
                 self.options,
             )
             .json(&self.body)
@@ -2354,10 +2327,7 @@ impl GetEmailVerification {
                 path: "/user_management/email_verification/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/email_verification/{}", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2409,10 +2379,7 @@ impl GetInvitation {
                 path: "/user_management/invitations/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/invitations/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2464,10 +2431,7 @@ impl GetInvitationByToken {
                 path: "/user_management/invitations/by_token/{token}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/invitations/by_token/{}", crate
-                ::runtime::encode_path(& self.token.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.token)],
             self.options,
         )
     }
@@ -2516,7 +2480,7 @@ impl GetJwtTemplate {
                 path: "/user_management/jwt_template",
                 idempotency_key: false,
             },
-            format!("/user_management/jwt_template",),
+            &[],
             self.options,
         )
     }
@@ -2566,10 +2530,7 @@ impl GetMagicAuth {
                 path: "/user_management/magic_auth/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/magic_auth/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2623,10 +2584,7 @@ impl GetOrganizationMembership {
                 path: "/user_management/organization_memberships/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/organization_memberships/{}", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2681,10 +2639,7 @@ impl GetPasswordReset {
                 path: "/user_management/password_reset/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/password_reset/{}", crate ::runtime::encode_path(& self
-                .id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2736,10 +2691,7 @@ impl GetRadarChallenge {
                 path: "/user_management/radar_challenges/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/radar_challenges/{}", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2789,10 +2741,7 @@ impl GetSsoJwks {
                 path: "/sso/jwks/{clientId}",
                 idempotency_key: false,
             },
-            format!(
-                "/sso/jwks/{}", crate ::runtime::encode_path(& self.client_id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.client_id)],
             self.options,
         )
     }
@@ -2842,10 +2791,7 @@ impl GetUser {
                 path: "/user_management/users/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -2895,10 +2841,7 @@ impl GetUserByExternalId {
                 path: "/user_management/users/external_id/{external_id}",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/external_id/{}", crate ::runtime::encode_path(&
-                self.external_id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.external_id)],
             self.options,
         )
     }
@@ -2960,11 +2903,10 @@ impl GetUserConnectedAccount {
                     path: "/user_management/users/{user_id}/connected_accounts/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/connected_accounts/{}", crate
-                    ::runtime::encode_path(& self.user_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.user_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .query("organization_id", &self.organization_id)
@@ -3049,7 +2991,7 @@ impl ListCorsOrigins {
                     path: "/user_management/cors_origins",
                     idempotency_key: false,
                 },
-                format!("/user_management/cors_origins",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3175,7 +3117,7 @@ impl ListInvitations {
                     path: "/user_management/invitations",
                     idempotency_key: false,
                 },
-                format!("/user_management/invitations",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3281,10 +3223,7 @@ impl ListOrganizationMembershipGroups {
                     path: "/user_management/organization_memberships/{omId}/groups",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/organization_memberships/{}/groups", crate
-                    ::runtime::encode_path(& self.om_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.om_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -3426,7 +3365,7 @@ impl ListOrganizationMemberships {
                     path: "/user_management/organization_memberships",
                     idempotency_key: false,
                 },
-                format!("/user_management/organization_memberships",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3541,7 +3480,7 @@ impl ListRedirectUris {
                     path: "/user_management/redirect_uris",
                     idempotency_key: false,
                 },
-                format!("/user_management/redirect_uris",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -3655,10 +3594,7 @@ impl ListUserAuthenticationFactors {
                     path: "/user_management/users/{userlandUserId}/auth_factors",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/auth_factors", crate
-                    ::runtime::encode_path(& self.userland_user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.userland_user_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -3771,10 +3707,7 @@ impl ListUserAuthorizedApplications {
                     path: "/user_management/users/{user_id}/authorized_applications",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/authorized_applications", crate
-                    ::runtime::encode_path(& self.user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.user_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -3863,10 +3796,7 @@ impl ListUserDataProviders {
                     path: "/user_management/users/{user_id}/data_providers",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/data_providers", crate
-                    ::runtime::encode_path(& self.user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.user_id)],
                 self.options,
             )
             .query("organization_id", &self.organization_id)
@@ -3955,10 +3885,7 @@ impl ListUserFeatureFlags {
                     path: "/user_management/users/{userId}/feature-flags",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/feature-flags", crate
-                    ::runtime::encode_path(& self.user_id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.user_id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -4035,10 +3962,7 @@ impl ListUserIdentities {
                 path: "/user_management/users/{id}/identities",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/{}/identities", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -4130,10 +4054,7 @@ impl ListUserSessions {
                     path: "/user_management/users/{id}/sessions",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/sessions", crate ::runtime::encode_path(&
-                    self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .query("before", &self.before)
@@ -4271,7 +4192,7 @@ impl ListUsers {
                     path: "/user_management/users",
                     idempotency_key: false,
                 },
-                format!("/user_management/users",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -4354,10 +4275,7 @@ impl ReactivateOrganizationMembership {
                 path: "/user_management/organization_memberships/{id}/reactivate",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/organization_memberships/{}/reactivate", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -4415,10 +4333,7 @@ impl ResendInvitation {
                     path: "/user_management/invitations/{id}/resend",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/invitations/{}/resend", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -4471,7 +4386,7 @@ impl ResetPassword {
                     path: "/user_management/password_reset/confirm",
                     idempotency_key: false,
                 },
-                format!("/user_management/password_reset/confirm",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -4524,10 +4439,7 @@ impl RevokeInvitation {
                 path: "/user_management/invitations/{id}/revoke",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/invitations/{}/revoke", crate ::runtime::encode_path(&
-                self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -4577,7 +4489,7 @@ impl RevokeSession {
                     path: "/user_management/sessions/revoke",
                     idempotency_key: false,
                 },
-                format!("/user_management/sessions/revoke",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -4629,10 +4541,7 @@ impl SendUserEmailChange {
                     path: "/user_management/users/{id}/email_change/send",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/email_change/send", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -4687,10 +4596,7 @@ impl SendUserEmailVerification {
                 path: "/user_management/users/{id}/email_verification/send",
                 idempotency_key: false,
             },
-            format!(
-                "/user_management/users/{}/email_verification/send", crate
-                ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -4745,7 +4651,7 @@ impl UpdateJwtTemplate {
                     path: "/user_management/jwt_template",
                     idempotency_key: false,
                 },
-                format!("/user_management/jwt_template",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -4801,10 +4707,7 @@ impl UpdateOrganizationMembership {
                     path: "/user_management/organization_memberships/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/organization_memberships/{}", crate
-                    ::runtime::encode_path(& self.id.to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -4861,10 +4764,7 @@ impl UpdateUser {
                     path: "/user_management/users/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)
@@ -4928,11 +4828,10 @@ impl UpdateUserConnectedAccount {
                     path: "/user_management/users/{user_id}/connected_accounts/{slug}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/user_management/users/{}/connected_accounts/{}", crate
-                    ::runtime::encode_path(& self.user_id.to_string()), crate
-                    ::runtime::encode_path(& self.slug.to_string())
-                ),
+                &[
+                    ::std::string::ToString::to_string(&self.user_id),
+                    ::std::string::ToString::to_string(&self.slug),
+                ],
                 self.options,
             )
             .query("organization_id", &self.organization_id)

@@ -262,7 +262,7 @@ impl CreateVaultDataKey {
                     path: "/vault/v1/keys/data-key",
                     idempotency_key: false,
                 },
-                format!("/vault/v1/keys/data-key",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -315,7 +315,7 @@ impl CreateVaultObject {
                     path: "/vault/v1/kv",
                     idempotency_key: false,
                 },
-                format!("/vault/v1/kv",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -368,7 +368,7 @@ impl DecryptVaultDataKey {
                     path: "/vault/v1/keys/decrypt",
                     idempotency_key: false,
                 },
-                format!("/vault/v1/keys/decrypt",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -430,10 +430,7 @@ impl DeleteVaultObject {
                     path: "/vault/v1/kv/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/vault/v1/kv/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .query("version_check", &self.version_check)
@@ -484,9 +481,7 @@ impl GetVaultObject {
                 path: "/vault/v1/kv/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/vault/v1/kv/{}", crate ::runtime::encode_path(& self.id.to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -536,10 +531,7 @@ impl GetVaultObjectByName {
                 path: "/vault/v1/kv/name/{name}",
                 idempotency_key: false,
             },
-            format!(
-                "/vault/v1/kv/name/{}", crate ::runtime::encode_path(& self.name
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.name)],
             self.options,
         )
     }
@@ -591,10 +583,7 @@ impl GetVaultObjectMetadata {
                 path: "/vault/v1/kv/{id}/metadata",
                 idempotency_key: false,
             },
-            format!(
-                "/vault/v1/kv/{}/metadata", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -646,10 +635,7 @@ impl ListVaultObjectVersions {
                 path: "/vault/v1/kv/{id}/versions",
                 idempotency_key: false,
             },
-            format!(
-                "/vault/v1/kv/{}/versions", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -753,7 +739,7 @@ impl ListVaultObjects {
                     path: "/vault/v1/kv",
                     idempotency_key: false,
                 },
-                format!("/vault/v1/kv",),
+                &[],
                 self.options,
             )
             .query("limit", &self.limit)
@@ -828,7 +814,7 @@ impl RekeyVaultDataKey {
                     path: "/vault/v1/keys/rekey",
                     idempotency_key: false,
                 },
-                format!("/vault/v1/keys/rekey",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -882,10 +868,7 @@ impl UpdateVaultObject {
                     path: "/vault/v1/kv/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/vault/v1/kv/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

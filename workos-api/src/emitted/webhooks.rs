@@ -143,7 +143,7 @@ impl CreateWebhookEndpoint {
                     path: "/webhook_endpoints",
                     idempotency_key: false,
                 },
-                format!("/webhook_endpoints",),
+                &[],
                 self.options,
             )
             .json(&self.body)
@@ -194,10 +194,7 @@ impl DeleteWebhookEndpoint {
                 path: "/webhook_endpoints/{id}",
                 idempotency_key: false,
             },
-            format!(
-                "/webhook_endpoints/{}", crate ::runtime::encode_path(& self.id
-                .to_string())
-            ),
+            &[::std::string::ToString::to_string(&self.id)],
             self.options,
         )
     }
@@ -279,7 +276,7 @@ impl ListWebhookEndpoints {
                     path: "/webhook_endpoints",
                     idempotency_key: false,
                 },
-                format!("/webhook_endpoints",),
+                &[],
                 self.options,
             )
             .query("before", &self.before)
@@ -353,10 +350,7 @@ impl UpdateWebhookEndpoint {
                     path: "/webhook_endpoints/{id}",
                     idempotency_key: false,
                 },
-                format!(
-                    "/webhook_endpoints/{}", crate ::runtime::encode_path(& self.id
-                    .to_string())
-                ),
+                &[::std::string::ToString::to_string(&self.id)],
                 self.options,
             )
             .json(&self.body)

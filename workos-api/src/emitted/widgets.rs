@@ -89,7 +89,7 @@ impl CreateWidgetToken {
                     path: "/widgets/token",
                     idempotency_key: false,
                 },
-                format!("/widgets/token",),
+                &[],
                 self.options,
             )
             .json(&self.body)

@@ -167,9 +167,17 @@ pub struct Call {
 }
 
 impl Call {
-    /// A call of `op` on `path` (already filled in and encoded).
-    pub fn new(client: Client, op: &'static OperationMeta, path: String, options: CallOptions) -> Self {
-        Call { client, op, path, query: Vec::new(), headers: Vec::new(), body: None, invalid: None, options }
+    /// A call of `op` with its path parameters' values, in the order of the path template.
+    ///
+    /// Each value is percent-encoded into its `{name}`. A value that would make the URL reach
+    /// another resource once normalized (empty, `.` or `..`) fails the call before anything is
+    /// sent, with an [`ApiError::is_invalid_request`] error naming the parameter.
+    pub fn new(client: Client, op: &'static OperationMeta, params: &[String], options: CallOptions) -> Self {
+        let (path, invalid) = match fill_path(op.path, params) {
+            Ok(path) => (path, None),
+            Err(what) => (String::new(), Some(what)),
+        };
+        Call { client, op, path, query: Vec::new(), headers: Vec::new(), body: None, invalid, options }
     }
 
     /// Adds query parameter `name` (nothing for `None`; repeated for a list; `name[key]` for
@@ -314,10 +322,17 @@ impl Call {
             latency_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
+        let called = request.url().clone();
         let response =
             self.send_with_retries(request).instrument(span).await.map_err(|e| ApiError::transport(id, e))?;
         let status = response.status();
         let headers = response.headers().clone();
+        if status.is_redirection() {
+            return Err(ApiError::redirect(id, status, headers));
+        }
+        if response.url() != &called {
+            return Err(ApiError::followed_redirect(id, status, headers, response.url()));
+        }
         let bytes = response.bytes().await.map_err(|e| ApiError::transport(id, e))?;
         if status.is_success() {
             return Ok(Raw { op: id, status, headers, bytes });
@@ -449,10 +464,35 @@ impl Raw {
     }
 }
 
-/// A path segment, percent-encoded.
-#[doc(hidden)]
-pub fn encode_path(segment: &str) -> String {
-    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+/// `template` with each `{name}` replaced by the next of `params`, percent-encoded.
+///
+/// # Errors
+/// What is wrong, naming the parameter: an empty, `.` or `..` value (the URL would be normalized
+/// to another resource: `GET /organizations/..` is `GET /`), or a count that does not match the
+/// template.
+pub(crate) fn fill_path(template: &str, params: &[String]) -> Result<String, String> {
+    let mut path = String::with_capacity(template.len() + params.iter().map(String::len).sum::<usize>());
+    let mut values = params.iter();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let name = &rest[start + 1..end];
+        path.push_str(&rest[..start]);
+        let value = values.next().ok_or_else(|| format!("path parameter `{name}` has no value"))?;
+        if matches!(value.as_str(), "" | "." | "..") {
+            let shown = if value.is_empty() { "empty".to_owned() } else { format!("`{value}`") };
+            return Err(format!(
+                "path parameter `{name}` is {shown}, which would send the call to another resource"
+            ));
+        }
+        path.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    if values.next().is_some() {
+        return Err(format!("{} path parameters for `{template}`", params.len()));
+    }
+    path.push_str(rest);
+    Ok(path)
 }
 
 /// Everything but RFC 3986 unreserved characters.
@@ -477,9 +517,29 @@ mod tests {
         );
     }
 
+    fn fill(template: &str, params: &[&str]) -> Result<String, String> {
+        fill_path(template, &params.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>())
+    }
+
     #[test]
     fn path_segments_are_encoded() {
-        assert_eq!(encode_path("a b/c?d"), "a%20b%2Fc%3Fd");
-        assert_eq!(encode_path("org_01-X.y~z"), "org_01-X.y~z");
+        assert_eq!(fill("/a/{id}", &["a b/c?d"]).as_deref(), Ok("/a/a%20b%2Fc%3Fd"));
+        assert_eq!(fill("/a/{id}/b", &["org_01-X.y~z"]).as_deref(), Ok("/a/org_01-X.y~z/b"));
+        // `%2e%2e` is `..` to a URL parser: the `%` is encoded, so it stays a name.
+        assert_eq!(fill("/a/{id}", &["%2e%2e"]).as_deref(), Ok("/a/%252e%252e"));
+        assert_eq!(fill("/a/{id}", &["..."]).as_deref(), Ok("/a/..."));
+        assert_eq!(fill("/a/{x}/b/{y}", &["1", "2"]).as_deref(), Ok("/a/1/b/2"));
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused_by_name() {
+        for bad in ["", ".", ".."] {
+            let err = fill("/users/{user_id}/connected_accounts/{slug}", &["user_1", bad]).expect_err(bad);
+            assert!(err.starts_with("path parameter `slug` is "), "{err}");
+            let err = fill("/users/{user_id}/connected_accounts/{slug}", &[bad, "x"]).expect_err(bad);
+            assert!(err.starts_with("path parameter `user_id` is "), "{err}");
+        }
+        assert!(fill("/a/{id}", &[]).is_err());
+        assert!(fill("/a/{id}", &["1", "2"]).is_err());
     }
 }

@@ -145,6 +145,14 @@ impl ClientBuilder {
     }
 
     /// Use the caller's own `reqwest::Client` (its connection pool, proxy, TLS settings).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the WorkOS API never
+    /// redirects an API call, and a client that follows a `307` or `308` re-sends the request's
+    /// body (AuthKit's code exchange carries the API key as `client_secret`) to wherever the
+    /// `Location` points. The client this builder makes itself follows no redirect. A response
+    /// that arrives from another URL than the one called is refused all the same
+    /// ([`ApiError::is_redirect`](crate::ApiError::is_redirect)), but by then the request has
+    /// been re-sent.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -170,7 +178,10 @@ impl ClientBuilder {
         check_base_url(&self.base_url, self.allow_insecure_http)?;
         let http = match self.http {
             Some(client) => client,
+            // No redirect is followed: the API never redirects a call, and following one
+            // would re-send the body (and its secrets) to another origin.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(ConfigError::Http)?,

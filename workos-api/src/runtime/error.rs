@@ -48,8 +48,11 @@ struct Inner {
 enum Kind {
     /// A 4xx or 5xx response.
     Response,
-    /// A status that is neither success nor error (1xx, 3xx).
+    /// A status that is neither success nor error (1xx).
     Unexpected,
+    /// A redirect (3xx), never followed; or a response from another URL than the one called
+    /// (a caller's HTTP client followed one).
+    Redirect,
     /// The request could not be sent or the response not read.
     Transport,
     /// A success response whose body did not decode.
@@ -93,6 +96,37 @@ impl ApiError {
     /// A response with a status that is neither success nor an error.
     pub(crate) fn unexpected(operation: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
         let mut e = Self::new(Kind::Unexpected, operation);
+        e.inner.status = Some(status);
+        e.inner.headers = Some(headers);
+        e
+    }
+
+    /// A redirect answer (3xx), not followed: `detail` is where it pointed (origin and path).
+    pub(crate) fn redirect(operation: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
+        let target = headers.get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok()).map(shown_url);
+        let mut e = Self::new(Kind::Redirect, operation);
+        e.inner.detail = match target {
+            Some(target) => format!("refused to follow a {} redirect to {target}", status.as_u16()),
+            None => format!("refused to follow a {} redirect", status.as_u16()),
+        };
+        e.inner.status = Some(status);
+        e.inner.headers = Some(headers);
+        e
+    }
+
+    /// A response from `url`, which is not the URL called: the caller's HTTP client followed a
+    /// redirect.
+    pub(crate) fn followed_redirect(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        url: &reqwest::Url,
+    ) -> Self {
+        let mut e = Self::new(Kind::Redirect, operation);
+        e.inner.detail = format!(
+            "the response came from {} after a redirect: build the HTTP client with redirect::Policy::none()",
+            shown_url(url.as_str())
+        );
         e.inner.status = Some(status);
         e.inner.headers = Some(headers);
         e
@@ -236,7 +270,15 @@ impl ApiError {
         self.inner.kind == Kind::Decode
     }
 
-    /// The request was not sent: it could not be built (an invalid header value, for instance).
+    /// The server answered with a redirect (3xx), which is never followed: the WorkOS API
+    /// does not redirect API calls, and following one would re-send the request's body and
+    /// credentials elsewhere. The `Location` is in [`headers`](Self::headers).
+    pub fn is_redirect(&self) -> bool {
+        self.inner.kind == Kind::Redirect
+    }
+
+    /// The request was not sent: it could not be built (an invalid header value, or a path
+    /// parameter that is empty, `.` or `..`, for instance).
     pub fn is_invalid_request(&self) -> bool {
         self.inner.kind == Kind::InvalidRequest
     }
@@ -252,6 +294,17 @@ impl ApiError {
 
     fn reqwest_source(&self) -> Option<&reqwest::Error> {
         self.inner.source.as_ref()?.downcast_ref::<reqwest::Error>()
+    }
+}
+
+/// A URL as an error shows it: its origin and path, at most 200 characters; no query or
+/// fragment, which may carry codes or tokens.
+fn shown_url(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let kept = &url[..end];
+    match kept.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}...", &kept[..cut]),
+        None => kept.to_owned(),
     }
 }
 
@@ -289,6 +342,7 @@ impl std::fmt::Display for ApiError {
                 one_line(&inner.detail)
             )?,
             Kind::InvalidRequest => write!(f, "{}: invalid request: {}", inner.operation, inner.detail)?,
+            Kind::Redirect => write!(f, "{}: {}", inner.operation, one_line(&inner.detail))?,
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request {id})")?;
