@@ -99,6 +99,13 @@ async fn login_verify_seal_and_refresh() -> Result<(), Box<dyn std::error::Error
     assert_eq!(claims.org_id.as_deref(), Some(org_id.as_str()));
     assert_eq!(claims.role.as_deref(), Some("org-billing-admin"));
     assert!(claims.has_permission("invoices:read") && !claims.has_permission("invoices:write"));
+    // A user access token as WorkOS issues it: the client's issuer, `auth_time`, `iat`.
+    let issuer = format!("{}/user_management/{CLIENT_ID}", emu.base_url());
+    assert_eq!(claims.iss.as_deref(), Some(issuer.as_str()));
+    assert!(claims.auth_time.is_some() && claims.iat.is_some(), "{claims:?}");
+    // A verifier for another client id (so another issuer) refuses it.
+    let other = SessionVerifier::new(client.clone(), "client_other").verify(&answer.access_token).await;
+    assert!(other.expect_err("another client's issuer").is_wrong_issuer());
 
     // The cookie: sealed, read back, authenticated, refreshed (same session, new tokens).
     let cookie = Session::from_response(&answer)?.seal(PASSWORD)?;

@@ -340,6 +340,7 @@ pub(super) async fn authenticate(State(db): Db, headers: HeaderMap, body: Bytes)
         "sid": session_id,
         "jti": crate::ids::suffix(),
         "iat": now,
+        "auth_time": now,
         "exp": now + db.token_ttl().as_secs(),
     });
     if let Some(org) = &organization_id {

@@ -1,21 +1,33 @@
 //! Access tokens: WorkOS signs them with RS256 under the keys of `GET /sso/jwks/{clientId}`.
-//! [`SessionVerifier`] fetches those keys (through the generated operation), caches them,
+//! [`SessionVerifier`] fetches those keys (through the generated operation), caches them, and
 //! refetches when a token names a key it does not have (at most once per
-//! [`SessionVerifier::refetch_interval`]), and checks signature, `exp`, `nbf` and, when
-//! configured, `iss`.
+//! [`SessionVerifier::refetch_interval`]). A failed fetch is not retried per token: it starts a
+//! backoff ([`SessionVerifier::jwks_backoff`]) during which unknown keys are refused without a
+//! request, while cached keys keep verifying.
+//!
+//! A token is accepted when its signature, `exp` and `nbf` hold, it is a **user access token**
+//! (by the rules of WorkOS's Node and Python SDKs: `sub`, `sid`, `iss`, `exp`, `iat` and
+//! `auth_time` present; no `sub_type`, which widget tokens carry; `sub_profile` absent or
+//! `user`, which excludes agent tokens), and its `iss` is one WorkOS issues for the client:
+//! `{base URL}/user_management/{client id}`, or an issuer added with
+//! [`SessionVerifier::issuer`] (a custom authentication domain). Each refusal is its own
+//! [`TokenError`], which names the check and never the token.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::{ApiError, Client};
+use crate::runtime::RequestExt as _;
+use crate::{ApiError, Client, RetryMode};
 
-/// The claims of a WorkOS access token.
+/// The claims of a WorkOS user access token. A token [`SessionVerifier::verify`] accepts has
+/// `sid`, `iat`, `iss` and `auth_time`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenClaims {
@@ -43,15 +55,18 @@ pub struct AccessTokenClaims {
     pub feature_flags: Vec<String>,
     /// Expiry, in seconds since the epoch.
     pub exp: i64,
-    /// Issued at, in seconds since the epoch.
+    /// Issued at, in seconds since the epoch (always present on a verified token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
-    /// The issuer.
+    /// The issuer (always present on a verified token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
+    /// When the user signed in, in seconds since the epoch (always present on a verified token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
     /// Every other claim, as JSON.
     #[serde(flatten)]
-    pub other: serde_json::Map<String, serde_json::Value>,
+    pub other: Map<String, Value>,
 }
 
 impl AccessTokenClaims {
@@ -61,7 +76,8 @@ impl AccessTokenClaims {
     }
 }
 
-/// Why an access token was rejected. Each cause has its own variant and predicate.
+/// Why an access token was rejected. Each cause has its own variant and predicate; none holds
+/// the token, a key or the API key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -92,18 +108,39 @@ pub enum TokenError {
     /// Before its `nbf` (beyond the leeway).
     #[error("access token rejected: not valid yet")]
     NotYetValid,
-    /// The `iss` is not the configured issuer.
-    #[error("access token rejected: wrong issuer")]
+    /// The `iss` is neither the client's WorkOS issuer nor one added with
+    /// [`SessionVerifier::issuer`].
+    #[error("access token rejected: `iss` is not an accepted issuer")]
     Issuer,
-    /// The claims are not those of a WorkOS access token.
+    /// A claim every user access token has is missing (or `null`).
+    #[error("access token rejected: no `{claim}` claim")]
+    MissingClaim {
+        /// The claim's name: `sub`, `sid`, `iss`, `exp`, `iat` or `auth_time`.
+        claim: &'static str,
+    },
+    /// Signed by the environment's key, but another kind of token than a user access token: a
+    /// widget token (it has `sub_type`) or an agent token (`sub_profile` other than `user`).
+    #[error("access token rejected: not a user access token (by its `{claim}` claim)")]
+    WrongKind {
+        /// The claim that tells: `sub_type` or `sub_profile`.
+        claim: &'static str,
+    },
+    /// The claims are not those of a WorkOS access token (a claim of the wrong type).
     #[error("access token rejected: claims: {reason}")]
     Claims {
-        /// What is wrong with them.
+        /// What is wrong with them (names the claim, not its value).
         reason: String,
     },
-    /// The JWKS could not be fetched.
+    /// The JWKS could not be fetched (the fetch is not retried; a backoff starts).
     #[error("fetching the JWKS: {0}")]
     Jwks(#[source] ApiError),
+    /// The token names a key that is not cached, and the JWKS is not fetched again yet: the
+    /// last fetch failed, and its backoff has not ended.
+    #[error("access token not verified: the JWKS is unavailable (last fetch failed; next try in {}ms)", retry_in.as_millis())]
+    JwksUnavailable {
+        /// How long until the next fetch may be tried.
+        retry_in: Duration,
+    },
 }
 
 impl TokenError {
@@ -131,13 +168,48 @@ impl TokenError {
     pub fn is_not_yet_valid(&self) -> bool {
         matches!(self, TokenError::NotYetValid)
     }
+    /// An `iss` that is not accepted.
+    pub fn is_wrong_issuer(&self) -> bool {
+        matches!(self, TokenError::Issuer)
+    }
+    /// A required claim missing; [`missing_claim`](Self::missing_claim) names it.
+    pub fn is_missing_claim(&self) -> bool {
+        matches!(self, TokenError::MissingClaim { .. })
+    }
+    /// The name of the missing claim, for [`TokenError::MissingClaim`].
+    pub fn missing_claim(&self) -> Option<&'static str> {
+        match self {
+            TokenError::MissingClaim { claim } => Some(claim),
+            _ => None,
+        }
+    }
+    /// A token of another kind (widget, agent) than a user access token.
+    pub fn is_wrong_kind(&self) -> bool {
+        matches!(self, TokenError::WrongKind { .. })
+    }
+    /// A claim of the wrong type.
+    pub fn is_claims(&self) -> bool {
+        matches!(self, TokenError::Claims { .. })
+    }
+    /// The key set could not be consulted: its fetch failed ([`TokenError::Jwks`]) or is in its
+    /// backoff ([`TokenError::JwksUnavailable`]). Not the token's fault (answer 503, not 401).
+    pub fn is_jwks_unavailable(&self) -> bool {
+        matches!(self, TokenError::Jwks(_) | TokenError::JwksUnavailable { .. })
+    }
+    /// Refused without a request, during the backoff after a failed JWKS fetch.
+    pub fn is_jwks_backoff(&self) -> bool {
+        matches!(self, TokenError::JwksUnavailable { .. })
+    }
 }
 
-/// Verifies WorkOS access tokens for one client id. Cheap to clone (the key cache is shared).
+/// Verifies WorkOS user access tokens for one client id. Cheap to clone (the key cache is
+/// shared).
 ///
 /// ```no_run
 /// # async fn demo(client: workos_api::Client, bearer: &str) -> Result<(), workos_api::sessions::TokenError> {
-/// let verifier = workos_api::sessions::SessionVerifier::new(client, "client_123");
+/// let verifier = workos_api::sessions::SessionVerifier::new(client, "client_123")
+///     // With a custom authentication domain, its issuer too.
+///     .issuer("https://auth.example.com");
 /// let claims = verifier.verify(bearer).await?;
 /// if claims.has_permission("reports:read") { /* ... */ }
 /// # Ok(()) }
@@ -146,9 +218,10 @@ impl TokenError {
 pub struct SessionVerifier {
     client: Client,
     client_id: String,
-    issuer: Option<String>,
+    issuers: Vec<String>,
     leeway: Duration,
     refetch_interval: Duration,
+    backoff: (Duration, Duration),
     cache: Arc<Mutex<KeyCache>>,
     fetch: Arc<tokio::sync::Mutex<()>>,
 }
@@ -156,35 +229,88 @@ pub struct SessionVerifier {
 #[derive(Default)]
 struct KeyCache {
     keys: HashMap<String, Arc<DecodingKey>>,
+    /// The last successful fetch.
     fetched_at: Option<Instant>,
+    /// Failed fetches in a row.
+    failures: u32,
+    /// No fetch before then (after a failure).
+    retry_at: Option<Instant>,
 }
 
 impl std::fmt::Debug for KeyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyCache").field("kids", &self.keys.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("KeyCache")
+            .field("kids", &self.keys.keys().collect::<Vec<_>>())
+            .field("failures", &self.failures)
+            .finish_non_exhaustive()
     }
+}
+
+/// A claim's name, its type check, and the type in words.
+type ClaimShape = (&'static str, fn(&Value) -> bool, &'static str);
+
+/// The claims every user access token has, in the order they are checked.
+const REQUIRED_CLAIMS: [ClaimShape; 6] = [
+    ("sub", Value::is_string, "a string"),
+    ("sid", Value::is_string, "a string"),
+    ("iss", Value::is_string, "a string"),
+    ("exp", Value::is_i64, "an integer"),
+    ("iat", Value::is_i64, "an integer"),
+    ("auth_time", Value::is_i64, "an integer"),
+];
+
+/// The optional claims [`AccessTokenClaims`] types, checked so that a wrong type is named.
+const OPTIONAL_CLAIMS: [ClaimShape; 6] = [
+    ("org_id", Value::is_string, "a string"),
+    ("role", Value::is_string, "a string"),
+    ("roles", is_string_list, "a list of strings"),
+    ("permissions", is_string_list, "a list of strings"),
+    ("entitlements", is_string_list, "a list of strings"),
+    ("feature_flags", is_string_list, "a list of strings"),
+];
+
+fn is_string_list(v: &Value) -> bool {
+    v.as_array().is_some_and(|items| items.iter().all(Value::is_string))
 }
 
 impl SessionVerifier {
     /// A verifier for tokens of `client_id`, fetching keys through `client`. Defaults: 30 s
-    /// leeway on `exp` and `nbf`, no issuer check, refetch at most every 60 s.
+    /// leeway on `exp` and `nbf`; the accepted issuer is the one WorkOS issues for the client,
+    /// `{client.base_url()}/user_management/{client_id}`; unknown keys refetch the JWKS at most
+    /// every 60 s; a failed fetch waits 1 s, doubling on each failure in a row up to 60 s.
     pub fn new(client: Client, client_id: impl Into<String>) -> Self {
+        let client_id = client_id.into();
+        let issuer = format!("{}/user_management/{client_id}", client.base_url());
         SessionVerifier {
             client,
-            client_id: client_id.into(),
-            issuer: None,
+            client_id,
+            issuers: vec![issuer],
             leeway: Duration::from_secs(30),
             refetch_interval: Duration::from_secs(60),
+            backoff: (Duration::from_secs(1), Duration::from_secs(60)),
             cache: Arc::default(),
             fetch: Arc::default(),
         }
     }
 
-    /// Also requires `iss` to be `issuer`.
+    /// Also accepts `issuer` as `iss` (a custom authentication domain's issuer, exactly as it
+    /// appears in the tokens). The client's WorkOS issuer stays accepted.
     #[must_use]
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
+        self.issuers.push(issuer.into());
         self
+    }
+
+    /// Also accepts each of `issuers` as `iss`, like [`issuer`](Self::issuer).
+    #[must_use]
+    pub fn issuers<I: Into<String>>(mut self, issuers: impl IntoIterator<Item = I>) -> Self {
+        self.issuers.extend(issuers.into_iter().map(Into::into));
+        self
+    }
+
+    /// The issuers accepted as `iss`: the client's WorkOS issuer first, then those added.
+    pub fn accepted_issuers(&self) -> &[String] {
+        &self.issuers
     }
 
     /// The clock leeway on `exp` and `nbf`.
@@ -201,11 +327,29 @@ impl SessionVerifier {
         self
     }
 
+    /// How long a failed JWKS fetch blocks the next one: `initial` after the first failure,
+    /// doubling on each failure in a row, never more than `max` (defaults: 1 s and 60 s).
+    /// Meanwhile tokens signed by cached keys verify, and others are refused with
+    /// [`TokenError::JwksUnavailable`] without a request.
+    #[must_use]
+    pub fn jwks_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = (initial, max.max(initial));
+        self
+    }
+
     /// Verifies `token` and returns its claims.
     ///
     /// # Errors
-    /// A [`TokenError`] saying why the token is rejected.
+    /// A [`TokenError`] saying which check the token fails.
     pub async fn verify(&self, token: &str) -> Result<AccessTokenClaims, TokenError> {
+        let verified = self.verify_inner(token).await;
+        if let Err(e) = &verified {
+            tracing::debug!(error = %e, "access token not accepted");
+        }
+        verified
+    }
+
+    async fn verify_inner(&self, token: &str) -> Result<AccessTokenClaims, TokenError> {
         let header = Header::parse(token)?;
         if header.alg != "RS256" {
             return Err(TokenError::Algorithm { alg: header.alg });
@@ -220,17 +364,25 @@ impl SessionVerifier {
         validation.leeway = self.leeway.as_secs();
         validation.validate_nbf = true;
         validation.validate_aud = false;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        if let Some(iss) = &self.issuer {
-            validation.set_issuer(&[iss]);
-        }
+        validation.set_required_spec_claims(&["exp"]);
         let data =
-            jsonwebtoken::decode::<AccessTokenClaims>(token, &key, &validation).map_err(map_jwt_error)?;
-        Ok(data.claims)
+            jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(map_jwt_error)?;
+        check_claims(data.claims, &self.issuers)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, KeyCache> {
+        self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner).keys.get(kid).cloned()
+        self.lock().keys.get(kid).cloned()
+    }
+
+    /// The delay before the next fetch after `failures` failed fetches in a row.
+    fn backoff_after(&self, failures: u32) -> Duration {
+        let (initial, max) = self.backoff;
+        let factor = 1u32.checked_shl(failures.saturating_sub(1)).unwrap_or(u32::MAX);
+        initial.saturating_mul(factor).min(max)
     }
 
     async fn refetch(&self, kid: &str) -> Result<Arc<DecodingKey>, TokenError> {
@@ -239,15 +391,37 @@ impl SessionVerifier {
         if let Some(key) = self.cached(kid) {
             return Ok(key);
         }
-        let recent = {
-            let cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            cache.fetched_at.is_some_and(|at| at.elapsed() < self.refetch_interval)
-        };
-        if recent {
-            return Err(TokenError::UnknownKey { kid: kid.to_owned() });
+        {
+            let cache = self.lock();
+            let now = Instant::now();
+            if let Some(retry_at) = cache.retry_at
+                && retry_at > now
+            {
+                return Err(TokenError::JwksUnavailable { retry_in: retry_at - now });
+            }
+            if cache.fetched_at.is_some_and(|at| at.elapsed() < self.refetch_interval) {
+                return Err(TokenError::UnknownKey { kid: kid.to_owned() });
+            }
         }
-        let jwks =
-            self.client.user_management().get_sso_jwks(&self.client_id).await.map_err(TokenError::Jwks)?;
+        // One attempt: the backoff below, not the client's retry loop, paces the next ones.
+        let fetched =
+            self.client.user_management().get_sso_jwks(&self.client_id).retry_mode(RetryMode::Never).await;
+        let mut cache = self.lock();
+        let jwks = match fetched {
+            Ok(jwks) => jwks,
+            Err(e) => {
+                cache.failures = cache.failures.saturating_add(1);
+                let wait = self.backoff_after(cache.failures);
+                cache.retry_at = Some(Instant::now() + wait);
+                tracing::warn!(
+                    failures = cache.failures,
+                    next_try_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    error = %e,
+                    "the JWKS fetch failed; unknown signing keys are refused until the next try"
+                );
+                return Err(TokenError::Jwks(e));
+            }
+        };
         let mut keys = HashMap::new();
         for jwk in jwks.keys {
             // A key that is not a usable RSA key is skipped: a token naming it is then unknown.
@@ -255,11 +429,44 @@ impl SessionVerifier {
                 keys.insert(jwk.kid, Arc::new(key));
             }
         }
-        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.keys = keys;
         cache.fetched_at = Some(Instant::now());
+        cache.failures = 0;
+        cache.retry_at = None;
         cache.keys.get(kid).cloned().ok_or_else(|| TokenError::UnknownKey { kid: kid.to_owned() })
     }
+}
+
+/// The checks on verified claims, as the Node and Python SDKs make them (kind, then required
+/// claims), then the issuer; then the typed claims.
+fn check_claims(claims: Map<String, Value>, issuers: &[String]) -> Result<AccessTokenClaims, TokenError> {
+    // Widget session tokens carry `sub_type`; agent tokens a `sub_profile` other than `user`.
+    if claims.contains_key("sub_type") {
+        return Err(TokenError::WrongKind { claim: "sub_type" });
+    }
+    if claims.get("sub_profile").is_some_and(|p| p != "user") {
+        return Err(TokenError::WrongKind { claim: "sub_profile" });
+    }
+    for (claim, is_typed, expected) in REQUIRED_CLAIMS {
+        match claims.get(claim) {
+            None | Some(Value::Null) => return Err(TokenError::MissingClaim { claim }),
+            Some(v) if !is_typed(v) => {
+                return Err(TokenError::Claims { reason: format!("`{claim}` is not {expected}") });
+            }
+            Some(_) => {}
+        }
+    }
+    for (claim, is_typed, expected) in OPTIONAL_CLAIMS {
+        if claims.get(claim).is_some_and(|v| !is_typed(v)) {
+            return Err(TokenError::Claims { reason: format!("`{claim}` is not {expected}") });
+        }
+    }
+    if !claims.get("iss").and_then(Value::as_str).is_some_and(|iss| issuers.iter().any(|i| i == iss)) {
+        return Err(TokenError::Issuer);
+    }
+    // The shapes are checked above; a failure here names no value all the same.
+    serde_json::from_value(Value::Object(claims))
+        .map_err(|_| TokenError::Claims { reason: "not the claims of a WorkOS access token".into() })
 }
 
 fn map_jwt_error(e: jsonwebtoken::errors::Error) -> TokenError {
@@ -270,9 +477,11 @@ fn map_jwt_error(e: jsonwebtoken::errors::Error) -> TokenError {
         ErrorKind::InvalidSignature => TokenError::BadSignature,
         ErrorKind::InvalidIssuer => TokenError::Issuer,
         ErrorKind::InvalidAlgorithm => TokenError::Algorithm { alg: "?".into() },
-        ErrorKind::Json(_) | ErrorKind::MissingRequiredClaim(_) => {
-            TokenError::Claims { reason: e.to_string() }
-        }
+        ErrorKind::MissingRequiredClaim(claim) => match REQUIRED_CLAIMS.iter().find(|(c, ..)| c == claim) {
+            Some((claim, ..)) => TokenError::MissingClaim { claim },
+            None => TokenError::Claims { reason: e.to_string() },
+        },
+        ErrorKind::Json(_) => TokenError::Claims { reason: "the claims are not a JSON object".into() },
         _ => TokenError::Malformed { reason: e.to_string() },
     }
 }
@@ -300,5 +509,32 @@ impl Header {
         }
         let raw: Raw = serde_json::from_slice(&bytes).map_err(|e| malformed(&format!("header: {e}")))?;
         Ok(Header { alg: raw.alg, kid: raw.kid })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_on_each_failure_up_to_its_cap() {
+        let client = Client::builder().api_key("sk_test_backoff").build().expect("client");
+        let verifier = SessionVerifier::new(client, "client_1")
+            .jwks_backoff(Duration::from_millis(500), Duration::from_secs(4));
+        let waits: Vec<u64> = [1, 2, 3, 4, 5, 6, 40, u32::MAX]
+            .into_iter()
+            .map(|n| u64::try_from(verifier.backoff_after(n).as_millis()).expect("fits"))
+            .collect();
+        assert_eq!(waits, [500, 1000, 2000, 4000, 4000, 4000, 4000, 4000]);
+    }
+
+    #[test]
+    fn the_default_issuer_is_the_clients_user_management_issuer() {
+        let client = Client::builder().api_key("sk_test_issuer").build().expect("client");
+        let verifier = SessionVerifier::new(client, "client_1").issuer("https://auth.example.com");
+        assert_eq!(
+            verifier.accepted_issuers(),
+            ["https://api.workos.com/user_management/client_1", "https://auth.example.com"]
+        );
     }
 }
