@@ -20,9 +20,7 @@ use syn::{FnArg, ImplItem, Item, Pat};
 use workos_codegen::{Project, workspace_root};
 
 fn document() -> Value {
-    let project = Project { root: workspace_root() };
-    let input = project.pinned_input().expect("pinned document");
-    workos_codegen::load::parse(&input.file, &input.bytes).expect("parse")
+    Project { root: workspace_root() }.pinned_document().expect("the overlaid pinned document")
 }
 
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {

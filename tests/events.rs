@@ -4,11 +4,10 @@
 //! each event's schema in the document: every property present, each with a value of its type.
 
 use serde_json::{Map, Value, json};
-use workos_codegen::{Project, load, workspace_root};
+use workos_codegen::{Project, workspace_root};
 
 fn document() -> Value {
-    let input = Project { root: workspace_root() }.pinned_input().expect("pinned document");
-    load::parse(&input.file, &input.bytes).expect("parses")
+    Project { root: workspace_root() }.pinned_document().expect("the overlaid pinned document")
 }
 
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {

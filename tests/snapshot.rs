@@ -28,7 +28,7 @@ fn every_operation_is_callable() {
     let input = project.pinned_input().expect("pinned document");
     let output = workos_codegen::generate(&input, &project.overlays().expect("overlays")).expect("generate");
     // Counted from the document, so a document with more operations needs no edit here.
-    let doc = workos_codegen::load::parse(&input.file, &input.bytes).expect("parse");
+    let doc = project.pinned_document().expect("the overlaid document");
     let operations = workos_codegen::diff::operations_of(&doc);
     let redirects = operations
         .iter()
@@ -56,8 +56,7 @@ fn every_operation_is_callable() {
 fn every_paginated_list_operation_streams() {
     use serde_json::Value;
     let project = Project { root: workspace_root() };
-    let input = project.pinned_input().expect("pinned document");
-    let doc = workos_codegen::load::parse(&input.file, &input.bytes).expect("parse");
+    let doc = project.pinned_document().expect("the overlaid document");
     let resolve = |v: &Value| -> Value {
         match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
             Some(ptr) => doc.pointer(ptr).cloned().unwrap_or(Value::Null),
@@ -120,4 +119,18 @@ fn properties(doc: &serde_json::Value, schema: &serde_json::Value) -> std::colle
         names.extend(properties(doc, member));
     }
     names
+}
+
+/// Every action of the committed overlay changes the vendored document: a stale one (its target
+/// gone, or the document fixed upstream) is dropped, never kept (`spec upgrade` drops it).
+#[test]
+fn every_overlay_action_changes_the_vendored_document() {
+    let project = Project { root: workspace_root() };
+    let input = project.pinned_input().expect("pinned document");
+    let overlays = project.overlays().expect("overlays");
+    let (_, applied) = workos_codegen::overlaid(&input, &overlays).expect("applies");
+    let stale: Vec<String> =
+        applied.stale().map(|a| format!("actions[{}] `{}`: {}", a.index, a.target, a.summary)).collect();
+    assert!(stale.is_empty(), "stale overlay actions:\n{}", stale.join("\n"));
+    assert_eq!(applied.actions.len(), overlays.document.len());
 }

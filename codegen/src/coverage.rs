@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::passes::{Normalized, PASS_NAMES};
-use crate::postprocess::OpenEnumCounts;
+use crate::postprocess::{OpenEnumCounts, TolerantCounts};
 use crate::url_builders;
 
 /// Figures of one generation run.
@@ -25,6 +25,11 @@ pub struct Coverage {
     pub open_enums: OpenEnumCounts,
     /// `deny_unknown_fields` attributes removed.
     pub lenient_types: usize,
+    /// Fields that read an absent key as `None` or empty (the tolerant-reading policy).
+    pub tolerant: TolerantCounts,
+    /// Overlay actions that changed the document, of all its actions (`None` when the
+    /// document came in already overlaid).
+    pub overlay: Option<(usize, usize)>,
     /// Types whose `Debug` redacts a secret field.
     pub redacted_types: usize,
     /// List operations whose builders stream (`.stream()`, `.pages()`).
@@ -61,6 +66,8 @@ impl Coverage {
             pass_counts: n.pass_counts.clone(),
             open_enums,
             lenient_types,
+            tolerant: TolerantCounts::default(),
+            overlay: None,
             redacted_types,
             paginated: Vec::new(),
             areas: Vec::new(),
@@ -105,6 +112,14 @@ impl Coverage {
             self.lenient_types,
             self.redacted_types
         );
+        let _ = writeln!(
+            s,
+            "tolerant reading: {} required nullable fields read an absent key as None, {} required arrays and maps as empty",
+            self.tolerant.absent_as_none, self.tolerant.absent_as_empty
+        );
+        if let Some((changed, total)) = self.overlay {
+            let _ = writeln!(s, "overlay: {changed} of {total} actions applied (workos-spec/overlay.yaml)");
+        }
         for (route, f) in &self.url_builders {
             let _ = writeln!(s, "  url builder: {route} -> redirects::{f}");
         }
@@ -192,6 +207,12 @@ impl Coverage {
             self.open_enums.untagged_enums,
             self.lenient_types,
             self.redacted_types
+        );
+        let _ = writeln!(
+            s,
+            "\nTolerant reading: {} required nullable fields read an absent key as `None`, and {} required arrays and \
+             maps read it as empty (every other required field stays required).",
+            self.tolerant.absent_as_none, self.tolerant.absent_as_empty
         );
         s
     }

@@ -19,7 +19,7 @@ pub struct EmittedFile {
 
 /// Directories under the output directory that only the generator writes: a file there that it
 /// no longer emits is stale.
-pub const OWNED_DIRS: &[&str] = &["src/emitted", "src/emitted/types"];
+pub const OWNED_DIRS: &[&str] = &["src/emitted", "src/emitted/types", "emitted"];
 
 /// The public module an emitted Rust file's items are reached under: `""` for the hub
 /// (`src/emitted/mod.rs`), `types` for every file of `src/emitted/types/` (re-exported flat),

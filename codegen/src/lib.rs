@@ -13,6 +13,7 @@ pub mod emulator_fill;
 pub mod error;
 pub mod load;
 pub mod naming;
+pub mod overlay;
 pub mod pagination;
 pub mod passes;
 pub mod postprocess;
@@ -45,6 +46,8 @@ pub struct Output {
     pub files: Vec<EmittedFile>,
     /// Emitted files of the emulator crate (its response fill data), relative to `emulator/`.
     pub emulator_files: Vec<EmittedFile>,
+    /// Emitted files of the workspace's tests (the output-type table), relative to `tests/`.
+    pub test_files: Vec<EmittedFile>,
     /// The emitted Rust files as syntax trees, by path (what `files` formats).
     pub syntax: Vec<(String, syn::File)>,
     /// What every operation became.
@@ -80,7 +83,12 @@ impl Project {
     /// what is there). Returns the rewritten files, relative to the workspace root.
     pub fn write_output(&self, output: &Output, check: bool) -> Result<Vec<String>> {
         let mut changed = Vec::new();
-        for (dir, files) in [(self.out_dir(), &output.files), (self.emulator_dir(), &output.emulator_files)] {
+        let dirs = [
+            (self.out_dir(), &output.files),
+            (self.emulator_dir(), &output.emulator_files),
+            (self.root.join("tests"), &output.test_files),
+        ];
+        for (dir, files) in dirs {
             let crate_dir = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let written = emit::ensure_files(&dir, files, check)?;
             changed.extend(written.into_iter().map(|path| format!("{crate_dir}/{path}")));
@@ -109,7 +117,15 @@ impl Project {
             }
         };
         let areas = read_toml(&self.spec_dir().join("areas.toml"))?;
-        Ok(Overlays { names, schemas, areas })
+        let document = overlay::DocumentOverlay::read(&self.spec_dir().join(overlay::FILE))?;
+        Ok(Overlays { names, schemas, areas, document })
+    }
+
+    /// The pinned document, parsed and overlaid ([`overlaid`]): what every check of the
+    /// vendored document reads.
+    pub fn pinned_document(&self) -> Result<serde_json::Value> {
+        let input = self.pinned_input()?;
+        Ok(overlaid(&input, &self.overlays()?)?.0)
     }
 
     /// The pinned document, fetched into the cache when missing.
@@ -120,20 +136,36 @@ impl Project {
     }
 }
 
+/// `input` parsed, with the document overlay of `overlays` applied: the document every stage
+/// reads (generation, the emulator's fill table, the spec diff, compat), and what each overlay
+/// action did to it.
+///
+/// # Errors
+/// A document that is not valid YAML, or an overlay action the format refuses.
+pub fn overlaid(input: &Input, overlays: &Overlays) -> Result<(serde_json::Value, overlay::Applied)> {
+    let mut document = load::parse(&input.file, &input.bytes)?;
+    let applied = overlays.document.apply(&mut document)?;
+    Ok((document, applied))
+}
+
 /// Generates every emitted file from `input`, in memory.
 pub fn generate(input: &Input, overlays: &Overlays) -> Result<Output> {
     let mut clock = Clock::default();
-    let document = clock.phase("parse", || load::parse(&input.file, &input.bytes))?;
-    generate_parsed(input, document, overlays, clock, true)
+    let (document, applied) = clock.phase("parse and overlay", || overlaid(input, overlays))?;
+    let mut output = generate_parsed(input, document, overlays, clock, true)?;
+    output.coverage.overlay = Some((applied.changed(), applied.actions.len()));
+    Ok(output)
 }
 
-/// [`generate`] from a document already parsed from `input` (the spec diff has it).
+/// [`generate`] from a document already parsed from `input` and overlaid ([`overlaid`]; the
+/// spec diff has it).
 pub fn generate_document(input: &Input, document: serde_json::Value, overlays: &Overlays) -> Result<Output> {
     generate_parsed(input, document, overlays, Clock::default(), true)
 }
 
 /// The emitted Rust as syntax trees only ([`Output::syntax`]; `files` is empty): what the
-/// spec diff needs for the public surface, without formatting.
+/// spec diff needs for the public surface, without formatting. `document` is overlaid
+/// ([`overlaid`]).
 pub fn generate_syntax(input: &Input, document: serde_json::Value, overlays: &Overlays) -> Result<Output> {
     generate_parsed(input, document, overlays, Clock::default(), false)
 }
@@ -198,6 +230,8 @@ fn generate_parsed(
         .collect();
     coverage.body_builders = surface::bodies::add_constructors(&mut types, &normalized.document, &body_roots)
         .map_err(|message| Error::Generate { file: input.file.clone(), message })?;
+    // After the constructors, which take what the document requires: tolerance is for reading.
+    coverage.tolerant = postprocess::tolerant_reading(&mut types);
     let reach = surface::features::reach(&types, &areas, &[passes::ERROR_BODY]);
     coverage.unreached_types = reach.unreached.clone();
     coverage.types_per_area = areas
@@ -253,6 +287,7 @@ fn generate_parsed(
         return Ok(Output {
             files: Vec::new(),
             emulator_files: Vec::new(),
+            test_files: Vec::new(),
             syntax,
             coverage,
             timings: clock.0,
@@ -275,7 +310,14 @@ fn generate_parsed(
         path: emulator_fill::PATH.into(),
         contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
     }];
-    Ok(Output { files, emulator_files, syntax, coverage, timings: clock.0 })
+    let received: syn::File = syn::parse2(surface::received::test_table(&operations)).map_err(|e| {
+        Error::Generate { file: input.file.clone(), message: format!("the output table: {e}") }
+    })?;
+    let test_files = vec![EmittedFile {
+        path: "emitted/received.rs".into(),
+        contents: format!("// {header}\n\n{}", prettyplease::unparse(&received)),
+    }];
+    Ok(Output { files, emulator_files, test_files, syntax, coverage, timings: clock.0 })
 }
 
 /// A TOML file of `workos-spec/`; an unreadable or invalid one is an error naming it.

@@ -28,13 +28,22 @@ fn role_matches_the_document() {
     assert_eq!(role.created_at.to_rfc3339(), "2026-01-15T12:00:00+00:00");
 }
 
+/// The tolerant-reading policy: a required nullable field that the live API leaves out reads
+/// as `None`; a required field that is not nullable stays required.
 #[test]
-fn description_is_required_but_nullable() {
+fn description_is_required_but_nullable_and_absent_reads_as_none() {
     let role: Role = serde_json::from_value(role_json("OrganizationRole", serde_json::Value::Null)).unwrap();
     assert_eq!(role.description, None);
     let mut missing = role_json("OrganizationRole", serde_json::Value::Null);
     missing.as_object_mut().unwrap().remove("description");
-    assert!(serde_json::from_value::<Role>(missing).is_err(), "a required field may not be absent");
+    let role: Role = serde_json::from_value(missing).expect("an absent nullable field is None");
+    assert_eq!(role.description, None);
+    for required in ["slug", "created_at"] {
+        let mut missing = role_json("OrganizationRole", serde_json::Value::Null);
+        missing.as_object_mut().unwrap().remove(required);
+        let e = serde_json::from_value::<Role>(missing).expect_err("a required field may not be absent");
+        assert!(e.to_string().contains(&format!("missing field `{required}`")), "{e}");
+    }
 }
 
 #[test]

@@ -247,7 +247,7 @@ fn history(project: &Project, dir: &std::path::Path) -> Result<()> {
     let files = documents_in(dir)?;
     let overlays = project.overlays()?;
     let pinned = project.pinned_input()?;
-    let pinned_doc = workos_codegen::load::parse(&pinned.file, &pinned.bytes)?;
+    let pinned_doc = workos_codegen::overlaid(&pinned, &overlays)?.0;
     let pinned_names = workos_codegen::naming::method_names(&pinned_doc, &overlays.names);
     // Every document is checked; the failures are reported together at the end.
     let mut failures = Vec::new();
@@ -284,7 +284,8 @@ fn history_one(
     }
     let output = codegen_other(project, file.to_owned(), out.clone())?;
     let features = supported_features(&output.coverage).join(",");
-    let doc = workos_codegen::load::parse(file, &std::fs::read(file)?)?;
+    let input = Input { file: file.to_owned(), bytes: std::fs::read(file)?, source: String::new() };
+    let doc = workos_codegen::overlaid(&input, overlays)?.0;
     for named in workos_codegen::naming::method_names(&doc, &overlays.names) {
         if let Some(old) = pinned_names.iter().find(|p| p.key == named.key && p.name != named.name) {
             bail!("{} is `{}` here but `{}` in the pinned document", named.key, named.name, old.name);
@@ -308,8 +309,9 @@ fn names(project: &Project, file: Option<PathBuf>) -> Result<()> {
         Some(file) => Input { bytes: std::fs::read(&file)?, source: String::new(), file },
         None => project.pinned_input()?,
     };
-    let document = workos_codegen::load::parse(&input.file, &input.bytes)?;
-    let names = workos_codegen::naming::method_names(&document, &project.overlays()?.names);
+    let overlays = project.overlays()?;
+    let document = workos_codegen::overlaid(&input, &overlays)?.0;
+    let names = workos_codegen::naming::method_names(&document, &overlays.names);
     let mut out = String::new();
     for n in names {
         let mark = if n.overridden { "override" } else { "derived" };

@@ -17,7 +17,10 @@ pub(crate) const EXIT_BAD_INPUT: u8 = 3;
 pub(crate) struct Doc {
     pub(crate) name: String,
     pub(crate) input: Input,
+    /// The document with the overlay applied.
     pub(crate) value: Value,
+    /// What each overlay action did to it.
+    pub(crate) applied: workos_codegen::overlay::Applied,
 }
 
 /// Input the user gave that cannot be used; reported with exit code 3.
@@ -38,9 +41,11 @@ fn is_version(arg: &str) -> bool {
     parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Parses and sanity-checks a document: YAML or JSON, an object with `openapi: 3.x` and `paths`.
-fn parse(name: String, input: Input) -> Result<Doc, BadInput> {
-    let value =
+/// Parses and sanity-checks a document (YAML or JSON, an object with `openapi: 3.x` and
+/// `paths`), then applies the project's document overlay: the diff compares what the codegen
+/// generates from.
+fn parse(project: &Project, name: String, input: Input) -> Result<Doc, BadInput> {
+    let mut value =
         workos_codegen::load::parse(&input.file, &input.bytes).map_err(|e| BadInput(e.to_string()))?;
     let version = value.get("openapi").and_then(Value::as_str);
     if !version.is_some_and(|v| v.starts_with("3.")) {
@@ -56,7 +61,12 @@ fn parse(name: String, input: Input) -> Result<Doc, BadInput> {
             input.file.display()
         )));
     }
-    Ok(Doc { name, input, value })
+    let overlays = project.overlays().map_err(|e| BadInput(e.to_string()))?;
+    let applied = overlays
+        .document
+        .apply(&mut value)
+        .map_err(|e| BadInput(format!("{}: {e}", input.file.display())))?;
+    Ok(Doc { name, input, value, applied })
 }
 
 /// `pinned`, a file, or a published version of the pinned package.
@@ -64,13 +74,13 @@ pub(crate) fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
     if arg == "pinned" {
         let input = project.pinned_input().map_err(|e| BadInput(format!("the pinned document: {e}")))?;
         let name = format!("pinned ({})", input.source);
-        return parse(name, input);
+        return parse(project, name, input);
     }
     let path = Path::new(arg);
     if path.exists() {
         let bytes = std::fs::read(path).map_err(|e| BadInput(format!("cannot read {arg}: {e}")))?;
         let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        return parse(source.clone(), Input { file: path.to_owned(), bytes, source });
+        return parse(project, source.clone(), Input { file: path.to_owned(), bytes, source });
     }
     if is_version(arg) {
         let lock = spec::Lock::read(&project.lock_path()).map_err(|e| BadInput(e.to_string()))?;
@@ -78,7 +88,7 @@ pub(crate) fn load(project: &Project, arg: &str) -> Result<Doc, BadInput> {
             .map_err(|e| BadInput(format!("{} {arg}: {e}", lock.package)))?;
         let source = format!("{} {}", resolved.package, resolved.version);
         let file = PathBuf::from(format!("{}@{}/{}", resolved.package, resolved.version, resolved.file));
-        return parse(source.clone(), Input { file, bytes, source });
+        return parse(project, source.clone(), Input { file, bytes, source });
     }
     Err(BadInput(format!("`{arg}` is not a file, a published version (like 0.1.0) or `pinned`")))
 }
@@ -123,7 +133,7 @@ fn store_surface(path: Option<&Path>, surface: &rust_api::Surface) {
 pub(crate) fn surface_cache_path(project: &Project, document: &[u8]) -> Option<PathBuf> {
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     let mut keyed = document.to_vec();
-    for table in ["overlay-schemas.yaml", "method-names.toml", "areas.toml"] {
+    for table in ["overlay-schemas.yaml", workos_codegen::overlay::FILE, "method-names.toml", "areas.toml"] {
         keyed.extend(std::fs::read(project.spec_dir().join(table)).unwrap_or_default());
     }
     keyed.extend(format!("{}:{:?}", exe.len(), exe.modified().ok()?).as_bytes());
@@ -365,7 +375,11 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     }
     lock.path = Some(spec::VENDORED.to_owned());
     let source = format!("{} {}", lock.package, lock.version);
-    let new = match parse(source.clone(), Input { file: PathBuf::from(arg), bytes: bytes.clone(), source }) {
+    let new = match parse(
+        project,
+        source.clone(),
+        Input { file: PathBuf::from(arg), bytes: bytes.clone(), source },
+    ) {
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
@@ -404,7 +418,8 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     } else {
         crate::upgrade_check::run(&project.root, &report).context("running the checks after the upgrade")?
     };
-    let front = crate::upgrade_check::markdown(&outcome);
+    let mut front = crate::upgrade_check::markdown(&outcome);
+    front.push_str(&drop_stale_actions(project, &overlays, &new.applied)?);
     let changes = project.spec_dir().join("CHANGES.md");
     let full = project.spec_dir().join("CHANGES-full.md");
     emit::write_atomic(&changes, workos_codegen::diff::summary(&report, &front).as_bytes())?;
@@ -430,6 +445,39 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     }
     eprintln!("(listed with their causes at the top of {})", changes.display());
     Ok(ExitCode::from(1))
+}
+
+/// Removes from `workos-spec/overlay.yaml` the actions that changed nothing in the new
+/// document (their target is gone, or WorkOS fixed what they corrected), and says which in
+/// Markdown for CHANGES.md. An action is never kept silently: a stale one is dropped and named.
+fn drop_stale_actions(
+    project: &Project,
+    overlays: &Overlays,
+    applied: &workos_codegen::overlay::Applied,
+) -> Result<String> {
+    let stale: Vec<&workos_codegen::overlay::ActionOutcome> = applied.stale().collect();
+    let mut out = String::from("\n## The document overlay (workos-spec/overlay.yaml)\n\n");
+    if stale.is_empty() {
+        let _ = writeln!(out, "All {} actions still apply; none was dropped.", applied.actions.len());
+        return Ok(out);
+    }
+    let path = project.spec_dir().join(workos_codegen::overlay::FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let indices: Vec<usize> = stale.iter().map(|a| a.index).collect();
+    let kept = overlays.document.without_actions(&text, &indices)?;
+    emit::write_atomic(&path, kept.as_bytes())?;
+    let _ = writeln!(
+        out,
+        "{} of {} actions changed nothing in the new document and were dropped from the overlay:\n",
+        stale.len(),
+        applied.actions.len()
+    );
+    for action in &stale {
+        let why = if action.matched == 0 { "its target is gone" } else { "the document already says it" };
+        let _ = writeln!(out, "- `{}` ({why}): {}", action.target, action.summary);
+    }
+    eprintln!("dropped {} stale overlay action(s) from {}", stale.len(), path.display());
+    Ok(out)
 }
 
 /// The expected counts of one pair, as recorded in the expectations file.

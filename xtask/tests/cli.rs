@@ -176,8 +176,12 @@ fn scratch_project() -> tempfile::TempDir {
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("copy {rel}: {e}"));
     };
-    for rel in ["workos-spec/method-names.toml", "workos-spec/areas.toml", "workos-spec/overlay-schemas.yaml"]
-    {
+    for rel in [
+        "workos-spec/method-names.toml",
+        "workos-spec/areas.toml",
+        "workos-spec/overlay-schemas.yaml",
+        "workos-spec/overlay.yaml",
+    ] {
         copy(rel);
     }
     // The pinned document, wherever the lock keeps it (the npm cache, or a local file after an
@@ -219,6 +223,17 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let role = &mut doc["components"]["schemas"]["Role"];
     role["properties"]["type"]["enum"].as_array_mut().expect("enum").push("ResourceRole".into());
     role["properties"]["priority"] = serde_json::json!({"type": "integer"});
+    // WorkOS fixes what the overlay's two `Flag` actions correct: both are dropped and named.
+    let overlay_before = std::fs::read_to_string(root.join("workos-spec/overlay.yaml")).expect("overlay");
+    let flag = &mut doc["components"]["schemas"]["Flag"]["required"];
+    let corrected: Vec<serde_json::Value> = flag
+        .as_array()
+        .expect("Flag.required")
+        .iter()
+        .filter(|r| *r != "enabled" && *r != "default_value")
+        .cloned()
+        .collect();
+    *flag = serde_json::Value::Array(corrected);
     let candidate = write_doc(root, "candidate.json", &doc);
 
     // A bad path changes nothing.
@@ -234,6 +249,17 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let summary = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
     assert!(summary.contains("## After the upgrade") && summary.contains("## By area"), "{summary}");
     assert!(summary.contains("## Operations removed (0)"), "{summary}");
+    assert!(
+        summary.contains("2 of 8 actions changed nothing in the new document and were dropped"),
+        "{summary}"
+    );
+    assert!(summary.contains("- `$.components.schemas.Flag` (the document already says it)"), "{summary}");
+    let overlay_after = std::fs::read_to_string(root.join("workos-spec/overlay.yaml")).expect("overlay");
+    assert!(
+        overlay_before.contains("schemas.Flag") && !overlay_after.contains("schemas.Flag"),
+        "{overlay_after}"
+    );
+    assert_eq!(overlay_after.lines().filter(|l| l.starts_with("  - target:")).count(), 6);
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("enum value \"ResourceRole\" added"), "{changes}");
     assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");

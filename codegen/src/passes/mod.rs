@@ -35,6 +35,9 @@ pub struct Overlays {
     pub schemas: Map<String, Value>,
     /// Which area each tag goes to.
     pub areas: crate::surface::areas::AreaTable,
+    /// Corrections and additions to the document (`workos-spec/overlay.yaml`), applied before
+    /// any pass.
+    pub document: crate::overlay::DocumentOverlay,
 }
 
 /// What the passes produced besides the rewritten document.
@@ -209,6 +212,7 @@ pub(crate) mod tests {
                 .cloned()
                 .unwrap_or_default(),
             areas: Default::default(),
+            document: crate::overlay::DocumentOverlay::empty(),
         }
     }
 

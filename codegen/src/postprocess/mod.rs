@@ -7,12 +7,14 @@ mod open_enums;
 mod optional_constants;
 mod redact;
 mod tagged_unions;
+mod tolerant;
 mod union_variants;
 
 pub use empty_success::empty_success_arms;
 pub use open_enums::{OpenEnumCounts, open_enums};
 pub use optional_constants::optional_constants;
 pub use redact::{is_secret_field, redact_secrets};
+pub use tolerant::{TolerantCounts, tolerant_reading};
 pub use union_variants::name_union_variants;
 
 use syn::visit_mut::VisitMut;

@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod builders;
 pub mod features;
 pub mod model;
+pub mod received;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -218,13 +218,17 @@ pub struct DisableFeatureFlag {
 }
 impl DisableFeatureFlag {
     /// Sends the request; the result is the decoded body.
-    pub fn send(self) -> crate::runtime::ResponseFuture<types::Flag> {
+    pub fn send(
+        self,
+    ) -> crate::runtime::ResponseFuture<types::DisableFeatureFlagResponse> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Flag>> {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::Response<types::DisableFeatureFlagResponse>,
+    > {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -242,14 +246,17 @@ impl DisableFeatureFlag {
     }
 }
 impl crate::runtime::Request for DisableFeatureFlag {
-    type Output = types::Flag;
+    type Output = types::DisableFeatureFlagResponse;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for DisableFeatureFlag {
-    type Output = ::std::result::Result<types::Flag, crate::ApiError>;
-    type IntoFuture = crate::runtime::ResponseFuture<types::Flag>;
+    type Output = ::std::result::Result<
+        types::DisableFeatureFlagResponse,
+        crate::ApiError,
+    >;
+    type IntoFuture = crate::runtime::ResponseFuture<types::DisableFeatureFlagResponse>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -268,13 +275,17 @@ pub struct EnableFeatureFlag {
 }
 impl EnableFeatureFlag {
     /// Sends the request; the result is the decoded body.
-    pub fn send(self) -> crate::runtime::ResponseFuture<types::Flag> {
+    pub fn send(
+        self,
+    ) -> crate::runtime::ResponseFuture<types::EnableFeatureFlagResponse> {
         self.into_call().send()
     }
     /// Sends the request; the result keeps the status and headers (and the request id).
     pub fn send_with_response(
         self,
-    ) -> crate::runtime::ResponseFuture<crate::runtime::Response<types::Flag>> {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::Response<types::EnableFeatureFlagResponse>,
+    > {
         self.into_call().send_with_response()
     }
     fn into_call(self) -> crate::runtime::Call {
@@ -292,14 +303,17 @@ impl EnableFeatureFlag {
     }
 }
 impl crate::runtime::Request for EnableFeatureFlag {
-    type Output = types::Flag;
+    type Output = types::EnableFeatureFlagResponse;
     fn call_options(&mut self) -> &mut crate::runtime::CallOptions {
         &mut self.options
     }
 }
 impl ::std::future::IntoFuture for EnableFeatureFlag {
-    type Output = ::std::result::Result<types::Flag, crate::ApiError>;
-    type IntoFuture = crate::runtime::ResponseFuture<types::Flag>;
+    type Output = ::std::result::Result<
+        types::EnableFeatureFlagResponse,
+        crate::ApiError,
+    >;
+    type IntoFuture = crate::runtime::ResponseFuture<types::EnableFeatureFlagResponse>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -459,9 +459,38 @@ struct Raw {
 impl Raw {
     fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
         let text: &[u8] = if self.bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { &self.bytes };
-        serde_json::from_slice(text)
-            .map_err(|e| ApiError::decode(self.op, self.status, self.headers, self.bytes.clone(), e))
+        match serde_json::from_slice(text) {
+            Ok(value) => Ok(value),
+            Err(e) => {
+                // Only a failure pays for tracking where in the body it happened.
+                let located =
+                    serde_path_to_error::deserialize::<_, T>(&mut serde_json::Deserializer::from_slice(text));
+                let (path, error) = match located {
+                    Err(located) => (located.path().to_string(), located.into_inner()),
+                    Ok(_) => (String::new(), e),
+                };
+                let expected = short_type_name(std::any::type_name::<T>());
+                Err(ApiError::decode(self.op, self.status, self.headers, self.bytes, expected, &path, error))
+            }
+        }
     }
+}
+
+/// A Rust type name without its module paths: `Vec<workos_api::types::Role>` -> `Vec<Role>`.
+fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut word = String::new();
+    for c in full.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            word.push(c);
+            continue;
+        }
+        out.push_str(word.rsplit("::").next().unwrap_or_default());
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// `template` with each `{name}` replaced by the next of `params`, percent-encoded.
@@ -502,6 +531,15 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_names_lose_their_module_paths() {
+        assert_eq!(short_type_name("workos_api::emitted::types::shared::Organization"), "Organization");
+        assert_eq!(
+            short_type_name("core::option::Option<alloc::vec::Vec<workos_api::types::Role>>"),
+            "Option<Vec<Role>>"
+        );
+    }
 
     #[test]
     fn query_values_flatten_like_the_sdks() {

@@ -140,19 +140,22 @@ impl ApiError {
         e
     }
 
-    /// A success response whose body did not decode.
+    /// A success response whose body did not decode as `expected` (a type name); `path` is
+    /// where in the body (`data[3].domains[0]`, empty for the top level).
     pub(crate) fn decode(
         operation: &'static str,
         status: StatusCode,
         headers: HeaderMap,
         raw: Bytes,
+        expected: String,
+        path: &str,
         error: serde_json::Error,
     ) -> Self {
         let mut e = Self::new(Kind::Decode, operation);
         e.inner.status = Some(status);
         e.inner.headers = Some(headers);
         e.inner.raw = Some(raw);
-        e.inner.detail = error.to_string();
+        e.inner.detail = format!("did not decode as {expected}: {}", located(path, &error));
         e.inner.source = Some(Box::new(error));
         e
     }
@@ -297,6 +300,28 @@ impl ApiError {
     }
 }
 
+/// Where a body failed to decode and why, in one line: `data[3].domains[0].created_at: missing
+/// field` (a missing field is named in the path), `data[0].state: unknown variant ...`, without
+/// serde's line and column.
+fn located(path: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(at) if error.line() > 0 => message[..at].to_owned(),
+        _ => message,
+    };
+    let join = |field: &str| match path {
+        "" | "." => field.to_owned(),
+        _ => format!("{path}.{field}"),
+    };
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return format!("{}: missing field", join(field));
+    }
+    match path {
+        "" | "." => message,
+        _ => format!("{path}: {message}"),
+    }
+}
+
 /// A URL as an error shows it: its origin and path, at most 200 characters; no query or
 /// fragment, which may carry codes or tokens.
 fn shown_url(url: &str) -> String {
@@ -336,7 +361,7 @@ impl std::fmt::Display for ApiError {
             Kind::Transport => write!(f, "{} {}: {}", inner.operation, inner.detail, transport_cause(self))?,
             Kind::Decode => write!(
                 f,
-                "{} response of {} did not decode: {}",
+                "{} response of {} {}",
                 status.unwrap_or_default(),
                 inner.operation,
                 one_line(&inner.detail)
@@ -479,6 +504,39 @@ mod tests {
             .collect();
             assert_eq!(hits, [expected], "status {status}");
         }
+    }
+
+    fn decode_error(path: &str, json: &str) -> ApiError {
+        let error = serde_json::from_str::<Vec<u8>>(json).expect_err("does not decode");
+        ApiError::decode(
+            "list_organizations",
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from_static(b"{}"),
+            "OrganizationList".into(),
+            path,
+            error,
+        )
+    }
+
+    #[test]
+    fn a_decode_error_names_the_operation_the_type_and_the_path() {
+        let e = decode_error("data[3].domains[0]", r#""text""#);
+        assert!(e.is_decode());
+        assert_eq!(
+            e.to_string(),
+            "200 response of list_organizations did not decode as OrganizationList: data[3].domains[0]: \
+             invalid type: string \"text\", expected a sequence"
+        );
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Domain {
+            created_at: String,
+        }
+        let missing = serde_json::from_str::<Domain>("{}").expect_err("missing");
+        assert_eq!(located("data[3].domains[0]", &missing), "data[3].domains[0].created_at: missing field");
+        assert_eq!(located("", &missing), "created_at: missing field");
+        assert_eq!(e.raw_body(), Some(&b"{}"[..]));
     }
 
     #[test]

@@ -13,9 +13,7 @@ pub mod tagged;
 
 use std::sync::Arc;
 
-pub use call::{
-    Call, CallOptions, OperationMeta, Request, RequestExt, Response, ResponseFuture,
-};
+pub use call::{Call, CallOptions, OperationMeta, Request, RequestExt, Response, ResponseFuture};
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::ApiError;

@@ -10,9 +10,11 @@ use super::*;
 pub struct AgentCredentialValidation {
     ///The timestamp when the credential expires, or `null` when the credential is invalid.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Identifier of the agent registration the credential belongs to, or `null` when the credential is invalid.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub registration_id: ::std::option::Option<::std::string::String>,
     ///Whether the presented credential is valid.
     pub valid: bool,
@@ -25,6 +27,7 @@ pub struct ClaimViewResponse {
     ///The agent registration ID.
     pub id: ::std::string::String,
     ///Organizations the user belongs to, offered as placement choices.
+    #[serde(default)]
     pub organizations: ::std::vec::Vec<Actor>,
     ///Current status of the agent registration.
     pub status: ClaimViewResponseStatus,

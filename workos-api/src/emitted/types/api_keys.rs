@@ -12,6 +12,7 @@ pub struct ApiKeyValidationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_registration_id: ::std::option::Option<::std::string::String>,
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub api_key: ::std::option::Option<ApiKey>,
 }
 ///`CreateUserApiKeyDto`
@@ -48,11 +49,13 @@ pub struct UserApiKey {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API Key.
     pub id: ::std::string::String,
     ///Timestamp of when the API Key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A descriptive name for the API Key.
     pub name: ::std::string::String,
@@ -61,6 +64,7 @@ pub struct UserApiKey {
     pub object: ApiKeyObject2,
     pub owner: UserApiKeyOwner,
     ///The permission slugs assigned to the API Key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -71,6 +75,7 @@ pub struct UserApiKey {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserApiKeyList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserApiKey>,
     pub list_metadata: UserApiKeyListListMetadata,
     pub object: ListObject,
@@ -82,9 +87,11 @@ pub struct UserApiKeyList {
 pub struct UserApiKeyListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The entity that owns the API Key.
@@ -108,11 +115,13 @@ pub struct UserApiKeyWithValue {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API Key.
     pub id: ::std::string::String,
     ///Timestamp of when the API Key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A descriptive name for the API Key.
     pub name: ::std::string::String,
@@ -121,6 +130,7 @@ pub struct UserApiKeyWithValue {
     pub object: ApiKeyObject2,
     pub owner: UserApiKeyWithValueOwner,
     ///The permission slugs assigned to the API Key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,

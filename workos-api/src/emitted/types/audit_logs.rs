@@ -113,6 +113,7 @@ pub struct AuditLogEventDto {
     ///ISO-8601 value of when the action occurred.
     pub occurred_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The resources affected by the action.
+    #[serde(default)]
     pub targets: ::std::vec::Vec<AuditLogEventTargetDto>,
     ///What schema version the event is associated with.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -279,6 +280,7 @@ pub enum AuditLogExportObject {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuditLogSchemaActorDto {
     ///JSON schema for actor metadata.
+    #[serde(default)]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`AuditLogSchemaDto`
@@ -292,6 +294,7 @@ pub struct AuditLogSchemaDto {
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The list of targets for the schema.
+    #[serde(default)]
     pub targets: ::std::vec::Vec<AuditLogSchemaTargetDto>,
 }
 ///`AuditLogSchemaJson`
@@ -308,6 +311,7 @@ pub struct AuditLogSchemaJson {
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub object: AuditLogSchemaObject,
     ///The list of targets for the schema.
+    #[serde(default)]
     pub targets: ::std::vec::Vec<AuditLogSchemaJsonTargetsItem>,
     ///The version of the schema.
     pub version: i64,
@@ -318,6 +322,7 @@ pub struct AuditLogSchemaJson {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuditLogSchemaJsonActor {
     ///The JSON Schema definition for actor metadata.
+    #[serde(default)]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 ///`AuditLogSchemaJsonTargetsItem`
@@ -361,6 +366,7 @@ pub struct AuditLogSchemaTargetDto {
 pub struct AuditLogsRetentionJson {
     ///The number of days Audit Log events will be retained before being permanently deleted. Valid values are 30 and 365.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub retention_period_in_days: ::std::option::Option<i64>,
 }
 ///`ListAuditLogActionSchemasResponse`
@@ -386,9 +392,11 @@ pub struct ListAuditLogActionSchemasResponse {
 pub struct ListAuditLogActionSchemasResponseListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///Indicates this is a list response.
@@ -422,9 +430,11 @@ pub struct ListAuditLogActionsResponse {
 pub struct ListAuditLogActionsResponseListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///Indicates this is a list response.

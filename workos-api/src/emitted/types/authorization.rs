@@ -69,6 +69,7 @@ pub struct AuthorizationCheck {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuthorizationPermissionList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizationPermission>,
     pub list_metadata: AuthorizationPermissionListListMetadata,
     pub object: ListObject,
@@ -80,9 +81,11 @@ pub struct AuthorizationPermissionList {
 pub struct AuthorizationPermissionListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`AuthorizationResource`
@@ -94,6 +97,7 @@ pub struct AuthorizationResource {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An optional description of the Resource.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///An identifier you provide to reference the resource in your system.
     pub external_id: ::std::string::String,
@@ -106,6 +110,7 @@ pub struct AuthorizationResource {
     pub organization_id: ::std::string::String,
     ///The ID of the parent resource, if this resource is nested.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub parent_resource_id: ::std::option::Option<::std::string::String>,
     ///The slug of the resource type this resource belongs to.
     pub resource_type_slug: ::std::string::String,
@@ -118,6 +123,7 @@ pub struct AuthorizationResource {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuthorizationResourceList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizationResource>,
     pub list_metadata: AuthorizationResourceListListMetadata,
     pub object: ListObject,
@@ -129,9 +135,11 @@ pub struct AuthorizationResourceList {
 pub struct AuthorizationResourceListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `authorization_resource` of an `object` field.
@@ -290,6 +298,7 @@ pub struct CreateAuthorizationResourceDtoParentResourceId {
     pub organization_id: ::std::string::String,
     ///The ID of the parent resource. Mutually exclusive with `parent_resource_external_id` and `parent_resource_type_slug`.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub parent_resource_id: ::std::option::Option<::std::string::String>,
     ///The slug of the resource type.
     pub resource_type_slug: ::std::string::String,
@@ -384,6 +393,7 @@ pub struct GroupRoleAssignment {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupRoleAssignmentList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<GroupRoleAssignment>,
     pub list_metadata: GroupRoleAssignmentListListMetadata,
     pub object: ListObject,
@@ -395,9 +405,11 @@ pub struct GroupRoleAssignmentList {
 pub struct GroupRoleAssignmentListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `group_role_assignment` of an `object` field.
@@ -511,6 +523,7 @@ pub struct ReplaceGroupRoleAssignmentEntryDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReplaceGroupRoleAssignmentsDto {
     ///The list of role assignments that should exist for the group. All existing assignments will be replaced.
+    #[serde(default)]
     pub role_assignments: ::std::vec::Vec<ReplaceGroupRoleAssignmentEntryDto>,
 }
 ///The constant `role_assignment` of an `object` field.
@@ -529,6 +542,7 @@ pub enum RoleAssignmentObject {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoleList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Role>,
     pub object: ListObject,
 }
@@ -538,6 +552,7 @@ pub struct RoleList {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetRolePermissionsDto {
     ///The permission slugs to assign to the role.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
 }
 ///`UpdateAuthorizationPermissionDto`
@@ -673,6 +688,7 @@ pub struct UserRoleAssignment {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserRoleAssignmentList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserRoleAssignment>,
     pub list_metadata: UserRoleAssignmentListListMetadata,
     pub object: ListObject,
@@ -684,9 +700,11 @@ pub struct UserRoleAssignmentList {
 pub struct UserRoleAssignmentListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The resource the role is assigned on.
@@ -708,6 +726,7 @@ pub struct UserRoleAssignmentResource {
 pub struct UserRoleAssignmentSource {
     ///The ID of the group role assignment the role was derived from, or null if direct.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub group_role_assignment_id: ::std::option::Option<::std::string::String>,
     ///Whether the role was assigned directly or derived from a group.
     #[serde(rename = "type")]
@@ -748,7 +767,8 @@ pub struct UserlandUserOrganizationMembershipBaseWithUser {
     pub status: UserlandUserOrganizationMembershipBaseWithUserStatus,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    pub user: UserlandUser,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user: ::std::option::Option<UserlandUser>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
 }
@@ -758,6 +778,7 @@ pub struct UserlandUserOrganizationMembershipBaseWithUser {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserOrganizationMembershipBaseWithUserList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseWithUser>,
     pub list_metadata: UserlandUserOrganizationMembershipBaseWithUserListListMetadata,
     pub object: ListObject,
@@ -769,9 +790,11 @@ pub struct UserlandUserOrganizationMembershipBaseWithUserList {
 pub struct UserlandUserOrganizationMembershipBaseWithUserListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The status of the organization membership. One of `active`, `inactive`, or `pending`.

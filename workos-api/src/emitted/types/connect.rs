@@ -9,6 +9,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ConnectApplicationList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<ConnectApplication>,
     pub list_metadata: ConnectApplicationListListMetadata,
     pub object: ListObject,
@@ -20,9 +21,11 @@ pub struct ConnectApplicationList {
 pub struct ConnectApplicationListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `connect_application_secret` of an `object` field.
@@ -179,6 +182,7 @@ pub struct ListConnectApplicationClientSecretsResponseItem {
     pub id: ::std::string::String,
     ///The timestamp when the client secret was last used, or null if never used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub object: ConnectApplicationSecretObject,
     ///A hint showing the last few characters of the secret value.
@@ -208,6 +212,7 @@ pub struct NewConnectApplicationSecret {
     pub id: ::std::string::String,
     ///The timestamp when the client secret was last used, or null if never used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub object: ConnectApplicationSecretObject,
     ///The plaintext secret value. Only returned at creation time and cannot be retrieved later.
@@ -252,6 +257,7 @@ pub struct UpdateOAuthApplicationDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserConsentOption {
     ///The available choices for this consent option.
+    #[serde(default)]
     pub choices: ::std::vec::Vec<UserConsentOptionChoicesItem>,
     ///The claim name for this consent option.
     pub claim: ::std::string::String,

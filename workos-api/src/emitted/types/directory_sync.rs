@@ -9,6 +9,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DirectoryGroupList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<DirectoryGroup>,
     pub list_metadata: DirectoryGroupListListMetadata,
     pub object: ListObject,
@@ -20,9 +21,11 @@ pub struct DirectoryGroupList {
 pub struct DirectoryGroupListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`DirectoryList`
@@ -31,6 +34,7 @@ pub struct DirectoryGroupListListMetadata {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DirectoryList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Directory>,
     pub list_metadata: DirectoryListListMetadata,
     pub object: ListObject,
@@ -42,9 +46,11 @@ pub struct DirectoryList {
 pub struct DirectoryListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`DirectoryUserList`
@@ -53,6 +59,7 @@ pub struct DirectoryListListMetadata {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DirectoryUserList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<DirectoryUserWithGroups>,
     pub list_metadata: DirectoryUserListListMetadata,
     pub object: ListObject,
@@ -64,9 +71,11 @@ pub struct DirectoryUserList {
 pub struct DirectoryUserListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`DirectoryUserWithGroups`
@@ -77,11 +86,13 @@ pub struct DirectoryUserWithGroups {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An object containing the custom attribute mapping for the Directory Provider.
+    #[serde(default)]
     pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The identifier of the Directory the Directory User belongs to.
     pub directory_id: ::std::string::String,
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     ///A list of email addresses for the user.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -90,6 +101,7 @@ pub struct DirectoryUserWithGroups {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The directory groups the user belongs to. Deprecated: starting May 1, 2026, this field returns an empty array by default for newly created teams. Existing teams currently depending on this field should migrate to the new access pattern for better throughput performance — the field is unbounded by user, so users with many group memberships produce large, slow response payloads. Use the List Directory Groups endpoint with a `user` filter to fetch a user's group memberships.
+    #[serde(default)]
     pub groups: ::std::vec::Vec<DirectoryGroup>,
     ///Unique identifier for the Directory User.
     pub id: ::std::string::String,
@@ -108,6 +120,7 @@ pub struct DirectoryUserWithGroups {
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
     ///The raw attributes received from the directory provider.
+    #[serde(default)]
     pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<SlimRole>,

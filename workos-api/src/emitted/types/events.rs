@@ -16,14 +16,17 @@ pub struct ActionAuthenticationDeniedData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: AuthenticationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -42,14 +45,17 @@ pub struct ActionUserRegistrationDeniedData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
     pub type_: UserRegistrationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     pub verdict: DenyVerdict,
 }
@@ -121,6 +127,7 @@ pub struct AgentRegistrationClaimCompletedData {
 pub struct AgentRegistrationClaimCompletedDataClaimedBy {
     ///The ID of the organization the claiming user belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The ID of the user who completed the claim.
     pub user_id: ::std::string::String,
@@ -167,6 +174,7 @@ pub struct AgentRegistrationCreatedDataAgentIdentity {
     pub object: AgentIdentityObject,
     ///The ID of the userland user bound to this agent identity.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub userland_user_id: ::std::option::Option<::std::string::String>,
 }
 ///The kind of the registration.
@@ -296,11 +304,13 @@ pub struct ApiKeyCreatedData {
     pub created_at: ::std::string::String,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API key.
     pub id: ::std::string::String,
     ///The timestamp when the API key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::std::string::String>,
     ///The name of the API key.
     pub name: ::std::string::String,
@@ -310,6 +320,7 @@ pub struct ApiKeyCreatedData {
     ///The owner of the API key.
     pub owner: ApiKeyCreatedDataOwner,
     ///The permissions granted to the API key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///The timestamp when the API key was last updated.
     pub updated_at: ::std::string::String,
@@ -346,11 +357,13 @@ pub struct ApiKeyUpdatedData {
     pub created_at: ::std::string::String,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API key.
     pub id: ::std::string::String,
     ///The timestamp when the API key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::std::string::String>,
     ///The name of the API key.
     pub name: ::std::string::String,
@@ -360,6 +373,7 @@ pub struct ApiKeyUpdatedData {
     ///The owner of the API key.
     pub owner: ApiKeyUpdatedDataOwner,
     ///The permissions granted to the API key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     pub previous_attributes: ApiKeyUpdatedDataPreviousAttributes,
     ///The timestamp when the API key was last updated.
@@ -395,6 +409,7 @@ pub enum ApiKeyUpdatedDataOwner {
 pub struct ApiKeyUpdatedDataPreviousAttributes {
     ///The previous timestamp when the API Key expired. Null means the key did not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///The event payload.
@@ -404,19 +419,23 @@ pub struct ApiKeyUpdatedDataPreviousAttributes {
 pub struct AuthenticationEmailVerificationFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationEmailVerificationFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: EmailVerificationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -438,12 +457,14 @@ pub struct AuthenticationEmailVerificationSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: EmailVerificationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -455,19 +476,23 @@ pub struct AuthenticationEmailVerificationSucceededData {
 pub struct AuthenticationMagicAuthFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationMagicAuthFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: MagicAuthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -489,12 +514,14 @@ pub struct AuthenticationMagicAuthSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: MagicAuthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -506,19 +533,23 @@ pub struct AuthenticationMagicAuthSucceededData {
 pub struct AuthenticationMfaFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationMfaFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: MfaType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -540,12 +571,14 @@ pub struct AuthenticationMfaSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: MfaType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -557,19 +590,23 @@ pub struct AuthenticationMfaSucceededData {
 pub struct AuthenticationOauthFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationOauthFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: OauthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -591,15 +628,18 @@ pub struct AuthenticationOauthSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: OauthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///The event payload.
@@ -609,19 +649,23 @@ pub struct AuthenticationOauthSucceededData {
 pub struct AuthenticationPasskeyFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationPasskeyFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: PasskeyType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -643,12 +687,14 @@ pub struct AuthenticationPasskeySucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: PasskeyType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -660,19 +706,23 @@ pub struct AuthenticationPasskeySucceededData {
 pub struct AuthenticationPasswordFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationPasswordFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: FailedStatus,
     #[serde(rename = "type")]
     pub type_: PasswordType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -694,12 +744,14 @@ pub struct AuthenticationPasswordSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: PasswordType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -714,17 +766,21 @@ pub struct AuthenticationRadarRiskDetectedData {
     pub auth_method: ::std::string::String,
     ///The type of blocklist that triggered the risk detection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub blocklist_type: ::std::option::Option<::std::string::String>,
     ///The control action taken for the detected risk.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub control: ::std::option::Option<::std::string::String>,
     ///The email address of the user.
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -749,12 +805,14 @@ pub struct AuthenticationReauthenticationSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub status: SucceededStatus,
     #[serde(rename = "type")]
     pub type_: ReauthenticationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -766,10 +824,12 @@ pub struct AuthenticationReauthenticationSucceededData {
 pub struct AuthenticationSsoFailedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationSsoFailedDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoFailedDataSso,
     pub status: FailedStatus,
@@ -777,9 +837,11 @@ pub struct AuthenticationSsoFailedData {
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -799,12 +861,15 @@ pub struct AuthenticationSsoFailedDataError {
 pub struct AuthenticationSsoFailedDataSso {
     ///The ID of the SSO connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub connection_id: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The ID of the SSO session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 ///The event payload.
@@ -814,9 +879,11 @@ pub struct AuthenticationSsoFailedDataSso {
 pub struct AuthenticationSsoStartedData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoStartedDataSso,
     pub status: StartedStatus,
@@ -824,9 +891,11 @@ pub struct AuthenticationSsoStartedData {
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///SSO connection details.
@@ -836,12 +905,15 @@ pub struct AuthenticationSsoStartedData {
 pub struct AuthenticationSsoStartedDataSso {
     ///The ID of the SSO connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub connection_id: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The ID of the SSO session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 ///The event payload.
@@ -853,6 +925,7 @@ pub struct AuthenticationSsoSucceededData {
     pub email: ::std::string::String,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoSucceededDataSso,
     pub status: SucceededStatus,
@@ -860,9 +933,11 @@ pub struct AuthenticationSsoSucceededData {
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///SSO connection details.
@@ -872,12 +947,15 @@ pub struct AuthenticationSsoSucceededData {
 pub struct AuthenticationSsoSucceededDataSso {
     ///The ID of the SSO connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub connection_id: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The ID of the SSO session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 ///The event payload.
@@ -887,10 +965,12 @@ pub struct AuthenticationSsoSucceededDataSso {
 pub struct AuthenticationSsoTimedOutData {
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     pub error: AuthenticationSsoTimedOutDataError,
     ///The IP address of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoTimedOutDataSso,
     pub status: TimedOutStatus,
@@ -898,9 +978,11 @@ pub struct AuthenticationSsoTimedOutData {
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Details about the authentication error.
@@ -920,12 +1002,15 @@ pub struct AuthenticationSsoTimedOutDataError {
 pub struct AuthenticationSsoTimedOutDataSso {
     ///The ID of the SSO connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub connection_id: ::std::option::Option<::std::string::String>,
     ///The ID of the organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The ID of the SSO session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 ///The constant `authentication` of an `type` field.
@@ -948,6 +1033,7 @@ pub struct ConnectionActivatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The domains associated with the connection.
+    #[serde(default)]
     pub domains: ::std::vec::Vec<ConnectionActivatedDataDomainsItem>,
     ///The external key of the connection.
     pub external_key: ::std::string::String,
@@ -1286,6 +1372,7 @@ pub struct DsyncActivatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The domains associated with the directory.
+    #[serde(default)]
     pub domains: ::std::vec::Vec<DsyncActivatedDataDomainsItem>,
     ///The external key of the directory.
     pub external_key: ::std::string::String,
@@ -1496,11 +1583,13 @@ pub struct DsyncUserUpdatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An object containing the custom attribute mapping for the Directory Provider.
+    #[serde(default)]
     pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The identifier of the Directory the Directory User belongs to.
     pub directory_id: ::std::string::String,
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     ///A list of email addresses for the user.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1530,6 +1619,7 @@ pub struct DsyncUserUpdatedData {
         ::serde_json::Value,
     >,
     ///The raw attributes received from the directory provider.
+    #[serde(default)]
     pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<SlimRole>,
@@ -1609,6 +1699,7 @@ pub struct EventContextActorDto {
     pub id: ::std::string::String,
     ///The name of the actor.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     ///The source of the actor that performed the action.
     pub source: EventContextActorDtoSource,
@@ -1681,6 +1772,7 @@ pub struct EventContextDtoGoogleAnalyticsSessionsItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EventList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<EventSchema>,
     pub list_metadata: EventListListMetadata,
     pub object: ListObject,
@@ -1692,6 +1784,7 @@ pub struct EventList {
 pub struct EventListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
 }
 ///An event emitted by WorkOS.
@@ -3295,6 +3388,7 @@ pub struct FlagCreatedData {
     pub default_value: bool,
     ///A description for the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///Specifies whether the Feature Flag is active for the current environment.
     pub enabled: bool,
@@ -3307,10 +3401,12 @@ pub struct FlagCreatedData {
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub owner: ::std::option::Option<FlagCreatedDataOwner>,
     ///A unique key to reference the Feature Flag.
     pub slug: ::std::string::String,
     ///Labels assigned to the Feature Flag for categorizing and filtering.
+    #[serde(default)]
     pub tags: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3324,9 +3420,11 @@ pub struct FlagCreatedDataOwner {
     pub email: ::std::string::String,
     ///The first name of the flag owner.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The last name of the flag owner.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 ///Additional context about the event.
@@ -3360,8 +3458,10 @@ pub enum FlagRuleUpdatedContextAccessType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FlagRuleUpdatedContextConfiguredTargets {
     ///The organizations targeted by the flag rule.
+    #[serde(default)]
     pub organizations: ::std::vec::Vec<Actor>,
     ///The users targeted by the flag rule.
+    #[serde(default)]
     pub users: ::std::vec::Vec<FlagRuleUpdatedContextConfiguredTargetsUsersItem>,
 }
 ///`FlagRuleUpdatedContextConfiguredTargetsUsersItem`
@@ -3417,8 +3517,10 @@ pub enum FlagRuleUpdatedContextPreviousAttributesContextAccessType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargets {
     ///The organizations targeted by the flag rule.
+    #[serde(default)]
     pub organizations: ::std::vec::Vec<Actor>,
     ///The users targeted by the flag rule.
+    #[serde(default)]
     pub users: ::std::vec::Vec<
         FlagRuleUpdatedContextPreviousAttributesContextConfiguredTargetsUsersItem,
     >,
@@ -3502,9 +3604,11 @@ pub struct GroupMemberAddedData {
 pub struct InvitationAcceptedData {
     ///The timestamp when the invitation was accepted, or null if not yet accepted.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The ID of the user who accepted the invitation, once accepted.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub accepted_user_id: ::std::option::Option<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3516,16 +3620,20 @@ pub struct InvitationAcceptedData {
     pub id: ::std::string::String,
     ///The ID of the user who invited the recipient, if provided.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
     pub object: InvitationObject,
     ///The ID of the [organization](/reference/organization) that the recipient will join.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the invitation was revoked, or null if not revoked.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub role_slug: ::std::option::Option<::std::string::String>,
     ///The state of the invitation.
     pub state: InvitationAcceptedDataState,
@@ -3612,13 +3720,16 @@ pub struct OrganizationCreatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///List of Organization Domains.
+    #[serde(default)]
     pub domains: ::std::vec::Vec<OrganizationDomainStandAlone>,
     ///The external ID of the Organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the Organization.
     pub id: ::std::string::String,
     ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
+    #[serde(default)]
     pub metadata: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -3660,6 +3771,7 @@ pub struct OrganizationMembershipCreatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Custom attributes associated with the membership.
+    #[serde(default)]
     pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Whether the membership is managed by a directory sync provider.
     pub directory_managed: bool,
@@ -3700,6 +3812,7 @@ pub struct OrganizationRoleCreatedData {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///A description of the role.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///The name of the role.
     pub name: ::std::string::String,
@@ -3707,6 +3820,7 @@ pub struct OrganizationRoleCreatedData {
     ///The ID of the organization the role belongs to.
     pub organization_id: ::std::string::String,
     ///The permissions granted by the role.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///The slug of the resource type the role applies to.
     pub resource_type_slug: ::std::string::String,
@@ -3776,10 +3890,12 @@ pub struct PipesConnectedAccount {
     pub object: ConnectedAccountObject,
     ///The ID of the Organization the connected account belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The provider slug for this connected account.
     pub provider_slug: ::std::string::String,
     ///The OAuth scopes granted for this connected account.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     ///The state of the connected account.
     pub state: PipesConnectedAccountState,
@@ -3787,6 +3903,7 @@ pub struct PipesConnectedAccount {
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The ID of the User the connected account belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///The event payload.
@@ -3802,21 +3919,26 @@ pub struct PipesConnectedAccountConnectionFailedData {
     pub error_code: ::std::string::String,
     ///A human-readable explanation of the failure.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub error_reason: ::std::option::Option<::std::string::String>,
     pub object: ConnectionFailedObject,
     ///The ID of the Organization the connection attempt belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The raw error code returned by the OAuth provider.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub provider_error: ::std::option::Option<::std::string::String>,
     ///The raw error description returned by the OAuth provider.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub provider_error_description: ::std::option::Option<::std::string::String>,
     ///The provider slug for this connection attempt.
     pub provider_slug: ::std::string::String,
     ///The ID of the User the connection attempt belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///The state of the connected account.
@@ -3883,6 +4005,7 @@ pub struct SessionCreatedData {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The timestamp when the session ended.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The timestamp when the session expires.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3892,6 +4015,7 @@ pub struct SessionCreatedData {
     pub impersonator: ::std::option::Option<SessionCreatedDataImpersonator>,
     ///The IP address from which the session was created.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub object: SessionObject,
     ///The ID of the organization this session is associated with.
@@ -3903,6 +4027,7 @@ pub struct SessionCreatedData {
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The user agent string from the device that created the session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user this session belongs to.
     pub user_id: ::std::string::String,
@@ -3935,6 +4060,7 @@ pub struct SessionCreatedDataImpersonator {
     pub email: ::std::string::String,
     ///The justification the impersonator gave for impersonating the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ///The current status of the session.
@@ -4051,6 +4177,7 @@ pub struct VaultDataCreatedData {
     ///The name of the actor.
     pub actor_name: ::std::string::String,
     pub actor_source: VaultDataCreatedDataActorSource,
+    #[serde(default)]
     pub key_context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -4155,11 +4282,13 @@ pub struct VaultDekReadData {
     ///The name of the actor.
     pub actor_name: ::std::string::String,
     pub actor_source: VaultDekReadDataActorSource,
+    #[serde(default)]
     pub key_context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
     ///The unique identifiers of the data encryption keys.
+    #[serde(default)]
     pub key_ids: ::std::vec::Vec<::std::string::String>,
 }
 ///`VaultDekReadDataActorSource`
@@ -4228,6 +4357,7 @@ pub enum VaultNamesListedDataActorSource {
 pub struct WaitlistUser {
     ///The timestamp when the Waitlist User was approved, or null if not yet approved.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub approved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -4283,6 +4413,7 @@ pub(crate) struct AgentRegistrationCredentialIssuedDataDetailFields0 {
 #[doc(hidden)]
 pub(crate) struct AgentRegistrationCredentialIssuedDataDetailFields1 {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub(crate) expires_at: ::std::option::Option<::std::string::String>,
     pub(crate) jti: ::std::string::String,
 }

@@ -40,6 +40,7 @@ pub struct UpdateGroupDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserOrganizationMembershipBaseList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseListDataItem>,
     pub list_metadata: UserlandUserOrganizationMembershipBaseListListMetadata,
     pub object: ListObject,
@@ -90,9 +91,11 @@ pub enum UserlandUserOrganizationMembershipBaseListDataItemStatus {
 pub struct UserlandUserOrganizationMembershipBaseListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 open_enum!(

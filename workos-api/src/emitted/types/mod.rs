@@ -59,6 +59,10 @@ pub use events::*;
 mod events_2;
 #[cfg(feature = "events")]
 pub use events_2::*;
+#[cfg(feature = "feature_flags")]
+mod feature_flags;
+#[cfg(feature = "feature_flags")]
+pub use feature_flags::*;
 #[cfg(feature = "groups")]
 mod groups;
 #[cfg(feature = "groups")]

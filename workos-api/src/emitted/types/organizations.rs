@@ -28,6 +28,7 @@ pub struct AuditLogConfigurationLogStream {
     pub id: ::std::string::String,
     ///ISO-8601 timestamp of when the last event was successfully synced, or null if no events have been synced.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_synced_at: ::std::option::Option<::std::string::String>,
     ///The current state of the Audit Log Stream.
     pub state: AuditLogConfigurationLogStreamState,
@@ -99,11 +100,13 @@ pub struct OrganizationApiKey {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API Key.
     pub id: ::std::string::String,
     ///Timestamp of when the API Key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A descriptive name for the API Key.
     pub name: ::std::string::String,
@@ -112,6 +115,7 @@ pub struct OrganizationApiKey {
     pub object: ApiKeyObject2,
     pub owner: OrganizationApiKeyOwner,
     ///The permission slugs assigned to the API Key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -122,6 +126,7 @@ pub struct OrganizationApiKey {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationApiKeyList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<OrganizationApiKey>,
     pub list_metadata: OrganizationApiKeyListListMetadata,
     pub object: ListObject,
@@ -133,9 +138,11 @@ pub struct OrganizationApiKeyList {
 pub struct OrganizationApiKeyListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The entity that owns the API Key.
@@ -157,11 +164,13 @@ pub struct OrganizationApiKeyWithValue {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API Key.
     pub id: ::std::string::String,
     ///Timestamp of when the API Key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A descriptive name for the API Key.
     pub name: ::std::string::String,
@@ -170,6 +179,7 @@ pub struct OrganizationApiKeyWithValue {
     pub object: ApiKeyObject2,
     pub owner: OrganizationApiKeyWithValueOwner,
     ///The permission slugs assigned to the API Key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -192,6 +202,7 @@ pub struct OrganizationApiKeyWithValueOwner {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationAuthorizedConnectApplicationList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<OrganizationAuthorizedConnectApplicationListDataItem>,
     pub list_metadata: OrganizationAuthorizedConnectApplicationListListMetadata,
     pub object: ListObject,
@@ -203,6 +214,7 @@ pub struct OrganizationAuthorizedConnectApplicationList {
 pub struct OrganizationAuthorizedConnectApplicationListDataItem {
     pub application: ConnectApplication,
     ///The scopes granted by the user to the application.
+    #[serde(default)]
     pub granted_scopes: ::std::vec::Vec<::std::string::String>,
     ///The unique ID of the authorized connect application.
     pub id: ::std::string::String,
@@ -220,9 +232,11 @@ pub struct OrganizationAuthorizedConnectApplicationListDataItem {
 pub struct OrganizationAuthorizedConnectApplicationListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`OrganizationDomainDataDto`
@@ -277,6 +291,7 @@ pub struct OrganizationDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganizationList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Organization>,
     pub list_metadata: OrganizationListListMetadata,
     pub object: ListObject,
@@ -288,9 +303,11 @@ pub struct OrganizationList {
 pub struct OrganizationListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `organization` of an `type` field.

@@ -175,8 +175,10 @@ pub enum CustomProviderDefinitionDtoAuthenticateVia {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegration {
     ///How accounts authenticate with the provider for this Data Integration.
+    #[serde(default)]
     pub auth_methods: ::std::vec::Vec<DataIntegrationAuthMethodsItem>,
     ///Provider-specific config values set on the Data Integration (e.g. a Snowflake `account_identifier`), keyed by config field. Only fields the provider declares are accepted.
+    #[serde(default)]
     pub config: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -186,9 +188,11 @@ pub struct DataIntegration {
     pub credentials: DataIntegrationCredentialsValue,
     ///The OAuth definition when this is a custom provider; `null` for built-in providers.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub custom_provider: ::std::option::Option<DataIntegrationCustomProvider>,
     ///An optional description of the Data Integration.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///Whether the Data Integration is enabled.
     pub enabled: bool,
@@ -196,6 +200,7 @@ pub struct DataIntegration {
     pub id: ::std::string::String,
     ///The tenant installation created when an API key was supplied at creation time; `null` otherwise. Not populated on list/get responses.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub installation: ::std::option::Option<DataIntegrationInstallation>,
     ///The integration type derived from the provider.
     pub integration_type: ::std::string::String,
@@ -204,6 +209,7 @@ pub struct DataIntegration {
     pub redirect_uri: ::std::string::String,
     ///The OAuth scopes configured for the Data Integration. `null` when the provider's configured scopes are used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The provider slug for this Data Integration.
     pub slug: ::std::string::String,
@@ -254,11 +260,14 @@ pub struct DataIntegrationAccessTokenResponseAccessTokenAccessToken {
     pub access_token: ::std::string::String,
     ///The ISO-8601 formatted timestamp indicating when the access token expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::std::string::String>,
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
+    #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
     pub object: AccessTokenObject,
     ///The scopes granted to the access token.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
 }
 ///`DataIntegrationAccessTokenResponseError`
@@ -310,6 +319,7 @@ pub struct DataIntegrationAuthorizeUrlResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationConfigurationListResponse {
     ///A list of data integration configurations for the organization.
+    #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegrationConfigurationResponse>,
     pub object: ListObject,
 }
@@ -329,6 +339,7 @@ pub enum DataIntegrationConfigurationObject {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationConfigurationResponse {
     ///The provider-specific config values in effect for this organization, keyed by config field. Reflects the organization override for organization-credential providers, otherwise the provider root. Empty when none are configured.
+    #[serde(default)]
     pub config: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -348,6 +359,7 @@ pub struct DataIntegrationConfigurationResponse {
     pub organization_id: ::std::string::String,
     ///The OAuth scopes in effect for this organization. Reflects the organization override when one is set, otherwise the provider scopes, or `null` when none are configured.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The slug identifier of the provider (e.g., `github`, `slack`, `notion`).
     pub slug: ::std::string::String,
@@ -361,9 +373,11 @@ pub struct DataIntegrationConfigurationResponse {
 pub struct DataIntegrationCredentials {
     ///The OAuth client ID supplied by the organization, or `null` when none is configured.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///The last four characters of the organization-supplied OAuth client secret, or `null` when none is configured.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub client_secret_last_four: ::std::option::Option<::std::string::String>,
     ///The credentials type for this integration (e.g., `shared`, `custom`, or `organization`).
     pub credentials_type: DataIntegrationCredentialsCredentialsType,
@@ -466,11 +480,14 @@ pub struct DataIntegrationCredentialsResponseBase1Credential {
     pub auth_method: DataIntegrationCredentialsResponseBase1CredentialAuthMethod,
     ///The ISO-8601 formatted timestamp indicating when the credential expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::std::string::String>,
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
+    #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
     pub object: CredentialObject,
     ///The scopes granted to the access token.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     ///The OAuth access token.
     pub value: ::std::string::String,
@@ -533,13 +550,17 @@ pub struct DataIntegrationCredentialsResponseBase3Credential {
     pub auth_method: DataIntegrationCredentialsResponseBase3CredentialAuthMethod,
     ///The ISO-8601 formatted timestamp indicating when the credential expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::std::string::String>,
     ///Non-sensitive fields captured from the provider token response (e.g. Salesforce `instance_url`), as configured for the provider.
+    #[serde(default)]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
+    #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
     pub object: CredentialObject,
     ///The scopes granted to the access token.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     ///The client-credentials access token.
     pub value: ::std::string::String,
@@ -612,9 +633,11 @@ for DataIntegrationCredentialsValue {
 pub struct DataIntegrationCredentialsValueInner {
     ///The OAuth client ID configured for the provider app. Null for `organization` credentials.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///The last four characters of the OAuth client secret. The full secret is never returned. Null for `organization` credentials.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub redacted_client_secret: ::std::option::Option<::std::string::String>,
     ///The credentials type. `custom` uses your own OAuth app credentials; `organization` has each organization supply its own credentials (so `client_id`/`redacted_client_secret` are null on the integration itself).
     #[serde(rename = "type")]
@@ -637,6 +660,7 @@ pub enum DataIntegrationCredentialsValueInnerType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct DataIntegrationCustomProvider {
     ///Additional static query parameters appended to the authorization request.
+    #[serde(default)]
     pub additional_authorization_parameters: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -645,6 +669,7 @@ pub struct DataIntegrationCustomProvider {
     pub authenticate_via: DataIntegrationCustomProviderAuthenticateVia,
     ///The provider's OAuth authorization endpoint.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub authorization_url: ::std::option::Option<::std::string::String>,
     ///Whether a client secret is required for this provider.
     pub client_secret_required: bool,
@@ -654,6 +679,7 @@ pub struct DataIntegrationCustomProvider {
     pub pkce_enabled: bool,
     ///The endpoint used to refresh tokens, if different from the token endpoint.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub refresh_token_url: ::std::option::Option<::std::string::String>,
     ///The separator used to join requested scopes.
     pub request_scope_separator: ::std::string::String,
@@ -663,6 +689,7 @@ pub struct DataIntegrationCustomProvider {
     pub token_body_content_type: ::std::string::String,
     ///The provider's OAuth token endpoint.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub token_url: ::std::option::Option<::std::string::String>,
 }
 ///How client credentials are sent when exchanging authorization codes and refreshing tokens.
@@ -683,11 +710,13 @@ pub enum DataIntegrationCustomProviderAuthenticateVia {
 pub struct DataIntegrationInstallation {
     ///The last four characters of the stored API key. The full key is never returned.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub api_key_last_4: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the installation.
     pub id: ::std::string::String,
     ///The Organization the installation is scoped to, or null when unscoped.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The User the API key was installed for.
     pub user_id: ::std::string::String,
@@ -698,6 +727,7 @@ pub struct DataIntegrationInstallation {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegration>,
     pub list_metadata: DataIntegrationListListMetadata,
     pub object: ListObject,
@@ -709,9 +739,11 @@ pub struct DataIntegrationList {
 pub struct DataIntegrationListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `data_integration` of an `object` field.

@@ -23,6 +23,7 @@ pub struct AgentRegistration {
     pub agent_identity: AgentRegistrationAgentIdentity,
     ///The claim associated with this registration, or `null` if the registration has no claim.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub claim: ::std::option::Option<AgentRegistrationClaim>,
     ///The timestamp when the registration was created.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -51,6 +52,7 @@ pub struct AgentRegistrationAgentIdentity {
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Identifier of the AuthKit user the agent identity is bound to, or `null` when the agent is not associated with a user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub userland_user_id: ::std::option::Option<::std::string::String>,
 }
 ///The claim associated with this registration, or `null` if the registration has no claim.
@@ -61,6 +63,7 @@ pub struct AgentRegistrationAgentIdentity {
 pub struct AgentRegistrationClaim {
     ///The completion record for the claim, or `null` if the claim has not been completed.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub claim_completion: ::std::option::Option<AgentRegistrationClaimClaimCompletion>,
     ///The timestamp when the claim was created.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -134,11 +137,13 @@ pub struct ApiKey {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Timestamp when the API Key expires. Null means the key does not expire.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique identifier of the API Key.
     pub id: ::std::string::String,
     ///Timestamp of when the API Key was last used.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A descriptive name for the API Key.
     pub name: ::std::string::String,
@@ -149,6 +154,7 @@ pub struct ApiKey {
     ///The entity that owns the API Key.
     pub owner: ApiKeyOwner,
     ///The permission slugs assigned to the API Key.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -408,6 +414,7 @@ pub struct AuthorizationPermission {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An optional description of the Permission.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the Permission.
     pub id: ::std::string::String,
@@ -471,6 +478,7 @@ pub struct ConnectApplicationBase {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///A description of the connect application.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the connect application.
     pub id: ::std::string::String,
@@ -479,6 +487,7 @@ pub struct ConnectApplicationBase {
     ///Distinguishes the connect application object.
     pub object: ConnectApplicationBaseObject,
     ///The scopes available for this application.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -508,6 +517,7 @@ pub struct ConnectApplicationM2m {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///A description of the connect application.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the connect application.
     pub id: ::std::string::String,
@@ -518,6 +528,7 @@ pub struct ConnectApplicationM2m {
     ///The ID of the organization the application belongs to.
     pub organization_id: ::std::string::String,
     ///The scopes available for this application.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -575,8 +586,10 @@ pub struct ConnectedAccount {
     pub object: ConnectedAccountObject,
     ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The OAuth scopes granted for this connection.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     /**The state of the connected account:
 - `connected`: The connection is active and tokens are valid.
@@ -587,6 +600,7 @@ pub struct ConnectedAccount {
     pub updated_at: ::std::string::String,
     ///The [User](/reference/authkit/user) identifier associated with this connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
@@ -640,6 +654,7 @@ pub struct Connection {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///List of Organization Domains.
+    #[serde(default)]
     pub domains: ::std::vec::Vec<ConnectionDomainsItem>,
     ///Unique identifier for the Connection.
     pub id: ::std::string::String,
@@ -934,11 +949,13 @@ pub struct DirectoryUser {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An object containing the custom attribute mapping for the Directory Provider.
+    #[serde(default)]
     pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The identifier of the Directory the Directory User belongs to.
     pub directory_id: ::std::string::String,
     ///The email address of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub email: ::std::option::Option<::std::string::String>,
     ///A list of email addresses for the user.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -963,6 +980,7 @@ pub struct DirectoryUser {
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
     ///The raw attributes received from the directory provider.
+    #[serde(default)]
     pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<SlimRole>,
@@ -1151,12 +1169,15 @@ pub struct Flag {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The value returned for users and organizations who don't match any configured targeting rules.
-    pub default_value: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_value: ::std::option::Option<bool>,
     ///A description for the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///Specifies whether the Feature Flag is active for the current environment.
-    pub enabled: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Unique identifier of the Feature Flag.
     pub id: ::std::string::String,
     ///A descriptive name for the Feature Flag. This field does not need to be unique.
@@ -1164,10 +1185,12 @@ pub struct Flag {
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub owner: ::std::option::Option<FlagOwner>,
     ///A unique key to reference the Feature Flag.
     pub slug: ::std::string::String,
     ///Labels assigned to the Feature Flag for categorizing and filtering.
+    #[serde(default)]
     pub tags: ::std::vec::Vec<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1185,6 +1208,7 @@ pub struct Flag {
 )]
 pub struct FlagList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Flag>,
     pub list_metadata: FlagListListMetadata,
     pub object: ListObject,
@@ -1203,9 +1227,11 @@ pub struct FlagList {
 pub struct FlagListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The owner of the Feature Flag.
@@ -1224,9 +1250,11 @@ pub struct FlagOwner {
     pub email: ::std::string::String,
     ///The first name of the flag owner.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The last name of the flag owner.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 ///`Group`
@@ -1246,6 +1274,7 @@ pub struct Group {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An optional description of the Group.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the Group.
     pub id: ::std::string::String,
@@ -1264,6 +1293,7 @@ pub struct Group {
 #[cfg(any(feature = "groups", feature = "user_management"))]
 pub struct GroupList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Group>,
     pub list_metadata: GroupListListMetadata,
     pub object: ListObject,
@@ -1276,9 +1306,11 @@ pub struct GroupList {
 pub struct GroupListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `group` of an `object` field.
@@ -1391,13 +1423,16 @@ pub struct Organization {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///List of Organization Domains.
+    #[serde(default)]
     pub domains: ::std::vec::Vec<OrganizationDomainStandAlone>,
     ///The external ID of the Organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the Organization.
     pub id: ::std::string::String,
     ///Object containing [metadata](/authkit/metadata) key/value pairs associated with the Organization.
+    #[serde(default)]
     pub metadata: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -1449,19 +1484,22 @@ pub enum OrganizationDomainObject {
 )]
 pub struct OrganizationDomainStandAlone {
     ///An ISO 8601 timestamp.
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Domain for the organization domain.
     pub domain: ::std::string::String,
     ///Unique identifier of the organization domain.
     pub id: ::std::string::String,
     pub object: OrganizationDomainObject,
     ///ID of the parent Organization.
-    pub organization_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
     ///Verification state of the domain.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<OrganizationDomainStandAloneState>,
     ///An ISO 8601 timestamp.
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The prefix used in DNS verification.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_prefix: ::std::option::Option<::std::string::String>,
@@ -1664,6 +1702,7 @@ pub struct Role {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///An optional description of the role.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the role.
     pub id: ::std::string::String,
@@ -1671,6 +1710,7 @@ pub struct Role {
     pub name: ::std::string::String,
     pub object: RoleObject,
     ///The permission slugs assigned to the role.
+    #[serde(default)]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     ///The slug of the resource type the role is scoped to.
     pub resource_type_slug: ::std::string::String,
@@ -1742,17 +1782,21 @@ pub struct UserlandUser {
     pub email_verified: bool,
     ///The external ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
     ///The first name of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the user.
     pub id: ::std::string::String,
     ///The last name of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The timestamp when the user last signed in.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_sign_in_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -1772,6 +1816,7 @@ pub struct UserlandUser {
     pub object: UserlandUserObject,
     ///A URL reference to an image representing the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -2478,29 +2523,41 @@ impl OrganizationDomainStandAlone {
 # Arguments
 
 1. `id`: Unique identifier of the organization domain.
-2. `organization_id`: ID of the parent Organization.
-3. `domain`: Domain for the organization domain.
-4. `created_at`: An ISO 8601 timestamp.
-5. `updated_at`: An ISO 8601 timestamp.*/
+2. `domain`: Domain for the organization domain.*/
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        organization_id: impl ::std::convert::Into<::std::string::String>,
         domain: impl ::std::convert::Into<::std::string::String>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
     ) -> Self {
         Self {
-            created_at: created_at.into(),
+            created_at: ::std::default::Default::default(),
             domain: domain.into(),
             id: id.into(),
             object: ::std::convert::From::from("organization_domain"),
-            organization_id: organization_id.into(),
+            organization_id: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
-            updated_at: updated_at.into(),
+            updated_at: ::std::default::Default::default(),
             verification_prefix: ::std::default::Default::default(),
             verification_strategy: ::std::default::Default::default(),
             verification_token: ::std::default::Default::default(),
         }
+    }
+    ///Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(created_at.into());
+        self
+    }
+    ///Sets `organization_id`.
+    #[must_use]
+    pub fn organization_id(
+        mut self,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
     }
     ///Sets `state`.
     #[must_use]
@@ -2509,6 +2566,15 @@ impl OrganizationDomainStandAlone {
         state: impl ::std::convert::Into<OrganizationDomainStandAloneState>,
     ) -> Self {
         self.state = ::std::option::Option::Some(state.into());
+        self
+    }
+    ///Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(updated_at.into());
         self
     }
     ///Sets `verification_prefix`.

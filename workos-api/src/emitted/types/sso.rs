@@ -53,6 +53,7 @@ for AuthorizeSsoLogoutResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ConnectionList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<Connection>,
     pub list_metadata: ConnectionListListMetadata,
     pub object: ListObject,
@@ -64,9 +65,11 @@ pub struct ConnectionList {
 pub struct ConnectionListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`GetSsoProfileAndTokenGrantType`
@@ -178,6 +181,7 @@ pub struct Profile {
     pub email: ::std::string::String,
     ///The user's first name.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The groups the user belongs to, as returned by the identity provider.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -188,15 +192,19 @@ pub struct Profile {
     pub idp_id: ::std::string::String,
     ///The user's last name.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The user's full name.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     pub object: ProfileObject,
     ///The ID of the organization the user belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The complete set of raw attributes returned by the identity provider.
+    #[serde(default)]
     pub raw_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The role assigned to the user within the organization, if applicable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -316,6 +324,7 @@ pub struct SsoTokenResponseOauthTokens {
     ///The refresh token from the OAuth provider.
     pub refresh_token: ::std::string::String,
     ///A list of OAuth scopes for which the access token is authorized.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
 }
 ///The type of token issued.

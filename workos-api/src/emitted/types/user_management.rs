@@ -458,6 +458,7 @@ pub struct AuthorizeDeviceBody {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuthorizedConnectApplicationList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizedConnectApplicationListDataItem>,
     pub list_metadata: AuthorizedConnectApplicationListListMetadata,
     pub object: ListObject,
@@ -469,6 +470,7 @@ pub struct AuthorizedConnectApplicationList {
 pub struct AuthorizedConnectApplicationListDataItem {
     pub application: ConnectApplication,
     ///The scopes granted by the user to the application.
+    #[serde(default)]
     pub granted_scopes: ::std::vec::Vec<::std::string::String>,
     ///The unique ID of the authorized connect application.
     pub id: ::std::string::String,
@@ -484,9 +486,11 @@ pub struct AuthorizedConnectApplicationListDataItem {
 pub struct AuthorizedConnectApplicationListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`ClientApiTokenDto`
@@ -662,17 +666,21 @@ pub struct CreateUserResponse {
     pub email_verified: bool,
     ///The external ID of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub external_id: ::std::option::Option<::std::string::String>,
     ///The first name of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the user.
     pub id: ::std::string::String,
     ///The last name of the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The timestamp when the user last signed in.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub last_sign_in_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -692,6 +700,7 @@ pub struct CreateUserResponse {
     pub object: CreateUserResponseObject,
     ///A URL reference to an image representing the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub profile_picture_url: ::std::option::Option<::std::string::String>,
     ///The ID of the Radar authentication attempt created for this request when Radar is enabled. Pass this value to the authenticate endpoint to associate the subsequent authentication with this Radar attempt.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -829,6 +838,7 @@ pub struct CreateUserlandUserDtoPassword {
     pub name: ::std::option::Option<::std::string::String>,
     ///The password to set for the user. Mutually exclusive with `password_hash`, `password_hash_type`, and `password_salt_position`.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub password: ::std::option::Option<::std::string::String>,
     ///An optional Radar signals ID to correlate client-side signals with this request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1093,6 +1103,7 @@ pub struct CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
     ///The ID of the [organization](/reference/organization) which the user belongs to.
     pub organization_id: ::std::string::String,
     ///An array of role identifiers. Limited to one role when Multiple Roles is disabled. Mutually exclusive with `role_slug`.
+    #[serde(default)]
     pub role_slugs: ::std::vec::Vec<::std::string::String>,
     ///The ID of the [user](/reference/authkit/user).
     pub user_id: ::std::string::String,
@@ -1103,6 +1114,7 @@ pub struct CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationsListResponse {
     ///A list of [providers](/reference/pipes/provider), each including a [`connected_account`](/reference/pipes/connected-account) field with the user's connection status.
+    #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegrationsListResponseDataItem>,
     pub object: ListObject,
 }
@@ -1120,6 +1132,7 @@ pub struct DataIntegrationsListResponseDataItem {
 
 Duplicate fields not modelled: `createdAt` (same as `created_at`), `organizationId` (same as `organization_id`), `updatedAt` (same as `updated_at`).*/
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub connected_account: ::std::option::Option<
         DataIntegrationsListResponseDataItemConnectedAccount,
     >,
@@ -1129,6 +1142,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub credentials_type: ::std::string::String,
     ///A description of the provider explaining how it will be used, if configured.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the provider.
     pub id: ::std::string::String,
@@ -1141,6 +1155,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub ownership: DataIntegrationsListResponseDataItemOwnership,
     ///The OAuth scopes configured for this provider, or `null` if none are configured.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The slug identifier used in API calls (e.g., `github`, `slack`, `notion`).
     pub slug: ::std::string::String,
@@ -1193,8 +1208,10 @@ pub struct DataIntegrationsListResponseDataItemConnectedAccount {
     pub object: ConnectedAccountObject,
     ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The OAuth scopes granted for this connection.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
     /**The state of the connected account:
 - `connected`: The connection is active and tokens are valid.
@@ -1205,12 +1222,14 @@ pub struct DataIntegrationsListResponseDataItemConnectedAccount {
     pub updated_at: ::std::string::String,
     ///The [User](/reference/authkit/user) identifier associated with this connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
     ///Use `user_id` instead.
     #[serde(
         rename = "userlandUserId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
+    #[serde(default)]
     pub userland_user_id: ::std::option::Option<::std::string::String>,
 }
 ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
@@ -1338,6 +1357,7 @@ pub struct EnrollUserlandUserAuthenticationFactorDto {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct JwksResponse {
     ///The public keys used for verifying access tokens.
+    #[serde(default)]
     pub keys: ::std::vec::Vec<JwksResponseKeysItem>,
 }
 ///`JwksResponseKeysItem`
@@ -1356,6 +1376,7 @@ pub struct JwksResponseKeysItem {
     #[serde(rename = "use")]
     pub use_: SigUse,
     ///X.509 certificate chain.
+    #[serde(default)]
     pub x5c: ::std::vec::Vec<::std::string::String>,
     ///X.509 certificate SHA-256 thumbprint.
     #[serde(rename = "x5t#S256")]
@@ -1405,9 +1426,11 @@ pub struct ListCorsOriginsResponse {
 pub struct ListCorsOriginsResponseListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///Indicates this is a list response.
@@ -1453,9 +1476,11 @@ pub struct ListRedirectUrisResponse {
 pub struct ListRedirectUrisResponseListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///Indicates this is a list response.
@@ -1530,6 +1555,7 @@ pub struct ListUserSessionsResponseDataItem {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The timestamp when the session ended.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The timestamp when the session expires.
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1541,6 +1567,7 @@ pub struct ListUserSessionsResponseDataItem {
     >,
     ///The IP address from which the session was created.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///Distinguishes the session object.
     pub object: ListUserSessionsResponseDataItemObject,
@@ -1553,6 +1580,7 @@ pub struct ListUserSessionsResponseDataItem {
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The user agent string from the device that created the session.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user this session belongs to.
     pub user_id: ::std::string::String,
@@ -1585,6 +1613,7 @@ pub struct ListUserSessionsResponseDataItemImpersonator {
     pub email: ::std::string::String,
     ///The justification the impersonator gave for impersonating the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ///Distinguishes the session object.
@@ -1616,9 +1645,11 @@ pub enum ListUserSessionsResponseDataItemStatus {
 pub struct ListUserSessionsResponseListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///Indicates this is a list response.
@@ -2142,6 +2173,7 @@ pub struct UpdateUserlandUserOrganizationMembershipDtoRoleSlug {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateUserlandUserOrganizationMembershipDtoRoleSlugs {
     ///An array of role identifiers. Limited to one role when Multiple Roles is disabled. Mutually exclusive with `role_slug`.
+    #[serde(default)]
     pub role_slugs: ::std::vec::Vec<::std::string::String>,
 }
 ///`UserlandAuthenticateResponse`
@@ -2212,6 +2244,7 @@ pub struct UserlandAuthenticateResponseImpersonator {
     pub email: ::std::string::String,
     ///The justification the impersonator gave for impersonating the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ///The OAuth tokens from the identity provider, if applicable.
@@ -2228,6 +2261,7 @@ pub struct UserlandAuthenticateResponseOauthTokens {
     ///The refresh token from the OAuth provider.
     pub refresh_token: ::std::string::String,
     ///A list of OAuth scopes for which the access token is authorized.
+    #[serde(default)]
     pub scopes: ::std::vec::Vec<::std::string::String>,
 }
 ///`UserlandRevokeSessionDto`
@@ -2252,6 +2286,7 @@ pub struct UserlandUserAuthenticationFactorEnrollResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserAuthenticationFactorList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<AuthenticationFactor>,
     pub list_metadata: UserlandUserAuthenticationFactorListListMetadata,
     pub object: ListObject,
@@ -2263,9 +2298,11 @@ pub struct UserlandUserAuthenticationFactorList {
 pub struct UserlandUserAuthenticationFactorListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`UserlandUserInvite`
@@ -2277,9 +2314,11 @@ pub struct UserlandUserInvite {
     pub accept_invitation_url: ::std::string::String,
     ///The timestamp when the invitation was accepted, or null if not yet accepted.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub accepted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The ID of the user who accepted the invitation, once accepted.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub accepted_user_id: ::std::option::Option<::std::string::String>,
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -2291,16 +2330,20 @@ pub struct UserlandUserInvite {
     pub id: ::std::string::String,
     ///The ID of the user who invited the recipient, if provided.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
     pub object: InvitationObject,
     ///The ID of the [organization](/reference/organization) that the recipient will join.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the invitation was revoked, or null if not revoked.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Slug of the role the invitee will be assigned on acceptance. Reflects the current role on the invitee's organization membership. null when the invitation has no associated organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub role_slug: ::std::option::Option<::std::string::String>,
     ///The state of the invitation.
     pub state: UserlandUserInviteState,
@@ -2315,6 +2358,7 @@ pub struct UserlandUserInvite {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserInviteList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserInvite>,
     pub list_metadata: UserlandUserInviteListListMetadata,
     pub object: ListObject,
@@ -2326,9 +2370,11 @@ pub struct UserlandUserInviteList {
 pub struct UserlandUserInviteListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The state of the invitation.
@@ -2350,6 +2396,7 @@ pub enum UserlandUserInviteState {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUser>,
     pub list_metadata: UserlandUserListListMetadata,
     pub object: ListObject,
@@ -2361,9 +2408,11 @@ pub struct UserlandUserList {
 pub struct UserlandUserListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///`UserlandUserOrganizationMembership`
@@ -2388,12 +2437,14 @@ pub struct UserlandUserOrganizationMembership {
     pub organization_name: ::std::option::Option<::std::string::String>,
     pub role: SlimRole,
     ///The list of roles assigned to the user within the organization.
+    #[serde(default)]
     pub roles: ::std::vec::Vec<SlimRole>,
     ///The status of the organization membership. One of `active`, `inactive`, or `pending`.
     pub status: UserlandUserOrganizationMembershipStatus,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    pub user: UserlandUser,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user: ::std::option::Option<UserlandUser>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
 }
@@ -2403,6 +2454,7 @@ pub struct UserlandUserOrganizationMembership {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserlandUserOrganizationMembershipList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembership>,
     pub list_metadata: UserlandUserOrganizationMembershipListListMetadata,
     pub object: ListObject,
@@ -2414,9 +2466,11 @@ pub struct UserlandUserOrganizationMembershipList {
 pub struct UserlandUserOrganizationMembershipListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The status of the organization membership. One of `active`, `inactive`, or `pending`.

@@ -9,6 +9,7 @@ use super::*;
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateDataKeyRequest {
     ///Map of values used to determine the encryption key.
+    #[serde(default)]
     pub context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -20,6 +21,7 @@ pub struct CreateDataKeyRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateDataKeyResponse {
     ///Map of values used to determine the encryption key.
+    #[serde(default)]
     pub context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -37,6 +39,7 @@ pub struct CreateDataKeyResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateObjectRequest {
     ///Map of values used to determine the encryption key.
+    #[serde(default)]
     pub key_context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -116,6 +119,7 @@ pub struct Object {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ObjectListResponse {
     ///List of object summaries.
+    #[serde(default)]
     pub data: ::std::vec::Vec<ObjectSummary>,
     pub list_metadata: ListMetadata,
 }
@@ -125,6 +129,7 @@ pub struct ObjectListResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ObjectMetadata {
     ///Map of values used to determine the encryption key.
+    #[serde(default)]
     pub context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -188,6 +193,7 @@ pub struct ObjectWithoutValue {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RekeyRequest {
     ///Map of values used to determine the new encryption key.
+    #[serde(default)]
     pub context: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -212,6 +218,7 @@ pub struct UpdateObjectRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VersionListResponse {
     ///List of object versions.
+    #[serde(default)]
     pub data: ::std::vec::Vec<ObjectVersion>,
     pub list_metadata: ListMetadata,
 }

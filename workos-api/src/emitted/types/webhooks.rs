@@ -11,6 +11,7 @@ pub struct CreateWebhookEndpointDto {
     ///The HTTPS URL where webhooks will be sent.
     pub endpoint_url: ::std::string::String,
     ///The events that the Webhook Endpoint is subscribed to.
+    #[serde(default)]
     pub events: ::std::vec::Vec<CreateWebhookEndpointDtoEventsItem>,
 }
 ///`CreateWebhookEndpointDtoEventsItem`
@@ -253,6 +254,7 @@ pub struct WebhookEndpointJson {
     ///The URL to which webhooks are sent.
     pub endpoint_url: ::std::string::String,
     ///The events that the Webhook Endpoint is subscribed to.
+    #[serde(default)]
     pub events: ::std::vec::Vec<::std::string::String>,
     ///Unique identifier of the Webhook Endpoint.
     pub id: ::std::string::String,
@@ -281,6 +283,7 @@ pub enum WebhookEndpointJsonStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebhookEndpointList {
     ///The list of records for the current page.
+    #[serde(default)]
     pub data: ::std::vec::Vec<WebhookEndpointJson>,
     pub list_metadata: WebhookEndpointListListMetadata,
     pub object: ListObject,
@@ -292,9 +295,11 @@ pub struct WebhookEndpointList {
 pub struct WebhookEndpointListListMetadata {
     ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub after: ::std::option::Option<::std::string::String>,
     ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
 ///The constant `webhook_endpoint` of an `object` field.

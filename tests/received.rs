@@ -1,0 +1,201 @@
+//! What WorkOS really sends decodes: every body of the response corpus (`tests/corpus/`,
+//! re-authored with the shapes of bodies from WorkOS's public SDK repositories, some recorded from
+//! the live API) decodes through the output type of its operation, and encoding it again keeps
+//! every key the document names for that response.
+//!
+//! The output types come from `emitted/received.rs`, which `cargo xtask codegen` writes (one
+//! entry per operation with a success body).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use workos_codegen::{Project, workspace_root};
+
+/// Decodes a body into an operation's output type and encodes it again.
+type Roundtrip = fn(&[u8]) -> Result<Value, String>;
+
+fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Result<Value, String> {
+    let decoded: T = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+        .map_err(|e| format!("{}: {}", e.path(), e.inner()))?;
+    serde_json::to_value(&decoded).map_err(|e| format!("encoding again: {e}"))
+}
+
+mod emitted {
+    include!("emitted/received.rs");
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Source {
+    file: String,
+    operation: String,
+    status: u16,
+    repository: String,
+    path: String,
+    commit: String,
+    date: String,
+    origin: String,
+    /// What is notable about the body (read by people, not by the test).
+    #[serde(default, rename = "note")]
+    _note: Option<String>,
+    /// Why a body does not decode, or loses a key the document names, today: the test fails
+    /// when it stops having the problem.
+    #[serde(default)]
+    known_problem: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Sources {
+    body: Vec<Source>,
+}
+
+fn corpus() -> (std::path::PathBuf, Vec<Source>) {
+    let dir = workspace_root().join("tests/corpus");
+    let text = std::fs::read_to_string(dir.join("SOURCES.toml")).expect("SOURCES.toml");
+    let sources: Sources = toml::from_str(&text).expect("SOURCES.toml is valid");
+    (dir, sources.body)
+}
+
+fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(target) = v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) else {
+            break;
+        };
+        match doc.pointer(target) {
+            Some(t) => v = t,
+            None => break,
+        }
+    }
+    v
+}
+
+/// Every property name a schema names, at any depth.
+fn named_properties(doc: &Value, schema: &Value, seen: &mut BTreeSet<String>, out: &mut BTreeSet<String>) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        if !seen.insert(r.to_owned()) {
+            return;
+        }
+        return named_properties(doc, resolve(doc, schema), seen, out);
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            out.insert(name.clone());
+            named_properties(doc, prop, seen, out);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for part in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            named_properties(doc, part, seen, out);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = schema.get(key).filter(|s| s.is_object()) {
+            named_properties(doc, inner, seen, out);
+        }
+    }
+}
+
+/// The keys of `input` (with a non-null value) that `output` lacks, as JSON paths.
+fn lost_keys(input: &Value, output: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match (input, output) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                // `null`, `{}` and `[]` say nothing that leaving the key out does not.
+                let empty = v.is_null()
+                    || v.as_object().is_some_and(|o| o.is_empty())
+                    || v.as_array().is_some_and(|a| a.is_empty());
+                match b.get(k) {
+                    None if !empty => out.push((here, k.clone())),
+                    None => {}
+                    Some(w) => lost_keys(v, w, &here, out),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                lost_keys(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_body_of_the_response_corpus_decodes_without_losing_a_named_key() {
+    let project = Project { root: workspace_root() };
+    let doc = project.pinned_document().expect("the overlaid document");
+    let outputs: BTreeMap<&str, (&str, Roundtrip)> =
+        emitted::OUTPUTS.iter().map(|(name, key, f)| (*name, (*key, *f))).collect();
+    let (dir, sources) = corpus();
+    let listed: BTreeSet<&str> = sources.iter().map(|s| s.file.as_str()).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(dir.join("bodies"))
+        .expect("bodies/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let unlisted: Vec<&String> = on_disk.iter().filter(|f| !listed.contains(f.as_str())).collect();
+    assert!(unlisted.is_empty(), "bodies without a SOURCES.toml entry: {unlisted:?}");
+
+    let mut problems = Vec::new();
+    let (mut decoded, mut known) = (0, Vec::new());
+    for source in &sources {
+        assert!(
+            !source.repository.is_empty() && source.commit.len() == 40 && !source.path.is_empty(),
+            "{}: repository, path and commit",
+            source.file
+        );
+        assert!(["recorded", "written", "generated"].contains(&source.origin.as_str()), "{}", source.file);
+        assert!((200..300).contains(&source.status), "{}: a success body", source.file);
+        let Some((key, roundtrip)) = outputs.get(source.operation.as_str()) else {
+            problems
+                .push(format!("{}: no operation `{}` with a success body", source.file, source.operation));
+            continue;
+        };
+        let bytes = std::fs::read(dir.join("bodies").join(&source.file)).expect("a listed body exists");
+        let input: Value = serde_json::from_slice(&bytes).expect("a body is JSON");
+        let recorded_lately = source.origin == "recorded" && source.date.as_str() >= "2023";
+        let problem = match roundtrip(&bytes) {
+            Err(e) => Some(format!("{e} ({} {}, {key})", source.origin, source.date)),
+            Ok(output) => {
+                let (method, path) = key.split_once(' ').expect("METHOD /path");
+                let op = &doc["paths"][path][method.to_lowercase()];
+                let schema = op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .find_map(|(_, r)| resolve(&doc, r).pointer("/content/application~1json/schema"))
+                    .unwrap_or(&Value::Null);
+                let mut named = BTreeSet::new();
+                named_properties(&doc, schema, &mut BTreeSet::new(), &mut named);
+                let mut lost = Vec::new();
+                lost_keys(&input, &output, "", &mut lost);
+                let lost: Vec<String> =
+                    lost.into_iter().filter(|(_, k)| named.contains(k)).map(|(at, _)| at).collect();
+                (!lost.is_empty())
+                    .then(|| format!("decoding loses {}, which the document names", lost.join(", ")))
+            }
+        };
+        match (problem, &source.known_problem) {
+            (None, None) => decoded += 1,
+            (None, Some(why)) => {
+                problems.push(format!("{}: decodes whole now; remove its known_problem ({why})", source.file))
+            }
+            (Some(p), None) => problems.push(format!("{}: {p}", source.file)),
+            (Some(_), Some(_)) if recorded_lately => problems.push(format!(
+                "{}: recorded from the live API in {}: it must decode whole",
+                source.file, source.date
+            )),
+            (Some(p), Some(why)) => known.push(format!("{}: {p} [{why}]", source.file)),
+        }
+    }
+    println!(
+        "response corpus: {} bodies, {decoded} decode with every named key kept, {} known problems",
+        sources.len(),
+        known.len()
+    );
+    for problem in &known {
+        println!("  known problem: {problem}");
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
