@@ -156,7 +156,13 @@ impl DocumentOverlay {
                     message: e,
                 })?;
             places.push(roas_overlay::common::apply::locate(&working, &path));
-            let one = Overlay { actions: vec![action.clone()], ..self.overlay.clone() };
+            let one = Overlay {
+                overlay: self.overlay.overlay.clone(),
+                info: self.overlay.info.clone(),
+                extends: None,
+                actions: vec![action.clone()],
+                extensions: None,
+            };
             one.apply(&mut working, EnumSet::empty()).map_err(|e| Error::Spec {
                 file: self.file.clone(),
                 pointer: format!("/actions/{index}"),

@@ -289,13 +289,11 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
         }
         None => (quote!(), quote!(), quote!()),
     };
-    // The path parameters' values in the order of the path; the runtime fills in the template
-    // and refuses values that would retarget the call.
-    let placeholders = path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'));
-    let path_args = placeholders.filter_map(|wire| {
-        let p = op.params.iter().find(|p| p.location == Location::Path && p.wire == wire)?;
+    // The path parameters' values, in the order of the path (as the model keeps them); the
+    // runtime fills in the template and refuses values that would retarget the call.
+    let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
         let ident = &p.ident;
-        Some(quote!(::std::string::ToString::to_string(&self.#ident)))
+        quote!(::std::string::ToString::to_string(&self.#ident))
     });
     let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire);
