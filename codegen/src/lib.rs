@@ -11,6 +11,7 @@ pub mod diff;
 pub mod emit;
 pub mod emulator_fill;
 pub mod error;
+pub mod examples;
 pub mod load;
 pub mod naming;
 pub mod overlay;
@@ -186,9 +187,13 @@ fn generate_parsed(
         postprocess::name_union_variants(&mut client, &normalized.outputs.union_variants);
         postprocess::optional_constants(&mut client, &normalized.outputs.optional_constants)
             .map_err(|message| Error::Generate { file: input.file.clone(), message })?;
+        let lenient = postprocess::allow_unknown_fields(&mut client);
+        let open = postprocess::open_enums(&mut client);
+        postprocess::constant_unions(&mut client, &normalized.outputs.constant_unions)
+            .map_err(|message| Error::Generate { file: input.file.clone(), message })?;
         Ok::<_, Error>((
-            postprocess::allow_unknown_fields(&mut client),
-            postprocess::open_enums(&mut client),
+            lenient,
+            open,
             postprocess::empty_success_arms(&mut client, &normalized.outputs.empty_success),
             postprocess::redact_secrets(&mut client),
         ))

@@ -60,7 +60,14 @@ pub struct Outputs {
     /// (`EventSchema`, `object`): decoded with the constant as the default when a payload
     /// leaves them out.
     pub optional_constants: Vec<(String, String)>,
+    /// Untagged unions whose branches the constants they require tell apart (a credential's
+    /// `active` and `credential.auth_method`): each variant with its constants, as JSON
+    /// pointers and values, for the post-pass `constant_unions` to decode by.
+    pub constant_unions: Vec<(String, Vec<(String, Constants)>)>,
 }
+
+/// The constants a union branch requires: JSON pointers and their single allowed values.
+pub type Constants = Vec<(String, Value)>;
 
 /// The normalized document and what the passes reported.
 #[derive(Debug, Clone)]

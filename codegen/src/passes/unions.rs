@@ -18,7 +18,7 @@
 use heck::ToPascalCase;
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, resolve};
+use super::{Constants, Ctx, resolve};
 use crate::error::Result;
 
 /// A union component's branches, merged with its shared parts.
@@ -112,9 +112,28 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
         } else if objects.is_empty() {
             continue;
         } else {
-            let variants = variant_names(&union.branches);
+            let branches = most_specific_first(doc, union.branches);
+            let constants: Vec<Constants> = branches.iter().map(|b| required_constants(doc, b)).collect();
+            let variants = variant_names(&branches, &constants);
+            if branches.iter().all(|b| b.get("properties").is_some() || b.get("$ref").is_some())
+                && tell_apart(&constants)
+            {
+                // Only the constants that tell branches apart: one every branch has (`object`)
+                // decides nothing, and a payload that leaves it out should still decode.
+                let telling: Vec<Constants> = constants
+                    .iter()
+                    .map(|mine| {
+                        let differs = |(p, v): &&(String, Value)| {
+                            constants.iter().any(|c| c.iter().any(|(q, w)| q == p && w != v))
+                        };
+                        mine.iter().filter(differs).cloned().collect()
+                    })
+                    .collect();
+                let by_variant = variants.iter().cloned().zip(telling).collect();
+                ctx.out.constant_unions.push((name.to_pascal_case(), by_variant));
+            }
             let mut refs = Vec::new();
-            for (branch, variant) in union.branches.into_iter().zip(&variants) {
+            for (branch, variant) in branches.into_iter().zip(&variants) {
                 if branch.get("properties").is_some() || is_empty_object(&branch) {
                     let component = super::unique_name(&mut taken, &format!("{name}{variant}"));
                     refs.push(json!({ "$ref": format!("#/components/schemas/{component}") }));
@@ -190,44 +209,181 @@ fn union_of(doc: &Value, schema: &Value) -> Option<Union> {
 
 /// `branch` merged with the `shared` objects: properties (shared first) and required names.
 /// A `$ref` branch with nothing shared stays a reference; `not` (which says which fields the
-/// others have) is dropped.
+/// others have) is dropped. A branch that is itself "these fields, and one of those" (an OAuth
+/// application: first-party, third-party or dynamically registered) is merged loosely, so no
+/// field it can carry is dropped: see [`merge`].
 fn flatten(doc: &Value, shared: &[&Value], branch: &Value) -> Value {
-    if shared.is_empty() && (branch.get("$ref").is_some() || branch.get("properties").is_none()) {
+    let composite = ["allOf", "oneOf", "anyOf"].iter().any(|k| branch.get(*k).is_some());
+    if shared.is_empty()
+        && (branch.get("$ref").is_some() || (branch.get("properties").is_none() && !composite))
+    {
         let mut b = branch.clone();
         if let Some(map) = b.as_object_mut() {
             map.remove("not");
         }
         return b;
     }
-    let mut properties = Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    let mut description = None;
+    let mut merged = Merged::default();
     for part in shared.iter().copied().chain(std::iter::once(branch)) {
-        let part = resolve(doc, part);
-        if let Some(props) = part.get("properties").and_then(Value::as_object) {
-            for (k, v) in props {
-                properties.insert(k.clone(), v.clone());
-            }
-        }
-        for r in part.get("required").and_then(Value::as_array).into_iter().flatten() {
-            if !required.contains(r) {
-                required.push(r.clone());
-            }
-        }
-        if let Some(d) = part.get("description") {
-            description = Some(d.clone());
-        }
+        merge(doc, part, &mut merged, 0);
     }
     let mut out = Map::new();
     out.insert("type".into(), json!("object"));
-    if let Some(d) = description {
+    if let Some(d) = merged.description {
         out.insert("description".into(), d);
     }
-    out.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        out.insert("required".into(), Value::Array(required));
+    out.insert("properties".into(), Value::Object(merged.properties));
+    if !merged.required.is_empty() {
+        out.insert("required".into(), Value::Array(merged.required));
     }
     Value::Object(out)
+}
+
+/// An object schema being assembled from parts.
+#[derive(Default)]
+struct Merged {
+    properties: Map<String, Value>,
+    required: Vec<Value>,
+    description: Option<Value>,
+}
+
+/// How deep [`merge`] follows nested `allOf`s and unions.
+const MAX_MERGE_DEPTH: usize = 8;
+
+/// Adds `part` (through `$ref`) to `into`: its properties and required names, each `allOf`
+/// member, and a nested union loosely: every property any branch has (a property the branches
+/// fix to different constants keeps its type without the constant), required only where every
+/// branch requires it. The variant keeps every field the document names for it; which of the
+/// nested shapes a value is stays readable from those fields.
+fn merge(doc: &Value, part: &Value, into: &mut Merged, depth: usize) {
+    let part = resolve(doc, part);
+    if let Some(props) = part.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            into.properties.insert(k.clone(), v.clone());
+        }
+    }
+    for r in part.get("required").and_then(Value::as_array).into_iter().flatten() {
+        if !into.required.contains(r) {
+            into.required.push(r.clone());
+        }
+    }
+    if let Some(d) = part.get("description") {
+        into.description = Some(d.clone());
+    }
+    if depth >= MAX_MERGE_DEPTH {
+        return;
+    }
+    for member in part.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        merge(doc, member, into, depth + 1);
+    }
+    let Some(branches) = part.get("oneOf").or_else(|| part.get("anyOf")).and_then(Value::as_array) else {
+        return;
+    };
+    let merged: Vec<Merged> = branches
+        .iter()
+        .filter(|b| resolve(doc, b).get("type").is_none_or(|t| t != "null"))
+        .map(|b| {
+            let mut m = Merged::default();
+            merge(doc, b, &mut m, depth + 1);
+            m
+        })
+        .collect();
+    let mut loose = Map::new();
+    for branch in &merged {
+        for (k, v) in &branch.properties {
+            match loose.get_mut(k) {
+                None => {
+                    loose.insert(k.clone(), v.clone());
+                }
+                Some(Value::Object(existing))
+                    if ["const", "enum"].iter().any(|c| existing.get(*c) != v.get(*c)) =>
+                {
+                    existing.remove("const");
+                    existing.remove("enum");
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    into.properties.extend(loose);
+    let Some((first, rest)) = merged.split_first() else { return };
+    for r in &first.required {
+        if rest.iter().all(|b| b.required.contains(r)) && !into.required.contains(r) {
+            into.required.push(r.clone());
+        }
+    }
+}
+
+/// The branches of an untagged union in the order serde should try them: serde takes the first
+/// variant that fits, so a branch comes before every earlier one whose required properties it
+/// includes and more (a base variant would take every value); the rest keep document order.
+fn most_specific_first(doc: &Value, branches: Vec<Value>) -> Vec<Value> {
+    let required = |b: &Value| {
+        let mut merged = Merged::default();
+        merge(doc, b, &mut merged, 0);
+        merged.required
+    };
+    let mut ordered: Vec<(Vec<Value>, Value)> = Vec::new();
+    for branch in branches {
+        let mine = required(&branch);
+        let narrower =
+            |theirs: &Vec<Value>| theirs.len() < mine.len() && theirs.iter().all(|r| mine.contains(r));
+        let at = ordered.iter().position(|(theirs, _)| narrower(theirs)).unwrap_or(ordered.len());
+        ordered.insert(at, (mine, branch));
+    }
+    ordered.into_iter().map(|(_, b)| b).collect()
+}
+
+/// How deep [`required_constants`] looks into required object properties.
+const CONSTANT_DEPTH: usize = 2;
+
+/// The constants a branch requires, at its top level and inside its required object properties
+/// (`/active`, `/credential/auth_method`), in property order.
+fn required_constants(doc: &Value, branch: &Value) -> Constants {
+    fn collect(doc: &Value, schema: &Value, at: &str, depth: usize, out: &mut Constants) {
+        let mut merged = Merged::default();
+        merge(doc, schema, &mut merged, 0);
+        for (name, prop) in &merged.properties {
+            if !merged.required.iter().any(|r| r == name) {
+                continue;
+            }
+            let here = format!("{at}/{}", crate::error::escape_token(name));
+            let prop = resolve(doc, prop);
+            let value = match prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([single]) => Some(single.clone()),
+                _ => prop.get("const").cloned(),
+            };
+            match value {
+                Some(v) => out.push((here, v)),
+                None if depth + 1 < CONSTANT_DEPTH && prop.get("properties").is_some() => {
+                    collect(doc, prop, &here, depth + 1, out)
+                }
+                None => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    collect(doc, branch, "", 0, &mut out);
+    out
+}
+
+/// Whether every two branches require different values at some pointer both constrain.
+fn tell_apart(constants: &[Constants]) -> bool {
+    let differ =
+        |a: &Constants, b: &Constants| a.iter().any(|(pa, va)| b.iter().any(|(pb, vb)| pa == pb && va != vb));
+    constants.len() > 1
+        && (0..constants.len())
+            .all(|i| (i + 1..constants.len()).all(|j| differ(&constants[i], &constants[j])))
+}
+
+/// A constant only this branch requires (no other branch has that value there), string values
+/// first: what names a branch that requires no property of its own.
+fn telling_constant(constants: &[Constants], i: usize) -> Option<&str> {
+    let unique = |(p, v): &&(String, Value)| {
+        constants.iter().enumerate().all(|(j, c)| j == i || !c.iter().any(|(q, w)| q == p && w == v))
+    };
+    let mine = constants.get(i)?;
+    mine.iter().filter(unique).find_map(|(_, v)| v.as_str())
 }
 
 fn is_empty_object(branch: &Value) -> bool {
@@ -301,9 +457,10 @@ fn required_names(branch: &Value) -> Vec<String> {
 }
 
 /// A name per branch: the first required property no other branch requires (`resource_id` ->
-/// `ResourceId`), else `Base` (it adds nothing), else its type (`String`, `Number`...); a name
-/// taken twice gets the branch's position.
-fn variant_names(branches: &[Value]) -> Vec<String> {
+/// `ResourceId`), else a constant only it requires (`credential.auth_method: oauth` -> `Oauth`),
+/// else `Base` (it adds nothing), else its type (`String`, `Number`...); a name taken twice gets
+/// the branch's position.
+fn variant_names(branches: &[Value], constants: &[Constants]) -> Vec<String> {
     let required: Vec<Vec<String>> = branches.iter().map(required_names).collect();
     let mut names: Vec<String> = branches
         .iter()
@@ -325,6 +482,9 @@ fn variant_names(branches: &[Value]) -> Vec<String> {
                     Some(value) => value_name(&value),
                     None => p.to_pascal_case(),
                 };
+            }
+            if let Some(value) = telling_constant(constants, i) {
+                return value_name(value);
             }
             if branch.get("properties").is_some() || is_empty_object(branch) {
                 return "Base".to_owned();
@@ -403,10 +563,11 @@ mod tests {
         assert_eq!(
             refs,
             [
-                "#/components/schemas/CheckBase",
                 "#/components/schemas/CheckRoleSlug",
-                "#/components/schemas/CheckRoleSlugs"
-            ]
+                "#/components/schemas/CheckRoleSlugs",
+                "#/components/schemas/CheckBase"
+            ],
+            "the base variant, which fits every value, is tried last"
         );
     }
 
@@ -496,6 +657,73 @@ mod tests {
         assert_eq!(
             tag_names(&values),
             ["AuthorizationCode", "MagicAuthCode", "EmailVerificationCode", "DeviceCode", "DsyncUserCreated"]
+        );
+    }
+
+    #[test]
+    fn a_nested_union_is_merged_loosely_and_its_discriminator_tags_the_variants() {
+        // ConnectApplication's shape: shared fields, and either an OAuth application (its own
+        // fields, and one of three kinds) or an M2M one.
+        let kind = |first: bool, extra: Value| {
+            let mut props = json!({"is_first_party": {"type": "boolean", "const": first}});
+            props.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            let required: Vec<&String> = props.as_object().unwrap().keys().collect();
+            json!({"type": "object", "properties": props, "required": required})
+        };
+        let schema = json!({"allOf": [
+            {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+            {"oneOf": [
+                {"allOf": [
+                    {"type": "object", "properties": {"application_type": {"type": "string", "const": "oauth"},
+                        "uses_pkce": {"type": "boolean"}}, "required": ["application_type", "uses_pkce"]},
+                    {"oneOf": [
+                        kind(true, json!({})),
+                        kind(false, json!({"organization_id": {"type": "string"}})),
+                        kind(false, json!({"was_dynamically_registered": {"type": "boolean", "const": true}}))
+                    ]}
+                ]},
+                {"type": "object", "properties": {"application_type": {"type": "string", "const": "m2m"},
+                    "organization_id": {"type": "string"}}, "required": ["application_type", "organization_id"]}
+            ]}
+        ]});
+        let overlays = overlays();
+        let mut ctx =
+            Ctx { file: std::path::Path::new("f.yaml"), overlays: &overlays, out: Default::default() };
+        let mut d = doc(schema);
+        name_union_variants(&mut d, &mut ctx).unwrap();
+        let oauth = &d["components"]["schemas"]["Check"]["oneOf"][0];
+        let props: Vec<&String> = oauth["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            props,
+            [
+                "id",
+                "application_type",
+                "uses_pkce",
+                "is_first_party",
+                "organization_id",
+                "was_dynamically_registered"
+            ]
+        );
+        assert_eq!(oauth["required"], json!(["id", "application_type", "uses_pkce", "is_first_party"]));
+        assert!(oauth["properties"]["is_first_party"].get("const").is_none(), "the kinds disagree");
+        assert_eq!(oauth["properties"]["application_type"]["const"], "oauth");
+        assert_eq!(
+            ctx.out.union_variants,
+            [("Check".to_owned(), vec!["Oauth".to_owned(), "M2m".to_owned()])]
+        );
+    }
+
+    #[test]
+    fn an_untagged_union_tries_the_variant_that_requires_more_first() {
+        let schema = json!({"oneOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+            {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a", "b"]},
+            {"type": "string"}
+        ]});
+        let out = run_pass(name_union_variants, doc(schema));
+        assert_eq!(
+            out["components"]["schemas"]["Check"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/CheckB"}, {"$ref": "#/components/schemas/CheckBase"}, {"type": "string"}])
         );
     }
 

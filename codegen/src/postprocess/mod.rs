@@ -2,6 +2,7 @@
 //! do: forward-compatible enums, lenient response types, body-less success statuses, and
 //! secrets kept out of `Debug`.
 
+mod constant_unions;
 mod empty_success;
 mod open_enums;
 mod optional_constants;
@@ -10,6 +11,7 @@ mod tagged_unions;
 mod tolerant;
 mod union_variants;
 
+pub use constant_unions::constant_unions;
 pub use empty_success::empty_success_arms;
 pub use open_enums::{OpenEnumCounts, open_enums};
 pub use optional_constants::optional_constants;

@@ -220,17 +220,11 @@ pub struct CreateAuthorizationPermissionDto {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateAuthorizationResourceDto {
-    Base(CreateAuthorizationResourceDtoBase),
     ParentResourceId(CreateAuthorizationResourceDtoParentResourceId),
     ParentResourceExternalId(CreateAuthorizationResourceDtoParentResourceExternalId),
+    Base(CreateAuthorizationResourceDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<CreateAuthorizationResourceDtoBase>
-for CreateAuthorizationResourceDto {
-    fn from(value: CreateAuthorizationResourceDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<CreateAuthorizationResourceDtoParentResourceId>
 for CreateAuthorizationResourceDto {
@@ -242,6 +236,12 @@ impl ::std::convert::From<CreateAuthorizationResourceDtoParentResourceExternalId
 for CreateAuthorizationResourceDto {
     fn from(value: CreateAuthorizationResourceDtoParentResourceExternalId) -> Self {
         Self::ParentResourceExternalId(value)
+    }
+}
+impl ::std::convert::From<CreateAuthorizationResourceDtoBase>
+for CreateAuthorizationResourceDto {
+    fn from(value: CreateAuthorizationResourceDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`CreateAuthorizationResourceDtoBase`
@@ -574,17 +574,11 @@ pub struct UpdateAuthorizationPermissionDto {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateAuthorizationResourceDto {
-    Base(UpdateAuthorizationResourceDtoBase),
     ParentResourceId(UpdateAuthorizationResourceDtoParentResourceId),
     ParentResourceExternalId(UpdateAuthorizationResourceDtoParentResourceExternalId),
+    Base(UpdateAuthorizationResourceDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<UpdateAuthorizationResourceDtoBase>
-for UpdateAuthorizationResourceDto {
-    fn from(value: UpdateAuthorizationResourceDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<UpdateAuthorizationResourceDtoParentResourceId>
 for UpdateAuthorizationResourceDto {
@@ -596,6 +590,12 @@ impl ::std::convert::From<UpdateAuthorizationResourceDtoParentResourceExternalId
 for UpdateAuthorizationResourceDto {
     fn from(value: UpdateAuthorizationResourceDtoParentResourceExternalId) -> Self {
         Self::ParentResourceExternalId(value)
+    }
+}
+impl ::std::convert::From<UpdateAuthorizationResourceDtoBase>
+for UpdateAuthorizationResourceDto {
+    fn from(value: UpdateAuthorizationResourceDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`UpdateAuthorizationResourceDtoBase`

@@ -221,7 +221,7 @@ pub struct DataIntegration {
 ///`DataIntegrationAccessTokenResponse`
 ///
 ///Compiled with the `pipes` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum DataIntegrationAccessTokenResponse {
@@ -427,33 +427,33 @@ pub enum DataIntegrationCredentialsDtoType {
 ///`DataIntegrationCredentialsResponse`
 ///
 ///Compiled with the `pipes` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum DataIntegrationCredentialsResponse {
-    Base1(DataIntegrationCredentialsResponseBase1),
-    Base2(DataIntegrationCredentialsResponseBase2),
-    Base3(DataIntegrationCredentialsResponseBase3),
+    Oauth(DataIntegrationCredentialsResponseOauth),
+    ApiKey(DataIntegrationCredentialsResponseApiKey),
+    ClientCredentials(DataIntegrationCredentialsResponseClientCredentials),
     Error(DataIntegrationCredentialsResponseError),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
 }
-impl ::std::convert::From<DataIntegrationCredentialsResponseBase1>
+impl ::std::convert::From<DataIntegrationCredentialsResponseOauth>
 for DataIntegrationCredentialsResponse {
-    fn from(value: DataIntegrationCredentialsResponseBase1) -> Self {
-        Self::Base1(value)
+    fn from(value: DataIntegrationCredentialsResponseOauth) -> Self {
+        Self::Oauth(value)
     }
 }
-impl ::std::convert::From<DataIntegrationCredentialsResponseBase2>
+impl ::std::convert::From<DataIntegrationCredentialsResponseApiKey>
 for DataIntegrationCredentialsResponse {
-    fn from(value: DataIntegrationCredentialsResponseBase2) -> Self {
-        Self::Base2(value)
+    fn from(value: DataIntegrationCredentialsResponseApiKey) -> Self {
+        Self::ApiKey(value)
     }
 }
-impl ::std::convert::From<DataIntegrationCredentialsResponseBase3>
+impl ::std::convert::From<DataIntegrationCredentialsResponseClientCredentials>
 for DataIntegrationCredentialsResponse {
-    fn from(value: DataIntegrationCredentialsResponseBase3) -> Self {
-        Self::Base3(value)
+    fn from(value: DataIntegrationCredentialsResponseClientCredentials) -> Self {
+        Self::ClientCredentials(value)
     }
 }
 impl ::std::convert::From<DataIntegrationCredentialsResponseError>
@@ -462,62 +462,22 @@ for DataIntegrationCredentialsResponse {
         Self::Error(value)
     }
 }
-///`DataIntegrationCredentialsResponseBase1`
+///`DataIntegrationCredentialsResponseApiKey`
 ///
 ///Compiled with the `pipes` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase1 {
+pub struct DataIntegrationCredentialsResponseApiKey {
     ///Indicates credentials are available.
     pub active: bool,
-    pub credential: DataIntegrationCredentialsResponseBase1Credential,
+    pub credential: DataIntegrationCredentialsResponseApiKeyCredential,
 }
 ///The credential object containing the vended secret.
 ///
 ///Compiled with the `pipes` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase1Credential {
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct DataIntegrationCredentialsResponseApiKeyCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
-    pub auth_method: DataIntegrationCredentialsResponseBase1CredentialAuthMethod,
-    ///The ISO-8601 formatted timestamp indicating when the credential expires.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub expires_at: ::std::option::Option<::std::string::String>,
-    ///If the integration has requested scopes that aren't present on the access token, they're listed here.
-    #[serde(default)]
-    pub missing_scopes: ::std::vec::Vec<::std::string::String>,
-    pub object: CredentialObject,
-    ///The scopes granted to the access token.
-    #[serde(default)]
-    pub scopes: ::std::vec::Vec<::std::string::String>,
-    ///The OAuth access token.
-    pub value: ::std::string::String,
-}
-///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
-///
-///Compiled with the `pipes` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataIntegrationCredentialsResponseBase1CredentialAuthMethod {
-    Oauth,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///`DataIntegrationCredentialsResponseBase2`
-///
-///Compiled with the `pipes` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase2 {
-    ///Indicates credentials are available.
-    pub active: bool,
-    pub credential: DataIntegrationCredentialsResponseBase2Credential,
-}
-///The credential object containing the vended secret.
-///
-///Compiled with the `pipes` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase2Credential {
-    ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
-    pub auth_method: DataIntegrationCredentialsResponseBase2CredentialAuthMethod,
+    pub auth_method: DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod,
     pub object: CredentialObject,
     ///The API key secret.
     pub value: ::std::string::String,
@@ -527,27 +487,27 @@ pub struct DataIntegrationCredentialsResponseBase2Credential {
 ///Compiled with the `pipes` feature.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
-pub enum DataIntegrationCredentialsResponseBase2CredentialAuthMethod {
+pub enum DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod {
     ApiKey,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`DataIntegrationCredentialsResponseBase3`
+///`DataIntegrationCredentialsResponseClientCredentials`
 ///
 ///Compiled with the `pipes` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase3 {
+pub struct DataIntegrationCredentialsResponseClientCredentials {
     ///Indicates credentials are available.
     pub active: bool,
-    pub credential: DataIntegrationCredentialsResponseBase3Credential,
+    pub credential: DataIntegrationCredentialsResponseClientCredentialsCredential,
 }
 ///The credential object containing the vended secret.
 ///
 ///Compiled with the `pipes` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationCredentialsResponseBase3Credential {
+pub struct DataIntegrationCredentialsResponseClientCredentialsCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
-    pub auth_method: DataIntegrationCredentialsResponseBase3CredentialAuthMethod,
+    pub auth_method: DataIntegrationCredentialsResponseClientCredentialsCredentialAuthMethod,
     ///The ISO-8601 formatted timestamp indicating when the credential expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
@@ -570,7 +530,7 @@ pub struct DataIntegrationCredentialsResponseBase3Credential {
 ///Compiled with the `pipes` feature.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
-pub enum DataIntegrationCredentialsResponseBase3CredentialAuthMethod {
+pub enum DataIntegrationCredentialsResponseClientCredentialsCredentialAuthMethod {
     ClientCredentials,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
@@ -597,6 +557,46 @@ pub struct DataIntegrationCredentialsResponseError {
 pub enum DataIntegrationCredentialsResponseErrorError {
     NotInstalled,
     NeedsReauthorization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`DataIntegrationCredentialsResponseOauth`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DataIntegrationCredentialsResponseOauth {
+    ///Indicates credentials are available.
+    pub active: bool,
+    pub credential: DataIntegrationCredentialsResponseOauthCredential,
+}
+///The credential object containing the vended secret.
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DataIntegrationCredentialsResponseOauthCredential {
+    ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
+    pub auth_method: DataIntegrationCredentialsResponseOauthCredentialAuthMethod,
+    ///The ISO-8601 formatted timestamp indicating when the credential expires.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub expires_at: ::std::option::Option<::std::string::String>,
+    ///If the integration has requested scopes that aren't present on the access token, they're listed here.
+    #[serde(default)]
+    pub missing_scopes: ::std::vec::Vec<::std::string::String>,
+    pub object: CredentialObject,
+    ///The scopes granted to the access token.
+    #[serde(default)]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    ///The OAuth access token.
+    pub value: ::std::string::String,
+}
+///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DataIntegrationCredentialsResponseOauthCredentialAuthMethod {
+    Oauth,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -940,20 +940,20 @@ open_enum!(
     "organization" }
 );
 open_enum!(
-    DataIntegrationCredentialsResponseBase1CredentialAuthMethod, Unknown { Oauth =>
-    "oauth" }
-);
-open_enum!(
-    DataIntegrationCredentialsResponseBase2CredentialAuthMethod, Unknown { ApiKey =>
+    DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod, Unknown { ApiKey =>
     "api_key" }
 );
 open_enum!(
-    DataIntegrationCredentialsResponseBase3CredentialAuthMethod, Unknown {
+    DataIntegrationCredentialsResponseClientCredentialsCredentialAuthMethod, Unknown {
     ClientCredentials => "client_credentials" }
 );
 open_enum!(
     DataIntegrationCredentialsResponseErrorError, Unknown { NotInstalled =>
     "not_installed", NeedsReauthorization => "needs_reauthorization" }
+);
+open_enum!(
+    DataIntegrationCredentialsResponseOauthCredentialAuthMethod, Unknown { Oauth =>
+    "oauth" }
 );
 open_enum!(
     DataIntegrationCredentialsValueInnerType, Unknown { Custom => "custom", Organization
@@ -972,6 +972,116 @@ open_enum!(
     UpdateCustomProviderDefinitionDtoAuthenticateVia, Unknown { RequestBody =>
     "request_body", BasicAuthHeader => "basic_auth_header" }
 );
+impl<'de> ::serde::Deserialize<'de> for DataIntegrationAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const VARIANTS: &[&[(&str, crate::runtime::tagged::Constant)]] = &[
+            &[("/active", crate::runtime::tagged::Constant::Bool(true))],
+            &[("/active", crate::runtime::tagged::Constant::Bool(false))],
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match crate::runtime::tagged::matching(&value, VARIANTS) {
+                ::std::option::Option::Some(0usize) => {
+                    Self::AccessToken(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationAccessTokenResponse",
+                            "AccessToken",
+                        )?,
+                    )
+                }
+                ::std::option::Option::Some(1usize) => {
+                    Self::Error(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationAccessTokenResponse",
+                            "Error",
+                        )?,
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataIntegrationCredentialsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const VARIANTS: &[&[(&str, crate::runtime::tagged::Constant)]] = &[
+            &[
+                ("/active", crate::runtime::tagged::Constant::Bool(true)),
+                (
+                    "/credential/auth_method",
+                    crate::runtime::tagged::Constant::Str("oauth"),
+                ),
+            ],
+            &[
+                ("/active", crate::runtime::tagged::Constant::Bool(true)),
+                (
+                    "/credential/auth_method",
+                    crate::runtime::tagged::Constant::Str("api_key"),
+                ),
+            ],
+            &[
+                ("/active", crate::runtime::tagged::Constant::Bool(true)),
+                (
+                    "/credential/auth_method",
+                    crate::runtime::tagged::Constant::Str("client_credentials"),
+                ),
+            ],
+            &[("/active", crate::runtime::tagged::Constant::Bool(false))],
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match crate::runtime::tagged::matching(&value, VARIANTS) {
+                ::std::option::Option::Some(0usize) => {
+                    Self::Oauth(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationCredentialsResponse",
+                            "Oauth",
+                        )?,
+                    )
+                }
+                ::std::option::Option::Some(1usize) => {
+                    Self::ApiKey(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationCredentialsResponse",
+                            "ApiKey",
+                        )?,
+                    )
+                }
+                ::std::option::Option::Some(2usize) => {
+                    Self::ClientCredentials(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationCredentialsResponse",
+                            "ClientCredentials",
+                        )?,
+                    )
+                }
+                ::std::option::Option::Some(3usize) => {
+                    Self::Error(
+                        crate::runtime::tagged::fields_of(
+                            value,
+                            "DataIntegrationCredentialsResponse",
+                            "Error",
+                        )?,
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
 impl ::std::fmt::Debug for ApiKeyInstallationDto {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKeyInstallationDto")
@@ -1063,6 +1173,15 @@ impl ::std::fmt::Debug for DataIntegrationCredentialsDto {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("type_", &self.type_)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for DataIntegrationCredentialsResponseApiKeyCredential {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationCredentialsResponseApiKeyCredential")
+            .field("auth_method", &self.auth_method)
+            .field("object", &self.object)
+            .field("value", &"<redacted>")
             .finish()
     }
 }

@@ -444,116 +444,92 @@ pub enum AuthorizedConnectApplicationObject {
 ///`ConnectApplication`
 ///
 ///Compiled with the `connect` or `organizations` or `user_management` features.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "application_type")]
 #[non_exhaustive]
 #[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
 pub enum ConnectApplication {
-    Base(ConnectApplicationBase),
-    M2m(ConnectApplicationM2m),
-    ///A shape this version of the crate does not know, kept as raw JSON.
+    #[serde(rename = "oauth")]
+    Oauth {
+        ///The client ID of the connect application.
+        client_id: ::std::string::String,
+        ///An ISO 8601 timestamp.
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A description of the connect application.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        description: ::std::option::Option<::std::string::String>,
+        ///The unique ID of the connect application.
+        id: ::std::string::String,
+        ///Whether the application is a first-party application.
+        is_first_party: bool,
+        ///The name of the connect application.
+        name: ::std::string::String,
+        ///Distinguishes the connect application object.
+        #[serde(default)]
+        object: ConnectApplicationObject,
+        ///The ID of the organization the application belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        organization_id: ::std::option::Option<::std::string::String>,
+        ///The redirect URIs configured for this application.
+        redirect_uris: ::std::vec::Vec<ConnectApplicationRedirectUrisItem>,
+        ///The scopes available for this application.
+        scopes: ::std::vec::Vec<::std::string::String>,
+        ///An ISO 8601 timestamp.
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Whether the application uses PKCE for authorization.
+        uses_pkce: bool,
+        ///Whether the application was dynamically registered.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        was_dynamically_registered: ::std::option::Option<bool>,
+    },
+    #[serde(rename = "m2m")]
+    M2m {
+        ///The client ID of the connect application.
+        client_id: ::std::string::String,
+        ///An ISO 8601 timestamp.
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A description of the connect application.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        description: ::std::option::Option<::std::string::String>,
+        ///The unique ID of the connect application.
+        id: ::std::string::String,
+        ///The name of the connect application.
+        name: ::std::string::String,
+        ///Distinguishes the connect application object.
+        #[serde(default)]
+        object: ConnectApplicationObject,
+        ///The ID of the organization the application belongs to.
+        organization_id: ::std::string::String,
+        ///The scopes available for this application.
+        scopes: ::std::vec::Vec<::std::string::String>,
+        ///An ISO 8601 timestamp.
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    },
+    ///A `application_type` this version of the crate does not know, with the whole value as it was received (and is sent back).
+    #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-impl ::std::convert::From<ConnectApplicationBase> for ConnectApplication {
-    fn from(value: ConnectApplicationBase) -> Self {
-        Self::Base(value)
-    }
-}
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-impl ::std::convert::From<ConnectApplicationM2m> for ConnectApplication {
-    fn from(value: ConnectApplicationM2m) -> Self {
-        Self::M2m(value)
-    }
-}
-///`ConnectApplicationBase`
-///
-///Compiled with the `connect` or `organizations` or `user_management` features.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-pub struct ConnectApplicationBase {
-    ///The client ID of the connect application.
-    pub client_id: ::std::string::String,
-    ///An ISO 8601 timestamp.
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A description of the connect application.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub description: ::std::option::Option<::std::string::String>,
-    ///The unique ID of the connect application.
-    pub id: ::std::string::String,
-    ///The name of the connect application.
-    pub name: ::std::string::String,
-    ///Distinguishes the connect application object.
-    pub object: ConnectApplicationBaseObject,
-    ///The scopes available for this application.
-    #[serde(default)]
-    pub scopes: ::std::vec::Vec<::std::string::String>,
-    ///An ISO 8601 timestamp.
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-}
 ///Distinguishes the connect application object.
 ///
 ///Compiled with the `connect` or `organizations` or `user_management` features.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 #[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-pub enum ConnectApplicationBaseObject {
+pub enum ConnectApplicationObject {
     ConnectApplication,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
-///`ConnectApplicationM2m`
+///`ConnectApplicationRedirectUrisItem`
 ///
 ///Compiled with the `connect` or `organizations` or `user_management` features.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-pub struct ConnectApplicationM2m {
-    ///The type of the application.
-    pub application_type: ConnectApplicationM2mApplicationType,
-    ///The client ID of the connect application.
-    pub client_id: ::std::string::String,
-    ///An ISO 8601 timestamp.
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A description of the connect application.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub description: ::std::option::Option<::std::string::String>,
-    ///The unique ID of the connect application.
-    pub id: ::std::string::String,
-    ///The name of the connect application.
-    pub name: ::std::string::String,
-    ///Distinguishes the connect application object.
-    pub object: ConnectApplicationM2mObject,
-    ///The ID of the organization the application belongs to.
-    pub organization_id: ::std::string::String,
-    ///The scopes available for this application.
-    #[serde(default)]
-    pub scopes: ::std::vec::Vec<::std::string::String>,
-    ///An ISO 8601 timestamp.
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-}
-///The type of the application.
-///
-///Compiled with the `connect` or `organizations` or `user_management` features.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-pub enum ConnectApplicationM2mApplicationType {
-    M2m,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///Distinguishes the connect application object.
-///
-///Compiled with the `connect` or `organizations` or `user_management` features.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-pub enum ConnectApplicationM2mObject {
-    ConnectApplication,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
+pub struct ConnectApplicationRedirectUrisItem {
+    ///Whether this is the default redirect URI.
+    pub default: bool,
+    ///The redirect URI for the application.
+    pub uri: ::std::string::String,
 }
 ///`ConnectedAccount`
 ///
@@ -1081,13 +1057,14 @@ pub enum EmailVerificationObject {
 }
 ///Error response body.
 ///
-///Compiled with the `agents` or `api_keys` or `audit_logs` or `events` or `organizations` or `pipes` or `user_management` features.
+///Compiled with the `agents` or `api_keys` or `audit_logs` or `connect` or `events` or `organizations` or `pipes` or `user_management` features.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg(
     any(
         feature = "agents",
         feature = "api_keys",
         feature = "audit_logs",
+        feature = "connect",
         feature = "events",
         feature = "organizations",
         feature = "pipes",
@@ -1841,6 +1818,13 @@ pub struct VerifyEmailAddressDto {
     ///The one-time email verification code.
     pub code: ::std::string::String,
 }
+#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
+impl ::std::default::Default for ConnectApplicationObject {
+    ///`ConnectApplication`, the only value: what a payload that leaves the field out means.
+    fn default() -> Self {
+        Self::ConnectApplication
+    }
+}
 ///The fields of 1 variants of [`ApiKeyOwner`], decoded once for all of them.
 #[derive(::serde::Deserialize)]
 #[doc(hidden)]
@@ -1944,6 +1928,151 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOwner {
         )
     }
 }
+///The fields of 1 variants of [`ConnectApplication`], decoded once for all of them.
+#[derive(::serde::Deserialize)]
+#[doc(hidden)]
+#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
+pub(crate) struct ConnectApplicationFields0 {
+    pub(crate) client_id: ::std::string::String,
+    pub(crate) created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub(crate) description: ::std::option::Option<::std::string::String>,
+    pub(crate) id: ::std::string::String,
+    pub(crate) is_first_party: bool,
+    pub(crate) name: ::std::string::String,
+    #[serde(default)]
+    pub(crate) object: ConnectApplicationObject,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub(crate) organization_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub(crate) redirect_uris: ::std::vec::Vec<ConnectApplicationRedirectUrisItem>,
+    #[serde(default)]
+    pub(crate) scopes: ::std::vec::Vec<::std::string::String>,
+    pub(crate) updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub(crate) uses_pkce: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub(crate) was_dynamically_registered: ::std::option::Option<bool>,
+}
+///The fields of 1 variants of [`ConnectApplication`], decoded once for all of them.
+#[derive(::serde::Deserialize)]
+#[doc(hidden)]
+#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
+pub(crate) struct ConnectApplicationFields1 {
+    pub(crate) client_id: ::std::string::String,
+    pub(crate) created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub(crate) description: ::std::option::Option<::std::string::String>,
+    pub(crate) id: ::std::string::String,
+    pub(crate) name: ::std::string::String,
+    #[serde(default)]
+    pub(crate) object: ConnectApplicationObject,
+    pub(crate) organization_id: ::std::string::String,
+    #[serde(default)]
+    pub(crate) scopes: ::std::vec::Vec<::std::string::String>,
+    pub(crate) updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
+impl ConnectApplication {
+    ///The `application_type` of this value as it is on the wire (`""` for an unknown value without one).
+    pub fn application_type_name(&self) -> &str {
+        match self {
+            Self::Oauth { .. } => "oauth",
+            Self::M2m { .. } => "m2m",
+            Self::Unknown(value) => {
+                value
+                    .get("application_type")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectApplication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::runtime::tagged::tag_of::<
+            D::Error,
+        >(&value, "application_type", "ConnectApplication")?
+            .to_owned();
+        let tag = tag.as_str();
+        Ok(
+            match tag {
+                "oauth" => {
+                    let ConnectApplicationFields0 {
+                        client_id,
+                        created_at,
+                        description,
+                        id,
+                        is_first_party,
+                        name,
+                        object,
+                        organization_id,
+                        redirect_uris,
+                        scopes,
+                        updated_at,
+                        uses_pkce,
+                        was_dynamically_registered,
+                    } = crate::runtime::tagged::fields_of(
+                        value,
+                        "ConnectApplication",
+                        tag,
+                    )?;
+                    Self::Oauth {
+                        client_id,
+                        created_at,
+                        description,
+                        id,
+                        is_first_party,
+                        name,
+                        object,
+                        organization_id,
+                        redirect_uris,
+                        scopes,
+                        updated_at,
+                        uses_pkce,
+                        was_dynamically_registered,
+                    }
+                }
+                "m2m" => {
+                    let ConnectApplicationFields1 {
+                        client_id,
+                        created_at,
+                        description,
+                        id,
+                        name,
+                        object,
+                        organization_id,
+                        scopes,
+                        updated_at,
+                    } = crate::runtime::tagged::fields_of(
+                        value,
+                        "ConnectApplication",
+                        tag,
+                    )?;
+                    Self::M2m {
+                        client_id,
+                        created_at,
+                        description,
+                        id,
+                        name,
+                        object,
+                        organization_id,
+                        scopes,
+                        updated_at,
+                    }
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
 #[cfg(any(feature = "agents", feature = "events"))]
 open_enum!(
     AgentRegistrationKind, Unknown { Anonymous => "anonymous", ServiceAuth =>
@@ -1997,13 +2126,7 @@ open_enum!(
 );
 #[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
 open_enum!(
-    ConnectApplicationBaseObject, Unknown { ConnectApplication => "connect_application" }
-);
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-open_enum!(ConnectApplicationM2mApplicationType, Unknown { M2m => "m2m" });
-#[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
-open_enum!(
-    ConnectApplicationM2mObject, Unknown { ConnectApplication => "connect_application" }
+    ConnectApplicationObject, Unknown { ConnectApplication => "connect_application" }
 );
 #[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
 open_enum!(

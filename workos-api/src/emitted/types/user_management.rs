@@ -748,16 +748,11 @@ pub struct CreateUserlandMagicCodeAndReturnDto {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateUserlandUserDto {
-    Base(CreateUserlandUserDtoBase),
     Password(CreateUserlandUserDtoPassword),
     PasswordHash(CreateUserlandUserDtoPasswordHash),
+    Base(CreateUserlandUserDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<CreateUserlandUserDtoBase> for CreateUserlandUserDto {
-    fn from(value: CreateUserlandUserDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<CreateUserlandUserDtoPassword> for CreateUserlandUserDto {
     fn from(value: CreateUserlandUserDtoPassword) -> Self {
@@ -767,6 +762,11 @@ impl ::std::convert::From<CreateUserlandUserDtoPassword> for CreateUserlandUserD
 impl ::std::convert::From<CreateUserlandUserDtoPasswordHash> for CreateUserlandUserDto {
     fn from(value: CreateUserlandUserDtoPasswordHash) -> Self {
         Self::PasswordHash(value)
+    }
+}
+impl ::std::convert::From<CreateUserlandUserDtoBase> for CreateUserlandUserDto {
+    fn from(value: CreateUserlandUserDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`CreateUserlandUserDtoBase`
@@ -1049,17 +1049,11 @@ pub enum CreateUserlandUserInviteOptionsDtoLocale {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateUserlandUserOrganizationMembershipDto {
-    Base(CreateUserlandUserOrganizationMembershipDtoBase),
     RoleSlug(CreateUserlandUserOrganizationMembershipDtoRoleSlug),
     RoleSlugs(CreateUserlandUserOrganizationMembershipDtoRoleSlugs),
+    Base(CreateUserlandUserOrganizationMembershipDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<CreateUserlandUserOrganizationMembershipDtoBase>
-for CreateUserlandUserOrganizationMembershipDto {
-    fn from(value: CreateUserlandUserOrganizationMembershipDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<CreateUserlandUserOrganizationMembershipDtoRoleSlug>
 for CreateUserlandUserOrganizationMembershipDto {
@@ -1071,6 +1065,12 @@ impl ::std::convert::From<CreateUserlandUserOrganizationMembershipDtoRoleSlugs>
 for CreateUserlandUserOrganizationMembershipDto {
     fn from(value: CreateUserlandUserOrganizationMembershipDtoRoleSlugs) -> Self {
         Self::RoleSlugs(value)
+    }
+}
+impl ::std::convert::From<CreateUserlandUserOrganizationMembershipDtoBase>
+for CreateUserlandUserOrganizationMembershipDto {
+    fn from(value: CreateUserlandUserOrganizationMembershipDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`CreateUserlandUserOrganizationMembershipDtoBase`
@@ -1945,16 +1945,11 @@ pub struct UpdateJwtTemplateDto {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateUserlandUserDto {
-    Base(UpdateUserlandUserDtoBase),
     Password(UpdateUserlandUserDtoPassword),
     PasswordHash(UpdateUserlandUserDtoPasswordHash),
+    Base(UpdateUserlandUserDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<UpdateUserlandUserDtoBase> for UpdateUserlandUserDto {
-    fn from(value: UpdateUserlandUserDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<UpdateUserlandUserDtoPassword> for UpdateUserlandUserDto {
     fn from(value: UpdateUserlandUserDtoPassword) -> Self {
@@ -1964,6 +1959,11 @@ impl ::std::convert::From<UpdateUserlandUserDtoPassword> for UpdateUserlandUserD
 impl ::std::convert::From<UpdateUserlandUserDtoPasswordHash> for UpdateUserlandUserDto {
     fn from(value: UpdateUserlandUserDtoPasswordHash) -> Self {
         Self::PasswordHash(value)
+    }
+}
+impl ::std::convert::From<UpdateUserlandUserDtoBase> for UpdateUserlandUserDto {
+    fn from(value: UpdateUserlandUserDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`UpdateUserlandUserDtoBase`
@@ -2107,17 +2107,11 @@ pub enum UpdateUserlandUserDtoPasswordHashPasswordSaltPosition {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateUserlandUserOrganizationMembershipDto {
-    Base(UpdateUserlandUserOrganizationMembershipDtoBase),
     RoleSlug(UpdateUserlandUserOrganizationMembershipDtoRoleSlug),
     RoleSlugs(UpdateUserlandUserOrganizationMembershipDtoRoleSlugs),
+    Base(UpdateUserlandUserOrganizationMembershipDtoBase),
     ///A shape this version of the crate does not know, kept as raw JSON.
     Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<UpdateUserlandUserOrganizationMembershipDtoBase>
-for UpdateUserlandUserOrganizationMembershipDto {
-    fn from(value: UpdateUserlandUserOrganizationMembershipDtoBase) -> Self {
-        Self::Base(value)
-    }
 }
 impl ::std::convert::From<UpdateUserlandUserOrganizationMembershipDtoRoleSlug>
 for UpdateUserlandUserOrganizationMembershipDto {
@@ -2129,6 +2123,12 @@ impl ::std::convert::From<UpdateUserlandUserOrganizationMembershipDtoRoleSlugs>
 for UpdateUserlandUserOrganizationMembershipDto {
     fn from(value: UpdateUserlandUserOrganizationMembershipDtoRoleSlugs) -> Self {
         Self::RoleSlugs(value)
+    }
+}
+impl ::std::convert::From<UpdateUserlandUserOrganizationMembershipDtoBase>
+for UpdateUserlandUserOrganizationMembershipDto {
+    fn from(value: UpdateUserlandUserOrganizationMembershipDtoBase) -> Self {
+        Self::Base(value)
     }
 }
 ///`UpdateUserlandUserOrganizationMembershipDtoBase`
