@@ -114,8 +114,8 @@ impl Coverage {
         );
         let _ = writeln!(
             s,
-            "tolerant reading: {} required nullable fields read an absent key as None, {} required arrays and maps as empty",
-            self.tolerant.absent_as_none, self.tolerant.absent_as_empty
+            "tolerant reading: {} required nullable fields read an absent key as None, {} required arrays and maps as empty, {} required constants as their value",
+            self.tolerant.absent_as_none, self.tolerant.absent_as_empty, self.tolerant.absent_as_constant
         );
         if let Some((changed, total)) = self.overlay {
             let _ = writeln!(s, "overlay: {changed} of {total} actions applied (workos-spec/overlay.yaml)");
@@ -210,9 +210,10 @@ impl Coverage {
         );
         let _ = writeln!(
             s,
-            "\nTolerant reading: {} required nullable fields read an absent key as `None`, and {} required arrays and \
-             maps read it as empty (every other required field stays required).",
-            self.tolerant.absent_as_none, self.tolerant.absent_as_empty
+            "\nTolerant reading: {} required nullable fields read an absent key as `None`, {} required arrays and \
+             maps read it as empty, and {} required constants as their only value (every other required field stays \
+             required).",
+            self.tolerant.absent_as_none, self.tolerant.absent_as_empty, self.tolerant.absent_as_constant
         );
         s
     }

@@ -68,6 +68,7 @@ pub struct UpdateAgentsClaimsAttemptBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: LinkExternalUserType,
     pub user: UpdateAgentsClaimsAttemptBodyUser,
 }
@@ -117,6 +118,7 @@ pub struct ValidateAgentCredentialsBodyAccessToken {
     pub credential: ::std::string::String,
     ///The kind of credential being validated — an agent API key or an agent access token.
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: ValidateAgentCredentialsBodyAccessTokenType,
 }
 ///The kind of credential being validated — an agent API key or an agent access token.
@@ -138,6 +140,7 @@ pub struct ValidateAgentCredentialsBodyApiKey {
     pub credential: ::std::string::String,
     ///The kind of credential being validated — an agent API key or an agent access token.
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: ValidateAgentCredentialsBodyApiKeyType,
 }
 ///The kind of credential being validated — an agent API key or an agent access token.
@@ -251,5 +254,23 @@ impl ValidateAgentCredentialsBodyApiKey {
             credential: credential.into(),
             type_: ::std::convert::From::from("api_key"),
         }
+    }
+}
+impl ::std::default::Default for LinkExternalUserType {
+    ///`LinkExternalUser`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::LinkExternalUser
+    }
+}
+impl ::std::default::Default for ValidateAgentCredentialsBodyAccessTokenType {
+    ///`AccessToken`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AccessToken
+    }
+}
+impl ::std::default::Default for ValidateAgentCredentialsBodyApiKeyType {
+    ///`ApiKey`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ApiKey
     }
 }

@@ -61,6 +61,7 @@ pub struct UserApiKey {
     pub name: ::std::string::String,
     ///An obfuscated representation of the API Key value.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     pub owner: UserApiKeyOwner,
     ///The permission slugs assigned to the API Key.
@@ -78,6 +79,7 @@ pub struct UserApiKeyList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserApiKey>,
     pub list_metadata: UserApiKeyListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -104,6 +106,7 @@ pub struct UserApiKeyOwner {
     ///Unique identifier of the organization the API Key can access.
     pub organization_id: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: UserType,
 }
 ///`UserApiKeyWithValue`
@@ -127,6 +130,7 @@ pub struct UserApiKeyWithValue {
     pub name: ::std::string::String,
     ///An obfuscated representation of the API Key value.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     pub owner: UserApiKeyWithValueOwner,
     ///The permission slugs assigned to the API Key.
@@ -147,6 +151,7 @@ pub struct UserApiKeyWithValueOwner {
     ///Unique identifier of the organization the API Key can access.
     pub organization_id: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: UserType,
 }
 ///The constant `user` of an `type` field.
@@ -261,5 +266,11 @@ impl ValidateApiKeyDto {
     ///A `ValidateApiKeyDto` with its required field; set optional ones with the setters.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { value: value.into() }
+    }
+}
+impl ::std::default::Default for UserType {
+    ///`User`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::User
     }
 }

@@ -12,6 +12,7 @@ pub struct AuditLogActionJson {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Identifier of what action was taken.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: AuditLogActionObject,
     pub schema: AuditLogSchemaJson,
     ///An ISO 8601 timestamp.
@@ -242,6 +243,7 @@ pub struct AuditLogExportJson {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the Audit Log Export.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AuditLogExportObject,
     ///The state of the export. Possible values: pending, ready, error, expired.
     pub state: AuditLogExportJsonState,
@@ -309,6 +311,7 @@ pub struct AuditLogSchemaJson {
     ///Additional data associated with the event or entity.
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default)]
     pub object: AuditLogSchemaObject,
     ///The list of targets for the schema.
     #[serde(default)]
@@ -790,5 +793,23 @@ impl UpdateAuditLogsRetentionDto {
         Self {
             retention_period_in_days: retention_period_in_days,
         }
+    }
+}
+impl ::std::default::Default for AuditLogActionObject {
+    ///`AuditLogAction`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuditLogAction
+    }
+}
+impl ::std::default::Default for AuditLogExportObject {
+    ///`AuditLogExport`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuditLogExport
+    }
+}
+impl ::std::default::Default for AuditLogSchemaObject {
+    ///`AuditLogSchema`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuditLogSchema
     }
 }

@@ -72,6 +72,7 @@ pub struct AuthorizationPermissionList {
     #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizationPermission>,
     pub list_metadata: AuthorizationPermissionListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -105,6 +106,7 @@ pub struct AuthorizationResource {
     pub id: ::std::string::String,
     ///A human-readable name for the Resource.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: AuthorizationResourceObject,
     ///The ID of the organization that owns the resource.
     pub organization_id: ::std::string::String,
@@ -126,6 +128,7 @@ pub struct AuthorizationResourceList {
     #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizationResource>,
     pub list_metadata: AuthorizationResourceListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -381,6 +384,7 @@ pub struct GroupRoleAssignment {
     pub group_id: ::std::string::String,
     ///Unique identifier of the group role assignment.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: GroupRoleAssignmentObject,
     pub resource: GroupRoleAssignmentResource,
     pub role: SlimRole,
@@ -396,6 +400,7 @@ pub struct GroupRoleAssignmentList {
     #[serde(default)]
     pub data: ::std::vec::Vec<GroupRoleAssignment>,
     pub list_metadata: GroupRoleAssignmentListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -544,6 +549,7 @@ pub struct RoleList {
     ///The list of records for the current page.
     #[serde(default)]
     pub data: ::std::vec::Vec<Role>,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///`SetRolePermissionsDto`
@@ -673,6 +679,7 @@ pub struct UserRoleAssignment {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the role assignment.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: RoleAssignmentObject,
     ///The ID of the organization membership the role is assigned to.
     pub organization_membership_id: ::std::string::String,
@@ -691,6 +698,7 @@ pub struct UserRoleAssignmentList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserRoleAssignment>,
     pub list_metadata: UserRoleAssignmentListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -757,6 +765,7 @@ pub struct UserlandUserOrganizationMembershipBaseWithUser {
     pub directory_managed: bool,
     ///The unique ID of the organization membership.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationMembershipObject,
     ///The ID of the organization which the user belongs to.
     pub organization_id: ::std::string::String,
@@ -781,6 +790,7 @@ pub struct UserlandUserOrganizationMembershipBaseWithUserList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseWithUser>,
     pub list_metadata: UserlandUserOrganizationMembershipBaseWithUserListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -1499,5 +1509,23 @@ impl UpdateRoleDto {
     ) -> Self {
         self.name = ::std::option::Option::Some(name.into());
         self
+    }
+}
+impl ::std::default::Default for AuthorizationResourceObject {
+    ///`AuthorizationResource`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthorizationResource
+    }
+}
+impl ::std::default::Default for GroupRoleAssignmentObject {
+    ///`GroupRoleAssignment`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::GroupRoleAssignment
+    }
+}
+impl ::std::default::Default for RoleAssignmentObject {
+    ///`RoleAssignment`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::RoleAssignment
     }
 }

@@ -12,6 +12,7 @@ pub struct ConnectApplicationList {
     #[serde(default)]
     pub data: ::std::vec::Vec<ConnectApplication>,
     pub list_metadata: ConnectApplicationListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -94,6 +95,7 @@ impl ::std::convert::From<CreateM2mApplicationDto> for CreateConnectApplicationB
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateM2mApplicationDto {
     ///The type of application to create.
+    #[serde(default)]
     pub application_type: CreateM2mApplicationDtoApplicationType,
     ///A description for the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,6 +124,7 @@ pub enum CreateM2mApplicationDtoApplicationType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateOAuthApplicationDto {
     ///The type of application to create.
+    #[serde(default)]
     pub application_type: CreateOAuthApplicationDtoApplicationType,
     ///A description for the application.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -184,6 +187,7 @@ pub struct ListConnectApplicationClientSecretsResponseItem {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(default)]
     pub object: ConnectApplicationSecretObject,
     ///A hint showing the last few characters of the secret value.
     pub secret_hint: ::std::string::String,
@@ -214,6 +218,7 @@ pub struct NewConnectApplicationSecret {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(default)]
     pub object: ConnectApplicationSecretObject,
     ///The plaintext secret value. Only returned at creation time and cannot be retrieved later.
     pub secret: ::std::string::String,
@@ -264,6 +269,7 @@ pub struct UserConsentOption {
     ///A human-readable label for this consent option.
     pub label: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: EnumType,
 }
 ///`UserConsentOptionChoicesItem`
@@ -663,5 +669,29 @@ impl UserObject {
     ) -> Self {
         self.name = ::std::option::Option::Some(name.into());
         self
+    }
+}
+impl ::std::default::Default for ConnectApplicationSecretObject {
+    ///`ConnectApplicationSecret`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ConnectApplicationSecret
+    }
+}
+impl ::std::default::Default for CreateM2mApplicationDtoApplicationType {
+    ///`M2m`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::M2m
+    }
+}
+impl ::std::default::Default for CreateOAuthApplicationDtoApplicationType {
+    ///`Oauth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Oauth
+    }
+}
+impl ::std::default::Default for EnumType {
+    ///`Enum`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Enum
     }
 }

@@ -12,6 +12,7 @@ pub struct DirectoryGroupList {
     #[serde(default)]
     pub data: ::std::vec::Vec<DirectoryGroup>,
     pub list_metadata: DirectoryGroupListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -37,6 +38,7 @@ pub struct DirectoryList {
     #[serde(default)]
     pub data: ::std::vec::Vec<Directory>,
     pub list_metadata: DirectoryListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -62,6 +64,7 @@ pub struct DirectoryUserList {
     #[serde(default)]
     pub data: ::std::vec::Vec<DirectoryUserWithGroups>,
     pub list_metadata: DirectoryUserListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -116,6 +119,7 @@ pub struct DirectoryUserWithGroups {
     ///The full name of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: DirectoryUserObject,
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,

@@ -23,6 +23,7 @@ pub struct ActionAuthenticationDeniedData {
     #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: AuthenticationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -30,6 +31,7 @@ pub struct ActionAuthenticationDeniedData {
     pub user_agent: ::std::option::Option<::std::string::String>,
     ///The ID of the user.
     pub user_id: ::std::string::String,
+    #[serde(default)]
     pub verdict: DenyVerdict,
 }
 ///The event payload.
@@ -52,11 +54,13 @@ pub struct ActionUserRegistrationDeniedData {
     #[serde(default)]
     pub organization_id: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: UserRegistrationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub user_agent: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub verdict: DenyVerdict,
 }
 ///The constant `agent_identity` of an `object` field.
@@ -86,6 +90,7 @@ pub struct AgentRegistrationClaimAttemptCreatedData {
     pub id: ::std::string::String,
     ///The login hint for the claim attempt.
     pub login_hint: ::std::string::String,
+    #[serde(default)]
     pub object: AgentRegistrationClaimAttemptObject,
     ///The timestamp when the claim attempt was last updated.
     pub updated_at: ::std::string::String,
@@ -116,6 +121,7 @@ pub struct AgentRegistrationClaimCompletedData {
     pub created_at: ::std::string::String,
     ///Unique identifier of the agent registration claim.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AgentRegistrationClaimObject,
     ///The timestamp when the claim was last updated.
     pub updated_at: ::std::string::String,
@@ -156,6 +162,7 @@ pub struct AgentRegistrationCreatedData {
     pub kind: AgentRegistrationCreatedDataKind,
     ///The authentication method of the registration.
     pub method: AgentRegistrationCreatedDataMethod,
+    #[serde(default)]
     pub object: AgentRegistrationObject,
     ///The ID of the organization the registration belongs to.
     pub organization_id: ::std::string::String,
@@ -171,6 +178,7 @@ pub struct AgentRegistrationCreatedData {
 pub struct AgentRegistrationCreatedDataAgentIdentity {
     ///Unique identifier of the agent identity.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AgentIdentityObject,
     ///The ID of the userland user bound to this agent identity.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -227,6 +235,7 @@ pub struct AgentRegistrationCredentialIssuedData {
     pub detail: AgentRegistrationCredentialIssuedDataDetail,
     ///Unique identifier of the agent registration credential.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AgentRegistrationCredentialObject,
     ///The timestamp when the credential was last updated.
     pub updated_at: ::std::string::String,
@@ -316,6 +325,7 @@ pub struct ApiKeyCreatedData {
     pub name: ::std::string::String,
     ///The obfuscated value of the API key.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     ///The owner of the API key.
     pub owner: ApiKeyCreatedDataOwner,
@@ -369,6 +379,7 @@ pub struct ApiKeyUpdatedData {
     pub name: ::std::string::String,
     ///The obfuscated value of the API key.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     ///The owner of the API key.
     pub owner: ApiKeyUpdatedDataOwner,
@@ -426,8 +437,10 @@ pub struct AuthenticationEmailVerificationFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: EmailVerificationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -459,8 +472,10 @@ pub struct AuthenticationEmailVerificationSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: EmailVerificationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -483,8 +498,10 @@ pub struct AuthenticationMagicAuthFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: MagicAuthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -516,8 +533,10 @@ pub struct AuthenticationMagicAuthSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: MagicAuthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -540,8 +559,10 @@ pub struct AuthenticationMfaFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: MfaType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -573,8 +594,10 @@ pub struct AuthenticationMfaSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: MfaType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -597,8 +620,10 @@ pub struct AuthenticationOauthFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: OauthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -630,8 +655,10 @@ pub struct AuthenticationOauthSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: OauthType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -656,8 +683,10 @@ pub struct AuthenticationPasskeyFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: PasskeyType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -689,8 +718,10 @@ pub struct AuthenticationPasskeySucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: PasskeyType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -713,8 +744,10 @@ pub struct AuthenticationPasswordFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: PasswordType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -746,8 +779,10 @@ pub struct AuthenticationPasswordSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: PasswordType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -807,8 +842,10 @@ pub struct AuthenticationReauthenticationSucceededData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: ReauthenticationType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -832,8 +869,10 @@ pub struct AuthenticationSsoFailedData {
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoFailedDataSso,
+    #[serde(default)]
     pub status: FailedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -886,8 +925,10 @@ pub struct AuthenticationSsoStartedData {
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoStartedDataSso,
+    #[serde(default)]
     pub status: StartedStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -928,8 +969,10 @@ pub struct AuthenticationSsoSucceededData {
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoSucceededDataSso,
+    #[serde(default)]
     pub status: SucceededStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -973,8 +1016,10 @@ pub struct AuthenticationSsoTimedOutData {
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub sso: AuthenticationSsoTimedOutDataSso,
+    #[serde(default)]
     pub status: TimedOutStatus,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: SsoType,
     ///The user agent of the request.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1041,6 +1086,7 @@ pub struct ConnectionActivatedData {
     pub id: ::std::string::String,
     ///The name of the connection.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectionObject,
     ///The ID of the organization the connection belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1122,6 +1168,7 @@ pub struct ConnectionActivatedDataDomainsItem {
     pub domain: ::std::string::String,
     ///Unique identifier of the connection domain.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectionDomainObject,
 }
 ///The current state of the connection.
@@ -1162,6 +1209,7 @@ pub struct ConnectionDeletedData {
     pub id: ::std::string::String,
     ///The name of the connection.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectionObject,
     ///The ID of the organization the connection belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1380,6 +1428,7 @@ pub struct DsyncActivatedData {
     pub id: ::std::string::String,
     ///The name of the directory.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryObject,
     ///The ID of the organization the directory belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1401,6 +1450,7 @@ pub struct DsyncActivatedDataDomainsItem {
     pub domain: ::std::string::String,
     ///Unique identifier of the organization domain.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationDomainObject,
 }
 ///The current state of the directory.
@@ -1460,6 +1510,7 @@ pub struct DsyncDeletedData {
     pub id: ::std::string::String,
     ///The name of the directory.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryObject,
     ///The ID of the organization the directory belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1533,6 +1584,7 @@ pub struct DsyncGroupUpdatedData {
     pub idp_id: ::std::string::String,
     ///The name of the Directory Group.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryGroupObject,
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
@@ -1568,6 +1620,7 @@ pub struct DsyncTokenCreatedData {
     pub directory_id: ::std::string::String,
     ///Unique identifier of the directory token.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryTokenObject,
     ///The ID of the organization the directory belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1610,6 +1663,7 @@ pub struct DsyncUserUpdatedData {
     ///The full name of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: DirectoryUserObject,
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
@@ -1674,6 +1728,7 @@ pub struct EmailVerificationCreatedData {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the email verification code.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: EmailVerificationObject,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1775,6 +1830,7 @@ pub struct EventList {
     #[serde(default)]
     pub data: ::std::vec::Vec<EventSchema>,
     pub list_metadata: EventListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursor for navigating to the next page of results.
@@ -3398,6 +3454,7 @@ pub struct FlagCreatedData {
     pub id: ::std::string::String,
     ///A descriptive name for the Feature Flag.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3622,6 +3679,7 @@ pub struct InvitationAcceptedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: InvitationObject,
     ///The ID of the [organization](/reference/organization) that the recipient will join.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3666,6 +3724,7 @@ pub struct MagicAuthCreatedData {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the Magic Auth code.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: MagicAuthObject2,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3736,6 +3795,7 @@ pub struct OrganizationCreatedData {
     >,
     ///A descriptive name for the Organization. This field does not need to be unique.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationObject,
     ///The Stripe customer ID of the Organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3777,6 +3837,7 @@ pub struct OrganizationMembershipCreatedData {
     pub directory_managed: bool,
     ///Unique identifier of the organization membership.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationMembershipObject,
     ///The ID of the organization.
     pub organization_id: ::std::string::String,
@@ -3816,6 +3877,7 @@ pub struct OrganizationRoleCreatedData {
     pub description: ::std::option::Option<::std::string::String>,
     ///The name of the role.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationRoleObject,
     ///The ID of the organization the role belongs to.
     pub organization_id: ::std::string::String,
@@ -3862,6 +3924,7 @@ pub struct PasswordResetCreatedData {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the password reset object.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: PasswordResetObject,
     ///The unique ID of the user.
     pub user_id: ::std::string::String,
@@ -3887,6 +3950,7 @@ pub struct PipesConnectedAccount {
     pub data_integration_id: ::std::string::String,
     ///The unique ID of the connected account.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectedAccountObject,
     ///The ID of the Organization the connected account belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3921,6 +3985,7 @@ pub struct PipesConnectedAccountConnectionFailedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub error_reason: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: ConnectionFailedObject,
     ///The ID of the Organization the connection attempt belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3962,6 +4027,7 @@ pub struct RadarChallengeCreatedData {
     ///The ID of the Radar challenge.
     pub radar_challenge_id: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: EmailType,
     ///The ID of the user.
     pub user_id: ::std::string::String,
@@ -3983,6 +4049,7 @@ pub enum ReauthenticationType {
 pub struct RoleCreatedData {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(default)]
     pub object: RoleObject,
     ///The permissions granted by the role.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4017,6 +4084,7 @@ pub struct SessionCreatedData {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: SessionObject,
     ///The ID of the organization this session is associated with.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4365,6 +4433,7 @@ pub struct WaitlistUser {
     pub email: ::std::string::String,
     ///The unique ID of the Waitlist User.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: WaitlistUserObject,
     ///The state of the Waitlist User.
     pub state: WaitlistUserState,

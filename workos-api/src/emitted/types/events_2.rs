@@ -2007,3 +2007,159 @@ pub type VaultKekDeletedData = VaultKekCreatedData;
 ///
 ///Compiled with the `events` feature.
 pub type VaultMetadataReadData = VaultDataDeletedData;
+impl ::std::default::Default for AgentIdentityObject {
+    ///`AgentIdentity`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentIdentity
+    }
+}
+impl ::std::default::Default for AgentRegistrationClaimAttemptObject {
+    ///`AgentRegistrationClaimAttempt`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentRegistrationClaimAttempt
+    }
+}
+impl ::std::default::Default for AgentRegistrationClaimObject {
+    ///`AgentRegistrationClaim`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentRegistrationClaim
+    }
+}
+impl ::std::default::Default for AgentRegistrationCredentialObject {
+    ///`AgentRegistrationCredential`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentRegistrationCredential
+    }
+}
+impl ::std::default::Default for AgentRegistrationObject {
+    ///`AgentRegistration`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentRegistration
+    }
+}
+impl ::std::default::Default for AuthenticationType {
+    ///`Authentication`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Authentication
+    }
+}
+impl ::std::default::Default for ConnectionFailedObject {
+    ///`ConnectionFailed`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ConnectionFailed
+    }
+}
+impl ::std::default::Default for DenyVerdict {
+    ///`Deny`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Deny
+    }
+}
+impl ::std::default::Default for DirectoryTokenObject {
+    ///`DirectoryToken`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DirectoryToken
+    }
+}
+impl ::std::default::Default for EmailVerificationType {
+    ///`EmailVerification`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::EmailVerification
+    }
+}
+impl ::std::default::Default for FailedStatus {
+    ///`Failed`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Failed
+    }
+}
+impl ::std::default::Default for MagicAuthObject2 {
+    ///`MagicAuth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::MagicAuth
+    }
+}
+impl ::std::default::Default for MagicAuthType {
+    ///`MagicAuth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::MagicAuth
+    }
+}
+impl ::std::default::Default for MfaType {
+    ///`Mfa`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Mfa
+    }
+}
+impl ::std::default::Default for OauthType {
+    ///`Oauth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Oauth
+    }
+}
+impl ::std::default::Default for OrganizationRoleObject {
+    ///`OrganizationRole`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::OrganizationRole
+    }
+}
+impl ::std::default::Default for PasskeyType {
+    ///`Passkey`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Passkey
+    }
+}
+impl ::std::default::Default for PasswordType {
+    ///`Password`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Password
+    }
+}
+impl ::std::default::Default for ReauthenticationType {
+    ///`Reauthentication`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Reauthentication
+    }
+}
+impl ::std::default::Default for SessionObject {
+    ///`Session`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Session
+    }
+}
+impl ::std::default::Default for SsoType {
+    ///`Sso`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Sso
+    }
+}
+impl ::std::default::Default for StartedStatus {
+    ///`Started`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Started
+    }
+}
+impl ::std::default::Default for SucceededStatus {
+    ///`Succeeded`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Succeeded
+    }
+}
+impl ::std::default::Default for TimedOutStatus {
+    ///`TimedOut`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::TimedOut
+    }
+}
+impl ::std::default::Default for UserRegistrationType {
+    ///`UserRegistration`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UserRegistration
+    }
+}
+impl ::std::default::Default for WaitlistUserObject {
+    ///`WaitlistUser`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::WaitlistUser
+    }
+}

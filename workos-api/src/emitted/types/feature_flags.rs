@@ -22,6 +22,7 @@ pub struct DisableFeatureFlagResponse {
     pub id: ::std::string::String,
     ///A descriptive name for the Feature Flag. This field does not need to be unique.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -70,6 +71,7 @@ pub struct EnableFeatureFlagResponse {
     pub id: ::std::string::String,
     ///A descriptive name for the Feature Flag. This field does not need to be unique.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]

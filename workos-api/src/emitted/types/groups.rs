@@ -43,6 +43,7 @@ pub struct UserlandUserOrganizationMembershipBaseList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembershipBaseListDataItem>,
     pub list_metadata: UserlandUserOrganizationMembershipBaseListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///`UserlandUserOrganizationMembershipBaseListDataItem`
@@ -59,6 +60,7 @@ pub struct UserlandUserOrganizationMembershipBaseListDataItem {
     pub directory_managed: bool,
     ///The unique ID of the organization membership.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationMembershipObject,
     ///The ID of the organization which the user belongs to.
     pub organization_id: ::std::string::String,

@@ -112,6 +112,7 @@ pub struct OrganizationApiKey {
     pub name: ::std::string::String,
     ///An obfuscated representation of the API Key value.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     pub owner: OrganizationApiKeyOwner,
     ///The permission slugs assigned to the API Key.
@@ -129,6 +130,7 @@ pub struct OrganizationApiKeyList {
     #[serde(default)]
     pub data: ::std::vec::Vec<OrganizationApiKey>,
     pub list_metadata: OrganizationApiKeyListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -153,6 +155,7 @@ pub struct OrganizationApiKeyOwner {
     ///Unique identifier of the API Key owner.
     pub id: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: OrganizationType,
 }
 ///`OrganizationApiKeyWithValue`
@@ -176,6 +179,7 @@ pub struct OrganizationApiKeyWithValue {
     pub name: ::std::string::String,
     ///An obfuscated representation of the API Key value.
     pub obfuscated_value: ::std::string::String,
+    #[serde(default)]
     pub object: ApiKeyObject2,
     pub owner: OrganizationApiKeyWithValueOwner,
     ///The permission slugs assigned to the API Key.
@@ -194,6 +198,7 @@ pub struct OrganizationApiKeyWithValueOwner {
     ///Unique identifier of the API Key owner.
     pub id: ::std::string::String,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: OrganizationType,
 }
 ///`OrganizationAuthorizedConnectApplicationList`
@@ -205,6 +210,7 @@ pub struct OrganizationAuthorizedConnectApplicationList {
     #[serde(default)]
     pub data: ::std::vec::Vec<OrganizationAuthorizedConnectApplicationListDataItem>,
     pub list_metadata: OrganizationAuthorizedConnectApplicationListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///`OrganizationAuthorizedConnectApplicationListDataItem`
@@ -221,6 +227,7 @@ pub struct OrganizationAuthorizedConnectApplicationListDataItem {
     ///The OAuth resource associated with the authorized connect application, if one was requested.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_resource: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: AuthorizedConnectApplicationObject,
     ///The ID of the user who authorized the application.
     pub user_id: ::std::string::String,
@@ -294,6 +301,7 @@ pub struct OrganizationList {
     #[serde(default)]
     pub data: ::std::vec::Vec<Organization>,
     pub list_metadata: OrganizationListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -589,5 +597,11 @@ impl UpdateOrganizationDto {
     ) -> Self {
         self.stripe_customer_id = ::std::option::Option::Some(stripe_customer_id.into());
         self
+    }
+}
+impl ::std::default::Default for OrganizationType {
+    ///`Organization`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Organization
     }
 }

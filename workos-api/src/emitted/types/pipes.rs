@@ -204,6 +204,7 @@ pub struct DataIntegration {
     pub installation: ::std::option::Option<DataIntegrationInstallation>,
     ///The integration type derived from the provider.
     pub integration_type: ::std::string::String,
+    #[serde(default)]
     pub object: DataIntegrationObject,
     ///The OAuth redirect URI to register with the provider when configuring the custom application.
     pub redirect_uri: ::std::string::String,
@@ -265,6 +266,7 @@ pub struct DataIntegrationAccessTokenResponseAccessTokenAccessToken {
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
     #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
+    #[serde(default)]
     pub object: AccessTokenObject,
     ///The scopes granted to the access token.
     #[serde(default)]
@@ -321,6 +323,7 @@ pub struct DataIntegrationConfigurationListResponse {
     ///A list of data integration configurations for the organization.
     #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegrationConfigurationResponse>,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///The constant `data_integration_configuration` of an `object` field.
@@ -354,6 +357,7 @@ pub struct DataIntegrationConfigurationResponse {
     pub id: ::std::string::String,
     ///The display name of the data integration.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DataIntegrationConfigurationObject,
     ///The [Organization](/reference/organization) this configuration applies to.
     pub organization_id: ::std::string::String,
@@ -477,7 +481,9 @@ pub struct DataIntegrationCredentialsResponseApiKey {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct DataIntegrationCredentialsResponseApiKeyCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
+    #[serde(default)]
     pub auth_method: DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod,
+    #[serde(default)]
     pub object: CredentialObject,
     ///The API key secret.
     pub value: ::std::string::String,
@@ -507,6 +513,7 @@ pub struct DataIntegrationCredentialsResponseClientCredentials {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationCredentialsResponseClientCredentialsCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
+    #[serde(default)]
     pub auth_method: DataIntegrationCredentialsResponseClientCredentialsCredentialAuthMethod,
     ///The ISO-8601 formatted timestamp indicating when the credential expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -518,6 +525,7 @@ pub struct DataIntegrationCredentialsResponseClientCredentialsCredential {
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
     #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
+    #[serde(default)]
     pub object: CredentialObject,
     ///The scopes granted to the access token.
     #[serde(default)]
@@ -575,6 +583,7 @@ pub struct DataIntegrationCredentialsResponseOauth {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationCredentialsResponseOauthCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
+    #[serde(default)]
     pub auth_method: DataIntegrationCredentialsResponseOauthCredentialAuthMethod,
     ///The ISO-8601 formatted timestamp indicating when the credential expires.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -583,6 +592,7 @@ pub struct DataIntegrationCredentialsResponseOauthCredential {
     ///If the integration has requested scopes that aren't present on the access token, they're listed here.
     #[serde(default)]
     pub missing_scopes: ::std::vec::Vec<::std::string::String>,
+    #[serde(default)]
     pub object: CredentialObject,
     ///The scopes granted to the access token.
     #[serde(default)]
@@ -730,6 +740,7 @@ pub struct DataIntegrationList {
     #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegration>,
     pub list_metadata: DataIntegrationListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -1919,5 +1930,50 @@ impl UpdateDataIntegrationDto {
             scopes.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
+    }
+}
+impl ::std::default::Default for AccessTokenObject {
+    ///`AccessToken`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AccessToken
+    }
+}
+impl ::std::default::Default for CredentialObject {
+    ///`Credential`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Credential
+    }
+}
+impl ::std::default::Default for DataIntegrationConfigurationObject {
+    ///`DataIntegrationConfiguration`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DataIntegrationConfiguration
+    }
+}
+impl ::std::default::Default
+for DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod {
+    ///`ApiKey`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ApiKey
+    }
+}
+impl ::std::default::Default
+for DataIntegrationCredentialsResponseClientCredentialsCredentialAuthMethod {
+    ///`ClientCredentials`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ClientCredentials
+    }
+}
+impl ::std::default::Default
+for DataIntegrationCredentialsResponseOauthCredentialAuthMethod {
+    ///`Oauth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Oauth
+    }
+}
+impl ::std::default::Default for DataIntegrationObject {
+    ///`DataIntegration`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DataIntegration
     }
 }

@@ -150,6 +150,7 @@ pub struct ApiKey {
     ///An obfuscated representation of the API Key value.
     pub obfuscated_value: ::std::string::String,
     ///Distinguishes the API Key object.
+    #[serde(default)]
     pub object: ApiKeyObject,
     ///The entity that owns the API Key.
     pub owner: ApiKeyOwner,
@@ -234,6 +235,7 @@ pub enum AuthMethodMismatchCode {
 ///`AuthMethodMismatchError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct AuthMethodMismatchError {
+    #[serde(default)]
     pub code: AuthMethodMismatchCode,
     ///A human-readable explanation of the mismatch.
     pub message: ::std::string::String,
@@ -256,6 +258,7 @@ pub struct AuthenticationChallenge {
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The unique ID of the authentication challenge.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AuthenticationChallengeObject,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -281,6 +284,7 @@ pub struct AuthenticationFactor {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the factor.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AuthenticationFactorObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sms: ::std::option::Option<AuthenticationFactorSms>,
@@ -305,6 +309,7 @@ pub struct AuthenticationFactorEnrolled {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the factor.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: AuthenticationFactorObject,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sms: ::std::option::Option<AuthenticationFactorEnrolledSms>,
@@ -420,6 +425,7 @@ pub struct AuthorizationPermission {
     pub id: ::std::string::String,
     ///A descriptive name for the Permission.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: PermissionObject,
     ///The slug of the resource type associated with the permission.
     pub resource_type_slug: ::std::string::String,
@@ -559,6 +565,7 @@ pub struct ConnectedAccount {
     pub created_at: ::std::string::String,
     ///The unique identifier of the connected account.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectedAccountObject,
     ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -636,6 +643,7 @@ pub struct Connection {
     pub id: ::std::string::String,
     ///A human-readable name for the Connection. This will most commonly be the organization's name.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectionObject,
     ///Unique identifier for the Organization in which the Connection resides.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -731,6 +739,7 @@ pub struct ConnectionDomainsItem {
     pub domain: ::std::string::String,
     ///Unique identifier for the Connection Domain.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectionDomainObject,
 }
 ///The constant `connection` of an `object` field.
@@ -791,6 +800,7 @@ pub struct Directory {
     pub metadata: ::std::option::Option<DirectoryMetadata>,
     ///The name of the directory.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryObject,
     ///The unique identifier for the Organization in which the directory resides.
     pub organization_id: ::std::string::String,
@@ -818,6 +828,7 @@ pub struct DirectoryGroup {
     pub idp_id: ::std::string::String,
     ///The name of the Directory Group.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DirectoryGroupObject,
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
@@ -952,6 +963,7 @@ pub struct DirectoryUser {
     ///The full name of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: DirectoryUserObject,
     ///The identifier for the Organization in which the Directory resides.
     pub organization_id: ::std::string::String,
@@ -1038,6 +1050,7 @@ pub struct EmailVerification {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the email verification code.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: EmailVerificationObject,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1159,6 +1172,7 @@ pub struct Flag {
     pub id: ::std::string::String,
     ///A descriptive name for the Feature Flag. This field does not need to be unique.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: FeatureFlagObject,
     ///The owner of the Feature Flag.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1188,6 +1202,7 @@ pub struct FlagList {
     #[serde(default)]
     pub data: ::std::vec::Vec<Flag>,
     pub list_metadata: FlagListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -1257,6 +1272,7 @@ pub struct Group {
     pub id: ::std::string::String,
     ///The name of the Group.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: GroupObject,
     ///The ID of the Organization the Group belongs to.
     pub organization_id: ::std::string::String,
@@ -1273,6 +1289,7 @@ pub struct GroupList {
     #[serde(default)]
     pub data: ::std::vec::Vec<Group>,
     pub list_metadata: GroupListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -1362,6 +1379,7 @@ pub struct MagicAuth {
     ///The unique ID of the Magic Auth code.
     pub id: ::std::string::String,
     ///Distinguishes the Magic Auth object.
+    #[serde(default)]
     pub object: MagicAuthObject,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1416,6 +1434,7 @@ pub struct Organization {
     >,
     ///A descriptive name for the Organization. This field does not need to be unique.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationObject,
     ///The Stripe customer ID of the Organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1467,6 +1486,7 @@ pub struct OrganizationDomainStandAlone {
     pub domain: ::std::string::String,
     ///Unique identifier of the organization domain.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationDomainObject,
     ///ID of the parent Organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1639,6 +1659,7 @@ pub struct PasswordReset {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the password reset object.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: PasswordResetObject,
     ///The token used to reset the password.
     pub password_reset_token: ::std::string::String,
@@ -1685,6 +1706,7 @@ pub struct Role {
     pub id: ::std::string::String,
     ///A descriptive name for the role.
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: RoleObject,
     ///The permission slugs assigned to the role.
     #[serde(default)]
@@ -1790,6 +1812,7 @@ pub struct UserlandUser {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Distinguishes the user object.
+    #[serde(default)]
     pub object: UserlandUserObject,
     ///A URL reference to an image representing the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2739,5 +2762,250 @@ impl VerifyEmailAddressDto {
     ///A `VerifyEmailAddressDto` with its required field; set optional ones with the setters.
     pub fn new(code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { code: code.into() }
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "api_keys",
+        feature = "events",
+        feature = "organizations",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for ApiKeyObject {
+    ///`ApiKey`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ApiKey
+    }
+}
+#[cfg(any(feature = "api_keys", feature = "events", feature = "organizations"))]
+impl ::std::default::Default for ApiKeyObject2 {
+    ///`ApiKey`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ApiKey
+    }
+}
+impl ::std::default::Default for AuthMethodMismatchCode {
+    ///`AuthMethodMismatch`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthMethodMismatch
+    }
+}
+#[cfg(any(feature = "mfa", feature = "user_management"))]
+impl ::std::default::Default for AuthenticationChallengeObject {
+    ///`AuthenticationChallenge`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthenticationChallenge
+    }
+}
+#[cfg(any(feature = "mfa", feature = "user_management"))]
+impl ::std::default::Default for AuthenticationFactorObject {
+    ///`AuthenticationFactor`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthenticationFactor
+    }
+}
+#[cfg(any(feature = "organizations", feature = "user_management"))]
+impl ::std::default::Default for AuthorizedConnectApplicationObject {
+    ///`AuthorizedConnectApplication`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthorizedConnectApplication
+    }
+}
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+impl ::std::default::Default for ConnectedAccountObject {
+    ///`ConnectedAccount`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ConnectedAccount
+    }
+}
+#[cfg(any(feature = "events", feature = "sso"))]
+impl ::std::default::Default for ConnectionDomainObject {
+    ///`ConnectionDomain`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ConnectionDomain
+    }
+}
+#[cfg(any(feature = "events", feature = "sso"))]
+impl ::std::default::Default for ConnectionObject {
+    ///`Connection`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Connection
+    }
+}
+#[cfg(any(feature = "directory_sync", feature = "events"))]
+impl ::std::default::Default for DirectoryGroupObject {
+    ///`DirectoryGroup`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DirectoryGroup
+    }
+}
+#[cfg(any(feature = "directory_sync", feature = "events"))]
+impl ::std::default::Default for DirectoryObject {
+    ///`Directory`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Directory
+    }
+}
+#[cfg(any(feature = "directory_sync", feature = "events"))]
+impl ::std::default::Default for DirectoryUserObject {
+    ///`DirectoryUser`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DirectoryUser
+    }
+}
+#[cfg(any(feature = "events", feature = "user_management"))]
+impl ::std::default::Default for EmailType {
+    ///`Email`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Email
+    }
+}
+#[cfg(any(feature = "events", feature = "user_management"))]
+impl ::std::default::Default for EmailVerificationObject {
+    ///`EmailVerification`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::EmailVerification
+    }
+}
+#[cfg(
+    any(
+        feature = "events",
+        feature = "feature_flags",
+        feature = "organizations",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for FeatureFlagObject {
+    ///`FeatureFlag`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::FeatureFlag
+    }
+}
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "groups",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for GroupObject {
+    ///`Group`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Group
+    }
+}
+#[cfg(any(feature = "events", feature = "user_management"))]
+impl ::std::default::Default for InvitationObject {
+    ///`Invitation`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Invitation
+    }
+}
+#[cfg(
+    any(
+        feature = "api_keys",
+        feature = "authorization",
+        feature = "connect",
+        feature = "directory_sync",
+        feature = "events",
+        feature = "feature_flags",
+        feature = "groups",
+        feature = "organizations",
+        feature = "pipes",
+        feature = "sso",
+        feature = "user_management",
+        feature = "webhooks"
+    )
+)]
+impl ::std::default::Default for ListObject {
+    ///`List`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::List
+    }
+}
+#[cfg(any(feature = "events", feature = "user_management"))]
+impl ::std::default::Default for MagicAuthObject {
+    ///`MagicAuth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::MagicAuth
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "api_keys",
+        feature = "events",
+        feature = "organization_domains",
+        feature = "organizations",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for OrganizationDomainObject {
+    ///`OrganizationDomain`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::OrganizationDomain
+    }
+}
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "groups",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for OrganizationMembershipObject {
+    ///`OrganizationMembership`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::OrganizationMembership
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "api_keys",
+        feature = "events",
+        feature = "organizations",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
+impl ::std::default::Default for OrganizationObject {
+    ///`Organization`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Organization
+    }
+}
+#[cfg(any(feature = "events", feature = "user_management"))]
+impl ::std::default::Default for PasswordResetObject {
+    ///`PasswordReset`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::PasswordReset
+    }
+}
+#[cfg(any(feature = "authorization", feature = "events"))]
+impl ::std::default::Default for PermissionObject {
+    ///`Permission`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Permission
+    }
+}
+#[cfg(any(feature = "authorization", feature = "events"))]
+impl ::std::default::Default for RoleObject {
+    ///`Role`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Role
+    }
+}
+#[cfg(any(feature = "authorization", feature = "events", feature = "user_management"))]
+impl ::std::default::Default for UserlandUserObject {
+    ///`User`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::User
     }
 }

@@ -56,6 +56,7 @@ pub struct ConnectionList {
     #[serde(default)]
     pub data: ::std::vec::Vec<Connection>,
     pub list_metadata: ConnectionListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -198,6 +199,7 @@ pub struct Profile {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: ProfileObject,
     ///The ID of the organization the user belongs to.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -308,6 +310,7 @@ pub struct SsoTokenResponse {
     pub oauth_tokens: ::std::option::Option<SsoTokenResponseOauthTokens>,
     pub profile: Profile,
     ///The type of token issued.
+    #[serde(default)]
     pub token_type: SsoTokenResponseTokenType,
 }
 ///OAuth tokens issued by the identity provider, if available.
@@ -348,6 +351,7 @@ pub struct TokenQueryDto {
     pub client_secret: ::std::string::String,
     ///The authorization code received from the authorization callback.
     pub code: ::std::string::String,
+    #[serde(default)]
     pub grant_type: AuthorizationCodeGrantType,
 }
 open_enum!(
@@ -470,5 +474,23 @@ impl TokenQueryDto {
             code: code.into(),
             grant_type: ::std::convert::From::from("authorization_code"),
         }
+    }
+}
+impl ::std::default::Default for AuthorizationCodeGrantType {
+    ///`AuthorizationCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthorizationCode
+    }
+}
+impl ::std::default::Default for ProfileObject {
+    ///`Profile`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Profile
+    }
+}
+impl ::std::default::Default for SsoTokenResponseTokenType {
+    ///`Bearer`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Bearer
     }
 }

@@ -91,6 +91,7 @@ pub struct AuthenticateBodyAuthorizationCode {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyAuthorizationCodeGrantType,
     ///An invitation token to accept during authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -127,6 +128,7 @@ pub struct AuthenticateBodyDeviceCode {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyDeviceCodeGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -159,6 +161,7 @@ pub struct AuthenticateBodyEmailVerificationCode {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyEmailVerificationCodeGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -195,6 +198,7 @@ pub struct AuthenticateBodyMagicAuthCode {
     pub device_id: ::std::option::Option<::std::string::String>,
     ///The user's email address.
     pub email: ::std::string::String,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyMagicAuthCodeGrantType,
     ///An invitation token to accept during authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -235,6 +239,7 @@ pub struct AuthenticateBodyMfaTotp {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyMfaTotpGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -267,6 +272,7 @@ pub struct AuthenticateBodyOrganizationSelection {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyOrganizationSelectionGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -303,6 +309,7 @@ pub struct AuthenticateBodyPassword {
     pub device_id: ::std::option::Option<::std::string::String>,
     ///The user's email address.
     pub email: ::std::string::String,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyPasswordGrantType,
     ///An invitation token to accept during authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -346,6 +353,7 @@ pub struct AuthenticateBodyRadarEmailChallengeCode {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyRadarEmailChallengeCodeGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,6 +390,7 @@ pub struct AuthenticateBodyRadarSmsChallengeCode {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyRadarSmsChallengeCodeGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -421,6 +430,7 @@ pub struct AuthenticateBodyRefreshToken {
     ///A unique identifier for the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub grant_type: AuthenticateBodyRefreshTokenGrantType,
     ///The IP address of the user's request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -461,6 +471,7 @@ pub struct AuthorizedConnectApplicationList {
     #[serde(default)]
     pub data: ::std::vec::Vec<AuthorizedConnectApplicationListDataItem>,
     pub list_metadata: AuthorizedConnectApplicationListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///`AuthorizedConnectApplicationListDataItem`
@@ -477,6 +488,7 @@ pub struct AuthorizedConnectApplicationListDataItem {
     ///The OAuth resource associated with the authorized connect application, if one was requested.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_resource: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: AuthorizedConnectApplicationObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -524,6 +536,7 @@ pub struct ConfirmEmailChangeDto {
 ///Compiled with the `user_management` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ConfirmUserEmailChangeResponse {
+    #[serde(default)]
     pub object: EmailChangeConfirmationObject,
     pub user: UserlandUser,
 }
@@ -578,6 +591,7 @@ pub struct CorsOriginResponse {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Unique identifier of the CORS origin.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: CorsOriginObject,
     ///The origin URL.
     pub origin: ::std::string::String,
@@ -608,6 +622,7 @@ pub struct CreateMagicAuthResponse {
     ///The unique ID of the Magic Auth code.
     pub id: ::std::string::String,
     ///Distinguishes the Magic Auth object.
+    #[serde(default)]
     pub object: CreateMagicAuthResponseObject,
     ///The ID of the Radar authentication attempt created for this request when Radar is enabled. Pass this value to the authenticate endpoint to associate the subsequent authentication with this Radar attempt.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -697,6 +712,7 @@ pub struct CreateUserResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Distinguishes the user object.
+    #[serde(default)]
     pub object: CreateUserResponseObject,
     ///A URL reference to an image representing the user.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1116,6 +1132,7 @@ pub struct DataIntegrationsListResponse {
     ///A list of [providers](/reference/pipes/provider), each including a [`connected_account`](/reference/pipes/connected-account) field with the user's connection status.
     #[serde(default)]
     pub data: ::std::vec::Vec<DataIntegrationsListResponseDataItem>,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Duplicate fields not modelled: `createdAt` (same as `created_at`), `credentialsType` (same as `credentials_type`), `integrationType` (same as `integration_type`), `updatedAt` (same as `updated_at`).
@@ -1150,6 +1167,7 @@ Duplicate fields not modelled: `createdAt` (same as `created_at`), `organization
     pub integration_type: ::std::string::String,
     ///The display name of the provider (e.g., "GitHub", "Slack").
     pub name: ::std::string::String,
+    #[serde(default)]
     pub object: DataProviderObject,
     ///Whether the provider is owned by a user or organization.
     pub ownership: DataIntegrationsListResponseDataItemOwnership,
@@ -1205,6 +1223,7 @@ pub struct DataIntegrationsListResponseDataItemConnectedAccount {
     pub created_at: ::std::string::String,
     ///The unique identifier of the connected account.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: ConnectedAccountObject,
     ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1311,6 +1330,7 @@ pub struct EmailChange {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The new email address the user is changing to.
     pub new_email: ::std::string::String,
+    #[serde(default)]
     pub object: EmailChangeObject,
     pub user: UserlandUser,
 }
@@ -1349,6 +1369,7 @@ pub struct EnrollUserlandUserAuthenticationFactorDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub totp_user: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: TotpType,
 }
 ///`JwksResponse`
@@ -1365,15 +1386,18 @@ pub struct JwksResponse {
 ///Compiled with the `user_management` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct JwksResponseKeysItem {
+    #[serde(default)]
     pub alg: Rs256Alg,
     ///RSA exponent.
     pub e: ::std::string::String,
     ///Key ID.
     pub kid: ::std::string::String,
+    #[serde(default)]
     pub kty: RsaKty,
     ///RSA modulus.
     pub n: ::std::string::String,
     #[serde(rename = "use")]
+    #[serde(default)]
     pub use_: SigUse,
     ///X.509 certificate chain.
     #[serde(default)]
@@ -1391,6 +1415,7 @@ pub struct JwtTemplate {
     pub content: ::std::string::String,
     ///The timestamp when the JWT template was created.
     pub created_at: ::std::string::String,
+    #[serde(default)]
     pub object: JwtTemplateObject,
     ///The timestamp when the JWT template was last updated.
     pub updated_at: ::std::string::String,
@@ -1503,6 +1528,7 @@ pub struct ListUserIdentitiesResponseItem {
     ///The type of OAuth provider for the identity.
     pub provider: ListUserIdentitiesResponseItemProvider,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: OAuthType,
 }
 ///The type of OAuth provider for the identity.
@@ -1570,6 +1596,7 @@ pub struct ListUserSessionsResponseDataItem {
     #[serde(default)]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///Distinguishes the session object.
+    #[serde(default)]
     pub object: ListUserSessionsResponseDataItemObject,
     ///The ID of the organization this session is associated with.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1687,8 +1714,10 @@ pub struct RadarChallenge {
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The unique ID of the Radar Challenge.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: RadarChallengeObject,
     #[serde(rename = "type")]
+    #[serde(default)]
     pub type_: EmailType,
     ///An ISO 8601 timestamp.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1716,6 +1745,7 @@ pub struct RedirectUri {
     pub default: bool,
     ///The ID of the redirect URI.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: RedirectUriObject,
     ///The timestamp when the redirect URI was last updated.
     pub updated_at: ::std::string::String,
@@ -2289,6 +2319,7 @@ pub struct UserlandUserAuthenticationFactorList {
     #[serde(default)]
     pub data: ::std::vec::Vec<AuthenticationFactor>,
     pub list_metadata: UserlandUserAuthenticationFactorListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -2332,6 +2363,7 @@ pub struct UserlandUserInvite {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub inviter_user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub object: InvitationObject,
     ///The ID of the [organization](/reference/organization) that the recipient will join.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2361,6 +2393,7 @@ pub struct UserlandUserInviteList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserInvite>,
     pub list_metadata: UserlandUserInviteListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -2399,6 +2432,7 @@ pub struct UserlandUserList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUser>,
     pub list_metadata: UserlandUserListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -2429,6 +2463,7 @@ pub struct UserlandUserOrganizationMembership {
     pub directory_managed: bool,
     ///The unique ID of the organization membership.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: OrganizationMembershipObject,
     ///The ID of the organization which the user belongs to.
     pub organization_id: ::std::string::String,
@@ -2457,6 +2492,7 @@ pub struct UserlandUserOrganizationMembershipList {
     #[serde(default)]
     pub data: ::std::vec::Vec<UserlandUserOrganizationMembership>,
     pub list_metadata: UserlandUserOrganizationMembershipListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -4781,5 +4817,155 @@ impl UserlandRevokeSessionDto {
         Self {
             session_id: session_id.into(),
         }
+    }
+}
+impl ::std::default::Default for AuthenticateBodyAuthorizationCodeGrantType {
+    ///`AuthorizationCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthorizationCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyDeviceCodeGrantType {
+    ///`UrnIetfParamsOauthGrantTypeDeviceCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnIetfParamsOauthGrantTypeDeviceCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyEmailVerificationCodeGrantType {
+    ///`UrnWorkosOauthGrantTypeEmailVerificationCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeEmailVerificationCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyMagicAuthCodeGrantType {
+    ///`UrnWorkosOauthGrantTypeMagicAuthCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeMagicAuthCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyMfaTotpGrantType {
+    ///`UrnWorkosOauthGrantTypeMfaTotp`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeMfaTotp
+    }
+}
+impl ::std::default::Default for AuthenticateBodyOrganizationSelectionGrantType {
+    ///`UrnWorkosOauthGrantTypeOrganizationSelection`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeOrganizationSelection
+    }
+}
+impl ::std::default::Default for AuthenticateBodyPasswordGrantType {
+    ///`Password`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Password
+    }
+}
+impl ::std::default::Default for AuthenticateBodyRadarEmailChallengeCodeGrantType {
+    ///`UrnWorkosOauthGrantTypeRadarEmailChallengeCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeRadarEmailChallengeCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyRadarSmsChallengeCodeGrantType {
+    ///`UrnWorkosOauthGrantTypeRadarSmsChallengeCode`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::UrnWorkosOauthGrantTypeRadarSmsChallengeCode
+    }
+}
+impl ::std::default::Default for AuthenticateBodyRefreshTokenGrantType {
+    ///`RefreshToken`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::RefreshToken
+    }
+}
+impl ::std::default::Default for CorsOriginObject {
+    ///`CorsOrigin`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::CorsOrigin
+    }
+}
+impl ::std::default::Default for CreateMagicAuthResponseObject {
+    ///`MagicAuth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::MagicAuth
+    }
+}
+impl ::std::default::Default for CreateUserResponseObject {
+    ///`User`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::User
+    }
+}
+impl ::std::default::Default for DataProviderObject {
+    ///`DataProvider`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DataProvider
+    }
+}
+impl ::std::default::Default for EmailChangeConfirmationObject {
+    ///`EmailChangeConfirmation`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::EmailChangeConfirmation
+    }
+}
+impl ::std::default::Default for EmailChangeObject {
+    ///`EmailChange`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::EmailChange
+    }
+}
+impl ::std::default::Default for JwtTemplateObject {
+    ///`JwtTemplate`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::JwtTemplate
+    }
+}
+impl ::std::default::Default for ListUserSessionsResponseDataItemObject {
+    ///`Session`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Session
+    }
+}
+impl ::std::default::Default for OAuthType {
+    ///`OAuth`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::OAuth
+    }
+}
+impl ::std::default::Default for RadarChallengeObject {
+    ///`RadarChallenge`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::RadarChallenge
+    }
+}
+impl ::std::default::Default for RedirectUriObject {
+    ///`RedirectUri`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::RedirectUri
+    }
+}
+impl ::std::default::Default for Rs256Alg {
+    ///`Rs256`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Rs256
+    }
+}
+impl ::std::default::Default for RsaKty {
+    ///`Rsa`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Rsa
+    }
+}
+impl ::std::default::Default for SigUse {
+    ///`Sig`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Sig
+    }
+}
+impl ::std::default::Default for TotpType {
+    ///`Totp`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Totp
     }
 }

@@ -258,6 +258,7 @@ pub struct WebhookEndpointJson {
     pub events: ::std::vec::Vec<::std::string::String>,
     ///Unique identifier of the Webhook Endpoint.
     pub id: ::std::string::String,
+    #[serde(default)]
     pub object: WebhookEndpointObject,
     ///The secret used to sign webhook payloads.
     pub secret: ::std::string::String,
@@ -286,6 +287,7 @@ pub struct WebhookEndpointList {
     #[serde(default)]
     pub data: ::std::vec::Vec<WebhookEndpointJson>,
     pub list_metadata: WebhookEndpointListListMetadata,
+    #[serde(default)]
     pub object: ListObject,
 }
 ///Pagination cursors for navigating between pages of results.
@@ -534,5 +536,11 @@ impl UpdateWebhookEndpointDto {
     ) -> Self {
         self.status = ::std::option::Option::Some(status.into());
         self
+    }
+}
+impl ::std::default::Default for WebhookEndpointObject {
+    ///`WebhookEndpoint`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::WebhookEndpoint
     }
 }
