@@ -1,6 +1,9 @@
 // Produces workos-api/tests/fixtures/node-vectors.json with the official Node SDK, so that
-// workos-api's webhook verification, PKCE, sealed sessions and Vault envelopes are checked
-// against it byte for byte. Run from this folder: `npm ci && node generate.mjs` (needs cargo for the Rust side).
+// workos-api's webhook verification, PKCE, sealed sessions, Vault envelopes and Actions are
+// checked against it byte for byte. Run from this folder: `npm ci && node generate.mjs` (needs
+// cargo for the Rust side). `node generate.mjs actions` rewrites only the `actions` section
+// (deterministic, no cargo) and keeps the other sections of the committed file as they are
+// (their sessions and envelopes are random, so a full run changes them).
 // cargo test does not run this; it reads the committed JSON.
 import { WorkOS } from '@workos-inc/node';
 import { execFileSync } from 'node:child_process';
@@ -8,6 +11,123 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 
 const sdk = JSON.parse(readFileSync(new URL('./node_modules/@workos-inc/node/package.json', import.meta.url)));
+const target = new URL('../../workos-api/tests/fixtures/node-vectors.json', import.meta.url);
+
+// Actions: requests signed by the SDK (as WorkOS signs them) that its constructAction accepts,
+// altered ones it refuses, and responses made by its signResponse. Date.now is pinned meanwhile,
+// so every byte is reproducible: Rust verifies at `now_ms` and signs at each `timestamp_ms`.
+async function actionVectors(workos) {
+  const secret = 'action_secret_node_vectors_0123456789';
+  const nowMs = 1768478400000;
+  const realNow = Date.now;
+  Date.now = () => nowMs;
+  try {
+    const user = {
+      object: 'user', id: 'user_01', email: 'grace@example.com', email_verified: true,
+      profile_picture_url: null, name: 'Grace Hopper', first_name: 'Grace', last_name: 'Hopper',
+      last_sign_in_at: '2026-01-14T09:30:00.000Z', locale: 'en-US', external_id: 'ext_user_01',
+      metadata: { team: 'compilers' },
+      created_at: '2026-01-01T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z',
+    };
+    const organization = {
+      object: 'organization', id: 'org_01', name: 'Acme', allow_profiles_outside_organization: false,
+      domains: [{ object: 'organization_domain', id: 'org_domain_01', domain: 'acme.example', organization_id: 'org_01',
+        state: 'verified', verification_strategy: 'dns', verification_token: 'tok_dns_01',
+        created_at: '2026-01-01T12:00:00.000Z', updated_at: '2026-01-01T12:00:00.000Z' }],
+      stripe_customer_id: 'cus_01', external_id: null, metadata: {},
+      created_at: '2026-01-01T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z',
+    };
+    const payloads = [
+      { id: 'action_01', object: 'authentication_action_context', user, organization,
+        organization_membership: { object: 'organization_membership', id: 'om_01', user_id: 'user_01',
+          organization_id: 'org_01', organization_name: 'Acme', status: 'active', directory_managed: false,
+          role: { slug: 'admin' }, roles: [{ slug: 'admin' }, { slug: 'billing' }], custom_attributes: { cost_center: 42 },
+          created_at: '2026-01-01T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z' },
+        authentication_method: 'Password', ip_address: '192.0.2.10', user_agent: 'Mozilla/5.0 (X11; Linux x86_64)',
+        device_fingerprint: 'fp_01', issuer: 'https://auth.acme.example' },
+      // The least an authentication carries, plus a field this SDK does not know.
+      { id: 'action_02', object: 'authentication_action_context',
+        user: { ...user, id: 'user_02', name: null, first_name: null, last_name: null, last_sign_in_at: null,
+          locale: null, external_id: undefined, metadata: undefined },
+        authentication_method: 'GoogleOAuth', radar: { verdict: 'allow' } },
+      { id: 'action_03', object: 'user_registration_action_context',
+        user_data: { object: 'user_data', email: 'ada@acme.example', name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace' },
+        invitation: { object: 'invitation', id: 'invitation_01', email: 'ada@acme.example', state: 'pending',
+          accepted_at: null, revoked_at: null, expires_at: '2026-01-22T12:00:00.000Z', organization_id: 'org_01',
+          inviter_user_id: 'user_01', accepted_user_id: null, role_slug: 'member', token: 'inv_token_node_vectors',
+          accept_invitation_url: 'https://auth.acme.example/invite?invitation_token=inv_token_node_vectors',
+          created_at: '2026-01-15T12:00:00.000Z', updated_at: '2026-01-15T12:00:00.000Z' },
+        authentication_method: 'MagicAuth', ip_address: '2001:db8::1', user_agent: 'curl/8.5.0', device_fingerprint: 'fp_03' },
+      { id: 'action_04', object: 'user_registration_action_context',
+        user_data: { object: 'user_data', email: 'linus@gmail.example', name: null, first_name: 'Linus', last_name: 'T\u00f6rvalds' } },
+      // A kind this SDK does not know: it verifies, and constructAction returns nothing for it.
+      { id: 'action_05', object: 'password_reset_action_context', user_id: 'user_01', ip_address: '192.0.2.50' },
+    ];
+    const requests = [];
+    for (const [i, action] of payloads.entries()) {
+      const payload = JSON.stringify(action);
+      const timestamp = nowMs - 5000 + i * 1000;
+      const header = `t=${timestamp}, v1=${await workos.webhooks.computeSignature(timestamp, payload, secret)}`;
+      // The SDK's own reading (Dates as ISO strings); `null` for a kind it does not know.
+      const read = await workos.actions.constructAction({ payload, sigHeader: header, secret });
+      requests.push({ payload, header, node_action: read === undefined ? null : JSON.parse(JSON.stringify(read)) });
+    }
+
+    // Requests the SDK refuses, and the check workos-api must name.
+    const tampered = [];
+    const refuse = async (name, expect, payload, header) => {
+      let nodeError = null;
+      try {
+        await workos.actions.constructAction({ payload, sigHeader: header, secret });
+      } catch (e) {
+        nodeError = e.message;
+      }
+      if (nodeError === null) throw new Error(`the SDK accepted the ${name} request`);
+      tampered.push({ name, expect, payload, header, node_error: nodeError });
+    };
+    const [{ payload, header }] = requests;
+    const signAt = async (ms, body = payload, key = secret) => `t=${ms}, v1=${await workos.webhooks.computeSignature(ms, body, key)}`;
+    await refuse('body changed after signing', 'bad_signature', payload.replace('192.0.2.10', '192.0.2.11'), header);
+    await refuse('signed with another secret', 'bad_signature', payload, await signAt(nowMs, payload, 'another_secret'));
+    await refuse('signature of another timestamp', 'bad_signature', payload, header.replace(/^t=\d+/, `t=${nowMs}`));
+    await refuse('signed 31 s ago', 'stale', payload, await signAt(nowMs - 31000));
+    await refuse('signed 31 s ahead', 'from_the_future', payload, await signAt(nowMs + 31000));
+    await refuse('no v1= entry', 'malformed_header', payload, `t=${nowMs}`);
+    await refuse('timestamp not digits', 'malformed_header', payload, header.replace(/^t=\d+/, 't=soon'));
+
+    // Responses, as the endpoint sends them (JSON.stringify of signResponse's object).
+    const responses = [];
+    const answers = [
+      { type: 'authentication', verdict: 'Allow' },
+      { type: 'authentication', verdict: 'Deny', errorMessage: 'Sign-ins from this network are blocked.' },
+      { type: 'user_registration', verdict: 'Allow' },
+      { type: 'user_registration', verdict: 'Deny',
+        errorMessage: 'Use a work address \u2014 "gmail.example" isn\'t allowed.\n\t\u0001 </script> \\ caf\u00e9 \u2713 \u{1F6AB}' },
+      { type: 'user_registration', verdict: 'Deny', errorMessage: '' },
+      { type: 'authentication', verdict: 'Deny' },
+    ];
+    for (const [i, data] of answers.entries()) {
+      const timestamp = nowMs + i;
+      Date.now = () => timestamp;
+      const response = await workos.actions.signResponse(data, secret);
+      responses.push({ type: data.type, verdict: data.verdict, error_message: data.errorMessage ?? null,
+        timestamp_ms: timestamp, json: JSON.stringify(response) });
+    }
+    return { secret, now_ms: nowMs, tolerance_ms: 30000, requests, tampered, responses };
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+if (process.argv[2] === 'actions') {
+  const out = JSON.parse(readFileSync(target, 'utf8'));
+  out.actions = await actionVectors(new WorkOS('sk_test_vectors'));
+  writeFileSync(target, JSON.stringify(out, null, 2) + '\n');
+  const { requests, tampered, responses } = out.actions;
+  console.log(`wrote the actions of ${target.pathname}: ${requests.length} requests, ${tampered.length} refused, ${responses.length} responses`);
+  process.exit(0);
+}
+
 const out = { generator: `@workos-inc/node ${sdk.version}`, webhooks: [], pkce: [], node_sealed: [], rust_sealed: [], node_vault: [], rust_vault: [] };
 
 // A stand-in for WorkOS: answers the code exchange with a fixed user, so the SDK seals a session.
@@ -124,6 +244,6 @@ for (const vector of rustVault) {
 }
 
 server.close();
-const target = new URL('../../workos-api/tests/fixtures/node-vectors.json', import.meta.url);
+out.actions = await actionVectors(workos);
 writeFileSync(target, JSON.stringify(out, null, 2) + '\n');
-console.log(`wrote ${target.pathname}: ${out.webhooks.length} webhooks, ${out.pkce.length} PKCE, ${out.node_sealed.length} + ${out.rust_sealed.length} sessions, ${out.node_vault.length} + ${out.rust_vault.length} vault envelopes`);
+console.log(`wrote ${target.pathname}: ${out.webhooks.length} webhooks, ${out.pkce.length} PKCE, ${out.node_sealed.length} + ${out.rust_sealed.length} sessions, ${out.node_vault.length} + ${out.rust_vault.length} vault envelopes, ${out.actions.requests.length} + ${out.actions.responses.length} actions`);

@@ -74,6 +74,8 @@
 //! ```
 //!
 //! [`redirects`] builds the URLs of the browser-redirect endpoints (SSO authorize, logout).
+//! [`webhooks`] verifies webhook deliveries, and [`actions`] verifies WorkOS Actions requests and
+//! signs their answers.
 //! Every non-2xx response becomes an [`ApiError`] with WorkOS's [`types::ErrorBody`].
 //!
 //! Everything under `emitted` is written by `cargo xtask codegen` from the pinned WorkOS OpenAPI
@@ -95,6 +97,7 @@ mod emitted;
 
 pub use emitted::*;
 
+pub mod actions;
 pub mod runtime;
 #[cfg(feature = "sessions")]
 pub mod sessions;

@@ -189,17 +189,65 @@ pub fn verify_signature(
     tolerance: Duration,
     now: SystemTime,
 ) -> Result<(), WebhookError> {
+    check_signature(payload, signature_header, secret, tolerance, now).map_err(WebhookError::from)
+}
+
+/// Why a `WorkOS-Signature` check failed. Webhooks and [Actions](crate::actions) are signed the
+/// same way; each turns this into its own public error.
+#[derive(Debug)]
+pub(crate) enum SignatureFailure {
+    MissingHeader,
+    /// Which rule the header breaks (never its text).
+    MalformedHeader(String),
+    Stale {
+        age: Duration,
+        tolerance: Duration,
+    },
+    FromTheFuture {
+        ahead: Duration,
+        tolerance: Duration,
+    },
+    Mismatch,
+}
+
+impl From<SignatureFailure> for WebhookError {
+    fn from(failure: SignatureFailure) -> Self {
+        match failure {
+            SignatureFailure::MissingHeader => WebhookError::MissingHeader,
+            SignatureFailure::MalformedHeader(reason) => WebhookError::MalformedHeader { reason },
+            SignatureFailure::Stale { age, tolerance } => WebhookError::StaleTimestamp { age, tolerance },
+            SignatureFailure::FromTheFuture { ahead, tolerance } => {
+                WebhookError::FutureTimestamp { ahead, tolerance }
+            }
+            SignatureFailure::Mismatch => WebhookError::SignatureMismatch,
+        }
+    }
+}
+
+/// The checks of [`verify_signature`], shared with [`crate::actions`]: the header's shape and
+/// limits, the timestamp within `tolerance` of `now` in both directions, then one HMAC of the
+/// payload compared with each `v1=` entry in constant time.
+pub(crate) fn check_signature(
+    payload: &[u8],
+    signature_header: &str,
+    secret: &str,
+    tolerance: Duration,
+    now: SystemTime,
+) -> Result<(), SignatureFailure> {
     let header = parse_header(signature_header)?;
     let now_ms = millis(now);
     if header.timestamp_ms > now_ms {
         let ahead_ms = header.timestamp_ms - now_ms;
         if u128::from(ahead_ms) > tolerance.as_millis() {
-            return Err(WebhookError::FutureTimestamp { ahead: Duration::from_millis(ahead_ms), tolerance });
+            return Err(SignatureFailure::FromTheFuture {
+                ahead: Duration::from_millis(ahead_ms),
+                tolerance,
+            });
         }
     } else {
         let age_ms = now_ms - header.timestamp_ms;
         if u128::from(age_ms) > tolerance.as_millis() {
-            return Err(WebhookError::StaleTimestamp { age: Duration::from_millis(age_ms), tolerance });
+            return Err(SignatureFailure::Stale { age: Duration::from_millis(age_ms), tolerance });
         }
     }
     // One HMAC of the body, whatever the number of entries; `CtOutput`'s equality is constant
@@ -209,7 +257,7 @@ pub fn verify_signature(
         .signatures
         .iter()
         .fold(false, |matched, v1| matched | (expected == CtOutput::new(Output::<Hmac<Sha256>>::from(*v1))));
-    if matched { Ok(()) } else { Err(WebhookError::SignatureMismatch) }
+    if matched { Ok(()) } else { Err(SignatureFailure::Mismatch) }
 }
 
 /// The `WorkOS-Signature` header value for `payload` signed with `secret` at `at`: what WorkOS
@@ -220,8 +268,9 @@ pub fn sign(payload: &[u8], secret: &str, at: SystemTime) -> String {
     format!("t={timestamp}, v1={}", hex::encode(mac))
 }
 
-/// The HMAC-SHA256, keyed with `secret` (any length), of `"<timestamp>.<payload>"`.
-fn signed(secret: &str, timestamp: &str, payload: &[u8]) -> Hmac<Sha256> {
+/// The HMAC-SHA256, keyed with `secret` (any length), of `"<timestamp>.<payload>"`; also what
+/// signs an [Actions](crate::actions) response.
+pub(crate) fn signed(secret: &str, timestamp: &str, payload: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(timestamp.as_bytes());
@@ -230,7 +279,8 @@ fn signed(secret: &str, timestamp: &str, payload: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
-fn millis(t: SystemTime) -> u64 {
+/// Milliseconds since the Unix epoch (0 before it, `u64::MAX` beyond).
+pub(crate) fn millis(t: SystemTime) -> u64 {
     let ms = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
     u64::try_from(ms).unwrap_or(u64::MAX)
 }
@@ -244,14 +294,14 @@ struct Header<'a> {
 
 /// Reads `t=..., v1=...` within the limits; entries of other schemes are ignored, as by WorkOS's
 /// SDKs. The reasons name the rule broken, never the header's text.
-fn parse_header(header: &str) -> Result<Header<'_>, WebhookError> {
-    let malformed = |reason: String| WebhookError::MalformedHeader { reason };
+fn parse_header(header: &str) -> Result<Header<'_>, SignatureFailure> {
+    let malformed = SignatureFailure::MalformedHeader;
     if header.len() > MAX_HEADER_LEN {
         return Err(malformed(format!("longer than {MAX_HEADER_LEN} bytes")));
     }
     let header = header.trim();
     if header.is_empty() {
-        return Err(WebhookError::MissingHeader);
+        return Err(SignatureFailure::MissingHeader);
     }
     let mut timestamp = None;
     let mut signatures = Vec::new();
