@@ -17,6 +17,8 @@ pub struct Coverage {
     pub url_builders: Vec<(String, String)>,
     /// What a typed method does not cover, and how it surfaces.
     pub notes: Vec<String>,
+    /// Problems in the document the codegen worked around (printed as warnings).
+    pub warnings: Vec<String>,
     /// Method names taken from the override table.
     pub name_overrides: usize,
     /// Rewrites per normalization pass.
@@ -30,6 +32,9 @@ pub struct Coverage {
     /// Overlay actions that changed the document, of all its actions (`None` when the
     /// document came in already overlaid).
     pub overlay: Option<(usize, usize)>,
+    /// Operations the document overlay adds (WorkOS's SDKs ship them, the document lacks them):
+    /// (method name, `METHOD /path`).
+    pub from_overlay: Vec<(String, String)>,
     /// Types whose `Debug` redacts a secret field.
     pub redacted_types: usize,
     /// List operations whose builders stream (`.stream()`, `.pages()`).
@@ -62,12 +67,14 @@ impl Coverage {
             methods: n.operations - url_builders.len(),
             url_builders,
             notes: n.outputs.notes.clone(),
+            warnings: n.outputs.warnings.clone(),
             name_overrides: n.outputs.name_overrides_used,
             pass_counts: n.pass_counts.clone(),
             open_enums,
             lenient_types,
             tolerant: TolerantCounts::default(),
             overlay: None,
+            from_overlay: Vec::new(),
             redacted_types,
             paginated: Vec::new(),
             areas: Vec::new(),
@@ -117,6 +124,12 @@ impl Coverage {
             "tolerant reading: {} required nullable fields read an absent key as None, {} required arrays and maps as empty, {} required constants as their value",
             self.tolerant.absent_as_none, self.tolerant.absent_as_empty, self.tolerant.absent_as_constant
         );
+        let _ = writeln!(
+            s,
+            "operations: {} from the document, {} from the overlay",
+            self.operations - self.from_overlay.len(),
+            self.from_overlay.len()
+        );
         if let Some((changed, total)) = self.overlay {
             let _ = writeln!(s, "overlay: {changed} of {total} actions applied (workos-spec/overlay.yaml)");
         }
@@ -125,6 +138,9 @@ impl Coverage {
         }
         for note in &self.notes {
             let _ = writeln!(s, "  note: {note}");
+        }
+        for warning in &self.warnings {
+            let _ = writeln!(s, "  warning: {warning}");
         }
         for ty in &self.unreached_types {
             let _ = writeln!(
@@ -153,18 +169,29 @@ impl Coverage {
              operations and the types they reach.\n\n| area (feature) | operations | types | methods |\n|---|---|---|---|\n",
         );
         for area in self.area_names() {
-            let methods: Vec<String> =
-                self.areas
-                    .iter()
-                    .filter(|(a, _)| *a == area)
-                    .map(|(_, m)| {
-                        if self.paginated.contains(m) { format!("`{m}` (stream)") } else { format!("`{m}`") }
-                    })
-                    .collect();
+            let methods: Vec<String> = self
+                .areas
+                .iter()
+                .filter(|(a, _)| *a == area)
+                .map(|(_, m)| {
+                    let stream = if self.paginated.contains(m) { " (stream)" } else { "" };
+                    let overlay = if self.from_overlay.iter().any(|(n, _)| n == m) { " †" } else { "" };
+                    format!("`{m}`{stream}{overlay}")
+                })
+                .collect();
             let types = self.types_per_area.iter().find(|(a, _)| *a == area).map_or(0, |(_, n)| *n);
             let _ = writeln!(s, "| `{area}()` | {} | {types} | {} |", methods.len(), methods.join(", "));
         }
-        s.push('\n');
+        let _ = writeln!(
+            s,
+            "\n{} operations come from the document, {} from the overlay (`workos-spec/overlay.yaml`), marked †: \
+             WorkOS's SDKs ship them and its public document lacks them.\n",
+            self.operations - self.from_overlay.len(),
+            self.from_overlay.len()
+        );
+        for warning in &self.warnings {
+            let _ = writeln!(s, "**Warning:** {warning}.\n");
+        }
         if !self.unreached_types.is_empty() {
             s.push_str(
                 "**Warning:** types reached by no area's operations (compiled whatever the features): ",

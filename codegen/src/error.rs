@@ -129,3 +129,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+/// The reference token of a JSON pointer (RFC 6901) unescaped: `~1` is `/`, `~0` is `~`.
+pub(crate) fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

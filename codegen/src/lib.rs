@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod diff;
 pub mod emit;
 pub mod emulator_fill;
+pub mod emulator_generic;
 pub mod error;
 pub mod examples;
 pub mod load;
@@ -179,6 +180,7 @@ fn generate_parsed(
     format: bool,
 ) -> Result<Output> {
     let fill = clock.phase("emulator fill", || emulator_fill::table(&document));
+    let generic = emulator_generic::table(&document);
     let normalized = clock.phase("normalize", || passes::normalize(&input.file, document, overlays))?;
     let openapi = clock.phase("openapiv3", || backend::to_openapi(&input.file, &normalized.document))?;
     let tokens = clock.phase("progenitor", || backend::progenitor(&input.file, &openapi))?;
@@ -280,6 +282,15 @@ fn generate_parsed(
         area_files.push((format!("src/emitted/{area}.rs"), file));
     }
     coverage.areas = operations.iter().map(|o| (o.area.clone(), o.name.to_string())).collect();
+    coverage.from_overlay = operations
+        .iter()
+        .filter(|o| {
+            let at = format!("/paths/{}/{}", error::escape_token(&o.path), o.method.to_ascii_lowercase());
+            normalized.document.pointer(&at).and_then(|op| op.get(overlay::FROM_OVERLAY))
+                == Some(&serde_json::Value::Bool(true))
+        })
+        .map(|o| (o.name.to_string(), format!("{} {}", o.method, o.path)))
+        .collect();
     let mut syntax: Vec<(String, syn::File)> = vec![
         ("src/emitted/mod.rs".into(), hub),
         ("src/emitted/redirects.rs".into(), redirects),
@@ -311,10 +322,16 @@ fn generate_parsed(
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     });
-    let emulator_files = vec![EmittedFile {
-        path: emulator_fill::PATH.into(),
-        contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
-    }];
+    let emulator_files = vec![
+        EmittedFile {
+            path: emulator_fill::PATH.into(),
+            contents: serde_json::to_string_pretty(&fill).unwrap_or_default() + "\n",
+        },
+        EmittedFile {
+            path: emulator_generic::PATH.into(),
+            contents: serde_json::to_string_pretty(&generic).unwrap_or_default() + "\n",
+        },
+    ];
     let received: syn::File = syn::parse2(surface::received::test_table(&operations)).map_err(|e| {
         Error::Generate { file: input.file.clone(), message: format!("the output table: {e}") }
     })?;

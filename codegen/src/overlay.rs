@@ -8,9 +8,18 @@
 //! action that changes nothing in the vendored document is stale (the target is gone, or
 //! WorkOS fixed the document), and `spec upgrade` drops it and says so.
 //!
+//! An action that adds to the document (an operation WorkOS's SDKs ship but the document lacks,
+//! a schema, a property) is not applied to a document that already has everything it adds: the
+//! document's own description wins, the action is reported superseded, and `spec upgrade`
+//! drops it; `xtask compat` then reports any difference between the two shapes as a change of
+//! the crate like any other. An addition that refers to a schema the document lacks (an older
+//! document, or one that is not WorkOS's) is not applied either, so it leaves no dangling
+//! reference.
+//!
 //! The format and RFC 9535 JSONPath come from `roas-overlay` (over `serde_json_path`); this
 //! module only adds the per-action report and the project's rules.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use enumset::EnumSet;
@@ -22,6 +31,13 @@ use crate::error::{Error, Result};
 
 /// The file in `workos-spec/`.
 pub const FILE: &str = "overlay.yaml";
+
+/// The overlay's root extension naming the `info.title` of the documents it applies to.
+pub const DOCUMENT_TITLE: &str = "x-document-title";
+
+/// The extension [`DocumentOverlay::apply`] sets (`true`) on every operation it adds, so every
+/// stage can tell them from the document's own (the coverage report marks them).
+pub const FROM_OVERLAY: &str = "x-workos-from-overlay";
 
 /// A parsed overlay document.
 #[derive(Debug, Clone)]
@@ -44,6 +60,167 @@ pub struct ActionOutcome {
     pub matched: usize,
     /// Whether it changed the document.
     pub changed: bool,
+    /// What it adds to the document: operations, schemas, properties (empty for a correction).
+    pub adds: Vec<Addition>,
+    /// Whether the document already had everything it adds (WorkOS now describes it): the
+    /// action was not applied, so the document's own description is the one generated.
+    pub superseded: bool,
+    /// Schemas an addition refers to that the document lacks (an older document, or one that is
+    /// not WorkOS's): the action was not applied, so it leaves no dangling reference.
+    pub missing: Vec<String>,
+}
+
+/// Something an action adds to the document, named as a reader would look for it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Addition {
+    /// An operation: upper-case method and path template.
+    Operation {
+        /// `GET`, `POST`...
+        method: String,
+        /// The path template, as the overlay spells it.
+        path: String,
+    },
+    /// A component schema.
+    Schema(String),
+    /// A tag of the document's `tags` list.
+    Tag(String),
+    /// A property of the object at a JSON pointer.
+    Property {
+        /// The object's JSON pointer.
+        at: String,
+        /// The property's name.
+        name: String,
+    },
+}
+
+impl std::fmt::Display for Addition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Addition::Operation { method, path } => write!(f, "{method} {path}"),
+            Addition::Schema(name) => write!(f, "schema `{name}`"),
+            Addition::Tag(name) => write!(f, "tag `{name}`"),
+            Addition::Property { at, name } => write!(f, "property `{name}` at `{at}`"),
+        }
+    }
+}
+
+impl Addition {
+    /// Whether `document` has it: an operation with the same method and the same path up to
+    /// parameter names (`{id}` and `{connectionId}` are one), a schema or property of that name.
+    pub fn is_in(&self, document: &Value) -> bool {
+        match self {
+            Addition::Operation { method, path } => {
+                let shape = path_shape(path);
+                let method = method.to_ascii_lowercase();
+                document
+                    .get("paths")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .any(|(p, item)| path_shape(p) == shape && item.get(&method).is_some())
+            }
+            Addition::Schema(name) => {
+                document.pointer("/components/schemas").and_then(|s| s.get(name)).is_some()
+            }
+            Addition::Tag(name) => document
+                .get("tags")
+                .and_then(Value::as_array)
+                .is_some_and(|tags| tags.iter().any(|t| t.get("name").and_then(Value::as_str) == Some(name))),
+            Addition::Property { at, name } => {
+                document.pointer(at).and_then(|o| o.get("properties")).and_then(|p| p.get(name)).is_some()
+            }
+        }
+    }
+}
+
+/// A path template with its parameter names erased: `/a/{id}` -> `/a/{}`.
+fn path_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push('{');
+            }
+            '}' => {
+                in_param = false;
+                out.push('}');
+            }
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The component schemas `value` refers to (`$ref: '#/components/schemas/X'`).
+fn schema_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            let name =
+                map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
+            out.extend(name.map(str::to_owned));
+            map.values().for_each(|v| schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| schema_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The component schemas `update` refers to that neither `document`, `update` itself (a schema
+/// it adds) nor the overlay's schema additions (`provided`) have.
+fn missing_schemas(update: &Value, document: &Value, provided: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    schema_refs(update, &mut found);
+    let schemas = document.pointer("/components/schemas");
+    let mut missing: Vec<String> = found
+        .into_iter()
+        .filter(|name| {
+            schemas.and_then(|s| s.get(name)).is_none()
+                && update.get(name).is_none()
+                && !provided.contains(name)
+        })
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
+}
+
+/// What an update adds at the places it targets (see [`Addition`]).
+fn additions(update: &Value, places: &[String]) -> Vec<Addition> {
+    let methods = |path: &str, item: &Value| -> Vec<Addition> {
+        item.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(m, _)| crate::passes::HTTP_METHODS.contains(&m.as_str()))
+            .map(|(m, _)| Addition::Operation { method: m.to_ascii_uppercase(), path: path.to_owned() })
+            .collect()
+    };
+    // An update of an array is the entry it appends (a tag of `tags`).
+    if places.iter().any(|p| p == "/tags") {
+        return update
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|n| Addition::Tag(n.to_owned()))
+            .into_iter()
+            .collect();
+    }
+    let Some(fields) = update.as_object() else { return Vec::new() };
+    let mut out = Vec::new();
+    for place in places {
+        let tokens: Vec<String> = place.split('/').skip(1).map(crate::error::unescape_token).collect();
+        match tokens.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["paths"] => out.extend(fields.iter().flat_map(|(path, item)| methods(path, item))),
+            ["paths", path] => out.extend(methods(path, update)),
+            ["components", "schemas"] => out.extend(fields.keys().map(|k| Addition::Schema(k.clone()))),
+            _ => {}
+        }
+        for name in fields.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
+            out.push(Addition::Property { at: place.clone(), name: name.clone() });
+        }
+    }
+    out
 }
 
 /// What an overlay did to a document, action by action.
@@ -51,6 +228,9 @@ pub struct ActionOutcome {
 pub struct Applied {
     /// One entry per action, in order.
     pub actions: Vec<ActionOutcome>,
+    /// Why no action applied: the document is not the one the overlay describes (its
+    /// `info.title` is not the overlay's `x-document-title`).
+    pub not_applicable: Option<String>,
 }
 
 impl Applied {
@@ -59,10 +239,22 @@ impl Applied {
         self.actions.iter().filter(|a| a.changed).count()
     }
 
-    /// Actions that changed nothing: their target is gone, or the document already says what
-    /// they would make it say.
+    /// Actions that changed nothing: their target is gone, the document already says what
+    /// they would make it say, or it already has what they add. None when the overlay does not
+    /// apply to the document at all ([`not_applicable`](Self::not_applicable)).
     pub fn stale(&self) -> impl Iterator<Item = &ActionOutcome> {
-        self.actions.iter().filter(|a| !a.changed)
+        self.actions.iter().filter(|a| !a.changed && self.not_applicable.is_none())
+    }
+
+    /// The operations the overlay added (`POST /connections`), in overlay order.
+    pub fn added_operations(&self) -> Vec<String> {
+        self.actions
+            .iter()
+            .filter(|a| a.changed)
+            .flat_map(|a| &a.adds)
+            .filter(|a| matches!(a, Addition::Operation { .. }))
+            .map(ToString::to_string)
+            .collect()
     }
 }
 
@@ -146,7 +338,11 @@ impl DocumentOverlay {
     /// An action the format refuses (a target that selects a value that is not an object or an
     /// array), naming the overlay file and the action; the document is then unchanged.
     pub fn apply(&self, document: &mut Value) -> Result<Applied> {
+        if let Some(reason) = self.not_for(document) {
+            return Ok(Applied { actions: Vec::new(), not_applicable: Some(reason) });
+        }
         let mut working = document.clone();
+        let provided = self.schemas_provided(document);
         let mut places = Vec::with_capacity(self.len());
         for (index, action) in self.overlay.actions.iter().enumerate() {
             let path =
@@ -155,7 +351,19 @@ impl DocumentOverlay {
                     pointer: format!("/actions/{index}/target"),
                     message: e,
                 })?;
-            places.push(roas_overlay::common::apply::locate(&working, &path));
+            let at = roas_overlay::common::apply::locate(&working, &path);
+            let adds = action.update.as_ref().map(|u| additions(u, &at)).unwrap_or_default();
+            let superseded = !adds.is_empty() && adds.iter().all(|a| a.is_in(&working));
+            let missing = if adds.is_empty() {
+                Vec::new()
+            } else {
+                action.update.as_ref().map(|u| missing_schemas(u, &working, &provided)).unwrap_or_default()
+            };
+            let skip = superseded || !missing.is_empty();
+            places.push((at, adds, superseded, missing));
+            if skip {
+                continue;
+            }
             let one = Overlay {
                 overlay: self.overlay.overlay.clone(),
                 info: self.overlay.info.clone(),
@@ -169,13 +377,13 @@ impl DocumentOverlay {
                 message: e.kind.to_string(),
             })?;
         }
-        let actions = self
+        let actions: Vec<ActionOutcome> = self
             .overlay
             .actions
             .iter()
             .zip(places)
             .enumerate()
-            .map(|(index, (action, places))| {
+            .map(|(index, (action, (places, adds, superseded, missing)))| {
                 let summary =
                     action.description.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
                 ActionOutcome {
@@ -183,12 +391,77 @@ impl DocumentOverlay {
                     target: action.target.clone(),
                     summary: summary.trim().to_owned(),
                     matched: places.len(),
-                    changed: places.iter().any(|at| document.pointer(at) != working.pointer(at)),
+                    changed: !superseded
+                        && missing.is_empty()
+                        && places.iter().any(|at| document.pointer(at) != working.pointer(at)),
+                    adds,
+                    superseded,
+                    missing,
                 }
             })
             .collect();
+        for action in actions.iter().filter(|a| a.changed) {
+            for addition in &action.adds {
+                if let Addition::Operation { method, path } = addition
+                    && let Some(Value::Object(op)) = working
+                        .get_mut("paths")
+                        .and_then(|p| p.get_mut(path))
+                        .and_then(|i| i.get_mut(method.to_ascii_lowercase()))
+                {
+                    op.insert(FROM_OVERLAY.to_owned(), Value::Bool(true));
+                }
+            }
+        }
         *document = working;
-        Ok(Applied { actions })
+        Ok(Applied { actions, not_applicable: None })
+    }
+
+    /// The schemas the overlay's schema additions provide to `document`: each one whose
+    /// references the document or other provided schemas satisfy (a fixed point, so an addition
+    /// may refer to one written after it).
+    fn schemas_provided(&self, document: &Value) -> BTreeSet<String> {
+        let mut added: Vec<(String, Vec<String>)> = Vec::new();
+        for action in self.overlay.actions.iter().filter(|a| a.target == "$.components.schemas") {
+            for (name, schema) in action.update.as_ref().and_then(Value::as_object).into_iter().flatten() {
+                let mut refs = Vec::new();
+                schema_refs(schema, &mut refs);
+                added.push((name.clone(), refs));
+            }
+        }
+        let existing = document.pointer("/components/schemas");
+        let mut provided: BTreeSet<String> = added.iter().map(|(n, _)| n.clone()).collect();
+        loop {
+            let unmet: Vec<String> = added
+                .iter()
+                .filter(|(n, refs)| {
+                    provided.contains(n)
+                        && refs
+                            .iter()
+                            .any(|r| existing.and_then(|s| s.get(r)).is_none() && !provided.contains(r))
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            if unmet.is_empty() {
+                return provided;
+            }
+            for n in unmet {
+                provided.remove(&n);
+            }
+        }
+    }
+
+    /// Why the overlay does not describe `document`, if it does not: the overlay's root
+    /// extension `x-document-title` names the `info.title` of the documents it applies to
+    /// (WorkOS's: a test fixture or another API's document is generated as it is).
+    fn not_for(&self, document: &Value) -> Option<String> {
+        let wanted = self.overlay.extensions.as_ref()?.get(DOCUMENT_TITLE)?.as_str()?;
+        let title = document.pointer("/info/title").and_then(Value::as_str);
+        (title != Some(wanted)).then(|| {
+            format!(
+                "the overlay describes documents titled {wanted:?}, this one is titled {:?}",
+                title.unwrap_or("")
+            )
+        })
     }
 
     /// The overlay's text with the actions at `drop` removed, for `spec upgrade`: the rest of
@@ -300,6 +573,102 @@ actions:
         let fixed = overlay.apply(&mut doc).expect("applies");
         assert_eq!(fixed.changed(), 0, "{fixed:?}");
         assert_eq!(doc.pointer("/components/schemas/Organization/required"), Some(&json!(["id"])));
+    }
+
+    #[test]
+    fn an_addition_the_document_already_has_is_superseded_and_not_applied() {
+        let adds = "overlay: 1.0.0
+info: {title: t, version: '1'}
+actions:
+  - target: $.paths
+    description: Adds POST /connections/{connectionId}/certs (an SDK ships it).
+    update:
+      /connections/{connectionId}/certs:
+        post: {operationId: addCert, responses: {'201': {description: overlay}}}
+  - target: $.components.schemas
+    description: Adds Cert.
+    update:
+      Cert: {type: object}
+  - target: $.components.schemas.Organization
+    description: Adds `kind`.
+    update:
+      properties:
+        kind: {type: string}
+";
+        let overlay = overlay(adds).expect("valid");
+        let mut doc = document();
+        doc["paths"] = json!({});
+        let applied = overlay.apply(&mut doc).expect("applies");
+        assert_eq!(applied.changed(), 3);
+        assert_eq!(applied.added_operations(), ["POST /connections/{connectionId}/certs"]);
+        assert_eq!(
+            doc.pointer("/paths/~1connections~1{connectionId}~1certs/post/x-workos-from-overlay"),
+            Some(&json!(true))
+        );
+        assert_eq!(
+            applied.actions[2].adds,
+            [Addition::Property { at: "/components/schemas/Organization".into(), name: "kind".into() }]
+        );
+        // A newer document describes all three, under its own parameter name and shapes.
+        let mut newer = document();
+        newer["paths"] =
+            json!({"/connections/{id}/certs": {"post": {"responses": {"201": {"description": "upstream"}}}}});
+        newer["components"]["schemas"]["Cert"] =
+            json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        newer["components"]["schemas"]["Organization"]["properties"]["kind"] = json!({"type": "integer"});
+        let upstream = newer.clone();
+        let applied = overlay.apply(&mut newer).expect("applies");
+        assert!(applied.actions.iter().all(|a| a.superseded && !a.changed), "{applied:?}");
+        assert_eq!(applied.stale().count(), 3);
+        assert!(applied.added_operations().is_empty());
+        assert_eq!(newer, upstream, "the document's own descriptions are kept, not merged over");
+    }
+
+    #[test]
+    fn an_overlay_for_another_documents_title_changes_nothing_and_drops_nothing() {
+        let text = OVERLAY.replace(
+            "info: {title: t, version: '1'}",
+            "info: {title: t, version: '1'}\nx-document-title: WorkOS",
+        );
+        let overlay = overlay(&text).expect("valid");
+        let mut doc = document();
+        doc["info"] = json!({"title": "kitchen sink"});
+        let before = doc.clone();
+        let applied = overlay.apply(&mut doc).expect("applies");
+        assert_eq!(doc, before);
+        assert_eq!(applied.stale().count(), 0, "nothing to drop from an overlay that does not apply");
+        assert!(
+            applied.not_applicable.as_deref().is_some_and(|r| r.contains("\"kitchen sink\"")),
+            "{applied:?}"
+        );
+        doc["info"]["title"] = json!("WorkOS");
+        assert_eq!(overlay.apply(&mut doc).expect("applies").changed(), 2);
+    }
+
+    #[test]
+    fn an_addition_whose_references_the_document_lacks_is_not_applied() {
+        let adds = "overlay: 1.0.0
+info: {title: t, version: '1'}
+actions:
+  - target: $.paths
+    description: Adds GET /teams, answered with a Team.
+    update:
+      /teams:
+        get: {responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/Team'}}}}}}
+  - target: $.components.schemas
+    description: Adds Member, which refers to the document's Organization.
+    update:
+      Member: {type: object, properties: {org: {$ref: '#/components/schemas/Organization'}}}
+";
+        let overlay = overlay(adds).expect("valid");
+        let mut doc = document();
+        doc["paths"] = json!({});
+        let before = doc.clone();
+        let applied = overlay.apply(&mut doc).expect("applies");
+        assert_eq!(applied.actions[0].missing, ["Team"]);
+        assert!(!applied.actions[0].changed && applied.actions[1].changed);
+        assert_eq!(doc["paths"], before["paths"], "no operation with a dangling reference");
+        assert!(doc.pointer("/components/schemas/Member").is_some());
     }
 
     #[test]

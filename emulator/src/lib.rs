@@ -44,6 +44,7 @@ mod error;
 mod events;
 mod faults;
 mod fill;
+mod generic;
 mod idle;
 mod ids;
 mod list;
@@ -56,14 +57,14 @@ mod store;
 pub use events::{MAX_EVENTS, WebhookDelivery};
 pub use faults::{Fault, RetryAfter};
 pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
-pub use routes::routes;
+pub use routes::{generic_routes, routes};
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
     FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
 };
 pub use store::{
     MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
-    SeedMembership, SeedPermission, SeedRole, SeedUser, SentEmail,
+    SeedMembership, SeedPermission, SeedRecord, SeedRole, SeedUser, SentEmail,
 };
 
 /// The RSA private key (PKCS#8 PEM) the emulator signs its access tokens with, served as the JWKS

@@ -431,6 +431,10 @@ fn seed_into(store: &mut Store, seed: &Seed) -> Result<(), SeedError> {
         })?;
         routes::seed_connection(store, &org, c).map_err(fail(item))?;
     }
+    for r in &seed.records {
+        crate::generic::seed(store, &r.path, r.fields.clone())
+            .map_err(fail(format!("record at '{}'", r.path)))?;
+    }
     for f in &seed.feature_flags {
         routes::seed_flag(store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
     }
@@ -911,6 +915,9 @@ pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request
         // SSO's browser steps, the code exchange (the client secret is in the request) and
         // the profile (its bearer is the SSO access token).
         || matches!(path, "/sso/authorize" | "/sso/token" | "/sso/profile" | "/sso/logout")
+        // The sign-in itself: WorkOS authenticates it by the body's client secret, or by PKCE,
+        // a refresh token or a device code for a public client, and the handler checks those.
+        || path == "/user_management/authenticate"
         // The device flow: a public client, and the page the user approves it at.
         || path == "/user_management/authorize/device"
         || path == routes::device::VERIFY_PATH

@@ -626,6 +626,8 @@ pub(crate) struct Store {
     pub(crate) integrations: crate::routes::integrations::IntegrationsData,
     /// Agents' registrations.
     pub(crate) agents: crate::routes::agents::AgentsData,
+    /// Records of the operations served from the document (no model yet).
+    pub(crate) generic: crate::generic::GenericRecords,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
     #[serde(skip)]
     pub(crate) indexes: Indexes,
@@ -930,6 +932,13 @@ impl Store {
             .map(|a| a.role.slug.clone())
             // Every membership has a role: with its assignments gone, the default one.
             .unwrap_or_else(|| DEFAULT_ROLE.to_owned());
+        // Every role the membership holds on its organization, the primary one first.
+        let mut roles: Vec<Value> = vec![json!({ "slug": primary })];
+        for a in self.assignments_of(&m.id).filter(|a| Some(&a.resource.id) == root.as_ref()) {
+            if a.role.slug != primary {
+                roles.push(json!({ "slug": a.role.slug }));
+            }
+        }
         json!({
             "object": "organization_membership",
             "id": m.id,
@@ -942,6 +951,7 @@ impl Store {
             "created_at": m.created_at,
             "updated_at": m.updated_at,
             "role": { "slug": primary },
+            "roles": roles,
             "user": user,
         })
     }
@@ -1311,6 +1321,31 @@ pub struct Seed {
     /// with their domains.
     #[serde(default)]
     pub connections: Vec<SeedConnection>,
+    /// Records of operations the emulator serves from the document
+    /// ([`generic_routes`](crate::generic_routes)) that no operation creates (an agent instance,
+    /// a waitlist): each stored in the collection its path names.
+    #[serde(default)]
+    pub records: Vec<SeedRecord>,
+}
+
+/// A record of a [`Seed`] for an operation served from the document: stored in the collection
+/// at `path` (`/user_management/waitlists`), with an id, `object` and timestamps added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedRecord {
+    /// The collection's path, as a list operation of the document reads it.
+    pub path: String,
+    /// The record's fields.
+    #[serde(default)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SeedRecord {
+    /// A record of the collection at `path` with `fields`.
+    pub fn new(path: impl Into<String>, fields: serde_json::Map<String, serde_json::Value>) -> Self {
+        SeedRecord { path: path.into(), fields }
+    }
 }
 
 /// An SSO connection of a [`Seed`]. `GET /sso/authorize` finds it by id, organization or

@@ -294,3 +294,75 @@ async fn seeding_and_stopping() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "dropping the handle stops the server");
 }
+
+#[tokio::test]
+async fn a_users_password_can_be_changed_and_a_membership_answers_every_role() {
+    let api = Api::start().await;
+    let (_, user) = api
+        .call(
+            "POST",
+            "/user_management/users",
+            Some(json!({"email": "ada@example.com", "password": "first-Passw0rd!"})),
+        )
+        .await;
+    let id = user["id"].as_str().unwrap();
+    let (status, _) = api
+        .call("PUT", &format!("/user_management/users/{id}"), Some(json!({"password": "second-Passw0rd!"})))
+        .await;
+    assert_eq!(status, 200);
+    let sign_in = |password: &str| {
+        json!({"grant_type": "password", "client_id": "client_emulator", "client_secret": api.emu.api_key(),
+               "email": "ada@example.com", "password": password})
+    };
+    let (old, _) = api.call("POST", "/user_management/authenticate", Some(sign_in("first-Passw0rd!"))).await;
+    let (new, _) = api.call("POST", "/user_management/authenticate", Some(sign_in("second-Passw0rd!"))).await;
+    assert_eq!((old, new), (400, 200), "the new password signs in, the old one no longer");
+
+    let (_, org) = api.call("POST", "/organizations", Some(json!({"name": "Acme"}))).await;
+    let org = org["id"].as_str().unwrap();
+    let (status, _) =
+        api.call("POST", "/authorization/roles", Some(json!({"slug": "editor", "name": "Editor"}))).await;
+    assert_eq!(status, 201);
+    let (status, membership) = api
+        .call(
+            "POST",
+            "/user_management/organization_memberships",
+            Some(json!({"user_id": id, "organization_id": org, "role_slugs": ["member", "editor"]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{membership}");
+    assert_eq!(membership["roles"], json!([{"slug": "member"}, {"slug": "editor"}]), "{membership}");
+}
+
+#[tokio::test]
+async fn an_operation_without_a_model_is_served_from_the_document() {
+    let api = Api::start().await;
+    let generic = workos_emulator::generic_routes();
+    assert!(generic.contains(&("POST", "/agents/blueprints")), "{generic:?}");
+    let (status, created) =
+        api.call("POST", "/agents/blueprints", Some(json!({"name": "Support bot"}))).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    assert!(id.starts_with("agent_blueprint_"), "{id}");
+    assert_eq!(
+        (created["object"].as_str(), created["name"].as_str()),
+        (Some("agent_blueprint"), Some("Support bot"))
+    );
+    let (status, got) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
+    assert_eq!((status, got["name"].as_str()), (200, Some("Support bot")));
+    let (status, updated) =
+        api.call("PATCH", &format!("/agents/blueprints/{id}"), Some(json!({"name": "Billing bot"}))).await;
+    assert_eq!(
+        (status, updated["name"].as_str(), updated["id"].as_str()),
+        (200, Some("Billing bot"), Some(id))
+    );
+    let (status, list) = api.call("GET", "/agents/blueprints?limit=1", None).await;
+    assert_eq!((status, list["data"].as_array().map(Vec::len)), (200, Some(1)), "{list}");
+    let (status, body) =
+        api.call("POST", "/agents/blueprints", Some(json!({"description": "no name"}))).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
+    let (status, _) = api.call("DELETE", &format!("/agents/blueprints/{id}"), None).await;
+    assert_eq!(status, 204);
+    let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
+    assert_eq!(status, 404, "{body}");
+}

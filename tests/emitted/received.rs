@@ -11,10 +11,87 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "create_agent_blueprint",
+        "POST /agents/blueprints",
+        crate::roundtrip::<
+            <workos_api::agents::CreateAgentBlueprint as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_agent_token",
+        "POST /agents/blueprints/{agent_blueprint_id}/tokens",
+        crate::roundtrip::<
+            <workos_api::agents::CreateAgentToken as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_agent_blueprint",
+        "GET /agents/blueprints/{agent_blueprint_id}",
+        crate::roundtrip::<
+            <workos_api::agents::GetAgentBlueprint as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_agent_instance",
+        "GET /agents/instances/{agent_instance_id}",
+        crate::roundtrip::<
+            <workos_api::agents::GetAgentInstance as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "get_agent_registration",
         "GET /agents/registrations/{id}",
         crate::roundtrip::<
             <workos_api::agents::GetAgentRegistration as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_agent_session",
+        "GET /agents/sessions/{agent_instance_session_id}",
+        crate::roundtrip::<
+            <workos_api::agents::GetAgentSession as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_agent_blueprints",
+        "GET /agents/blueprints",
+        crate::roundtrip::<
+            <workos_api::agents::ListAgentBlueprints as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_agent_instances",
+        "GET /agents/instances",
+        crate::roundtrip::<
+            <workos_api::agents::ListAgentInstances as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_agent_sessions",
+        "GET /agents/sessions",
+        crate::roundtrip::<
+            <workos_api::agents::ListAgentSessions as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "revoke_agent_registration",
+        "POST /agents/registrations/{id}/revoke",
+        crate::roundtrip::<
+            <workos_api::agents::RevokeAgentRegistration as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "revoke_agent_session",
+        "POST /agents/sessions/{agent_instance_session_id}/revoke",
+        crate::roundtrip::<
+            <workos_api::agents::RevokeAgentSession as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "update_agent_blueprint",
+        "PATCH /agents/blueprints/{agent_blueprint_id}",
+        crate::roundtrip::<
+            <workos_api::agents::UpdateAgentBlueprint as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -29,6 +106,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "POST /agents/credentials/validate",
         crate::roundtrip::<
             <workos_api::agents::ValidateAgentCredentials as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "validate_agent_token",
+        "POST /agents/blueprints/{agent_blueprint_id}/tokens/validate",
+        crate::roundtrip::<
+            <workos_api::agents::ValidateAgentToken as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -473,6 +557,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "sync_directory",
+        "POST /directories/{id}/sync",
+        crate::roundtrip::<
+            <workos_api::directory_sync::SyncDirectory as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "list_events",
         "GET /events",
         crate::roundtrip::<
@@ -498,6 +589,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "GET /feature-flags/{slug}",
         crate::roundtrip::<
             <workos_api::feature_flags::GetFeatureFlag as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_feature_flags_configuration",
+        "GET /sdk/feature-flags",
+        crate::roundtrip::<
+            <workos_api::feature_flags::GetFeatureFlagsConfiguration as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -613,6 +711,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "create_organization_it_contact",
+        "POST /organizations/{organization_id}/it_contacts",
+        crate::roundtrip::<
+            <workos_api::organizations::CreateOrganizationItContact as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "get_organization",
         "GET /organizations/{id}",
         crate::roundtrip::<
@@ -655,6 +760,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "list_organization_it_contacts",
+        "GET /organizations/{organization_id}/it_contacts",
+        crate::roundtrip::<
+            <workos_api::organizations::ListOrganizationItContacts as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "list_organizations",
         "GET /organizations",
         crate::roundtrip::<
@@ -669,6 +781,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "create_api_key_connected_account",
+        "POST /data-integrations/{slug}/api-key",
+        crate::roundtrip::<
+            <workos_api::pipes::CreateApiKeyConnectedAccount as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_client_credentials_connected_account",
+        "POST /data-integrations/{slug}/client-credentials",
+        crate::roundtrip::<
+            <workos_api::pipes::CreateClientCredentialsConnectedAccount as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "create_data_integration",
         "POST /data-integrations",
         crate::roundtrip::<
@@ -680,6 +806,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "POST /data-integrations/{slug}/credentials",
         crate::roundtrip::<
             <workos_api::pipes::CreateDataIntegrationCredential as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_organization_connected_account",
+        "POST /organizations/{organization_id}/connected_accounts/{slug}",
+        crate::roundtrip::<
+            <workos_api::pipes::CreateOrganizationConnectedAccount as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "finish_data_integration_connection",
+        "POST /data-integrations/finish",
+        crate::roundtrip::<
+            <workos_api::pipes::FinishDataIntegrationConnection as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -704,6 +844,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "get_organization_connected_account",
+        "GET /organizations/{organization_id}/connected_accounts/{slug}",
+        crate::roundtrip::<
+            <workos_api::pipes::GetOrganizationConnectedAccount as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_organization_data_integration",
+        "GET /data-integrations/{slug}/organization",
+        crate::roundtrip::<
+            <workos_api::pipes::GetOrganizationDataIntegration as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "list_data_integrations",
         "GET /data-integrations",
         crate::roundtrip::<
@@ -715,6 +869,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "GET /organizations/{organizationId}/data_integration_configurations",
         crate::roundtrip::<
             <workos_api::pipes::ListOrganizationDataIntegrationConfigurations as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_organization_data_providers",
+        "GET /organizations/{organization_id}/data_providers",
+        crate::roundtrip::<
+            <workos_api::pipes::ListOrganizationDataProviders as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -739,10 +900,38 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "update_organization_connected_account",
+        "PUT /organizations/{organization_id}/connected_accounts/{slug}",
+        crate::roundtrip::<
+            <workos_api::pipes::UpdateOrganizationConnectedAccount as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "update_organization_data_integration",
+        "PUT /data-integrations/{slug}/organization",
+        crate::roundtrip::<
+            <workos_api::pipes::UpdateOrganizationDataIntegration as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "update_organization_data_integration_configuration",
         "PUT /organizations/{organizationId}/data_integration_configurations/{slug}",
         crate::roundtrip::<
             <workos_api::pipes::UpdateOrganizationDataIntegrationConfiguration as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_platform_team",
+        "POST /platform/teams",
+        crate::roundtrip::<
+            <workos_api::platform_teams::CreatePlatformTeam as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_platform_team",
+        "GET /platform/teams/{team_id}",
+        crate::roundtrip::<
+            <workos_api::platform_teams::GetPlatformTeam as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -767,10 +956,45 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "create_connection",
+        "POST /connections",
+        crate::roundtrip::<
+            <workos_api::sso::CreateConnection as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_connection_saml_idp_signing_cert",
+        "POST /connections/{connectionId}/saml_idp_signing_certs",
+        crate::roundtrip::<
+            <workos_api::sso::CreateConnectionSamlIdpSigningCert as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_connection_saml_sp_encryption_cert",
+        "POST /connections/{connectionId}/saml_sp_encryption_certs",
+        crate::roundtrip::<
+            <workos_api::sso::CreateConnectionSamlSpEncryptionCert as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_passwordless_session",
+        "POST /passwordless/sessions",
+        crate::roundtrip::<
+            <workos_api::sso::CreatePasswordlessSession as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "get_connection",
         "GET /connections/{id}",
         crate::roundtrip::<
             <workos_api::sso::GetConnection as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "get_connection_saml_sp_signing_cert",
+        "GET /connections/{connectionId}/saml_sp_signing_cert",
+        crate::roundtrip::<
+            <workos_api::sso::GetConnectionSamlSpSigningCert as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -788,6 +1012,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "list_connection_saml_idp_signing_certs",
+        "GET /connections/{connectionId}/saml_idp_signing_certs",
+        crate::roundtrip::<
+            <workos_api::sso::ListConnectionSamlIdpSigningCerts as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_connection_saml_sp_encryption_certs",
+        "GET /connections/{connectionId}/saml_sp_encryption_certs",
+        crate::roundtrip::<
+            <workos_api::sso::ListConnectionSamlSpEncryptionCerts as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "list_connections",
         "GET /connections",
         crate::roundtrip::<
@@ -795,10 +1033,38 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "rotate_connection_saml_sp_signing_cert",
+        "POST /connections/{connectionId}/saml_sp_signing_cert",
+        crate::roundtrip::<
+            <workos_api::sso::RotateConnectionSamlSpSigningCert as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "send_passwordless_session",
+        "POST /passwordless/sessions/{session_id}/send",
+        crate::roundtrip::<
+            <workos_api::sso::SendPasswordlessSession as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "update_connection",
+        "PATCH /connections/{id}",
+        crate::roundtrip::<
+            <workos_api::sso::UpdateConnection as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "accept_invitation",
         "POST /user_management/invitations/{id}/accept",
         crate::roundtrip::<
             <workos_api::user_management::AcceptInvitation as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "approve_waitlist_entry",
+        "POST /user_management/waitlist_entries/{id}/approve",
+        crate::roundtrip::<
+            <workos_api::user_management::ApproveWaitlistEntry as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -827,6 +1093,13 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "POST /user_management/users/{id}/email_verification/confirm",
         crate::roundtrip::<
             <workos_api::user_management::ConfirmUserEmailVerification as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "create_authkit_oauth_resource",
+        "POST /user_management/authkit_oauth_resources",
+        crate::roundtrip::<
+            <workos_api::user_management::CreateAuthkitOauthResource as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -900,10 +1173,24 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "create_waitlist_entry",
+        "POST /user_management/waitlists/{id}/entries",
+        crate::roundtrip::<
+            <workos_api::user_management::CreateWaitlistEntry as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "deactivate_organization_membership",
         "PUT /user_management/organization_memberships/{id}/deactivate",
         crate::roundtrip::<
             <workos_api::user_management::DeactivateOrganizationMembership as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "deny_waitlist_entry",
+        "POST /user_management/waitlist_entries/{id}/deny",
+        crate::roundtrip::<
+            <workos_api::user_management::DenyWaitlistEntry as workos_api::runtime::Request>::Output,
         >,
     ),
     (
@@ -998,6 +1285,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         >,
     ),
     (
+        "get_waitlist",
+        "GET /user_management/waitlists/{id}",
+        crate::roundtrip::<
+            <workos_api::user_management::GetWaitlist as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_authkit_oauth_resources",
+        "GET /user_management/authkit_oauth_resources",
+        crate::roundtrip::<
+            <workos_api::user_management::ListAuthkitOauthResources as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
         "list_cors_origins",
         "GET /user_management/cors_origins",
         crate::roundtrip::<
@@ -1079,6 +1380,20 @@ pub(crate) const OUTPUTS: &[(&str, &str, crate::Roundtrip)] = &[
         "GET /user_management/users",
         crate::roundtrip::<
             <workos_api::user_management::ListUsers as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_waitlist_entries",
+        "GET /user_management/waitlists/{id}/entries",
+        crate::roundtrip::<
+            <workos_api::user_management::ListWaitlistEntries as workos_api::runtime::Request>::Output,
+        >,
+    ),
+    (
+        "list_waitlists",
+        "GET /user_management/waitlists",
+        crate::roundtrip::<
+            <workos_api::user_management::ListWaitlists as workos_api::runtime::Request>::Output,
         >,
     ),
     (

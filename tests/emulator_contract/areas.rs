@@ -401,6 +401,18 @@ async fn feature_flags(s: &Scenario, org: &str, user: &str) {
     s.call("GET", &format!("{f}?limit=0"), None, 422).await;
     s.call("GET", &format!("{f}/beta-reports"), None, 200).await;
     s.call("GET", &format!("{f}/missing"), None, 404).await;
+    // The runtime payload the SDKs evaluate locally: targets as `one_of` rules.
+    let sdk = "/sdk/feature-flags";
+    let payload = s.call("GET", &format!("{sdk}?payload_version=2"), None, 200).await;
+    assert_eq!(payload["version"], 2);
+    let beta_rules = &payload["flags"]["beta-reports"]["rules"];
+    assert_eq!(
+        beta_rules[0]["conditions"][0],
+        json!({"operator": "one_of", "target_type": "organization", "values": [org]})
+    );
+    assert_eq!(payload["flags"]["dark-mode"]["default_value"], true);
+    s.call("GET", sdk, None, 422).await;
+    s.call("GET", &format!("{sdk}?payload_version=1"), None, 422).await;
     let on_for = |path: String| async move {
         let v = s.call("GET", &path, None, 200).await;
         let mut slugs: Vec<String> = v["data"]

@@ -299,6 +299,7 @@ async fn agents(s: &Scenario, org: &str) {
     let got = s.call("GET", &format!("/agents/registrations/{registration}"), None, 200).await;
     assert_eq!(got["status"], "unverified");
     s.call("GET", "/agents/registrations/agent_registration_missing", None, 404).await;
+    s.call("POST", "/agents/registrations/agent_registration_missing/revoke", None, 404).await;
     let v = "/agents/credentials/validate";
     let by_key =
         s.call("POST", v, Some(json!({"type": "api_key", "credential": made["api_key"]})), 200).await;
@@ -362,6 +363,8 @@ async fn agents(s: &Scenario, org: &str) {
     assert!(
         got["agent_identity"]["userland_user_id"].is_string() && got["claim"]["claim_completion"].is_object()
     );
+    let revoked = s.call("POST", &format!("/agents/registrations/{registration}/revoke"), None, 200).await;
+    assert!(revoked["status"] == "revoked" && revoked["revoked_at"].is_string(), "{revoked}");
 }
 
 fn browser() -> reqwest::Client {

@@ -75,7 +75,8 @@
 //!
 //! [`redirects`] builds the URLs of the browser-redirect endpoints (SSO authorize, logout).
 //! [`webhooks`] verifies webhook deliveries, and [`actions`] verifies WorkOS Actions requests and
-//! signs their answers.
+//! signs their answers. [`flags`] evaluates feature flags in process from a configuration it
+//! refreshes in the background.
 //! Every non-2xx response becomes an [`ApiError`] with WorkOS's [`types::ErrorBody`].
 //!
 //! Everything under `emitted` is written by `cargo xtask codegen` from the pinned WorkOS OpenAPI
@@ -98,6 +99,10 @@ mod emitted;
 pub use emitted::*;
 
 pub mod actions;
+if_feature_flags_area! {
+    #[cfg(feature = "feature_flags")]
+    pub mod flags;
+}
 pub mod runtime;
 #[cfg(feature = "sessions")]
 pub mod sessions;

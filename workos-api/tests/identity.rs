@@ -60,13 +60,14 @@ async fn a_seeded_user_signs_in_through_sso_and_out_again() -> Result<(), Box<dy
     let connection = &connections.data[0];
     assert_eq!(connection.name, "Acme Okta");
 
-    let url = sso.authorization_url(
+    let request = sso.authorization_url(
         &SsoAuthorizeUrlParams::new(CLIENT_ID, "https://app.test/sso")
             .connection(&connection.id)
             .login_hint("ada@acme.test")
             .state("opaque"),
     )?;
-    let signed_in = sso.profile_and_token(CLIENT_ID, &code_from(url.as_str()).await).await?;
+    assert_eq!(request.state, "opaque");
+    let signed_in = sso.profile_and_token(CLIENT_ID, &code_from(request.url.as_str()).await).await?;
     assert_eq!(signed_in.profile.email, "ada@acme.test");
     assert_eq!(signed_in.profile.connection_id, connection.id);
     assert_eq!(signed_in.profile.first_name.as_deref(), Some("Ada"));
@@ -139,7 +140,7 @@ async fn an_organization_that_requires_sso_sends_its_users_there() -> Result<(),
     let pending = PendingAuthentication::from_error(&err).expect("a pending sign-in");
     assert!(pending.needs_sso(), "{pending:?}");
     assert_eq!(pending.connection_ids.len(), 1);
-    let url = authkit.sso_authorization_url(&pending, "https://app.test/callback").state("s").build()?;
+    let url = authkit.sso_authorization_url(&pending, "https://app.test/callback").state("s").build()?.url;
     assert!(url.as_str().contains(&pending.connection_ids[0]));
     let signed_in = authkit.authenticate_with_code(&code_from(url.as_str()).await, None).await?;
     assert_eq!(signed_in.user.email, "sam@strict.test");

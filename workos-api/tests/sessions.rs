@@ -76,12 +76,14 @@ async fn login_verify_seal_and_refresh() -> Result<(), Box<dyn std::error::Error
 
     let authkit = AuthKit::new(client.clone(), CLIENT_ID);
     let pkce = Pkce::new()?;
-    let url = authkit
+    let request = authkit
         .authorization_url("https://app.example.com/callback")
         .state("st4te")
         .pkce(&pkce)
         .login_hint("ada@example.com")
         .build()?;
+    assert_eq!(request.state, "st4te");
+    let url = request.url;
     assert!(url.as_str().contains("provider=authkit") && url.as_str().contains("code_challenge_method=S256"));
     let code = browser_login(url.as_str(), "st4te").await;
 
@@ -146,6 +148,7 @@ async fn each_bad_token_is_rejected_with_its_own_error() -> Result<(), Box<dyn s
             .state("s")
             .login_hint("ada@example.com")
             .build()?
+            .url
             .as_str(),
         "s",
     )

@@ -420,6 +420,7 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     };
     let mut front = crate::upgrade_check::markdown(&outcome);
     front.push_str(&drop_stale_actions(project, &overlays, &new.applied)?);
+    front.push_str(&served_generically(&old.value, &new.value));
     let changes = project.spec_dir().join("CHANGES.md");
     let full = project.spec_dir().join("CHANGES-full.md");
     emit::write_atomic(&changes, workos_codegen::diff::summary(&report, &front).as_bytes())?;
@@ -447,6 +448,36 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     Ok(ExitCode::from(1))
 }
 
+/// The operations `new` adds to `old`, for CHANGES.md: the emulator has no model for them
+/// yet (it models only operations of documents it was written against), so it serves them
+/// generically from the document (`emulator/src/emitted/generic.json`) until someone does.
+fn served_generically(old: &serde_json::Value, new: &serde_json::Value) -> String {
+    use workos_codegen::diff::{operation_key, operations_of};
+    let before: std::collections::BTreeSet<String> =
+        operations_of(old).into_iter().map(|(m, p, _, _)| operation_key(m, p)).collect();
+    let added: Vec<String> = operations_of(new)
+        .into_iter()
+        .map(|(m, p, _, _)| operation_key(m, p))
+        .filter(|k| !before.contains(k))
+        .collect();
+    let mut out = String::from("\n## The emulator\n\n");
+    if added.is_empty() {
+        out.push_str("No operation was added: the emulator serves the same operations as before.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} operation(s) this document adds are served generically from the document (a create stores \
+         the body with an id and timestamps; get, list, update and delete by id; 404 and 422 as elsewhere) \
+         until the emulator models them:\n",
+        added.len()
+    );
+    for key in added {
+        let _ = writeln!(out, "- `{key}`");
+    }
+    out
+}
+
 /// Removes from `workos-spec/overlay.yaml` the actions that changed nothing in the new
 /// document (their target is gone, or WorkOS fixed what they corrected), and says which in
 /// Markdown for CHANGES.md. An action is never kept silently: a stale one is dropped and named.
@@ -457,6 +488,10 @@ fn drop_stale_actions(
 ) -> Result<String> {
     let stale: Vec<&workos_codegen::overlay::ActionOutcome> = applied.stale().collect();
     let mut out = String::from("\n## The document overlay (workos-spec/overlay.yaml)\n\n");
+    if let Some(reason) = &applied.not_applicable {
+        let _ = writeln!(out, "The overlay did not apply ({reason}); none of its actions was dropped.");
+        return Ok(out);
+    }
     if stale.is_empty() {
         let _ = writeln!(out, "All {} actions still apply; none was dropped.", applied.actions.len());
         return Ok(out);
@@ -473,7 +508,19 @@ fn drop_stale_actions(
         applied.actions.len()
     );
     for action in &stale {
-        let why = if action.matched == 0 { "its target is gone" } else { "the document already says it" };
+        let why = if action.superseded {
+            let adds: Vec<String> = action.adds.iter().map(ToString::to_string).collect();
+            format!(
+                "the document now has what it added: {}; xtask compat reports how the two differ",
+                adds.join(", ")
+            )
+        } else if !action.missing.is_empty() {
+            format!("the document lacks what it builds on: {}", action.missing.join(", "))
+        } else if action.matched == 0 {
+            "its target is gone".to_owned()
+        } else {
+            "the document already says it".to_owned()
+        };
         let _ = writeln!(out, "- `{}` ({why}): {}", action.target, action.summary);
     }
     eprintln!("dropped {} stale overlay action(s) from {}", stale.len(), path.display());

@@ -234,6 +234,24 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
         .cloned()
         .collect();
     *flag = serde_json::Value::Array(corrected);
+    // WorkOS's document gains `POST /platform/teams`, which the overlay adds today (its copy
+    // with another summary): the overlay's action is dropped and named, the document's shape
+    // is generated.
+    let overlay_path = root.join("workos-spec/overlay.yaml");
+    let overlay = workos_codegen::load::parse(&overlay_path, overlay_before.as_bytes()).expect("overlay");
+    let mut teams = overlay["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find_map(|a| a.pointer("/update/~1platform~1teams/post"))
+        .expect("the overlay adds POST /platform/teams")
+        .clone();
+    teams["summary"] = "Create a team (as WorkOS's document says it)".into();
+    doc["paths"]["/platform/teams"] = serde_json::json!({ "post": teams });
+    // And an operation no overlay knows: the emulator serves it generically, and says so.
+    let mut summary_op = doc["paths"]["/organizations/{id}"]["get"].clone();
+    summary_op["operationId"] = "OrganizationsController_summary".into();
+    doc["paths"]["/organizations/{id}/summary"] = serde_json::json!({ "get": summary_op });
     let candidate = write_doc(root, "candidate.json", &doc);
 
     // A bad path changes nothing.
@@ -249,17 +267,36 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let summary = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
     assert!(summary.contains("## After the upgrade") && summary.contains("## By area"), "{summary}");
     assert!(summary.contains("## Operations removed (0)"), "{summary}");
+    // POST /platform/teams was the overlay's before and is the document's now: not new.
     assert!(
-        summary.contains("2 of 8 actions changed nothing in the new document and were dropped"),
+        summary.contains("## The emulator\n\n1 operation(s) this document adds are served generically"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("- `GET /organizations/{id}/summary`")
+            && !summary.contains("- `POST /platform/teams`"),
+        "{summary}"
+    );
+    let actions_before = overlay_before.lines().filter(|l| l.starts_with("  - target:")).count();
+    assert!(
+        summary.contains(&format!(
+            "3 of {actions_before} actions changed nothing in the new document and were dropped"
+        )),
         "{summary}"
     );
     assert!(summary.contains("- `$.components.schemas.Flag` (the document already says it)"), "{summary}");
+    assert!(
+        summary.contains("- `$.paths` (the document now has what it added: POST /platform/teams;"),
+        "{summary}"
+    );
     let overlay_after = std::fs::read_to_string(root.join("workos-spec/overlay.yaml")).expect("overlay");
     assert!(
         overlay_before.contains("schemas.Flag") && !overlay_after.contains("schemas.Flag"),
         "{overlay_after}"
     );
-    assert_eq!(overlay_after.lines().filter(|l| l.starts_with("  - target:")).count(), 6);
+    assert_eq!(overlay_after.lines().filter(|l| l.starts_with("  - target:")).count(), actions_before - 3);
+    assert!(!overlay_after.contains("Add POST /platform/teams"), "the overlay's copy is dropped");
+
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("enum value \"ResourceRole\" added"), "{changes}");
     assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");
@@ -280,6 +317,20 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
         types.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("a types file"));
     }
     assert!(types.contains("ResourceRole") && types.contains("pub priority:"));
+    let coverage =
+        std::fs::read_to_string(root.join("workos-api/src/emitted/COVERAGE.md")).expect("COVERAGE.md");
+    // One operation more from the document (the new one, and the overlay's teams are the
+    // document's now), one fewer from the overlay than before.
+    let from_overlay = |text: &str| -> usize {
+        let tail = text.split(" operations come from the document, ").nth(1).expect("the coverage line");
+        tail.split(' ').next().and_then(|n| n.parse().ok()).expect("a count")
+    };
+    let before = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../workos-api/src/emitted/COVERAGE.md"),
+    )
+    .expect("the project's COVERAGE.md");
+    assert!(coverage.contains("214 operations come from the document"), "{coverage}");
+    assert_eq!(from_overlay(&coverage), from_overlay(&before) - 1, "{coverage}");
     // The lock and workos-api/ agree: the check passes on the upgraded project.
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));

@@ -47,6 +47,9 @@ pub struct Outputs {
     pub redirects: Vec<Redirect>,
     /// Notes for the coverage summary (what a typed method does not cover, and why).
     pub notes: Vec<String>,
+    /// Problems in the document the codegen worked around, each naming what it did (a union
+    /// that names one variant twice).
+    pub warnings: Vec<String>,
     /// How many method names came from the override table.
     pub name_overrides_used: usize,
     /// Methods whose JSON success type became optional, with their body-less 2xx statuses.

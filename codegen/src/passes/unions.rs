@@ -37,7 +37,22 @@ pub(crate) fn name_union_variants(doc: &mut Value, ctx: &mut Ctx<'_>) -> Result<
         else {
             continue;
         };
-        let Some(union) = union_of(doc, schema) else { continue };
+        let Some(mut union) = union_of(doc, schema) else { continue };
+        if let Some((tag, repeated)) = repeated_tag(&union.branches) {
+            // One name twice would leave no discriminator, and every variant untyped: keep the
+            // first branch of each value, and say which repeat.
+            let mut seen = Vec::new();
+            union.branches.retain(|b| {
+                let value = constant(b, &tag).unwrap_or_default();
+                let first = !seen.contains(&value);
+                seen.push(value);
+                first
+            });
+            ctx.out.warnings.push(format!(
+                "`{name}` names {} twice under `{tag}`; the first branch of each is generated, the others are dropped",
+                repeated.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         if union.branches.iter().all(|b| b.get("$ref").is_some()) {
             // Named branches: typify names the variants after the referenced types.
             continue;
@@ -419,6 +434,29 @@ fn discriminator(branches: &[Value]) -> Option<String> {
         .cloned()
 }
 
+/// A required property every branch fixes to a value, some values twice (no [`discriminator`]
+/// because of it): the property and the repeated values.
+fn repeated_tag(branches: &[Value]) -> Option<(String, Vec<String>)> {
+    if branches.len() < 2 || discriminator(branches).is_some() {
+        return None;
+    }
+    let first = branches.first()?;
+    let candidates = first.get("properties")?.as_object()?.keys();
+    candidates
+        .filter_map(|p| {
+            let values: Option<Vec<String>> = branches.iter().map(|b| constant(b, p)).collect();
+            let values = values?;
+            let mut repeated: Vec<String> =
+                values.iter().filter(|v| values.iter().filter(|w| w == v).count() > 1).cloned().collect();
+            repeated.sort();
+            repeated.dedup();
+            // Mostly distinct: a tag with a slip, not a constant every branch shares (`object`).
+            let distinct = values.len() - repeated.len();
+            (!repeated.is_empty() && distinct * 2 >= values.len()).then(|| (p.clone(), repeated))
+        })
+        .min_by_key(|(p, _)| *p != "event" && *p != "type")
+}
+
 /// A variant name from a discriminator value (`m2m` -> `M2m`).
 fn value_name(value: &str) -> String {
     tag_names(&[value.to_owned()]).pop().unwrap_or_default()
@@ -724,6 +762,31 @@ mod tests {
         assert_eq!(
             out["components"]["schemas"]["Check"]["oneOf"],
             json!([{"$ref": "#/components/schemas/CheckB"}, {"$ref": "#/components/schemas/CheckBase"}, {"type": "string"}])
+        );
+    }
+
+    #[test]
+    fn a_tag_named_twice_keeps_the_rest_typed_and_says_which() {
+        let event = |name: &str, field: &str| {
+            json!({"type": "object", "properties": {"event": {"type": "string", "const": name},
+                "data": {"type": "object", "properties": {field: {"type": "string"}}}}, "required": ["event", "data"]})
+        };
+        let schema = json!({"oneOf": [event("a.created", "x"), event("b.deleted", "y"), event("a.created", "z"), event("c.updated", "w")]});
+        let overlays = overlays();
+        let mut ctx =
+            Ctx { file: std::path::Path::new("f.yaml"), overlays: &overlays, out: Default::default() };
+        let mut d = doc(schema);
+        name_union_variants(&mut d, &mut ctx).unwrap();
+        assert_eq!(
+            ctx.out.union_variants,
+            [("Check".to_owned(), vec!["ACreated".to_owned(), "BDeleted".to_owned(), "CUpdated".to_owned()])]
+        );
+        assert_eq!(d["components"]["schemas"]["ACreatedData"]["properties"]["x"]["type"], "string");
+        assert_eq!(
+            ctx.out.warnings,
+            [
+                "`Check` names `a.created` twice under `event`; the first branch of each is generated, the others are dropped"
+            ]
         );
     }
 

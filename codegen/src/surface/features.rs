@@ -148,9 +148,12 @@ pub fn split(types: syn::File, reach: &Reach) -> Split {
             let stem = if part == 0 { home.clone() } else { format!("{home}_{}", part + 1) };
             let ident = format_ident!("{stem}");
             let gate = if home == SHARED { quote!() } else { quote!(#[cfg(feature = #home)]) };
+            // A part of only `impl` blocks (the defaults tolerant reading adds) exports nothing.
+            let exports = items.iter().any(|i| !matches!(i, Item::Impl(_)));
+            let export = exports.then(|| quote!(#gate pub use #ident::*;));
             decls.push(quote! {
                 #gate mod #ident;
-                #gate pub use #ident::*;
+                #export
             });
             let doc = if home == SHARED {
                 "Types that several areas use (each compiled with any of their features), and types the runtime always needs.".to_owned()

@@ -40,6 +40,9 @@ struct Registration {
     claim: Claim,
     created_at: String,
     updated_at: String,
+    /// When it was revoked (`POST /agents/registrations/{id}/revoke`).
+    #[serde(default)]
+    revoked_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +86,7 @@ impl Registration {
             },
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "revoked_at": self.revoked_at,
         })
     }
 }
@@ -123,6 +127,7 @@ pub(super) async fn register(State(db): Db, body: Bytes) -> ApiResult<Response> 
         },
         created_at: at.clone(),
         updated_at: at,
+        revoked_at: None,
     };
     let now_secs = crate::ids::unix_now();
     let access_token = super::auth::sign(&json!({
@@ -152,6 +157,24 @@ pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Resp
         .iter()
         .find(|r| r.id == id)
         .ok_or_else(|| ApiError::not_found("Agent registration", &id))?;
+    Ok(ok(r.answer()))
+}
+
+/// Revokes a registration: its credentials stop validating; revoking twice answers the same.
+pub(super) async fn revoke(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut store = db.store();
+    let r = store
+        .agents
+        .registrations
+        .iter_mut()
+        .find(|r| r.id == id)
+        .ok_or_else(|| ApiError::not_found("Agent registration", &id))?;
+    if r.revoked_at.is_none() {
+        let at = crate::ids::now();
+        r.status = "revoked".to_owned();
+        r.revoked_at = Some(at.clone());
+        r.updated_at = at;
+    }
     Ok(ok(r.answer()))
 }
 

@@ -71,6 +71,8 @@ impl App {
             .map(|(uri, default)| json!({ "uri": uri, "default": default }))
             .collect();
         out["uses_pkce"] = json!(self.uses_pkce);
+        // CORS origins are set in the dashboard, which the emulator does not have.
+        out["cors_origins"] = json!([]);
         out["is_first_party"] = json!(self.is_first_party);
         if !self.is_first_party {
             out["was_dynamically_registered"] = json!(false);

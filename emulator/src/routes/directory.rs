@@ -377,6 +377,12 @@ struct UpdateUser {
     external_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     locale: Option<Option<String>>,
+    /// A new password: the user signs in with it from now on.
+    password: Option<String>,
+    /// A password hash imported from elsewhere (with `password_hash_type`): the emulator cannot
+    /// check one, so the user no longer signs in with a password.
+    password_hash: Option<String>,
+    password_hash_type: Option<String>,
 }
 
 /// Updates the fields given; `null` clears `metadata`, `external_id` and `locale`.
@@ -408,6 +414,24 @@ pub(super) async fn update_user(State(db): Db, Path(id): Path<String>, body: Byt
         ));
     }
     check_metadata(dto.metadata.as_ref().and_then(Option::as_ref))?;
+    if dto.password.is_some() && dto.password_hash.is_some() {
+        return Err(ApiError::bad_request(
+            "password_and_password_hash_provided",
+            "password and password_hash are mutually exclusive.",
+        ));
+    }
+    if dto.password_hash.is_some() != dto.password_hash_type.is_some() {
+        return Err(ApiError::invalid_field(
+            "password_hash_type",
+            "required",
+            "password_hash and password_hash_type go together.",
+        ));
+    }
+    if let Some(password) = &dto.password {
+        store.passwords.insert(id.clone(), password.clone());
+    } else if dto.password_hash.is_some() {
+        store.passwords.remove(&id);
+    }
     let index = store.users.binary_search_by(|u| u.id.cmp(&id)).expect("checked above");
     if let Some(email) = email
         && email != store.users[index].email

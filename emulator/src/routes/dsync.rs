@@ -141,6 +141,17 @@ pub(super) async fn get_directory(State(db): Db, Path(id): Path<String>) -> ApiR
     Ok(ok(store.directory_json(d)))
 }
 
+/// Queues a sync of a directory: 202 with `status: queued`, as WorkOS answers (the emulator's
+/// directories hold what was seeded, so there is nothing to fetch).
+pub(super) async fn sync_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    let store = db.store();
+    directory(&store, &id)?;
+    Ok(axum::response::IntoResponse::into_response((
+        http::StatusCode::ACCEPTED,
+        axum::Json(serde_json::json!({ "status": "queued" })),
+    )))
+}
+
 /// Deletes a directory with its users and groups: 202, as WorkOS does (deletion is
 /// asynchronous there; here it is done when the answer comes).
 pub(super) async fn delete_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {

@@ -1,10 +1,16 @@
 //! Feature flags: seeded (WorkOS makes them in the dashboard), read, toggled and targeted
 //! through the API. A flag is on for an organization or a user when it is enabled and either
 //! targets them (a user also through any organization they are a member of) or defaults to on.
+//!
+//! `GET /sdk/feature-flags` serves the same flags as the runtime payload WorkOS's SDKs evaluate
+//! locally ([`runtime_payload`]).
+
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use http::StatusCode;
+use serde::Serialize;
 
 use super::{Db, empty, ok};
 use crate::SeedFeatureFlag;
@@ -179,4 +185,134 @@ pub(super) async fn list_for_user(
     );
     let items = store.flags.iter().filter(|f| on_for(f, &subjects)).collect();
     Ok(ok(query.page(items, |f| &f.id)))
+}
+
+/// The only version of the runtime payload the emulator serves (the one WorkOS's SDKs ask for).
+const PAYLOAD_VERSION: &str = "2";
+
+/// The runtime payload: every flag of the environment by slug, with its targeting.
+#[derive(Debug, Serialize)]
+pub(crate) struct RuntimePayload<'a> {
+    version: u8,
+    flags: BTreeMap<&'a str, RuntimeFlag<'a>>,
+}
+
+/// One flag of the runtime payload.
+#[derive(Debug, Serialize)]
+struct RuntimeFlag<'a> {
+    slug: &'a str,
+    enabled: bool,
+    default_value: bool,
+    off_value: bool,
+    rules: Vec<RuntimeRule<'a>>,
+}
+
+/// A `conditions` rule of the runtime payload: served when its one condition matches.
+#[derive(Debug, Serialize)]
+struct RuntimeRule<'a> {
+    id: String,
+    kind: &'static str,
+    value: bool,
+    conditions: [RuntimeCondition<'a>; 1],
+}
+
+/// A `one_of` condition: the context's id for `target_type` is one of `values`.
+#[derive(Debug, Serialize)]
+struct RuntimeCondition<'a> {
+    operator: &'static str,
+    target_type: &'static str,
+    values: Vec<&'a str>,
+}
+
+/// The flags as the runtime payload (version 2) carries them. A flag that is off serves
+/// `false`; an enabled one serves `true` to its targets (a rule for its organizations, then one
+/// for its users, each present when it has any) and its default value to everyone else.
+/// Memberships do not count here: the SDK evaluates the organization the caller names.
+pub(crate) fn runtime_payload(store: &Store) -> RuntimePayload<'_> {
+    let flags = store
+        .flags
+        .iter()
+        .map(|flag| {
+            let suffix = flag.id.strip_prefix("flag_").unwrap_or(&flag.id);
+            let rules = [("organization", "org_"), ("user", "user_")]
+                .into_iter()
+                .filter_map(|(target_type, prefix)| {
+                    let values: Vec<&str> =
+                        flag.targets.iter().map(String::as_str).filter(|t| t.starts_with(prefix)).collect();
+                    (!values.is_empty()).then(|| RuntimeRule {
+                        id: format!("flag_rule_{suffix}_{target_type}"),
+                        kind: "conditions",
+                        value: true,
+                        conditions: [RuntimeCondition { operator: "one_of", target_type, values }],
+                    })
+                })
+                .collect();
+            let entry = RuntimeFlag {
+                slug: &flag.slug,
+                enabled: flag.enabled,
+                default_value: flag.default_value,
+                off_value: false,
+                rules,
+            };
+            (flag.slug.as_str(), entry)
+        })
+        .collect();
+    RuntimePayload { version: 2, flags }
+}
+
+/// `GET /sdk/feature-flags?payload_version=2`: the runtime payload; another version is a 422.
+pub(super) async fn runtime_configuration(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    let version = query.require("payload_version")?;
+    if version != PAYLOAD_VERSION {
+        return Err(ApiError::invalid_field(
+            "payload_version",
+            "unsupported",
+            format!(
+                "payload_version {version} is not served; the emulator serves version {PAYLOAD_VERSION}."
+            ),
+        ));
+    }
+    let store = db.store();
+    Ok(ok(runtime_payload(&store)))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{runtime_payload, seed_flag};
+    use crate::SeedFeatureFlag;
+    use crate::store::Store;
+
+    #[test]
+    fn the_runtime_payload_carries_targets_as_one_of_rules() {
+        let mut store = Store::default();
+        let mut beta = SeedFeatureFlag::new("beta");
+        beta.default_value = true;
+        seed_flag(&mut store, &beta).expect("seeded");
+        seed_flag(&mut store, &SeedFeatureFlag::new("plain")).expect("seeded");
+        store.flags[0].targets = vec!["user_1".into(), "org_1".into(), "org_2".into()];
+        store.flags[1].enabled = false;
+        let id = store.flags[0].id.strip_prefix("flag_").expect("a flag id").to_owned();
+        let payload = serde_json::to_value(runtime_payload(&store)).expect("serializes");
+        assert_eq!(
+            payload,
+            json!({
+                "version": 2,
+                "flags": {
+                    "beta": {
+                        "slug": "beta", "enabled": true, "default_value": true, "off_value": false,
+                        "rules": [
+                            {"id": format!("flag_rule_{id}_organization"), "kind": "conditions", "value": true,
+                             "conditions": [{"operator": "one_of", "target_type": "organization", "values": ["org_1", "org_2"]}]},
+                            {"id": format!("flag_rule_{id}_user"), "kind": "conditions", "value": true,
+                             "conditions": [{"operator": "one_of", "target_type": "user", "values": ["user_1"]}]},
+                        ],
+                    },
+                    "plain": {"slug": "plain", "enabled": false, "default_value": false, "off_value": false, "rules": []},
+                },
+            })
+        );
+    }
 }

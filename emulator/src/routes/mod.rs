@@ -14,6 +14,7 @@ mod domains;
 mod dsync;
 mod events;
 mod flags;
+mod generic;
 mod group_roles;
 mod groups;
 pub(crate) mod integrations;
@@ -203,6 +204,7 @@ fn table() -> Vec<Route> {
         ("GET", "/directories", get(dsync::list_directories)),
         ("GET", "/directories/{id}", get(dsync::get_directory)),
         ("DELETE", "/directories/{id}", delete(dsync::delete_directory)),
+        ("POST", "/directories/{id}/sync", post(dsync::sync_directory)),
         ("GET", "/directory_users", get(dsync::list_users)),
         ("GET", "/directory_users/{id}", get(dsync::get_user)),
         ("GET", "/directory_groups", get(dsync::list_groups)),
@@ -238,6 +240,7 @@ fn table() -> Vec<Route> {
         ("DELETE", "/feature-flags/{slug}/targets/{resourceId}", delete(flags::remove_target)),
         ("GET", "/organizations/{organizationId}/feature-flags", get(flags::list_for_organization)),
         ("GET", "/user_management/users/{userId}/feature-flags", get(flags::list_for_user)),
+        ("GET", "/sdk/feature-flags", get(flags::runtime_configuration)),
         // Audit logs, and each organization's audit log configuration and retention.
         ("GET", "/audit_logs/actions", get(audit::list_actions)),
         ("GET", "/audit_logs/actions/{actionName}/schemas", get(audit::list_schemas)),
@@ -303,6 +306,7 @@ fn table() -> Vec<Route> {
         ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
         // Agents.
         ("GET", "/agents/registrations/{id}", get(agents::get)),
+        ("POST", "/agents/registrations/{id}/revoke", post(agents::revoke)),
         ("POST", "/agents/credentials/validate", post(agents::validate)),
         ("PATCH", "/agents/claims/attempts", patch(agents::link)),
         // Pipes: data integrations, credentials, organizations' configurations, providers.
@@ -435,7 +439,18 @@ fn table() -> Vec<Route> {
 /// The API routes the emulator serves, as (method, path template) pairs spelled as in the
 /// document. `GET /health` is not among them: it is the emulator's own readiness probe.
 pub fn routes() -> Vec<(&'static str, &'static str)> {
-    table().into_iter().map(|(m, p, _)| (m, p)).collect()
+    let mut out: Vec<(&'static str, &'static str)> = table().into_iter().map(|(m, p, _)| (m, p)).collect();
+    out.extend(generic_routes());
+    out
+}
+
+/// The routes among [`routes`] the emulator serves from the document because it has no model
+/// for them yet (operations WorkOS's SDKs ship that it does not model, or a newer document's):
+/// a create stores the body with an id and timestamps, get, list, update and delete work by id,
+/// an unknown id is a 404 and a missing required field a 422.
+pub fn generic_routes() -> Vec<(&'static str, &'static str)> {
+    let modelled: Vec<(&'static str, &'static str)> = table().into_iter().map(|(m, p, _)| (m, p)).collect();
+    generic::unmodelled(&modelled)
 }
 
 /// The router's spelling of a document path template: each parameter named by its position
@@ -486,6 +501,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(&format!("{}{{id}}", audit::DOWNLOAD_PREFIX), get(audit::download_export));
     for (_, path, handler) in table() {
         router = router.route(&router_path(path), handler);
+    }
+    for (method, path) in generic_routes() {
+        router = router.route(&router_path(path), generic::handler(method, path));
     }
     router
         .fallback(not_served)

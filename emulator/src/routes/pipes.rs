@@ -102,7 +102,7 @@ impl Account {
             // credential.
             "api_key" => json!({ "active": true, "credential": {
                 "object": "credential", "auth_method": "api_key", "value": self.api_key, "expires_at": null,
-                "scopes": self.scopes, "missing_scopes": [],
+                "scopes": self.scopes, "missing_scopes": [], "config": {},
             }}),
             "client_credentials" => json!({ "active": true, "credential": {
                 "object": "credential", "auth_method": "client_credentials",

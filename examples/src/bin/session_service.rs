@@ -118,7 +118,7 @@ async fn log_in(authkit: &AuthKit, email: &str) -> Result<String, BoxError> {
         .login_hint(email)
         .build()?;
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let redirect = browser.get(url).send().await?;
+    let redirect = browser.get(url.url).send().await?;
     let location = redirect.headers().get("location").and_then(|v| v.to_str().ok()).ok_or("no redirect")?;
     let location = reqwest::Url::parse(location)?;
     let code =

@@ -99,6 +99,13 @@ macro_rules! if_pipes_area {
         $($item)*
     };
 }
+///Keeps its items when the document has `platform_teams` operations, drops them otherwise.
+#[allow(unused_macros)]
+macro_rules! if_platform_teams_area {
+    ($($item:item)*) => {
+        $($item)*
+    };
+}
 ///Keeps its items when the document has `radar` operations, drops them otherwise.
 #[allow(unused_macros)]
 macro_rules! if_radar_area {
@@ -169,6 +176,8 @@ pub mod organization_domains;
 pub mod organizations;
 #[cfg(feature = "pipes")]
 pub mod pipes;
+#[cfg(feature = "platform_teams")]
+pub mod platform_teams;
 #[cfg(feature = "radar")]
 pub mod radar;
 #[cfg(feature = "sso")]

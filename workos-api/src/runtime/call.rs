@@ -105,7 +105,8 @@ pub trait RequestExt: Request {
 
     /// Adds a header to the request. An invalid name or value fails the call before anything
     /// is sent, with an error naming the header. An `Authorization` header replaces the API key
-    /// (`client.sso().get_sso_profile().header("authorization", format!("Bearer {token}"))`).
+    /// (`client.sso().get_sso_profile().header("authorization", format!("Bearer {token}"))`);
+    /// on a public client, it lets any call go with that credential.
     #[must_use]
     fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.call_options().headers.push((name.into(), value.into()));
@@ -262,10 +263,23 @@ impl Call {
             builder = builder.query(&self.query);
         }
         let mut headers = HeaderMap::with_capacity(6 + self.headers.len() + self.options.headers.len());
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", runtime.api_key.expose()))
-            .map_err(|_| invalid("the API key is not a valid header value".into()))?;
-        auth.set_sensitive(true);
-        headers.insert(AUTHORIZATION, auth);
+        match runtime.api_key() {
+            Some(key) => {
+                let mut auth = HeaderValue::from_str(&format!("Bearer {key}"))
+                    .map_err(|_| invalid("the API key is not a valid header value".into()))?;
+                auth.set_sensitive(true);
+                headers.insert(AUTHORIZATION, auth);
+            }
+            // A public client: no `Authorization` header, and only the calls a public client may
+            // make (or one given its own credential) leave.
+            None => {
+                let own_credential =
+                    self.options.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+                if !own_credential && !super::public::may_send(self.op, self.body.as_deref()) {
+                    return Err(ApiError::missing_api_key(id));
+                }
+            }
+        }
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("api-version", HeaderValue::from_static(crate::emitted::API_VERSION));
         if let Ok(agent) = HeaderValue::from_str(&runtime.user_agent) {

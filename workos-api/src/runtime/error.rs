@@ -59,6 +59,8 @@ enum Kind {
     Decode,
     /// The request could not be built (a header value, for instance).
     InvalidRequest,
+    /// The call needs the API key, and the client is public (it has none): nothing was sent.
+    MissingApiKey,
 }
 
 impl ApiError {
@@ -165,6 +167,11 @@ impl ApiError {
         let mut e = Self::new(Kind::InvalidRequest, operation);
         e.inner.detail = what.into();
         e
+    }
+
+    /// A call that needs the API key, made on a public client: refused before sending.
+    pub(crate) fn missing_api_key(operation: &'static str) -> Self {
+        Self::new(Kind::MissingApiKey, operation)
     }
 
     /// The operation (the method name, e.g. `list_users`).
@@ -286,6 +293,16 @@ impl ApiError {
         self.inner.kind == Kind::InvalidRequest
     }
 
+    /// The call needs the API key, and the client is public
+    /// ([`Client::public`](crate::Client::public)), so nothing was sent: a public client sends
+    /// only the calls a public OAuth client may make (see
+    /// [`ClientBuilder::public_client`](crate::ClientBuilder::public_client)). Also the error of
+    /// a sign-in helper whose grant needs the client secret (the API key), such as the password
+    /// grant, on a public client.
+    pub fn is_missing_api_key(&self) -> bool {
+        self.inner.kind == Kind::MissingApiKey
+    }
+
     /// Whether repeating the call may succeed: 408, 429, 5xx, or no response.
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
@@ -368,6 +385,11 @@ impl std::fmt::Display for ApiError {
             )?,
             Kind::InvalidRequest => write!(f, "{}: invalid request: {}", inner.operation, inner.detail)?,
             Kind::Redirect => write!(f, "{}: {}", inner.operation, one_line(&inner.detail))?,
+            Kind::MissingApiKey => write!(
+                f,
+                "{}: needs an API key, and this is a public client (it has none): not sent",
+                inner.operation
+            )?,
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request {id})")?;
@@ -537,6 +559,17 @@ mod tests {
         assert_eq!(located("data[3].domains[0]", &missing), "data[3].domains[0].created_at: missing field");
         assert_eq!(located("", &missing), "created_at: missing field");
         assert_eq!(e.raw_body(), Some(&b"{}"[..]));
+    }
+
+    #[test]
+    fn missing_api_key_names_the_operation_and_is_its_own_kind() {
+        let e = ApiError::missing_api_key("list_users");
+        assert_eq!(
+            e.to_string(),
+            "list_users: needs an API key, and this is a public client (it has none): not sent"
+        );
+        assert!(e.is_missing_api_key());
+        assert!(!e.is_invalid_request() && !e.is_retryable() && !e.is_unauthorized() && e.status().is_none());
     }
 
     #[test]

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::seal::{self, SealError};
-use super::token::{AccessTokenClaims, SessionVerifier, TokenError};
+use super::token::{self as access_token, AccessTokenClaims, SessionVerifier, TokenError};
+use crate::runtime::AuthorizationRequest;
 use crate::types::{
     AuthenticateBody, AuthenticateBodyAuthorizationCode, AuthenticateBodyEmailVerificationCode,
     AuthenticateBodyMagicAuthCode, AuthenticateBodyOrganizationSelection, AuthenticateBodyPassword,
     AuthenticateBodyRefreshToken, UserlandAuthenticateResponse,
 };
-use crate::{ApiError, Client};
+use crate::{ApiError, Client, ConfigError};
 
 /// A PKCE pair (RFC 7636, S256): keep the verifier for the code exchange, send the challenge in
 /// the authorization URL.
@@ -65,6 +66,12 @@ impl Pkce {
 }
 
 /// AuthKit for one client id: the URL to send a browser to, and the exchanges that follow.
+///
+/// On a confidential client the exchanges send the API key as the client secret. On a public
+/// client ([`Client::public`]) they send none: the code exchange then needs the PKCE verifier,
+/// the refresh-token exchange and the device flow need nothing more, and the grants that need
+/// the client secret (password, Magic Auth, email verification, organization selection, TOTP,
+/// Radar) fail before sending with [`ApiError::is_missing_api_key`].
 #[derive(Debug, Clone)]
 pub struct AuthKit {
     client: Client,
@@ -78,9 +85,12 @@ pub enum SessionError {
     /// The cookie could not be unsealed (or a new one sealed).
     #[error("session cookie: {0}")]
     Seal(#[from] SealError),
-    /// Its access token was rejected.
+    /// Its access token was rejected (or, for [`Session::logout_url`], holds no session id).
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// The client's base URL cannot hold a path (a URL built from it failed).
+    #[error("the client's base URL: {0}")]
+    BaseUrl(#[source] url::ParseError),
     /// WorkOS refused the exchange.
     #[error("authenticate: {0}")]
     Api(#[from] ApiError),
@@ -97,14 +107,24 @@ impl AuthKit {
         &self.client_id
     }
 
-    /// AuthKit through `client` for `client_id` (`client_...`). The client's API key is the
-    /// client secret of the exchanges.
+    /// AuthKit through `client` for `client_id` (`client_...`). A confidential client's API key
+    /// is the client secret of the exchanges; a public client sends none.
     pub fn new(client: Client, client_id: impl Into<String>) -> Self {
         AuthKit { client, client_id: client_id.into() }
     }
 
+    /// AuthKit through `client` for the client's own client id ([`Client::client_id`]:
+    /// `WORKOS_CLIENT_ID`, `ClientBuilder::client_id`, or a public client's).
+    ///
+    /// # Errors
+    /// [`ConfigError::MissingClientId`] when the client has no client id.
+    pub fn from_client(client: &Client) -> Result<Self, ConfigError> {
+        let client_id = client.client_id().ok_or(ConfigError::MissingClientId)?;
+        Ok(Self::new(client.clone(), client_id))
+    }
+
     /// The authorization URL for `redirect_uri`, with provider `authkit` unless a connection or
-    /// organization is set.
+    /// organization is set, and a generated `state` unless one is set.
     pub fn authorization_url(&self, redirect_uri: impl Into<String>) -> AuthorizationUrl {
         AuthorizationUrl {
             base_url: self.client.base_url().to_owned(),
@@ -117,17 +137,21 @@ impl AuthKit {
     }
 
     /// Exchanges the `code` of the redirect (with the PKCE verifier when the URL had a challenge)
-    /// for the user, their tokens and organization.
+    /// for the user, their tokens and organization. A confidential client sends its API key as
+    /// the client secret too; a public client sends the verifier alone.
     ///
     /// # Errors
-    /// WorkOS's answer when it refuses the code.
+    /// WorkOS's answer when it refuses the code; on a public client without `pkce`,
+    /// [`ApiError::is_missing_api_key`] before sending (the code needs the verifier or the
+    /// secret).
     pub async fn authenticate_with_code(
         &self,
         code: &str,
         pkce: Option<&Pkce>,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
         let fields = serde_json::json!({ "code": code, "code_verifier": pkce.map(Pkce::verifier) });
-        self.exchange::<AuthenticateBodyAuthorizationCode>("authorization_code", fields).await
+        let secret = if pkce.is_some() { Secret::IfConfigured } else { Secret::Required };
+        self.exchange::<AuthenticateBodyAuthorizationCode>("authorization_code", fields, secret).await
     }
 
     /// Exchanges a refresh token for new tokens, optionally switching to `organization_id`.
@@ -141,7 +165,7 @@ impl AuthKit {
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
         let fields =
             serde_json::json!({ "refresh_token": refresh_token, "organization_id": organization_id });
-        self.exchange::<AuthenticateBodyRefreshToken>("refresh_token", fields).await
+        self.exchange::<AuthenticateBodyRefreshToken>("refresh_token", fields, Secret::IfConfigured).await
     }
 
     /// Signs a user in with their email and password.
@@ -155,7 +179,7 @@ impl AuthKit {
         password: &str,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
         let fields = serde_json::json!({ "email": email, "password": password });
-        self.exchange::<AuthenticateBodyPassword>("password", fields).await
+        self.exchange::<AuthenticateBodyPassword>("password", fields, Secret::Required).await
     }
 
     /// Signs a user in with the Magic Auth code emailed to them.
@@ -169,8 +193,12 @@ impl AuthKit {
         code: &str,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
         let fields = serde_json::json!({ "email": email, "code": code });
-        self.exchange::<AuthenticateBodyMagicAuthCode>("urn:workos:oauth:grant-type:magic-auth:code", fields)
-            .await
+        self.exchange::<AuthenticateBodyMagicAuthCode>(
+            "urn:workos:oauth:grant-type:magic-auth:code",
+            fields,
+            Secret::Required,
+        )
+        .await
     }
 
     /// Finishes a sign-in stopped at `email_verification_required` with the code emailed to the
@@ -188,6 +216,7 @@ impl AuthKit {
         self.exchange::<AuthenticateBodyEmailVerificationCode>(
             "urn:workos:oauth:grant-type:email-verification:code",
             fields,
+            Secret::Required,
         )
         .await
     }
@@ -209,41 +238,48 @@ impl AuthKit {
         self.exchange::<AuthenticateBodyOrganizationSelection>(
             "urn:workos:oauth:grant-type:organization-selection",
             fields,
+            Secret::Required,
         )
         .await
     }
 
-    /// One `authenticate` call: the grant's fields, with the client id and secret. The body is
-    /// built from its JSON, by field name, so these helpers compile unchanged against a crate
-    /// generated from a newer document (see `body_of`).
+    /// One `authenticate` call: the grant's fields, with the client id and (per `secret`) the
+    /// client secret. The body is built from its JSON, by field name, so these helpers compile
+    /// unchanged against a crate generated from a newer document (see `body_of`).
     async fn exchange<B>(
         &self,
         grant_type: &str,
         fields: serde_json::Value,
+        secret: Secret,
     ) -> Result<UserlandAuthenticateResponse, ApiError>
     where
         B: serde::de::DeserializeOwned + Into<AuthenticateBody>,
     {
-        let body: B = body_of(self.grant_body(grant_type, fields, true))?;
+        let body: B = body_of(self.grant_body(grant_type, fields, secret)?)?;
         self.client.user_management().authenticate(body).await
     }
 
     /// An `authenticate` body: the grant type, the client id, the client secret (the API key)
-    /// when `with_secret`, and the grant's own `fields`.
+    /// as `secret` says, and the grant's own `fields`.
+    ///
+    /// # Errors
+    /// [`Secret::Required`] on a public client: [`ApiError::is_missing_api_key`].
     pub(super) fn grant_body(
         &self,
         grant_type: &str,
         fields: serde_json::Value,
-        with_secret: bool,
-    ) -> serde_json::Value {
+        secret: Secret,
+    ) -> Result<serde_json::Value, ApiError> {
         let mut body = serde_json::json!({ "grant_type": grant_type, "client_id": self.client_id });
-        if with_secret {
-            body["client_secret"] = serde_json::json!(self.client.runtime().api_key());
+        match (secret, self.client.runtime().api_key()) {
+            (Secret::Required | Secret::IfConfigured, Some(key)) => body["client_secret"] = key.into(),
+            (Secret::Required, None) => return Err(ApiError::missing_api_key("authenticate")),
+            (Secret::IfConfigured | Secret::Never, _) => {}
         }
         if let (Some(body), serde_json::Value::Object(fields)) = (body.as_object_mut(), fields) {
             body.extend(fields);
         }
-        body
+        Ok(body)
     }
 
     /// Refreshes `session` and returns the new session with its sealed cookie.
@@ -264,6 +300,38 @@ impl AuthKit {
         let session = Session::from_response(&answer)?;
         let sealed = session.seal(password)?;
         Ok((session, sealed))
+    }
+}
+
+/// Whether a grant sends the client secret (the API key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Secret {
+    /// The grant needs it: a public client cannot make it.
+    Required,
+    /// Sent when the client has one (a confidential client; the Node SDK sends it too), left
+    /// out by a public client, whose grant carries its own credential (a PKCE verifier, a
+    /// refresh token).
+    IfConfigured,
+    /// Never sent (the device-code grant has no such field).
+    Never,
+}
+
+impl Client {
+    /// AuthKit for this client's client id: [`AuthKit::from_client`].
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// // WORKOS_API_KEY and WORKOS_CLIENT_ID.
+    /// let authkit = workos_api::Client::from_env()?.authkit()?;
+    /// let request = authkit.authorization_url("https://app.example.com/callback").build()?;
+    /// // Redirect to request.url; keep request.state to compare with the callback's.
+    /// # let _ = request; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfigError::MissingClientId`] when the client has no client id.
+    pub fn authkit(&self) -> Result<AuthKit, ConfigError> {
+        AuthKit::from_client(self)
     }
 }
 
@@ -420,7 +488,8 @@ impl PendingAuthentication {
 }
 
 /// The authorization URL of [`AuthKit::authorization_url`]: set what applies, then
-/// [`build`](Self::build).
+/// [`build`](Self::build), which gives the URL with its `state` (the one set with
+/// [`state`](Self::state), or a generated one).
 #[derive(Debug, Clone)]
 pub struct AuthorizationUrl {
     base_url: String,
@@ -434,7 +503,8 @@ impl AuthorizationUrl {
         self.params.push((name, value));
         self
     }
-    /// `state`, returned unchanged on the redirect.
+    /// `state`, returned unchanged on the redirect. Without it, [`build`](Self::build)
+    /// generates one.
     #[must_use]
     pub fn state(self, state: impl Into<String>) -> Self {
         self.set("state", state.into())
@@ -476,11 +546,22 @@ impl AuthorizationUrl {
         self.set("domain_hint", domain.into())
     }
 
-    /// The URL to send the browser to: `<base>/user_management/authorize?...`.
+    /// The URL to send the browser to, `<base>/user_management/authorize?...`, with its
+    /// `state`: the one set with [`state`](Self::state), or 43 random URL-safe characters
+    /// (see [`AuthorizationRequest`]). Check it against the callback's before exchanging the
+    /// code.
     ///
     /// # Errors
     /// The client's base URL cannot hold a path.
-    pub fn build(self) -> Result<url::Url, url::ParseError> {
+    pub fn build(mut self) -> Result<AuthorizationRequest, url::ParseError> {
+        let state = match self.params.iter().find(|(n, _)| *n == "state") {
+            Some((_, state)) => state.clone(),
+            None => {
+                let state = crate::runtime::random_state();
+                self.params.push(("state", state.clone()));
+                state
+            }
+        };
         let mut url = url::Url::parse(&self.base_url)?;
         url.path_segments_mut()
             .map_err(|()| url::ParseError::RelativeUrlWithCannotBeABaseBase)?
@@ -497,7 +578,7 @@ impl AuthorizationUrl {
                 query.append_pair("provider", "authkit");
             }
         }
-        Ok(url)
+        Ok(AuthorizationRequest::new(url, state))
     }
 }
 
@@ -610,6 +691,46 @@ impl Session {
     pub async fn authenticate(&self, verifier: &SessionVerifier) -> Result<AccessTokenClaims, TokenError> {
         verifier.verify(&self.cookie.access_token).await
     }
+
+    /// The session's id: the access token's `sid` claim, read without verifying the token.
+    ///
+    /// # Errors
+    /// The access token is not a JWT, or has no string `sid`.
+    pub fn session_id(&self) -> Result<String, TokenError> {
+        access_token::unverified_session_id(&self.cookie.access_token)
+    }
+
+    /// The URL that ends this session at WorkOS: send the browser there after clearing the
+    /// cookie. `GET {client.base_url()}/user_management/sessions/logout?session_id=<sid>` and,
+    /// when `return_to` is given (and not empty), `&return_to=<return_to>`, where WorkOS then
+    /// redirects (it must be a sign-out redirect configured in the dashboard); without it,
+    /// WorkOS uses the environment's default.
+    ///
+    /// The session id is the access token's `sid` claim, read **without verifying** the token,
+    /// as the Node SDK's `CookieSession.getLogoutUrl` reads it: the session came from a sealed
+    /// cookie, which its encryption authenticates, or from WorkOS's own answer, and logging out
+    /// must work with an expired access token too. The URL only names the session to end;
+    /// WorkOS decides whether to end it.
+    ///
+    /// ```no_run
+    /// # fn demo(client: workos_api::Client, cookie: &str, password: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// let session = workos_api::sessions::Session::from_cookie(cookie, password)?;
+    /// let url = session.logout_url(&client, Some("https://app.example.com/signed-out"))?;
+    /// // Clear the cookie, then redirect the browser to `url`.
+    /// # let _ = url; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SessionError::Token`] when the access token is not a JWT or has no `sid`;
+    /// [`SessionError::BaseUrl`] when the client's base URL cannot hold a path (a built client's
+    /// always can).
+    pub fn logout_url(&self, client: &Client, return_to: Option<&str>) -> Result<url::Url, SessionError> {
+        let mut params = crate::redirects::SessionLogoutUrlParams::new(self.session_id()?);
+        if let Some(to) = return_to.filter(|to| !to.is_empty()) {
+            params = params.return_to(to);
+        }
+        crate::redirects::session_logout_url(client.base_url(), &params).map_err(SessionError::BaseUrl)
+    }
 }
 
 /// A request body from its JSON (`null` fields left out). The exchanges name the body's fields
@@ -652,6 +773,96 @@ mod tests {
         let fresh = Pkce::new().unwrap();
         assert_eq!(fresh.verifier().len(), 43);
         assert_ne!(fresh.verifier(), Pkce::new().unwrap().verifier());
+    }
+
+    fn query(url: &url::Url, name: &str) -> Option<String> {
+        url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    }
+
+    #[test]
+    fn the_authorization_url_carries_the_state_it_returns() {
+        let authkit = Client::public("client_123").unwrap().authkit().unwrap();
+        let pkce = Pkce::from_verifier("dBjftJeZ4CK-nmiA1tNiOWr8EnqGcmYEQtEd3hWn6V8");
+        let generated = authkit.authorization_url("http://127.0.0.1:8484/cb").pkce(&pkce).build().unwrap();
+        assert_eq!(generated.state.len(), 43);
+        assert_eq!(query(&generated.url, "state").as_deref(), Some(generated.state.as_str()));
+        assert_eq!(generated.url.path(), "/user_management/authorize");
+        assert_eq!(query(&generated.url, "client_id").as_deref(), Some("client_123"));
+        assert_eq!(query(&generated.url, "code_challenge").as_deref(), Some(pkce.challenge()));
+        assert_eq!(query(&generated.url, "provider").as_deref(), Some("authkit"));
+        let other = authkit.authorization_url("http://127.0.0.1:8484/cb").build().unwrap();
+        assert_ne!(other.state, generated.state);
+        // A state set by the caller is kept, once.
+        let given =
+            authkit.authorization_url("http://127.0.0.1:8484/cb").state("a").state("xyz").build().unwrap();
+        assert_eq!(given.state, "xyz");
+        assert_eq!(given.url.query_pairs().filter(|(k, _)| k == "state").count(), 1);
+        assert!(given.state_matches(Some("xyz")));
+    }
+
+    #[test]
+    fn authkit_takes_the_clients_client_id_or_says_there_is_none() {
+        let with_id = Client::builder().api_key("sk_test_1").client_id("client_9").build().unwrap();
+        assert_eq!(with_id.authkit().unwrap().client_id(), "client_9");
+        let without = Client::builder().api_key("sk_test_1").build().unwrap();
+        assert!(matches!(without.authkit(), Err(ConfigError::MissingClientId)));
+        assert!(matches!(AuthKit::from_client(&without), Err(ConfigError::MissingClientId)));
+    }
+
+    #[test]
+    fn a_public_client_sends_no_secret_and_refuses_grants_that_need_one() {
+        let public = Client::public("client_123").unwrap().authkit().unwrap();
+        let fields = || serde_json::json!({ "refresh_token": "r" });
+        let body = public.grant_body("refresh_token", fields(), Secret::IfConfigured).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"grant_type": "refresh_token", "client_id": "client_123", "refresh_token": "r"})
+        );
+        let refused = public.grant_body("password", fields(), Secret::Required).unwrap_err();
+        assert!(refused.is_missing_api_key(), "{refused}");
+
+        let confidential =
+            AuthKit::new(Client::builder().api_key("sk_test_1").build().unwrap(), "client_123");
+        let body = confidential.grant_body("refresh_token", fields(), Secret::IfConfigured).unwrap();
+        assert_eq!(body["client_secret"], "sk_test_1");
+        let body = confidential.grant_body("device", fields(), Secret::Never).unwrap();
+        assert!(body.get("client_secret").is_none());
+    }
+
+    fn session_with(access_token: String) -> Session {
+        let user: SessionUser =
+            serde_json::from_value(serde_json::json!({"id": "user_1", "email": "ada@example.com"})).unwrap();
+        Session {
+            cookie: SessionCookie {
+                access_token,
+                refresh_token: "r".into(),
+                user,
+                organization_id: None,
+                authentication_method: None,
+                impersonator: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_logout_url_names_the_tokens_session() {
+        let claims = B64.encode(serde_json::json!({"sid": "session_01H93", "exp": 1}).to_string());
+        let session = session_with(format!("eyJhbGciOiJSUzI1NiJ9.{claims}.c2ln"));
+        let client = Client::public("client_123").unwrap();
+        let url = session.logout_url(&client, Some("https://app.test/bye?x=1")).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.workos.com/user_management/sessions/logout?session_id=session_01H93&return_to=https%3A%2F%2Fapp.test%2Fbye%3Fx%3D1"
+        );
+        for none in [None, Some("")] {
+            let url = session.logout_url(&client, none).unwrap();
+            assert_eq!(
+                url.as_str(),
+                "https://api.workos.com/user_management/sessions/logout?session_id=session_01H93"
+            );
+        }
+        let broken = session_with("not-a-jwt".into()).logout_url(&client, None).unwrap_err();
+        assert!(matches!(broken, SessionError::Token(ref e) if e.is_malformed()), "{broken}");
     }
 
     #[test]

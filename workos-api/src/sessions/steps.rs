@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use super::authkit::{AuthKit, AuthorizationUrl, PendingAuthentication};
+use super::authkit::{AuthKit, AuthorizationUrl, PendingAuthentication, Secret};
 use crate::ApiError;
 use crate::types::{AuthenticateBody, UserlandAuthenticateResponse};
 
@@ -89,7 +89,9 @@ fn next_interval(interval: Duration, refused: ApiError) -> Result<Duration, Devi
 
 impl AuthKit {
     /// Starts the device authorization grant (RFC 8628) for a device without a browser (a CLI,
-    /// a TV): the user approves it elsewhere with the user code.
+    /// a TV): the user approves it elsewhere with the user code. A public client
+    /// ([`Client::public`](crate::Client::public)) can run the whole flow: neither this call nor
+    /// the polls send a client secret.
     ///
     /// ```no_run
     /// # async fn demo(authkit: workos_api::sessions::AuthKit) -> Result<(), Box<dyn std::error::Error>> {
@@ -135,7 +137,7 @@ impl AuthKit {
                 return Err(DeviceFlowError::Expired);
             }
             let fields = serde_json::json!({ "device_code": device.device_code });
-            match self.grant(DEVICE_CODE_GRANT, fields, false).await {
+            match self.grant(DEVICE_CODE_GRANT, fields, Secret::Never).await {
                 Ok(signed_in) => return Ok(signed_in),
                 Err(e) => interval = next_interval(interval, e)?,
             }
@@ -160,7 +162,7 @@ impl AuthKit {
             "authentication_challenge_id": authentication_challenge_id,
             "code": code,
         });
-        self.grant("urn:workos:oauth:grant-type:mfa-totp", fields, true).await
+        self.grant("urn:workos:oauth:grant-type:mfa-totp", fields, Secret::Required).await
     }
 
     /// Finishes a sign-in stopped at a Radar email challenge with the code emailed to the user.
@@ -181,7 +183,7 @@ impl AuthKit {
             "radar_challenge_id": challenge,
             "code": code,
         });
-        self.grant("urn:workos:oauth:grant-type:radar-email-challenge:code", fields, true).await
+        self.grant("urn:workos:oauth:grant-type:radar-email-challenge:code", fields, Secret::Required).await
     }
 
     /// Finishes a sign-in stopped at a Radar SMS challenge with the code texted to
@@ -203,12 +205,12 @@ impl AuthKit {
             "phone_number": phone_number,
             "code": code,
         });
-        self.grant("urn:workos:oauth:grant-type:radar-sms-challenge:code", fields, true).await
+        self.grant("urn:workos:oauth:grant-type:radar-sms-challenge:code", fields, Secret::Required).await
     }
 
     /// Where to send a user whose sign-in stopped at `sso_required`: the authorization URL for
     /// the first of [`PendingAuthentication::connection_ids`], with their email as the login
-    /// hint. Add `state` and PKCE, `build()` it, and finish with
+    /// hint. Add PKCE (and a `state`, or keep the generated one), `build()` it, and finish with
     /// [`authenticate_with_code`](AuthKit::authenticate_with_code).
     pub fn sso_authorization_url(
         &self,
@@ -225,16 +227,16 @@ impl AuthKit {
         url
     }
 
-    /// One `authenticate` call with any grant: its fields, the client id and (`with_secret`) the
+    /// One `authenticate` call with any grant: its fields, the client id and (per `secret`) the
     /// client secret, sent as they are. (Reading them into the union by shape could pick the
     /// wrong variant: every variant's `grant_type` accepts unknown values.)
     async fn grant(
         &self,
         grant_type: &str,
         fields: serde_json::Value,
-        with_secret: bool,
+        secret: Secret,
     ) -> Result<UserlandAuthenticateResponse, ApiError> {
-        let body = self.grant_body(grant_type, fields, with_secret);
+        let body = self.grant_body(grant_type, fields, secret)?;
         self.client().user_management().authenticate(AuthenticateBody::Unknown(body)).await
     }
 }

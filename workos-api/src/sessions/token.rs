@@ -293,6 +293,17 @@ impl SessionVerifier {
         }
     }
 
+    /// A verifier for tokens of the client's own client id ([`Client::client_id`]), fetching
+    /// keys through `client`; a public client can verify too (the JWKS needs no API key).
+    ///
+    /// # Errors
+    /// [`ConfigError::MissingClientId`](crate::ConfigError::MissingClientId) when the client
+    /// has no client id.
+    pub fn from_client(client: &Client) -> Result<Self, crate::ConfigError> {
+        let client_id = client.client_id().ok_or(crate::ConfigError::MissingClientId)?;
+        Ok(Self::new(client.clone(), client_id))
+    }
+
     /// Also accepts `issuer` as `iss` (a custom authentication domain's issuer, exactly as it
     /// appears in the tokens). The client's WorkOS issuer stays accepted.
     #[must_use]
@@ -486,6 +497,26 @@ fn map_jwt_error(e: jsonwebtoken::errors::Error) -> TokenError {
     }
 }
 
+/// The `sid` claim of `token`, read without verifying it: for a token this crate already holds
+/// as authenticated (a session unsealed from its cookie, or WorkOS's answer), where the session
+/// id must be read even once the token has expired (`Session::logout_url`).
+pub(super) fn unverified_session_id(token: &str) -> Result<String, TokenError> {
+    let malformed = |reason: &str| TokenError::Malformed { reason: reason.to_owned() };
+    let mut parts = token.split('.');
+    let (Some(_), Some(claims), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(malformed("expected three `.`-separated parts"));
+    };
+    let bytes = B64.decode(claims).map_err(|_| malformed("the claims are not base64url"))?;
+    let claims: Map<String, Value> =
+        serde_json::from_slice(&bytes).map_err(|_| malformed("the claims are not a JSON object"))?;
+    match claims.get("sid") {
+        None | Some(Value::Null) => Err(TokenError::MissingClaim { claim: "sid" }),
+        Some(Value::String(sid)) if !sid.is_empty() => Ok(sid.clone()),
+        Some(_) => Err(TokenError::Claims { reason: "`sid` is not a non-empty string".into() }),
+    }
+}
+
 /// The parts of a JWT header this checks before trusting anything: read by hand so that an
 /// algorithm the JWT crate does not know (`none`) is still reported as an algorithm.
 struct Header {
@@ -526,6 +557,25 @@ mod tests {
             .map(|n| u64::try_from(verifier.backoff_after(n).as_millis()).expect("fits"))
             .collect();
         assert_eq!(waits, [500, 1000, 2000, 4000, 4000, 4000, 4000, 4000]);
+    }
+
+    fn token_with(claims: &Value) -> String {
+        let header = B64.encode(br#"{"alg":"RS256","kid":"k"}"#);
+        format!("{header}.{}.c2ln", B64.encode(claims.to_string()))
+    }
+
+    #[test]
+    fn the_session_id_is_read_from_the_claims_even_when_expired() {
+        let expired = serde_json::json!({"sid": "session_01", "sub": "user_1", "exp": 1});
+        assert_eq!(unverified_session_id(&token_with(&expired)).unwrap(), "session_01");
+        let none = unverified_session_id(&token_with(&serde_json::json!({"sub": "user_1"}))).unwrap_err();
+        assert_eq!(none.missing_claim(), Some("sid"));
+        assert!(unverified_session_id(&token_with(&serde_json::json!({"sid": 7}))).unwrap_err().is_claims());
+        assert!(unverified_session_id(&token_with(&serde_json::json!({"sid": ""}))).unwrap_err().is_claims());
+        assert!(unverified_session_id("not.a-jwt").unwrap_err().is_malformed());
+        assert!(unverified_session_id("a.!!!.c").unwrap_err().is_malformed());
+        let not_object = format!("a.{}.c", B64.encode("[1]"));
+        assert!(unverified_session_id(&not_object).unwrap_err().is_malformed());
     }
 
     #[test]

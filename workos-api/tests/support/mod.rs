@@ -78,7 +78,7 @@ impl Server {
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     loop {
-                        let Some(request) = read_request(&mut stream, &mut buf).await else { return };
+                        let Some((request, _)) = read_request(&mut stream, &mut buf).await else { return };
                         let reply = handler(&request);
                         log.lock().expect("log").push(request);
                         let (code, headers, body, delay) = match reply {
@@ -125,8 +125,9 @@ impl Server {
     }
 }
 
-/// Reads one request from `stream`, keeping any bytes past it in `buf` for the next one.
-async fn read_request(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> Option<Seen> {
+/// Reads one request from `stream`, with its body, keeping any bytes past it in `buf` for the
+/// next one.
+pub async fn read_request(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> Option<(Seen, Vec<u8>)> {
     let head_end = loop {
         if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break i + 4;
@@ -158,6 +159,7 @@ async fn read_request(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> 
         }
         buf.extend_from_slice(&chunk[..n]);
     }
+    let body = buf[head_end..head_end + length].to_vec();
     buf.drain(..head_end + length);
-    Some(Seen { method, path, headers })
+    Some((Seen { method, path, headers }, body))
 }

@@ -63,6 +63,16 @@ pub struct PortalLinkResponse {
     ///An ephemeral link to initiate the Admin Portal.
     pub link: ::std::string::String,
 }
+///`RevokeLinkDto`
+///
+///Compiled with the `admin_portal` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct RevokeLinkDto {
+    ///The `external_user_id` the Portal Links were generated with for this organization. Every matching link is revoked, along with any Admin Portal sessions started from those links.
+    pub external_user_id: ::std::string::String,
+    ///An [Organization](https://workos.com/docs/reference/organization) identifier.
+    pub organization: ::std::string::String,
+}
 open_enum!(
     GenerateLinkDtoIntent, Unknown { Sso => "sso", Dsync => "dsync", AuditLogs =>
     "audit_logs", LogStreams => "log_streams", DomainVerification =>
@@ -120,5 +130,22 @@ impl GenerateLinkDto {
     ) -> Self {
         self.success_url = ::std::option::Option::Some(success_url.into());
         self
+    }
+}
+impl RevokeLinkDto {
+    /**A `RevokeLinkDto` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `organization`: An [Organization](https://workos.com/docs/reference/organization) identifier.
+2. `external_user_id`: The `external_user_id` the Portal Links were generated with for this organization. Every matching link is revoked, along with any Admin Portal sessions started from those links.*/
+    pub fn new(
+        organization: impl ::std::convert::Into<::std::string::String>,
+        external_user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            external_user_id: external_user_id.into(),
+            organization: organization.into(),
+        }
     }
 }

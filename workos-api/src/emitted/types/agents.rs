@@ -3,6 +3,249 @@
 //!Types only the `agents` area uses (compiled with its feature).
 #[allow(unused_imports)]
 use super::*;
+///`AgentBlueprint`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprint {
+    ///Timestamp when the agent blueprint was created.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Human-readable description of the agent blueprint.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Unique identifier of the agent blueprint.
+    pub id: ::std::string::String,
+    pub invocable_as: AgentBlueprintInvocableAs,
+    pub invocable_by: AgentBlueprintInvocableBy,
+    ///Human-readable name of the agent blueprint.
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub object: AgentBlueprintObject,
+    ///Permission slugs forming the ceiling on what sessions minted from this blueprint may do.
+    #[serde(default)]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    pub session_settings: AgentBlueprintSessionSetting,
+    ///Timestamp when the agent blueprint was last updated.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///How sessions may be minted from this blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprintInvocableAs {
+    ///Instance types that may be minted from this blueprint: `delegated` (acting for a user) and/or `autonomous` (acting as the agent itself).
+    #[serde(default)]
+    pub instance_types: ::std::vec::Vec<AgentBlueprintInvocableAsInstanceTypesItem>,
+}
+///`AgentBlueprintInvocableAsInstanceTypesItem`
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentBlueprintInvocableAsInstanceTypesItem {
+    Delegated,
+    Autonomous,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Who may mint sessions from this blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprintInvocableBy {
+    ///Organizations in which autonomous sessions may be minted from this blueprint.
+    #[serde(default)]
+    pub organization_ids: ::std::vec::Vec<::std::string::String>,
+    ///Role slugs whose members may mint user-delegated sessions from this blueprint.
+    #[serde(default)]
+    pub role_slugs: ::std::vec::Vec<::std::string::String>,
+}
+///`AgentBlueprintList`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprintList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<AgentBlueprint>,
+    pub list_metadata: AgentBlueprintListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprintListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `agent_blueprint` of an `object` field.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentBlueprintObject {
+    AgentBlueprint,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Token and session lifetimes for sessions minted from this blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AgentBlueprintSessionSetting {
+    ///Lifetime of each minted access token in seconds. At most 3,600 (1 hour).
+    pub access_token_ttl_seconds: i64,
+    ///Maximum lifetime of a session in seconds; refreshes never extend a session past this. At most 31,536,000 (365 days).
+    pub max_age_seconds: i64,
+    ///Lifetime of each rotated refresh token in seconds. At most 5,184,000 (60 days).
+    pub refresh_token_ttl_seconds: i64,
+}
+///Configuration for the new agent blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentBlueprintsCreateRequest {
+    ///Human-readable description of the agent blueprint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invocable_as: ::std::option::Option<AgentBlueprintsCreateRequestInvocableAs>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invocable_by: ::std::option::Option<AgentBlueprintsCreateRequestInvocableBy>,
+    ///Human-readable name of the agent blueprint.
+    pub name: ::std::string::String,
+    ///Permission slugs forming the ceiling on what sessions minted from this blueprint may do. Each slug must exist in the environment.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_settings: ::std::option::Option<AgentBlueprintSessionSetting>,
+}
+///How sessions may be minted from this blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AgentBlueprintsCreateRequestInvocableAs {
+    ///Instance types that may be minted from this blueprint: `delegated` (a user-delegated session, minted with a user access token) and/or `autonomous` (a session acting as the agent itself, minted with an agent registration credential). Agent-delegated chaining and refreshes are checked against the type of the presenting instance. Defaults to both.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub instance_types: ::std::vec::Vec<
+        AgentBlueprintsCreateRequestInvocableAsInstanceTypesItem,
+    >,
+}
+///`AgentBlueprintsCreateRequestInvocableAsInstanceTypesItem`
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentBlueprintsCreateRequestInvocableAsInstanceTypesItem {
+    Delegated,
+    Autonomous,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Who may mint sessions from this blueprint.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AgentBlueprintsCreateRequestInvocableBy {
+    ///Organizations in which sessions may be minted from this blueprint, enforced on user-delegated, autonomous, and agent-delegated mints. An empty list allows any organization in the environment.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub organization_ids: ::std::vec::Vec<::std::string::String>,
+    ///Role slugs whose members may mint user-delegated sessions from this blueprint. An empty list allows any member.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub role_slugs: ::std::vec::Vec<::std::string::String>,
+}
+///How to mint the agent session, discriminated by `type`. `intent` is optional on every variant.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AgentBlueprintsTokenMintTokenRequest {
+    ///The agent's own access token to exchange for a new session on the same instance. The token must have been minted from this blueprint; permissions are re-derived from current authority.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub agent_access_token: ::std::option::Option<::std::string::String>,
+    ///Optional caller-supplied context, echoed as an object with a `text` field in the `intent` claim of the minted access token.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub intent: ::std::option::Option<::std::string::String>,
+    ///The organization the agent acts within when operating as itself.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The refresh token issued with a previous agent access token. Refresh tokens are single-use: each refresh rotates it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    ///How the session is minted: `user_delegated`, `autonomous`, `agent_delegated`, or `refresh`.
+    #[serde(rename = "type")]
+    pub type_: AgentBlueprintsTokenMintTokenRequestType,
+    ///The access token of the user delegating to the agent. The token identifies the user and organization; effective permissions are resolved server-side.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_access_token: ::std::option::Option<::std::string::String>,
+}
+///How the session is minted: `user_delegated`, `autonomous`, `agent_delegated`, or `refresh`.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentBlueprintsTokenMintTokenRequestType {
+    UserDelegated,
+    Autonomous,
+    AgentDelegated,
+    Refresh,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The agent access token to validate.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AgentBlueprintsTokenValidateTokenRequest {
+    ///The agent access token (a JWT) to validate.
+    pub agent_access_token: ::std::string::String,
+}
+///Fields to update on the agent blueprint. Omitted fields are left unchanged; provided lists replace the existing configuration.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AgentBlueprintsUpdateRequest {
+    ///Human-readable description of the agent blueprint. Pass `null` to clear it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invocable_as: ::std::option::Option<AgentBlueprintsCreateRequestInvocableAs>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub invocable_by: ::std::option::Option<AgentBlueprintsCreateRequestInvocableBy>,
+    ///Human-readable name of the agent blueprint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///Permission slugs forming the ceiling on what sessions minted from this blueprint may do. Each slug must exist in the environment.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub session_settings: ::std::option::Option<
+        AgentBlueprintsUpdateRequestSessionSetting,
+    >,
+}
+///Token and session lifetimes for sessions minted from this blueprint. Omitted fields are left unchanged.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+pub struct AgentBlueprintsUpdateRequestSessionSetting {
+    ///Lifetime of each minted access token in seconds. At most 3,600 (1 hour).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token_ttl_seconds: ::std::option::Option<i64>,
+    ///Maximum lifetime of a session in seconds; refreshes never extend a session past this. At most 31,536,000 (365 days).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_age_seconds: ::std::option::Option<i64>,
+    ///Lifetime of each rotated refresh token in seconds. At most 5,184,000 (60 days).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token_ttl_seconds: ::std::option::Option<i64>,
+}
 ///`AgentCredentialValidation`
 ///
 ///Compiled with the `agents` feature.
@@ -18,6 +261,210 @@ pub struct AgentCredentialValidation {
     pub registration_id: ::std::option::Option<::std::string::String>,
     ///Whether the presented credential is valid.
     pub valid: bool,
+}
+///`AgentInstance`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstance {
+    ///The blueprint this instance was minted from.
+    pub agent_blueprint_id: ::std::string::String,
+    ///Timestamp when the agent instance was created.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the agent instance.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: AgentInstanceObject,
+    ///The organization the instance acts within.
+    pub organization_id: ::std::string::String,
+    ///The organization membership of the delegating user; `null` for autonomous instances.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub organization_membership_id: ::std::option::Option<::std::string::String>,
+    ///Whether the instance acts on behalf of a specific user (`delegated`) or as itself (`autonomous`).
+    #[serde(rename = "type")]
+    pub type_: AgentInstanceType,
+    ///Timestamp when the agent instance was last updated.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`AgentInstanceList`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstanceList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<AgentInstance>,
+    pub list_metadata: AgentInstanceListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstanceListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `agent_instance` of an `object` field.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentInstanceObject {
+    AgentInstance,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AgentInstanceSession`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstanceSession {
+    ///The agent instance the session belongs to.
+    pub agent_instance_id: ::std::string::String,
+    ///Timestamp when the session was created.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Timestamp when the session expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the agent instance session.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: AgentInstanceSessionObject,
+    ///Timestamp when the session was revoked; `null` if it has not been revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Derived from `revoked_at` and `expires_at` at read time; a revoked session stays `revoked` even after it expires.
+    pub status: AgentInstanceSessionStatus,
+    ///Timestamp when the session was last updated.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`AgentInstanceSessionList`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstanceSessionList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<AgentInstanceSession>,
+    pub list_metadata: AgentInstanceSessionListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentInstanceSessionListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `agent_instance_session` of an `object` field.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentInstanceSessionObject {
+    AgentInstanceSession,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Derived from `revoked_at` and `expires_at` at read time; a revoked session stays `revoked` even after it expires.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentInstanceSessionStatus {
+    Active,
+    Revoked,
+    Expired,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Whether the instance acts on behalf of a specific user (`delegated`) or as itself (`autonomous`).
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AgentInstanceType {
+    Delegated,
+    Autonomous,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`AgentToken`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct AgentToken {
+    ///The agent access token (a JWT) carrying the effective permissions.
+    pub access_token: ::std::string::String,
+    ///The agent instance the session belongs to.
+    pub agent_instance_id: ::std::string::String,
+    ///The backing agent instance session.
+    pub agent_instance_session_id: ::std::string::String,
+    ///Number of seconds until the access token expires.
+    pub expires_in: i64,
+    ///Whether this mint created the agent instance: `true` only for the mint that inserted the row, `false` when an existing instance was reused (including when a concurrent mint inserted it first).
+    pub new_instance: bool,
+    ///The effective permission slugs carried by the token.
+    #[serde(default)]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///Single-use refresh token for rotating the access token within the session lifetime.
+    pub refresh_token: ::std::string::String,
+    #[serde(default)]
+    pub token_type: BearerTokenType,
+}
+///`AgentTokenValidation`
+///
+///Compiled with the `agents` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AgentTokenValidation {
+    ///The delegating user carried in the `act.sub` claim of the token, or `null` for autonomous sessions.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub acting_user_id: ::std::option::Option<::std::string::String>,
+    ///The agent instance the token was minted for.
+    pub agent_instance_id: ::std::string::String,
+    ///The agent instance session backing the token.
+    pub agent_instance_session_id: ::std::string::String,
+    ///The caller-supplied context echoed into the token at mint time, or `null` when none was given.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub intent: ::std::option::Option<::std::string::String>,
+    ///The organization the agent acts within.
+    pub organization_id: ::std::string::String,
+    ///The effective permission slugs carried by the token.
+    #[serde(default)]
+    pub permissions: ::std::vec::Vec<::std::string::String>,
+    ///When the backing agent instance session expires.
+    pub session_expires_at: ::std::string::String,
+    ///Always `true`: an invalid token is reported as an error with a stable code, never as a `200`.
+    pub valid: bool,
+}
+///The constant `Bearer` of an `token_type` field.
+///
+///Compiled with the `agents` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum BearerTokenType {
+    Bearer,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///`ClaimViewResponse`
 ///
@@ -154,6 +601,33 @@ pub enum ValidateAgentCredentialsBodyApiKeyType {
     Unknown(::std::string::String),
 }
 open_enum!(
+    AgentBlueprintInvocableAsInstanceTypesItem, Unknown { Delegated => "delegated",
+    Autonomous => "autonomous" }
+);
+open_enum!(AgentBlueprintObject, Unknown { AgentBlueprint => "agent_blueprint" });
+open_enum!(
+    AgentBlueprintsCreateRequestInvocableAsInstanceTypesItem, Unknown { Delegated =>
+    "delegated", Autonomous => "autonomous" }
+);
+open_enum!(
+    AgentBlueprintsTokenMintTokenRequestType, Unknown { UserDelegated =>
+    "user_delegated", Autonomous => "autonomous", AgentDelegated => "agent_delegated",
+    Refresh => "refresh" }
+);
+open_enum!(AgentInstanceObject, Unknown { AgentInstance => "agent_instance" });
+open_enum!(
+    AgentInstanceSessionObject, Unknown { AgentInstanceSession =>
+    "agent_instance_session" }
+);
+open_enum!(
+    AgentInstanceSessionStatus, Unknown { Active => "active", Revoked => "revoked",
+    Expired => "expired" }
+);
+open_enum!(
+    AgentInstanceType, Unknown { Delegated => "delegated", Autonomous => "autonomous" }
+);
+open_enum!(BearerTokenType, Unknown { Bearer => "Bearer" });
+open_enum!(
     ClaimViewResponseStatus, Unknown { Unverified => "unverified", Verified =>
     "verified", Expired => "expired", Revoked => "revoked" }
 );
@@ -163,6 +637,57 @@ open_enum!(
     }
 );
 open_enum!(ValidateAgentCredentialsBodyApiKeyType, Unknown { ApiKey => "api_key" });
+impl ::std::fmt::Debug for AgentBlueprintSessionSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentBlueprintSessionSetting")
+            .field("access_token_ttl_seconds", &"<redacted>")
+            .field("max_age_seconds", &self.max_age_seconds)
+            .field("refresh_token_ttl_seconds", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AgentBlueprintsTokenMintTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentBlueprintsTokenMintTokenRequest")
+            .field("agent_access_token", &"<redacted>")
+            .field("intent", &self.intent)
+            .field("organization_id", &self.organization_id)
+            .field("refresh_token", &"<redacted>")
+            .field("type_", &self.type_)
+            .field("user_access_token", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AgentBlueprintsTokenValidateTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentBlueprintsTokenValidateTokenRequest")
+            .field("agent_access_token", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AgentBlueprintsUpdateRequestSessionSetting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentBlueprintsUpdateRequestSessionSetting")
+            .field("access_token_ttl_seconds", &"<redacted>")
+            .field("max_age_seconds", &self.max_age_seconds)
+            .field("refresh_token_ttl_seconds", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for AgentToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentToken")
+            .field("access_token", &"<redacted>")
+            .field("agent_instance_id", &self.agent_instance_id)
+            .field("agent_instance_session_id", &self.agent_instance_session_id)
+            .field("expires_in", &self.expires_in)
+            .field("new_instance", &self.new_instance)
+            .field("permissions", &self.permissions)
+            .field("refresh_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .finish()
+    }
+}
 impl ::std::fmt::Debug for ClaimViewResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClaimViewResponse")
@@ -181,6 +706,326 @@ impl ::std::fmt::Debug for UpdateAgentsClaimsAttemptBody {
             .field("type_", &self.type_)
             .field("user", &self.user)
             .finish()
+    }
+}
+impl AgentBlueprintSessionSetting {
+    /**A `AgentBlueprintSessionSetting` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `max_age_seconds`: Maximum lifetime of a session in seconds; refreshes never extend a session past this. At most 31,536,000 (365 days).
+2. `access_token_ttl_seconds`: Lifetime of each minted access token in seconds. At most 3,600 (1 hour).
+3. `refresh_token_ttl_seconds`: Lifetime of each rotated refresh token in seconds. At most 5,184,000 (60 days).*/
+    pub fn new(
+        max_age_seconds: i64,
+        access_token_ttl_seconds: i64,
+        refresh_token_ttl_seconds: i64,
+    ) -> Self {
+        Self {
+            access_token_ttl_seconds: access_token_ttl_seconds,
+            max_age_seconds: max_age_seconds,
+            refresh_token_ttl_seconds: refresh_token_ttl_seconds,
+        }
+    }
+}
+impl AgentBlueprintsCreateRequest {
+    ///A `AgentBlueprintsCreateRequest` with its required field; set optional ones with the setters.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            invocable_as: ::std::default::Default::default(),
+            invocable_by: ::std::default::Default::default(),
+            name: name.into(),
+            permissions: ::std::default::Default::default(),
+            session_settings: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `invocable_as`.
+    #[must_use]
+    pub fn invocable_as(
+        mut self,
+        invocable_as: impl ::std::convert::Into<AgentBlueprintsCreateRequestInvocableAs>,
+    ) -> Self {
+        self.invocable_as = ::std::option::Option::Some(invocable_as.into());
+        self
+    }
+    ///Sets `invocable_by`.
+    #[must_use]
+    pub fn invocable_by(
+        mut self,
+        invocable_by: impl ::std::convert::Into<AgentBlueprintsCreateRequestInvocableBy>,
+    ) -> Self {
+        self.invocable_by = ::std::option::Option::Some(invocable_by.into());
+        self
+    }
+    ///Sets `permissions`.
+    #[must_use]
+    pub fn permissions(
+        mut self,
+        permissions: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.permissions = permissions
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    ///Sets `session_settings`.
+    #[must_use]
+    pub fn session_settings(
+        mut self,
+        session_settings: impl ::std::convert::Into<AgentBlueprintSessionSetting>,
+    ) -> Self {
+        self.session_settings = ::std::option::Option::Some(session_settings.into());
+        self
+    }
+}
+impl AgentBlueprintsCreateRequestInvocableAs {
+    ///A `AgentBlueprintsCreateRequestInvocableAs` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            instance_types: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `instance_types`.
+    #[must_use]
+    pub fn instance_types(
+        mut self,
+        instance_types: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                AgentBlueprintsCreateRequestInvocableAsInstanceTypesItem,
+            >,
+        >,
+    ) -> Self {
+        self.instance_types = instance_types
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+}
+impl AgentBlueprintsCreateRequestInvocableBy {
+    ///A `AgentBlueprintsCreateRequestInvocableBy` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            organization_ids: ::std::default::Default::default(),
+            role_slugs: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `organization_ids`.
+    #[must_use]
+    pub fn organization_ids(
+        mut self,
+        organization_ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.organization_ids = organization_ids
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    ///Sets `role_slugs`.
+    #[must_use]
+    pub fn role_slugs(
+        mut self,
+        role_slugs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_slugs = role_slugs
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+}
+impl AgentBlueprintsTokenMintTokenRequest {
+    ///A `AgentBlueprintsTokenMintTokenRequest` with its required field; set optional ones with the setters.
+    pub fn new(
+        type_: impl ::std::convert::Into<AgentBlueprintsTokenMintTokenRequestType>,
+    ) -> Self {
+        Self {
+            agent_access_token: ::std::default::Default::default(),
+            intent: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            refresh_token: ::std::default::Default::default(),
+            type_: type_.into(),
+            user_access_token: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `agent_access_token`.
+    #[must_use]
+    pub fn agent_access_token(
+        mut self,
+        agent_access_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.agent_access_token = ::std::option::Option::Some(agent_access_token.into());
+        self
+    }
+    ///Sets `intent`.
+    #[must_use]
+    pub fn intent(
+        mut self,
+        intent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.intent = ::std::option::Option::Some(intent.into());
+        self
+    }
+    ///Sets `organization_id`.
+    #[must_use]
+    pub fn organization_id(
+        mut self,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+    ///Sets `refresh_token`.
+    #[must_use]
+    pub fn refresh_token(
+        mut self,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(refresh_token.into());
+        self
+    }
+    ///Sets `user_access_token`.
+    #[must_use]
+    pub fn user_access_token(
+        mut self,
+        user_access_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_access_token = ::std::option::Option::Some(user_access_token.into());
+        self
+    }
+}
+impl AgentBlueprintsTokenValidateTokenRequest {
+    ///A `AgentBlueprintsTokenValidateTokenRequest` with its required field; set optional ones with the setters.
+    pub fn new(
+        agent_access_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            agent_access_token: agent_access_token.into(),
+        }
+    }
+}
+impl AgentBlueprintsUpdateRequest {
+    ///A `AgentBlueprintsUpdateRequest` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            description: ::std::default::Default::default(),
+            invocable_as: ::std::default::Default::default(),
+            invocable_by: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            permissions: ::std::default::Default::default(),
+            session_settings: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    ///Sets `invocable_as`.
+    #[must_use]
+    pub fn invocable_as(
+        mut self,
+        invocable_as: impl ::std::convert::Into<AgentBlueprintsCreateRequestInvocableAs>,
+    ) -> Self {
+        self.invocable_as = ::std::option::Option::Some(invocable_as.into());
+        self
+    }
+    ///Sets `invocable_by`.
+    #[must_use]
+    pub fn invocable_by(
+        mut self,
+        invocable_by: impl ::std::convert::Into<AgentBlueprintsCreateRequestInvocableBy>,
+    ) -> Self {
+        self.invocable_by = ::std::option::Option::Some(invocable_by.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+    ///Sets `permissions`.
+    #[must_use]
+    pub fn permissions(
+        mut self,
+        permissions: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.permissions = permissions
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    ///Sets `session_settings`.
+    #[must_use]
+    pub fn session_settings(
+        mut self,
+        session_settings: impl ::std::convert::Into<
+            AgentBlueprintsUpdateRequestSessionSetting,
+        >,
+    ) -> Self {
+        self.session_settings = ::std::option::Option::Some(session_settings.into());
+        self
+    }
+}
+impl AgentBlueprintsUpdateRequestSessionSetting {
+    ///A `AgentBlueprintsUpdateRequestSessionSetting` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            access_token_ttl_seconds: ::std::default::Default::default(),
+            max_age_seconds: ::std::default::Default::default(),
+            refresh_token_ttl_seconds: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `access_token_ttl_seconds`.
+    #[must_use]
+    pub fn access_token_ttl_seconds(mut self, access_token_ttl_seconds: i64) -> Self {
+        self.access_token_ttl_seconds = ::std::option::Option::Some(
+            access_token_ttl_seconds,
+        );
+        self
+    }
+    ///Sets `max_age_seconds`.
+    #[must_use]
+    pub fn max_age_seconds(mut self, max_age_seconds: i64) -> Self {
+        self.max_age_seconds = ::std::option::Option::Some(max_age_seconds);
+        self
+    }
+    ///Sets `refresh_token_ttl_seconds`.
+    #[must_use]
+    pub fn refresh_token_ttl_seconds(mut self, refresh_token_ttl_seconds: i64) -> Self {
+        self.refresh_token_ttl_seconds = ::std::option::Option::Some(
+            refresh_token_ttl_seconds,
+        );
+        self
     }
 }
 impl UpdateAgentsClaimsAttemptBody {
@@ -254,6 +1099,30 @@ impl ValidateAgentCredentialsBodyApiKey {
             credential: credential.into(),
             type_: ::std::convert::From::from("api_key"),
         }
+    }
+}
+impl ::std::default::Default for AgentBlueprintObject {
+    ///`AgentBlueprint`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentBlueprint
+    }
+}
+impl ::std::default::Default for AgentInstanceObject {
+    ///`AgentInstance`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentInstance
+    }
+}
+impl ::std::default::Default for AgentInstanceSessionObject {
+    ///`AgentInstanceSession`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AgentInstanceSession
+    }
+}
+impl ::std::default::Default for BearerTokenType {
+    ///`Bearer`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Bearer
     }
 }
 impl ::std::default::Default for LinkExternalUserType {

@@ -461,6 +461,18 @@ pub enum ListResourceOrganizationMembershipsByExternalIdAssignment {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///`PatchGroupRoleAssignmentsDto`
+///
+///Compiled with the `authorization` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PatchGroupRoleAssignmentsDto {
+    ///Role assignments to add to the group. Assignments that already exist are skipped.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub add: ::std::vec::Vec<ReplaceGroupRoleAssignmentEntryDto>,
+    ///Role assignments to remove from the group. Entries that match no assignment are skipped.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub remove: ::std::vec::Vec<ReplaceGroupRoleAssignmentEntryDto>,
+}
 ///`RemoveRoleDto`
 ///
 ///Compiled with the `authorization` feature.
@@ -732,6 +744,10 @@ pub struct UserRoleAssignmentResource {
 ///Compiled with the `authorization` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserRoleAssignmentSource {
+    ///The group the role was derived from, or null if direct.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub group: ::std::option::Option<UserRoleAssignmentSourceGroup>,
     ///The ID of the group role assignment the role was derived from, or null if direct.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
@@ -739,6 +755,16 @@ pub struct UserRoleAssignmentSource {
     ///Whether the role was assigned directly or derived from a group.
     #[serde(rename = "type")]
     pub type_: UserRoleAssignmentSourceType,
+}
+///The group the role was derived from, or null if direct.
+///
+///Compiled with the `authorization` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct UserRoleAssignmentSourceGroup {
+    ///Unique identifier of the group.
+    pub id: ::std::string::String,
+    ///Display name of the group.
+    pub name: ::std::string::String,
 }
 ///Whether the role was assigned directly or derived from a group.
 ///
@@ -1226,6 +1252,37 @@ impl DeleteGroupRoleAssignmentsByCriteriaDto {
         resource_type_slug: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.resource_type_slug = ::std::option::Option::Some(resource_type_slug.into());
+        self
+    }
+}
+impl PatchGroupRoleAssignmentsDto {
+    ///A `PatchGroupRoleAssignmentsDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            add: ::std::default::Default::default(),
+            remove: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `add`.
+    #[must_use]
+    pub fn add(
+        mut self,
+        add: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<ReplaceGroupRoleAssignmentEntryDto>,
+        >,
+    ) -> Self {
+        self.add = add.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+    ///Sets `remove`.
+    #[must_use]
+    pub fn remove(
+        mut self,
+        remove: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<ReplaceGroupRoleAssignmentEntryDto>,
+        >,
+    ) -> Self {
+        self.remove = remove.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 }

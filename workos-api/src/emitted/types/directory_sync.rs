@@ -55,6 +55,14 @@ pub struct DirectoryListListMetadata {
     #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
+///`DirectorySyncResponse`
+///
+///Compiled with the `directory_sync` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DirectorySyncResponse {
+    #[serde(default)]
+    pub status: QueuedStatus,
+}
 ///`DirectoryUserList`
 ///
 ///Compiled with the `directory_sync` feature.
@@ -166,7 +174,24 @@ pub enum DirectoryUserWithGroupsState {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The constant `queued` of an `status` field.
+///
+///Compiled with the `directory_sync` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum QueuedStatus {
+    Queued,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 open_enum!(
     DirectoryUserWithGroupsState, Unknown { Active => "active", Suspended => "suspended",
     Inactive => "inactive" }
 );
+open_enum!(QueuedStatus, Unknown { Queued => "queued" });
+impl ::std::default::Default for QueuedStatus {
+    ///`Queued`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Queued
+    }
+}

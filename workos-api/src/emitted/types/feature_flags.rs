@@ -101,3 +101,61 @@ pub struct EnableFeatureFlagResponseOwner {
     #[serde(default)]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
+///One condition of a feature flag rule. The SDKs evaluate only the `one_of` operator; a rule with any other operator never matches.
+///
+///Compiled with the `feature_flags` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagPollCondition {
+    ///How the condition matches. `one_of` matches when the evaluation context's ID for `target_type` is one of `values`, compared exactly and case-sensitively.
+    pub operator: ::std::string::String,
+    ///The target type the condition reads from the evaluation context, such as `organization`, `user` or a custom target type.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub target_type: ::std::option::Option<::std::string::String>,
+    ///The operand. For `one_of`, an array of target IDs; other operators may carry other shapes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub values: ::std::option::Option<::serde_json::Value>,
+}
+///One feature flag's configuration, as the SDKs evaluate it locally.
+///
+///Compiled with the `feature_flags` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagPollEntry {
+    ///The value served when the flag is on and no rule matches; a boolean for boolean flags.
+    pub default_value: ::serde_json::Value,
+    ///Whether the flag is on in this environment. A flag that is off serves `off_value` to everyone.
+    pub enabled: bool,
+    ///The value served when the flag is off; a boolean for boolean flags.
+    pub off_value: ::serde_json::Value,
+    ///Targeting rules in evaluation order. The first matching rule wins.
+    #[serde(default)]
+    pub rules: ::std::vec::Vec<FlagPollRule>,
+    ///A unique key to reference the Feature Flag.
+    pub slug: ::std::string::String,
+}
+///Every feature flag of the environment with its targeting, for evaluation in the SDK.
+///
+///Compiled with the `feature_flags` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagPollResponse {
+    ///The environment's flags, by slug. The key is the flag's identity.
+    #[serde(default)]
+    pub flags: ::std::collections::HashMap<::std::string::String, FlagPollEntry>,
+    ///The payload version, `2`. The SDKs refuse a payload of any other version.
+    pub version: i64,
+}
+///A targeting rule. Rules are evaluated in array order and the first one whose conditions all match the evaluation context wins.
+///
+///Compiled with the `feature_flags` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct FlagPollRule {
+    ///Conditions that must all match. A rule without conditions never matches.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub conditions: ::std::vec::Vec<FlagPollCondition>,
+    ///Unique identifier of the rule.
+    pub id: ::std::string::String,
+    ///The kind of rule. The SDKs evaluate `conditions` rules; a rule of another kind never matches.
+    pub kind: ::std::string::String,
+    ///The value served when the rule matches; a boolean for boolean flags.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
+}

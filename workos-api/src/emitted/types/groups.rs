@@ -22,6 +22,18 @@ pub struct CreateGroupMembershipDto {
     ///The ID of the Organization Membership to add to the group.
     pub organization_membership_id: ::std::string::String,
 }
+///`PatchGroupMembershipsDto`
+///
+///Compiled with the `groups` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PatchGroupMembershipsDto {
+    ///The IDs of the organization memberships to add to the group. Adding a membership that's already in the group has no effect.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub add: ::std::vec::Vec<::std::string::String>,
+    ///The IDs of the organization memberships to remove from the group. Removing a membership that isn't in the group has no effect.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub remove: ::std::vec::Vec<::std::string::String>,
+}
 ///`UpdateGroupDto`
 ///
 ///Compiled with the `groups` feature.
@@ -130,6 +142,37 @@ impl CreateGroupMembershipDto {
         Self {
             organization_membership_id: organization_membership_id.into(),
         }
+    }
+}
+impl PatchGroupMembershipsDto {
+    ///A `PatchGroupMembershipsDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            add: ::std::default::Default::default(),
+            remove: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `add`.
+    #[must_use]
+    pub fn add(
+        mut self,
+        add: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.add = add.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+    ///Sets `remove`.
+    #[must_use]
+    pub fn remove(
+        mut self,
+        remove: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.remove = remove.into_iter().map(::std::convert::Into::into).collect();
+        self
     }
 }
 impl UpdateGroupDto {

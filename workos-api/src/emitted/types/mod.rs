@@ -83,6 +83,10 @@ pub use organizations::*;
 mod pipes;
 #[cfg(feature = "pipes")]
 pub use pipes::*;
+#[cfg(feature = "platform_teams")]
+mod platform_teams;
+#[cfg(feature = "platform_teams")]
+pub use platform_teams::*;
 #[cfg(feature = "radar")]
 mod radar;
 #[cfg(feature = "radar")]
@@ -97,6 +101,8 @@ pub use sso::*;
 mod user_management;
 #[cfg(feature = "user_management")]
 pub use user_management::*;
+#[cfg(feature = "user_management")]
+mod user_management_2;
 #[cfg(feature = "vault")]
 mod vault;
 #[cfg(feature = "vault")]

@@ -77,6 +77,14 @@ pub enum AuditLogConfigurationState {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///`CreateItContactDto`
+///
+///Compiled with the `organizations` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreateItContactDto {
+    ///The email address of the IT contact.
+    pub email: ::std::string::String,
+}
 ///`CreateOrganizationApiKeyDto`
 ///
 ///Compiled with the `organizations` feature.
@@ -90,6 +98,81 @@ pub struct CreateOrganizationApiKeyDto {
     ///The permission slugs to assign to the API key.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
+}
+///`InviteItContactDto`
+///
+///Compiled with the `organizations` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct InviteItContactDto {
+    ///The Admin Portal features that the IT contact can configure.
+    #[serde(default)]
+    pub intents: ::std::vec::Vec<InviteItContactDtoIntentsItem>,
+}
+///`InviteItContactDtoIntentsItem`
+///
+///Compiled with the `organizations` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum InviteItContactDtoIntentsItem {
+    Sso,
+    DirectorySync,
+    LogStreams,
+    DomainVerification,
+    BringYourOwnKey,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`ItContact`
+///
+///Compiled with the `organizations` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItContact {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the IT Contact.
+    pub email: ::std::string::String,
+    ///The unique ID of the IT Contact.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: ItContactObject,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`ItContactList`
+///
+///Compiled with the `organizations` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItContactList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<ItContact>,
+    pub list_metadata: ItContactListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `organizations` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct ItContactListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `it_contact` of an `object` field.
+///
+///Compiled with the `organizations` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ItContactObject {
+    ItContact,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///`OrganizationApiKey`
 ///
@@ -371,6 +454,12 @@ open_enum!(
     Disabled => "disabled" }
 );
 open_enum!(
+    InviteItContactDtoIntentsItem, Unknown { Sso => "sso", DirectorySync =>
+    "directory_sync", LogStreams => "log_streams", DomainVerification =>
+    "domain_verification", BringYourOwnKey => "bring_your_own_key" }
+);
+open_enum!(ItContactObject, Unknown { ItContact => "it_contact" });
+open_enum!(
     OrganizationDomainDataDtoState, Unknown { Pending => "pending", Verified =>
     "verified" }
 );
@@ -390,6 +479,12 @@ impl ::std::fmt::Debug for OrganizationApiKeyWithValue {
             .field("updated_at", &self.updated_at)
             .field("value", &"<redacted>")
             .finish()
+    }
+}
+impl CreateItContactDto {
+    ///A `CreateItContactDto` with its required field; set optional ones with the setters.
+    pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { email: email.into() }
     }
 }
 impl CreateOrganizationApiKeyDto {
@@ -423,6 +518,18 @@ impl CreateOrganizationApiKeyDto {
             .map(::std::convert::Into::into)
             .collect();
         self
+    }
+}
+impl InviteItContactDto {
+    ///A `InviteItContactDto` with its required field; set optional ones with the setters.
+    pub fn new(
+        intents: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<InviteItContactDtoIntentsItem>,
+        >,
+    ) -> Self {
+        Self {
+            intents: intents.into_iter().map(::std::convert::Into::into).collect(),
+        }
     }
 }
 impl OrganizationDomainDataDto {
@@ -597,6 +704,12 @@ impl UpdateOrganizationDto {
     ) -> Self {
         self.stripe_customer_id = ::std::option::Option::Some(stripe_customer_id.into());
         self
+    }
+}
+impl ::std::default::Default for ItContactObject {
+    ///`ItContact`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::ItContact
     }
 }
 impl ::std::default::Default for OrganizationType {

@@ -13,6 +13,16 @@ pub enum AccessTokenObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///The constant `add` of an `connection_intent` field.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AddConnectionIntent {
+    Add,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`ApiKeyInstallationDto`
 ///
 ///Compiled with the `pipes` feature.
@@ -102,6 +112,48 @@ pub enum CreateDataIntegrationDtoAuthMethodsItem {
     Oauth,
     ApiKey,
     ClientCredentials,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`CreateOrganizationConnectedAccountDto`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct CreateOrganizationConnectedAccountDto {
+    ///The OAuth access token for the connected account.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    ///A mutable, non-unique connection label; null clears it. Not an account identifier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A developer-attested account identifier; null clears it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_intent: ::std::option::Option<AddConnectionIntent>,
+    ///The ISO-8601 timestamp when the access token expires. Required when `access_token` is provided for tokens that expire.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The OAuth refresh token for the connected account.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    ///The OAuth scopes granted for this connection.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    ///Explicitly set the state of the connected account. When omitted, the state is derived from the token combination provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<CreateOrganizationConnectedAccountDtoState>,
+    ///The [User](https://workos.com/docs/reference/authkit/user) identifier of the organization member on whose behalf the connected account is being imported or updated. The user must be an active member of the organization.
+    pub user_id: ::std::string::String,
+}
+///Explicitly set the state of the connected account. When omitted, the state is derived from the token combination provided.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum CreateOrganizationConnectedAccountDtoState {
+    Connected,
+    NeedsReauthorization,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -206,6 +258,9 @@ pub struct DataIntegration {
     pub integration_type: ::std::string::String,
     #[serde(default)]
     pub object: DataIntegrationObject,
+    ///Who owns the Data Integration: `user` when users connect their own accounts, `organization` when organizations connect. Fixed at creation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ownership: ::std::option::Option<DataIntegrationOwnership>,
     ///The OAuth redirect URI to register with the provider when configuring the custom application.
     pub redirect_uri: ::std::string::String,
     ///The OAuth scopes configured for the Data Integration. `null` when the provider's configured scopes are used.
@@ -312,8 +367,24 @@ pub enum DataIntegrationAuthMethodsItem {
 ///Compiled with the `pipes` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DataIntegrationAuthorizeUrlResponse {
+    ///`finish_required` when the request included `code_challenge`: the connection will be held until your app finishes it. Omitted otherwise. If you sent `code_challenge` and this is missing, don't redirect the user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub completion: ::std::option::Option<DataIntegrationAuthorizeUrlResponseCompletion>,
+    ///Identifies this authorization. WorkOS adds it to `return_to` alongside `connect_code` or `error`. Store it in the user's session with the `code_verifier` and compare it when the user returns.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     ///The OAuth authorization URL to redirect the user to.
     pub url: ::std::string::String,
+}
+///`finish_required` when the request included `code_challenge`: the connection will be held until your app finishes it. Omitted otherwise. If you sent `code_challenge` and this is missing, don't redirect the user.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DataIntegrationAuthorizeUrlResponseCompletion {
+    FinishRequired,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///`DataIntegrationConfigurationListResponse`
 ///
@@ -483,6 +554,12 @@ pub struct DataIntegrationCredentialsResponseApiKeyCredential {
     ///The authentication method for this credential. Additional values may be added in the future; handle unknown values gracefully.
     #[serde(default)]
     pub auth_method: DataIntegrationCredentialsResponseApiKeyCredentialAuthMethod,
+    ///Provider-declared, non-secret config from the installation snapshot, with current defaults for unset fields. Includes both integration- and installation-scope fields; omits undeclared fields and fields marked secret. Use these values to address a per-tenant host, such as Snowflake's `account` or Zendesk's `subdomain`. Empty when no values are disclosable. Changes to integration or organization pins require reconnecting or explicitly rebinding the connection. Defaults are live and can differ from a cached token's audience until refresh or re-mint.
+    #[serde(default)]
+    pub config: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     #[serde(default)]
     pub object: CredentialObject,
     ///The API key secret.
@@ -713,6 +790,13 @@ pub enum DataIntegrationCustomProviderAuthenticateVia {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///`DataIntegrationFinishConnectionResponse`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DataIntegrationFinishConnectionResponse {
+    pub connected_account: ConnectedAccount,
+}
 ///The tenant installation created when an API key was supplied at creation time; `null` otherwise. Not populated on list/get responses.
 ///
 ///Compiled with the `pipes` feature.
@@ -767,6 +851,17 @@ pub enum DataIntegrationObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///Who owns the Data Integration: `user` when users connect their own accounts, `organization` when organizations connect. Fixed at creation.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DataIntegrationOwnership {
+    User,
+    Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///The state of the Data Integration.
 ///
 ///Compiled with the `pipes` feature.
@@ -778,6 +873,101 @@ pub enum DataIntegrationState {
     Requested,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
+}
+///`DataIntegrationsCreateApiKeyConnectionRequest`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct DataIntegrationsCreateApiKeyConnectionRequest {
+    ///A mutable, non-unique label. Omit to preserve an existing label; null clears it. Labels are never account identifiers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A developer-attested provider account identifier, never inferred from a label or credential. Omit to preserve an existing identifier; null clears it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    pub connection_intent: AddConnectionIntent,
+    ///Whose connection to create or rotate. `user` (the default) addresses the connection owned by `user_id`. `organization` addresses the connection shared by every member of `organization_id`; `user_id` then identifies the member performing the request and must be an active member of the organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_owner: ::std::option::Option<
+        DataIntegrationsCreateApiKeyConnectionRequestConnectionOwner,
+    >,
+    ///An [Organization](https://workos.com/docs/reference/organization) identifier. Optional parameter to scope the connection to a specific organization. Required when `connection_owner` is `organization`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The API key secret to store for this integration.
+    pub secret: ::std::string::String,
+    ///A [User](https://workos.com/docs/reference/authkit/user) identifier.
+    pub user_id: ::std::string::String,
+}
+///Whose connection to create or rotate. `user` (the default) addresses the connection owned by `user_id`. `organization` addresses the connection shared by every member of `organization_id`; `user_id` then identifies the member performing the request and must be an active member of the organization.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DataIntegrationsCreateApiKeyConnectionRequestConnectionOwner {
+    User,
+    Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`DataIntegrationsCreateClientCredentialsConnectionRequest`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct DataIntegrationsCreateClientCredentialsConnectionRequest {
+    ///A mutable, non-unique label. Omit to preserve an existing label; null clears it. Labels are never account identifiers.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A developer-attested provider account identifier, never inferred from a label or credential. Omit to preserve an existing identifier; null clears it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
+    ///The OAuth client ID to store for this integration.
+    pub client_id: ::std::string::String,
+    ///The OAuth client secret to store for this integration.
+    pub client_secret: ::std::string::String,
+    ///Provider-specific configuration values collected for this installation, keyed by the provider's config field descriptors.
+    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    pub config: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    #[serde(default)]
+    pub connection_intent: AddConnectionIntent,
+    ///Whose connection to create or rotate. `user` (the default) addresses the connection owned by `user_id`. `organization` addresses the connection shared by every member of `organization_id`; `user_id` then identifies the member performing the request and must be an active member of the organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_owner: ::std::option::Option<
+        DataIntegrationsCreateClientCredentialsConnectionRequestConnectionOwner,
+    >,
+    ///An [Organization](https://workos.com/docs/reference/organization) identifier. Optional parameter to scope the connection to a specific organization. Required when `connection_owner` is `organization`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///A [User](https://workos.com/docs/reference/authkit/user) identifier.
+    pub user_id: ::std::string::String,
+}
+///Whose connection to create or rotate. `user` (the default) addresses the connection owned by `user_id`. `organization` addresses the connection shared by every member of `organization_id`; `user_id` then identifies the member performing the request and must be an active member of the organization.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum DataIntegrationsCreateClientCredentialsConnectionRequestConnectionOwner {
+    User,
+    Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`DataIntegrationsFinishConnectionRequest`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct DataIntegrationsFinishConnectionRequest {
+    ///The code verifier `code_challenge` was derived from: 43 to 128 characters from `A-Z`, `a-z`, `0-9`, `-`, `.`, `_` and `~`. A wrong verifier uses up the `connect_code`, and the user has to connect again.
+    pub code_verifier: ::std::string::String,
+    ///The `connect_code` WorkOS added to `return_to` when the user finished authorizing. It can be used once and expires 90 seconds after the redirect.
+    pub connect_code: ::std::string::String,
+    ///The `state` WorkOS added to `return_to` alongside `connect_code`. Optional; it is only used to correlate the request in logs.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
 }
 ///`GetDataIntegrationAuthorizeUrlBody`
 ///
@@ -809,6 +999,46 @@ pub struct GetDataIntegrationTokenBody {
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///A [User](/reference/authkit/user) identifier.
     pub user_id: ::std::string::String,
+}
+///`OrganizationConnectedAccountDto`
+///
+///Compiled with the `pipes` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct OrganizationConnectedAccountDto {
+    ///The OAuth access token for the connected account.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    ///A mutable, non-unique connection label; null clears it. Not an account identifier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A developer-attested account identifier; null clears it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
+    ///The ISO-8601 timestamp when the access token expires. Required when `access_token` is provided for tokens that expire.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The OAuth refresh token for the connected account.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    ///The OAuth scopes granted for this connection.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    ///Explicitly set the state of the connected account. When omitted, the state is derived from the token combination provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<OrganizationConnectedAccountDtoState>,
+    ///The [User](https://workos.com/docs/reference/authkit/user) identifier of the organization member on whose behalf the connected account is being imported or updated. The user must be an active member of the organization.
+    pub user_id: ::std::string::String,
+}
+///Explicitly set the state of the connected account. When omitted, the state is derived from the token combination provided.
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum OrganizationConnectedAccountDtoState {
+    Connected,
+    NeedsReauthorization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
 }
 ///`SetDataIntegrationApiKeyBody`
 ///
@@ -920,10 +1150,25 @@ pub struct UpdateDataIntegrationDto {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+///`UpdateOrganizationConnectedAccountConnectionIntent`
+///
+///Compiled with the `pipes` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum UpdateOrganizationConnectedAccountConnectionIntent {
+    Reauthorize,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 open_enum!(AccessTokenObject, Unknown { AccessToken => "access_token" });
+open_enum!(AddConnectionIntent, Unknown { Add => "add" });
 open_enum!(
     CreateDataIntegrationDtoAuthMethodsItem, Unknown { Oauth => "oauth", ApiKey =>
     "api_key", ClientCredentials => "client_credentials" }
+);
+open_enum!(
+    CreateOrganizationConnectedAccountDtoState, Unknown { Connected => "connected",
+    NeedsReauthorization => "needs_reauthorization" }
 );
 open_enum!(CredentialObject, Unknown { Credential => "credential" });
 open_enum!(
@@ -937,6 +1182,10 @@ open_enum!(
 open_enum!(
     DataIntegrationAuthMethodsItem, Unknown { Oauth => "oauth", ApiKey => "api_key",
     ClientCredentials => "client_credentials" }
+);
+open_enum!(
+    DataIntegrationAuthorizeUrlResponseCompletion, Unknown { FinishRequired =>
+    "finish_required" }
 );
 open_enum!(
     DataIntegrationConfigurationObject, Unknown { DataIntegrationConfiguration =>
@@ -976,12 +1225,31 @@ open_enum!(
 );
 open_enum!(DataIntegrationObject, Unknown { DataIntegration => "data_integration" });
 open_enum!(
+    DataIntegrationOwnership, Unknown { User => "user", Organization => "organization" }
+);
+open_enum!(
     DataIntegrationState, Unknown { Valid => "valid", Invalid => "invalid", Requested =>
     "requested" }
 );
 open_enum!(
+    DataIntegrationsCreateApiKeyConnectionRequestConnectionOwner, Unknown { User =>
+    "user", Organization => "organization" }
+);
+open_enum!(
+    DataIntegrationsCreateClientCredentialsConnectionRequestConnectionOwner, Unknown {
+    User => "user", Organization => "organization" }
+);
+open_enum!(
+    OrganizationConnectedAccountDtoState, Unknown { Connected => "connected",
+    NeedsReauthorization => "needs_reauthorization" }
+);
+open_enum!(
     UpdateCustomProviderDefinitionDtoAuthenticateVia, Unknown { RequestBody =>
     "request_body", BasicAuthHeader => "basic_auth_header" }
+);
+open_enum!(
+    UpdateOrganizationConnectedAccountConnectionIntent, Unknown { Reauthorize =>
+    "reauthorize" }
 );
 impl<'de> ::serde::Deserialize<'de> for DataIntegrationAccessTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1128,6 +1396,21 @@ impl ::std::fmt::Debug for CreateDataIntegrationDto {
             .finish()
     }
 }
+impl ::std::fmt::Debug for CreateOrganizationConnectedAccountDto {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateOrganizationConnectedAccountDto")
+            .field("access_token", &"<redacted>")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("connection_intent", &self.connection_intent)
+            .field("expires_at", &self.expires_at)
+            .field("refresh_token", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
 impl ::std::fmt::Debug for CustomProviderDefinitionDto {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomProviderDefinitionDto")
@@ -1191,6 +1474,7 @@ impl ::std::fmt::Debug for DataIntegrationCredentialsResponseApiKeyCredential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataIntegrationCredentialsResponseApiKeyCredential")
             .field("auth_method", &self.auth_method)
+            .field("config", &self.config)
             .field("object", &self.object)
             .field("value", &"<redacted>")
             .finish()
@@ -1222,6 +1506,57 @@ impl ::std::fmt::Debug for DataIntegrationCustomProvider {
             .field("scopes_required", &self.scopes_required)
             .field("token_body_content_type", &"<redacted>")
             .field("token_url", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for DataIntegrationsCreateApiKeyConnectionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationsCreateApiKeyConnectionRequest")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("connection_intent", &self.connection_intent)
+            .field("connection_owner", &self.connection_owner)
+            .field("organization_id", &self.organization_id)
+            .field("secret", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for DataIntegrationsCreateClientCredentialsConnectionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationsCreateClientCredentialsConnectionRequest")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("config", &self.config)
+            .field("connection_intent", &self.connection_intent)
+            .field("connection_owner", &self.connection_owner)
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for DataIntegrationsFinishConnectionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationsFinishConnectionRequest")
+            .field("code_verifier", &"<redacted>")
+            .field("connect_code", &"<redacted>")
+            .field("state", &self.state)
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for OrganizationConnectedAccountDto {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OrganizationConnectedAccountDto")
+            .field("access_token", &"<redacted>")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("expires_at", &self.expires_at)
+            .field("refresh_token", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("user_id", &self.user_id)
             .finish()
     }
 }
@@ -1478,6 +1813,98 @@ impl CreateDataIntegrationDto {
         self
     }
 }
+impl CreateOrganizationConnectedAccountDto {
+    ///A `CreateOrganizationConnectedAccountDto` with its required field; set optional ones with the setters.
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            access_token: ::std::default::Default::default(),
+            account_display_name: ::std::default::Default::default(),
+            account_identifier: ::std::default::Default::default(),
+            connection_intent: ::std::default::Default::default(),
+            expires_at: ::std::default::Default::default(),
+            refresh_token: ::std::default::Default::default(),
+            scopes: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            user_id: user_id.into(),
+        }
+    }
+    ///Sets `access_token`.
+    #[must_use]
+    pub fn access_token(
+        mut self,
+        access_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_token = ::std::option::Option::Some(access_token.into());
+        self
+    }
+    ///Sets `account_display_name`.
+    #[must_use]
+    pub fn account_display_name(
+        mut self,
+        account_display_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_display_name = ::std::option::Option::Some(
+            account_display_name.into(),
+        );
+        self
+    }
+    ///Sets `account_identifier`.
+    #[must_use]
+    pub fn account_identifier(
+        mut self,
+        account_identifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_identifier = ::std::option::Option::Some(account_identifier.into());
+        self
+    }
+    ///Sets `connection_intent`.
+    #[must_use]
+    pub fn connection_intent(
+        mut self,
+        connection_intent: impl ::std::convert::Into<AddConnectionIntent>,
+    ) -> Self {
+        self.connection_intent = ::std::option::Option::Some(connection_intent.into());
+        self
+    }
+    ///Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(
+        mut self,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.expires_at = ::std::option::Option::Some(expires_at.into());
+        self
+    }
+    ///Sets `refresh_token`.
+    #[must_use]
+    pub fn refresh_token(
+        mut self,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(refresh_token.into());
+        self
+    }
+    ///Sets `scopes`.
+    #[must_use]
+    pub fn scopes(
+        mut self,
+        scopes: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.scopes = scopes.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+    ///Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        state: impl ::std::convert::Into<CreateOrganizationConnectedAccountDtoState>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(state.into());
+        self
+    }
+}
 impl CustomProviderDefinitionDto {
     ///A `CustomProviderDefinitionDto` with its required field; set optional ones with the setters.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1618,6 +2045,172 @@ impl DataIntegrationCredentialsDto {
         self
     }
 }
+impl DataIntegrationsCreateApiKeyConnectionRequest {
+    /**A `DataIntegrationsCreateApiKeyConnectionRequest` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `user_id`: A [User](https://workos.com/docs/reference/authkit/user) identifier.
+2. `secret`: The API key secret to store for this integration.*/
+    pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            account_display_name: ::std::default::Default::default(),
+            account_identifier: ::std::default::Default::default(),
+            connection_intent: ::std::convert::From::from("add"),
+            connection_owner: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            secret: secret.into(),
+            user_id: user_id.into(),
+        }
+    }
+    ///Sets `account_display_name`.
+    #[must_use]
+    pub fn account_display_name(
+        mut self,
+        account_display_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_display_name = ::std::option::Option::Some(
+            account_display_name.into(),
+        );
+        self
+    }
+    ///Sets `account_identifier`.
+    #[must_use]
+    pub fn account_identifier(
+        mut self,
+        account_identifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_identifier = ::std::option::Option::Some(account_identifier.into());
+        self
+    }
+    ///Sets `connection_owner`.
+    #[must_use]
+    pub fn connection_owner(
+        mut self,
+        connection_owner: impl ::std::convert::Into<
+            DataIntegrationsCreateApiKeyConnectionRequestConnectionOwner,
+        >,
+    ) -> Self {
+        self.connection_owner = ::std::option::Option::Some(connection_owner.into());
+        self
+    }
+    ///Sets `organization_id`.
+    #[must_use]
+    pub fn organization_id(
+        mut self,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+}
+impl DataIntegrationsCreateClientCredentialsConnectionRequest {
+    /**A `DataIntegrationsCreateClientCredentialsConnectionRequest` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `user_id`: A [User](https://workos.com/docs/reference/authkit/user) identifier.
+2. `client_id`: The OAuth client ID to store for this integration.
+3. `client_secret`: The OAuth client secret to store for this integration.*/
+    pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            account_display_name: ::std::default::Default::default(),
+            account_identifier: ::std::default::Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            config: ::std::default::Default::default(),
+            connection_intent: ::std::convert::From::from("add"),
+            connection_owner: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            user_id: user_id.into(),
+        }
+    }
+    ///Sets `account_display_name`.
+    #[must_use]
+    pub fn account_display_name(
+        mut self,
+        account_display_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_display_name = ::std::option::Option::Some(
+            account_display_name.into(),
+        );
+        self
+    }
+    ///Sets `account_identifier`.
+    #[must_use]
+    pub fn account_identifier(
+        mut self,
+        account_identifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_identifier = ::std::option::Option::Some(account_identifier.into());
+        self
+    }
+    ///Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        config: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.config = config.into();
+        self
+    }
+    ///Sets `connection_owner`.
+    #[must_use]
+    pub fn connection_owner(
+        mut self,
+        connection_owner: impl ::std::convert::Into<
+            DataIntegrationsCreateClientCredentialsConnectionRequestConnectionOwner,
+        >,
+    ) -> Self {
+        self.connection_owner = ::std::option::Option::Some(connection_owner.into());
+        self
+    }
+    ///Sets `organization_id`.
+    #[must_use]
+    pub fn organization_id(
+        mut self,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+}
+impl DataIntegrationsFinishConnectionRequest {
+    /**A `DataIntegrationsFinishConnectionRequest` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `connect_code`: The `connect_code` WorkOS added to `return_to` when the user finished authorizing. It can be used once and expires 90 seconds after the redirect.
+2. `code_verifier`: The code verifier `code_challenge` was derived from: 43 to 128 characters from `A-Z`, `a-z`, `0-9`, `-`, `.`, `_` and `~`. A wrong verifier uses up the `connect_code`, and the user has to connect again.*/
+    pub fn new(
+        connect_code: impl ::std::convert::Into<::std::string::String>,
+        code_verifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            code_verifier: code_verifier.into(),
+            connect_code: connect_code.into(),
+            state: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        state: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(state.into());
+        self
+    }
+}
 impl GetDataIntegrationAuthorizeUrlBody {
     ///A `GetDataIntegrationAuthorizeUrlBody` with its required field; set optional ones with the setters.
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1673,6 +2266,88 @@ impl GetDataIntegrationTokenBody {
         organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.organization_id = ::std::option::Option::Some(organization_id.into());
+        self
+    }
+}
+impl OrganizationConnectedAccountDto {
+    ///A `OrganizationConnectedAccountDto` with its required field; set optional ones with the setters.
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            access_token: ::std::default::Default::default(),
+            account_display_name: ::std::default::Default::default(),
+            account_identifier: ::std::default::Default::default(),
+            expires_at: ::std::default::Default::default(),
+            refresh_token: ::std::default::Default::default(),
+            scopes: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            user_id: user_id.into(),
+        }
+    }
+    ///Sets `access_token`.
+    #[must_use]
+    pub fn access_token(
+        mut self,
+        access_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_token = ::std::option::Option::Some(access_token.into());
+        self
+    }
+    ///Sets `account_display_name`.
+    #[must_use]
+    pub fn account_display_name(
+        mut self,
+        account_display_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_display_name = ::std::option::Option::Some(
+            account_display_name.into(),
+        );
+        self
+    }
+    ///Sets `account_identifier`.
+    #[must_use]
+    pub fn account_identifier(
+        mut self,
+        account_identifier: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_identifier = ::std::option::Option::Some(account_identifier.into());
+        self
+    }
+    ///Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(
+        mut self,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.expires_at = ::std::option::Option::Some(expires_at.into());
+        self
+    }
+    ///Sets `refresh_token`.
+    #[must_use]
+    pub fn refresh_token(
+        mut self,
+        refresh_token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(refresh_token.into());
+        self
+    }
+    ///Sets `scopes`.
+    #[must_use]
+    pub fn scopes(
+        mut self,
+        scopes: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.scopes = scopes.into_iter().map(::std::convert::Into::into).collect();
+        self
+    }
+    ///Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        state: impl ::std::convert::Into<OrganizationConnectedAccountDtoState>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(state.into());
         self
     }
 }
@@ -1936,6 +2611,12 @@ impl ::std::default::Default for AccessTokenObject {
     ///`AccessToken`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
         Self::AccessToken
+    }
+}
+impl ::std::default::Default for AddConnectionIntent {
+    ///`Add`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::Add
     }
 }
 impl ::std::default::Default for CredentialObject {

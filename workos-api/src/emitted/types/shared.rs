@@ -33,6 +33,10 @@ pub struct AgentRegistration {
     pub kind: AgentRegistrationKind,
     ///Identifier of the organization the agent is registered to.
     pub organization_id: ::std::string::String,
+    ///The timestamp when the registration was revoked, or `null` if it has not been revoked.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The current verification status of the registration.
     pub status: AgentRegistrationStatus,
     ///The timestamp when the registration was last updated.
@@ -459,6 +463,8 @@ pub enum ConnectApplication {
     Oauth {
         ///The client ID of the connect application.
         client_id: ::std::string::String,
+        ///The CORS origins allowed to call the OAuth token endpoint for this application from a browser.
+        cors_origins: ::std::vec::Vec<::std::string::String>,
         ///An ISO 8601 timestamp.
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///A description of the connect application.
@@ -543,6 +549,14 @@ pub struct ConnectApplicationRedirectUrisItem {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 #[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
 pub struct ConnectedAccount {
+    ///A mutable, non-unique display name for the provider account connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A best-effort identifier for the provider account this connection points at. It is correlation metadata, not the connection identifier or a selector.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
     ///The last four characters of the API key, or `null` for OAuth connections.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_key_last_4: ::std::option::Option<::std::string::String>,
@@ -561,8 +575,14 @@ pub struct ConnectedAccount {
         ::std::string::String,
         ::std::string::String,
     >,
+    ///Whether this row is the compatibility connection visible to undeclared clients or a standard peer for plural-aware clients. The role does not indicate preference or creation order.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_role: ::std::option::Option<ConnectedAccountConnectionRole>,
     ///The timestamp when the connection was created.
     pub created_at: ::std::string::String,
+    ///The [User](https://workos.com/docs/reference/authkit/user) whose authorization established this connection. `null` when the connection is developer-managed or its establisher is unknown, and when the establishing member lost access to the organization — in which case `state_reason` is `establishing_member_membership_ended`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub established_by_user_id: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the connected account.
     pub id: ::std::string::String,
     #[serde(default)]
@@ -579,12 +599,21 @@ pub struct ConnectedAccount {
 - `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
 - `disconnected`: The connection has been disconnected.*/
     pub state: ConnectedAccountState,
+    /**Why WorkOS put the connection in its current `state`, or `null` when there is no WorkOS-recorded reason:
+- `establishing_member_membership_ended`: The member who established this organization-owned connection is no longer an active member of the organization, so its credentials were cleared. An organization admin must provide new credentials.
+
+Additional values may be added; treat an unrecognized value as an unknown reason.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state_reason: ::std::option::Option<ConnectedAccountStateReason>,
     ///The timestamp when the connection was last updated.
     pub updated_at: ::std::string::String,
     ///The [User](/reference/authkit/user) identifier associated with this connection.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
     pub user_id: ::std::option::Option<::std::string::String>,
+    ///Non-blocking warnings about an explicitly supplied label. Only writes return it, and only when another connection already uses the label; reads omit it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<ConnectedAccountWarning>>,
 }
 ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
 ///
@@ -596,6 +625,18 @@ pub enum ConnectedAccountAuthMethod {
     Oauth,
     ApiKey,
     ClientCredentials,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Whether this row is the compatibility connection visible to undeclared clients or a standard peer for plural-aware clients. The role does not indicate preference or creation order.
+///
+///Compiled with the `events` or `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+pub enum ConnectedAccountConnectionRole {
+    Compatibility,
+    Standard,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -625,6 +666,31 @@ pub enum ConnectedAccountState {
     Disconnected,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
+}
+/**Why WorkOS put the connection in its current `state`, or `null` when there is no WorkOS-recorded reason:
+- `establishing_member_membership_ended`: The member who established this organization-owned connection is no longer an active member of the organization, so its credentials were cleared. An organization admin must provide new credentials.
+
+Additional values may be added; treat an unrecognized value as an unknown reason.*/
+///
+///Compiled with the `events` or `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+pub enum ConnectedAccountStateReason {
+    EstablishingMemberMembershipEnded,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`ConnectedAccountWarning`
+///
+///Compiled with the `events` or `pipes` or `user_management` features.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+pub struct ConnectedAccountWarning {
+    #[serde(default)]
+    pub code: DuplicateAccountDisplayNameCode,
+    ///A human-readable explanation of the non-blocking warning.
+    pub message: ::std::string::String,
 }
 ///`Connection`
 ///
@@ -778,6 +844,346 @@ pub enum ConnectionState {
 pub enum ConnectionStatus {
     Linked,
     Unlinked,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`DataIntegrationsListResponse`
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub struct DataIntegrationsListResponse {
+    ///A list of [providers](/reference/pipes/provider), each including a [`connected_account`](/reference/pipes/connected-account) field with the user's connection status.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<DataIntegrationsListResponseDataItem>,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///The user's compatibility [connected account](https://workos.com/docs/reference/pipes/connected-account) for this provider, or `null` when the compatibility slot is empty. This legacy field never selects a standard connection.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub struct DataIntegrationsListResponseDataConnectedAccount {
+    ///A mutable, non-unique display name for the provider account connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub account_display_name: ::std::option::Option<::std::string::String>,
+    ///A best-effort identifier for the provider account this connection points at. It is correlation metadata, not the connection identifier or a selector.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub account_identifier: ::std::option::Option<::std::string::String>,
+    ///The last four characters of the API key, or `null` for OAuth connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_key_last_4: ::std::option::Option<::std::string::String>,
+    ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub auth_method: ::std::option::Option<
+        DataIntegrationsListResponseDataConnectedAccountAuthMethod,
+    >,
+    ///The client ID supplied for this connection. Only present when `auth_method` is `client_credentials`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    ///The last four characters of the client secret supplied for this connection, or `null` when it can't be read. Only present when `auth_method` is `client_credentials`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret_last_4: ::std::option::Option<::std::string::String>,
+    ///The connection-level configuration values stored for this connection — the fields the provider declares at `installation` scope, excluding secret and undeclared fields. Returned for every authentication method; empty when no stored values can be disclosed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub config: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    ///Whether this row is the compatibility connection visible to undeclared clients or a standard peer for plural-aware clients. The role does not indicate preference or creation order.
+    pub connection_role: DataIntegrationsListResponseDataConnectedAccountConnectionRole,
+    ///The timestamp when the connection was created.
+    pub created_at: ::std::string::String,
+    ///The [User](https://workos.com/docs/reference/authkit/user) whose authorization established this connection. `null` when the connection is developer-managed or its establisher is unknown, and when the establishing member lost access to the organization — in which case `state_reason` is `establishing_member_membership_ended`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub established_by_user_id: ::std::option::Option<::std::string::String>,
+    ///The unique identifier of the connected account.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: ConnectedAccountObject,
+    ///The [Organization](https://workos.com/docs/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The OAuth scopes granted for this connection.
+    #[serde(default)]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    /**The state of the connected account:
+- `connected`: The connection is active and tokens are valid.
+- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed. `state_reason` explains why when WorkOS invalidated the connection itself.
+- `disconnected`: The connection has been disconnected.*/
+    pub state: DataIntegrationsListResponseDataConnectedAccountState,
+    /**Why WorkOS put the connection in its current `state`, or `null` when there is no WorkOS-recorded reason:
+- `establishing_member_membership_ended`: The member who established this organization-owned connection is no longer an active member of the organization, so its credentials were cleared. An organization admin must provide new credentials.
+
+Additional values may be added; treat an unrecognized value as an unknown reason.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state_reason: ::std::option::Option<
+        DataIntegrationsListResponseDataConnectedAccountStateReason,
+    >,
+    ///The timestamp when the connection was last updated.
+    pub updated_at: ::std::string::String,
+    ///The [User](https://workos.com/docs/reference/authkit/user) identifier associated with this connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    ///Use `user_id` instead (deprecated).
+    #[serde(
+        rename = "userlandUserId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub userland_user_id: ::std::option::Option<::std::string::String>,
+    ///Non-blocking warnings about an explicitly supplied label. Only writes return it, and only when another connection already uses the label; reads omit it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<ConnectedAccountWarning>>,
+}
+///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataConnectedAccountAuthMethod {
+    Oauth,
+    ApiKey,
+    ClientCredentials,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Whether this row is the compatibility connection visible to undeclared clients or a standard peer for plural-aware clients. The role does not indicate preference or creation order.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataConnectedAccountConnectionRole {
+    Compatibility,
+    Standard,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+/**The state of the connected account:
+- `connected`: The connection is active and tokens are valid.
+- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed. `state_reason` explains why when WorkOS invalidated the connection itself.
+- `disconnected`: The connection has been disconnected.*/
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataConnectedAccountState {
+    Connected,
+    NeedsReauthorization,
+    Disconnected,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+/**Why WorkOS put the connection in its current `state`, or `null` when there is no WorkOS-recorded reason:
+- `establishing_member_membership_ended`: The member who established this organization-owned connection is no longer an active member of the organization, so its credentials were cleared. An organization admin must provide new credentials.
+
+Additional values may be added; treat an unrecognized value as an unknown reason.*/
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataConnectedAccountStateReason {
+    EstablishingMemberMembershipEnded,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Duplicate fields not modelled: `createdAt` (same as `created_at`), `credentialsType` (same as `credentials_type`), `integrationType` (same as `integration_type`), `updatedAt` (same as `updated_at`).
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub struct DataIntegrationsListResponseDataItem {
+    ///The authentication methods supported by this provider (`oauth`, `api_key`, `client_credentials`, or a combination). Defaults to `["oauth"]` if absent.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub auth_methods: ::std::vec::Vec<
+        DataIntegrationsListResponseDataItemAuthMethodsItem,
+    >,
+    /**The user's [connected account](/reference/pipes/connected-account) for this provider, or `null` if the user has not connected.
+
+Duplicate fields not modelled: `createdAt` (same as `created_at`), `organizationId` (same as `organization_id`), `updatedAt` (same as `updated_at`).*/
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub connected_account: ::std::option::Option<
+        DataIntegrationsListResponseDataItemConnectedAccount,
+    >,
+    ///The user's connected accounts for this provider in the requested ownership context. This contains only the compatibility connection unless `supports_multiple_connections` is `true`.
+    #[serde(default)]
+    pub connected_accounts: ::std::vec::Vec<
+        DataIntegrationsListResponseDataConnectedAccount,
+    >,
+    ///Who owns connections made through this provider: `user` for connections owned by individual users, or `organization` for a connection shared by every member of the organization. A provider row can exist before any connected account does.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_owner: ::std::option::Option<
+        DataIntegrationsListResponseDataItemConnectionOwner,
+    >,
+    ///The timestamp when the provider was created.
+    pub created_at: ::std::string::String,
+    ///The type of credentials used by the provider (e.g., `oauth2`).
+    pub credentials_type: ::std::string::String,
+    ///A description of the provider explaining how it will be used, if configured.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///The unique identifier of the provider.
+    pub id: ::std::string::String,
+    ///The type of integration (e.g., `github`, `slack`).
+    pub integration_type: ::std::string::String,
+    ///The display name of the provider (e.g., "GitHub", "Slack").
+    pub name: ::std::string::String,
+    #[serde(default)]
+    pub object: DataProviderObject,
+    ///Whether the provider is owned by a user or organization.
+    pub ownership: DataIntegrationsListResponseDataItemOwnership,
+    ///The OAuth scopes configured for this provider, or `null` if none are configured.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ///The slug identifier used in API calls (e.g., `github`, `slack`, `notion`).
+    pub slug: ::std::string::String,
+    ///The timestamp when the provider was last updated.
+    pub updated_at: ::std::string::String,
+}
+///`DataIntegrationsListResponseDataItemAuthMethodsItem`
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataItemAuthMethodsItem {
+    Oauth,
+    ApiKey,
+    ClientCredentials,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+/**The user's [connected account](/reference/pipes/connected-account) for this provider, or `null` if the user has not connected.
+
+Duplicate fields not modelled: `createdAt` (same as `created_at`), `organizationId` (same as `organization_id`), `updatedAt` (same as `updated_at`).*/
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub struct DataIntegrationsListResponseDataItemConnectedAccount {
+    ///The last four characters of the API key, or `null` for OAuth connections.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_key_last_4: ::std::option::Option<::std::string::String>,
+    ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub auth_method: ::std::option::Option<
+        DataIntegrationsListResponseDataItemConnectedAccountAuthMethod,
+    >,
+    ///The client ID supplied for this connection. Only present when `auth_method` is `client_credentials`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    ///The last four characters of the client secret supplied for this connection, or `null` when it can't be read. Only present when `auth_method` is `client_credentials`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret_last_4: ::std::option::Option<::std::string::String>,
+    ///The connection-level configuration values stored for this connection — the fields the provider declares at `installation` scope, excluding any it declares as secret. Only present when `auth_method` is `client_credentials`.
+    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    pub config: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///The timestamp when the connection was created.
+    pub created_at: ::std::string::String,
+    ///The unique identifier of the connected account.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: ConnectedAccountObject,
+    ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub organization_id: ::std::option::Option<::std::string::String>,
+    ///The OAuth scopes granted for this connection.
+    #[serde(default)]
+    pub scopes: ::std::vec::Vec<::std::string::String>,
+    /**The state of the connected account:
+- `connected`: The connection is active and tokens are valid.
+- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
+- `disconnected`: The connection has been disconnected.*/
+    pub state: DataIntegrationsListResponseDataItemConnectedAccountState,
+    ///The timestamp when the connection was last updated.
+    pub updated_at: ::std::string::String,
+    ///The [User](/reference/authkit/user) identifier associated with this connection.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub user_id: ::std::option::Option<::std::string::String>,
+    ///Use `user_id` instead.
+    #[serde(
+        rename = "userlandUserId",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    #[serde(default)]
+    pub userland_user_id: ::std::option::Option<::std::string::String>,
+}
+///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataItemConnectedAccountAuthMethod {
+    Oauth,
+    ApiKey,
+    ClientCredentials,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+/**The state of the connected account:
+- `connected`: The connection is active and tokens are valid.
+- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
+- `disconnected`: The connection has been disconnected.*/
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataItemConnectedAccountState {
+    Connected,
+    NeedsReauthorization,
+    Disconnected,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Who owns connections made through this provider: `user` for connections owned by individual users, or `organization` for a connection shared by every member of the organization. A provider row can exist before any connected account does.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataItemConnectionOwner {
+    User,
+    Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Whether the provider is owned by a user or organization.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataIntegrationsListResponseDataItemOwnership {
+    UserlandUser,
+    Organization,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `data_provider` of an `object` field.
+///
+///Compiled with the `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+pub enum DataProviderObject {
+    DataProvider,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -1020,6 +1426,17 @@ pub enum DirectoryUserState {
     Active,
     Suspended,
     Inactive,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The constant `duplicate_account_display_name` of an `code` field.
+///
+///Compiled with the `events` or `pipes` or `user_management` features.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+pub enum DuplicateAccountDisplayNameCode {
+    DuplicateAccountDisplayName,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -1338,11 +1755,12 @@ pub enum InvitationObject {
 }
 ///The constant `list` of an `object` field.
 ///
-///Compiled with the `api_keys` or `authorization` or `connect` or `directory_sync` or `events` or `feature_flags` or `groups` or `organizations` or `pipes` or `sso` or `user_management` or `webhooks` features.
+///Compiled with the `agents` or `api_keys` or `authorization` or `connect` or `directory_sync` or `events` or `feature_flags` or `groups` or `organizations` or `pipes` or `sso` or `user_management` or `webhooks` features.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "authorization",
         feature = "connect",
@@ -1596,11 +2014,12 @@ pub enum OrganizationObject {
 }
 ///`PaginationOrder`
 ///
-///Compiled with the `api_keys` or `audit_logs` or `authorization` or `connect` or `directory_sync` or `events` or `feature_flags` or `groups` or `organizations` or `pipes` or `sso` or `user_management` or `webhooks` features.
+///Compiled with the `agents` or `api_keys` or `audit_logs` or `authorization` or `connect` or `directory_sync` or `events` or `feature_flags` or `groups` or `organizations` or `pipes` or `sso` or `user_management` or `webhooks` features.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "audit_logs",
         feature = "authorization",
@@ -1625,6 +2044,7 @@ pub enum PaginationOrder {
 }
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "audit_logs",
         feature = "authorization",
@@ -1769,9 +2189,16 @@ pub struct SsoAuthorizeUrlResponse {
 }
 ///The user object.
 ///
-///Compiled with the `authorization` or `events` or `user_management` features.
+///Compiled with the `authorization` or `events` or `pipes` or `user_management` features.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[cfg(any(feature = "authorization", feature = "events", feature = "user_management"))]
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
 pub struct UserlandUser {
     ///An ISO 8601 timestamp.
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1823,10 +2250,17 @@ pub struct UserlandUser {
 }
 ///Distinguishes the user object.
 ///
-///Compiled with the `authorization` or `events` or `user_management` features.
+///Compiled with the `authorization` or `events` or `pipes` or `user_management` features.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[non_exhaustive]
-#[cfg(any(feature = "authorization", feature = "events", feature = "user_management"))]
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
 pub enum UserlandUserObject {
     User,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
@@ -1957,6 +2391,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOwner {
 #[cfg(any(feature = "connect", feature = "organizations", feature = "user_management"))]
 pub(crate) struct ConnectApplicationFields0 {
     pub(crate) client_id: ::std::string::String,
+    #[serde(default)]
+    pub(crate) cors_origins: ::std::vec::Vec<::std::string::String>,
     pub(crate) created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[serde(default)]
@@ -2030,6 +2466,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectApplication {
                 "oauth" => {
                     let ConnectApplicationFields0 {
                         client_id,
+                        cors_origins,
                         created_at,
                         description,
                         id,
@@ -2049,6 +2486,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectApplication {
                     )?;
                     Self::Oauth {
                         client_id,
+                        cors_origins,
                         created_at,
                         description,
                         id,
@@ -2157,11 +2595,21 @@ open_enum!(
     ClientCredentials => "client_credentials" }
 );
 #[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+open_enum!(
+    ConnectedAccountConnectionRole, Unknown { Compatibility => "compatibility", Standard
+    => "standard" }
+);
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
 open_enum!(ConnectedAccountObject, Unknown { ConnectedAccount => "connected_account" });
 #[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
 open_enum!(
     ConnectedAccountState, Unknown { Connected => "connected", NeedsReauthorization =>
     "needs_reauthorization", Disconnected => "disconnected" }
+);
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+open_enum!(
+    ConnectedAccountStateReason, Unknown { EstablishingMemberMembershipEnded =>
+    "establishing_member_membership_ended" }
 );
 #[cfg(any(feature = "events", feature = "sso"))]
 open_enum!(
@@ -2199,6 +2647,55 @@ open_enum!(
 );
 #[cfg(any(feature = "events", feature = "sso"))]
 open_enum!(ConnectionStatus, Unknown { Linked => "linked", Unlinked => "unlinked" });
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataConnectedAccountAuthMethod, Unknown { Oauth =>
+    "oauth", ApiKey => "api_key", ClientCredentials => "client_credentials" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataConnectedAccountConnectionRole, Unknown {
+    Compatibility => "compatibility", Standard => "standard" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataConnectedAccountState, Unknown { Connected =>
+    "connected", NeedsReauthorization => "needs_reauthorization", Disconnected =>
+    "disconnected" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataConnectedAccountStateReason, Unknown {
+    EstablishingMemberMembershipEnded => "establishing_member_membership_ended" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataItemAuthMethodsItem, Unknown { Oauth => "oauth",
+    ApiKey => "api_key", ClientCredentials => "client_credentials" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataItemConnectedAccountAuthMethod, Unknown { Oauth =>
+    "oauth", ApiKey => "api_key", ClientCredentials => "client_credentials" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataItemConnectedAccountState, Unknown { Connected =>
+    "connected", NeedsReauthorization => "needs_reauthorization", Disconnected =>
+    "disconnected" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataItemConnectionOwner, Unknown { User => "user",
+    Organization => "organization" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DataIntegrationsListResponseDataItemOwnership, Unknown { UserlandUser =>
+    "userland_user", Organization => "organization" }
+);
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+open_enum!(DataProviderObject, Unknown { DataProvider => "data_provider" });
 #[cfg(any(feature = "directory_sync", feature = "events"))]
 open_enum!(DirectoryGroupObject, Unknown { DirectoryGroup => "directory_group" });
 #[cfg(any(feature = "directory_sync", feature = "events"))]
@@ -2228,6 +2725,11 @@ open_enum!(
     DirectoryUserState, Unknown { Active => "active", Suspended => "suspended", Inactive
     => "inactive" }
 );
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+open_enum!(
+    DuplicateAccountDisplayNameCode, Unknown { DuplicateAccountDisplayName =>
+    "duplicate_account_display_name" }
+);
 #[cfg(any(feature = "events", feature = "user_management"))]
 open_enum!(EmailType, Unknown { Email => "email" });
 #[cfg(any(feature = "events", feature = "user_management"))]
@@ -2256,6 +2758,7 @@ open_enum!(GroupObject, Unknown { Group => "group" });
 open_enum!(InvitationObject, Unknown { Invitation => "invitation" });
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "authorization",
         feature = "connect",
@@ -2343,6 +2846,7 @@ open_enum!(
 open_enum!(OrganizationObject, Unknown { Organization => "organization" });
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "audit_logs",
         feature = "authorization",
@@ -2372,7 +2876,14 @@ open_enum!(
     RoleType, Unknown { EnvironmentRole => "EnvironmentRole", OrganizationRole =>
     "OrganizationRole" }
 );
-#[cfg(any(feature = "authorization", feature = "events", feature = "user_management"))]
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
 open_enum!(UserlandUserObject, Unknown { User => "user" });
 impl ::std::fmt::Debug for AuthMethodMismatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2412,6 +2923,68 @@ impl ::std::fmt::Debug for AuthenticationFactorEnrolledTotp {
 impl ::std::fmt::Debug for ConnectedAccount {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConnectedAccount")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("api_key_last_4", &self.api_key_last_4)
+            .field("auth_method", &self.auth_method)
+            .field("client_id", &self.client_id)
+            .field("client_secret_last_4", &"<redacted>")
+            .field("config", &self.config)
+            .field("connection_role", &self.connection_role)
+            .field("created_at", &self.created_at)
+            .field("established_by_user_id", &self.established_by_user_id)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .field("organization_id", &self.organization_id)
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("state_reason", &self.state_reason)
+            .field("updated_at", &self.updated_at)
+            .field("user_id", &self.user_id)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+impl ::std::fmt::Debug for ConnectedAccountWarning {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConnectedAccountWarning")
+            .field("code", &"<redacted>")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+impl ::std::fmt::Debug for DataIntegrationsListResponseDataConnectedAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationsListResponseDataConnectedAccount")
+            .field("account_display_name", &self.account_display_name)
+            .field("account_identifier", &self.account_identifier)
+            .field("api_key_last_4", &self.api_key_last_4)
+            .field("auth_method", &self.auth_method)
+            .field("client_id", &self.client_id)
+            .field("client_secret_last_4", &"<redacted>")
+            .field("config", &self.config)
+            .field("connection_role", &self.connection_role)
+            .field("created_at", &self.created_at)
+            .field("established_by_user_id", &self.established_by_user_id)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .field("organization_id", &self.organization_id)
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("state_reason", &self.state_reason)
+            .field("updated_at", &self.updated_at)
+            .field("user_id", &self.user_id)
+            .field("userland_user_id", &self.userland_user_id)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+impl ::std::fmt::Debug for DataIntegrationsListResponseDataItemConnectedAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DataIntegrationsListResponseDataItemConnectedAccount")
             .field("api_key_last_4", &self.api_key_last_4)
             .field("auth_method", &self.auth_method)
             .field("client_id", &self.client_id)
@@ -2425,6 +2998,7 @@ impl ::std::fmt::Debug for ConnectedAccount {
             .field("state", &self.state)
             .field("updated_at", &self.updated_at)
             .field("user_id", &self.user_id)
+            .field("userland_user_id", &self.userland_user_id)
             .finish()
     }
 }
@@ -2835,6 +3409,13 @@ impl ::std::default::Default for ConnectionObject {
         Self::Connection
     }
 }
+#[cfg(any(feature = "pipes", feature = "user_management"))]
+impl ::std::default::Default for DataProviderObject {
+    ///`DataProvider`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DataProvider
+    }
+}
 #[cfg(any(feature = "directory_sync", feature = "events"))]
 impl ::std::default::Default for DirectoryGroupObject {
     ///`DirectoryGroup`, the only value: what a response that leaves the field out means.
@@ -2854,6 +3435,13 @@ impl ::std::default::Default for DirectoryUserObject {
     ///`DirectoryUser`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
         Self::DirectoryUser
+    }
+}
+#[cfg(any(feature = "events", feature = "pipes", feature = "user_management"))]
+impl ::std::default::Default for DuplicateAccountDisplayNameCode {
+    ///`DuplicateAccountDisplayName`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::DuplicateAccountDisplayName
     }
 }
 #[cfg(any(feature = "events", feature = "user_management"))]
@@ -2907,6 +3495,7 @@ impl ::std::default::Default for InvitationObject {
 }
 #[cfg(
     any(
+        feature = "agents",
         feature = "api_keys",
         feature = "authorization",
         feature = "connect",
@@ -3002,7 +3591,14 @@ impl ::std::default::Default for RoleObject {
         Self::Role
     }
 }
-#[cfg(any(feature = "authorization", feature = "events", feature = "user_management"))]
+#[cfg(
+    any(
+        feature = "authorization",
+        feature = "events",
+        feature = "pipes",
+        feature = "user_management"
+    )
+)]
 impl ::std::default::Default for UserlandUserObject {
     ///`User`, the only value: what a response that leaves the field out means.
     fn default() -> Self {

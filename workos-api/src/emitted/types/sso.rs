@@ -73,6 +73,205 @@ pub struct ConnectionListListMetadata {
     #[serde(default)]
     pub before: ::std::option::Option<::std::string::String>,
 }
+///`CreateConnectionAttributeMaps`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CreateConnectionAttributeMaps {
+    ///How IdP attributes or claims map onto custom attributes, keyed by custom attribute name. Custom attributes must already be defined in the WorkOS dashboard.
+    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    pub custom_attributes: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub standard_attributes: ::std::option::Option<CreateConnectionStandardAttributes>,
+}
+///`CreateConnectionDto`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreateConnectionDto {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attribute_maps: ::std::option::Option<CreateConnectionAttributeMaps>,
+    ///The type of the Connection. Only SAML and OIDC connection types may be created. When omitted, the type is inferred from the provided options.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_type: ::std::option::Option<::std::string::String>,
+    ///The customer-owned identifier for the Connection.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///A human-readable name for the Connection. This will most commonly be the organization's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub oidc_options: ::std::option::Option<CreateConnectionOidcOptions>,
+    ///Unique identifier for the Organization in which the Connection resides.
+    pub organization_id: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub saml_options: ::std::option::Option<CreateConnectionSamlOptions>,
+}
+///`CreateConnectionKeyPair`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreateConnectionKeyPair {
+    ///The PEM-encoded X.509 certificate for the key.
+    pub cert: ::std::string::String,
+    ///The PEM-encoded private key.
+    pub key: ::std::string::String,
+}
+///`CreateConnectionOidcOptions`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct CreateConnectionOidcOptions {
+    ///The OIDC client ID.
+    pub client_id: ::std::string::String,
+    ///The OIDC client secret. Required for `client_secret_basic` and `client_secret_post`, and rejected for `private_key_jwt`, which authenticates with a key pair instead. This value is write-only and is never returned.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    ///The OIDC discovery endpoint.
+    pub discovery_endpoint: ::std::string::String,
+    ///Whether to fetch additional profile attributes from the userinfo endpoint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fetch_user_info: ::std::option::Option<bool>,
+    ///The ID-token signing algorithm.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id_token_signature_algorithm: ::std::option::Option<
+        CreateConnectionOidcOptionsIdTokenSignatureAlgorithm,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub jwt_signing_key_pair: ::std::option::Option<CreateConnectionKeyPair>,
+    ///Whether PKCE is enabled for the connection.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pkce: ::std::option::Option<bool>,
+    ///A custom OAuth callback URL override. When omitted, the standard WorkOS-generated redirect URI is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub redirect_uri: ::std::option::Option<::std::string::String>,
+    ///The token-endpoint client authentication method.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_authentication_method: ::std::option::Option<
+        CreateConnectionOidcOptionsTokenAuthenticationMethod,
+    >,
+}
+///The ID-token signing algorithm.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum CreateConnectionOidcOptionsIdTokenSignatureAlgorithm {
+    Es256,
+    Es384,
+    Es512,
+    EdDsa,
+    Hs256,
+    Hs384,
+    Hs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Rs256,
+    Rs384,
+    Rs512,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The token-endpoint client authentication method.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum CreateConnectionOidcOptionsTokenAuthenticationMethod {
+    ClientSecretPost,
+    ClientSecretBasic,
+    PrivateKeyJwt,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`CreateConnectionSamlOptions`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CreateConnectionSamlOptions {
+    ///A custom Assertion Consumer Service (ACS) URL override. When omitted, the standard WorkOS-generated ACS URL is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub acs_url: ::std::option::Option<::std::string::String>,
+    ///The Identity Provider Entity ID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    ///The Identity Provider metadata URL. When provided, the IdP fields and signing certificates are imported from the metadata document. Mutually exclusive with the manual IdP fields.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_metadata_url: ::std::option::Option<::std::string::String>,
+    ///The X.509 certificates used to verify signed SAML responses from the Identity Provider. Required when configuring the connection with manual IdP fields.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub idp_signing_certs: ::std::vec::Vec<::std::string::String>,
+    ///The Identity Provider SSO URL. Required when configuring the connection with manual IdP fields.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_sso_url: ::std::option::Option<::std::string::String>,
+    ///The customer-owned key pairs used to decrypt encrypted SAML responses from the Identity Provider. When omitted, WorkOS generates and manages the encryption key pair.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub sp_encryption_key_pairs: ::std::vec::Vec<CreateConnectionKeyPair>,
+    ///A custom Service Provider Entity ID (audience) override. When omitted, the connection external key is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sp_entity_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sp_signing_key_pair: ::std::option::Option<CreateConnectionKeyPair>,
+}
+///`CreateConnectionStandardAttributes`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct CreateConnectionStandardAttributes {
+    ///The IdP attribute or claim the profile's `email` is mapped from. When omitted, the default for the connection type is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    ///The IdP attribute or claim the profile's `first_name` is mapped from. When omitted, the default for the connection type is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    ///The IdP attribute or claim the profile's `groups` are mapped from. `null` leaves the mapping unset.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub groups: ::std::option::Option<::std::string::String>,
+    ///The IdP attribute or claim the profile's `idp_id` is mapped from. When omitted, the default for the connection type is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_id: ::std::option::Option<::std::string::String>,
+    ///The IdP attribute or claim the profile's `last_name` is mapped from. When omitted, the default for the connection type is used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+    ///The IdP attribute or claim the profile's `name` is mapped from. `null` leaves the mapping unset.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+///`CreatePasswordlessSessionDto`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreatePasswordlessSessionDto {
+    ///The ID of the connection to use (sent only by the Node SDK).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection: ::std::option::Option<::std::string::String>,
+    ///The email of the user to authenticate.
+    pub email: ::std::string::String,
+    ///Seconds until the session expires (900 to 86400).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
+    ///The redirect endpoint for the callback from WorkOS.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub redirect_uri: ::std::option::Option<::std::string::String>,
+    ///Arbitrary state to pass through the redirect.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "type")]
+    #[serde(default)]
+    pub type_: MagicLinkType,
+}
+///`CreateSamlIdpSigningCertificateDto`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreateSamlIdpSigningCertificateDto {
+    ///The PEM-encoded X.509 certificate.
+    pub value: ::std::string::String,
+}
 ///`GetSsoProfileAndTokenGrantType`
 ///
 ///Compiled with the `sso` feature.
@@ -165,6 +364,180 @@ pub enum ListConnectionsConnectionType {
     XeroOAuth,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
+}
+///The constant `MagicLink` of an `type` field.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum MagicLinkType {
+    MagicLink,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///A passwordless (Magic Link) session.
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct PasswordlessSession {
+    ///The email of the user to authenticate.
+    pub email: ::std::string::String,
+    ///When the session expires.
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier of the Passwordless Session.
+    pub id: ::std::string::String,
+    ///The Magic Link URL to send to the user.
+    pub link: ::std::string::String,
+    #[serde(default)]
+    pub object: PasswordlessSessionObject,
+}
+///The constant `passwordless_session` of an `object` field.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum PasswordlessSessionObject {
+    PasswordlessSession,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///Acknowledgement of a sent Passwordless Session (only the Node SDK reads it; Python and Rust ignore the body).
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PasswordlessSessionSendResponse {
+    ///A human-readable message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    ///Whether the email was sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`PatchConnectionAttributeMaps`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PatchConnectionAttributeMaps {
+    ///How IdP attributes or claims map onto custom attributes, keyed by custom attribute name. Custom attributes must already be defined in the WorkOS dashboard. Only the provided keys are updated; a `null` value unsets that mapping.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_attributes: ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub standard_attributes: ::std::option::Option<CreateConnectionStandardAttributes>,
+}
+///`PatchConnectionDto`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PatchConnectionDto {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attribute_maps: ::std::option::Option<PatchConnectionAttributeMaps>,
+    ///The type of the Connection. Immutable after creation — it may be sent, but only with the Connection current type.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_type: ::std::option::Option<::std::string::String>,
+    ///The customer-owned identifier for the Connection. Set to `null` to stop tracking one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///A human-readable name for the Connection.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub oidc_options: ::std::option::Option<PatchConnectionOidcOptions>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub saml_options: ::std::option::Option<PatchConnectionSamlOptions>,
+}
+///`PatchConnectionOidcOptions`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+pub struct PatchConnectionOidcOptions {
+    ///The OIDC client ID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    ///The OIDC client secret. Required when moving the connection to `client_secret_basic` or `client_secret_post`, and rejected for `private_key_jwt`, which authenticates with a key pair instead. This value is write-only and is never returned.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    ///The OIDC discovery endpoint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub discovery_endpoint: ::std::option::Option<::std::string::String>,
+    ///Whether to fetch additional profile attributes from the userinfo endpoint.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fetch_user_info: ::std::option::Option<bool>,
+    ///The ID-token signing algorithm.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id_token_signature_algorithm: ::std::option::Option<
+        PatchConnectionOidcOptionsIdTokenSignatureAlgorithm,
+    >,
+    ///Whether PKCE is enabled for the connection.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub pkce: ::std::option::Option<bool>,
+    ///A custom OAuth callback URL override. Set to `null` to revert to the standard WorkOS-generated redirect URI.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub redirect_uri: ::std::option::Option<::std::string::String>,
+    ///The token-endpoint client authentication method. Moving to `private_key_jwt` generates a signing key pair if the connection has none; its certificate is returned in `oidc_options.jwt_signing_certs` and must be registered at the Identity Provider.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_authentication_method: ::std::option::Option<
+        PatchConnectionOidcOptionsTokenAuthenticationMethod,
+    >,
+}
+///The ID-token signing algorithm.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum PatchConnectionOidcOptionsIdTokenSignatureAlgorithm {
+    Es256,
+    Es384,
+    Es512,
+    EdDsa,
+    Hs256,
+    Hs384,
+    Hs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Rs256,
+    Rs384,
+    Rs512,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The token-endpoint client authentication method. Moving to `private_key_jwt` generates a signing key pair if the connection has none; its certificate is returned in `oidc_options.jwt_signing_certs` and must be registered at the Identity Provider.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum PatchConnectionOidcOptionsTokenAuthenticationMethod {
+    ClientSecretPost,
+    ClientSecretBasic,
+    PrivateKeyJwt,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`PatchConnectionSamlOptions`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct PatchConnectionSamlOptions {
+    ///A custom Assertion Consumer Service (ACS) URL override. Set to `null` to revert to the standard WorkOS-generated ACS URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub acs_url: ::std::option::Option<::std::string::String>,
+    ///The Identity Provider Entity ID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_entity_id: ::std::option::Option<::std::string::String>,
+    ///The Identity Provider metadata URL. When provided, the IdP fields and signing certificates are re-imported from the metadata document, replacing the current set. Mutually exclusive with the manual IdP fields. Set to `null` to stop tracking a metadata URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_metadata_url: ::std::option::Option<::std::string::String>,
+    ///The Identity Provider SSO URL.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub idp_sso_url: ::std::option::Option<::std::string::String>,
+    ///A custom Service Provider Entity ID (audience) override. Set to `null` to revert to the connection external key.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sp_entity_id: ::std::option::Option<::std::string::String>,
 }
 ///`Profile`
 ///
@@ -287,6 +660,124 @@ pub enum ProfileObject {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///`SamlIdpSigningCertificate`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SamlIdpSigningCertificate {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier for the Identity Provider signing certificate.
+    pub id: ::std::string::String,
+    ///When the certificate expires.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_after: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///When the certificate becomes valid.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(default)]
+    pub object: SamlIdpSigningCertificateObject,
+    ///The PEM-encoded public X.509 certificate.
+    pub value: ::std::string::String,
+}
+///`SamlIdpSigningCertificateList`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SamlIdpSigningCertificateList {
+    ///Every Identity Provider signing certificate on the Connection, including expired ones, oldest first.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<SamlIdpSigningCertificate>,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///The constant `saml_idp_signing_certificate` of an `object` field.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SamlIdpSigningCertificateObject {
+    SamlIdpSigningCertificate,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`SamlSpEncryptionCertificate`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SamlSpEncryptionCertificate {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier for the Service Provider encryption key pair. WorkOS holds the corresponding private key, which is never exposed.
+    pub id: ::std::string::String,
+    ///When the certificate expires.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_after: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///When the certificate becomes valid.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(default)]
+    pub object: SamlSpEncryptionCertificateObject,
+    ///The PEM-encoded public X.509 certificate.
+    pub value: ::std::string::String,
+}
+///`SamlSpEncryptionCertificateList`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SamlSpEncryptionCertificateList {
+    ///Every Service Provider encryption certificate on the Connection, including expired ones.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<SamlSpEncryptionCertificate>,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///The constant `saml_sp_encryption_certificate` of an `object` field.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SamlSpEncryptionCertificateObject {
+    SamlSpEncryptionCertificate,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`SamlSpSigningCertificate`
+///
+///Compiled with the `sso` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct SamlSpSigningCertificate {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Unique identifier for the Service Provider signing key pair. WorkOS holds the corresponding private key, which is never exposed.
+    pub id: ::std::string::String,
+    ///When the certificate expires.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_after: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///When the certificate becomes valid.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(default)]
+    pub object: SamlSpSigningCertificateObject,
+    ///The PEM-encoded public X.509 certificate.
+    pub value: ::std::string::String,
+}
+///The constant `saml_sp_signing_certificate` of an `object` field.
+///
+///Compiled with the `sso` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum SamlSpSigningCertificateObject {
+    SamlSpSigningCertificate,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`SsoLogoutAuthorizeResponse`
 ///
 ///Compiled with the `sso` feature.
@@ -358,6 +849,17 @@ open_enum!(
     AuthorizationCodeGrantType, Unknown { AuthorizationCode => "authorization_code" }
 );
 open_enum!(
+    CreateConnectionOidcOptionsIdTokenSignatureAlgorithm, Unknown { Es256 => "ES256",
+    Es384 => "ES384", Es512 => "ES512", EdDsa => "EdDSA", Hs256 => "HS256", Hs384 =>
+    "HS384", Hs512 => "HS512", Ps256 => "PS256", Ps384 => "PS384", Ps512 => "PS512",
+    Rs256 => "RS256", Rs384 => "RS384", Rs512 => "RS512" }
+);
+open_enum!(
+    CreateConnectionOidcOptionsTokenAuthenticationMethod, Unknown { ClientSecretPost =>
+    "client_secret_post", ClientSecretBasic => "client_secret_basic", PrivateKeyJwt =>
+    "private_key_jwt" }
+);
+open_enum!(
     GetSsoProfileAndTokenGrantType, Unknown { AuthorizationCode => "authorization_code" }
 );
 open_enum!(
@@ -381,6 +883,21 @@ open_enum!(
     "SimpleSamlPhpSAML", SalesforceOAuth => "SalesforceOAuth", SlackOAuth =>
     "SlackOAuth", VercelMarketplaceOAuth => "VercelMarketplaceOAuth", VercelOAuth =>
     "VercelOAuth", VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
+);
+open_enum!(MagicLinkType, Unknown { MagicLink => "MagicLink" });
+open_enum!(
+    PasswordlessSessionObject, Unknown { PasswordlessSession => "passwordless_session" }
+);
+open_enum!(
+    PatchConnectionOidcOptionsIdTokenSignatureAlgorithm, Unknown { Es256 => "ES256",
+    Es384 => "ES384", Es512 => "ES512", EdDsa => "EdDSA", Hs256 => "HS256", Hs384 =>
+    "HS384", Hs512 => "HS512", Ps256 => "PS256", Ps384 => "PS384", Ps512 => "PS512",
+    Rs256 => "RS256", Rs384 => "RS384", Rs512 => "RS512" }
+);
+open_enum!(
+    PatchConnectionOidcOptionsTokenAuthenticationMethod, Unknown { ClientSecretPost =>
+    "client_secret_post", ClientSecretBasic => "client_secret_basic", PrivateKeyJwt =>
+    "private_key_jwt" }
 );
 open_enum!(
     ProfileConnectionType, Unknown { Pending => "Pending", Adfssaml => "ADFSSAML",
@@ -406,7 +923,48 @@ open_enum!(
     VMwareSaml => "VMwareSAML", XeroOAuth => "XeroOAuth" }
 );
 open_enum!(ProfileObject, Unknown { Profile => "profile" });
+open_enum!(
+    SamlIdpSigningCertificateObject, Unknown { SamlIdpSigningCertificate =>
+    "saml_idp_signing_certificate" }
+);
+open_enum!(
+    SamlSpEncryptionCertificateObject, Unknown { SamlSpEncryptionCertificate =>
+    "saml_sp_encryption_certificate" }
+);
+open_enum!(
+    SamlSpSigningCertificateObject, Unknown { SamlSpSigningCertificate =>
+    "saml_sp_signing_certificate" }
+);
 open_enum!(SsoTokenResponseTokenType, Unknown { Bearer => "Bearer" });
+impl ::std::fmt::Debug for CreateConnectionOidcOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateConnectionOidcOptions")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("discovery_endpoint", &self.discovery_endpoint)
+            .field("fetch_user_info", &self.fetch_user_info)
+            .field("id_token_signature_algorithm", &"<redacted>")
+            .field("jwt_signing_key_pair", &self.jwt_signing_key_pair)
+            .field("pkce", &self.pkce)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("token_authentication_method", &"<redacted>")
+            .finish()
+    }
+}
+impl ::std::fmt::Debug for PatchConnectionOidcOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PatchConnectionOidcOptions")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("discovery_endpoint", &self.discovery_endpoint)
+            .field("fetch_user_info", &self.fetch_user_info)
+            .field("id_token_signature_algorithm", &"<redacted>")
+            .field("pkce", &self.pkce)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("token_authentication_method", &"<redacted>")
+            .finish()
+    }
+}
 impl ::std::fmt::Debug for SsoLogoutAuthorizeResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SsoLogoutAuthorizeResponse")
@@ -455,6 +1013,684 @@ impl AuthorizeSsoLogoutBody {
         }
     }
 }
+impl CreateConnectionAttributeMaps {
+    ///A `CreateConnectionAttributeMaps` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            custom_attributes: ::std::default::Default::default(),
+            standard_attributes: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        custom_attributes: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.custom_attributes = custom_attributes.into();
+        self
+    }
+    ///Sets `standard_attributes`.
+    #[must_use]
+    pub fn standard_attributes(
+        mut self,
+        standard_attributes: impl ::std::convert::Into<
+            CreateConnectionStandardAttributes,
+        >,
+    ) -> Self {
+        self.standard_attributes = ::std::option::Option::Some(
+            standard_attributes.into(),
+        );
+        self
+    }
+}
+impl CreateConnectionDto {
+    ///A `CreateConnectionDto` with its required field; set optional ones with the setters.
+    pub fn new(
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            attribute_maps: ::std::default::Default::default(),
+            connection_type: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            oidc_options: ::std::default::Default::default(),
+            organization_id: organization_id.into(),
+            saml_options: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attribute_maps`.
+    #[must_use]
+    pub fn attribute_maps(
+        mut self,
+        attribute_maps: impl ::std::convert::Into<CreateConnectionAttributeMaps>,
+    ) -> Self {
+        self.attribute_maps = ::std::option::Option::Some(attribute_maps.into());
+        self
+    }
+    ///Sets `connection_type`.
+    #[must_use]
+    pub fn connection_type(
+        mut self,
+        connection_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_type = ::std::option::Option::Some(connection_type.into());
+        self
+    }
+    ///Sets `external_id`.
+    #[must_use]
+    pub fn external_id(
+        mut self,
+        external_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(external_id.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+    ///Sets `oidc_options`.
+    #[must_use]
+    pub fn oidc_options(
+        mut self,
+        oidc_options: impl ::std::convert::Into<CreateConnectionOidcOptions>,
+    ) -> Self {
+        self.oidc_options = ::std::option::Option::Some(oidc_options.into());
+        self
+    }
+    ///Sets `saml_options`.
+    #[must_use]
+    pub fn saml_options(
+        mut self,
+        saml_options: impl ::std::convert::Into<CreateConnectionSamlOptions>,
+    ) -> Self {
+        self.saml_options = ::std::option::Option::Some(saml_options.into());
+        self
+    }
+}
+impl CreateConnectionKeyPair {
+    /**A `CreateConnectionKeyPair` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `key`: The PEM-encoded private key.
+2. `cert`: The PEM-encoded X.509 certificate for the key.*/
+    pub fn new(
+        key: impl ::std::convert::Into<::std::string::String>,
+        cert: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            cert: cert.into(),
+            key: key.into(),
+        }
+    }
+}
+impl CreateConnectionOidcOptions {
+    /**A `CreateConnectionOidcOptions` with its required fields, in document order; set optional ones with the setters.
+
+# Arguments
+
+1. `discovery_endpoint`: The OIDC discovery endpoint.
+2. `client_id`: The OIDC client ID.*/
+    pub fn new(
+        discovery_endpoint: impl ::std::convert::Into<::std::string::String>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: ::std::default::Default::default(),
+            discovery_endpoint: discovery_endpoint.into(),
+            fetch_user_info: ::std::default::Default::default(),
+            id_token_signature_algorithm: ::std::default::Default::default(),
+            jwt_signing_key_pair: ::std::default::Default::default(),
+            pkce: ::std::default::Default::default(),
+            redirect_uri: ::std::default::Default::default(),
+            token_authentication_method: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(client_secret.into());
+        self
+    }
+    ///Sets `fetch_user_info`.
+    #[must_use]
+    pub fn fetch_user_info(mut self, fetch_user_info: bool) -> Self {
+        self.fetch_user_info = ::std::option::Option::Some(fetch_user_info);
+        self
+    }
+    ///Sets `id_token_signature_algorithm`.
+    #[must_use]
+    pub fn id_token_signature_algorithm(
+        mut self,
+        id_token_signature_algorithm: impl ::std::convert::Into<
+            CreateConnectionOidcOptionsIdTokenSignatureAlgorithm,
+        >,
+    ) -> Self {
+        self.id_token_signature_algorithm = ::std::option::Option::Some(
+            id_token_signature_algorithm.into(),
+        );
+        self
+    }
+    ///Sets `jwt_signing_key_pair`.
+    #[must_use]
+    pub fn jwt_signing_key_pair(
+        mut self,
+        jwt_signing_key_pair: impl ::std::convert::Into<CreateConnectionKeyPair>,
+    ) -> Self {
+        self.jwt_signing_key_pair = ::std::option::Option::Some(
+            jwt_signing_key_pair.into(),
+        );
+        self
+    }
+    ///Sets `pkce`.
+    #[must_use]
+    pub fn pkce(mut self, pkce: bool) -> Self {
+        self.pkce = ::std::option::Option::Some(pkce);
+        self
+    }
+    ///Sets `redirect_uri`.
+    #[must_use]
+    pub fn redirect_uri(
+        mut self,
+        redirect_uri: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.redirect_uri = ::std::option::Option::Some(redirect_uri.into());
+        self
+    }
+    ///Sets `token_authentication_method`.
+    #[must_use]
+    pub fn token_authentication_method(
+        mut self,
+        token_authentication_method: impl ::std::convert::Into<
+            CreateConnectionOidcOptionsTokenAuthenticationMethod,
+        >,
+    ) -> Self {
+        self.token_authentication_method = ::std::option::Option::Some(
+            token_authentication_method.into(),
+        );
+        self
+    }
+}
+impl CreateConnectionSamlOptions {
+    ///A `CreateConnectionSamlOptions` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            acs_url: ::std::default::Default::default(),
+            idp_entity_id: ::std::default::Default::default(),
+            idp_metadata_url: ::std::default::Default::default(),
+            idp_signing_certs: ::std::default::Default::default(),
+            idp_sso_url: ::std::default::Default::default(),
+            sp_encryption_key_pairs: ::std::default::Default::default(),
+            sp_entity_id: ::std::default::Default::default(),
+            sp_signing_key_pair: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `acs_url`.
+    #[must_use]
+    pub fn acs_url(
+        mut self,
+        acs_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.acs_url = ::std::option::Option::Some(acs_url.into());
+        self
+    }
+    ///Sets `idp_entity_id`.
+    #[must_use]
+    pub fn idp_entity_id(
+        mut self,
+        idp_entity_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_entity_id = ::std::option::Option::Some(idp_entity_id.into());
+        self
+    }
+    ///Sets `idp_metadata_url`.
+    #[must_use]
+    pub fn idp_metadata_url(
+        mut self,
+        idp_metadata_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_metadata_url = ::std::option::Option::Some(idp_metadata_url.into());
+        self
+    }
+    ///Sets `idp_signing_certs`.
+    #[must_use]
+    pub fn idp_signing_certs(
+        mut self,
+        idp_signing_certs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.idp_signing_certs = idp_signing_certs
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    ///Sets `idp_sso_url`.
+    #[must_use]
+    pub fn idp_sso_url(
+        mut self,
+        idp_sso_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_sso_url = ::std::option::Option::Some(idp_sso_url.into());
+        self
+    }
+    ///Sets `sp_encryption_key_pairs`.
+    #[must_use]
+    pub fn sp_encryption_key_pairs(
+        mut self,
+        sp_encryption_key_pairs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<CreateConnectionKeyPair>,
+        >,
+    ) -> Self {
+        self.sp_encryption_key_pairs = sp_encryption_key_pairs
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
+        self
+    }
+    ///Sets `sp_entity_id`.
+    #[must_use]
+    pub fn sp_entity_id(
+        mut self,
+        sp_entity_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sp_entity_id = ::std::option::Option::Some(sp_entity_id.into());
+        self
+    }
+    ///Sets `sp_signing_key_pair`.
+    #[must_use]
+    pub fn sp_signing_key_pair(
+        mut self,
+        sp_signing_key_pair: impl ::std::convert::Into<CreateConnectionKeyPair>,
+    ) -> Self {
+        self.sp_signing_key_pair = ::std::option::Option::Some(
+            sp_signing_key_pair.into(),
+        );
+        self
+    }
+}
+impl CreateConnectionStandardAttributes {
+    ///A `CreateConnectionStandardAttributes` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            email: ::std::default::Default::default(),
+            first_name: ::std::default::Default::default(),
+            groups: ::std::default::Default::default(),
+            idp_id: ::std::default::Default::default(),
+            last_name: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `email`.
+    #[must_use]
+    pub fn email(
+        mut self,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(email.into());
+        self
+    }
+    ///Sets `first_name`.
+    #[must_use]
+    pub fn first_name(
+        mut self,
+        first_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(first_name.into());
+        self
+    }
+    ///Sets `groups`.
+    #[must_use]
+    pub fn groups(
+        mut self,
+        groups: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.groups = ::std::option::Option::Some(groups.into());
+        self
+    }
+    ///Sets `idp_id`.
+    #[must_use]
+    pub fn idp_id(
+        mut self,
+        idp_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_id = ::std::option::Option::Some(idp_id.into());
+        self
+    }
+    ///Sets `last_name`.
+    #[must_use]
+    pub fn last_name(
+        mut self,
+        last_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(last_name.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+}
+impl CreatePasswordlessSessionDto {
+    ///A `CreatePasswordlessSessionDto` with its required field; set optional ones with the setters.
+    pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            connection: ::std::default::Default::default(),
+            email: email.into(),
+            expires_in: ::std::default::Default::default(),
+            redirect_uri: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            type_: ::std::convert::From::from("MagicLink"),
+        }
+    }
+    ///Sets `connection`.
+    #[must_use]
+    pub fn connection(
+        mut self,
+        connection: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection = ::std::option::Option::Some(connection.into());
+        self
+    }
+    ///Sets `expires_in`.
+    #[must_use]
+    pub fn expires_in(mut self, expires_in: i64) -> Self {
+        self.expires_in = ::std::option::Option::Some(expires_in);
+        self
+    }
+    ///Sets `redirect_uri`.
+    #[must_use]
+    pub fn redirect_uri(
+        mut self,
+        redirect_uri: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.redirect_uri = ::std::option::Option::Some(redirect_uri.into());
+        self
+    }
+    ///Sets `state`.
+    #[must_use]
+    pub fn state(
+        mut self,
+        state: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(state.into());
+        self
+    }
+}
+impl CreateSamlIdpSigningCertificateDto {
+    ///A `CreateSamlIdpSigningCertificateDto` with its required field; set optional ones with the setters.
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { value: value.into() }
+    }
+}
+impl PatchConnectionAttributeMaps {
+    ///A `PatchConnectionAttributeMaps` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            custom_attributes: ::std::default::Default::default(),
+            standard_attributes: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        custom_attributes: impl ::std::convert::Into<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_attributes = ::std::option::Option::Some(custom_attributes.into());
+        self
+    }
+    ///Sets `standard_attributes`.
+    #[must_use]
+    pub fn standard_attributes(
+        mut self,
+        standard_attributes: impl ::std::convert::Into<
+            CreateConnectionStandardAttributes,
+        >,
+    ) -> Self {
+        self.standard_attributes = ::std::option::Option::Some(
+            standard_attributes.into(),
+        );
+        self
+    }
+}
+impl PatchConnectionDto {
+    ///A `PatchConnectionDto` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            attribute_maps: ::std::default::Default::default(),
+            connection_type: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            oidc_options: ::std::default::Default::default(),
+            saml_options: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attribute_maps`.
+    #[must_use]
+    pub fn attribute_maps(
+        mut self,
+        attribute_maps: impl ::std::convert::Into<PatchConnectionAttributeMaps>,
+    ) -> Self {
+        self.attribute_maps = ::std::option::Option::Some(attribute_maps.into());
+        self
+    }
+    ///Sets `connection_type`.
+    #[must_use]
+    pub fn connection_type(
+        mut self,
+        connection_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_type = ::std::option::Option::Some(connection_type.into());
+        self
+    }
+    ///Sets `external_id`.
+    #[must_use]
+    pub fn external_id(
+        mut self,
+        external_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(external_id.into());
+        self
+    }
+    ///Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(name.into());
+        self
+    }
+    ///Sets `oidc_options`.
+    #[must_use]
+    pub fn oidc_options(
+        mut self,
+        oidc_options: impl ::std::convert::Into<PatchConnectionOidcOptions>,
+    ) -> Self {
+        self.oidc_options = ::std::option::Option::Some(oidc_options.into());
+        self
+    }
+    ///Sets `saml_options`.
+    #[must_use]
+    pub fn saml_options(
+        mut self,
+        saml_options: impl ::std::convert::Into<PatchConnectionSamlOptions>,
+    ) -> Self {
+        self.saml_options = ::std::option::Option::Some(saml_options.into());
+        self
+    }
+}
+impl PatchConnectionOidcOptions {
+    ///A `PatchConnectionOidcOptions` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            client_id: ::std::default::Default::default(),
+            client_secret: ::std::default::Default::default(),
+            discovery_endpoint: ::std::default::Default::default(),
+            fetch_user_info: ::std::default::Default::default(),
+            id_token_signature_algorithm: ::std::default::Default::default(),
+            pkce: ::std::default::Default::default(),
+            redirect_uri: ::std::default::Default::default(),
+            token_authentication_method: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(client_id.into());
+        self
+    }
+    ///Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(client_secret.into());
+        self
+    }
+    ///Sets `discovery_endpoint`.
+    #[must_use]
+    pub fn discovery_endpoint(
+        mut self,
+        discovery_endpoint: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.discovery_endpoint = ::std::option::Option::Some(discovery_endpoint.into());
+        self
+    }
+    ///Sets `fetch_user_info`.
+    #[must_use]
+    pub fn fetch_user_info(mut self, fetch_user_info: bool) -> Self {
+        self.fetch_user_info = ::std::option::Option::Some(fetch_user_info);
+        self
+    }
+    ///Sets `id_token_signature_algorithm`.
+    #[must_use]
+    pub fn id_token_signature_algorithm(
+        mut self,
+        id_token_signature_algorithm: impl ::std::convert::Into<
+            PatchConnectionOidcOptionsIdTokenSignatureAlgorithm,
+        >,
+    ) -> Self {
+        self.id_token_signature_algorithm = ::std::option::Option::Some(
+            id_token_signature_algorithm.into(),
+        );
+        self
+    }
+    ///Sets `pkce`.
+    #[must_use]
+    pub fn pkce(mut self, pkce: bool) -> Self {
+        self.pkce = ::std::option::Option::Some(pkce);
+        self
+    }
+    ///Sets `redirect_uri`.
+    #[must_use]
+    pub fn redirect_uri(
+        mut self,
+        redirect_uri: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.redirect_uri = ::std::option::Option::Some(redirect_uri.into());
+        self
+    }
+    ///Sets `token_authentication_method`.
+    #[must_use]
+    pub fn token_authentication_method(
+        mut self,
+        token_authentication_method: impl ::std::convert::Into<
+            PatchConnectionOidcOptionsTokenAuthenticationMethod,
+        >,
+    ) -> Self {
+        self.token_authentication_method = ::std::option::Option::Some(
+            token_authentication_method.into(),
+        );
+        self
+    }
+}
+impl PatchConnectionSamlOptions {
+    ///A `PatchConnectionSamlOptions` with every optional field unset; set them with the setters.
+    pub fn new() -> Self {
+        Self {
+            acs_url: ::std::default::Default::default(),
+            idp_entity_id: ::std::default::Default::default(),
+            idp_metadata_url: ::std::default::Default::default(),
+            idp_sso_url: ::std::default::Default::default(),
+            sp_entity_id: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `acs_url`.
+    #[must_use]
+    pub fn acs_url(
+        mut self,
+        acs_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.acs_url = ::std::option::Option::Some(acs_url.into());
+        self
+    }
+    ///Sets `idp_entity_id`.
+    #[must_use]
+    pub fn idp_entity_id(
+        mut self,
+        idp_entity_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_entity_id = ::std::option::Option::Some(idp_entity_id.into());
+        self
+    }
+    ///Sets `idp_metadata_url`.
+    #[must_use]
+    pub fn idp_metadata_url(
+        mut self,
+        idp_metadata_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_metadata_url = ::std::option::Option::Some(idp_metadata_url.into());
+        self
+    }
+    ///Sets `idp_sso_url`.
+    #[must_use]
+    pub fn idp_sso_url(
+        mut self,
+        idp_sso_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_sso_url = ::std::option::Option::Some(idp_sso_url.into());
+        self
+    }
+    ///Sets `sp_entity_id`.
+    #[must_use]
+    pub fn sp_entity_id(
+        mut self,
+        sp_entity_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sp_entity_id = ::std::option::Option::Some(sp_entity_id.into());
+        self
+    }
+}
 impl TokenQueryDto {
     /**A `TokenQueryDto` with its required fields, in document order; set optional ones with the setters.
 
@@ -482,10 +1718,40 @@ impl ::std::default::Default for AuthorizationCodeGrantType {
         Self::AuthorizationCode
     }
 }
+impl ::std::default::Default for MagicLinkType {
+    ///`MagicLink`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::MagicLink
+    }
+}
+impl ::std::default::Default for PasswordlessSessionObject {
+    ///`PasswordlessSession`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::PasswordlessSession
+    }
+}
 impl ::std::default::Default for ProfileObject {
     ///`Profile`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
         Self::Profile
+    }
+}
+impl ::std::default::Default for SamlIdpSigningCertificateObject {
+    ///`SamlIdpSigningCertificate`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::SamlIdpSigningCertificate
+    }
+}
+impl ::std::default::Default for SamlSpEncryptionCertificateObject {
+    ///`SamlSpEncryptionCertificate`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::SamlSpEncryptionCertificate
+    }
+}
+impl ::std::default::Default for SamlSpSigningCertificateObject {
+    ///`SamlSpSigningCertificate`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::SamlSpSigningCertificate
     }
 }
 impl ::std::default::Default for SsoTokenResponseTokenType {

@@ -454,6 +454,60 @@ pub enum AuthenticateBodyRefreshTokenGrantType {
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
+///`AuthkitOAuthResource`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthkitOAuthResource {
+    ///The timestamp when the MCP resource indicator was created.
+    pub created_at: ::std::string::String,
+    ///Whether this is the default MCP resource indicator for the environment.
+    pub default: bool,
+    ///The ID of the MCP resource indicator.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: AuthkitOauthResourceObject,
+    ///The timestamp when the MCP resource indicator was last updated.
+    pub updated_at: ::std::string::String,
+    ///The resource URI.
+    pub uri: ::std::string::String,
+}
+///`AuthkitOAuthResourceList`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthkitOAuthResourceList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<AuthkitOAuthResource>,
+    pub list_metadata: AuthkitOAuthResourceListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct AuthkitOAuthResourceListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `authkit_oauth_resource` of an `object` field.
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum AuthkitOauthResourceObject {
+    AuthkitOauthResource,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 ///`AuthorizeDeviceBody`
 ///
 ///Compiled with the `user_management` feature.
@@ -597,6 +651,17 @@ pub struct CorsOriginResponse {
     pub origin: ::std::string::String,
     ///Timestamp when the CORS origin was last updated.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`CreateAuthkitOAuthResourceDto`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct CreateAuthkitOAuthResourceDto {
+    ///Whether the resource being created becomes the environment default, clearing any previous default. Applies at creation only — this API has no update endpoint yet, so changing the default on an existing resource is done from the dashboard. A wildcard pattern cannot be the default.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub default: ::std::option::Option<bool>,
+    ///The resource URI. May be a wildcard pattern with a single `*`, either in the leftmost hostname label or as the final path segment, where enabled for the environment.
+    pub uri: ::std::string::String,
 }
 ///`CreateCorsOriginDto`
 ///
@@ -1124,180 +1189,22 @@ pub struct CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
     ///The ID of the [user](/reference/authkit/user).
     pub user_id: ::std::string::String,
 }
-///`DataIntegrationsListResponse`
+///`CreateWaitlistEntryDto`
 ///
 ///Compiled with the `user_management` feature.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationsListResponse {
-    ///A list of [providers](/reference/pipes/provider), each including a [`connected_account`](/reference/pipes/connected-account) field with the user's connection status.
-    #[serde(default)]
-    pub data: ::std::vec::Vec<DataIntegrationsListResponseDataItem>,
-    #[serde(default)]
-    pub object: ListObject,
-}
-///Duplicate fields not modelled: `createdAt` (same as `created_at`), `credentialsType` (same as `credentials_type`), `integrationType` (same as `integration_type`), `updatedAt` (same as `updated_at`).
-///
-///Compiled with the `user_management` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DataIntegrationsListResponseDataItem {
-    ///The authentication methods supported by this provider (`oauth`, `api_key`, `client_credentials`, or a combination). Defaults to `["oauth"]` if absent.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub auth_methods: ::std::vec::Vec<
-        DataIntegrationsListResponseDataItemAuthMethodsItem,
-    >,
-    /**The user's [connected account](/reference/pipes/connected-account) for this provider, or `null` if the user has not connected.
-
-Duplicate fields not modelled: `createdAt` (same as `created_at`), `organizationId` (same as `organization_id`), `updatedAt` (same as `updated_at`).*/
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub connected_account: ::std::option::Option<
-        DataIntegrationsListResponseDataItemConnectedAccount,
-    >,
-    ///The timestamp when the provider was created.
-    pub created_at: ::std::string::String,
-    ///The type of credentials used by the provider (e.g., `oauth2`).
-    pub credentials_type: ::std::string::String,
-    ///A description of the provider explaining how it will be used, if configured.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub description: ::std::option::Option<::std::string::String>,
-    ///The unique identifier of the provider.
-    pub id: ::std::string::String,
-    ///The type of integration (e.g., `github`, `slack`).
-    pub integration_type: ::std::string::String,
-    ///The display name of the provider (e.g., "GitHub", "Slack").
-    pub name: ::std::string::String,
-    #[serde(default)]
-    pub object: DataProviderObject,
-    ///Whether the provider is owned by a user or organization.
-    pub ownership: DataIntegrationsListResponseDataItemOwnership,
-    ///The OAuth scopes configured for this provider, or `null` if none are configured.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///The slug identifier used in API calls (e.g., `github`, `slack`, `notion`).
-    pub slug: ::std::string::String,
-    ///The timestamp when the provider was last updated.
-    pub updated_at: ::std::string::String,
-}
-///`DataIntegrationsListResponseDataItemAuthMethodsItem`
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataIntegrationsListResponseDataItemAuthMethodsItem {
-    Oauth,
-    ApiKey,
-    ClientCredentials,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-/**The user's [connected account](/reference/pipes/connected-account) for this provider, or `null` if the user has not connected.
-
-Duplicate fields not modelled: `createdAt` (same as `created_at`), `organizationId` (same as `organization_id`), `updatedAt` (same as `updated_at`).*/
-///
-///Compiled with the `user_management` feature.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-pub struct DataIntegrationsListResponseDataItemConnectedAccount {
-    ///The last four characters of the API key, or `null` for OAuth connections.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_key_last_4: ::std::option::Option<::std::string::String>,
-    ///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auth_method: ::std::option::Option<
-        DataIntegrationsListResponseDataItemConnectedAccountAuthMethod,
-    >,
-    ///The client ID supplied for this connection. Only present when `auth_method` is `client_credentials`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
-    ///The last four characters of the client secret supplied for this connection, or `null` when it can't be read. Only present when `auth_method` is `client_credentials`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_secret_last_4: ::std::option::Option<::std::string::String>,
-    ///The connection-level configuration values stored for this connection — the fields the provider declares at `installation` scope, excluding any it declares as secret. Only present when `auth_method` is `client_credentials`.
+pub struct CreateWaitlistEntryDto {
+    ///Object containing additional key/value pairs collected with the waitlist entry. Supports up to 50 string pairs, with keys up to 40 characters and values up to 600 characters. Values are user-provided — treat them as untrusted input when rendering or exporting.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
-    pub config: ::std::collections::HashMap<
+    pub additional_fields: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
     >,
-    ///The timestamp when the connection was created.
-    pub created_at: ::std::string::String,
-    ///The unique identifier of the connected account.
-    pub id: ::std::string::String,
-    #[serde(default)]
-    pub object: ConnectedAccountObject,
-    ///The [Organization](/reference/organization) identifier associated with this connection, or `null` if not scoped to an organization.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    ///The OAuth scopes granted for this connection.
-    #[serde(default)]
-    pub scopes: ::std::vec::Vec<::std::string::String>,
-    /**The state of the connected account:
-- `connected`: The connection is active and tokens are valid.
-- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
-- `disconnected`: The connection has been disconnected.*/
-    pub state: DataIntegrationsListResponseDataItemConnectedAccountState,
-    ///The timestamp when the connection was last updated.
-    pub updated_at: ::std::string::String,
-    ///The [User](/reference/authkit/user) identifier associated with this connection.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
-    #[serde(default)]
-    pub user_id: ::std::option::Option<::std::string::String>,
-    ///Use `user_id` instead.
-    #[serde(
-        rename = "userlandUserId",
-        deserialize_with = "::std::option::Option::deserialize"
-    )]
-    #[serde(default)]
-    pub userland_user_id: ::std::option::Option<::std::string::String>,
-}
-///The authentication method used for this connection (`oauth`, `api_key`, or `client_credentials`). Defaults to `oauth` if absent.
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataIntegrationsListResponseDataItemConnectedAccountAuthMethod {
-    Oauth,
-    ApiKey,
-    ClientCredentials,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-/**The state of the connected account:
-- `connected`: The connection is active and tokens are valid.
-- `needs_reauthorization`: The user needs to reauthorize the connection, typically because required scopes have changed.
-- `disconnected`: The connection has been disconnected.*/
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataIntegrationsListResponseDataItemConnectedAccountState {
-    Connected,
-    NeedsReauthorization,
-    Disconnected,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///Whether the provider is owned by a user or organization.
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataIntegrationsListResponseDataItemOwnership {
-    UserlandUser,
-    Organization,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
-}
-///The constant `data_provider` of an `object` field.
-///
-///Compiled with the `user_management` feature.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[non_exhaustive]
-pub enum DataProviderObject {
-    DataProvider,
-    ///A value this version of the crate does not know; the raw string, sent back unchanged.
-    Unknown(::std::string::String),
+    ///The email address of the user joining the waitlist.
+    pub email: ::std::string::String,
+    ///Whether to send the waitlist confirmation email to the user. Defaults to `false`. No email is sent when the waitlist confirmation email is disabled in the environment, even if `send_confirmation_email` is `true`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub send_confirmation_email: ::std::option::Option<bool>,
 }
 ///`DeviceAuthorizationResponse`
 ///
@@ -1686,6 +1593,18 @@ pub struct ListUserSessionsResponseListMetadata {
 #[non_exhaustive]
 pub enum ListUserSessionsResponseObject {
     List,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///`ListWaitlistEntriesState`
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum ListWaitlistEntriesState {
+    Pending,
+    Approved,
+    Denied,
     ///A value this version of the crate does not know; the raw string, sent back unchanged.
     Unknown(::std::string::String),
 }
@@ -2528,6 +2447,134 @@ pub enum UserlandUserOrganizationMembershipStatus {
 pub struct VerifyEmailResponse {
     pub user: UserlandUser,
 }
+///`Waitlist`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Waitlist {
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the Waitlist.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: WaitlistObject,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+}
+///`WaitlistEntry`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct WaitlistEntry {
+    ///Additional fields submitted when the user joined the waitlist. Values are user-provided — treat them as untrusted input when rendering or exporting.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub additional_fields: ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    ///The timestamp when the entry was approved, or null if not yet approved.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub approved_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///An ISO 8601 timestamp.
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The email address of the user on the waitlist.
+    pub email: ::std::string::String,
+    ///The unique ID of the waitlist entry.
+    pub id: ::std::string::String,
+    #[serde(default)]
+    pub object: WaitlistEntryObject,
+    ///The state of the waitlist entry.
+    pub state: WaitlistEntryState,
+    ///An ISO 8601 timestamp.
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///The unique ID of the waitlist the entry belongs to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub waitlist_id: ::std::option::Option<::std::string::String>,
+}
+///`WaitlistEntryList`
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct WaitlistEntryList {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<WaitlistEntry>,
+    pub list_metadata: WaitlistEntryListListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct WaitlistEntryListListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `waitlist_entry` of an `object` field.
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum WaitlistEntryObject {
+    WaitlistEntry,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///The state of the waitlist entry.
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum WaitlistEntryState {
+    Pending,
+    Approved,
+    Denied,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
+///All waitlists of the environment in one response. The list is not paginated: `list_metadata` cursors are always `null` (workos 10.8.0 list_waitlists docstring).
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct WaitlistListResponse {
+    ///The list of records for the current page.
+    #[serde(default)]
+    pub data: ::std::vec::Vec<Waitlist>,
+    pub list_metadata: WaitlistListResponseListMetadata,
+    #[serde(default)]
+    pub object: ListObject,
+}
+///Pagination cursors for navigating between pages of results.
+///
+///Compiled with the `user_management` feature.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct WaitlistListResponseListMetadata {
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the end of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub after: ::std::option::Option<::std::string::String>,
+    ///An object ID that defines your place in the list. When the ID is not present, you are at the start of the list.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
+    pub before: ::std::option::Option<::std::string::String>,
+}
+///The constant `waitlist` of an `object` field.
+///
+///Compiled with the `user_management` feature.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[non_exhaustive]
+pub enum WaitlistObject {
+    Waitlist,
+    ///A value this version of the crate does not know; the raw string, sent back unchanged.
+    Unknown(::std::string::String),
+}
 open_enum!(
     AuthenticateBodyAuthorizationCodeGrantType, Unknown { AuthorizationCode =>
     "authorization_code" }
@@ -2570,6 +2617,10 @@ open_enum!(
     AuthenticateBodyRefreshTokenGrantType, Unknown { RefreshToken => "refresh_token" }
 );
 open_enum!(
+    AuthkitOauthResourceObject, Unknown { AuthkitOauthResource =>
+    "authkit_oauth_resource" }
+);
+open_enum!(
     ConnectedAccountDtoState, Unknown { Connected => "connected", NeedsReauthorization =>
     "needs_reauthorization" }
 );
@@ -2603,24 +2654,6 @@ open_enum!(
     "zh-CN", ZhHk => "zh-HK", ZhTw => "zh-TW", Zu => "zu" }
 );
 open_enum!(
-    DataIntegrationsListResponseDataItemAuthMethodsItem, Unknown { Oauth => "oauth",
-    ApiKey => "api_key", ClientCredentials => "client_credentials" }
-);
-open_enum!(
-    DataIntegrationsListResponseDataItemConnectedAccountAuthMethod, Unknown { Oauth =>
-    "oauth", ApiKey => "api_key", ClientCredentials => "client_credentials" }
-);
-open_enum!(
-    DataIntegrationsListResponseDataItemConnectedAccountState, Unknown { Connected =>
-    "connected", NeedsReauthorization => "needs_reauthorization", Disconnected =>
-    "disconnected" }
-);
-open_enum!(
-    DataIntegrationsListResponseDataItemOwnership, Unknown { UserlandUser =>
-    "userland_user", Organization => "organization" }
-);
-open_enum!(DataProviderObject, Unknown { DataProvider => "data_provider" });
-open_enum!(
     EmailChangeConfirmationObject, Unknown { EmailChangeConfirmation =>
     "email_change_confirmation" }
 );
@@ -2653,6 +2686,10 @@ open_enum!(
     "expired", Revoked => "revoked" }
 );
 open_enum!(ListUserSessionsResponseObject, Unknown { List => "list" });
+open_enum!(
+    ListWaitlistEntriesState, Unknown { Pending => "pending", Approved => "approved",
+    Denied => "denied" }
+);
 open_enum!(OAuthType, Unknown { OAuth => "OAuth" });
 open_enum!(RadarChallengeObject, Unknown { RadarChallenge => "radar_challenge" });
 open_enum!(RedirectUriObject, Unknown { RedirectUri => "redirect_uri" });
@@ -2706,6 +2743,12 @@ open_enum!(
     UserlandUserOrganizationMembershipStatus, Unknown { Active => "active", Inactive =>
     "inactive", Pending => "pending" }
 );
+open_enum!(WaitlistEntryObject, Unknown { WaitlistEntry => "waitlist_entry" });
+open_enum!(
+    WaitlistEntryState, Unknown { Pending => "pending", Approved => "approved", Denied =>
+    "denied" }
+);
+open_enum!(WaitlistObject, Unknown { Waitlist => "waitlist" });
 impl ::std::fmt::Debug for AuthenticateBodyAuthorizationCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticateBodyAuthorizationCode")
@@ -2944,26 +2987,6 @@ impl ::std::fmt::Debug for CreateUserlandUserDtoPasswordHash {
             .field("password_salt_position", &"<redacted>")
             .field("signals_id", &self.signals_id)
             .field("user_agent", &self.user_agent)
-            .finish()
-    }
-}
-impl ::std::fmt::Debug for DataIntegrationsListResponseDataItemConnectedAccount {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DataIntegrationsListResponseDataItemConnectedAccount")
-            .field("api_key_last_4", &self.api_key_last_4)
-            .field("auth_method", &self.auth_method)
-            .field("client_id", &self.client_id)
-            .field("client_secret_last_4", &"<redacted>")
-            .field("config", &self.config)
-            .field("created_at", &self.created_at)
-            .field("id", &self.id)
-            .field("object", &self.object)
-            .field("organization_id", &self.organization_id)
-            .field("scopes", &self.scopes)
-            .field("state", &self.state)
-            .field("updated_at", &self.updated_at)
-            .field("user_id", &self.user_id)
-            .field("userland_user_id", &self.userland_user_id)
             .finish()
     }
 }
@@ -3859,6 +3882,21 @@ impl ConnectedAccountDto {
         self
     }
 }
+impl CreateAuthkitOAuthResourceDto {
+    ///A `CreateAuthkitOAuthResourceDto` with its required field; set optional ones with the setters.
+    pub fn new(uri: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            default: ::std::default::Default::default(),
+            uri: uri.into(),
+        }
+    }
+    ///Sets `default`.
+    #[must_use]
+    pub fn default(mut self, default: bool) -> Self {
+        self.default = ::std::option::Option::Some(default);
+        self
+    }
+}
 impl CreateCorsOriginDto {
     ///A `CreateCorsOriginDto` with its required field; set optional ones with the setters.
     pub fn new(origin: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -4397,6 +4435,35 @@ impl CreateUserlandUserOrganizationMembershipDtoRoleSlugs {
         }
     }
 }
+impl CreateWaitlistEntryDto {
+    ///A `CreateWaitlistEntryDto` with its required field; set optional ones with the setters.
+    pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            additional_fields: ::std::default::Default::default(),
+            email: email.into(),
+            send_confirmation_email: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `additional_fields`.
+    #[must_use]
+    pub fn additional_fields(
+        mut self,
+        additional_fields: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.additional_fields = additional_fields.into();
+        self
+    }
+    ///Sets `send_confirmation_email`.
+    #[must_use]
+    pub fn send_confirmation_email(mut self, send_confirmation_email: bool) -> Self {
+        self.send_confirmation_email = ::std::option::Option::Some(
+            send_confirmation_email,
+        );
+        self
+    }
+}
 impl EnrollUserlandUserAuthenticationFactorDto {
     ///A `EnrollUserlandUserAuthenticationFactorDto` with every optional field unset; set them with the setters.
     pub fn new() -> Self {
@@ -4879,6 +4946,12 @@ impl ::std::default::Default for AuthenticateBodyRefreshTokenGrantType {
         Self::RefreshToken
     }
 }
+impl ::std::default::Default for AuthkitOauthResourceObject {
+    ///`AuthkitOauthResource`, the only value: what a response that leaves the field out means.
+    fn default() -> Self {
+        Self::AuthkitOauthResource
+    }
+}
 impl ::std::default::Default for CorsOriginObject {
     ///`CorsOrigin`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
@@ -4895,12 +4968,6 @@ impl ::std::default::Default for CreateUserResponseObject {
     ///`User`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
         Self::User
-    }
-}
-impl ::std::default::Default for DataProviderObject {
-    ///`DataProvider`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::DataProvider
     }
 }
 impl ::std::default::Default for EmailChangeConfirmationObject {
@@ -4931,41 +4998,5 @@ impl ::std::default::Default for OAuthType {
     ///`OAuth`, the only value: what a response that leaves the field out means.
     fn default() -> Self {
         Self::OAuth
-    }
-}
-impl ::std::default::Default for RadarChallengeObject {
-    ///`RadarChallenge`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::RadarChallenge
-    }
-}
-impl ::std::default::Default for RedirectUriObject {
-    ///`RedirectUri`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::RedirectUri
-    }
-}
-impl ::std::default::Default for Rs256Alg {
-    ///`Rs256`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::Rs256
-    }
-}
-impl ::std::default::Default for RsaKty {
-    ///`Rsa`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::Rsa
-    }
-}
-impl ::std::default::Default for SigUse {
-    ///`Sig`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::Sig
-    }
-}
-impl ::std::default::Default for TotpType {
-    ///`Totp`, the only value: what a response that leaves the field out means.
-    fn default() -> Self {
-        Self::Totp
     }
 }
