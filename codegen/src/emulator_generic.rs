@@ -27,7 +27,10 @@ pub const PATH: &str = "src/emitted/generic.json";
 /// - `properties`: the response record's property names (a stored record is answered with
 ///   those only);
 /// - `timestamps`: the record's required date-time properties, which a create sets (an
-///   `expires_at` an hour ahead, the others now).
+///   `expires_at` an hour ahead, the others now);
+/// - `sets`: what an action does to its record, read from the verb and the record's schema:
+///   `approve` sets a `state` (or `status`) that allows `approved` to it, and an `approved_at`
+///   the record has to the time (`true`).
 pub fn table(doc: &Value) -> Value {
     let operations = crate::diff::operations_of(doc);
     let has = |method: &str, path: &str| {
@@ -95,6 +98,14 @@ pub fn table(doc: &Value) -> Value {
             let timestamps = timestamps(doc, schema);
             if !timestamps.is_empty() {
                 entry.insert("timestamps".into(), json!(timestamps));
+            }
+        }
+        if kind == "action"
+            && let (Some(record), Some(verb)) = (&record, segments.last())
+        {
+            let sets = action_effects(doc, record, verb);
+            if !sets.is_empty() {
+                entry.insert("sets".into(), Value::Object(sets));
             }
         }
         let required = request_required(doc, op);
@@ -184,6 +195,36 @@ fn timestamps(doc: &Value, schema: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
+/// What the action `verb` (`approve`, `deny`, `revoke`) does to a record of `record`'s shape: its
+/// `state` or `status` becomes the verb's past participle when the schema allows that value,
+/// and the matching `<participle>_at` timestamp is set.
+fn action_effects(doc: &Value, record: &Map<String, Value>, verb: &str) -> Map<String, Value> {
+    let participle = if let Some(stem) = verb.strip_suffix('y') {
+        format!("{stem}ied")
+    } else if verb.ends_with('e') {
+        format!("{verb}d")
+    } else {
+        format!("{verb}ed")
+    };
+    let mut sets = Map::new();
+    for field in ["state", "status"] {
+        let allowed = record
+            .get(field)
+            .map(|p| resolve(doc, p))
+            .and_then(|p| p.get("enum"))
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| v == participle.as_str()));
+        if allowed {
+            sets.insert(field.to_owned(), json!(participle));
+        }
+    }
+    let stamp = format!("{participle}_at");
+    if !sets.is_empty() && record.contains_key(&stamp) {
+        sets.insert(stamp, json!(true));
+    }
+    sets
+}
+
 /// A record's `object` constant.
 fn record_object(record: &Option<Map<String, Value>>) -> Option<String> {
     record.as_ref()?.get("object").and_then(constant).map(str::to_owned)
@@ -238,7 +279,9 @@ mod tests {
         let record = json!({"type": "object", "required": ["id", "object"], "properties": {
             "object": {"type": "string", "const": "blueprint"},
             "id": {"type": "string", "example": "agent_blueprint_01HXYZ123456789ABCDEFGHIJ"},
-            "name": {"type": "string"}}});
+            "name": {"type": "string"},
+            "status": {"type": "string", "enum": ["active", "revoked"]},
+            "revoked_at": {"type": ["string", "null"], "format": "date-time"}}});
         let list = json!({"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/B"}}}});
         let ok = |schema: Value| json!({"200": {"content": {"application/json": {"schema": schema}}}});
         let doc = json!({"paths": {
@@ -274,7 +317,14 @@ mod tests {
         assert_eq!(create["required"], json!(["name"]));
         assert_eq!(table["GET /blueprints/{id}"]["collection"], "/blueprints");
         assert_eq!(table["POST /blueprints/{id}/revoke"]["collection"], "/blueprints");
+        assert_eq!(
+            table["POST /blueprints/{id}/revoke"]["sets"],
+            json!({"status": "revoked", "revoked_at": true})
+        );
         assert_eq!(table["DELETE /blueprints/{id}"]["body"], false);
-        assert_eq!(table["GET /blueprints"]["properties"], json!(["object", "id", "name"]));
+        assert_eq!(
+            table["GET /blueprints"]["properties"],
+            json!(["object", "id", "name", "status", "revoked_at"])
+        );
     }
 }

@@ -45,6 +45,9 @@ pub(crate) struct GenericOp {
     /// The record's required timestamps besides `created_at` and `updated_at`, set on create.
     #[serde(default)]
     pub(crate) timestamps: Vec<String>,
+    /// What an action sets on its record: values, and `true` for a timestamp set to now.
+    #[serde(default)]
+    pub(crate) sets: Map<String, Value>,
 }
 
 /// What a generically served operation does.
@@ -258,6 +261,17 @@ pub(crate) fn with_timestamps(op: &GenericOp, mut fields: Map<String, Value>) ->
     fields
 }
 
+/// The fields an action sets on its record (`state: approved`, `approved_at` now).
+pub(crate) fn effects(op: &GenericOp) -> Map<String, Value> {
+    let at = now();
+    op.sets
+        .iter()
+        .map(|(k, v)| {
+            (k.clone(), if *v == Value::Bool(true) { Value::String(at.clone()) } else { v.clone() })
+        })
+        .collect()
+}
+
 /// The request body's fields, or a 422 naming the first required one that is missing.
 pub(crate) fn fields(op: &GenericOp, body: &[u8]) -> ApiResult<Map<String, Value>> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -355,6 +369,7 @@ mod tests {
             required: vec!["email".into()],
             properties: vec!["id".into(), "email".into()],
             timestamps: vec!["expires_at".into()],
+            sets: Map::new(),
         };
         let e = super::fields(&op, br#"{"name": "n"}"#).unwrap_err();
         assert_eq!(e.status, http::StatusCode::UNPROCESSABLE_ENTITY);

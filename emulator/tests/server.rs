@@ -363,6 +363,20 @@ async fn an_operation_without_a_model_is_served_from_the_document() {
     assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
     let (status, _) = api.call("DELETE", &format!("/agents/blueprints/{id}"), None).await;
     assert_eq!(status, 204);
+    // An action does what its verb says to the record: a waitlist entry approved.
+    let (status, entry) = api
+        .call(
+            "POST",
+            "/user_management/waitlists/waitlist_01/entries",
+            Some(json!({"email": "ada@example.com"})),
+        )
+        .await;
+    assert_eq!((status, entry["waitlist_id"].as_str()), (201, Some("waitlist_01")), "{entry}");
+    let entry = entry["id"].as_str().unwrap();
+    let (status, approved) =
+        api.call("POST", &format!("/user_management/waitlist_entries/{entry}/approve"), None).await;
+    assert_eq!((status, approved["state"].as_str()), (200, Some("approved")), "{approved}");
+    assert!(approved["approved_at"].is_string(), "{approved}");
     let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
     assert_eq!(status, 404, "{body}");
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::generic::{GenericOp, Kind, TABLE, answer, concrete, fields, with_timestamps};
+use crate::generic::{GenericOp, Kind, TABLE, answer, concrete, effects, fields, with_timestamps};
 use crate::server::Shared;
 use crate::store::Store;
 
@@ -91,11 +91,13 @@ fn serve(
         }
         Kind::Action => {
             fields(op, body)?;
-            let target = generic.get(last, None)?;
+            let target = generic.get(last, None)?.clone();
+            // What the action does to its record (approve: `state: approved`, `approved_at`).
+            let target = if op.sets.is_empty() { target } else { generic.update(last, None, effects(op))? };
             // An action that answers the record itself (revoke, approve) answers it; any other
             // answer is the document's required fields, which the fill table adds.
             if object.is_some() && target.get("object").and_then(Value::as_str) == object {
-                target.clone()
+                target
             } else {
                 Map::new()
             }
@@ -129,7 +131,8 @@ fn parents(
         let previous = i.checked_sub(1).and_then(|j| segments.get(j)).copied().unwrap_or_default();
         let singular = previous.strip_suffix('s').unwrap_or(previous);
         let candidates = [name.to_owned(), snake(name), format!("{singular}_id")];
-        if let Some(property) = candidates.iter().find(|c| op.properties.contains(c)) {
+        // A record's own `id` is never its parent's.
+        if let Some(property) = candidates.iter().find(|c| *c != "id" && op.properties.contains(c)) {
             fields.entry(property.clone()).or_insert_with(|| Value::String(value.clone()));
         }
     }
