@@ -247,6 +247,9 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
         .expect("the overlay adds POST /platform/teams")
         .clone();
     teams["summary"] = "Create a team (as WorkOS's document says it)".into();
+    // WorkOS's shape differs from the overlay's: a new required query parameter, which the
+    // report names like any other change.
+    teams["parameters"] = serde_json::json!([{"name": "region", "in": "query", "required": true, "schema": {"type": "string"}}]);
     doc["paths"]["/platform/teams"] = serde_json::json!({ "post": teams });
     // And an operation no overlay knows: the emulator serves it generically, and says so.
     let mut summary_op = doc["paths"]["/organizations/{id}"]["get"].clone();
@@ -298,6 +301,18 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     assert!(!overlay_after.contains("Add POST /platform/teams"), "the overlay's copy is dropped");
 
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
+    // The difference of the two shapes is reported like any other change, in the document and
+    // in the Rust API (what `xtask compat` then checks a caller against).
+    assert!(
+        changes.contains(
+            "| `POST /platform/teams` | query parameter region added | `parameter-added-required` |"
+        ),
+        "{changes}"
+    );
+    assert!(
+        changes.lines().any(|l| l.contains("create_platform_team") && l.contains("region: impl")),
+        "{changes}"
+    );
     assert!(changes.contains("enum value \"ResourceRole\" added"), "{changes}");
     assert!(changes.contains("`types::RoleType::ResourceRole`"), "{changes}");
     assert!(changes.contains("`types::Role.priority`"), "{changes}");
@@ -428,6 +443,18 @@ fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
     assert!(lock.contains(&format!("sha256 = \"{}\"", workos_codegen::spec::sha256_hex(&bytes))), "{lock}");
     assert_eq!(std::fs::read(root.join("workos-spec/open-api-spec.yaml")).expect("vendored"), bytes);
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
+    // The difference of the two shapes is reported like any other change, in the document and
+    // in the Rust API (what `xtask compat` then checks a caller against).
+    assert!(
+        changes.contains(
+            "| `POST /platform/teams` | query parameter region added | `parameter-added-required` |"
+        ),
+        "{changes}"
+    );
+    assert!(
+        changes.lines().any(|l| l.contains("create_platform_team") && l.contains("region: impl")),
+        "{changes}"
+    );
     assert!(changes.contains("`priority`: optional property added"), "{changes}");
     // The new lock is self-consistent: the check reads the vendored copy, with no registry.
     let check = xtask_in(root, &["codegen", "--check"]);
