@@ -400,6 +400,32 @@ async fn sso(s: &Scenario, org: &str) {
     }
     s.call("GET", &format!("/connections/{conn}"), None, 200).await;
     s.call("GET", "/connections/conn_missing", None, 404).await;
+    // A connection made through the API: a draft until its identity provider is set up, found
+    // by the reads like a seeded one.
+    let made = s
+        .call(
+            "POST",
+            "/connections",
+            Some(json!({"organization_id": org, "connection_type": "OktaSAML"})),
+            201,
+        )
+        .await;
+    assert_eq!((made["state"].as_str(), made["name"].as_str()), (Some("draft"), Some("OktaSAML")), "{made}");
+    let made = made["id"].as_str().expect("an id");
+    s.call("POST", "/connections", Some(json!({"name": "no organization"})), 422).await;
+    s.call("POST", "/connections", Some(json!({"organization_id": "org_missing"})), 404).await;
+    s.call(
+        "POST",
+        "/connections",
+        Some(json!({"organization_id": org, "connection_type": "Carrier pigeon"})),
+        422,
+    )
+    .await;
+    let renamed = s.call("PATCH", &format!("/connections/{made}"), Some(json!({"name": "Okta"})), 200).await;
+    assert_eq!(renamed["name"], "Okta");
+    assert_eq!(s.call("GET", &format!("/connections/{made}"), None, 200).await["name"], "Okta");
+    s.call("PATCH", "/connections/conn_missing", Some(json!({"name": "x"})), 404).await;
+    s.call("DELETE", &format!("/connections/{made}"), None, 204).await;
 
     // By connection, organization and domain: the same profile for the same user.
     let (status, code) = authorize(s, &format!("connection={conn}&login_hint=ivy%40identity.test")).await;

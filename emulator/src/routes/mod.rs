@@ -371,7 +371,9 @@ fn table() -> Vec<Route> {
         ("GET", "/user_management/users/{userlandUserId}/auth_factors", get(mfa::list_for_user)),
         // SSO: connections, the browser redirect, the code exchange, the profile, logout.
         ("GET", "/connections", get(sso::list)),
+        ("POST", "/connections", post(sso::create)),
         ("GET", "/connections/{id}", get(sso::get)),
+        ("PATCH", "/connections/{id}", patch(sso::update)),
         ("DELETE", "/connections/{id}", delete(sso::delete)),
         ("GET", "/sso/authorize", get(sso::authorize)),
         ("POST", "/sso/token", post(sso::token)),

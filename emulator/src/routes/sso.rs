@@ -225,6 +225,69 @@ pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Resp
     Ok(ok(connection(&db.store(), &id)?.answer()))
 }
 
+/// The body of `POST /connections` and `PATCH /connections/{id}` the model reads (the SAML and
+/// OIDC options and attribute maps are accepted and not modelled).
+#[derive(Deserialize)]
+struct ConnectionBody {
+    organization_id: Option<String>,
+    name: Option<String>,
+    connection_type: Option<String>,
+}
+
+fn check_type(kind: &str) -> ApiResult<()> {
+    if TYPES.contains(&kind) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_field("connection_type", "invalid", format!("'{kind}' is not a connection type.")))
+}
+
+/// Creates a connection of an organization: `draft` until its identity provider is set up
+/// (which the emulator does not model), named after its type unless given a name.
+pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let dto: ConnectionBody = crate::error::parse_body(&body)?;
+    let organization_id = dto.organization_id.ok_or_else(|| {
+        ApiError::invalid_field("organization_id", "required", "organization_id is required.")
+    })?;
+    let mut store = db.store();
+    store.organization(&organization_id)?;
+    let kind = dto.connection_type.unwrap_or_else(|| "GenericSAML".to_owned());
+    check_type(&kind)?;
+    let at = now();
+    let connection = Connection {
+        id: store.ids.next("conn"),
+        organization_id: Some(organization_id),
+        name: dto.name.unwrap_or_else(|| kind.clone()),
+        connection_type: kind,
+        state: "draft".to_owned(),
+        domains: Vec::new(),
+        required: false,
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    let answer = connection.answer();
+    store.sso.connections.push(connection);
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+/// Renames a connection or changes its type.
+pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let dto: ConnectionBody = crate::error::parse_body(&body)?;
+    let mut store = db.store();
+    connection(&store, &id)?;
+    if let Some(kind) = &dto.connection_type {
+        check_type(kind)?;
+    }
+    let c = store.sso.connections.iter_mut().find(|c| c.id == id).expect("checked above");
+    if let Some(name) = dto.name {
+        c.name = name;
+    }
+    if let Some(kind) = dto.connection_type {
+        c.connection_type = kind;
+    }
+    c.updated_at = now();
+    Ok(ok(c.answer()))
+}
+
 /// Deletes a connection; its profiles' tokens stop working.
 pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
