@@ -28,6 +28,8 @@ pub const PATH: &str = "src/emitted/generic.json";
 ///   those only);
 /// - `timestamps`: the record's required date-time properties, which a create sets (an
 ///   `expires_at` an hour ahead, the others now);
+/// - `email`: for an action that sends or invites, the kind of email it sends (the record's
+///   `object`) to the record's `email`;
 /// - `sets`: what an action does to its record, read from the verb and the record's schema:
 ///   `approve` sets a `state` (or `status`) that allows `approved` to it, and an `approved_at`
 ///   the record has to the time (`true`).
@@ -40,12 +42,20 @@ pub fn table(doc: &Value) -> Value {
         let get = doc.pointer(&format!("/paths/{}/get", crate::error::escape_token(path)));
         get.and_then(|op| success(doc, op)).and_then(|(_, s)| s).is_some_and(|s| is_list(doc, s))
     };
-    let object_of = |path: &str| -> Option<String> {
-        let op = ["get", "patch", "put"]
+    let answered = |path: &str, methods: &[&str]| -> Option<String> {
+        let op = methods
             .iter()
             .find_map(|m| doc.pointer(&format!("/paths/{}/{m}", crate::error::escape_token(path))))?;
         let (_, schema) = success(doc, op)?;
         record_object(&Some(record_schema(doc, schema?)))
+    };
+    // The `object` of the record at a record's path: what reading or changing it answers.
+    let object_of = |path: &str| answered(path, &["get", "patch", "put"]);
+    // The same, or what its collection's create or list answers (a record only deleted by id).
+    let kind_at = |path: &str| {
+        object_of(path).or_else(|| {
+            path.rsplit_once('/').and_then(|(collection, _)| answered(collection, &["post", "get"]))
+        })
     };
     let mut out = Map::new();
     for (method, path, _, op) in &operations {
@@ -68,11 +78,16 @@ pub fn table(doc: &Value) -> Value {
             ("post", false) if has("get", path) && !lists(path) => "put",
             // A POST on a record's path: an action on it (revoke, approve, invite), unless it
             // answers a record of another kind, which it creates (a waitlist's entries).
+            // (A record's path: an operation reads, changes or deletes it, or its collection has a
+            // create: a passwordless session's `send`.)
             ("post", false)
                 if parent.ends_with('}')
-                    && ["get", "patch", "put", "delete"].iter().any(|m| has(m, &parent))
+                    && (["get", "patch", "put", "delete"].iter().any(|m| has(m, &parent))
+                        || parent
+                            .rsplit_once('/')
+                            .is_some_and(|(collection, _)| has("post", collection)))
                     && !(record.as_ref().is_some_and(|r| r.get("id").is_some())
-                        && object_of(&parent).is_some_and(|o| record_object(&record) != Some(o))) =>
+                        && kind_at(&parent).is_some_and(|o| record_object(&record) != Some(o))) =>
             {
                 "action"
             }
@@ -99,6 +114,14 @@ pub fn table(doc: &Value) -> Value {
             if !timestamps.is_empty() {
                 entry.insert("timestamps".into(), json!(timestamps));
             }
+        }
+        // Sending or inviting: WorkOS emails the record's address; the emulator's outbox gets it,
+        // as the kind of record it is.
+        if kind == "action"
+            && segments.last().is_some_and(|verb| matches!(*verb, "send" | "invite" | "resend"))
+            && let Some(object) = kind_at(&parent)
+        {
+            entry.insert("email".into(), json!(object));
         }
         if kind == "action"
             && let (Some(record), Some(verb)) = (&record, segments.last())
@@ -293,6 +316,7 @@ mod tests {
             "/blueprints/{id}": {"get": {"responses": ok(json!({"$ref": "#/components/schemas/B"}))},
                                  "delete": {"responses": {"204": {"description": "gone"}}}},
             "/blueprints/{id}/revoke": {"post": {"responses": ok(json!({"$ref": "#/components/schemas/B"}))}},
+            "/blueprints/{id}/invite": {"post": {"responses": {"204": {"description": "sent"}}}},
             "/finish": {"post": {"responses": ok(json!({"type": "object", "properties": {"ok": {"type": "boolean"}}}))}}
         }, "components": {"schemas": {"B": record}}});
         let table = table(&doc);
@@ -320,6 +344,12 @@ mod tests {
         assert_eq!(
             table["POST /blueprints/{id}/revoke"]["sets"],
             json!({"status": "revoked", "revoked_at": true})
+        );
+        let invite = &table["POST /blueprints/{id}/invite"];
+        assert_eq!(
+            (invite["kind"].as_str(), invite["email"].as_str()),
+            (Some("action"), Some("blueprint")),
+            "an invitation is emailed, as the kind of record it is"
         );
         assert_eq!(table["DELETE /blueprints/{id}"]["body"], false);
         assert_eq!(

@@ -48,6 +48,9 @@ pub(crate) struct GenericOp {
     /// What an action sets on its record: values, and `true` for a timestamp set to now.
     #[serde(default)]
     pub(crate) sets: Map<String, Value>,
+    /// For an action that sends or invites: the kind of email it sends to the record's `email`.
+    #[serde(default)]
+    pub(crate) email: Option<String>,
 }
 
 /// What a generically served operation does.
@@ -370,6 +373,7 @@ mod tests {
             properties: vec!["id".into(), "email".into()],
             timestamps: vec!["expires_at".into()],
             sets: Map::new(),
+            email: None,
         };
         let e = super::fields(&op, br#"{"name": "n"}"#).unwrap_err();
         assert_eq!(e.status, http::StatusCode::UNPROCESSABLE_ENTITY);

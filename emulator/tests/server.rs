@@ -377,6 +377,20 @@ async fn an_operation_without_a_model_is_served_from_the_document() {
         api.call("POST", &format!("/user_management/waitlist_entries/{entry}/approve"), None).await;
     assert_eq!((status, approved["state"].as_str()), (200, Some("approved")), "{approved}");
     assert!(approved["approved_at"].is_string(), "{approved}");
+    // Sending: the email WorkOS would send is in the outbox, as the kind of record it is.
+    let (status, session) = api
+        .call(
+            "POST",
+            "/passwordless/sessions",
+            Some(json!({"email": "ada@example.com", "type": "MagicLink"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{session}");
+    let session = session["id"].as_str().unwrap();
+    let (status, _) = api.call("POST", &format!("/passwordless/sessions/{session}/send"), None).await;
+    assert_eq!(status, 200);
+    let sent = api.emu.emails();
+    assert!(sent.iter().any(|e| e.to == "ada@example.com" && e.kind == "passwordless_session"), "{sent:?}");
     let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
     assert_eq!(status, 404, "{body}");
 }

@@ -49,12 +49,13 @@ fn respond(op: &GenericOp, answer: ApiResult<Value>) -> Response {
 
 fn serve(
     store: &mut Store,
-    op: &GenericOp,
+    op: &'static GenericOp,
     path: &str,
     values: &[String],
     query: Option<&str>,
     body: &[u8],
 ) -> ApiResult<Value> {
+    let mut outbox: Vec<(String, &'static str, Option<String>)> = Vec::new();
     let Store { generic, ids, .. } = store;
     let collection = concrete(&op.collection, values);
     let here = concrete(path, values);
@@ -94,6 +95,12 @@ fn serve(
             let target = generic.get(last, None)?.clone();
             // What the action does to its record (approve: `state: approved`, `approved_at`).
             let target = if op.sets.is_empty() { target } else { generic.update(last, None, effects(op))? };
+            // Sending or inviting: the email WorkOS would send goes to the outbox.
+            if let (Some(kind), Some(to)) = (op.email.as_deref(), target.get("email").and_then(Value::as_str))
+            {
+                let link = target.get("link").and_then(Value::as_str);
+                outbox.push((to.to_owned(), kind, link.map(str::to_owned)));
+            }
             // An action that answers the record itself (revoke, approve) answers it; any other
             // answer is the document's required fields, which the fill table adds.
             if object.is_some() && target.get("object").and_then(Value::as_str) == object {
@@ -112,6 +119,9 @@ fn serve(
             return Ok(query.page(items, |r| crate::generic::record_id(r)));
         }
     };
+    for (to, kind, link) in outbox {
+        store.send_email(&to, kind, None, link.as_deref());
+    }
     Ok(answer(op, &record))
 }
 
