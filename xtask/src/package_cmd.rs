@@ -40,6 +40,7 @@ const RULES: &[Rule] = &[
             "src/lib.rs",
             "src/bin/workos-emulator.rs",
             "src/emitted/fill.json",
+            "src/emitted/generic.json",
             "keys/README.md",
             "keys/test-only-signing-key.pem",
             "keys/test-only-signing-key.jwk.json",
