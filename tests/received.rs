@@ -163,15 +163,7 @@ fn every_body_of_the_response_corpus_decodes_without_losing_a_named_key() {
         let problem = match roundtrip(&bytes) {
             Err(e) => Some(format!("{e} ({} {}, {key})", source.origin, source.date)),
             Ok(output) => {
-                let (method, path) = key.split_once(' ').expect("METHOD /path");
-                let op = &doc["paths"][path][method.to_lowercase()];
-                let schema = op["responses"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .filter(|(status, _)| status.starts_with('2'))
-                    .find_map(|(_, r)| resolve(&doc, r).pointer("/content/application~1json/schema"))
-                    .unwrap_or(&Value::Null);
+                let schema = workos_codegen::examples::success_schema(&doc, key).unwrap_or(&Value::Null);
                 let mut named = BTreeSet::new();
                 named_properties(&doc, schema, &mut BTreeSet::new(), &mut named);
                 let mut lost = Vec::new();
@@ -206,17 +198,6 @@ fn every_body_of_the_response_corpus_decodes_without_losing_a_named_key() {
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
-/// The success body schema of the operation `METHOD /path`.
-fn success_schema<'d>(doc: &'d Value, key: &str) -> Option<&'d Value> {
-    let (method, path) = key.split_once(' ')?;
-    let op = doc.get("paths")?.get(path)?.get(method.to_lowercase())?;
-    op.get("responses")?
-        .as_object()?
-        .iter()
-        .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(_, r)| resolve(doc, r).pointer("/content/application~1json/schema"))
-}
-
 #[test]
 fn the_documents_example_of_every_received_shape_decodes_and_keeps_its_keys() {
     use workos_codegen::examples::{Fill, examples};
@@ -225,7 +206,7 @@ fn the_documents_example_of_every_received_shape_decodes_and_keeps_its_keys() {
     let mut problems = Vec::new();
     let (mut operations, mut every, mut required) = (0, 0, 0);
     for (name, key, roundtrip) in emitted::OUTPUTS {
-        let Some(schema) = success_schema(&doc, key) else {
+        let Some(schema) = workos_codegen::examples::success_schema(&doc, key) else {
             problems.push(format!("{name}: `{key}` has no JSON success body in the document"));
             continue;
         };

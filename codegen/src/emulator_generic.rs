@@ -40,13 +40,15 @@ pub fn table(doc: &Value) -> Value {
     };
     let lists = |path: &str| {
         let get = doc.pointer(&format!("/paths/{}/get", crate::error::escape_token(path)));
-        get.and_then(|op| success(doc, op)).and_then(|(_, s)| s).is_some_and(|s| is_list(doc, s))
+        get.and_then(|op| crate::examples::success(doc, op))
+            .and_then(|(_, s)| s)
+            .is_some_and(|s| is_list(doc, s))
     };
     let answered = |path: &str, methods: &[&str]| -> Option<String> {
         let op = methods
             .iter()
             .find_map(|m| doc.pointer(&format!("/paths/{}/{m}", crate::error::escape_token(path))))?;
-        let (_, schema) = success(doc, op)?;
+        let (_, schema) = crate::examples::success(doc, op)?;
         record_object(&Some(record_schema(doc, schema?)))
     };
     // The `object` of the record at a record's path: what reading or changing it answers.
@@ -59,7 +61,7 @@ pub fn table(doc: &Value) -> Value {
     };
     let mut out = Map::new();
     for (method, path, _, op) in &operations {
-        let Some((status, schema)) = success(doc, op) else { continue };
+        let Some((status, schema)) = crate::examples::success(doc, op) else { continue };
         let record = schema.map(|s| record_schema(doc, s));
         let is_list = schema.is_some_and(|s| is_list(doc, s));
         let segments: Vec<&str> = path.split('/').collect();
@@ -138,17 +140,6 @@ pub fn table(doc: &Value) -> Value {
         out.insert(crate::diff::operation_key(method, path), Value::Object(entry));
     }
     Value::Object(out)
-}
-
-/// The first success status and its JSON body schema, if it has one.
-fn success<'d>(doc: &'d Value, op: &'d Value) -> Option<(u16, Option<&'d Value>)> {
-    let (status, response) = op.get("responses")?.as_object()?.iter().find(|(s, _)| s.starts_with('2'))?;
-    let schema = resolve(doc, response)
-        .get("content")
-        .and_then(Value::as_object)
-        .and_then(|c| c.iter().find(|(media, _)| media.contains("json")))
-        .and_then(|(_, m)| m.get("schema"));
-    Some((status.parse().ok()?, schema))
 }
 
 /// The properties of an object schema, through `$ref` and `allOf` (and the first branch of a

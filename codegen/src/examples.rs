@@ -42,6 +42,30 @@ pub fn examples(doc: &Value, schema: &Value, fill: Fill) -> Vec<Example> {
     out
 }
 
+/// The schema of a response's JSON body, if it has one.
+fn json_body<'d>(doc: &'d Value, response: &'d Value) -> Option<&'d Value> {
+    resolve(doc, response)
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(media, _)| media.contains("json")))
+        .and_then(|(_, m)| m.get("schema"))
+}
+
+/// An operation's first success status and the schema of its JSON body, if it has one.
+pub fn success<'d>(doc: &'d Value, op: &'d Value) -> Option<(u16, Option<&'d Value>)> {
+    let (status, response) = op.get("responses")?.as_object()?.iter().find(|(s, _)| s.starts_with('2'))?;
+    Some((status.parse().ok()?, json_body(doc, response)))
+}
+
+/// The JSON body schema of the first success status of `METHOD /path` that has one (the body
+/// its output type decodes).
+pub fn success_schema<'d>(doc: &'d Value, key: &str) -> Option<&'d Value> {
+    let (method, path) = key.split_once(' ')?;
+    let op = doc.get("paths")?.get(path)?.get(method.to_lowercase())?;
+    let responses = op.get("responses")?.as_object()?;
+    responses.iter().filter(|(s, _)| s.starts_with('2')).find_map(|(_, r)| json_body(doc, r))
+}
+
 struct Builder<'d> {
     doc: &'d Value,
     fill: Fill,

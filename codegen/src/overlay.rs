@@ -110,14 +110,11 @@ impl Addition {
     pub fn is_in(&self, document: &Value) -> bool {
         match self {
             Addition::Operation { method, path } => {
-                let shape = path_shape(path);
+                let shape = crate::diff::operation_shape(method, path);
                 let method = method.to_ascii_lowercase();
-                document
-                    .get("paths")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                    .any(|(p, item)| path_shape(p) == shape && item.get(&method).is_some())
+                document.get("paths").and_then(Value::as_object).into_iter().flatten().any(|(p, item)| {
+                    item.get(&method).is_some() && crate::diff::operation_shape(&method, p) == shape
+                })
             }
             Addition::Schema(name) => {
                 document.pointer("/components/schemas").and_then(|s| s.get(name)).is_some()
@@ -131,27 +128,6 @@ impl Addition {
             }
         }
     }
-}
-
-/// A path template with its parameter names erased: `/a/{id}` -> `/a/{}`.
-fn path_shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push('{');
-            }
-            '}' => {
-                in_param = false;
-                out.push('}');
-            }
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The component schemas `value` refers to (`$ref: '#/components/schemas/X'`).

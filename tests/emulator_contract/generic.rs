@@ -109,13 +109,7 @@ fn fill_path(path: &str, last: Option<&str>) -> String {
 /// The document's example of the operation's success body, required fields only, without
 /// what the emulator gives a record itself.
 fn response_example(doc: &Value, method: &str, path: &str) -> Map<String, Value> {
-    let op = &doc["paths"][path][method.to_lowercase()];
-    let schema = op["responses"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(_, r)| r.pointer("/content/application~1json/schema"));
+    let schema = workos_codegen::examples::success_schema(doc, &format!("{method} {path}"));
     let example = schema.and_then(|s| examples(doc, s, Fill::Required).into_iter().next());
     let mut fields = example.and_then(|e| e.value.as_object().cloned()).unwrap_or_default();
     for own in ["id", "object", "created_at", "updated_at"] {

@@ -32,6 +32,25 @@ pub fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())
 }
 
+/// `GET /users/{}` for `GET /users/{id}`: the operation whatever its parameters are named
+/// (renaming a path parameter changes no call).
+pub(crate) fn operation_shape(method: &str, path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    format!("{} {out}", method.to_ascii_uppercase())
+}
+
 /// Every operation of a document: (method, path, path item, operation).
 pub fn operations_of(doc: &Value) -> Vec<(&str, &str, &Value, &Value)> {
     let mut out = Vec::new();

@@ -27,24 +27,6 @@ impl Op<'_> {
     }
 }
 
-/// `/users/{}` for `/users/{id}`: renaming a path parameter changes no call.
-fn shape(method: &str, path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    format!("{} {out}", method.to_ascii_uppercase())
-}
-
 /// The operation's parameters in document order (the path item's, then the operation's).
 fn parameter_list<'v>(doc: &'v Value, op: &Op<'v>) -> Vec<&'v Value> {
     let all = op.item.get("parameters").and_then(Value::as_array).into_iter().flatten();
@@ -145,11 +127,11 @@ pub(crate) fn compare<'a>(differ: &mut Differ<'a>, old: &'a Value, new: &'a Valu
     };
     let (olds, news) = (collect(old), collect(new));
     let new_shapes: BTreeMap<String, usize> =
-        news.iter().enumerate().map(|(i, o)| (shape(o.method, o.path), i)).collect();
+        news.iter().enumerate().map(|(i, o)| (super::operation_shape(o.method, o.path), i)).collect();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut unmatched_old = Vec::new();
     for (i, o) in olds.iter().enumerate() {
-        match new_shapes.get(&shape(o.method, o.path)) {
+        match new_shapes.get(&super::operation_shape(o.method, o.path)) {
             Some(&j) => pairs.push((i, j)),
             None => unmatched_old.push(i),
         }
