@@ -107,7 +107,9 @@ pub fn table(doc: &Value) -> Value {
         entry.insert("body".into(), json!(schema.is_some()));
         entry.insert("collection".into(), json!(collection));
         if let Some(record) = &record {
-            if let Some(object) = record.get("object").and_then(constant) {
+            if let Some(object) =
+                record.get("object").and_then(crate::passes::single_value).and_then(Value::as_str)
+            {
                 entry.insert("object".into(), json!(object));
             }
             entry.insert("prefix".into(), json!(prefix(record)));
@@ -241,16 +243,12 @@ fn action_effects(doc: &Value, record: &Map<String, Value>, verb: &str) -> Map<S
 
 /// A record's `object` constant.
 fn record_object(record: &Option<Map<String, Value>>) -> Option<String> {
-    record.as_ref()?.get("object").and_then(constant).map(str::to_owned)
-}
-
-fn constant(schema: &Value) -> Option<&str> {
-    schema.get("const").and_then(Value::as_str).or_else(|| {
-        match schema.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
-            Some([Value::String(v)]) => Some(v.as_str()),
-            _ => None,
-        }
-    })
+    record
+        .as_ref()?
+        .get("object")
+        .and_then(crate::passes::single_value)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// The id prefix of a record: its `id` example's (`agent_blueprint_01H...` -> `agent_blueprint`),
@@ -262,7 +260,12 @@ fn prefix(record: &Map<String, Value>) -> String {
     {
         return prefix.to_owned();
     }
-    record.get("object").and_then(constant).unwrap_or("rec").to_owned()
+    record
+        .get("object")
+        .and_then(crate::passes::single_value)
+        .and_then(Value::as_str)
+        .unwrap_or("rec")
+        .to_owned()
 }
 
 /// The required top-level fields of an operation's JSON request body.

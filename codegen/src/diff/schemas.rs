@@ -186,11 +186,7 @@ fn branch_key(doc: &Value, branch: &Value, discriminator: Option<&str>) -> Strin
     let mut view = ObjectView::default();
     object_view(doc, body, &mut view, None, 0);
     let constant = |name: &str| {
-        view.properties.get(name).map(|(p, _)| resolve(doc, p)).and_then(|p| {
-            p.get("const").cloned().or_else(|| {
-                p.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).map(|e| e[0].clone())
-            })
-        })
+        view.properties.get(name).map(|(p, _)| resolve(doc, p)).and_then(crate::passes::single_value).cloned()
     };
     if let Some(d) = discriminator
         && let Some(c) = constant(d)

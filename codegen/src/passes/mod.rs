@@ -168,6 +168,14 @@ pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
+/// The one value a schema allows: its `const`, or the only value of its `enum`.
+pub(crate) fn single_value(schema: &Value) -> Option<&Value> {
+    schema.get("const").or_else(|| match schema.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+        Some([only]) => Some(only),
+        _ => None,
+    })
+}
+
 /// The names under `components/schemas`.
 pub(crate) fn component_names(doc: &Value) -> std::collections::BTreeSet<String> {
     doc.pointer("/components/schemas")

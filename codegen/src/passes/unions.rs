@@ -364,11 +364,7 @@ fn required_constants(doc: &Value, branch: &Value) -> Constants {
             }
             let here = format!("{at}/{}", crate::error::escape_token(name));
             let prop = resolve(doc, prop);
-            let value = match prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
-                Some([single]) => Some(single.clone()),
-                _ => prop.get("const").cloned(),
-            };
-            match value {
+            match super::single_value(prop).cloned() {
                 Some(v) => out.push((here, v)),
                 None if depth + 1 < CONSTANT_DEPTH && prop.get("properties").is_some() => {
                     collect(doc, prop, &here, depth + 1, out)
@@ -412,10 +408,7 @@ fn constant(branch: &Value, property: &str) -> Option<String> {
         return None;
     }
     let prop = branch.get("properties")?.get(property)?;
-    match prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
-        Some([Value::String(v)]) => Some(v.clone()),
-        _ => prop.get("const").and_then(Value::as_str).map(str::to_owned),
-    }
+    super::single_value(prop).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// A required property every branch fixes to a value of its own.
