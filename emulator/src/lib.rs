@@ -40,31 +40,21 @@
 //! - With [`Builder::data_file`], the data survives a restart.
 #![deny(missing_docs)]
 
-mod error;
-mod events;
-mod faults;
-mod fill;
-mod generic;
-mod idle;
-mod ids;
-mod list;
-mod log;
-mod persist;
+mod model;
 mod routes;
 mod server;
-mod store;
 
-pub use events::{MAX_EVENTS, WebhookDelivery};
-pub use faults::{Fault, RetryAfter};
-pub use log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
+pub use model::events::{MAX_EVENTS, WebhookDelivery};
+pub use model::{
+    MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
+    SeedMembership, SeedPermission, SeedRecord, SeedRole, SeedUser, SentEmail,
+};
 pub use routes::{generic_routes, routes};
+pub use server::faults::{Fault, RetryAfter};
+pub use server::log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
     FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
-};
-pub use store::{
-    MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
-    SeedMembership, SeedPermission, SeedRecord, SeedRole, SeedUser, SentEmail,
 };
 
 /// The RSA private key (PKCS#8 PEM) the emulator signs its access tokens with, served as the JWKS

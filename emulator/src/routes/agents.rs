@@ -17,9 +17,9 @@ use sha2::{Digest as _, Sha256};
 
 use super::connect::{ExternalUser, Upsert, upsert_external_user};
 use super::{Db, created, ok};
-use crate::error::{ApiError, ApiResult, parse_body};
-use crate::ids::{in_minutes, is_past, now};
-use crate::store::{MAX_CODES, Store, push_bounded};
+use crate::model::error::{ApiError, ApiResult, parse_body};
+use crate::model::ids::{in_minutes, is_past, now};
+use crate::model::{MAX_CODES, Store, push_bounded};
 
 /// Registrations, newest last.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -106,7 +106,7 @@ pub(super) async fn register(State(db): Db, body: Bytes) -> ApiResult<Response> 
     }
     let mut store = db.store();
     store.organization(&dto.organization_id)?;
-    let api_key = format!("sk_agent_{}", crate::ids::token(40));
+    let api_key = format!("sk_agent_{}", crate::model::ids::token(40));
     let at = now();
     let registration = Registration {
         id: store.ids.next("agent_registration"),
@@ -118,8 +118,8 @@ pub(super) async fn register(State(db): Db, body: Bytes) -> ApiResult<Response> 
         key_hash: hash(&api_key),
         claim: Claim {
             id: store.ids.next("agent_claim"),
-            token: crate::ids::token(32),
-            user_code: crate::ids::code(),
+            token: crate::model::ids::token(32),
+            user_code: crate::model::ids::code(),
             expires_at: in_minutes(60),
             completion: None,
             created_at: at.clone(),
@@ -129,8 +129,8 @@ pub(super) async fn register(State(db): Db, body: Bytes) -> ApiResult<Response> 
         updated_at: at,
         revoked_at: None,
     };
-    let now_secs = crate::ids::unix_now();
-    let access_token = super::auth::sign(&json!({
+    let now_secs = crate::model::ids::unix_now();
+    let access_token = crate::routes::user_management::authenticate::sign(&json!({
         "sub": registration.identity_id,
         "agent_registration_id": registration.id,
         "aud": "workos-emulator",
@@ -170,7 +170,7 @@ pub(super) async fn revoke(State(db): Db, Path(id): Path<String>) -> ApiResult<R
         .find(|r| r.id == id)
         .ok_or_else(|| ApiError::not_found("Agent registration", &id))?;
     if r.revoked_at.is_none() {
-        let at = crate::ids::now();
+        let at = crate::model::ids::now();
         r.status = "revoked".to_owned();
         r.revoked_at = Some(at.clone());
         r.updated_at = at;
@@ -209,12 +209,15 @@ pub(super) async fn validate(State(db): Db, body: Bytes) -> ApiResult<Response> 
                 .find(|r| r.key_hash == wanted)
                 .map(|r| (r.id.clone(), None))
         }
-        "access_token" => super::auth::verify(&dto.credential, dto.audience.as_deref()).and_then(|claims| {
-            let id = claims["agent_registration_id"].as_str()?;
-            let r = store.agents.registrations.iter().filter(live).find(|r| r.id == id)?;
-            let exp = claims["exp"].as_i64().and_then(|s| chrono::DateTime::from_timestamp(s, 0));
-            Some((r.id.clone(), exp.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))))
-        }),
+        "access_token" => {
+            crate::routes::user_management::authenticate::verify(&dto.credential, dto.audience.as_deref())
+                .and_then(|claims| {
+                    let id = claims["agent_registration_id"].as_str()?;
+                    let r = store.agents.registrations.iter().filter(live).find(|r| r.id == id)?;
+                    let exp = claims["exp"].as_i64().and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+                    Some((r.id.clone(), exp.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))))
+                })
+        }
         other => {
             return Err(invalid_request(format!("type must be api_key or access_token, not '{other}'.")));
         }

@@ -10,10 +10,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, FieldError, max_len, non_empty, parse_body};
-use crate::ids::{now, token};
-use crate::list::Query;
-use crate::store::{ApiKey, Store};
+use crate::model::error::{ApiError, ApiResult, FieldError, max_len, non_empty, parse_body};
+use crate::model::ids::{now, token};
+use crate::model::list::Query;
+use crate::model::{ApiKey, Store};
 
 #[derive(Deserialize)]
 struct CreateOrganizationKey {
@@ -153,18 +153,14 @@ pub(super) async fn list_for_user(
 
 pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let mut store = db.store();
-    let i = store
-        .api_keys
-        .binary_search_by(|k| k.id.as_str().cmp(&id))
-        .map_err(|_| ApiError::not_found("API key", &id))?;
-    let key = store.api_keys.remove(i);
+    let key = store.api_keys.take(&id)?;
     store.emit_record("api_key.revoked", &key);
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 #[derive(Deserialize)]
 struct ExpireDto {
-    #[serde(default, deserialize_with = "crate::error::double_option")]
+    #[serde(default, deserialize_with = "crate::model::error::double_option")]
     expires_at: Option<Option<String>>,
 }
 
@@ -186,9 +182,8 @@ pub(super) async fn expire(State(db): Db, Path(id): Path<String>, body: Bytes) -
         None => now(),
     };
     let mut store = db.store();
-    let key =
-        store.api_keys.iter_mut().find(|k| k.id == id).ok_or_else(|| ApiError::not_found("API key", &id))?;
-    if key.expires_at.as_deref().is_some_and(crate::ids::is_past) {
+    let key = store.api_keys.get_mut(&id)?;
+    if key.expires_at.as_deref().is_some_and(crate::model::ids::is_past) {
         return Err(ApiError::conflict("api_key_already_expired", "The API key has already expired."));
     }
     key.expires_at = Some(at);
@@ -202,7 +197,7 @@ pub(super) async fn validate(State(db): Db, body: Bytes) -> ApiResult<Response> 
     non_empty("value", &dto.value)?;
     let wanted = hash(&dto.value);
     let mut store = db.store();
-    let live = |k: &&mut ApiKey| k.expires_at.as_deref().is_none_or(|at| !crate::ids::is_past(at));
+    let live = |k: &&mut ApiKey| k.expires_at.as_deref().is_none_or(|at| !crate::model::ids::is_past(at));
     let key = store.api_keys.iter_mut().filter(|k| k.value_hash == wanted).find(live).map(|k| {
         k.last_used_at = Some(now());
         k.clone()

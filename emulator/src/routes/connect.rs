@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, non_empty, parse_body};
-use crate::ids::now;
-use crate::list::Query;
-use crate::store::{MAX_CODES, Store, push_bounded};
+use crate::model::error::{ApiError, ApiResult, non_empty, parse_body};
+use crate::model::ids::now;
+use crate::model::list::Query;
+use crate::model::{MAX_CODES, Store, push_bounded};
 
 /// Applications, secrets, grants and external authentication sessions.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -145,7 +145,7 @@ struct CreateApp {
 #[derive(Deserialize)]
 struct UpdateApp {
     name: Option<String>,
-    #[serde(default, deserialize_with = "crate::error::double_option")]
+    #[serde(default, deserialize_with = "crate::model::error::double_option")]
     description: Option<Option<String>>,
     scopes: Option<Vec<String>>,
     redirect_uris: Option<Vec<RedirectUriDto>>,
@@ -155,7 +155,7 @@ struct UpdateApp {
 fn redirect_uris(given: Vec<RedirectUriDto>) -> ApiResult<Vec<(String, bool)>> {
     let mut out = Vec::new();
     for r in given {
-        if !super::auth::is_absolute_url(&r.uri) {
+        if !crate::routes::user_management::authenticate::is_absolute_url(&r.uri) {
             return Err(ApiError::invalid_field(
                 "redirect_uris",
                 "invalid_url",
@@ -328,7 +328,7 @@ pub(super) async fn create_secret(State(db): Db, Path(id): Path<String>, body: B
     let _: serde_json::Map<String, Value> = parse_body(&body)?;
     let mut store = db.store();
     app(&store, &id)?;
-    let value = format!("sk_app_{}", crate::ids::token(40));
+    let value = format!("sk_app_{}", crate::model::ids::token(40));
     let at = now();
     let secret = Secret {
         id: store.ids.next("secret"),
@@ -528,7 +528,7 @@ pub(super) async fn complete(State(db): Db, body: Bytes) -> ApiResult<Response> 
     };
     let session = store.connect.sessions[at].clone();
     store.connect.sessions[at].completed = true;
-    let organization_id = super::auth::single_org(&store, &user_id);
+    let organization_id = crate::routes::user_management::authenticate::single_org(&store, &user_id);
     store.connect.grants.retain(|g| !(g.user_id == user_id && g.app_id == session.app_id));
     let grant = Grant {
         id: store.ids.next("authorized_app"),
@@ -538,8 +538,8 @@ pub(super) async fn complete(State(db): Db, body: Bytes) -> ApiResult<Response> 
         scopes: session.scopes,
     };
     store.connect.grants.push(grant);
-    let code = format!("code_{}", crate::ids::suffix());
-    let redirect = super::auth::url_with(
+    let code = format!("code_{}", crate::model::ids::suffix());
+    let redirect = crate::routes::user_management::authenticate::url_with(
         &session.redirect_uri,
         &[("code", Some(&code)), ("state", session.state.as_deref())],
     );

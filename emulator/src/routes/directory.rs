@@ -9,10 +9,10 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
-use crate::ids::now;
-use crate::list::Query;
-use crate::store::{Domain, Membership, Organization, Store, User, by_id};
+use crate::model::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
+use crate::model::ids::now;
+use crate::model::list::Query;
+use crate::model::{Domain, Membership, Organization, Store, User};
 
 #[derive(Deserialize)]
 struct DomainData {
@@ -279,10 +279,9 @@ pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiRes
             .filter(|u| org.is_none_or(|o| store.membership_of(&u.id, o).is_some()))
             .into_iter()
             .collect(),
-        (None, Some(o)) => store
-            .memberships_by(false, o)
-            .filter_map(|m| by_id(&store.users, &m.user_id, |u| &u.id))
-            .collect(),
+        (None, Some(o)) => {
+            store.memberships_by(false, o).filter_map(|m| store.users.find(&m.user_id)).collect()
+        }
         (None, None) => Vec::new(),
     };
     Ok(ok(query.page(items, |u| &u.id)))
@@ -312,7 +311,7 @@ pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> 
     check_metadata(dto.metadata.as_ref())?;
     if store.user_by_email(&email).is_some() {
         let mut e = ApiError::bad_request("user_creation_error", "Could not create user.");
-        e.errors.push(crate::error::FieldError {
+        e.errors.push(crate::model::error::FieldError {
             field: "email".to_owned(),
             code: "email_not_available",
             message: format!("Email '{email}' is not available."),
@@ -520,13 +519,13 @@ pub(super) async fn list_memberships(State(db): Db, RawQuery(raw): RawQuery) -> 
     if statuses.is_empty() && (org.is_none() || user.is_none()) {
         // One filter: the index is the list, looked up only for the page.
         let page = query.page_sorted_with(ids, String::as_str, |id| {
-            by_id(&store.memberships, id, |m| &m.id).map(|m| store.membership_json(m))
+            store.memberships.find(id).map(|m| store.membership_json(m))
         });
         return Ok(ok(page));
     }
     let items: Vec<&Membership> = ids
         .iter()
-        .filter_map(|id| by_id(&store.memberships, id, |m| &m.id))
+        .filter_map(|id| store.memberships.find(id))
         .filter(|m| org.is_none_or(|o| m.organization_id == o))
         .filter(|m| statuses.is_empty() || statuses.contains(&m.status))
         .collect();
@@ -545,7 +544,7 @@ pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<
     store.user(&dto.user_id)?;
     store.organization(&dto.organization_id)?;
     let roles = roles_of(store, &dto.organization_id, dto.role_slug, dto.role_slugs)?
-        .unwrap_or_else(|| vec![crate::store::DEFAULT_ROLE.to_owned()]);
+        .unwrap_or_else(|| vec![crate::model::DEFAULT_ROLE.to_owned()]);
     if store.membership_of(&dto.user_id, &dto.organization_id).is_some() {
         return Err(ApiError::invalid_field(
             "user_id",

@@ -5,8 +5,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 
 use super::{Db, ok};
-use crate::error::{ApiError, ApiResult};
-use crate::list::Query;
+use crate::model::error::{ApiError, ApiResult};
+use crate::model::list::Query;
 
 pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;

@@ -7,10 +7,10 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
-use crate::ids::now;
-use crate::list::Query;
-use crate::store::{Group, Store, by_id};
+use crate::model::error::{ApiError, ApiResult, double_option, max_len, non_empty, parse_body};
+use crate::model::ids::now;
+use crate::model::list::Query;
+use crate::model::{Group, Store};
 
 #[derive(Deserialize)]
 struct CreateGroup {
@@ -115,7 +115,7 @@ pub(super) async fn delete(State(db): Db, Path((org, id)): Path<(String, String)
     let mut store = db.store();
     let i = find(&store, &org, &id)?;
     let group = store.groups.remove(i);
-    super::group_roles::revoke(&mut store, |g| g.group_id == group.id);
+    crate::routes::authorization::group_roles::revoke(&mut store, |g| g.group_id == group.id);
     store.emit_record("group.deleted", &group);
     Ok(empty(StatusCode::NO_CONTENT))
 }
@@ -141,7 +141,11 @@ pub(super) async fn add_member(
     group.members.sort_unstable();
     group.updated_at = now();
     let group = group.clone();
-    super::group_roles::member_joined(&mut store, &id, &dto.organization_membership_id);
+    crate::routes::authorization::group_roles::member_joined(
+        &mut store,
+        &id,
+        &dto.organization_membership_id,
+    );
     store.emit("group.member_added", member_event(&id, &dto.organization_membership_id));
     Ok(ok(group))
 }
@@ -154,7 +158,7 @@ pub(super) async fn list_members(
     let query = Query::parse(raw.as_deref())?;
     let store = db.store();
     let group = &store.groups[find(&store, &org, &id)?];
-    let items = group.members.iter().filter_map(|m| by_id(&store.memberships, m, |x| &x.id)).collect();
+    let items = group.members.iter().filter_map(|m| store.memberships.find(m)).collect();
     Ok(ok(query.page_with(items, |m| &m.id, |m| store.membership_json(m))))
 }
 
@@ -171,7 +175,7 @@ pub(super) async fn remove_member(
         return Err(ApiError::not_found("Group member", &member));
     }
     group.updated_at = now();
-    super::group_roles::member_left(&mut store, &id, &member);
+    crate::routes::authorization::group_roles::member_left(&mut store, &id, &member);
     store.emit("group.member_removed", member_event(&id, &member));
     Ok(empty(StatusCode::NO_CONTENT))
 }

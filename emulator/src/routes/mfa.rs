@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, parse_body};
-use crate::ids::{in_minutes, is_past, now};
-use crate::list::Query;
-use crate::store::{MAX_CODES, Store, push_bounded};
+use crate::model::error::{ApiError, ApiResult, parse_body};
+use crate::model::ids::{in_minutes, is_past, now};
+use crate::model::list::Query;
+use crate::model::{MAX_CODES, Store, push_bounded};
 
 /// How many wrong codes a challenge takes before it is refused for good.
 const MAX_ATTEMPTS: u32 = 5;
@@ -185,7 +185,7 @@ fn enroll_factor(store: &mut Store, dto: EnrollDto) -> ApiResult<Factor> {
         }
         "sms" => {
             let phone = dto.phone_number.unwrap_or_default();
-            crate::error::phone_number("phone_number", &phone)?;
+            crate::model::error::phone_number("phone_number", &phone)?;
             factor.phone_number = Some(phone);
         }
         "generic_otp" => {}
@@ -247,7 +247,7 @@ pub(crate) fn new_challenge(
     sms_template: Option<&str>,
 ) -> ApiResult<Value> {
     let f = factor(store, factor_id)?.clone();
-    let code = (f.kind != "totp").then(crate::ids::code);
+    let code = (f.kind != "totp").then(crate::model::ids::code);
     if let (Some(phone), Some(code)) = (&f.phone_number, &code) {
         if let Some(template) = sms_template
             && !template.contains("{{code}}")

@@ -1,31 +1,21 @@
 //! The HTTP surface: the document's routes, served from one table.
 
-mod access;
-mod admin;
 pub(crate) mod agents;
 mod api_keys;
-pub(crate) mod audit;
-mod auth;
-mod authkit_settings;
+pub(crate) mod audit_logs;
+mod authorization;
 pub(crate) mod connect;
-pub(crate) mod device;
 mod directory;
-mod domains;
-mod dsync;
+mod directory_sync;
 mod events;
-mod flags;
-mod generic;
-mod group_roles;
+mod feature_flags;
 mod groups;
-pub(crate) mod integrations;
-mod invitations;
 pub(crate) mod mfa;
-mod permissions;
+mod organization_domains;
 pub(crate) mod pipes;
 pub(crate) mod portal;
-mod roles;
 pub(crate) mod sso;
-mod user_flows;
+pub(crate) mod user_management;
 pub(crate) mod vault;
 mod webhooks;
 
@@ -39,11 +29,11 @@ use serde::Serialize;
 
 use crate::server::Shared;
 
+pub(crate) use authorization::permissions::create_permission;
+pub(crate) use authorization::roles::create_environment_role;
 pub(crate) use directory::{create_membership_in, create_organization, create_user_in};
-pub(crate) use dsync::seed_directory;
-pub(crate) use flags::seed_flag;
-pub(crate) use permissions::create_permission;
-pub(crate) use roles::create_environment_role;
+pub(crate) use directory_sync::seed_directory;
+pub(crate) use feature_flags::seed_flag;
 pub(crate) use sso::seed_connection;
 
 /// State handed to every handler.
@@ -55,47 +45,67 @@ type Route = (&'static str, &'static str, MethodRouter<Arc<Shared>>);
 fn table() -> Vec<Route> {
     vec![
         // Environment roles.
-        ("GET", "/authorization/roles", get(roles::list_environment)),
-        ("POST", "/authorization/roles", post(roles::create_environment)),
-        ("GET", "/authorization/roles/{slug}", get(roles::get_environment)),
-        ("PATCH", "/authorization/roles/{slug}", patch(roles::update_environment)),
-        ("POST", "/authorization/roles/{slug}/permissions", post(roles::add_environment_permission)),
-        ("PUT", "/authorization/roles/{slug}/permissions", put(roles::set_environment_permissions)),
+        ("GET", "/authorization/roles", get(authorization::roles::list_environment)),
+        ("POST", "/authorization/roles", post(authorization::roles::create_environment)),
+        ("GET", "/authorization/roles/{slug}", get(authorization::roles::get_environment)),
+        ("PATCH", "/authorization/roles/{slug}", patch(authorization::roles::update_environment)),
+        (
+            "POST",
+            "/authorization/roles/{slug}/permissions",
+            post(authorization::roles::add_environment_permission),
+        ),
+        (
+            "PUT",
+            "/authorization/roles/{slug}/permissions",
+            put(authorization::roles::set_environment_permissions),
+        ),
         // Organization roles.
-        ("GET", "/authorization/organizations/{organizationId}/roles", get(roles::list_organization)),
-        ("POST", "/authorization/organizations/{organizationId}/roles", post(roles::create_organization)),
-        ("GET", "/authorization/organizations/{organizationId}/roles/{slug}", get(roles::get_organization)),
+        (
+            "GET",
+            "/authorization/organizations/{organizationId}/roles",
+            get(authorization::roles::list_organization),
+        ),
+        (
+            "POST",
+            "/authorization/organizations/{organizationId}/roles",
+            post(authorization::roles::create_organization),
+        ),
+        (
+            "GET",
+            "/authorization/organizations/{organizationId}/roles/{slug}",
+            get(authorization::roles::get_organization),
+        ),
         (
             "PATCH",
             "/authorization/organizations/{organizationId}/roles/{slug}",
-            patch(roles::update_organization),
+            patch(authorization::roles::update_organization),
         ),
         (
             "DELETE",
             "/authorization/organizations/{organizationId}/roles/{slug}",
-            delete(roles::delete_organization),
+            delete(authorization::roles::delete_organization),
         ),
         (
             "POST",
             "/authorization/organizations/{organizationId}/roles/{slug}/permissions",
-            post(roles::add_organization_permission),
+            post(authorization::roles::add_organization_permission),
         ),
         (
             "PUT",
             "/authorization/organizations/{organizationId}/roles/{slug}/permissions",
-            put(roles::set_organization_permissions),
+            put(authorization::roles::set_organization_permissions),
         ),
         (
             "DELETE",
             "/authorization/organizations/{organizationId}/roles/{slug}/permissions/{permissionSlug}",
-            delete(roles::remove_organization_permission),
+            delete(authorization::roles::remove_organization_permission),
         ),
         // Permissions.
-        ("GET", "/authorization/permissions", get(permissions::list)),
-        ("POST", "/authorization/permissions", post(permissions::create)),
-        ("GET", "/authorization/permissions/{slug}", get(permissions::get)),
-        ("PATCH", "/authorization/permissions/{slug}", patch(permissions::update)),
-        ("DELETE", "/authorization/permissions/{slug}", delete(permissions::delete)),
+        ("GET", "/authorization/permissions", get(authorization::permissions::list)),
+        ("POST", "/authorization/permissions", post(authorization::permissions::create)),
+        ("GET", "/authorization/permissions/{slug}", get(authorization::permissions::get)),
+        ("PATCH", "/authorization/permissions/{slug}", patch(authorization::permissions::update)),
+        ("DELETE", "/authorization/permissions/{slug}", delete(authorization::permissions::delete)),
         // Organizations.
         ("GET", "/organizations", get(directory::list_organizations)),
         ("POST", "/organizations", post(directory::create_organization_handler)),
@@ -116,22 +126,22 @@ fn table() -> Vec<Route> {
         (
             "GET",
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
-            get(access::list_assignments),
+            get(authorization::access::list_assignments),
         ),
         (
             "POST",
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
-            post(access::assign_role),
+            post(authorization::access::assign_role),
         ),
         (
             "DELETE",
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments",
-            delete(access::remove_role_by_criteria),
+            delete(authorization::access::remove_role_by_criteria),
         ),
         (
             "DELETE",
             "/authorization/organization_memberships/{organization_membership_id}/role_assignments/{role_assignment_id}",
-            delete(access::remove_role_by_id),
+            delete(authorization::access::remove_role_by_id),
         ),
         // Lookups by external id, updates, membership status.
         ("GET", "/organizations/external_id/{external_id}", get(directory::get_organization_by_external_id)),
@@ -149,40 +159,64 @@ fn table() -> Vec<Route> {
             put(directory::reactivate_membership),
         ),
         // Group role assignments, and the role assignments on a resource.
-        ("GET", "/authorization/groups/{group_id}/role_assignments", get(group_roles::list)),
-        ("POST", "/authorization/groups/{group_id}/role_assignments", post(group_roles::create)),
-        ("PUT", "/authorization/groups/{group_id}/role_assignments", put(group_roles::replace)),
+        ("GET", "/authorization/groups/{group_id}/role_assignments", get(authorization::group_roles::list)),
+        (
+            "POST",
+            "/authorization/groups/{group_id}/role_assignments",
+            post(authorization::group_roles::create),
+        ),
+        (
+            "PUT",
+            "/authorization/groups/{group_id}/role_assignments",
+            put(authorization::group_roles::replace),
+        ),
         (
             "DELETE",
             "/authorization/groups/{group_id}/role_assignments",
-            delete(group_roles::delete_by_criteria),
+            delete(authorization::group_roles::delete_by_criteria),
         ),
         (
             "GET",
             "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
-            get(group_roles::get),
+            get(authorization::group_roles::get),
         ),
         (
             "DELETE",
             "/authorization/groups/{group_id}/role_assignments/{role_assignment_id}",
-            delete(group_roles::delete),
+            delete(authorization::group_roles::delete),
         ),
         (
             "GET",
             "/authorization/resources/{resource_id}/role_assignments",
-            get(group_roles::list_for_resource),
+            get(authorization::group_roles::list_for_resource),
         ),
         (
             "GET",
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/role_assignments",
-            get(group_roles::list_for_resource_by_external),
+            get(authorization::group_roles::list_for_resource_by_external),
         ),
         // Pipes: connected accounts and their provider access tokens.
-        ("POST", "/user_management/users/{user_id}/connected_accounts/{slug}", post(pipes::install)),
-        ("PUT", "/user_management/users/{user_id}/connected_accounts/{slug}", put(pipes::update)),
-        ("GET", "/user_management/users/{user_id}/connected_accounts/{slug}", get(pipes::get)),
-        ("DELETE", "/user_management/users/{user_id}/connected_accounts/{slug}", delete(pipes::uninstall)),
-        ("POST", "/data-integrations/{slug}/token", post(pipes::token)),
+        (
+            "POST",
+            "/user_management/users/{user_id}/connected_accounts/{slug}",
+            post(pipes::connected_accounts::install),
+        ),
+        (
+            "PUT",
+            "/user_management/users/{user_id}/connected_accounts/{slug}",
+            put(pipes::connected_accounts::update),
+        ),
+        (
+            "GET",
+            "/user_management/users/{user_id}/connected_accounts/{slug}",
+            get(pipes::connected_accounts::get),
+        ),
+        (
+            "DELETE",
+            "/user_management/users/{user_id}/connected_accounts/{slug}",
+            delete(pipes::connected_accounts::uninstall),
+        ),
+        ("POST", "/data-integrations/{slug}/token", post(pipes::connected_accounts::token)),
         // Vault: objects and data keys.
         ("POST", "/vault/v1/keys/data-key", post(vault::create_data_key)),
         ("POST", "/vault/v1/keys/decrypt", post(vault::decrypt)),
@@ -196,19 +230,19 @@ fn table() -> Vec<Route> {
         ("GET", "/vault/v1/kv/{id}/metadata", get(vault::get_metadata)),
         ("GET", "/vault/v1/kv/{id}/versions", get(vault::list_versions)),
         // Organization domains.
-        ("POST", "/organization_domains", post(domains::create)),
-        ("GET", "/organization_domains/{id}", get(domains::get)),
-        ("DELETE", "/organization_domains/{id}", delete(domains::delete)),
-        ("POST", "/organization_domains/{id}/verify", post(domains::verify)),
+        ("POST", "/organization_domains", post(organization_domains::create)),
+        ("GET", "/organization_domains/{id}", get(organization_domains::get)),
+        ("DELETE", "/organization_domains/{id}", delete(organization_domains::delete)),
+        ("POST", "/organization_domains/{id}/verify", post(organization_domains::verify)),
         // Directory sync (read side, seeded).
-        ("GET", "/directories", get(dsync::list_directories)),
-        ("GET", "/directories/{id}", get(dsync::get_directory)),
-        ("DELETE", "/directories/{id}", delete(dsync::delete_directory)),
-        ("POST", "/directories/{id}/sync", post(dsync::sync_directory)),
-        ("GET", "/directory_users", get(dsync::list_users)),
-        ("GET", "/directory_users/{id}", get(dsync::get_user)),
-        ("GET", "/directory_groups", get(dsync::list_groups)),
-        ("GET", "/directory_groups/{id}", get(dsync::get_group)),
+        ("GET", "/directories", get(directory_sync::list_directories)),
+        ("GET", "/directories/{id}", get(directory_sync::get_directory)),
+        ("DELETE", "/directories/{id}", delete(directory_sync::delete_directory)),
+        ("POST", "/directories/{id}/sync", post(directory_sync::sync_directory)),
+        ("GET", "/directory_users", get(directory_sync::list_users)),
+        ("GET", "/directory_users/{id}", get(directory_sync::get_user)),
+        ("GET", "/directory_groups", get(directory_sync::list_groups)),
+        ("GET", "/directory_groups/{id}", get(directory_sync::get_group)),
         // Groups.
         ("GET", "/organizations/{organizationId}/groups", get(groups::list)),
         ("POST", "/organizations/{organizationId}/groups", post(groups::create)),
@@ -232,61 +266,97 @@ fn table() -> Vec<Route> {
         ),
         ("GET", "/user_management/organization_memberships/{omId}/groups", get(groups::list_for_membership)),
         // Feature flags and their targets.
-        ("GET", "/feature-flags", get(flags::list)),
-        ("GET", "/feature-flags/{slug}", get(flags::get)),
-        ("PUT", "/feature-flags/{slug}/enable", put(flags::enable)),
-        ("PUT", "/feature-flags/{slug}/disable", put(flags::disable)),
-        ("POST", "/feature-flags/{slug}/targets/{resourceId}", post(flags::add_target)),
-        ("DELETE", "/feature-flags/{slug}/targets/{resourceId}", delete(flags::remove_target)),
-        ("GET", "/organizations/{organizationId}/feature-flags", get(flags::list_for_organization)),
-        ("GET", "/user_management/users/{userId}/feature-flags", get(flags::list_for_user)),
-        ("GET", "/sdk/feature-flags", get(flags::runtime_configuration)),
+        ("GET", "/feature-flags", get(feature_flags::list)),
+        ("GET", "/feature-flags/{slug}", get(feature_flags::get)),
+        ("PUT", "/feature-flags/{slug}/enable", put(feature_flags::enable)),
+        ("PUT", "/feature-flags/{slug}/disable", put(feature_flags::disable)),
+        ("POST", "/feature-flags/{slug}/targets/{resourceId}", post(feature_flags::add_target)),
+        ("DELETE", "/feature-flags/{slug}/targets/{resourceId}", delete(feature_flags::remove_target)),
+        ("GET", "/organizations/{organizationId}/feature-flags", get(feature_flags::list_for_organization)),
+        ("GET", "/user_management/users/{userId}/feature-flags", get(feature_flags::list_for_user)),
+        ("GET", "/sdk/feature-flags", get(feature_flags::runtime_configuration)),
         // Audit logs, and each organization's audit log configuration and retention.
-        ("GET", "/audit_logs/actions", get(audit::list_actions)),
-        ("GET", "/audit_logs/actions/{actionName}/schemas", get(audit::list_schemas)),
-        ("POST", "/audit_logs/actions/{actionName}/schemas", post(audit::create_schema)),
-        ("POST", "/audit_logs/events", post(audit::create_event)),
-        ("POST", "/audit_logs/exports", post(audit::create_export)),
-        ("GET", "/audit_logs/exports/{auditLogExportId}", get(audit::get_export)),
-        ("GET", "/organizations/{id}/audit_log_configuration", get(audit::get_configuration)),
-        ("GET", "/organizations/{id}/audit_logs_retention", get(audit::get_retention)),
-        ("PUT", "/organizations/{id}/audit_logs_retention", put(audit::set_retention)),
+        ("GET", "/audit_logs/actions", get(audit_logs::list_actions)),
+        ("GET", "/audit_logs/actions/{actionName}/schemas", get(audit_logs::list_schemas)),
+        ("POST", "/audit_logs/actions/{actionName}/schemas", post(audit_logs::create_schema)),
+        ("POST", "/audit_logs/events", post(audit_logs::create_event)),
+        ("POST", "/audit_logs/exports", post(audit_logs::create_export)),
+        ("GET", "/audit_logs/exports/{auditLogExportId}", get(audit_logs::get_export)),
+        ("GET", "/organizations/{id}/audit_log_configuration", get(audit_logs::get_configuration)),
+        ("GET", "/organizations/{id}/audit_logs_retention", get(audit_logs::get_retention)),
+        ("PUT", "/organizations/{id}/audit_logs_retention", put(audit_logs::set_retention)),
         // Invitations.
-        ("GET", "/user_management/invitations", get(invitations::list)),
-        ("POST", "/user_management/invitations", post(invitations::create)),
-        ("GET", "/user_management/invitations/{id}", get(invitations::get)),
-        ("GET", "/user_management/invitations/by_token/{token}", get(invitations::get_by_token)),
-        ("POST", "/user_management/invitations/{id}/accept", post(invitations::accept)),
-        ("POST", "/user_management/invitations/{id}/revoke", post(invitations::revoke)),
-        ("POST", "/user_management/invitations/{id}/resend", post(invitations::resend)),
+        ("GET", "/user_management/invitations", get(user_management::invitations::list)),
+        ("POST", "/user_management/invitations", post(user_management::invitations::create)),
+        ("GET", "/user_management/invitations/{id}", get(user_management::invitations::get)),
+        (
+            "GET",
+            "/user_management/invitations/by_token/{token}",
+            get(user_management::invitations::get_by_token),
+        ),
+        ("POST", "/user_management/invitations/{id}/accept", post(user_management::invitations::accept)),
+        ("POST", "/user_management/invitations/{id}/revoke", post(user_management::invitations::revoke)),
+        ("POST", "/user_management/invitations/{id}/resend", post(user_management::invitations::resend)),
         // Magic auth, email verification and change, password reset.
-        ("POST", "/user_management/magic_auth", post(user_flows::create_magic_auth)),
-        ("GET", "/user_management/magic_auth/{id}", get(user_flows::get_magic_auth)),
-        ("POST", "/user_management/users/{id}/email_verification/send", post(user_flows::send_verification)),
+        ("POST", "/user_management/magic_auth", post(user_management::flows::create_magic_auth)),
+        ("GET", "/user_management/magic_auth/{id}", get(user_management::flows::get_magic_auth)),
+        (
+            "POST",
+            "/user_management/users/{id}/email_verification/send",
+            post(user_management::flows::send_verification),
+        ),
         (
             "POST",
             "/user_management/users/{id}/email_verification/confirm",
-            post(user_flows::confirm_verification),
+            post(user_management::flows::confirm_verification),
         ),
-        ("GET", "/user_management/email_verification/{id}", get(user_flows::get_verification)),
-        ("POST", "/user_management/users/{id}/email_change/send", post(user_flows::send_email_change)),
-        ("POST", "/user_management/users/{id}/email_change/confirm", post(user_flows::confirm_email_change)),
-        ("POST", "/user_management/password_reset", post(user_flows::create_password_reset)),
-        ("GET", "/user_management/password_reset/{id}", get(user_flows::get_password_reset)),
-        ("POST", "/user_management/password_reset/confirm", post(user_flows::confirm_password_reset)),
+        ("GET", "/user_management/email_verification/{id}", get(user_management::flows::get_verification)),
+        (
+            "POST",
+            "/user_management/users/{id}/email_change/send",
+            post(user_management::flows::send_email_change),
+        ),
+        (
+            "POST",
+            "/user_management/users/{id}/email_change/confirm",
+            post(user_management::flows::confirm_email_change),
+        ),
+        ("POST", "/user_management/password_reset", post(user_management::flows::create_password_reset)),
+        ("GET", "/user_management/password_reset/{id}", get(user_management::flows::get_password_reset)),
+        (
+            "POST",
+            "/user_management/password_reset/confirm",
+            post(user_management::flows::confirm_password_reset),
+        ),
         // Sign-in identities and sessions.
-        ("GET", "/user_management/users/{id}/identities", get(auth::list_identities)),
-        ("GET", "/user_management/users/{id}/sessions", get(auth::list_sessions)),
-        ("POST", "/user_management/sessions/revoke", post(auth::revoke_session)),
-        ("GET", "/user_management/sessions/logout", get(auth::logout)),
+        (
+            "GET",
+            "/user_management/users/{id}/identities",
+            get(user_management::authenticate::list_identities),
+        ),
+        ("GET", "/user_management/users/{id}/sessions", get(user_management::authenticate::list_sessions)),
+        ("POST", "/user_management/sessions/revoke", post(user_management::authenticate::revoke_session)),
+        ("GET", "/user_management/sessions/logout", get(user_management::authenticate::logout)),
         // AuthKit settings.
-        ("GET", "/user_management/jwt_template", get(authkit_settings::get_jwt_template)),
-        ("PUT", "/user_management/jwt_template", put(authkit_settings::set_jwt_template)),
-        ("POST", "/user_management/redirect_uris", post(authkit_settings::create_redirect_uri)),
-        ("GET", "/user_management/redirect_uris", get(authkit_settings::list_redirect_uris)),
-        ("DELETE", "/user_management/redirect_uris/{id}", delete(authkit_settings::delete_redirect_uri)),
-        ("POST", "/user_management/cors_origins", post(authkit_settings::create_cors_origin)),
-        ("GET", "/user_management/cors_origins", get(authkit_settings::list_cors_origins)),
+        ("GET", "/user_management/jwt_template", get(user_management::authkit_settings::get_jwt_template)),
+        ("PUT", "/user_management/jwt_template", put(user_management::authkit_settings::set_jwt_template)),
+        (
+            "POST",
+            "/user_management/redirect_uris",
+            post(user_management::authkit_settings::create_redirect_uri),
+        ),
+        ("GET", "/user_management/redirect_uris", get(user_management::authkit_settings::list_redirect_uris)),
+        (
+            "DELETE",
+            "/user_management/redirect_uris/{id}",
+            delete(user_management::authkit_settings::delete_redirect_uri),
+        ),
+        (
+            "POST",
+            "/user_management/cors_origins",
+            post(user_management::authkit_settings::create_cors_origin),
+        ),
+        ("GET", "/user_management/cors_origins", get(user_management::authkit_settings::list_cors_origins)),
         // Webhook endpoints.
         ("GET", "/webhook_endpoints", get(webhooks::list)),
         ("POST", "/webhook_endpoints", post(webhooks::create)),
@@ -303,33 +373,41 @@ fn table() -> Vec<Route> {
         // Events.
         ("GET", "/events", get(events::list)),
         // AuthKit: keys, the browser redirect, token exchanges.
-        ("GET", "/sso/jwks/{clientId}", get(auth::jwks)),
+        ("GET", "/sso/jwks/{clientId}", get(user_management::authenticate::jwks)),
         // Agents.
         ("GET", "/agents/registrations/{id}", get(agents::get)),
         ("POST", "/agents/registrations/{id}/revoke", post(agents::revoke)),
         ("POST", "/agents/credentials/validate", post(agents::validate)),
         ("PATCH", "/agents/claims/attempts", patch(agents::link)),
         // Pipes: data integrations, credentials, organizations' configurations, providers.
-        ("POST", "/data-integrations", post(integrations::create)),
-        ("GET", "/data-integrations", get(integrations::list)),
-        ("GET", "/data-integrations/{slug}", get(integrations::get)),
-        ("PUT", "/data-integrations/{slug}", put(integrations::update)),
-        ("DELETE", "/data-integrations/{slug}", delete(integrations::delete)),
-        ("PUT", "/data-integrations/{slug}/api-key", put(integrations::upsert_api_key)),
-        ("PUT", "/data-integrations/{slug}/client-credentials", put(integrations::upsert_client_credentials)),
-        ("POST", "/data-integrations/{slug}/credentials", post(integrations::credentials_for)),
-        ("POST", "/data-integrations/{slug}/authorize", post(integrations::authorize_url)),
+        ("POST", "/data-integrations", post(pipes::integrations::create)),
+        ("GET", "/data-integrations", get(pipes::integrations::list)),
+        ("GET", "/data-integrations/{slug}", get(pipes::integrations::get)),
+        ("PUT", "/data-integrations/{slug}", put(pipes::integrations::update)),
+        ("DELETE", "/data-integrations/{slug}", delete(pipes::integrations::delete)),
+        ("PUT", "/data-integrations/{slug}/api-key", put(pipes::integrations::upsert_api_key)),
+        (
+            "PUT",
+            "/data-integrations/{slug}/client-credentials",
+            put(pipes::integrations::upsert_client_credentials),
+        ),
+        ("POST", "/data-integrations/{slug}/credentials", post(pipes::integrations::credentials_for)),
+        ("POST", "/data-integrations/{slug}/authorize", post(pipes::integrations::authorize_url)),
         (
             "GET",
             "/organizations/{organizationId}/data_integration_configurations",
-            get(integrations::list_configurations),
+            get(pipes::integrations::list_configurations),
         ),
         (
             "PUT",
             "/organizations/{organizationId}/data_integration_configurations/{slug}",
-            put(integrations::configure),
+            put(pipes::integrations::configure),
         ),
-        ("GET", "/user_management/users/{user_id}/data_providers", get(integrations::providers_for_user)),
+        (
+            "GET",
+            "/user_management/users/{user_id}/data_providers",
+            get(pipes::integrations::providers_for_user),
+        ),
         // Connect: applications, client secrets, authorized applications, external auth.
         ("GET", "/connect/applications", get(connect::list)),
         ("POST", "/connect/applications", post(connect::create)),
@@ -380,60 +458,60 @@ fn table() -> Vec<Route> {
         ("GET", "/sso/profile", get(sso::profile)),
         ("POST", "/sso/logout/authorize", post(sso::logout_authorize)),
         ("GET", "/sso/logout", get(sso::logout)),
-        ("GET", "/user_management/authorize", get(auth::authorize)),
-        ("POST", "/user_management/authenticate", post(auth::authenticate)),
-        ("POST", "/user_management/authorize/device", post(device::authorize)),
+        ("GET", "/user_management/authorize", get(user_management::authenticate::authorize)),
+        ("POST", "/user_management/authenticate", post(user_management::authenticate::authenticate)),
+        ("POST", "/user_management/authorize/device", post(user_management::device::authorize)),
         // Resources and the access check.
-        ("GET", "/authorization/resources", get(access::list_resources)),
-        ("POST", "/authorization/resources", post(access::create_resource)),
-        ("GET", "/authorization/resources/{resource_id}", get(access::get_resource)),
-        ("PATCH", "/authorization/resources/{resource_id}", patch(access::update_resource)),
-        ("DELETE", "/authorization/resources/{resource_id}", delete(access::delete_resource)),
+        ("GET", "/authorization/resources", get(authorization::access::list_resources)),
+        ("POST", "/authorization/resources", post(authorization::access::create_resource)),
+        ("GET", "/authorization/resources/{resource_id}", get(authorization::access::get_resource)),
+        ("PATCH", "/authorization/resources/{resource_id}", patch(authorization::access::update_resource)),
+        ("DELETE", "/authorization/resources/{resource_id}", delete(authorization::access::delete_resource)),
         (
             "POST",
             "/authorization/organization_memberships/{organization_membership_id}/check",
-            post(access::check),
+            post(authorization::access::check),
         ),
         // Resources by external id, and who holds what on which resource.
         (
             "GET",
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
-            get(access::get_resource_by_external),
+            get(authorization::access::get_resource_by_external),
         ),
         (
             "PATCH",
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
-            patch(access::update_resource_by_external),
+            patch(authorization::access::update_resource_by_external),
         ),
         (
             "DELETE",
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}",
-            delete(access::delete_resource_by_external),
+            delete(authorization::access::delete_resource_by_external),
         ),
         (
             "GET",
             "/authorization/organizations/{organization_id}/resources/{resource_type_slug}/{external_id}/organization_memberships",
-            get(access::list_resource_memberships_by_external),
+            get(authorization::access::list_resource_memberships_by_external),
         ),
         (
             "GET",
             "/authorization/resources/{resource_id}/organization_memberships",
-            get(access::list_resource_memberships),
+            get(authorization::access::list_resource_memberships),
         ),
         (
             "GET",
             "/authorization/organization_memberships/{organization_membership_id}/resources",
-            get(access::list_membership_resources),
+            get(authorization::access::list_membership_resources),
         ),
         (
             "GET",
             "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_id}/permissions",
-            get(access::list_membership_resource_permissions),
+            get(authorization::access::list_membership_resource_permissions),
         ),
         (
             "GET",
             "/authorization/organization_memberships/{organization_membership_id}/resources/{resource_type_slug}/{external_id}/permissions",
-            get(access::list_membership_external_resource_permissions),
+            get(authorization::access::list_membership_external_resource_permissions),
         ),
     ]
 }
@@ -452,7 +530,7 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 /// an unknown id is a 404 and a missing required field a 422.
 pub fn generic_routes() -> Vec<(&'static str, &'static str)> {
     let modelled: Vec<(&'static str, &'static str)> = table().into_iter().map(|(m, p, _)| (m, p)).collect();
-    generic::unmodelled(&modelled)
+    crate::server::generic::unmodelled(&modelled)
 }
 
 /// The router's spelling of a document path template: each parameter named by its position
@@ -491,21 +569,21 @@ pub(crate) const HEALTH: &str = "/health";
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route(HEALTH, get(|| async { "ok" }))
-        .route("/_emulator/seed", post(admin::seed))
-        .route("/_emulator/snapshots", post(admin::snapshot))
-        .route("/_emulator/snapshots/{id}/restore", post(admin::restore))
-        .route("/_emulator/reset", post(admin::reset))
-        .route("/_emulator/emails", get(admin::emails))
-        .route(device::VERIFY_PATH, get(device::verify))
+        .route("/_emulator/seed", post(crate::server::control::seed))
+        .route("/_emulator/snapshots", post(crate::server::control::snapshot))
+        .route("/_emulator/snapshots/{id}/restore", post(crate::server::control::restore))
+        .route("/_emulator/reset", post(crate::server::control::reset))
+        .route("/_emulator/emails", get(crate::server::control::emails))
+        .route(user_management::device::VERIFY_PATH, get(user_management::device::verify))
         .route("/_emulator/connect/external_auth", post(connect::start_external_auth))
-        .route(integrations::CONSENT_PATH, get(integrations::consent))
+        .route(pipes::integrations::CONSENT_PATH, get(pipes::integrations::consent))
         .route("/_emulator/agents/registrations", post(agents::register))
-        .route(&format!("{}{{id}}", audit::DOWNLOAD_PREFIX), get(audit::download_export));
+        .route(&format!("{}{{id}}", audit_logs::DOWNLOAD_PREFIX), get(audit_logs::download_export));
     for (_, path, handler) in table() {
         router = router.route(&router_path(path), handler);
     }
     for (method, path) in generic_routes() {
-        router = router.route(&router_path(path), generic::handler(method, path));
+        router = router.route(&router_path(path), crate::server::generic::handler(method, path));
     }
     router
         .fallback(not_served)
@@ -516,7 +594,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn not_served(method: http::Method, uri: http::Uri) -> Response {
-    crate::error::ApiError {
+    crate::model::error::ApiError {
         status: StatusCode::NOT_FOUND,
         code: Some("route_not_found"),
         message: format!("The emulator does not serve {method} {}.", uri.path()),
@@ -531,6 +609,12 @@ async fn not_served(method: http::Method, uri: http::Uri) -> Response {
 pub(crate) fn origin(headers: &http::HeaderMap) -> String {
     let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
+}
+
+impl IntoResponse for crate::model::error::ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body())).into_response()
+    }
 }
 
 /// 200 with a JSON body.

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, parse_body};
-use crate::ids::unix_now;
-use crate::store::{MAX_CODES, Store, push_bounded};
+use crate::model::error::{ApiError, ApiResult, parse_body};
+use crate::model::ids::unix_now;
+use crate::model::{MAX_CODES, Store, push_bounded};
 
 /// How long a portal link, widget token or client token lives, in seconds.
 const TOKEN_TTL_SECS: u64 = 300;
@@ -77,16 +77,16 @@ fn new_challenge(
     to: &str,
     pending_token: &str,
 ) -> RadarChallenge {
-    let at = crate::ids::now();
+    let at = crate::model::ids::now();
     let challenge = RadarChallenge {
         id: store.ids.next(if kind == "email" { "radar_challenge" } else { "radar_verification" }),
         kind: kind.to_owned(),
         user_id: user_id.to_owned(),
         to: to.to_owned(),
-        code: crate::ids::code(),
+        code: crate::model::ids::code(),
         pending_token: pending_token.to_owned(),
         used: false,
-        expires_at: crate::ids::in_minutes(10),
+        expires_at: crate::model::ids::in_minutes(10),
         created_at: at.clone(),
         updated_at: at,
     };
@@ -111,11 +111,11 @@ pub(crate) fn use_radar_code(store: &mut Store, id: &str, user_id: &str, code: &
     let Some(c) = store.radar.challenges.iter_mut().find(|c| c.id == id && c.user_id == user_id) else {
         return false;
     };
-    if c.used || crate::ids::is_past(&c.expires_at) || c.code != code {
+    if c.used || crate::model::ids::is_past(&c.expires_at) || c.code != code {
         return false;
     }
     c.used = true;
-    c.updated_at = crate::ids::now();
+    c.updated_at = crate::model::ids::now();
     true
 }
 
@@ -130,7 +130,7 @@ struct SmsChallengeDto {
 /// `radar_sms_sign_in_challenge`.
 pub(super) async fn send_sms_challenge(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto: SmsChallengeDto = parse_body(&body)?;
-    crate::error::phone_number("phone_number", &dto.phone_number)?;
+    crate::model::error::phone_number("phone_number", &dto.phone_number)?;
     let mut store = db.store();
     store.user(&dto.user_id)?;
     let waiting = store.pending_auths.iter().any(|p| {
@@ -209,7 +209,7 @@ pub(super) async fn generate_link(State(db): Db, headers: HeaderMap, body: Bytes
         "iat": unix_now(),
         "exp": unix_now() + TOKEN_TTL_SECS,
     });
-    let token = super::auth::sign(&claims)?;
+    let token = crate::routes::user_management::authenticate::sign(&claims)?;
     Ok(created(json!({ "link": format!("{}/portal/launch?secret={token}", super::origin(&headers)) })))
 }
 
@@ -253,7 +253,7 @@ pub(super) async fn widget_token(State(db): Db, body: Bytes) -> ApiResult<Respon
         "iat": unix_now(),
         "exp": unix_now() + TOKEN_TTL_SECS,
     });
-    Ok(created(json!({ "token": super::auth::sign(&claims)? })))
+    Ok(created(json!({ "token": crate::routes::user_management::authenticate::sign(&claims)? })))
 }
 
 #[derive(Deserialize)]
@@ -280,7 +280,7 @@ pub(super) async fn client_token(State(db): Db, body: Bytes) -> ApiResult<Respon
         "iat": unix_now(),
         "exp": unix_now() + TOKEN_TTL_SECS,
     });
-    Ok(created(json!({ "token": super::auth::sign(&claims)? })))
+    Ok(created(json!({ "token": crate::routes::user_management::authenticate::sign(&claims)? })))
 }
 
 #[derive(Deserialize)]
@@ -414,7 +414,7 @@ pub(super) async fn add_entry(
 ) -> ApiResult<Response> {
     list_path(&kind, &action)?;
     let dto: EntryDto = radar(parse_body(&body))?;
-    radar(crate::error::non_empty("entry", &dto.entry))?;
+    radar(crate::model::error::non_empty("entry", &dto.entry))?;
     let mut store = db.store();
     let entry = (kind, action, dto.entry);
     if store.radar.lists.contains(&entry) {

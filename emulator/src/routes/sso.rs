@@ -20,11 +20,11 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::{Db, empty, ok};
-use crate::error::{ApiError, ApiResult};
-use crate::ids::now;
-use crate::ids::unix_now;
-use crate::list::Query;
-use crate::store::{MAX_CODES, SeedConnection, Store, push_bounded};
+use crate::model::error::{ApiError, ApiResult};
+use crate::model::ids::now;
+use crate::model::ids::unix_now;
+use crate::model::list::Query;
+use crate::model::{MAX_CODES, SeedConnection, Store, push_bounded};
 
 /// How long a code can be exchanged, and an access token used.
 const CODE_TTL_SECS: u64 = 600;
@@ -244,7 +244,7 @@ fn check_type(kind: &str) -> ApiResult<()> {
 /// Creates a connection of an organization: `draft` until its identity provider is set up
 /// (which the emulator does not model), named after its type unless given a name.
 pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    let dto: ConnectionBody = crate::error::parse_body(&body)?;
+    let dto: ConnectionBody = crate::model::error::parse_body(&body)?;
     let organization_id = dto.organization_id.ok_or_else(|| {
         ApiError::invalid_field("organization_id", "required", "organization_id is required.")
     })?;
@@ -271,7 +271,7 @@ pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
 
 /// Renames a connection or changes its type.
 pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
-    let dto: ConnectionBody = crate::error::parse_body(&body)?;
+    let dto: ConnectionBody = crate::model::error::parse_body(&body)?;
     let mut store = db.store();
     connection(&store, &id)?;
     if let Some(kind) = &dto.connection_type {
@@ -399,7 +399,14 @@ fn profile_for(store: &mut Store, connection_id: &str, email: &str) -> ApiResult
     let user = store.user_by_email(email).cloned();
     let roles: Vec<Value> = user
         .as_ref()
-        .map(|u| super::auth::access_of(store, &u.id, c.organization_id.as_deref()).1)
+        .map(|u| {
+            crate::routes::user_management::authenticate::access_of(
+                store,
+                &u.id,
+                c.organization_id.as_deref(),
+            )
+            .1
+        })
         .unwrap_or_default()
         .into_iter()
         .map(|slug| json!({ "slug": slug }))
@@ -444,18 +451,23 @@ pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResu
     if query.require("response_type")? != "code" {
         return Err(ApiError::invalid_field("response_type", "invalid", "response_type must be code."));
     }
-    let (email, challenge) = super::auth::login_hint_and_challenge(&query, "identity provider page")?;
+    let (email, challenge) = crate::routes::user_management::authenticate::login_hint_and_challenge(
+        &query,
+        "identity provider page",
+    )?;
     let mut store = db.store();
     let connection_id = pick_connection(&mut store, &query)?;
     let profile_id = profile_for(&mut store, &connection_id, &email)?;
     let now = unix_now();
     store.sso.codes.retain(|c| c.expires_at > now);
-    let code = format!("code_{}", crate::ids::suffix());
+    let code = format!("code_{}", crate::model::ids::suffix());
     let grant =
         SsoCode { code: code.clone(), client_id, profile_id, challenge, expires_at: now + CODE_TTL_SECS };
     push_bounded(&mut store.sso.codes, grant, MAX_CODES);
-    let location =
-        super::auth::url_with(&redirect_uri, &[("code", Some(&code)), ("state", query.get("state"))]);
+    let location = crate::routes::user_management::authenticate::url_with(
+        &redirect_uri,
+        &[("code", Some(&code)), ("state", query.get("state"))],
+    );
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
@@ -539,7 +551,7 @@ pub(super) async fn token(
         .find(|p| p["id"] == grant.profile_id.as_str())
         .cloned()
         .ok_or_else(|| ApiError::oauth("invalid_grant", "The code's connection was deleted."))?;
-    let access_token = format!("sso_token_{}", crate::ids::token(32));
+    let access_token = format!("sso_token_{}", crate::model::ids::token(32));
     store.sso.tokens.retain(|t| t.expires_at > now);
     let token = SsoToken {
         access_token: access_token.clone(),
@@ -582,12 +594,12 @@ struct LogoutAuthorize {
 
 /// `POST /sso/logout/authorize`: a logout URL for the profile's sign-in.
 pub(super) async fn logout_authorize(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
-    let dto: LogoutAuthorize = crate::error::parse_body(&body)?;
+    let dto: LogoutAuthorize = crate::model::error::parse_body(&body)?;
     let mut store = db.store();
     if !store.sso.profiles.iter().any(|p| p["id"] == dto.profile_id.as_str()) {
         return Err(ApiError::not_found("Profile", &dto.profile_id));
     }
-    let logout_token = crate::ids::token(32);
+    let logout_token = crate::model::ids::token(32);
     let mut found = false;
     for t in store.sso.tokens.iter_mut().filter(|t| t.profile_id == dto.profile_id) {
         t.logout_token = Some(logout_token.clone());

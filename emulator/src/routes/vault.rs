@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{Db, created, ok};
-use crate::error::{ApiError, ApiResult, non_empty, parse_body};
-use crate::ids::now;
-use crate::list::Query;
-use crate::store::Store;
+use crate::model::Store;
+use crate::model::error::{ApiError, ApiResult, non_empty, parse_body};
+use crate::model::ids::now;
+use crate::model::list::Query;
 
 /// The environment every emulated object belongs to.
 const ENVIRONMENT: &str = "environment_emulator";

@@ -8,10 +8,10 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use super::{Db, created, empty, ok};
-use crate::error::{ApiError, ApiResult, parse_body};
-use crate::ids::{now, token};
-use crate::list::Query;
-use crate::store::{Store, WebhookEndpoint};
+use crate::model::error::{ApiError, ApiResult, parse_body};
+use crate::model::ids::{now, token};
+use crate::model::list::Query;
+use crate::model::{Store, WebhookEndpoint};
 
 #[derive(Deserialize)]
 struct CreateEndpoint {
@@ -71,10 +71,7 @@ fn url_taken(store: &Store, url: &str, except: &str) -> ApiResult<()> {
 }
 
 fn find(store: &Store, id: &str) -> ApiResult<usize> {
-    store
-        .webhook_endpoints
-        .binary_search_by(|e| e.id.as_str().cmp(id))
-        .map_err(|_| ApiError::not_found("Webhook endpoint", id))
+    store.webhook_endpoints.index_of(id)
 }
 
 pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {

@@ -1,0 +1,7 @@
+//! The user management area's routes.
+
+pub(crate) mod authenticate;
+pub(crate) mod authkit_settings;
+pub(crate) mod device;
+pub(crate) mod flows;
+pub(crate) mod invitations;
