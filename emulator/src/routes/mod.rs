@@ -587,9 +587,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     }
     router
         .fallback(not_served)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::authenticate))
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::inject_faults))
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::record))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::middleware::authenticate))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::middleware::inject_faults))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::server::middleware::record))
         .with_state(shared)
 }
 
