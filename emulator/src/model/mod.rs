@@ -268,24 +268,19 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::error::ApiResult;
 
     /// The indexes the writes keep equal the ones built from scratch, through creates, an email
     /// change and deletes of users, memberships and organizations.
     #[test]
     fn kept_indexes_match_rebuilt_ones() {
         let mut store = Store::default();
-        let mut call = |f: &dyn Fn(&mut Store) -> ApiResult<()>| f(&mut store).expect("write");
         for o in 0..3 {
-            call(&|s| {
-                crate::routes::create_organization(s, format!(r#"{{"name": "O{o}"}}"#).as_bytes()).map(drop)
-            });
+            store
+                .create_organization(organizations::CreateOrganization::named(format!("O{o}")))
+                .expect("org");
         }
         for u in 0..6 {
-            call(&|s| {
-                crate::routes::create_user_in(s, format!(r#"{{"email": "u{u}@x.test"}}"#).as_bytes())
-                    .map(drop)
-            });
+            store.create_user(user_management::CreateUser::with_email(format!("u{u}@x.test"))).expect("user");
         }
         let (orgs, users): (Vec<String>, Vec<String>) = (
             store.organizations.iter().map(|o| o.id.clone()).collect(),
@@ -293,8 +288,12 @@ mod tests {
         );
         for (i, user) in users.iter().enumerate() {
             for org in orgs.iter().take(1 + i % 3) {
-                let body = format!(r#"{{"user_id": "{user}", "organization_id": "{org}"}}"#);
-                crate::routes::create_membership_in(&mut store, body.as_bytes()).expect("membership");
+                let new = user_management::CreateMembership {
+                    user_id: user.clone(),
+                    organization_id: org.clone(),
+                    ..Default::default()
+                };
+                store.create_membership(new).expect("membership");
             }
         }
         store.set_email(2, "renamed@x.test".into());

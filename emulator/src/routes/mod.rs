@@ -5,13 +5,13 @@ mod api_keys;
 pub(crate) mod audit_logs;
 mod authorization;
 pub(crate) mod connect;
-mod directory;
 mod directory_sync;
 mod events;
 mod feature_flags;
 mod groups;
 pub(crate) mod mfa;
 mod organization_domains;
+mod organizations;
 pub(crate) mod pipes;
 pub(crate) mod portal;
 pub(crate) mod sso;
@@ -31,10 +31,12 @@ use crate::server::Shared;
 
 pub(crate) use authorization::permissions::create_permission;
 pub(crate) use authorization::roles::create_environment_role;
-pub(crate) use directory::{create_membership_in, create_organization, create_user_in};
 pub(crate) use directory_sync::seed_directory;
 pub(crate) use feature_flags::seed_flag;
+pub(crate) use organizations::create_organization;
 pub(crate) use sso::seed_connection;
+pub(crate) use user_management::memberships::create_membership_in;
+pub(crate) use user_management::users::create_user_in;
 
 /// State handed to every handler.
 pub(crate) type Db = axum::extract::State<Arc<Shared>>;
@@ -107,21 +109,25 @@ fn table() -> Vec<Route> {
         ("PATCH", "/authorization/permissions/{slug}", patch(authorization::permissions::update)),
         ("DELETE", "/authorization/permissions/{slug}", delete(authorization::permissions::delete)),
         // Organizations.
-        ("GET", "/organizations", get(directory::list_organizations)),
-        ("POST", "/organizations", post(directory::create_organization_handler)),
-        ("GET", "/organizations/{id}", get(directory::get_organization)),
-        ("PUT", "/organizations/{id}", put(directory::update_organization)),
-        ("DELETE", "/organizations/{id}", delete(directory::delete_organization)),
+        ("GET", "/organizations", get(organizations::list)),
+        ("POST", "/organizations", post(organizations::create)),
+        ("GET", "/organizations/{id}", get(organizations::get)),
+        ("PUT", "/organizations/{id}", put(organizations::update)),
+        ("DELETE", "/organizations/{id}", delete(organizations::delete)),
         // Users.
-        ("GET", "/user_management/users", get(directory::list_users)),
-        ("POST", "/user_management/users", post(directory::create_user)),
-        ("GET", "/user_management/users/{id}", get(directory::get_user)),
-        ("DELETE", "/user_management/users/{id}", delete(directory::delete_user)),
+        ("GET", "/user_management/users", get(user_management::users::list)),
+        ("POST", "/user_management/users", post(user_management::users::create)),
+        ("GET", "/user_management/users/{id}", get(user_management::users::get)),
+        ("DELETE", "/user_management/users/{id}", delete(user_management::users::delete)),
         // Organization memberships.
-        ("GET", "/user_management/organization_memberships", get(directory::list_memberships)),
-        ("POST", "/user_management/organization_memberships", post(directory::create_membership)),
-        ("GET", "/user_management/organization_memberships/{id}", get(directory::get_membership)),
-        ("DELETE", "/user_management/organization_memberships/{id}", delete(directory::delete_membership)),
+        ("GET", "/user_management/organization_memberships", get(user_management::memberships::list)),
+        ("POST", "/user_management/organization_memberships", post(user_management::memberships::create)),
+        ("GET", "/user_management/organization_memberships/{id}", get(user_management::memberships::get)),
+        (
+            "DELETE",
+            "/user_management/organization_memberships/{id}",
+            delete(user_management::memberships::delete),
+        ),
         // Role assignments.
         (
             "GET",
@@ -144,19 +150,23 @@ fn table() -> Vec<Route> {
             delete(authorization::access::remove_role_by_id),
         ),
         // Lookups by external id, updates, membership status.
-        ("GET", "/organizations/external_id/{external_id}", get(directory::get_organization_by_external_id)),
-        ("GET", "/user_management/users/external_id/{external_id}", get(directory::get_user_by_external_id)),
-        ("PUT", "/user_management/users/{id}", put(directory::update_user)),
-        ("PUT", "/user_management/organization_memberships/{id}", put(directory::update_membership)),
+        ("GET", "/organizations/external_id/{external_id}", get(organizations::get_by_external_id)),
+        (
+            "GET",
+            "/user_management/users/external_id/{external_id}",
+            get(user_management::users::get_by_external_id),
+        ),
+        ("PUT", "/user_management/users/{id}", put(user_management::users::update)),
+        ("PUT", "/user_management/organization_memberships/{id}", put(user_management::memberships::update)),
         (
             "PUT",
             "/user_management/organization_memberships/{id}/deactivate",
-            put(directory::deactivate_membership),
+            put(user_management::memberships::deactivate),
         ),
         (
             "PUT",
             "/user_management/organization_memberships/{id}/reactivate",
-            put(directory::reactivate_membership),
+            put(user_management::memberships::reactivate),
         ),
         // Group role assignments, and the role assignments on a resource.
         ("GET", "/authorization/groups/{group_id}/role_assignments", get(authorization::group_roles::list)),

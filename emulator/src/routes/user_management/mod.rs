@@ -5,3 +5,5 @@ pub(crate) mod authkit_settings;
 pub(crate) mod device;
 pub(crate) mod flows;
 pub(crate) mod invitations;
+pub(crate) mod memberships;
+pub(crate) mod users;

@@ -1,0 +1,21 @@
+//! User management: users, organization memberships, invitations, the one-time codes and
+//! tokens of the user flows, AuthKit settings, and sign-in sessions, one file each.
+
+pub(crate) mod flows;
+pub(crate) mod invitations;
+pub(crate) mod memberships;
+pub(crate) mod sessions;
+pub(crate) mod settings;
+#[cfg(test)]
+pub(crate) mod testing;
+pub(crate) mod users;
+
+pub(crate) use flows::{
+    ConfirmCode, ConfirmPasswordReset, CreateEmailChange, CreateMagicAuth, CreatePasswordReset, EmailChange,
+    OneTimeCode, PasswordReset,
+};
+pub(crate) use invitations::{CreateInvitation, Invitation, ResendInvitation, pending_by_token};
+pub(crate) use memberships::{CreateMembership, Membership, OrganizationMembership};
+pub(crate) use sessions::{AuthCode, AuthSession, PendingAuth};
+pub(crate) use settings::{AuthkitSettings, CreateCorsOrigin, CreateRedirectUri, SetJwtTemplate};
+pub(crate) use users::{CreateUser, User, check_email};

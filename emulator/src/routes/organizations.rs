@@ -1,0 +1,50 @@
+//! `/organizations`: parse, call the model ([`crate::model::organizations`]), render.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+
+use super::{Db, created, empty, ok};
+use crate::model::error::{ApiResult, parse_body};
+use crate::model::list::Query;
+use crate::model::{Organization, Store};
+
+/// Creates an organization from a JSON body: the seed's way until it calls
+/// [`Store::create_organization`] itself.
+pub(crate) fn create_organization(store: &mut Store, body: &[u8]) -> ApiResult<Organization> {
+    store.create_organization(parse_body(body)?)
+}
+
+pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let query = Query::parse(raw.as_deref())?;
+    Ok(ok(db.store().list_organizations(&query)))
+}
+
+pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    create_organization(&mut db.store(), &body).map(created)
+}
+
+pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().organization(&id).map(ok)
+}
+
+pub(super) async fn get_by_external_id(
+    State(db): Db,
+    Path(external_id): Path<String>,
+) -> ApiResult<Response> {
+    db.store().get_organization_by_external(&external_id).map(ok)
+}
+
+pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let mut store = db.store();
+    // An unknown id is a 404 before the body is read.
+    store.organization(&id)?;
+    store.update_organization(&id, parse_body(&body)?).map(ok)
+}
+
+/// The document answers 202 (accepted) with no body.
+pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().delete_organization(&id)?;
+    Ok(empty(StatusCode::ACCEPTED))
+}
