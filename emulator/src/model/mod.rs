@@ -5,6 +5,7 @@
 pub(crate) mod error;
 #[macro_use]
 pub(crate) mod table;
+pub(crate) mod admin_portal;
 pub(crate) mod api_keys;
 pub(crate) mod audit_logs;
 pub(crate) mod authorization;
@@ -15,12 +16,17 @@ pub(crate) mod generic;
 pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod list;
+pub(crate) mod mfa;
 pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod persist;
+pub(crate) mod radar;
 pub(crate) mod seed;
+pub(crate) mod urls;
 pub(crate) mod user_management;
+pub(crate) mod user_management_signin;
 pub(crate) mod webhooks;
+pub(crate) mod widgets;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -170,11 +176,11 @@ pub(crate) struct Store {
     /// SSO: connections, profiles, and the flow's codes and tokens.
     pub(crate) sso: crate::routes::sso::SsoData,
     /// MFA factors and challenges.
-    pub(crate) mfa: crate::routes::mfa::MfaData,
+    pub(crate) mfa: crate::model::mfa::MfaData,
     /// Device authorizations waiting for their user.
-    pub(crate) device: crate::routes::user_management::device::DeviceData,
+    pub(crate) device: crate::model::user_management_signin::device::DeviceData,
     /// Radar's attempts and allow and block lists.
-    pub(crate) radar: crate::routes::portal::RadarData,
+    pub(crate) radar: crate::model::radar::RadarData,
     /// Connect: applications, secrets, users' grants, external authentication sessions.
     pub(crate) connect: crate::routes::connect::ConnectData,
     /// Pipes' data integrations and organizations' configurations of them.

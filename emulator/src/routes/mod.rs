@@ -1,5 +1,6 @@
 //! The HTTP surface: the document's routes, served from one table.
 
+mod admin_portal;
 pub(crate) mod agents;
 mod api_keys;
 pub(crate) mod audit_logs;
@@ -9,15 +10,16 @@ mod directory_sync;
 mod events;
 mod feature_flags;
 mod groups;
-pub(crate) mod mfa;
+mod mfa;
 mod organization_domains;
 mod organizations;
 pub(crate) mod pipes;
-pub(crate) mod portal;
+mod radar;
 pub(crate) mod sso;
 pub(crate) mod user_management;
 pub(crate) mod vault;
 mod webhooks;
+mod widgets;
 
 use std::sync::Arc;
 
@@ -440,15 +442,15 @@ fn table() -> Vec<Route> {
         ),
         ("POST", "/authkit/oauth2/complete", post(connect::complete)),
         // Admin Portal, Widgets and client tokens; Radar.
-        ("POST", "/portal/generate_link", post(portal::generate_link)),
-        ("POST", "/widgets/token", post(portal::widget_token)),
-        ("POST", "/client/token", post(portal::client_token)),
-        ("POST", "/radar/attempts", post(portal::create_attempt)),
-        ("PUT", "/radar/attempts/{id}", put(portal::update_attempt)),
-        ("POST", "/radar/lists/{type}/{action}", post(portal::add_entry)),
-        ("DELETE", "/radar/lists/{type}/{action}", delete(portal::remove_entry)),
-        ("POST", "/user_management/radar_challenges", post(portal::send_sms_challenge)),
-        ("GET", "/user_management/radar_challenges/{id}", get(portal::get_challenge)),
+        ("POST", "/portal/generate_link", post(admin_portal::generate_link)),
+        ("POST", "/widgets/token", post(widgets::token)),
+        ("POST", "/client/token", post(user_management::client_token::create)),
+        ("POST", "/radar/attempts", post(radar::create_attempt)),
+        ("PUT", "/radar/attempts/{id}", put(radar::update_attempt)),
+        ("POST", "/radar/lists/{type}/{action}", post(radar::add_entry)),
+        ("DELETE", "/radar/lists/{type}/{action}", delete(radar::remove_entry)),
+        ("POST", "/user_management/radar_challenges", post(radar::send_sms_challenge)),
+        ("GET", "/user_management/radar_challenges/{id}", get(radar::get_challenge)),
         // MFA: factors, challenges, users' factors.
         ("POST", "/auth/factors/enroll", post(mfa::enroll)),
         ("GET", "/auth/factors/{id}", get(mfa::get)),

@@ -2,6 +2,7 @@
 
 pub(crate) mod authenticate;
 pub(crate) mod authkit_settings;
+pub(crate) mod client_token;
 pub(crate) mod device;
 pub(crate) mod flows;
 pub(crate) mod invitations;
