@@ -7,7 +7,7 @@ use serde_json::json;
 use super::Store;
 use super::error::{ApiError, ApiResult};
 use super::ids::unix_now;
-use super::user_management_signin::tokens::{EMBED_TOKEN_TTL_SECS, sign};
+use super::user_management::signin::tokens::{EMBED_TOKEN_TTL_SECS, sign};
 
 const INTENTS: &[&str] = &[
     "sso",
@@ -69,8 +69,8 @@ pub(crate) fn generate_link(store: &Store, dto: LinkRequest, origin: &str) -> Ap
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::add_org;
-    use crate::model::user_management_signin::tokens::verify;
+    use crate::model::user_management::signin::fixtures::add_org;
+    use crate::model::user_management::signin::tokens::verify;
 
     fn request(org: &str, intent: &str, contacts: usize) -> LinkRequest {
         let emails: Vec<String> = (0..contacts).map(|i| format!("it{i}@x.test")).collect();

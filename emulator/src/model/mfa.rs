@@ -457,7 +457,7 @@ pub(crate) fn list_for_user(store: &Store, user: &str) -> ApiResult<Vec<FactorAn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_user, status_and_code};
+    use crate::model::user_management::signin::fixtures::{add_user, status_and_code};
 
     fn enroll_kind(store: &mut Store, kind: &str) -> ApiResult<FactorAnswer> {
         let body = format!(r#"{{"type": "{kind}", "phone_number": "+15555550100"}}"#);

@@ -24,7 +24,6 @@ pub(crate) mod radar;
 pub(crate) mod seed;
 pub(crate) mod urls;
 pub(crate) mod user_management;
-pub(crate) mod user_management_signin;
 pub(crate) mod webhooks;
 pub(crate) mod widgets;
 
@@ -178,7 +177,7 @@ pub(crate) struct Store {
     /// MFA factors and challenges.
     pub(crate) mfa: crate::model::mfa::MfaData,
     /// Device authorizations waiting for their user.
-    pub(crate) device: crate::model::user_management_signin::device::DeviceData,
+    pub(crate) device: crate::model::user_management::signin::device::DeviceData,
     /// Radar's attempts and allow and block lists.
     pub(crate) radar: crate::model::radar::RadarData,
     /// Connect: applications, secrets, users' grants, external authentication sessions.

@@ -347,7 +347,7 @@ pub(crate) fn remove_entry(store: &mut Store, kind: String, action: String, dto:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_user, status_and_code};
+    use crate::model::user_management::signin::fixtures::{add_user, status_and_code};
 
     fn attempt(email: &str) -> NewAttempt {
         let body = format!(
@@ -441,7 +441,7 @@ mod tests {
         };
         let e = send_sms_challenge(&mut store, sms("tok")).expect_err("nothing waits");
         assert_eq!(status_and_code(&e), (400, Some("invalid_pending_authentication_token")));
-        crate::model::user_management_signin::fixtures::hold(
+        crate::model::user_management::signin::fixtures::hold(
             &mut store,
             &user,
             "radar_sms_sign_in_challenge",

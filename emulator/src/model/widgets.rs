@@ -7,7 +7,7 @@ use serde_json::json;
 use super::Store;
 use super::error::{ApiError, ApiResult};
 use super::ids::unix_now;
-use super::user_management_signin::tokens::{EMBED_TOKEN_TTL_SECS, SignedToken, sign};
+use super::user_management::signin::tokens::{EMBED_TOKEN_TTL_SECS, SignedToken, sign};
 
 const WIDGET_SCOPES: &[&str] = &[
     "widgets:users-table:manage",
@@ -39,7 +39,7 @@ pub(crate) fn widget_token(store: &Store, dto: WidgetTokenRequest) -> ApiResult<
     store.user(&user)?;
     if let Some(org) = &dto.organization_id {
         store.organization(org)?;
-        super::user_management_signin::membership_org(store, &user, org)?;
+        super::user_management::signin::membership_org(store, &user, org)?;
     } else if !scopes.is_empty() {
         return Err(ApiError::bad_request(
             "organization_required",
@@ -59,8 +59,8 @@ pub(crate) fn widget_token(store: &Store, dto: WidgetTokenRequest) -> ApiResult<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_member, add_org, add_user, status_and_code};
-    use crate::model::user_management_signin::tokens::verify;
+    use crate::model::user_management::signin::fixtures::{add_member, add_org, add_user, status_and_code};
+    use crate::model::user_management::signin::tokens::verify;
 
     fn request(user: Option<&str>, org: Option<&str>, scopes: &[&str]) -> WidgetTokenRequest {
         let body = json!({ "user_id": user, "organization_id": org, "scopes": scopes });

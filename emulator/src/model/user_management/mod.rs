@@ -6,6 +6,7 @@ pub(crate) mod invitations;
 pub(crate) mod memberships;
 pub(crate) mod sessions;
 pub(crate) mod settings;
+pub(crate) mod signin;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod users;

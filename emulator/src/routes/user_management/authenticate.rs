@@ -1,5 +1,5 @@
 //! AuthKit's sign-in over HTTP: the JWKS, the authorization redirect, `authenticate`, and the
-//! sessions. The rules are the model's ([`crate::model::user_management_signin`]).
+//! sessions. The rules are the model's ([`crate::model::user_management::signin`]).
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -9,13 +9,13 @@ use http::{HeaderMap, StatusCode, header};
 
 use crate::model::error::{ApiError, ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::user_management_signin::{self as signin, Issuer, SignIn, sessions, tokens};
+use crate::model::user_management::signin::{self as signin, Issuer, SignIn, sessions, tokens};
 use crate::routes::{Db, empty, ok};
 
 // Other areas' routes call these here; they live in the model now.
 pub(crate) use crate::model::urls::{is_absolute_url, url_with};
-pub(crate) use crate::model::user_management_signin::tokens::{sign, verify};
-pub(crate) use crate::model::user_management_signin::{access_of, login_hint_and_challenge, single_org};
+pub(crate) use crate::model::user_management::signin::tokens::{sign, verify};
+pub(crate) use crate::model::user_management::signin::{access_of, login_hint_and_challenge, single_org};
 
 /// `GET /sso/jwks/{clientId}`: the public key of the tokens below, for any client id.
 pub(crate) async fn jwks(Path(_client_id): Path<String>) -> ApiResult<Response> {

@@ -12,7 +12,6 @@ use crate::model::user_management::{CreateCorsOrigin, CreateRedirectUri, SetJwtT
 use crate::routes::{Db, created, empty, ok};
 
 /// Called by `authenticate`; they live in the model now.
-pub(crate) use crate::model::user_management::settings::{apply_template, redirect_allowed};
 
 pub(crate) async fn get_jwt_template(State(db): Db) -> ApiResult<Response> {
     Ok(ok(db.store().jwt_template()))

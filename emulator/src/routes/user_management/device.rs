@@ -1,7 +1,7 @@
 //! The device authorization grant (RFC 8628) over HTTP: `POST /user_management/authorize/device`
 //! and the verification URI, `GET /_emulator/device?user_code=...&login_hint=<email>` (or
 //! `deny=true`), as there is no login page. The rules are the model's
-//! ([`crate::model::user_management_signin::device`]).
+//! ([`crate::model::user_management::signin::device`]).
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -10,7 +10,7 @@ use http::HeaderMap;
 
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::user_management_signin::device::{self, DeviceApproval};
+use crate::model::user_management::signin::device::{self, DeviceApproval};
 use crate::routes::{Db, ok};
 
 /// The verification URI's path (the emulator's own; there is no login page).

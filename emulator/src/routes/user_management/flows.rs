@@ -13,9 +13,6 @@ use crate::model::user_management::{
 use crate::routes::{Db, created, ok, origin};
 
 /// Called by `authenticate`; they live in the model now.
-pub(crate) use crate::model::user_management::flows::{
-    send_verification_code, use_magic_auth, use_verification_code,
-};
 
 pub(crate) async fn create_magic_auth(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let new: CreateMagicAuth = parse_body(&body)?;

@@ -210,7 +210,7 @@ fn a_sign_in_stops_at_mfa_enrollment_then_at_the_challenge_of_the_users_factor()
     let tokens = tokens_of(sign_in(&mut store, totp(&code)));
     assert_eq!(claims(&tokens)["sub"].as_str(), Some(user.as_str()));
     let other = add_user(&mut store, "bob@x.test");
-    crate::model::user_management_signin::fixtures::hold(&mut store, &other, "mfa_challenge", "tok");
+    crate::model::user_management::signin::fixtures::hold(&mut store, &other, "mfa_challenge", "tok");
     let mut theirs = totp(&code);
     theirs["pending_authentication_token"] = json!("tok");
     assert_eq!(sign_in(&mut store, theirs).expect_err("not bob's factor").code, Some("user_mismatch"));

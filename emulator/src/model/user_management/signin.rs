@@ -81,7 +81,7 @@ impl Authorize {
 /// redirect URIs are set, `redirect_uri` must be one.
 pub(crate) fn authorize(store: &mut Store, request: Authorize) -> ApiResult<String> {
     let redirect_uri = request.redirect_uri;
-    if !crate::routes::user_management::authkit_settings::redirect_allowed(store, &redirect_uri) {
+    if !crate::model::user_management::settings::redirect_allowed(store, &redirect_uri) {
         return Err(ApiError::bad_request(
             "invalid_redirect_uri",
             format!("'{redirect_uri}' is not one of the environment's redirect URIs."),
@@ -386,7 +386,7 @@ fn password_grant(store: &mut Store, dto: &AuthenticateBody, secret_ok: bool) ->
 fn magic_auth_grant(store: &mut Store, dto: &AuthenticateBody, secret_ok: bool) -> ApiResult<Grant> {
     require_secret(secret_ok)?;
     let email = dto.email.as_deref().unwrap_or_default();
-    let user_id = crate::routes::user_management::flows::use_magic_auth(store, email, dto.code())?
+    let user_id = crate::model::user_management::flows::use_magic_auth(store, email, dto.code())?
         .ok_or_else(|| invalid_grant("The magic auth code is invalid, expired or was used."))?;
     let org = single_org(store, &user_id);
     Ok(Grant { first_factor: true, ..Grant::new(user_id, org, "MagicAuth") })
@@ -396,7 +396,7 @@ fn magic_auth_grant(store: &mut Store, dto: &AuthenticateBody, secret_ok: bool) 
 fn email_verification_grant(store: &mut Store, dto: &AuthenticateBody, secret_ok: bool) -> ApiResult<Grant> {
     require_secret(secret_ok)?;
     let pending = dto.pending(store, &["email_verification_required"])?;
-    if !crate::routes::user_management::flows::use_verification_code(store, &pending.user_id, dto.code())? {
+    if !crate::model::user_management::flows::use_verification_code(store, &pending.user_id, dto.code())? {
         return Err(ApiError::bad_request(
             "invalid_one_time_code",
             "The email verification code is incorrect or expired.",
@@ -523,7 +523,7 @@ fn claims(
         let user = serde_json::to_value(store.user(&grant.user_id)?).unwrap_or_default();
         let org = organization_id.and_then(|o| store.organization(o).ok());
         let context = json!({ "user": user, "organization": org });
-        crate::routes::user_management::authkit_settings::apply_template(template, &context, &mut claims);
+        crate::model::user_management::settings::apply_template(template, &context, &mut claims);
     }
     Ok(claims)
 }

@@ -187,7 +187,7 @@ pub(crate) fn redeem(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_member, add_org, add_user, status_and_code};
+    use crate::model::user_management::signin::fixtures::{add_member, add_org, add_user, status_and_code};
 
     fn start(store: &mut Store) -> DeviceAuthorization {
         let dto = DeviceRequest { client_id: "client_1".into() };

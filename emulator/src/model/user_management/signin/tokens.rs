@@ -11,7 +11,7 @@ use crate::model::error::{ApiError, ApiResult};
 use crate::model::ids::unix_now;
 
 const KEY_PEM: &[u8] = crate::TEST_ONLY_SIGNING_KEY_PEM;
-const KEY_JWK: &str = include_str!("../../../keys/test-only-signing-key.jwk.json");
+const KEY_JWK: &str = include_str!("../../../../keys/test-only-signing-key.jwk.json");
 
 /// How long an Admin Portal link, a widget token or a client token lives, in seconds.
 pub(crate) const EMBED_TOKEN_TTL_SECS: u64 = 300;
@@ -83,7 +83,7 @@ pub(crate) fn client_token(store: &Store, dto: ClientTokenRequest) -> ApiResult<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_member, add_org, add_user, status_and_code};
+    use crate::model::user_management::signin::fixtures::{add_member, add_org, add_user, status_and_code};
 
     #[test]
     fn what_is_signed_verifies_and_nothing_else_does() {

@@ -67,7 +67,7 @@ fn end(session: &mut AuthSession) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management_signin::fixtures::{add_user, status_and_code};
+    use crate::model::user_management::signin::fixtures::{add_user, status_and_code};
 
     fn session(store: &mut Store, user: &str) -> String {
         let id = store.ids.next("session");

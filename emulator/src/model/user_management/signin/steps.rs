@@ -145,7 +145,7 @@ pub(crate) fn next_step(store: &mut Store, client_id: &str, grant: &Grant) -> Ap
     let token = hold_pending(store, client_id, step, grant);
     let (message, detail) = match step {
         "email_verification_required" => {
-            let record = crate::routes::user_management::flows::send_verification_code(store, &user);
+            let record = crate::model::user_management::flows::send_verification_code(store, &user);
             let detail =
                 StepDetail::EmailVerification { email: user.email.clone(), email_verification_id: record.id };
             ("Email ownership must be verified before authentication.", Some(detail))
