@@ -98,23 +98,24 @@ mod emitted;
 
 pub use emitted::*;
 
-pub mod actions;
+// The hand-written layer: `runtime`, what every call shares, and `extras`, one file or folder of
+// helpers per area. The helpers with a path of their own are re-exported here; `vault` and
+// `webhooks` shadow the emitted modules of the same name, which they re-export in turn.
+mod extras;
+pub mod runtime;
+
+pub use extras::user_management::actions;
 if_feature_flags_area! {
     #[cfg(feature = "feature_flags")]
-    pub mod flags;
+    pub use extras::feature_flags as flags;
 }
-pub mod runtime;
 #[cfg(feature = "sessions")]
-pub mod sessions;
+pub use extras::user_management::sessions;
 if_vault_area! {
     #[cfg(feature = "vault")]
-    pub mod vault;
+    pub use extras::vault;
 }
-pub mod webhooks;
-if_sso_area! {
-    #[cfg(feature = "sso")]
-    mod sso_login;
-}
+pub use extras::webhooks;
 
 /// A WorkOS event: from `client.events().list_events()` or a verified webhook body
 /// ([`webhooks::verify_event`]). One variant per event name, with its typed `data`; an event this

@@ -484,25 +484,7 @@ mod tokens {
 
         let (emu, client, kid) = emulator().await;
         let verifier = SessionVerifier::new(client, CLIENT_ID).leeway(Duration::ZERO);
-        let base = emu.base_url();
-        let mut tokens = Vec::new();
-        let mut with = |change: &dyn Fn(&mut Value)| {
-            let mut claims = user_claims(base);
-            change(&mut claims);
-            tokens.push(forge(&kid, &claims));
-        };
-        with(&|c| drop(c.as_object_mut().expect("object").remove("sid")));
-        with(&|c| c["sub_type"] = json!("widget"));
-        with(&|c| c["sub_profile"] = json!("agent"));
-        with(&|c| c["iss"] = json!("https://evil.example.com"));
-        with(&|c| c["exp"] = json!(now() - 60));
-        with(&|c| c["nbf"] = json!(now() + 600));
-        with(&|c| c["roles"] = json!({"secret": "value"}));
-        let good = forge(&kid, &user_claims(base));
-        let parts: Vec<&str> = good.split('.').collect();
-        tokens.push(format!("{}.{}.{}AAAA", parts[0], parts[1], &parts[2][..parts[2].len() - 4]));
-        tokens.push(format!("{}.{}", parts[0], parts[1]));
-        tokens.push(format!("{}.{}.{}", parts[0], tokens[0].split('.').nth(1).expect("claims"), parts[2]));
+        let (tokens, good) = refused_tokens(&kid, emu.base_url());
 
         let mut errors = Vec::new();
         for token in &tokens {
@@ -557,7 +539,35 @@ mod tokens {
             }
             assert!(!text.contains("\"value\"") && !text.contains(password), "{text}");
         }
-        // Each refusal names its check.
+        assert_each_names_its_check(&errors);
+    }
+
+    /// The tokens of [`token_refusals_and_logs_name_the_check_never_the_token_or_keys`], one per
+    /// check, in the order of [`assert_each_names_its_check`], and the good token they come from.
+    fn refused_tokens(kid: &str, base: &str) -> (Vec<String>, String) {
+        let mut tokens = Vec::new();
+        let mut with = |change: &dyn Fn(&mut Value)| {
+            let mut claims = user_claims(base);
+            change(&mut claims);
+            tokens.push(forge(kid, &claims));
+        };
+        with(&|c| drop(c.as_object_mut().expect("object").remove("sid")));
+        with(&|c| c["sub_type"] = json!("widget"));
+        with(&|c| c["sub_profile"] = json!("agent"));
+        with(&|c| c["iss"] = json!("https://evil.example.com"));
+        with(&|c| c["exp"] = json!(now() - 60));
+        with(&|c| c["nbf"] = json!(now() + 600));
+        with(&|c| c["roles"] = json!({"secret": "value"}));
+        let good = forge(kid, &user_claims(base));
+        let parts: Vec<&str> = good.split('.').collect();
+        tokens.push(format!("{}.{}.{}AAAA", parts[0], parts[1], &parts[2][..parts[2].len() - 4]));
+        tokens.push(format!("{}.{}", parts[0], parts[1]));
+        tokens.push(format!("{}.{}.{}", parts[0], tokens[0].split('.').nth(1).expect("claims"), parts[2]));
+        (tokens, good)
+    }
+
+    /// Each refusal names its check: the forged tokens', then the failing JWKS's two.
+    fn assert_each_names_its_check(errors: &[(String, TokenError)]) {
         let named: Vec<String> = errors.iter().map(|(_, e)| e.to_string()).collect();
         for (i, expected) in [
             "no `sid` claim",

@@ -184,6 +184,115 @@ fn assert_common(
     assert_eq!(opt(fingerprint), node["deviceFingerprint"]);
 }
 
+/// An organization as the SDK read it (`null` when the request has none).
+fn assert_organization(organization: Option<&actions::Organization>, node: &Value) {
+    let (org, n) = match (organization, node) {
+        (None, Value::Null) => return,
+        (Some(org), n) => (org, n),
+        (None, n) => panic!("the SDK read an organization: {n}"),
+    };
+    assert_eq!((org.id.as_str(), org.name.as_str()), (s(&n["id"]), s(&n["name"])));
+    assert_eq!(Value::Bool(org.allow_profiles_outside_organization), n["allowProfilesOutsideOrganization"]);
+    assert_eq!(opt(org.stripe_customer_id.as_deref()), n["stripeCustomerId"]);
+    assert_eq!(opt(org.external_id.as_deref()), n["externalId"]);
+    assert_eq!(
+        (iso(&org.created_at), iso(&org.updated_at)),
+        (s(&n["createdAt"]).into(), s(&n["updatedAt"]).into())
+    );
+    let domains = n["domains"].as_array().expect("domains");
+    assert_eq!(org.domains.len(), domains.len());
+    for (d, n) in org.domains.iter().zip(domains) {
+        assert_eq!((d.id.as_str(), d.domain.as_str()), (s(&n["id"]), s(&n["domain"])));
+        assert_eq!(
+            (d.state.as_str(), d.verification_strategy.as_ref().map(|v| v.as_str())),
+            (s(&n["state"]), n["verificationStrategy"].as_str())
+        );
+        assert_eq!(opt(d.verification_token.as_deref()), n["verificationToken"]);
+        assert_eq!(opt(d.organization_id.as_deref()), n["organizationId"]);
+    }
+}
+
+/// A membership as the SDK read it (`null` when the request has none).
+fn assert_membership(membership: Option<&actions::OrganizationMembership>, node: &Value) {
+    let (m, n) = match (membership, node) {
+        (None, Value::Null) => return,
+        (Some(m), n) => (m, n),
+        (None, n) => panic!("the SDK read a membership: {n}"),
+    };
+    assert_eq!(
+        (m.id.as_str(), m.user_id.as_str(), m.organization_id.as_str()),
+        (s(&n["id"]), s(&n["userId"]), s(&n["organizationId"]))
+    );
+    assert_eq!((m.status.as_str(), m.role.slug.as_str()), (s(&n["status"]), s(&n["role"]["slug"])));
+    assert_eq!(opt(m.organization_name.as_deref()), n["organizationName"]);
+    assert_eq!(Value::Bool(m.directory_managed), n["directoryManaged"]);
+    let roles: Vec<&str> = m.roles.iter().map(|r| r.slug.as_str()).collect();
+    let node_roles: Vec<&str> = n["roles"].as_array().expect("roles").iter().map(|r| s(&r["slug"])).collect();
+    assert_eq!(roles, node_roles);
+    assert_eq!(Value::Object(m.custom_attributes.clone()), n["customAttributes"]);
+}
+
+/// An invitation as the SDK read it (`null` when the request has none).
+fn assert_invitation(invitation: Option<&actions::Invitation>, node: &Value) {
+    let (i, n) = match (invitation, node) {
+        (None, Value::Null) => return,
+        (Some(i), n) => (i, n),
+        (None, n) => panic!("the SDK read an invitation: {n}"),
+    };
+    assert_eq!(
+        (i.id.as_str(), i.email.as_str(), i.state.as_str()),
+        (s(&n["id"]), s(&n["email"]), s(&n["state"]))
+    );
+    assert_eq!(
+        (i.token.as_str(), i.accept_invitation_url.as_str()),
+        (s(&n["token"]), s(&n["acceptInvitationUrl"]))
+    );
+    assert_eq!(iso(&i.expires_at), s(&n["expiresAt"]));
+    assert_eq!(i.accepted_at.as_ref().map(iso).map(Value::from).unwrap_or(Value::Null), n["acceptedAt"]);
+    assert_eq!(opt(i.organization_id.as_deref()), n["organizationId"]);
+    assert_eq!(opt(i.inviter_user_id.as_deref()), n["inviterUserId"]);
+    assert_eq!(opt(i.role_slug.as_deref()), n["roleSlug"]);
+    assert!(!format!("{i:?}").contains(&i.token), "the token is not in Debug");
+}
+
+/// An authentication action as the SDK's `constructAction` read it.
+fn assert_authentication(a: &actions::AuthenticationAction, node: &Value) {
+    assert_eq!((a.id.as_str(), "authentication_action_context"), (s(&node["id"]), s(&node["object"])));
+    assert_user(&a.user, &node["user"]);
+    assert_organization(a.organization.as_ref(), &node["organization"]);
+    assert_membership(a.organization_membership.as_ref(), &node["organizationMembership"]);
+    assert_common(
+        (
+            a.authentication_method.as_ref(),
+            a.ip_address.as_deref(),
+            a.user_agent.as_deref(),
+            a.device_fingerprint.as_deref(),
+        ),
+        node,
+    );
+    assert_eq!(opt(a.issuer.as_deref()), node["issuer"]);
+}
+
+/// A user-registration action as the SDK's `constructAction` read it.
+fn assert_registration(r: &actions::UserRegistrationAction, node: &Value) {
+    assert_eq!((r.id.as_str(), "user_registration_action_context"), (s(&node["id"]), s(&node["object"])));
+    let n = &node["userData"];
+    assert_eq!(r.user_data.email, s(&n["email"]));
+    assert_eq!(opt(r.user_data.name.as_deref()), n["name"]);
+    assert_eq!(opt(r.user_data.first_name.as_deref()), n["firstName"]);
+    assert_eq!(opt(r.user_data.last_name.as_deref()), n["lastName"]);
+    assert_invitation(r.invitation.as_ref(), &node["invitation"]);
+    assert_common(
+        (
+            r.authentication_method.as_ref(),
+            r.ip_address.as_deref(),
+            r.user_agent.as_deref(),
+            r.device_fingerprint.as_deref(),
+        ),
+        node,
+    );
+}
+
 /// Actions requests the SDK signed (as WorkOS does) and its `constructAction` read: each
 /// verifies into the typed kind the SDK read, with the same fields; the kind it does not know
 /// is kept as JSON.
@@ -206,115 +315,8 @@ fn action_requests_signed_by_the_node_sdk_verify_into_their_typed_kind() {
         assert_eq!(action.id(), json["id"].as_str());
         kinds.push(action.kind());
         match &action {
-            Action::Authentication(a) => {
-                assert_eq!(
-                    (a.id.as_str(), "authentication_action_context"),
-                    (s(&node["id"]), s(&node["object"]))
-                );
-                assert_user(&a.user, &node["user"]);
-                match (&a.organization, &node["organization"]) {
-                    (None, Value::Null) => {}
-                    (Some(org), n) => {
-                        assert_eq!((org.id.as_str(), org.name.as_str()), (s(&n["id"]), s(&n["name"])));
-                        assert_eq!(
-                            Value::Bool(org.allow_profiles_outside_organization),
-                            n["allowProfilesOutsideOrganization"]
-                        );
-                        assert_eq!(opt(org.stripe_customer_id.as_deref()), n["stripeCustomerId"]);
-                        assert_eq!(opt(org.external_id.as_deref()), n["externalId"]);
-                        assert_eq!(
-                            (iso(&org.created_at), iso(&org.updated_at)),
-                            (s(&n["createdAt"]).into(), s(&n["updatedAt"]).into())
-                        );
-                        let domains = n["domains"].as_array().expect("domains");
-                        assert_eq!(org.domains.len(), domains.len());
-                        for (d, n) in org.domains.iter().zip(domains) {
-                            assert_eq!((d.id.as_str(), d.domain.as_str()), (s(&n["id"]), s(&n["domain"])));
-                            assert_eq!(
-                                (d.state.as_str(), d.verification_strategy.as_ref().map(|v| v.as_str())),
-                                (s(&n["state"]), n["verificationStrategy"].as_str())
-                            );
-                            assert_eq!(opt(d.verification_token.as_deref()), n["verificationToken"]);
-                            assert_eq!(opt(d.organization_id.as_deref()), n["organizationId"]);
-                        }
-                    }
-                    (None, n) => panic!("the SDK read an organization: {n}"),
-                }
-                match (&a.organization_membership, &node["organizationMembership"]) {
-                    (None, Value::Null) => {}
-                    (Some(m), n) => {
-                        assert_eq!(
-                            (m.id.as_str(), m.user_id.as_str(), m.organization_id.as_str()),
-                            (s(&n["id"]), s(&n["userId"]), s(&n["organizationId"]))
-                        );
-                        assert_eq!(
-                            (m.status.as_str(), m.role.slug.as_str()),
-                            (s(&n["status"]), s(&n["role"]["slug"]))
-                        );
-                        assert_eq!(opt(m.organization_name.as_deref()), n["organizationName"]);
-                        assert_eq!(Value::Bool(m.directory_managed), n["directoryManaged"]);
-                        let roles: Vec<&str> = m.roles.iter().map(|r| r.slug.as_str()).collect();
-                        let node_roles: Vec<&str> =
-                            n["roles"].as_array().expect("roles").iter().map(|r| s(&r["slug"])).collect();
-                        assert_eq!(roles, node_roles);
-                        assert_eq!(Value::Object(m.custom_attributes.clone()), n["customAttributes"]);
-                    }
-                    (None, n) => panic!("the SDK read a membership: {n}"),
-                }
-                assert_common(
-                    (
-                        a.authentication_method.as_ref(),
-                        a.ip_address.as_deref(),
-                        a.user_agent.as_deref(),
-                        a.device_fingerprint.as_deref(),
-                    ),
-                    node,
-                );
-                assert_eq!(opt(a.issuer.as_deref()), node["issuer"]);
-            }
-            Action::UserRegistration(r) => {
-                assert_eq!(
-                    (r.id.as_str(), "user_registration_action_context"),
-                    (s(&node["id"]), s(&node["object"]))
-                );
-                let n = &node["userData"];
-                assert_eq!(r.user_data.email, s(&n["email"]));
-                assert_eq!(opt(r.user_data.name.as_deref()), n["name"]);
-                assert_eq!(opt(r.user_data.first_name.as_deref()), n["firstName"]);
-                assert_eq!(opt(r.user_data.last_name.as_deref()), n["lastName"]);
-                match (&r.invitation, &node["invitation"]) {
-                    (None, Value::Null) => {}
-                    (Some(i), n) => {
-                        assert_eq!(
-                            (i.id.as_str(), i.email.as_str(), i.state.as_str()),
-                            (s(&n["id"]), s(&n["email"]), s(&n["state"]))
-                        );
-                        assert_eq!(
-                            (i.token.as_str(), i.accept_invitation_url.as_str()),
-                            (s(&n["token"]), s(&n["acceptInvitationUrl"]))
-                        );
-                        assert_eq!(iso(&i.expires_at), s(&n["expiresAt"]));
-                        assert_eq!(
-                            i.accepted_at.as_ref().map(iso).map(Value::from).unwrap_or(Value::Null),
-                            n["acceptedAt"]
-                        );
-                        assert_eq!(opt(i.organization_id.as_deref()), n["organizationId"]);
-                        assert_eq!(opt(i.inviter_user_id.as_deref()), n["inviterUserId"]);
-                        assert_eq!(opt(i.role_slug.as_deref()), n["roleSlug"]);
-                        assert!(!format!("{i:?}").contains(&i.token), "the token is not in Debug");
-                    }
-                    (None, n) => panic!("the SDK read an invitation: {n}"),
-                }
-                assert_common(
-                    (
-                        r.authentication_method.as_ref(),
-                        r.ip_address.as_deref(),
-                        r.user_agent.as_deref(),
-                        r.device_fingerprint.as_deref(),
-                    ),
-                    node,
-                );
-            }
+            Action::Authentication(a) => assert_authentication(a, node),
+            Action::UserRegistration(r) => assert_registration(r, node),
             Action::Unknown(raw) => {
                 assert!(node.is_null(), "the SDK reads nothing for a kind it does not know");
                 assert_eq!(raw, &json);

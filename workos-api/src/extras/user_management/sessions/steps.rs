@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use super::authkit::{AuthKit, AuthorizationUrl, PendingAuthentication, Secret};
+use super::authkit::Secret;
+use super::{AuthKit, AuthorizationUrl, PendingAuthentication};
 use crate::ApiError;
 use crate::types::{AuthenticateBody, UserlandAuthenticateResponse};
 

@@ -36,15 +36,19 @@
 //! ```
 
 mod authkit;
+mod authorize;
+mod pending;
 pub mod seal;
+mod session;
 mod steps;
 mod token;
 
 pub use crate::runtime::AuthorizationRequest;
-pub use authkit::{
-    AuthKit, AuthorizationUrl, PendingAuthentication, PendingFactor, PendingOrganization, Pkce, Session,
-    SessionCookie, SessionError, SessionUser,
-};
+pub use authkit::AuthKit;
+pub use authorize::{AuthorizationUrl, Pkce};
+pub use pending::{PendingAuthentication, PendingFactor, PendingOrganization};
+#[doc(no_inline)] // documented in `seal`, as before the move
 pub use seal::SealError;
+pub use session::{Session, SessionCookie, SessionError, SessionUser};
 pub use steps::{DeviceAuthorization, DeviceFlowError};
 pub use token::{AccessTokenClaims, SessionVerifier, TokenError};
