@@ -221,13 +221,8 @@ mod tests {
         assert!(t.starts_with("t=") && v1.len() == 64, "{header}");
     }
 
-    fn names(page: &Value) -> Vec<&str> {
-        page["data"]
-            .as_array()
-            .expect("data")
-            .iter()
-            .map(|e| e["event"].as_str().unwrap_or_default())
-            .collect()
+    fn names(page: &Value) -> Vec<String> {
+        crate::model::authorization::fixtures::column(page, "event")
     }
 
     #[test]
@@ -242,7 +237,7 @@ mod tests {
         assert_eq!(names(&page), ["organization.created", "group.created"]);
         let page = list("order=asc&events=user.created,organization.created").expect("page");
         assert_eq!(names(&page), ["organization.created", "user.created"]);
-        assert_eq!(names(&list("range_end=2000-01-01T00:00:00Z").expect("page")), Vec::<&str>::new());
+        assert!(names(&list("range_end=2000-01-01T00:00:00Z").expect("page")).is_empty());
         assert_eq!(names(&list("range_start=2000-01-01T00:00:00Z").expect("page")).len(), 4);
         let e = list("range_start=yesterday").expect_err("not a time");
         assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "range_start"));

@@ -281,7 +281,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::authorization::fixtures::{Org, environment_role, permission, resource};
+    use crate::model::authorization::fixtures::{Org, column, environment_role, permission, resource};
     use crate::model::authorization::roles::{AddPermission, CreateRole};
 
     /// An organization with a member, a `doc` resource under another, and an environment role
@@ -373,14 +373,7 @@ mod tests {
         let query = |raw: &str| Query::parse(Some(raw)).expect("query");
         let e = store.resource_memberships(&doc.id, &query("")).expect_err("no permission");
         assert_eq!(e.errors[0].field, "permission_slug");
-        let ids = |page: Value| {
-            page["data"]
-                .as_array()
-                .expect("data")
-                .iter()
-                .map(|x| x["id"].as_str().unwrap_or_default().to_owned())
-                .collect::<Vec<_>>()
-        };
+        let ids = |page: Value| column(&page, "id");
         let held = store.resource_memberships(&doc.id, &query("permission_slug=doc:read")).expect("page");
         assert_eq!(ids(held), [member.as_str()]);
         let direct =

@@ -94,3 +94,9 @@ pub(crate) fn resource(store: &mut Store, org: &str, external_id: &str, parent: 
     };
     store.create_resource(new).expect("a resource")
 }
+
+/// The `key` field of each item of a list page, in its order.
+pub(crate) fn column(page: &serde_json::Value, key: &str) -> Vec<String> {
+    let items = page["data"].as_array().map_or(&[][..], Vec::as_slice);
+    items.iter().map(|x| x[key].as_str().unwrap_or_default().to_owned()).collect()
+}

@@ -130,7 +130,7 @@ impl Store {
     /// One of a group's role assignments.
     pub(crate) fn group_role(&self, group: &str, id: &str) -> ApiResult<&GroupAssignment> {
         self.group_org(group)?;
-        let found = self.group_assignments.iter().find(|g| g.group_id == group && g.id == id);
+        let found = self.group_assignments.find(id).filter(|g| g.group_id == group);
         found.ok_or_else(|| ApiError::not_found("Group role assignment", id))
     }
 

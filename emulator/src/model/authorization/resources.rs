@@ -351,7 +351,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::authorization::fixtures::{Org, resource};
+    use crate::model::authorization::fixtures::{Org, column, resource};
 
     #[test]
     fn a_resource_is_found_by_id_and_by_external_id_within_its_organization() {
@@ -451,15 +451,8 @@ mod tests {
         let top = resource(&mut store, &org.id, "top", None);
         resource(&mut store, &org.id, "child-a", Some(&top.id));
         resource(&mut store, &org.id, "child-b", Some(&top.id));
-        let names = |raw: String| {
-            let page = store.list_resources(&Query::parse(Some(&raw)).expect("query"));
-            page["data"]
-                .as_array()
-                .expect("data")
-                .iter()
-                .map(|r| r["name"].as_str().unwrap_or_default().to_owned())
-                .collect::<Vec<_>>()
-        };
+        let names =
+            |raw: String| column(&store.list_resources(&Query::parse(Some(&raw)).expect("query")), "name");
         assert_eq!(names(format!("parent_resource_id={}&order=asc", top.id)), ["child-a", "child-b"]);
         assert_eq!(names("parent_external_id=top&search=-B".into()), ["child-b"]);
     }
