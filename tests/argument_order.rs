@@ -334,7 +334,7 @@ fn documented_arguments(doc: &Value, method: &str, path: &str, skip_fixed: bool)
 
 #[test]
 fn every_operation_method_takes_its_required_inputs_in_document_order() {
-    use workos_codegen::diff::compat::{Owner, argument_names};
+    use workos_codegen::review::compat::{Owner, argument_names};
     let doc = document();
     let files: Vec<(String, syn::File)> =
         emitted().into_iter().map(|(path, file)| (format!("src/emitted/{path}"), file)).collect();
@@ -361,7 +361,7 @@ fn every_operation_method_takes_its_required_inputs_in_document_order() {
     }
     assert!(failures.is_empty(), "{} methods:\n{}", failures.len(), failures.join("\n"));
     // Every operation is a method or a URL builder; the URL builders are checked below.
-    let operations = workos_codegen::diff::operations_of(&doc);
+    let operations = workos_codegen::openapi::operations_of(&doc);
     let redirects = operations
         .iter()
         .filter(|(_, _, _, op)| {
@@ -490,7 +490,7 @@ fn every_generated_call_gives_the_runtime_its_path_parameters_in_path_order() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    let operations = workos_codegen::diff::operations_of(&document()).len();
+    let operations = workos_codegen::openapi::operations_of(&document()).len();
     assert!(calls >= operations - 4, "{calls} calls for {operations} operations");
 }
 
@@ -512,7 +512,7 @@ async fn every_path_parameter_position_refuses_values_that_retarget_the_call() {
         workos_api::Client::builder().api_key("sk_test_paths").base_url(&base_url).build().expect("client");
     let doc = document();
     let mut positions = 0;
-    for (method, path, _, _) in workos_codegen::diff::operations_of(&doc) {
+    for (method, path, _, _) in workos_codegen::openapi::operations_of(&doc) {
         let names = placeholders(path);
         let meta: &'static OperationMeta = Box::leak(Box::new(OperationMeta {
             id: "hostile",

@@ -29,7 +29,7 @@ fn every_operation_is_callable() {
     let output = workos_codegen::generate(&input, &project.overlays().expect("overlays")).expect("generate");
     // Counted from the document, so a document with more operations needs no edit here.
     let doc = project.pinned_document().expect("the overlaid document");
-    let operations = workos_codegen::diff::operations_of(&doc);
+    let operations = workos_codegen::openapi::operations_of(&doc);
     let redirects = operations
         .iter()
         .filter(|(_, _, _, op)| {
@@ -43,8 +43,8 @@ fn every_operation_is_callable() {
     assert_eq!(c.url_builders.len(), redirects, "{:?}", c.url_builders);
     // The spec diff reads the public surface from the syntax trees, unformatted: the same
     // surface as the formatted files give.
-    let from_text = workos_codegen::diff::rust_api::surface(&output.files).expect("surface");
-    let from_syntax = workos_codegen::diff::rust_api::surface_of_syntax(&output.syntax);
+    let from_text = workos_codegen::review::diff::rust_api::surface(&output.files).expect("surface");
+    let from_syntax = workos_codegen::review::diff::rust_api::surface_of_syntax(&output.syntax);
     assert!(from_text.0.len() > 1000, "{} public items", from_text.0.len());
     assert_eq!(from_syntax, from_text);
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
-use workos_codegen::diff::{self, rules::RULES};
+use workos_codegen::review::diff::{self, rules::RULES};
 use workos_codegen::workspace_root;
 
 #[derive(Deserialize)]

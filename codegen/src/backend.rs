@@ -7,7 +7,8 @@ use std::path::Path;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::error::{Error, Result, escape_token};
+use crate::error::{Error, Result};
+use crate::openapi::escape_token;
 
 /// Turns a normalized document into `openapiv3`'s model; a shape error names its JSON pointer.
 pub fn to_openapi(file: &Path, document: &Value) -> Result<openapiv3::OpenAPI> {

@@ -124,13 +124,3 @@ impl Error {
 
 /// Result alias for the generator.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Escapes one JSON-pointer reference token (RFC 6901).
-pub(crate) fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// The reference token of a JSON pointer (RFC 6901) unescaped: `~1` is `/`, `~0` is `~`.
-pub(crate) fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::passes::resolve;
+use crate::openapi::resolve;
 
 /// Which properties an example object has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

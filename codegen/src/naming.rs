@@ -1,9 +1,12 @@
-//! Rust names: method names derived from method + path, and the identifier forms typify gives
-//! property and enum names (used to find collisions before typify does).
+//! Rust names: method names derived from method + path, the identifier forms typify gives
+//! property and enum names (used to find collisions before typify does), and a fresh name beside
+//! the names taken.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
+
+use crate::openapi::{HTTP_METHODS, operation_key};
 
 /// Leading path segments that only group endpoints and add nothing to a method name.
 const NAMESPACES: &[&str] = &["authorization", "user_management"];
@@ -136,6 +139,17 @@ fn dedupe_adjacent(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// `base`, or else `base2`, `base3`, ...: the first name not in `taken`, which it joins.
+pub(crate) fn unique_name(taken: &mut BTreeSet<String>, base: &str) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
 /// English singular of a path segment (`policies` → `policy`, `addresses` → `address`).
 pub fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
@@ -149,6 +163,41 @@ pub fn singular(word: &str) -> String {
     } else {
         word.to_owned()
     }
+}
+
+/// One operation's method name and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedOperation {
+    /// `"METHOD /path"`.
+    pub key: String,
+    /// The document's operationId.
+    pub operation_id: String,
+    /// The Rust method name.
+    pub name: String,
+    /// Whether the name came from the override table.
+    pub overridden: bool,
+}
+
+/// Every operation of a parsed (not yet normalized) document with its method name.
+pub fn method_names(document: &serde_json::Value, overrides: &NameOverrides) -> Vec<NamedOperation> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else { return out };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            if !HTTP_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let key = operation_key(method, path);
+            let (name, overridden) = match overrides.overrides.get(&key) {
+                Some(n) => (n.clone(), true),
+                None => (derive_method_name(method, path), false),
+            };
+            let operation_id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            out.push(NamedOperation { key, operation_id, name, overridden });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -184,7 +233,7 @@ mod tests {
 
     #[test]
     fn the_committed_table_separates_the_two_organization_role_lists() {
-        let path = crate::workspace_root().join("workos-spec/method-names.toml");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../workos-spec/method-names.toml");
         let table: NameOverrides = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let doc = serde_json::json!({"paths": {
             "/authorization/organizations/{organizationId}/roles": {"get": {"operationId": "a"}},
@@ -200,39 +249,4 @@ mod tests {
         assert_eq!(variant_key("sign-up"), variant_key("sign_up"));
         assert_ne!(variant_key("sign-up"), variant_key("sign-in"));
     }
-}
-
-/// One operation's method name and where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamedOperation {
-    /// `"METHOD /path"`.
-    pub key: String,
-    /// The document's operationId.
-    pub operation_id: String,
-    /// The Rust method name.
-    pub name: String,
-    /// Whether the name came from the override table.
-    pub overridden: bool,
-}
-
-/// Every operation of a parsed (not yet normalized) document with its method name.
-pub fn method_names(document: &serde_json::Value, overrides: &NameOverrides) -> Vec<NamedOperation> {
-    let mut out = Vec::new();
-    let Some(paths) = document.get("paths").and_then(serde_json::Value::as_object) else { return out };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
-        for (method, op) in item {
-            if !crate::passes::HTTP_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let key = format!("{} {path}", method.to_uppercase());
-            let (name, overridden) = match overrides.overrides.get(&key) {
-                Some(n) => (n.clone(), true),
-                None => (derive_method_name(method, path), false),
-            };
-            let operation_id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            out.push(NamedOperation { key, operation_id, name, overridden });
-        }
-    }
-    out
 }

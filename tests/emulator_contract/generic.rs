@@ -17,7 +17,7 @@ use super::Scenario;
 const ANY: &str = "demo_01";
 
 pub(super) async fn run(s: &Scenario, doc: &Value) {
-    let table = workos_codegen::emulator_generic::table(doc);
+    let table = workos_codegen::emulator::generic::table(doc);
     let routes = workos_emulator::generic_routes();
     let entry = |method: &str, path: &str| table[format!("{method} {path}")].clone();
     // Collections no served operation creates: seeded.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use workos_codegen::Project;
-use workos_codegen::diff::compat::{self, Break, Corpus, Owner};
+use workos_codegen::review::compat::{self, Break, Corpus, Owner};
 
 use crate::spec_cmd;
 
@@ -136,7 +136,7 @@ fn pair(project: &Project, old_arg: &str, new_arg: &str) -> Result<Outcome> {
             breaks.push(brk);
         }
     }
-    let report = workos_codegen::diff::diff(&old.name, &old.value, &new.name, &new.value);
+    let report = workos_codegen::review::diff::diff(&old.name, &old.value, &new.name, &new.value);
     let mut outcome = Outcome { label, explained: Vec::new(), unexplained: Vec::new() };
     for e in compat::explain(&breaks, &report, &corpus) {
         if e.changes.is_empty() {

@@ -19,7 +19,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
-use workos_codegen::{Input, Project, emit, spec};
+use workos_codegen::load::spec;
+use workos_codegen::{Input, Project, emit};
 
 /// The project's developer commands. Exit codes: 0 success; 1 a command failed; `spec diff`:
 /// 1 non-breaking changes only, 2 breaking or possibly breaking changes; 3 unreadable or invalid
@@ -346,7 +347,7 @@ const HELPER_FEATURES: &[(&str, &[&str])] = &[("sessions", &["authenticate", "ge
 
 /// The features a crate generated from a document can be built with: each of its areas, and each
 /// helper feature whose operations it has.
-fn supported_features(coverage: &workos_codegen::coverage::Coverage) -> Vec<String> {
+fn supported_features(coverage: &workos_codegen::emit::Coverage) -> Vec<String> {
     let mut features = coverage.area_names();
     let has = |method: &str| coverage.areas.iter().any(|(_, m)| m == method);
     for (feature, needs) in HELPER_FEATURES {

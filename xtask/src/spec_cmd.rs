@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
-use workos_codegen::diff::rules::{RULES, Severity};
-use workos_codegen::diff::{Report, RustApi, rust_api};
-use workos_codegen::{Input, Overlays, Project, emit, spec};
+use workos_codegen::load::spec;
+use workos_codegen::review::diff::rules::{RULES, Severity};
+use workos_codegen::review::diff::{Report, RustApi, rust_api};
+use workos_codegen::{Input, Overlays, Project, fs};
 
 /// Exit code for unreadable or invalid input (0, 1 and 2 report the changes).
 pub(crate) const EXIT_BAD_INPUT: u8 = 3;
@@ -20,7 +21,7 @@ pub(crate) struct Doc {
     /// The document with the overlay applied.
     pub(crate) value: Value,
     /// What each overlay action did to it.
-    pub(crate) applied: workos_codegen::overlay::Applied,
+    pub(crate) applied: workos_codegen::load::overlay::Applied,
 }
 
 /// Input the user gave that cannot be used; reported with exit code 3.
@@ -123,7 +124,7 @@ fn store_surface(path: Option<&Path>, surface: &rust_api::Surface) {
         && let Ok(text) = serde_json::to_string(&surface.0)
     {
         let _ = path.parent().map(std::fs::create_dir_all);
-        let _ = emit::write_atomic(path, text.as_bytes());
+        let _ = fs::write_atomic(path, text.as_bytes());
     }
 }
 
@@ -133,7 +134,9 @@ fn store_surface(path: Option<&Path>, surface: &rust_api::Surface) {
 pub(crate) fn surface_cache_path(project: &Project, document: &[u8]) -> Option<PathBuf> {
     let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     let mut keyed = document.to_vec();
-    for table in ["overlay-schemas.yaml", workos_codegen::overlay::FILE, "method-names.toml", "areas.toml"] {
+    for table in
+        ["overlay-schemas.yaml", workos_codegen::load::overlay::FILE, "method-names.toml", "areas.toml"]
+    {
         keyed.extend(std::fs::read(project.spec_dir().join(table)).unwrap_or_default());
     }
     keyed.extend(format!("{}:{:?}", exe.len(), exe.modified().ok()?).as_bytes());
@@ -156,11 +159,12 @@ fn report(
     new: &Doc,
     surfaces: Option<(&SurfaceResult, &SurfaceResult)>,
 ) -> Report {
-    let context = workos_codegen::diff::Context {
+    let context = workos_codegen::review::diff::Context {
         areas: Some(&overlays.areas),
         overlay_schemas: Some(&overlays.schemas),
     };
-    let mut report = workos_codegen::diff::diff_with(&old.name, &old.value, &new.name, &new.value, &context);
+    let mut report =
+        workos_codegen::review::diff::diff_with(&old.name, &old.value, &new.name, &new.value, &context);
     report.rust_api = surfaces.map(|(a, b)| rust_impact(a, b));
     report
 }
@@ -262,11 +266,11 @@ pub(crate) fn diff(project: &Project, args: &DiffArgs) -> Result<ExitCode> {
     };
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report).context("serializing the report")? + "\n",
-        Format::Markdown if args.full => workos_codegen::diff::markdown(&report),
-        Format::Markdown => workos_codegen::diff::summary(&report, ""),
+        Format::Markdown if args.full => workos_codegen::review::diff::markdown(&report),
+        Format::Markdown => workos_codegen::review::diff::summary(&report, ""),
     };
     match &args.output {
-        Some(path) => emit::write_atomic(path, text.as_bytes())?,
+        Some(path) => fs::write_atomic(path, text.as_bytes())?,
         None => print!("{text}"),
     }
     let c = &report.counts;
@@ -329,51 +333,10 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         Ok(d) => d,
         Err(e) => return bad(&e.0),
     };
-    let (mut lock, bytes) = if is_version(arg) && !Path::new(arg).exists() {
-        match spec::resolve_version(&old_lock.package, arg, &old_lock.file, &spec::registry()) {
-            Ok(r) => r,
-            Err(e) => return bad(&format!("{} {arg}: {e}", old_lock.package)),
-        }
-    } else {
-        let bytes = match std::fs::read(arg) {
-            Ok(b) => b,
-            Err(e) => return bad(&format!("cannot read {arg}: {e}")),
-        };
-        let sha256 = spec::sha256_hex(&bytes);
-        let source = match (&args.repository, &args.commit) {
-            (Some(repository), Some(commit)) => Some(spec::Source {
-                repository: repository.clone(),
-                commit: commit.clone(),
-                file: args.upstream_file.clone(),
-                release: args.release.clone(),
-                spec_revision: args.spec_revision.clone(),
-                date: args.date.clone(),
-                license: spec::VENDORED_LICENSE.to_owned(),
-            }),
-            _ => None,
-        };
-        let version = match &args.release {
-            Some(release) => release.trim_start_matches('v').to_owned(),
-            None => format!("local-{}", &sha256[..12]),
-        };
-        let lock = spec::Lock {
-            package: old_lock.package.clone(),
-            version,
-            tarball: String::new(),
-            // The package's member name stays, for a later upgrade to a published version.
-            file: old_lock.file.clone(),
-            integrity: spec::integrity_of(&bytes),
-            sha256,
-            path: None,
-            source,
-        };
-        (lock, bytes)
+    let (lock, bytes) = match target(args, &old_lock) {
+        Ok(t) => t,
+        Err(e) => return bad(&e.0),
     };
-    // The same document again (provenance not given anew) keeps its lock as it is.
-    if lock.sha256 == old_lock.sha256 && lock.source.is_none() && lock.tarball.is_empty() {
-        lock = old_lock.clone();
-    }
-    lock.path = Some(spec::VENDORED.to_owned());
     let source = format!("{} {}", lock.package, lock.version);
     let new = match parse(
         project,
@@ -393,7 +356,7 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     }
     let report = report(&overlays, &old, &new, Some((&old_surface, &new_surface)));
     // Everything is known: write.
-    emit::write_atomic(&project.root.join(spec::VENDORED), &bytes)?;
+    fs::write_atomic(&project.root.join(spec::VENDORED), &bytes)?;
     lock.write(&project.lock_path())?;
     let changed = project.write_output(&output, false)?;
     let c = &report.counts;
@@ -407,24 +370,14 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
         c.non_breaking,
         changed.len()
     );
-    let outcome = if args.no_check {
-        crate::upgrade_check::Outcome {
-            ran: vec!["checks skipped (`--no-check`)".to_owned()],
-            ..Default::default()
-        }
-    } else if !project.root.join("Cargo.toml").exists() {
-        let ran = vec![format!("checks skipped: {} is not a Cargo workspace", project.root.display())];
-        crate::upgrade_check::Outcome { ran, ..Default::default() }
-    } else {
-        crate::upgrade_check::run(&project.root, &report).context("running the checks after the upgrade")?
-    };
+    let outcome = checks(project, args, &report)?;
     let mut front = crate::upgrade_check::markdown(&outcome);
     front.push_str(&drop_stale_actions(project, &overlays, &new.applied)?);
     front.push_str(&served_generically(&old.value, &new.value));
     let changes = project.spec_dir().join("CHANGES.md");
     let full = project.spec_dir().join("CHANGES-full.md");
-    emit::write_atomic(&changes, workos_codegen::diff::summary(&report, &front).as_bytes())?;
-    emit::write_atomic(&full, workos_codegen::diff::markdown(&report).as_bytes())?;
+    fs::write_atomic(&changes, workos_codegen::review::diff::summary(&report, &front).as_bytes())?;
+    fs::write_atomic(&full, workos_codegen::review::diff::markdown(&report).as_bytes())?;
     eprintln!(
         "wrote {} (summary) and {} (every change), {}; review them with `git diff`",
         changes.display(),
@@ -448,11 +401,78 @@ pub(crate) fn upgrade(project: &Project, args: &UpgradeArgs) -> Result<ExitCode>
     Ok(ExitCode::from(1))
 }
 
+/// The lock and the bytes of the document `spec upgrade` vendors: a published version of the
+/// pinned package, or a file (with the provenance its arguments give).
+fn target(args: &UpgradeArgs, old_lock: &spec::Lock) -> Result<(spec::Lock, Vec<u8>), BadInput> {
+    let arg = args.target.as_str();
+    let (mut lock, bytes) = if is_version(arg) && !Path::new(arg).exists() {
+        spec::resolve_version(&old_lock.package, arg, &old_lock.file, &spec::registry())
+            .map_err(|e| BadInput(format!("{} {arg}: {e}", old_lock.package)))?
+    } else {
+        let bytes = std::fs::read(arg).map_err(|e| BadInput(format!("cannot read {arg}: {e}")))?;
+        (file_lock(args, old_lock, &bytes), bytes)
+    };
+    // The same document again (provenance not given anew) keeps its lock as it is.
+    if lock.sha256 == old_lock.sha256 && lock.source.is_none() && lock.tarball.is_empty() {
+        lock = old_lock.clone();
+    }
+    lock.path = Some(spec::VENDORED.to_owned());
+    Ok((lock, bytes))
+}
+
+/// The lock of a file's `bytes`: its checksums, its provenance from `args`, and the version
+/// its release names (else `local-` and the start of its sha256).
+fn file_lock(args: &UpgradeArgs, old_lock: &spec::Lock, bytes: &[u8]) -> spec::Lock {
+    let sha256 = spec::sha256_hex(bytes);
+    let source = match (&args.repository, &args.commit) {
+        (Some(repository), Some(commit)) => Some(spec::Source {
+            repository: repository.clone(),
+            commit: commit.clone(),
+            file: args.upstream_file.clone(),
+            release: args.release.clone(),
+            spec_revision: args.spec_revision.clone(),
+            date: args.date.clone(),
+            license: spec::VENDORED_LICENSE.to_owned(),
+        }),
+        _ => None,
+    };
+    let version = match &args.release {
+        Some(release) => release.trim_start_matches('v').to_owned(),
+        None => format!("local-{}", &sha256[..12]),
+    };
+    spec::Lock {
+        package: old_lock.package.clone(),
+        version,
+        tarball: String::new(),
+        // The package's member name stays, for a later upgrade to a published version.
+        file: old_lock.file.clone(),
+        integrity: spec::integrity_of(bytes),
+        sha256,
+        path: None,
+        source,
+    }
+}
+
+/// The workspace's checks after an upgrade, unless `--no-check` or there is no workspace.
+fn checks(project: &Project, args: &UpgradeArgs, report: &Report) -> Result<crate::upgrade_check::Outcome> {
+    Ok(if args.no_check {
+        crate::upgrade_check::Outcome {
+            ran: vec!["checks skipped (`--no-check`)".to_owned()],
+            ..Default::default()
+        }
+    } else if !project.root.join("Cargo.toml").exists() {
+        let ran = vec![format!("checks skipped: {} is not a Cargo workspace", project.root.display())];
+        crate::upgrade_check::Outcome { ran, ..Default::default() }
+    } else {
+        crate::upgrade_check::run(&project.root, report).context("running the checks after the upgrade")?
+    })
+}
+
 /// The operations `new` adds to `old`, for CHANGES.md: the emulator has no model for them
 /// yet (it models only operations of documents it was written against), so it serves them
 /// generically from the document (`emulator/src/emitted/generic.json`) until someone does.
 fn served_generically(old: &serde_json::Value, new: &serde_json::Value) -> String {
-    use workos_codegen::diff::{operation_key, operations_of};
+    use workos_codegen::openapi::{operation_key, operations_of};
     let before: std::collections::BTreeSet<String> =
         operations_of(old).into_iter().map(|(m, p, _, _)| operation_key(m, p)).collect();
     let added: Vec<String> = operations_of(new)
@@ -484,9 +504,9 @@ fn served_generically(old: &serde_json::Value, new: &serde_json::Value) -> Strin
 fn drop_stale_actions(
     project: &Project,
     overlays: &Overlays,
-    applied: &workos_codegen::overlay::Applied,
+    applied: &workos_codegen::load::overlay::Applied,
 ) -> Result<String> {
-    let stale: Vec<&workos_codegen::overlay::ActionOutcome> = applied.stale().collect();
+    let stale: Vec<&workos_codegen::load::overlay::ActionOutcome> = applied.stale().collect();
     let mut out = String::from("\n## The document overlay (workos-spec/overlay.yaml)\n\n");
     if let Some(reason) = &applied.not_applicable {
         let _ = writeln!(out, "The overlay did not apply ({reason}); none of its actions was dropped.");
@@ -496,11 +516,11 @@ fn drop_stale_actions(
         let _ = writeln!(out, "All {} actions still apply; none was dropped.", applied.actions.len());
         return Ok(out);
     }
-    let path = project.spec_dir().join(workos_codegen::overlay::FILE);
+    let path = project.spec_dir().join(workos_codegen::load::overlay::FILE);
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let indices: Vec<usize> = stale.iter().map(|a| a.index).collect();
     let kept = overlays.document.without_actions(&text, &indices)?;
-    emit::write_atomic(&path, kept.as_bytes())?;
+    fs::write_atomic(&path, kept.as_bytes())?;
     let _ = writeln!(
         out,
         "{} of {} actions changed nothing in the new document and were dropped from the overlay:\n",
@@ -620,7 +640,7 @@ pub(crate) fn diff_history(
     if bless {
         let header = "# Reviewed counts of `cargo xtask spec diff` over the upstream history (CI checks them with\n# `cargo xtask spec diff-history <history dir> --expect <this file>`; .ci/run names the dir).\n# After reviewing the reports, refresh with --bless.\n\n";
         let body = toml::to_string(&Expectations { pair: actual })?;
-        emit::write_atomic(expect, format!("{header}{body}").as_bytes())?;
+        fs::write_atomic(expect, format!("{header}{body}").as_bytes())?;
         eprintln!("wrote {}", expect.display());
         return Ok(ExitCode::SUCCESS);
     }

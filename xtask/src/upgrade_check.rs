@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use workos_codegen::diff::{Report, RustApi, cell, folded};
+use workos_codegen::review::diff::{Report, RustApi, cell, folded};
 
 /// One thing the upgrade left broken.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,15 +281,16 @@ mod tests {
 
     #[test]
     fn a_failure_is_traced_to_the_rust_item_and_the_document_change() {
-        let mut report = workos_codegen::diff::diff("a", &serde_json::json!({}), "b", &serde_json::json!({}));
-        report.changes.push(workos_codegen::diff::Change {
-            severity: workos_codegen::diff::rules::Severity::Breaking,
+        let mut report =
+            workos_codegen::review::diff::diff("a", &serde_json::json!({}), "b", &serde_json::json!({}));
+        report.changes.push(workos_codegen::review::diff::Change {
+            severity: workos_codegen::review::diff::rules::Severity::Breaking,
             rule: "property-added-required",
             location: "schema Foo".to_owned(),
             detail: "`prompt`: required property added".to_owned(),
             operations: vec![],
         });
-        report.rust_api = Some(RustApi::Diff(workos_codegen::diff::rust_api::ApiDiff {
+        report.rust_api = Some(RustApi::Diff(workos_codegen::review::diff::rust_api::ApiDiff {
             added: vec![("types::Foo.prompt".to_owned(), "String".to_owned())],
             ..Default::default()
         }));

@@ -187,7 +187,8 @@ fn scratch_project() -> tempfile::TempDir {
     // The pinned document, wherever the lock keeps it (the npm cache, or a local file after an
     // upgrade to one), copied in as a local file of the scratch project.
     let input = workos_codegen::Project { root: root.clone() }.pinned_input().expect("pinned document");
-    let mut lock = workos_codegen::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
+    let mut lock =
+        workos_codegen::load::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
     lock.path = Some(PINNED.to_owned());
     std::fs::write(dir.path().join(PINNED), &input.bytes).expect("write the pinned document");
     std::fs::create_dir_all(dir.path().join("workos-spec")).expect("mkdir");
@@ -371,7 +372,8 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = xtask_in(root, &["spec", "upgrade", &copy, "--no-check"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lock = workos_codegen::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
+    let lock =
+        workos_codegen::load::spec::Lock::read(&root.join("workos-spec/spec.lock.toml")).expect("lock");
     let source = lock.source.expect("provenance");
     assert_eq!((lock.version.as_str(), source.release.as_deref()), ("9.9.9", Some("v9.9.9")));
     assert_eq!(source.commit, "e216e1f73e1788f959f6b9e35e662b25fda7edbc");
@@ -396,7 +398,7 @@ fn registry(document: &[u8], version: &str) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let tgz = tarball("package/open-api-spec.yaml", document);
-    let integrity = workos_codegen::spec::integrity_of(&tgz);
+    let integrity = workos_codegen::load::spec::integrity_of(&tgz);
     let meta = serde_json::json!({"versions": {version: {"dist": {
         "tarball": format!("{base}/@workos/openapi-spec/-/openapi-spec-{version}.tgz"),
         "integrity": integrity,
@@ -440,7 +442,10 @@ fn upgrade_to_a_published_version_fetches_verifies_and_pins_it() {
     let lock = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
     assert!(lock.contains("version = \"0.2.0\""), "{lock}");
     assert!(lock.contains("tarball = \"@workos/openapi-spec/-/openapi-spec-0.2.0.tgz\""), "{lock}");
-    assert!(lock.contains(&format!("sha256 = \"{}\"", workos_codegen::spec::sha256_hex(&bytes))), "{lock}");
+    assert!(
+        lock.contains(&format!("sha256 = \"{}\"", workos_codegen::load::spec::sha256_hex(&bytes))),
+        "{lock}"
+    );
     assert_eq!(std::fs::read(root.join("workos-spec/open-api-spec.yaml")).expect("vendored"), bytes);
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     assert!(changes.contains("`priority`: optional property added"), "{changes}");

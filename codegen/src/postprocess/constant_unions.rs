@@ -16,11 +16,12 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::Item;
 
-use crate::passes::Constants;
+use super::attrs::retain_derives;
+use crate::normalize::Constants;
 
 /// Rewrites each union of `unions` found in `file` (progenitor's `mod types` included). Returns
 /// how many were rewritten, or a message when a union or a variant named is not in the file.
-pub fn constant_unions(
+pub(super) fn constant_unions(
     file: &mut syn::File,
     unions: &[(String, Vec<(String, Constants)>)],
 ) -> Result<usize, String> {
@@ -31,7 +32,7 @@ pub fn constant_unions(
             let Item::Enum(e) = item else { continue };
             let Some((_, variants)) = unions.iter().find(|(n, _)| e.ident == n) else { continue };
             impls.push(decoder(e, variants)?);
-            super::open_enums::retain_derives(e, &["Deserialize"]);
+            retain_derives(e, &["Deserialize"]);
             done += 1;
         }
         items.append(&mut impls);

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use syn::visit_mut::VisitMut;
 use syn::{Arm, ImplItem, Item};
 
-/// Adds the arms; returns how many methods it changed.
-pub fn empty_success_arms(file: &mut syn::File, methods: &[(String, Vec<u16>)]) -> usize {
+/// Adds the arms to each of `methods`.
+///
+/// # Errors
+/// A method that has no such status match (or is not in the file).
+pub(super) fn empty_success_arms(file: &mut syn::File, methods: &[(String, Vec<u16>)]) -> Result<(), String> {
     let wanted: BTreeMap<&str, &[u16]> = methods.iter().map(|(m, c)| (m.as_str(), c.as_slice())).collect();
     let mut changed = 0;
     for item in &mut file.items {
@@ -22,7 +25,13 @@ pub fn empty_success_arms(file: &mut syn::File, methods: &[(String, Vec<u16>)]) 
             changed += usize::from(adder.added);
         }
     }
-    changed
+    if changed != methods.len() {
+        return Err(format!(
+            "body-less success statuses were added to {changed} of {} methods",
+            methods.len()
+        ));
+    }
+    Ok(())
 }
 
 struct AddArms<'a> {

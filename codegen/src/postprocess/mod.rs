@@ -1,9 +1,17 @@
-//! syn passes over progenitor's output, for what progenitor and typify cannot be configured to
-//! do: forward-compatible enums, lenient response types, body-less success statuses, and
-//! secrets kept out of `Debug`.
+//! The fourth stage, post-processing: syn passes over progenitor's output, for what progenitor
+//! and typify cannot be configured to do: forward-compatible enums, lenient response types,
+//! body-less success statuses, and secrets kept out of `Debug`. `POST_PASSES` is the order
+//! they run in; each reads what the normalization recorded for it ([`Outputs`]) and may count
+//! what it did ([`PostCounts`]).
+//!
+//! One pass runs later, on the `types` module alone: [`tolerant_reading`], once the surface has
+//! given the request types their constructors (which take what the document requires; the
+//! tolerance is for reading).
 
+mod attrs;
 mod constant_unions;
 mod empty_success;
+mod lenient;
 mod open_enums;
 mod optional_constants;
 mod redact;
@@ -11,80 +19,59 @@ mod tagged_unions;
 mod tolerant;
 mod union_variants;
 
-pub use constant_unions::constant_unions;
-pub use empty_success::empty_success_arms;
-pub use open_enums::{OpenEnumCounts, open_enums};
-pub use optional_constants::optional_constants;
-pub use redact::{is_secret_field, redact_secrets};
+pub use open_enums::OpenEnumCounts;
 pub use tolerant::{TolerantCounts, tolerant_reading};
-pub use union_variants::name_union_variants;
 
-use syn::visit_mut::VisitMut;
+use crate::normalize::Outputs;
 
-/// Removes every `#[serde(deny_unknown_fields)]`: WorkOS adds response fields without notice.
-pub fn allow_unknown_fields(file: &mut syn::File) -> usize {
-    struct Strip(usize);
-    impl Strip {
-        fn strip(&mut self, attrs: &mut Vec<syn::Attribute>) {
-            let before = attrs.len();
-            attrs.retain(|a| !is_deny_unknown_fields(a));
-            self.0 += before - attrs.len();
-        }
+/// What the post-passes counted, for the coverage report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostCounts {
+    /// Enums made forward-compatible.
+    pub open_enums: OpenEnumCounts,
+    /// `deny_unknown_fields` attributes removed.
+    pub lenient_types: usize,
+    /// Types whose `Debug` redacts a secret field.
+    pub redacted_types: usize,
+}
+
+/// A post-pass: rewrites progenitor's output with what the normalization recorded, and counts
+/// what it did. An error is a message naming what the output lacks.
+type PostPass = fn(&mut syn::File, &Outputs, &mut PostCounts) -> Result<(), String>;
+
+/// The post-passes, in the order they run. Each row adapts one pass to [`PostPass`]: what it
+/// reads, and where its count goes.
+const POST_PASSES: &[PostPass] = &[
+    |file, outputs, _| {
+        union_variants::name_union_variants(file, &outputs.union_variants);
+        Ok(())
+    },
+    // Before `open_enums`, whose tagged-union decoder keeps each field's serde attributes.
+    |file, outputs, _| optional_constants::optional_constants(file, &outputs.optional_constants).map(drop),
+    |file, _, counts| {
+        counts.lenient_types = lenient::allow_unknown_fields(file);
+        Ok(())
+    },
+    |file, _, counts| {
+        counts.open_enums = open_enums::open_enums(file);
+        Ok(())
+    },
+    |file, outputs, _| constant_unions::constant_unions(file, &outputs.constant_unions).map(drop),
+    |file, outputs, _| empty_success::empty_success_arms(file, &outputs.empty_success),
+    |file, _, counts| {
+        counts.redacted_types = redact::redact_secrets(file);
+        Ok(())
+    },
+];
+
+/// Runs every post-pass over `client`, progenitor's output, in order.
+///
+/// # Errors
+/// The first pass's message that found the output lacking what the normalization recorded.
+pub fn run(client: &mut syn::File, outputs: &Outputs) -> Result<PostCounts, String> {
+    let mut counts = PostCounts::default();
+    for pass in POST_PASSES {
+        pass(client, outputs, &mut counts)?;
     }
-    impl VisitMut for Strip {
-        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-            self.strip(&mut item.attrs);
-        }
-        fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-            self.strip(&mut item.attrs);
-            for v in &mut item.variants {
-                self.strip(&mut v.attrs);
-            }
-        }
-    }
-    let mut strip = Strip(0);
-    strip.visit_file_mut(file);
-    strip.0
-}
-
-fn is_deny_unknown_fields(attr: &syn::Attribute) -> bool {
-    attr.path().is_ident("serde")
-        && quote::ToTokens::to_token_stream(&attr.meta).to_string().contains("deny_unknown_fields")
-}
-
-/// The string value of `#[serde(rename = "...")]` among `attrs`.
-pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    serde_string(attrs, "rename")
-}
-
-/// The string value of `#[serde(<key> = "...")]` among `attrs`.
-pub(crate) fn serde_string(attrs: &[syn::Attribute], key: &str) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(key) {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
-}
-
-/// Whether `attrs` hold `#[serde(<word> ...)]`.
-pub(crate) fn has_serde_word(attrs: &[syn::Attribute], word: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        let mut hit = false;
-        let _ = a.parse_nested_meta(|meta| {
-            hit |= meta.path.is_ident(word);
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        hit
-    })
+    Ok(counts)
 }

@@ -23,7 +23,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemEnum};
 
-use super::{has_serde_word, serde_rename};
+use super::attrs::{has_serde_word, retain_derives, serde_rename};
+use super::tagged_unions;
 
 /// How many enums each rule changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct OpenEnumCounts {
 }
 
 /// Applies the rules to every module of `file` that holds enums.
-pub fn open_enums(file: &mut syn::File) -> OpenEnumCounts {
+pub(super) fn open_enums(file: &mut syn::File) -> OpenEnumCounts {
     let mut counts = OpenEnumCounts::default();
     rewrite_items(&mut file.items, &mut counts);
     counts
@@ -58,7 +59,7 @@ fn rewrite_items(items: &mut Vec<Item>, counts: &mut OpenEnumCounts) {
                     counts.string_enums += 1;
                     mark_non_exhaustive(e);
                 } else if has_serde_word(&e.attrs, "tag") {
-                    if let Some(added) = super::tagged_unions::rewrite(e, &mut taken) {
+                    if let Some(added) = tagged_unions::rewrite(e, &mut taken) {
                         decoders.extend(added);
                         counts.tagged_enums += 1;
                         mark_non_exhaustive(e);
@@ -160,21 +161,6 @@ fn derives(e: &ItemEnum) -> Vec<String> {
         });
     }
     out
-}
-
-/// Removes the derives named in `drop`.
-pub(super) fn retain_derives(e: &mut ItemEnum, drop: &[&str]) {
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let mut kept: Vec<syn::Path> = Vec::new();
-        let _ = attr.parse_nested_meta(|meta| {
-            let name = meta.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-            if !drop.contains(&name.as_str()) {
-                kept.push(meta.path.clone());
-            }
-            Ok(())
-        });
-        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
-    }
 }
 
 /// The names of the items of a module.

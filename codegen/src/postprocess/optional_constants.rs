@@ -10,13 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use syn::{Fields, Item};
 
-use super::serde_rename;
+use super::attrs::serde_rename;
 
 /// Adds the defaults for each `(union, field)`; returns how many variant fields got one.
 ///
 /// # Errors
 /// A listed field whose type is not a one-value enum of the file (it could have no default).
-pub fn optional_constants(file: &mut syn::File, fields: &[(String, String)]) -> Result<usize, String> {
+pub(super) fn optional_constants(file: &mut syn::File, fields: &[(String, String)]) -> Result<usize, String> {
     let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (union, field) in fields {
         wanted.entry(union.as_str()).or_default().insert(field.as_str());

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemEnum, ItemStruct};
 
 /// Whether field `field` of type `type_name` carries a secret.
-pub fn is_secret_field(type_name: &str, field: &str) -> bool {
+fn is_secret_field(type_name: &str, field: &str) -> bool {
     let field = field.trim_start_matches("r#");
     let contains = |s: &str| field.contains(s);
     (contains("password") || (contains("secret") && !field.ends_with("_hint")))
@@ -21,7 +21,7 @@ pub fn is_secret_field(type_name: &str, field: &str) -> bool {
 }
 
 /// Rewrites every type in `file` that holds a secret field; returns how many.
-pub fn redact_secrets(file: &mut syn::File) -> usize {
+pub(super) fn redact_secrets(file: &mut syn::File) -> usize {
     redact_items(&mut file.items)
 }
 

@@ -27,7 +27,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Fields, Item, ItemEnum};
 
-use super::{has_serde_word, serde_rename, serde_string};
+use super::attrs::{has_serde_word, retain_derives, serde_rename, serde_string};
+use crate::naming::unique_name;
 
 /// One variant's wire tag and fields.
 struct Variant {
@@ -59,6 +60,52 @@ impl Field {
 /// serde's derive.
 pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<Vec<Item>> {
     let tag = serde_string(&e.attrs, "tag")?;
+    let variants = struct_variants(e)?;
+    let union_name = e.ident.to_string();
+    let mut items = Vec::new();
+    let mut arms = Vec::new();
+    for (index, members) in group(&variants).iter().enumerate() {
+        let fields_struct = format_ident!("{}", unique_name(taken, &format!("{union_name}Fields{index}")));
+        items.push(fields_struct_item(&fields_struct, &union_name, members, &variants, taken));
+        let names: Vec<&syn::Ident> = variants[members[0]].fields.iter().map(|f| &f.ident).collect();
+        for &m in members {
+            let (ident, wire) = (&variants[m].ident, &variants[m].wire);
+            arms.push(quote! {
+                #wire => {
+                    let #fields_struct { #(#names),* } = crate::runtime::tagged::fields_of(value, #union_name, tag)?;
+                    Self::#ident { #(#names),* }
+                }
+            });
+        }
+    }
+    retain_derives(e, &["Deserialize"]);
+    let unknown = if variants.iter().any(|v| v.ident == "Unknown") { "UnknownValue" } else { "Unknown" };
+    let unknown = format_ident!("{unknown}");
+    let doc = format!(
+        "A `{tag}` this version of the crate does not know, with the whole value as it was received (and is sent back)."
+    );
+    e.variants.push(syn::parse_quote! { #[doc = #doc] #[serde(untagged)] #unknown(::serde_json::Value) });
+    items.push(tag_name_impl(&e.ident, &tag, &variants, &unknown));
+    let union = &e.ident;
+    items.push(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #union {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = crate::runtime::tagged::tag_of::<D::Error>(&value, #tag, #union_name)?.to_owned();
+                let tag = tag.as_str();
+                Ok(match tag {
+                    #(#arms)*
+                    _ => Self::#unknown(value),
+                })
+            }
+        }
+    });
+    Some(items)
+}
+
+/// The variants of an internally tagged enum whose variants all have named fields (and none is
+/// `other` or `untagged`); `None` for any other enum.
+fn struct_variants(e: &ItemEnum) -> Option<Vec<Variant>> {
     if has_serde_word(&e.attrs, "content") || e.variants.is_empty() {
         return None;
     }
@@ -83,83 +130,71 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
             fields,
         });
     }
+    Some(variants)
+}
 
-    let union = e.ident.clone();
-    let union_name = union.to_string();
-    let groups = group(&variants);
-    let mut items = Vec::new();
-    let mut arms = Vec::new();
-    for (index, members) in groups.iter().enumerate() {
-        let first = &variants[members[0]];
-        let fields_struct =
-            format_ident!("{}", crate::passes::unique_name(taken, &format!("{union_name}Fields{index}")));
-        let varying: Vec<bool> = (0..first.fields.len())
-            .map(|i| {
-                let ty = &first.fields[i].ty;
-                members.iter().any(|&m| variants[m].fields[i].ty != *ty)
-            })
-            .collect();
-        let params: Vec<syn::Ident> = first
-            .fields
-            .iter()
-            .zip(&varying)
-            .filter(|(_, v)| **v)
-            .map(|(f, _)| format_ident!("{}", fresh(taken, &format!("T{}", pascal(&f.ident.to_string())))))
-            .collect();
-        let mut next_param = params.iter();
-        let declared: Vec<TokenStream> = first
-            .fields
-            .iter()
-            .zip(&varying)
-            .map(|(f, varies)| {
-                let (ident, serde) = (&f.ident, &f.serde);
-                let ty = if *varies {
-                    let p = next_param.next().expect("a parameter per varying field");
-                    quote!(#p)
-                } else {
-                    let ty = &f.ty;
-                    quote!(#ty)
-                };
-                quote! { #(#serde)* pub(crate) #ident: #ty }
-            })
-            .collect();
-        let generics = if params.is_empty() { quote!() } else { quote!(<#(#params),*>) };
-        let doc = format!(
-            "The fields of {} variants of [`{union_name}`], decoded once for all of them.",
-            members.len()
-        );
-        items.push(syn::parse_quote! {
-            #[doc = #doc]
-            #[derive(::serde::Deserialize)]
-            #[doc(hidden)]
-            pub(crate) struct #fields_struct #generics { #(#declared),* }
-        });
-        let names: Vec<&syn::Ident> = first.fields.iter().map(|f| &f.ident).collect();
-        for &m in members {
-            let (ident, wire) = (&variants[m].ident, &variants[m].wire);
-            arms.push(quote! {
-                #wire => {
-                    let #fields_struct { #(#names),* } = crate::runtime::tagged::fields_of(value, #union_name, tag)?;
-                    Self::#ident { #(#names),* }
-                }
-            });
-        }
-    }
-
-    super::open_enums::retain_derives(e, &["Deserialize"]);
-    let unknown = if variants.iter().any(|v| v.ident == "Unknown") { "UnknownValue" } else { "Unknown" };
-    let unknown = format_ident!("{unknown}");
+/// The private struct one group of variants (`members`) decodes its fields through: generic
+/// over each field whose type differs within the group.
+fn fields_struct_item(
+    name: &syn::Ident,
+    union_name: &str,
+    members: &[usize],
+    variants: &[Variant],
+    taken: &BTreeSet<String>,
+) -> Item {
+    let first = &variants[members[0]];
+    let varying: Vec<bool> = (0..first.fields.len())
+        .map(|i| {
+            let ty = &first.fields[i].ty;
+            members.iter().any(|&m| variants[m].fields[i].ty != *ty)
+        })
+        .collect();
+    let params: Vec<syn::Ident> = first
+        .fields
+        .iter()
+        .zip(&varying)
+        .filter(|(_, v)| **v)
+        .map(|(f, _)| format_ident!("{}", fresh(taken, &format!("T{}", pascal(&f.ident.to_string())))))
+        .collect();
+    let mut next_param = params.iter();
+    let declared: Vec<TokenStream> = first
+        .fields
+        .iter()
+        .zip(&varying)
+        .map(|(f, varies)| {
+            let (ident, serde) = (&f.ident, &f.serde);
+            let ty = if *varies {
+                let p = next_param.next().expect("a parameter per varying field");
+                quote!(#p)
+            } else {
+                let ty = &f.ty;
+                quote!(#ty)
+            };
+            quote! { #(#serde)* pub(crate) #ident: #ty }
+        })
+        .collect();
+    let generics = if params.is_empty() { quote!() } else { quote!(<#(#params),*>) };
     let doc = format!(
-        "A `{tag}` this version of the crate does not know, with the whole value as it was received (and is sent back)."
+        "The fields of {} variants of [`{union_name}`], decoded once for all of them.",
+        members.len()
     );
-    e.variants.push(syn::parse_quote! { #[doc = #doc] #[serde(untagged)] #unknown(::serde_json::Value) });
+    syn::parse_quote! {
+        #[doc = #doc]
+        #[derive(::serde::Deserialize)]
+        #[doc(hidden)]
+        pub(crate) struct #name #generics { #(#declared),* }
+    }
+}
+
+/// `fn <tag>_name(&self) -> &str`: the wire tag of a value, known or not.
+fn tag_name_impl(union: &syn::Ident, tag: &str, variants: &[Variant], unknown: &syn::Ident) -> Item {
     let name_fn =
         format_ident!("{}_name", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_lowercase());
     let name_doc =
         format!("The `{tag}` of this value as it is on the wire (`\"\"` for an unknown value without one).");
     let wires = variants.iter().map(|v| &v.wire);
     let idents = variants.iter().map(|v| &v.ident);
-    items.push(syn::parse_quote! {
+    syn::parse_quote! {
         impl #union {
             #[doc = #name_doc]
             pub fn #name_fn(&self) -> &str {
@@ -169,21 +204,7 @@ pub(super) fn rewrite(e: &mut ItemEnum, taken: &mut BTreeSet<String>) -> Option<
                 }
             }
         }
-    });
-    items.push(syn::parse_quote! {
-        impl<'de> ::serde::Deserialize<'de> for #union {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::runtime::tagged::tag_of::<D::Error>(&value, #tag, #union_name)?.to_owned();
-                let tag = tag.as_str();
-                Ok(match tag {
-                    #(#arms)*
-                    _ => Self::#unknown(value),
-                })
-            }
-        }
-    });
-    Some(items)
+    }
 }
 
 /// Variants (by index) grouped by field names and serde attributes, in order of first

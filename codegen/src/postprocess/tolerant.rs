@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use syn::visit_mut::VisitMut;
 
-use super::has_serde_word;
+use super::attrs::{has_serde_word, serde_string};
 
 /// How many fields each rule made tolerant.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -150,7 +150,7 @@ fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
 /// `#[serde(deserialize_with = "...Option::deserialize")]`: a nullable field the document
 /// requires.
 fn reads_option_strictly(attrs: &[syn::Attribute]) -> bool {
-    super::serde_string(attrs, "deserialize_with").is_some_and(|f| f.ends_with("Option::deserialize"))
+    serde_string(attrs, "deserialize_with").is_some_and(|f| f.ends_with("Option::deserialize"))
 }
 
 /// A `Vec`, `HashMap`, `BTreeMap` or JSON `Map`.

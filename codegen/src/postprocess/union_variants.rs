@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use syn::visit_mut::VisitMut;
 
 /// Renames the variants of each `(enum, names)`, by position. Returns how many were renamed.
-pub fn name_union_variants(file: &mut syn::File, unions: &[(String, Vec<String>)]) -> usize {
+pub(super) fn name_union_variants(file: &mut syn::File, unions: &[(String, Vec<String>)]) -> usize {
     let mut renames: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     // progenitor puts the types in `mod types`.
     let items = file.items.iter_mut().flat_map(|item| match item {

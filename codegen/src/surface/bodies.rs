@@ -21,7 +21,7 @@ use syn::{Fields, Item, Type};
 
 use super::builders::taking as input;
 use super::model::{doc_texts, idents, option_inner};
-use crate::passes::resolve;
+use crate::openapi::resolve;
 
 /// A field of a body struct.
 struct Field {
@@ -64,93 +64,10 @@ pub fn add_constructors(
         }
         let Fields::Named(named) = &s.fields else { continue };
         let fields: Vec<Field> = named.named.iter().filter_map(field).collect();
-        let schema = schemas.get(&name).copied();
         if !fields.iter().any(Field::required) && !derives_default(s) {
             add_default_derive(s);
         }
-        let ident = &s.ident;
-        // (position in the document's `required` lists, field, argument) for the arguments of `new`.
-        let order = schema.map(|s| required_order(document, s)).unwrap_or_default();
-        let mut args: Vec<(usize, &Field, TokenStream)> = Vec::new();
-        let mut inits = Vec::new();
-        for f in &fields {
-            let fid = &f.ident;
-            if !f.required() {
-                inits.push(quote!(#fid: ::std::default::Default::default()));
-            } else if let Some(value) = schema.and_then(|s| const_value(document, s, &f.wire)) {
-                inits.push(quote!(#fid: ::std::convert::From::from(#value)));
-            } else {
-                let Some(position) = order.iter().position(|r| *r == f.wire) else {
-                    return Err(match schema {
-                        None => format!(
-                            "request type `{name}` has no schema in the document, so `{name}::new` cannot take its required fields in document order"
-                        ),
-                        Some(_) => format!(
-                            "request type `{name}`: required field `{}` is in no `required` list of its schema",
-                            f.wire
-                        ),
-                    });
-                };
-                let (arg, convert) = input(&f.ty, fid);
-                args.push((position, f, quote!(#fid: #arg)));
-                inits.push(quote!(#fid: #convert));
-            }
-        }
-        args.sort_by_key(|(position, _, _)| *position);
-        let arg_docs: Vec<String> = args
-            .iter()
-            .enumerate()
-            .map(|(i, (_, f, _))| {
-                let what = if f.doc.is_empty() { String::new() } else { format!(": {}", f.doc) };
-                format!("{}. `{}`{what}", i + 1, f.ident)
-            })
-            .collect();
-        let args: Vec<&TokenStream> = args.iter().map(|(_, _, arg)| arg).collect();
-        let setters = fields.iter().filter(|f| !f.required()).map(|f| {
-            let fid = &f.ident;
-            let doc = format!("Sets `{}`.", f.wire);
-            match &f.option {
-                Some(inner) => {
-                    let (arg, convert) = input(inner, fid);
-                    quote! {
-                        #[doc = #doc]
-                        #[must_use]
-                        pub fn #fid(mut self, #fid: #arg) -> Self {
-                            self.#fid = ::std::option::Option::Some(#convert);
-                            self
-                        }
-                    }
-                }
-                None => {
-                    let (arg, convert) = input(&f.ty, fid);
-                    quote! {
-                        #[doc = #doc]
-                        #[must_use]
-                        pub fn #fid(mut self, #fid: #arg) -> Self {
-                            self.#fid = #convert;
-                            self
-                        }
-                    }
-                }
-            }
-        });
-        let new_doc = match arg_docs.len() {
-            0 => format!("A `{name}` with every optional field unset; set them with the setters."),
-            1 => format!("A `{name}` with its required field; set optional ones with the setters."),
-            _ => format!(
-                "A `{name}` with its required fields, in document order; set optional ones with the setters.\n\n# Arguments\n\n{}",
-                arg_docs.join("\n")
-            ),
-        };
-        impls.push(quote! {
-            impl #ident {
-                #[doc = #new_doc]
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
-                }
-                #(#setters)*
-            }
-        });
+        impls.push(constructor(&s.ident, &fields, schemas.get(&name).copied(), document)?);
     }
     let count = impls.len();
     for tokens in impls {
@@ -159,6 +76,102 @@ pub fn add_constructors(
         types.items.push(item);
     }
     Ok(count)
+}
+
+/// `impl <ident>`: `new` taking the required `fields` in the order of `schema`'s `required`
+/// lists (filling in those with a single allowed value), and a setter per optional field.
+fn constructor(
+    ident: &syn::Ident,
+    fields: &[Field],
+    schema: Option<&Value>,
+    document: &Value,
+) -> Result<TokenStream, String> {
+    let name = ident.to_string();
+    // (position in the document's `required` lists, field, argument) for the arguments of `new`.
+    let order = schema.map(|s| required_order(document, s)).unwrap_or_default();
+    let mut args: Vec<(usize, &Field, TokenStream)> = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        let fid = &f.ident;
+        if !f.required() {
+            inits.push(quote!(#fid: ::std::default::Default::default()));
+        } else if let Some(value) = schema.and_then(|s| const_value(document, s, &f.wire)) {
+            inits.push(quote!(#fid: ::std::convert::From::from(#value)));
+        } else {
+            let Some(position) = order.iter().position(|r| *r == f.wire) else {
+                return Err(match schema {
+                    None => format!(
+                        "request type `{name}` has no schema in the document, so `{name}::new` cannot take its required fields in document order"
+                    ),
+                    Some(_) => format!(
+                        "request type `{name}`: required field `{}` is in no `required` list of its schema",
+                        f.wire
+                    ),
+                });
+            };
+            let (arg, convert) = input(&f.ty, fid);
+            args.push((position, f, quote!(#fid: #arg)));
+            inits.push(quote!(#fid: #convert));
+        }
+    }
+    args.sort_by_key(|(position, _, _)| *position);
+    let arg_docs: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(i, (_, f, _))| {
+            let what = if f.doc.is_empty() { String::new() } else { format!(": {}", f.doc) };
+            format!("{}. `{}`{what}", i + 1, f.ident)
+        })
+        .collect();
+    let args: Vec<&TokenStream> = args.iter().map(|(_, _, arg)| arg).collect();
+    let setters = fields.iter().filter(|f| !f.required()).map(setter);
+    let new_doc = match arg_docs.len() {
+        0 => format!("A `{name}` with every optional field unset; set them with the setters."),
+        1 => format!("A `{name}` with its required field; set optional ones with the setters."),
+        _ => format!(
+            "A `{name}` with its required fields, in document order; set optional ones with the setters.\n\n# Arguments\n\n{}",
+            arg_docs.join("\n")
+        ),
+    };
+    Ok(quote! {
+        impl #ident {
+            #[doc = #new_doc]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+    })
+}
+
+/// The setter of an optional field.
+fn setter(f: &Field) -> TokenStream {
+    let fid = &f.ident;
+    let doc = format!("Sets `{}`.", f.wire);
+    match &f.option {
+        Some(inner) => {
+            let (arg, convert) = input(inner, fid);
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #fid(mut self, #fid: #arg) -> Self {
+                    self.#fid = ::std::option::Option::Some(#convert);
+                    self
+                }
+            }
+        }
+        None => {
+            let (arg, convert) = input(&f.ty, fid);
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #fid(mut self, #fid: #arg) -> Self {
+                    self.#fid = #convert;
+                    self
+                }
+            }
+        }
+    }
 }
 
 fn field(f: &syn::Field) -> Option<Field> {

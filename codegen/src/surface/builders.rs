@@ -12,7 +12,7 @@ use syn::Type;
 
 use super::areas::handle_name;
 use super::model::{Location, Operation, Param, first_generic};
-use crate::pagination::Paginated;
+use super::pagination::Paginated;
 
 /// Names a builder has already: a parameter setter of the same name would shadow them.
 pub const RESERVED: &[&str] = &[
@@ -244,65 +244,9 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
     let method = &op.name;
     let id = method.to_string();
     let (http, path, key) = (&op.method, &op.path, op.idempotency_key);
-    let required: Vec<&Param> = op.required().collect();
-    let optional: Vec<&Param> = op.optional().collect();
-    let fields = required.iter().map(|p| {
-        let ident = &p.ident;
-        let stored = input(&p.ty, ident).stored;
-        quote!(#ident: #stored,)
-    });
-    let optional_fields = optional.iter().map(|p| {
-        let ident = &p.ident;
-        let stored = input(&p.ty, ident).stored;
-        quote!(#ident: ::std::option::Option<#stored>,)
-    });
-    let setters = optional.iter().map(|p| {
-        let ident = &p.ident;
-        let Input { arg, convert, .. } = input(&p.ty, ident);
-        let doc = doc_lines(&format!("`{}`: {}", p.wire, p.description.trim()));
-        quote! {
-            #doc
-            pub fn #ident(mut self, #ident: #arg) -> Self {
-                self.#ident = ::std::option::Option::Some(#convert);
-                self
-            }
-        }
-    });
-    let (body_field, body_setter, body_call) = match &op.body {
-        Some(b) if b.required => {
-            let ty = &b.ty;
-            (quote!(body: #ty,), quote!(), quote!(.json(&self.body)))
-        }
-        Some(b) => {
-            let ty = &b.ty;
-            (
-                quote!(body: ::std::option::Option<#ty>,),
-                quote! {
-                    /// The request body (optional for this operation).
-                    pub fn body(mut self, body: impl ::std::convert::Into<#ty>) -> Self {
-                        self.body = ::std::option::Option::Some(body.into());
-                        self
-                    }
-                },
-                quote!(.json_opt(self.body.as_ref())),
-            )
-        }
-        None => (quote!(), quote!(), quote!()),
-    };
-    // The path parameters' values, in the order of the path (as the model keeps them); the
-    // runtime fills in the template and refuses values that would retarget the call.
-    let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
-        let ident = &p.ident;
-        quote!(::std::string::ToString::to_string(&self.#ident))
-    });
-    let queries = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
-        let (ident, wire) = (&p.ident, &p.wire);
-        quote!(.query(#wire, &self.#ident))
-    });
-    let headers = optional.iter().filter(|p| p.location == Location::Header).map(|p| {
-        let (ident, wire) = (&p.ident, p.wire.to_lowercase());
-        quote!(.header(#wire, self.#ident.as_ref().map(::std::string::ToString::to_string).as_deref()))
-    });
+    let Fields { fields, setters } = fields(op);
+    let Body { field: body_field, setter: body_setter, call: body_call } = body(op);
+    let (path_args, queries, headers) = call_inputs(op);
     let (output, send, send_with_response) = match &op.output {
         Some(ty) => (quote!(#ty), quote!(send), quote!(send_with_response)),
         None => (quote!(()), quote!(send_empty), quote!(send_empty_with_response)),
@@ -325,7 +269,6 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
             client: crate::Client,
             options: crate::runtime::CallOptions,
             #(#fields)*
-            #(#optional_fields)*
             #body_field
         }
 
@@ -375,6 +318,107 @@ fn builder(op: &Operation, list: Option<&Paginated>) -> TokenStream {
 
         #list_impl
     }
+}
+
+/// A builder's input fields (required, then optional ones as `Option`s) and the setters of
+/// its optional inputs.
+struct Fields {
+    fields: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+}
+
+fn fields(op: &Operation) -> Fields {
+    let required = op.required().map(|p| {
+        let ident = &p.ident;
+        let stored = input(&p.ty, ident).stored;
+        quote!(#ident: #stored,)
+    });
+    let optional = op.optional().map(|p| {
+        let ident = &p.ident;
+        let stored = input(&p.ty, ident).stored;
+        quote!(#ident: ::std::option::Option<#stored>,)
+    });
+    let setters = op
+        .optional()
+        .map(|p| {
+            let ident = &p.ident;
+            let Input { arg, convert, .. } = input(&p.ty, ident);
+            let doc = doc_lines(&format!("`{}`: {}", p.wire, p.description.trim()));
+            quote! {
+                #doc
+                pub fn #ident(mut self, #ident: #arg) -> Self {
+                    self.#ident = ::std::option::Option::Some(#convert);
+                    self
+                }
+            }
+        })
+        .collect();
+    Fields { fields: required.chain(optional).collect(), setters }
+}
+
+/// A builder's request body: its field, its setter (when it is optional) and how the call
+/// sends it; all empty for an operation without one.
+struct Body {
+    field: TokenStream,
+    setter: TokenStream,
+    call: TokenStream,
+}
+
+fn body(op: &Operation) -> Body {
+    match &op.body {
+        Some(b) if b.required => {
+            let ty = &b.ty;
+            Body { field: quote!(body: #ty,), setter: quote!(), call: quote!(.json(&self.body)) }
+        }
+        Some(b) => {
+            let ty = &b.ty;
+            Body {
+                field: quote!(body: ::std::option::Option<#ty>,),
+                setter: quote! {
+                    /// The request body (optional for this operation).
+                    pub fn body(mut self, body: impl ::std::convert::Into<#ty>) -> Self {
+                        self.body = ::std::option::Option::Some(body.into());
+                        self
+                    }
+                },
+                call: quote!(.json_opt(self.body.as_ref())),
+            }
+        }
+        None => Body { field: quote!(), setter: quote!(), call: quote!() },
+    }
+}
+
+/// What a call takes from the builder: the path parameters' values in the order of the path
+/// (as the model keeps them; the runtime fills in the template and refuses values that would
+/// retarget the call), the query parameters and the optional headers.
+fn call_inputs(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>) {
+    let path_args = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| {
+            let ident = &p.ident;
+            quote!(::std::string::ToString::to_string(&self.#ident))
+        })
+        .collect();
+    let queries = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let (ident, wire) = (&p.ident, &p.wire);
+            quote!(.query(#wire, &self.#ident))
+        })
+        .collect();
+    let headers = op
+        .optional()
+        .filter(|p| p.location == Location::Header)
+        .map(|p| {
+            let (ident, wire) = (&p.ident, p.wire.to_lowercase());
+            quote!(.header(#wire, self.#ident.as_ref().map(::std::string::ToString::to_string).as_deref()))
+        })
+        .collect();
+    (path_args, queries, headers)
 }
 
 fn list_impl(name: &syn::Ident, list: &Paginated) -> TokenStream {

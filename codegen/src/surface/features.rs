@@ -14,6 +14,8 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use syn::Item;
 
+use super::model::doc_texts;
+
 /// The name of the file for types that several areas use.
 pub const SHARED: &str = "shared";
 
@@ -327,7 +329,7 @@ fn push_doc(item: &mut Item, line: &str) {
     let has_docs = at > 0;
     // rustdoc removes the indentation common to all doc lines: the new line takes that of the
     // existing ones, or an indented list above it would turn into a code block (and a doctest).
-    let indent = super::model::doc_texts(attrs)
+    let indent = doc_texts(attrs)
         .flat_map(|text| {
             text.lines()
                 .filter(|l| !l.trim().is_empty())

@@ -9,7 +9,7 @@ use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType
 
 use super::areas::AreaTable;
 use crate::error::{Error, Result};
-use crate::passes::{HTTP_METHODS, resolve};
+use crate::openapi::{HTTP_METHODS, path_position, resolve};
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,48 +130,7 @@ pub fn operations(
             .flat_map(|l| l.as_array().into_iter().flatten())
             .map(|p| resolve(document, p))
             .collect();
-        let mut params = Vec::new();
-        let mut body = None;
-        for arg in &method.sig.inputs {
-            let FnArg::Typed(typed) = arg else { continue };
-            let Pat::Ident(pat) = &*typed.pat else { continue };
-            let ident = pat.ident.clone();
-            let (ty, optional) = owned(&typed.ty);
-            if ident == "body" && !doc_params.iter().any(|p| p["name"] == "body") {
-                let required = op.pointer("/requestBody/required").and_then(Value::as_bool).unwrap_or(false);
-                body = Some(Body { ty, required });
-                continue;
-            }
-            let doc = doc_params
-                .iter()
-                .find(|p| p["name"].as_str().is_some_and(|n| ident == rust_name(n)))
-                .ok_or_else(|| fail(format!("`{name}`: argument `{ident}` matches no parameter")))?;
-            let location = match doc["in"].as_str() {
-                Some("path") => Location::Path,
-                Some("query") => Location::Query,
-                Some("header") => Location::Header,
-                other => return Err(fail(format!("`{name}`: parameter `{ident}` in {other:?}"))),
-            };
-            let required = location == Location::Path || doc["required"].as_bool().unwrap_or(false);
-            if required && optional && location != Location::Header {
-                return Err(fail(format!("`{name}`: required parameter `{ident}` is optional in Rust")));
-            }
-            params.push(Param {
-                ident,
-                wire: doc["name"].as_str().unwrap_or_default().to_owned(),
-                location,
-                required,
-                ty,
-                description: doc["description"].as_str().unwrap_or_default().to_owned(),
-            });
-        }
-        // Path parameters in the order the path spells them, then the others in the order of
-        // the document's `parameters` lists (progenitor sorts query parameters by name).
-        let position = |p: &Param| match p.location {
-            Location::Path => (0, path_position(path, &p.wire)),
-            _ => (1, doc_params.iter().position(|d| d["name"] == p.wire.as_str()).unwrap_or(usize::MAX)),
-        };
-        params.sort_by_key(position);
+        let (params, body) = inputs(&method.sig, op, &doc_params, path).map_err(fail)?;
         let output = response_type(&method.sig.output)
             .ok_or_else(|| fail(format!("`{name}`: unexpected return type")))?;
         let output = match &output {
@@ -197,6 +156,60 @@ pub fn operations(
     }
     out.sort_by(|a, b| (&a.area, a.name.to_string()).cmp(&(&b.area, b.name.to_string())));
     Ok(out)
+}
+
+/// The inputs of a progenitor method (`sig`) as the document describes them (`op`, and its
+/// parameters with the path item's, `doc_params`): path parameters in the order the path
+/// spells them, then the others in the order of the document's `parameters` lists (progenitor
+/// sorts query parameters by name); and the request body.
+fn inputs(
+    sig: &syn::Signature,
+    op: &Value,
+    doc_params: &[&Value],
+    path: &str,
+) -> std::result::Result<(Vec<Param>, Option<Body>), String> {
+    let name = &sig.ident;
+    let mut params = Vec::new();
+    let mut body = None;
+    for arg in &sig.inputs {
+        let FnArg::Typed(typed) = arg else { continue };
+        let Pat::Ident(pat) = &*typed.pat else { continue };
+        let ident = pat.ident.clone();
+        let (ty, optional) = owned(&typed.ty);
+        if ident == "body" && !doc_params.iter().any(|p| p["name"] == "body") {
+            let required = op.pointer("/requestBody/required").and_then(Value::as_bool).unwrap_or(false);
+            body = Some(Body { ty, required });
+            continue;
+        }
+        let doc = doc_params
+            .iter()
+            .find(|p| p["name"].as_str().is_some_and(|n| ident == rust_name(n)))
+            .ok_or_else(|| format!("`{name}`: argument `{ident}` matches no parameter"))?;
+        let location = match doc["in"].as_str() {
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
+            other => return Err(format!("`{name}`: parameter `{ident}` in {other:?}")),
+        };
+        let required = location == Location::Path || doc["required"].as_bool().unwrap_or(false);
+        if required && optional && location != Location::Header {
+            return Err(format!("`{name}`: required parameter `{ident}` is optional in Rust"));
+        }
+        params.push(Param {
+            ident,
+            wire: doc["name"].as_str().unwrap_or_default().to_owned(),
+            location,
+            required,
+            ty,
+            description: doc["description"].as_str().unwrap_or_default().to_owned(),
+        });
+    }
+    let position = |p: &Param| match p.location {
+        Location::Path => (0, path_position(path, &p.wire)),
+        _ => (1, doc_params.iter().position(|d| d["name"] == p.wire.as_str()).unwrap_or(usize::MAX)),
+    };
+    params.sort_by_key(position);
+    Ok((params, body))
 }
 
 /// progenitor's `pub async fn` methods on `Client`.
@@ -282,12 +295,6 @@ pub fn first_generic(ty: &Type) -> Option<Type> {
 pub fn response_type(output: &ReturnType) -> Option<Type> {
     let ReturnType::Type(_, ty) = output else { return None };
     first_generic(&first_generic(ty)?)
-}
-
-/// Where parameter `name` stands in path template `path` (`{name}`): path parameters are
-/// passed in this order. One the path does not spell sorts last.
-pub fn path_position(path: &str, name: &str) -> usize {
-    path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX)
 }
 
 /// The text of each `#[doc = "..."]` among `attrs`, in order.
