@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(e.status.as_u16(), 404);
         store.set_flag_target("beta", &org, true).expect("added");
         store.set_flag_target("beta", &org, true).expect("again: no change");
-        assert_eq!(store.flag("beta").expect("there").targets, [org.clone()]);
+        assert_eq!(store.flag("beta").expect("there").targets, std::slice::from_ref(&org));
         store.set_flag_target("beta", &org, false).expect("removed");
         assert!(store.flag("beta").expect("there").targets.is_empty());
         assert_eq!(store.event_names(), ["flag.created", "flag.rule_updated", "flag.rule_updated"]);

@@ -31,7 +31,7 @@ use crate::model::ids::IdGen;
 use crate::model::table::Table;
 
 pub(crate) use api_keys::ApiKey;
-pub(crate) use audit_logs::{AuditAction, AuditEvent, AuditExport, AuditLogs, AuditSchema};
+pub(crate) use audit_logs::AuditLogs;
 pub(crate) use authorization::{
     Assignment, AssignmentSource, DEFAULT_ROLE, GroupAssignment, ORGANIZATION_TYPE, Permission, Resource,
     ResourceRef, Role, SlimRole,
