@@ -20,6 +20,7 @@ pub(crate) mod organizations;
 pub(crate) mod persist;
 pub(crate) mod seed;
 pub(crate) mod user_management;
+pub(crate) mod vault;
 pub(crate) mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
@@ -164,7 +165,7 @@ pub(crate) struct Store {
     /// Roles granted to groups; their members' derived assignments are in `assignments`.
     pub(crate) group_assignments: Table<GroupAssignment>,
     /// Vault's key-value objects and data keys.
-    pub(crate) vault: crate::routes::vault::VaultData,
+    pub(crate) vault: crate::model::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
     pub(crate) pipes: crate::routes::pipes::connected_accounts::PipesData,
     /// SSO: connections, profiles, and the flow's codes and tokens.
