@@ -19,6 +19,7 @@ pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod persist;
 pub(crate) mod seed;
+pub(crate) mod sso;
 pub(crate) mod user_management;
 pub(crate) mod vault;
 pub(crate) mod webhooks;
@@ -169,7 +170,7 @@ pub(crate) struct Store {
     /// Pipes: users' connected accounts of data providers.
     pub(crate) pipes: crate::routes::pipes::connected_accounts::PipesData,
     /// SSO: connections, profiles, and the flow's codes and tokens.
-    pub(crate) sso: crate::routes::sso::SsoData,
+    pub(crate) sso: crate::model::sso::SsoData,
     /// MFA factors and challenges.
     pub(crate) mfa: crate::routes::mfa::MfaData,
     /// Device authorizations waiting for their user.
