@@ -22,8 +22,10 @@ pub(crate) mod organizations;
 pub(crate) mod persist;
 pub(crate) mod radar;
 pub(crate) mod seed;
+pub(crate) mod sso;
 pub(crate) mod urls;
 pub(crate) mod user_management;
+pub(crate) mod vault;
 pub(crate) mod webhooks;
 pub(crate) mod widgets;
 
@@ -36,7 +38,7 @@ use crate::model::ids::IdGen;
 use crate::model::table::Table;
 
 pub(crate) use api_keys::ApiKey;
-pub(crate) use audit_logs::{AuditAction, AuditEvent, AuditExport, AuditLogs, AuditSchema};
+pub(crate) use audit_logs::AuditLogs;
 pub(crate) use authorization::{
     Assignment, AssignmentSource, DEFAULT_ROLE, GroupAssignment, ORGANIZATION_TYPE, Permission, Resource,
     ResourceRef, Role, SlimRole,
@@ -169,11 +171,11 @@ pub(crate) struct Store {
     /// Roles granted to groups; their members' derived assignments are in `assignments`.
     pub(crate) group_assignments: Table<GroupAssignment>,
     /// Vault's key-value objects and data keys.
-    pub(crate) vault: crate::routes::vault::VaultData,
+    pub(crate) vault: crate::model::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
     pub(crate) pipes: crate::routes::pipes::connected_accounts::PipesData,
     /// SSO: connections, profiles, and the flow's codes and tokens.
-    pub(crate) sso: crate::routes::sso::SsoData,
+    pub(crate) sso: crate::model::sso::SsoData,
     /// MFA factors and challenges.
     pub(crate) mfa: crate::model::mfa::MfaData,
     /// Device authorizations waiting for their user.
