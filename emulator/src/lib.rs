@@ -45,6 +45,7 @@ mod routes;
 mod server;
 
 pub use model::events::{MAX_EVENTS, WebhookDelivery};
+pub use model::seed::SeedError;
 pub use model::{
     MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
     SeedMembership, SeedPermission, SeedRecord, SeedRole, SeedUser, SentEmail,
@@ -54,7 +55,7 @@ pub use server::faults::{Fault, RetryAfter};
 pub use server::log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
-    FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, SeedError, Snapshot,
+    FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, Snapshot,
 };
 
 /// The RSA private key (PKCS#8 PEM) the emulator signs its access tokens with, served as the JWKS

@@ -1,6 +1,6 @@
 //! Records of the operations the emulator has no model for yet, served from the document
 //! (`src/emitted/generic.json`, written by `cargo xtask codegen`; see
-//! `workos_codegen::emulator_generic`): the operations WorkOS's SDKs ship that the emulator does
+//! `workos_codegen::emulator::generic`): the operations WorkOS's SDKs ship that the emulator does
 //! not model, and every operation a newer document adds, from the day it arrives.
 //!
 //! A create stores the request body as a record with an id (the document's prefix), its

@@ -57,10 +57,6 @@ pub(crate) struct CreateOrganization {
 
 impl CreateOrganization {
     /// An organization with `name` and nothing else (what a seed's organization is).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the seed calls the JSON path until it is moved to this")
-    )]
     pub(crate) fn named(name: impl Into<String>) -> Self {
         Self { name: Some(name.into()), ..Self::default() }
     }

@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::authorization::permissions::CreatePermission;
+use super::authorization::roles::CreateRole;
+use super::error::ApiError;
+use super::organizations::CreateOrganization;
+use super::user_management::memberships::CreateMembership;
+use super::user_management::users::CreateUser;
+
 use super::*;
 
 /// Data to load into a new emulator (see [`crate::Builder::seed`]); also read from JSON by the
@@ -295,5 +302,131 @@ impl Seed {
             }],
             ..Self::default()
         }
+    }
+}
+
+/// A seed that could not be applied: which item, and what the API said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError {
+    /// The seed item, e.g. `permission 'posts:read'`.
+    pub item: String,
+    /// The emulator's error message for it.
+    pub message: String,
+}
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot seed {}: {}", self.item, self.message)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+/// A [`SeedError`] for `item` from the API's error.
+fn refused(item: impl Into<String>) -> impl FnOnce(ApiError) -> SeedError {
+    let item = item.into();
+    move |e| SeedError { item, message: e.message }
+}
+
+impl Store {
+    /// Seeds through the same typed operations, and so the same rules, as the API (unique slugs,
+    /// existing permissions...). Items are applied in order; the first refusal stops the seed
+    /// (the caller puts the data back as it was).
+    pub(crate) fn apply_seed(&mut self, seed: &Seed) -> Result<(), SeedError> {
+        for p in &seed.permissions {
+            let new = CreatePermission { slug: p.slug.clone(), name: p.name.clone(), ..Default::default() };
+            self.create_permission(new).map_err(refused(format!("permission '{}'", p.slug)))?;
+        }
+        for r in &seed.environment_roles {
+            let item = format!("environment role '{}'", r.slug);
+            self.check_permissions(&r.permissions).map_err(refused(item.clone()))?;
+            let new = CreateRole { slug: Some(r.slug.clone()), name: r.name.clone(), ..Default::default() };
+            self.create_environment_role(new).map_err(refused(item))?;
+            let role = self.roles.last_mut().expect("just created");
+            role.permissions.clone_from(&r.permissions);
+        }
+        for name in &seed.organizations {
+            self.create_organization(CreateOrganization::named(name))
+                .map_err(refused(format!("organization '{name}'")))?;
+        }
+        for u in &seed.users {
+            self.seed_user(u)?;
+        }
+        for d in &seed.directories {
+            let item = format!("directory '{}'", d.name);
+            let org = self.seeded_organization(&item, &d.organization)?;
+            super::directory_sync::seed_directory(self, &org, d).map_err(refused(item))?;
+        }
+        for c in &seed.connections {
+            let item = format!("connection '{}'", c.name);
+            let org = self.seeded_organization(&item, &c.organization)?;
+            super::sso::seed_connection(self, &org, c).map_err(refused(item))?;
+        }
+        for r in &seed.records {
+            super::generic::seed(self, &r.path, r.fields.clone())
+                .map_err(refused(format!("record at '{}'", r.path)))?;
+        }
+        for f in &seed.feature_flags {
+            super::feature_flags::seed_flag(self, f)
+                .map_err(refused(format!("feature flag '{}'", f.slug)))?;
+        }
+        match &seed.authentication {
+            Some(settings) => self.seed_authentication(settings),
+            None => Ok(()),
+        }
+    }
+
+    /// A user of the seed, with its memberships of organizations named in the seed.
+    fn seed_user(&mut self, u: &SeedUser) -> Result<(), SeedError> {
+        let item = format!("user '{}'", u.email);
+        let new = CreateUser {
+            password: u.password.clone(),
+            first_name: u.first_name.clone(),
+            ..CreateUser::with_email(&u.email)
+        };
+        let user = self.create_user(new).map_err(refused(item.clone()))?;
+        for m in &u.memberships {
+            let item = format!("{item} in '{}'", m.organization);
+            let Some(org) =
+                self.organizations.iter().find(|o| o.name == m.organization).map(|o| o.id.clone())
+            else {
+                return Err(SeedError { item, message: "no organization of that name in the seed".into() });
+            };
+            let new = CreateMembership {
+                user_id: user.id.clone(),
+                organization_id: org,
+                role_slug: Some(m.role.clone()),
+                ..Default::default()
+            };
+            self.create_membership(new).map_err(refused(item))?;
+        }
+        Ok(())
+    }
+
+    /// The id of the seeded organization named `name`, for `item`.
+    fn seeded_organization(&self, item: &str, name: &str) -> Result<String, SeedError> {
+        self.organizations.iter().find(|o| o.name == name).map(|o| o.id.clone()).ok_or_else(|| SeedError {
+            item: item.to_owned(),
+            message: format!("no organization '{name}' in the seed"),
+        })
+    }
+
+    /// The environment's sign-in settings of the seed.
+    fn seed_authentication(&mut self, settings: &SeedAuthentication) -> Result<(), SeedError> {
+        if let Some(kind) = settings.radar_challenge.as_deref()
+            && !matches!(kind, "email" | "sms")
+        {
+            return Err(SeedError {
+                item: "authentication.radar_challenge".into(),
+                message: format!("'{kind}' is not email or sms"),
+            });
+        }
+        let authkit = &mut self.authkit;
+        authkit.email_verification_required = settings.email_verification_required;
+        authkit.organization_selection_required = settings.organization_selection_required;
+        authkit.mfa_required = settings.mfa_required;
+        authkit.device_interval_secs = settings.device_poll_interval_secs;
+        authkit.radar_challenge.clone_from(&settings.radar_challenge);
+        Ok(())
     }
 }

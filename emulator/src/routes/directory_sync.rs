@@ -10,8 +10,6 @@ use super::{Db, empty, ok};
 use crate::model::error::ApiResult;
 use crate::model::list::Query;
 
-pub(crate) use crate::model::directory_sync::seed_directory;
-
 pub(super) async fn list_directories(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().directories_page(&query)))

@@ -31,13 +31,6 @@ use serde::Serialize;
 
 use crate::server::Shared;
 
-pub(crate) use authorization::permissions::create_permission;
-pub(crate) use authorization::roles::create_environment_role;
-pub(crate) use directory_sync::seed_directory;
-pub(crate) use feature_flags::seed_flag;
-pub(crate) use organizations::create_organization;
-pub(crate) use sso::seed_connection;
-pub(crate) use user_management::memberships::create_membership_in;
 pub(crate) use user_management::users::create_user_in;
 
 /// State handed to every handler.

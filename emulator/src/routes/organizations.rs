@@ -8,13 +8,6 @@ use http::StatusCode;
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::{Organization, Store};
-
-/// Creates an organization from a JSON body: the seed's way until it calls
-/// [`Store::create_organization`] itself.
-pub(crate) fn create_organization(store: &mut Store, body: &[u8]) -> ApiResult<Organization> {
-    store.create_organization(parse_body(body)?)
-}
 
 pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
@@ -22,7 +15,7 @@ pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Re
 }
 
 pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    create_organization(&mut db.store(), &body).map(created)
+    db.store().create_organization(parse_body(&body)?).map(created)
 }
 
 pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {

@@ -10,14 +10,13 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
-use super::user_management::authenticate;
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiError, ApiResult, parse_body};
 use crate::model::list::Query;
 use crate::model::sso::ConnectionBody;
 use crate::model::sso::flow::{LogoutAuthorize, SsoAuthorize, SsoTokenRequest};
-
-pub(crate) use crate::model::sso::{required_for, seed_connection};
+use crate::model::urls::url_with;
+use crate::model::user_management::signin::{access_of, login_hint_and_challenge};
 
 /// `GET /connections`, newest first by default, with the document's filters.
 pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
@@ -48,11 +47,11 @@ pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<R
 pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let request = SsoAuthorize::parse(&query)?;
-    let (email, challenge) = authenticate::login_hint_and_challenge(&query, "identity provider page")?;
-    let roles_of = |store: &_, user: &str, org: Option<&str>| authenticate::access_of(store, user, org).1;
+    let (email, challenge) = login_hint_and_challenge(&query, "identity provider page")?;
+    let roles_of = |store: &_, user: &str, org: Option<&str>| access_of(store, user, org).1;
     let code = db.store().authorize_sso(&request, &email, challenge, &roles_of)?;
     let params = [("code", Some(code.as_str())), ("state", request.state.as_deref())];
-    let location = authenticate::url_with(&request.redirect_uri, &params);
+    let location = url_with(&request.redirect_uri, &params);
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 

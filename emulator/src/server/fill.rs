@@ -1,6 +1,6 @@
 //! Response fields the document requires and the emulator does not model yet. The table,
 //! `src/emitted/fill.json` of this crate, is written by `cargo xtask codegen` from the pinned document
-//! (see `workos_codegen::emulator_fill`): for each operation and success status, each required
+//! (see `workos_codegen::emulator::fill`): for each operation and success status, each required
 //! field with the value the document gives it. A field missing from an answer is added with that
 //! value and recorded, so `Emulator::served_from_document` lists what is served from the
 //! document rather than from behaviour.

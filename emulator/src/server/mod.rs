@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
-use crate::model::error::ApiError;
+use crate::model::seed::SeedError;
 use crate::model::{Seed, Store};
 use crate::routes;
 use crate::server::faults::{Fault, FaultTable, Target};
@@ -211,23 +211,6 @@ impl Default for Builder {
     }
 }
 
-/// A seed that could not be applied: which item, and what the API said about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError {
-    /// The seed item, e.g. `permission 'posts:read'`.
-    pub item: String,
-    /// The emulator's error message for it.
-    pub message: String,
-}
-
-impl std::fmt::Display for SeedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot seed {}: {}", self.item, self.message)
-    }
-}
-
-impl std::error::Error for SeedError {}
-
 impl Builder {
     /// The API key requests must present as `Authorization: Bearer <key>`
     /// (default [`DEFAULT_API_KEY`]).
@@ -375,90 +358,11 @@ impl Builder {
 pub(crate) fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> {
     let mut store = shared.store();
     let before = store.clone();
-    let applied = seed_into(&mut store, seed);
+    let applied = store.apply_seed(seed);
     if applied.is_err() {
         *store = before;
     }
     applied
-}
-
-fn seed_into(store: &mut Store, seed: &Seed) -> Result<(), SeedError> {
-    let fail = |item: String| move |e: ApiError| SeedError { item, message: e.message };
-    for p in &seed.permissions {
-        let body = serde_json::json!({ "slug": p.slug, "name": p.name }).to_string();
-        routes::create_permission(store, body.as_bytes())
-            .map_err(fail(format!("permission '{}'", p.slug)))?;
-    }
-    for r in &seed.environment_roles {
-        let item = format!("environment role '{}'", r.slug);
-        store.check_permissions(&r.permissions).map_err(fail(item.clone()))?;
-        let body = serde_json::json!({ "slug": r.slug, "name": r.name }).to_string();
-        routes::create_environment_role(store, body.as_bytes()).map_err(fail(item))?;
-        let role = store.roles.last_mut().expect("just created");
-        role.permissions = r.permissions.clone();
-    }
-    for name in &seed.organizations {
-        let body = serde_json::json!({ "name": name }).to_string();
-        routes::create_organization(store, body.as_bytes())
-            .map_err(fail(format!("organization '{name}'")))?;
-    }
-    for u in &seed.users {
-        let item = format!("user '{}'", u.email);
-        let body =
-            serde_json::json!({ "email": u.email, "password": u.password, "first_name": u.first_name });
-        let user = routes::create_user_in(store, body.to_string().as_bytes()).map_err(fail(item.clone()))?;
-        for m in &u.memberships {
-            let item = format!("{item} in '{}'", m.organization);
-            let org = store.organizations.iter().find(|o| o.name == m.organization).map(|o| o.id.clone());
-            let org = org.ok_or_else(|| SeedError {
-                item: item.clone(),
-                message: "no organization of that name in the seed".into(),
-            })?;
-            let body = serde_json::json!({ "user_id": user.id, "organization_id": org, "role_slug": m.role });
-            routes::create_membership_in(store, body.to_string().as_bytes()).map_err(fail(item))?;
-        }
-    }
-    for d in &seed.directories {
-        let item = format!("directory '{}'", d.name);
-        let org = store.organizations.iter().find(|o| o.name == d.organization).map(|o| o.id.clone());
-        let org = org.ok_or_else(|| SeedError {
-            item: item.clone(),
-            message: format!("no organization '{}' in the seed", d.organization),
-        })?;
-        routes::seed_directory(store, &org, d).map_err(fail(item))?;
-    }
-    for c in &seed.connections {
-        let item = format!("connection '{}'", c.name);
-        let org = store.organizations.iter().find(|o| o.name == c.organization).map(|o| o.id.clone());
-        let org = org.ok_or_else(|| SeedError {
-            item: item.clone(),
-            message: format!("no organization '{}' in the seed", c.organization),
-        })?;
-        routes::seed_connection(store, &org, c).map_err(fail(item))?;
-    }
-    for r in &seed.records {
-        crate::model::generic::seed(store, &r.path, r.fields.clone())
-            .map_err(fail(format!("record at '{}'", r.path)))?;
-    }
-    for f in &seed.feature_flags {
-        routes::seed_flag(store, f).map_err(fail(format!("feature flag '{}'", f.slug)))?;
-    }
-    if let Some(settings) = &seed.authentication {
-        store.authkit.email_verification_required = settings.email_verification_required;
-        store.authkit.organization_selection_required = settings.organization_selection_required;
-        store.authkit.mfa_required = settings.mfa_required;
-        store.authkit.device_interval_secs = settings.device_poll_interval_secs;
-        if let Some(kind) = settings.radar_challenge.as_deref()
-            && !matches!(kind, "email" | "sms")
-        {
-            return Err(SeedError {
-                item: "authentication.radar_challenge".into(),
-                message: format!("'{kind}' is not email or sms"),
-            });
-        }
-        store.authkit.radar_challenge.clone_from(&settings.radar_challenge);
-    }
-    Ok(())
 }
 
 /// Accepts connections until told to stop (then lets the open ones finish their requests) or

@@ -16,7 +16,7 @@ pub(crate) use flows::{
     OneTimeCode, PasswordReset,
 };
 pub(crate) use invitations::{CreateInvitation, Invitation, ResendInvitation, pending_by_token};
-pub(crate) use memberships::{CreateMembership, Membership, OrganizationMembership};
+pub(crate) use memberships::{CreateMembership, Membership};
 pub(crate) use sessions::{AuthCode, AuthSession, PendingAuth};
 pub(crate) use settings::{AuthkitSettings, CreateCorsOrigin, CreateRedirectUri, SetJwtTemplate};
 pub(crate) use users::{CreateUser, User, check_email};

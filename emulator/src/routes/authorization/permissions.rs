@@ -7,13 +7,7 @@ use http::StatusCode;
 
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::{Permission, Store};
 use crate::routes::{Db, created, empty, ok};
-
-/// Creates a permission from JSON: the seed's path until it calls [`Store::create_permission`].
-pub(crate) fn create_permission(store: &mut Store, body: &[u8]) -> ApiResult<Permission> {
-    store.create_permission(parse_body(body)?)
-}
 
 pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;

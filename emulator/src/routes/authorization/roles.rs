@@ -11,12 +11,6 @@ use crate::model::{Role, Store};
 use crate::routes::{Db, created, empty, ok};
 use crate::server::Shared;
 
-/// Creates an environment role from JSON: the seed's path until it calls
-/// [`Store::create_environment_role`].
-pub(crate) fn create_environment_role(store: &mut Store, body: &[u8]) -> ApiResult<Role> {
-    store.create_environment_role(parse_body(body)?)
-}
-
 /// Applies `change` to the role the path names (organization `org`'s own, or an environment
 /// role): an unknown role's 404 comes before the body's 422.
 fn change_role<T: DeserializeOwned>(

@@ -6,17 +6,9 @@ use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::model::Store;
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::user_management::OrganizationMembership;
 use crate::routes::{Db, created, empty, ok};
-
-/// Creates a membership from a JSON body: the seed's way until it calls
-/// [`Store::create_membership`] itself.
-pub(crate) fn create_membership_in(store: &mut Store, body: &[u8]) -> ApiResult<OrganizationMembership> {
-    store.create_membership(parse_body(body)?)
-}
 
 pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
@@ -24,7 +16,7 @@ pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Re
 }
 
 pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    create_membership_in(&mut db.store(), &body).map(created)
+    db.store().create_membership(parse_body(&body)?).map(created)
 }
 
 pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {

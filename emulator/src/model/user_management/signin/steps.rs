@@ -74,7 +74,7 @@ pub(crate) struct OrganizationChoice {
 /// A user whose domain's connection requires SSO cannot sign in otherwise.
 pub(crate) fn sso_required(store: &mut Store, client_id: &str, user_id: &str) -> ApiResult<Option<SignIn>> {
     let email = store.user(user_id)?.email.clone();
-    let connections = crate::routes::sso::required_for(store, &email);
+    let connections = crate::model::sso::required_for(store, &email);
     if connections.is_empty() {
         return Ok(None);
     }
