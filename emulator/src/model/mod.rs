@@ -5,9 +5,11 @@
 pub(crate) mod error;
 #[macro_use]
 pub(crate) mod table;
+pub(crate) mod agents;
 pub(crate) mod api_keys;
 pub(crate) mod audit_logs;
 pub(crate) mod authorization;
+pub(crate) mod connect;
 pub(crate) mod directory_sync;
 pub(crate) mod events;
 pub(crate) mod feature_flags;
@@ -176,11 +178,11 @@ pub(crate) struct Store {
     /// Radar's attempts and allow and block lists.
     pub(crate) radar: crate::routes::portal::RadarData,
     /// Connect: applications, secrets, users' grants, external authentication sessions.
-    pub(crate) connect: crate::routes::connect::ConnectData,
+    pub(crate) connect: crate::model::connect::ConnectData,
     /// Pipes' data integrations and organizations' configurations of them.
     pub(crate) integrations: crate::routes::pipes::integrations::IntegrationsData,
     /// Agents' registrations.
-    pub(crate) agents: crate::routes::agents::AgentsData,
+    pub(crate) agents: crate::model::agents::AgentsData,
     /// Records of the operations served from the document (no model yet).
     pub(crate) generic: crate::model::generic::GenericRecords,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).
