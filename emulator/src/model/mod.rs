@@ -20,6 +20,7 @@ pub(crate) mod list;
 pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod persist;
+pub(crate) mod pipes;
 pub(crate) mod seed;
 pub(crate) mod user_management;
 pub(crate) mod webhooks;
@@ -168,7 +169,7 @@ pub(crate) struct Store {
     /// Vault's key-value objects and data keys.
     pub(crate) vault: crate::routes::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
-    pub(crate) pipes: crate::routes::pipes::connected_accounts::PipesData,
+    pub(crate) pipes: crate::model::pipes::PipesData,
     /// SSO: connections, profiles, and the flow's codes and tokens.
     pub(crate) sso: crate::routes::sso::SsoData,
     /// MFA factors and challenges.
@@ -180,7 +181,7 @@ pub(crate) struct Store {
     /// Connect: applications, secrets, users' grants, external authentication sessions.
     pub(crate) connect: crate::model::connect::ConnectData,
     /// Pipes' data integrations and organizations' configurations of them.
-    pub(crate) integrations: crate::routes::pipes::integrations::IntegrationsData,
+    pub(crate) integrations: crate::model::pipes::IntegrationsData,
     /// Agents' registrations.
     pub(crate) agents: crate::model::agents::AgentsData,
     /// Records of the operations served from the document (no model yet).
