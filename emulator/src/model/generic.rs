@@ -16,8 +16,10 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::model::Store;
 use crate::model::error::{ApiError, ApiResult};
 use crate::model::ids::{IdGen, now};
+use crate::model::list::Query;
 
 /// How the emulator answers one operation it has no model for.
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +79,13 @@ pub(crate) enum Kind {
     Action,
     /// No record: the document's required fields.
     Answer,
+}
+
+impl Kind {
+    /// Whether the operation reads a request body: a JSON object (an empty body reads as `{}`).
+    pub(crate) fn takes_body(self) -> bool {
+        matches!(self, Self::Create | Self::Update | Self::Put | Self::Action | Self::Answer)
+    }
 }
 
 /// Every operation of the pinned document, by `METHOD /path`.
@@ -275,23 +284,13 @@ pub(crate) fn effects(op: &GenericOp) -> Map<String, Value> {
         .collect()
 }
 
-/// The request body's fields, or a 422 naming the first required one that is missing.
-pub(crate) fn fields(op: &GenericOp, body: &[u8]) -> ApiResult<Map<String, Value>> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        crate::model::error::parse_body(body)?
-    };
-    let Value::Object(fields) = value else {
-        return Err(ApiError::unprocessable(
-            "invalid_request_body",
-            "The request body must be a JSON object.",
-        ));
-    };
-    if let Some(missing) = op.required.iter().find(|r| fields.get(*r).is_none_or(Value::is_null)) {
-        return Err(ApiError::invalid_field(missing, "required", format!("{missing} is required.")));
+/// A 422 naming the first of the operation's required body fields that `fields` lacks (or
+/// gives as `null`).
+pub(crate) fn check_required(op: &GenericOp, fields: &Map<String, Value>) -> ApiResult<()> {
+    match op.required.iter().find(|r| fields.get(*r).is_none_or(Value::is_null)) {
+        Some(missing) => Err(ApiError::invalid_field(missing, "required", format!("{missing} is required."))),
+        None => Ok(()),
     }
-    Ok(fields)
 }
 
 /// `record` with only the properties the answer has.
@@ -306,6 +305,122 @@ pub(crate) fn answer(op: &GenericOp, record: &Map<String, Value>) -> Value {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     )
+}
+
+/// Serving an operation from the table.
+impl Store {
+    /// Serves `op` at `path` (its template) with the request's path `values`, `query` (a list's
+    /// paging) and body `fields` (for an operation that [takes a body](Kind::takes_body)): the
+    /// record or page it answers, with only the answer's properties.
+    pub(crate) fn serve_generic(
+        &mut self,
+        op: &'static GenericOp,
+        path: &str,
+        values: &[String],
+        query: &Query,
+        fields: Map<String, Value>,
+    ) -> ApiResult<Value> {
+        if op.kind.takes_body() {
+            check_required(op, &fields)?;
+        }
+        if op.kind == Kind::Action {
+            let record = self.generic_action(op, values)?;
+            return Ok(answer(op, &record));
+        }
+        let Self { generic, ids, .. } = self;
+        let collection = concrete(&op.collection, values);
+        let here = concrete(path, values);
+        let (object, prefix) = (op.object.as_deref(), op.prefix.as_deref().unwrap_or("rec"));
+        let not_here = || ApiError::not_found(object.unwrap_or("Record"), &here);
+        let record = match op.kind {
+            Kind::List => return Ok(query.page(generic.list(&collection), |r| record_id(r))),
+            Kind::Create => {
+                let fields = with_timestamps(op, parents(op, &op.collection, values, fields));
+                generic.create(ids, &collection, object, prefix, fields, false)
+            }
+            Kind::Get => generic.get(&generic.target(&here, values), object)?.clone(),
+            Kind::Update => generic.update(&generic.target(&here, values), object, fields)?,
+            Kind::Delete => generic.delete(&generic.target(&here, values), None)?,
+            Kind::Put => {
+                let fields = with_timestamps(op, parents(op, path, values, fields));
+                generic.put(ids, &here, object, prefix, fields)
+            }
+            Kind::Fetch => generic.singleton(&here).cloned().ok_or_else(not_here)?,
+            Kind::Remove => {
+                let id = generic.singleton(&here).map(|r| record_id(r).to_owned()).ok_or_else(not_here)?;
+                generic.delete(&id, None)?
+            }
+            // No record: the answer is the document's required fields, which the fill table adds.
+            Kind::Answer | Kind::Action => Map::new(),
+        };
+        Ok(answer(op, &record))
+    }
+
+    /// Something done to the record whose id the path's last value is: what its verb sets
+    /// (approve: `state: approved`, `approved_at`), and the email it sends (invite, send).
+    /// Answers the record where the action answers one of its kind (revoke, approve);
+    /// nothing otherwise (the document's required fields, which the fill table adds).
+    fn generic_action(&mut self, op: &'static GenericOp, values: &[String]) -> ApiResult<Map<String, Value>> {
+        let last = values.last().map(String::as_str).unwrap_or_default();
+        let target = self.generic.get(last, None)?.clone();
+        let target =
+            if op.sets.is_empty() { target } else { self.generic.update(last, None, effects(op))? };
+        if let (Some(kind), Some(to)) = (op.email.as_deref(), target.get("email").and_then(Value::as_str)) {
+            let link = target.get("link").and_then(Value::as_str);
+            self.send_email(to, kind, None, link);
+        }
+        let object = op.object.as_deref();
+        let same_kind = object.is_some() && target.get("object").and_then(Value::as_str) == object;
+        Ok(if same_kind { target } else { Map::new() })
+    }
+}
+
+impl GenericRecords {
+    /// The id a path that ends in a parameter names: the one record stored at the path (an
+    /// organization's connected account of a provider, by the provider's slug), or the last
+    /// value.
+    fn target(&self, here: &str, values: &[String]) -> String {
+        self.singleton(here)
+            .map_or_else(|| values.last().cloned().unwrap_or_default(), |r| record_id(r).to_owned())
+    }
+}
+
+/// `fields` with the path's parameters a record of `op` names (`organization_id`, or
+/// `waitlist_id` for the `{id}` after `waitlists`).
+fn parents(
+    op: &GenericOp,
+    template: &str,
+    values: &[String],
+    mut fields: Map<String, Value>,
+) -> Map<String, Value> {
+    let segments: Vec<&str> = template.split('/').collect();
+    let mut values = values.iter();
+    for (i, segment) in segments.iter().enumerate() {
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else { continue };
+        let Some(value) = values.next() else { break };
+        let previous = i.checked_sub(1).and_then(|j| segments.get(j)).copied().unwrap_or_default();
+        let singular = previous.strip_suffix('s').unwrap_or(previous);
+        let candidates = [name.to_owned(), snake(name), format!("{singular}_id")];
+        // A record's own `id` is never its parent's.
+        if let Some(property) = candidates.iter().find(|c| *c != "id" && op.properties.contains(c)) {
+            fields.entry(property.clone()).or_insert_with(|| Value::String(value.clone()));
+        }
+    }
+    fields
+}
+
+/// `organizationId` -> `organization_id`.
+fn snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -375,12 +490,93 @@ mod tests {
             sets: Map::new(),
             email: None,
         };
-        let e = super::fields(&op, br#"{"name": "n"}"#).unwrap_err();
-        assert_eq!(e.status, http::StatusCode::UNPROCESSABLE_ENTITY);
-        let given = super::fields(&op, br#"{"email": "e"}"#).unwrap();
+        let e = check_required(&op, &fields(json!({"name": "n", "email": null}))).unwrap_err();
+        assert_eq!((e.status, e.errors[0].field.as_str()), (http::StatusCode::UNPROCESSABLE_ENTITY, "email"));
+        let given = fields(json!({"email": "e"}));
+        check_required(&op, &given).expect("email is given");
         let stamped = with_timestamps(&op, given);
         assert!(stamped["expires_at"].as_str().unwrap() > now().as_str(), "an hour ahead");
         let shown = answer(&op, &fields(json!({"id": "1", "email": "e", "secret": "s"})));
         assert_eq!(shown, json!({"id": "1", "email": "e"}), "only the answer's properties");
+    }
+
+    /// Serves the table's operation `key` (`METHOD /template`) with path `values` and `body`.
+    fn serve(store: &mut Store, key: &str, values: &[&str], body: Value) -> ApiResult<Value> {
+        let op = TABLE.get(key).expect("an operation of the table");
+        let path = key.split_once(' ').map(|(_, p)| p).unwrap_or_default();
+        let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+        let query = Query::parse(Some("order=asc")).expect("query");
+        store.serve_generic(op, path, &values, &query, fields(body))
+    }
+
+    const ENTRIES: &str = "/user_management/waitlists/{id}/entries";
+
+    #[test]
+    fn a_create_names_its_parent_and_is_listed_and_deleted() {
+        let mut store = Store::default();
+        let e = serve(&mut store, &format!("POST {ENTRIES}"), &["wl_1"], json!({})).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "email"));
+        let made = serve(&mut store, &format!("POST {ENTRIES}"), &["wl_1"], json!({"email": "w@x.test"}))
+            .expect("made");
+        assert_eq!((&made["waitlist_id"], &made["object"]), (&json!("wl_1"), &json!("waitlist_entry")));
+        let listed = serve(&mut store, &format!("GET {ENTRIES}"), &["wl_1"], json!({})).expect("listed");
+        assert_eq!(listed["data"][0]["id"], made["id"]);
+        let other = serve(&mut store, &format!("GET {ENTRIES}"), &["wl_2"], json!({})).expect("listed");
+        assert_eq!(other["data"], json!([]));
+        let id = made["id"].as_str().expect("id");
+        let entry = "DELETE /user_management/waitlist_entries/{id}";
+        serve(&mut store, entry, &[id], json!({})).expect("deleted");
+        let e = serve(&mut store, entry, &[id], json!({})).unwrap_err();
+        assert_eq!(e.message, format!("Record not found: '{id}'."));
+    }
+
+    #[test]
+    fn an_action_sets_what_its_verb_says_and_answers_its_record() {
+        let mut store = Store::default();
+        let made = serve(&mut store, &format!("POST {ENTRIES}"), &["wl_1"], json!({"email": "w@x.test"}))
+            .expect("made");
+        let id = made["id"].as_str().expect("id");
+        let approved =
+            serve(&mut store, "POST /user_management/waitlist_entries/{id}/approve", &[id], json!({}));
+        let approved = approved.expect("approved");
+        assert_eq!((&approved["state"], &approved["id"]), (&json!("approved"), &made["id"]));
+        assert!(approved["approved_at"].is_string(), "{approved}");
+        let e =
+            serve(&mut store, "POST /user_management/waitlist_entries/{id}/approve", &["missing"], json!({}));
+        assert_eq!(e.unwrap_err().message, "Record not found: 'missing'.");
+        assert!(store.outbox.is_empty(), "approving sends nothing");
+    }
+
+    #[test]
+    fn an_invite_sends_its_email_and_answers_no_record() {
+        let mut store = Store::default();
+        let contacts = "/organizations/{organization_id}/it_contacts";
+        let made = serve(&mut store, &format!("POST {contacts}"), &["org_1"], json!({"email": "it@x.test"}));
+        let id = made.expect("made")["id"].as_str().expect("id").to_owned();
+        let invite = format!("POST {contacts}/{{contact_id}}/invite");
+        let e = serve(&mut store, &invite, &["org_1", &id], json!({})).unwrap_err();
+        assert_eq!(e.errors[0].field, "intents");
+        assert!(store.outbox.is_empty(), "no email for a refused invite");
+        let answered =
+            serve(&mut store, &invite, &["org_1", &id], json!({"intents": ["sso"]})).expect("invited");
+        assert_eq!(answered, json!({}));
+        let sent: Vec<(&str, &str)> = store.outbox.iter().map(|m| (m.to.as_str(), m.kind)).collect();
+        assert_eq!(sent, [("it@x.test", "it_contact")]);
+    }
+
+    #[test]
+    fn a_singleton_path_is_put_fetched_and_removed() {
+        let mut store = Store::default();
+        let at = "/data-integrations/{slug}/organization";
+        let e = serve(&mut store, &format!("GET {at}"), &["zzz"], json!({})).unwrap_err();
+        assert_eq!(e.message, "data_integration not found: '/data-integrations/zzz/organization'.");
+        let put = serve(&mut store, &format!("PUT {at}"), &["zzz"], json!({"x": 1})).expect("put");
+        assert_eq!(put["slug"], "zzz", "the path's parameter, named as the record names it");
+        let got = serve(&mut store, &format!("GET {at}"), &["zzz"], json!({})).expect("fetched");
+        assert_eq!(got["id"], put["id"]);
+        serve(&mut store, &format!("DELETE {at}"), &["zzz"], json!({})).expect("removed");
+        let e = serve(&mut store, &format!("DELETE {at}"), &["zzz"], json!({})).unwrap_err();
+        assert_eq!(e.status.as_u16(), 404);
+        assert!(Kind::Put.takes_body() && !Kind::Fetch.takes_body() && !Kind::List.takes_body());
     }
 }

@@ -6,9 +6,11 @@ pub(crate) mod error;
 #[macro_use]
 pub(crate) mod table;
 pub(crate) mod admin_portal;
+pub(crate) mod agents;
 pub(crate) mod api_keys;
 pub(crate) mod audit_logs;
 pub(crate) mod authorization;
+pub(crate) mod connect;
 pub(crate) mod directory_sync;
 pub(crate) mod events;
 pub(crate) mod feature_flags;
@@ -20,6 +22,7 @@ pub(crate) mod mfa;
 pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod persist;
+pub(crate) mod pipes;
 pub(crate) mod radar;
 pub(crate) mod seed;
 pub(crate) mod sso;
@@ -173,7 +176,7 @@ pub(crate) struct Store {
     /// Vault's key-value objects and data keys.
     pub(crate) vault: crate::model::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
-    pub(crate) pipes: crate::routes::pipes::connected_accounts::PipesData,
+    pub(crate) pipes: crate::model::pipes::PipesData,
     /// SSO: connections, profiles, and the flow's codes and tokens.
     pub(crate) sso: crate::model::sso::SsoData,
     /// MFA factors and challenges.
@@ -183,11 +186,11 @@ pub(crate) struct Store {
     /// Radar's attempts and allow and block lists.
     pub(crate) radar: crate::model::radar::RadarData,
     /// Connect: applications, secrets, users' grants, external authentication sessions.
-    pub(crate) connect: crate::routes::connect::ConnectData,
+    pub(crate) connect: crate::model::connect::ConnectData,
     /// Pipes' data integrations and organizations' configurations of them.
-    pub(crate) integrations: crate::routes::pipes::integrations::IntegrationsData,
+    pub(crate) integrations: crate::model::pipes::IntegrationsData,
     /// Agents' registrations.
-    pub(crate) agents: crate::routes::agents::AgentsData,
+    pub(crate) agents: crate::model::agents::AgentsData,
     /// Records of the operations served from the document (no model yet).
     pub(crate) generic: crate::model::generic::GenericRecords,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).

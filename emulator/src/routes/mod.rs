@@ -31,8 +31,6 @@ use serde::Serialize;
 
 use crate::server::Shared;
 
-pub(crate) use user_management::users::create_user_in;
-
 /// State handed to every handler.
 pub(crate) type Db = axum::extract::State<Arc<Shared>>;
 

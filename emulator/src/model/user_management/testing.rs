@@ -3,7 +3,8 @@
 
 use crate::model::Store;
 use crate::model::organizations::{CreateOrganization, Organization};
-use crate::model::user_management::{CreateMembership, CreateUser, OrganizationMembership, User};
+use crate::model::user_management::memberships::OrganizationMembership;
+use crate::model::user_management::{CreateMembership, CreateUser, User};
 
 /// A new organization named `name`.
 pub(crate) fn organization(store: &mut Store, name: &str) -> Organization {

@@ -13,9 +13,6 @@ use crate::model::user_management::signin::{self as signin, Issuer, SignIn, sess
 use crate::routes::{Db, empty, ok};
 
 // Other areas' routes call these here; they live in the model now.
-pub(crate) use crate::model::urls::{is_absolute_url, url_with};
-pub(crate) use crate::model::user_management::signin::single_org;
-pub(crate) use crate::model::user_management::signin::tokens::{sign, verify};
 
 /// `GET /sso/jwks/{clientId}`: the public key of the tokens below, for any client id.
 pub(crate) async fn jwks(Path(_client_id): Path<String>) -> ApiResult<Response> {

@@ -11,8 +11,6 @@ use crate::model::list::Query;
 use crate::model::user_management::{CreateCorsOrigin, CreateRedirectUri, SetJwtTemplate};
 use crate::routes::{Db, created, empty, ok};
 
-/// Called by `authenticate`; they live in the model now.
-
 pub(crate) async fn get_jwt_template(State(db): Db) -> ApiResult<Response> {
     Ok(ok(db.store().jwt_template()))
 }

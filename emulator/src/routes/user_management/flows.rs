@@ -12,8 +12,6 @@ use crate::model::user_management::{
 };
 use crate::routes::{Db, created, ok, origin};
 
-/// Called by `authenticate`; they live in the model now.
-
 pub(crate) async fn create_magic_auth(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let new: CreateMagicAuth = parse_body(&body)?;
     db.store().create_magic_auth(new).map(created)

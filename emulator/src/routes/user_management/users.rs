@@ -8,14 +8,7 @@ use http::StatusCode;
 
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
-use crate::model::{Store, User};
 use crate::routes::{Db, created, empty, ok};
-
-/// Creates a user from a JSON body: the seed's and Connect's way until they call
-/// [`Store::create_user`] themselves.
-pub(crate) fn create_user_in(store: &mut Store, body: &[u8]) -> ApiResult<User> {
-    store.create_user(parse_body(body)?)
-}
 
 pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
@@ -23,7 +16,7 @@ pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Re
 }
 
 pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
-    create_user_in(&mut db.store(), &body).map(created)
+    db.store().create_user(parse_body(&body)?).map(created)
 }
 
 pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
