@@ -50,9 +50,9 @@ pub use model::{
     MAX_EMAILS, Seed, SeedAuthentication, SeedConnection, SeedDirectory, SeedDirectoryUser, SeedFeatureFlag,
     SeedMembership, SeedPermission, SeedRecord, SeedRole, SeedUser, SentEmail,
 };
-pub use routes::{generic_routes, routes};
 pub use server::faults::{Fault, RetryAfter};
 pub use server::log::{DEFAULT_LOG_BYTES, MAX_LOGGED_BODY, RecordedRequest};
+pub use server::router::{generic_routes, routes};
 pub use server::{
     Builder, DEFAULT_API_KEY, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_PORT, Emulator,
     FLUSH_INTERVAL, MAX_SNAPSHOTS, RouteFaults, Snapshot,

@@ -10,7 +10,7 @@ use crate::model::admin_portal;
 use crate::model::error::{ApiResult, parse_body};
 
 /// `POST /portal/generate_link`: a link to the organization's Admin Portal session.
-pub(super) async fn generate_link(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn generate_link(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let dto = parse_body(&body)?;
     Ok(created(admin_portal::generate_link(&db.store(), dto, &super::origin(&headers))?))
 }

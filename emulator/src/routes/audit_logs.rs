@@ -16,12 +16,12 @@ use crate::model::list::Query;
 /// URL).
 pub(crate) const DOWNLOAD_PREFIX: &str = "/_emulator/audit_log_exports/";
 
-pub(super) async fn list_actions(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list_actions(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().audit_actions_page(&query)))
 }
 
-pub(super) async fn list_schemas(
+pub(crate) async fn list_schemas(
     State(db): Db,
     Path(action): Path<String>,
     RawQuery(raw): RawQuery,
@@ -31,7 +31,7 @@ pub(super) async fn list_schemas(
 }
 
 /// Adds a schema version to an action, creating the action on its first schema.
-pub(super) async fn create_schema(
+pub(crate) async fn create_schema(
     State(db): Db,
     Path(action): Path<String>,
     body: Bytes,
@@ -41,38 +41,38 @@ pub(super) async fn create_schema(
 }
 
 /// Records an audit log event, once per `Idempotency-Key`.
-pub(super) async fn create_event(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create_event(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let request: CreateEvent = parse_body(&body)?;
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or_default().to_owned());
     Ok(ok(db.store().record_audit_event(request, &body, key)?))
 }
 
 /// Creates an export; its `url` serves the CSV from this emulator.
-pub(super) async fn create_export(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create_export(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let request: CreateExport = parse_body(&body)?;
     let url_prefix = format!("{}{DOWNLOAD_PREFIX}", super::origin(&headers));
     Ok(created(db.store().create_audit_export(request, &url_prefix)?))
 }
 
-pub(super) async fn get_export(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_export(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().audit_export(&id)?))
 }
 
 /// The CSV of an export, at its `url`.
-pub(super) async fn download_export(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn download_export(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let csv = db.store().audit_export(&id)?.csv.clone();
     Ok(([(http::header::CONTENT_TYPE, "text/csv")], csv).into_response())
 }
 
-pub(super) async fn get_configuration(State(db): Db, Path(org): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_configuration(State(db): Db, Path(org): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().audit_configuration(&org)?))
 }
 
-pub(super) async fn get_retention(State(db): Db, Path(org): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_retention(State(db): Db, Path(org): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().audit_retention(&org)?))
 }
 
-pub(super) async fn set_retention(
+pub(crate) async fn set_retention(
     State(db): Db,
     Path(org): Path<String>,
     body: Bytes,

@@ -14,50 +14,50 @@ use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
 
 /// `POST /connect/applications`.
-pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let input = parse_body(&body)?;
     Ok(created(db.store().create_connect_application(input)?))
 }
 
 /// `GET /connect/applications`, newest first by default.
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().connect_applications(&query)?))
 }
 
-pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().connect_application(&id)?))
 }
 
 /// `PUT /connect/applications/{id}`.
-pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let input = parse_body(&body)?;
     Ok(ok(db.store().update_connect_application(&id, input)?))
 }
 
-pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_connect_application(&id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `GET /connect/applications/{id}/client_secrets`.
-pub(super) async fn list_secrets(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn list_secrets(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().connect_secrets(&id)?))
 }
 
 /// `POST /connect/applications/{id}/client_secrets` (the body, an object, gives nothing).
-pub(super) async fn create_secret(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create_secret(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let _: Map<String, Value> = parse_body(&body)?;
     Ok(created(db.store().create_connect_secret(&id)?))
 }
 
-pub(super) async fn delete_secret(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete_secret(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_connect_secret(&id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `GET /user_management/users/{user_id}/authorized_applications`.
-pub(super) async fn list_for_user(
+pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
     RawQuery(raw): RawQuery,
@@ -67,7 +67,7 @@ pub(super) async fn list_for_user(
 }
 
 /// `GET /organizations/{organization_id}/authorized_applications`.
-pub(super) async fn list_for_organization(
+pub(crate) async fn list_for_organization(
     State(db): Db,
     Path(org): Path<String>,
     RawQuery(raw): RawQuery,
@@ -77,19 +77,19 @@ pub(super) async fn list_for_organization(
 }
 
 /// `DELETE /user_management/users/{user_id}/authorized_applications/{application_id}`.
-pub(super) async fn revoke(State(db): Db, Path((user, app)): Path<(String, String)>) -> ApiResult<Response> {
+pub(crate) async fn revoke(State(db): Db, Path((user, app)): Path<(String, String)>) -> ApiResult<Response> {
     db.store().revoke_authorized_application(&user, &app)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `POST /_emulator/connect/external_auth`.
-pub(super) async fn start_external_auth(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn start_external_auth(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let input = parse_body(&body)?;
     Ok(created(db.store().start_external_auth(input)?))
 }
 
 /// `POST /authkit/oauth2/complete`.
-pub(super) async fn complete(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn complete(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let input = parse_body(&body)?;
     Ok(ok(db.store().complete_external_auth(input)?))
 }

@@ -10,42 +10,42 @@ use super::{Db, empty, ok};
 use crate::model::error::ApiResult;
 use crate::model::list::Query;
 
-pub(super) async fn list_directories(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list_directories(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().directories_page(&query)))
 }
 
-pub(super) async fn get_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().directory(&id)?))
 }
 
 /// Queues a sync of a directory: 202 with `status: queued`, as WorkOS answers.
-pub(super) async fn sync_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn sync_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     let queued = db.store().sync_directory(&id)?;
     Ok((StatusCode::ACCEPTED, axum::Json(queued)).into_response())
 }
 
 /// Deletes a directory with its users and groups: 202, as WorkOS does (deletion is
 /// asynchronous there).
-pub(super) async fn delete_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete_directory(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_directory(&id)?;
     Ok(empty(StatusCode::ACCEPTED))
 }
 
-pub(super) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().directory_users_page(&query)?))
 }
 
-pub(super) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().directory_user(&id)?))
 }
 
-pub(super) async fn list_groups(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list_groups(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().directory_groups_page(&query)?))
 }
 
-pub(super) async fn get_group(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_group(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().directory_group(&id)?))
 }

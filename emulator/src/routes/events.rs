@@ -8,7 +8,7 @@ use super::{Db, ok};
 use crate::model::error::ApiResult;
 use crate::model::list::Query;
 
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     db.store().list_events(&query).map(ok)
 }

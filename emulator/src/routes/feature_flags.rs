@@ -10,24 +10,24 @@ use super::{Db, empty, ok};
 use crate::model::error::ApiResult;
 use crate::model::list::Query;
 
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().flags_page(&query)))
 }
 
-pub(super) async fn get(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().flag(&slug)?))
 }
 
-pub(super) async fn enable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn enable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().set_flag_enabled(&slug, true)?))
 }
 
-pub(super) async fn disable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn disable(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().set_flag_enabled(&slug, false)?))
 }
 
-pub(super) async fn add_target(
+pub(crate) async fn add_target(
     State(db): Db,
     Path((slug, resource)): Path<(String, String)>,
 ) -> ApiResult<Response> {
@@ -35,7 +35,7 @@ pub(super) async fn add_target(
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
-pub(super) async fn remove_target(
+pub(crate) async fn remove_target(
     State(db): Db,
     Path((slug, resource)): Path<(String, String)>,
 ) -> ApiResult<Response> {
@@ -43,7 +43,7 @@ pub(super) async fn remove_target(
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
-pub(super) async fn list_for_organization(
+pub(crate) async fn list_for_organization(
     State(db): Db,
     Path(org): Path<String>,
     RawQuery(raw): RawQuery,
@@ -52,7 +52,7 @@ pub(super) async fn list_for_organization(
     Ok(ok(db.store().flags_for_organization(&org, &query)?))
 }
 
-pub(super) async fn list_for_user(
+pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
     RawQuery(raw): RawQuery,
@@ -62,7 +62,7 @@ pub(super) async fn list_for_user(
 }
 
 /// `GET /sdk/feature-flags?payload_version=2`.
-pub(super) async fn runtime_configuration(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn runtime_configuration(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let version = query.require("payload_version")?;
     Ok(ok(db.store().flags_runtime_payload(&version)?))

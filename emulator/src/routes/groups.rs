@@ -9,12 +9,12 @@ use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
 
-pub(super) async fn create(State(db): Db, Path(org): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create(State(db): Db, Path(org): Path<String>, body: Bytes) -> ApiResult<Response> {
     let new = parse_body(&body)?;
     db.store().create_group(&org, new).map(created)
 }
 
-pub(super) async fn list(
+pub(crate) async fn list(
     State(db): Db,
     Path(org): Path<String>,
     RawQuery(raw): RawQuery,
@@ -23,11 +23,11 @@ pub(super) async fn list(
     db.store().list_groups(&org, &query).map(ok)
 }
 
-pub(super) async fn get(State(db): Db, Path((org, id)): Path<(String, String)>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path((org, id)): Path<(String, String)>) -> ApiResult<Response> {
     db.store().organization_group(&org, &id).map(ok)
 }
 
-pub(super) async fn update(
+pub(crate) async fn update(
     State(db): Db,
     Path((org, id)): Path<(String, String)>,
     body: Bytes,
@@ -37,13 +37,13 @@ pub(super) async fn update(
     store.update_group(&org, &id, parse_body(&body)?).map(ok)
 }
 
-pub(super) async fn delete(State(db): Db, Path((org, id)): Path<(String, String)>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path((org, id)): Path<(String, String)>) -> ApiResult<Response> {
     db.store().delete_group(&org, &id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// Adds a membership of the same organization; adding a member again changes nothing.
-pub(super) async fn add_member(
+pub(crate) async fn add_member(
     State(db): Db,
     Path((org, id)): Path<(String, String)>,
     body: Bytes,
@@ -53,7 +53,7 @@ pub(super) async fn add_member(
     store.add_group_member(&org, &id, parse_body(&body)?).map(ok)
 }
 
-pub(super) async fn list_members(
+pub(crate) async fn list_members(
     State(db): Db,
     Path((org, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -62,7 +62,7 @@ pub(super) async fn list_members(
     db.store().list_group_members(&org, &id, &query).map(ok)
 }
 
-pub(super) async fn remove_member(
+pub(crate) async fn remove_member(
     State(db): Db,
     Path((org, id, member)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
@@ -71,7 +71,7 @@ pub(super) async fn remove_member(
 }
 
 /// The groups a membership is in.
-pub(super) async fn list_for_membership(
+pub(crate) async fn list_for_membership(
     State(db): Db,
     Path(member): Path<String>,
     RawQuery(raw): RawQuery,

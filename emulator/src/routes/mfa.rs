@@ -12,36 +12,36 @@ use crate::model::list::Query;
 use crate::model::mfa;
 
 /// `POST /auth/factors/enroll`.
-pub(super) async fn enroll(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn enroll(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto = parse_body(&body)?;
     Ok(created(mfa::enroll(&mut db.store(), dto)?))
 }
 
 /// `GET /auth/factors/{id}`.
-pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(mfa::factor(&db.store(), &id)?))
 }
 
 /// `DELETE /auth/factors/{id}`: the factor and its challenges.
-pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     mfa::delete_factor(&mut db.store(), &id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `POST /auth/factors/{id}/challenge`.
-pub(super) async fn challenge(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn challenge(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let dto = parse_body(&body)?;
     Ok(created(mfa::challenge(&mut db.store(), &id, dto)?))
 }
 
 /// `POST /auth/challenges/{id}/verify`: 201 with `valid`.
-pub(super) async fn verify(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn verify(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let dto: mfa::VerifyChallenge = parse_body(&body)?;
     Ok(created(mfa::verify_code(&mut db.store(), &id, &dto.code)?))
 }
 
 /// `POST /user_management/users/{id}/auth_factors`: a TOTP factor and its first challenge.
-pub(super) async fn enroll_for_user(
+pub(crate) async fn enroll_for_user(
     State(db): Db,
     Path(user): Path<String>,
     body: Bytes,
@@ -51,7 +51,7 @@ pub(super) async fn enroll_for_user(
 }
 
 /// `GET /user_management/users/{id}/auth_factors`.
-pub(super) async fn list_for_user(
+pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
     RawQuery(raw): RawQuery,

@@ -9,27 +9,27 @@ use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
 
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().list_organizations(&query)))
 }
 
-pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
     db.store().create_organization(parse_body(&body)?).map(created)
 }
 
-pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().organization(&id).map(ok)
 }
 
-pub(super) async fn get_by_external_id(
+pub(crate) async fn get_by_external_id(
     State(db): Db,
     Path(external_id): Path<String>,
 ) -> ApiResult<Response> {
     db.store().get_organization_by_external(&external_id).map(ok)
 }
 
-pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let mut store = db.store();
     // An unknown id is a 404 before the body is read.
     store.organization(&id)?;
@@ -37,7 +37,7 @@ pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -
 }
 
 /// The document answers 202 (accepted) with no body.
-pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_organization(&id)?;
     Ok(empty(StatusCode::ACCEPTED))
 }

@@ -12,24 +12,24 @@ use crate::model::radar::{self, Added, bad_request};
 
 /// `POST /user_management/radar_challenges`: texts a code for a sign-in stopped at
 /// `radar_sms_sign_in_challenge`.
-pub(super) async fn send_sms_challenge(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn send_sms_challenge(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto = parse_body(&body)?;
     Ok(created(radar::send_sms_challenge(&mut db.store(), dto)?))
 }
 
 /// `GET /user_management/radar_challenges/{id}`: an emailed challenge, with its code.
-pub(super) async fn get_challenge(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get_challenge(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(radar::challenge(&db.store(), &id)?))
 }
 
 /// `POST /radar/attempts`: the verdict for a sign-in or sign-up attempt.
-pub(super) async fn create_attempt(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create_attempt(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let dto = bad_request(parse_body(&body))?;
     Ok(ok(radar::create_attempt(&mut db.store(), dto)?))
 }
 
 /// `PUT /radar/attempts/{id}`: the attempt (or its challenge) succeeded.
-pub(super) async fn update_attempt(
+pub(crate) async fn update_attempt(
     State(db): Db,
     Path(id): Path<String>,
     body: Bytes,
@@ -40,7 +40,7 @@ pub(super) async fn update_attempt(
 }
 
 /// `POST /radar/lists/{type}/{action}`: 201 when added, 200 with a message when already there.
-pub(super) async fn add_entry(
+pub(crate) async fn add_entry(
     State(db): Db,
     Path((kind, action)): Path<(String, String)>,
     body: Bytes,
@@ -53,7 +53,7 @@ pub(super) async fn add_entry(
 }
 
 /// `DELETE /radar/lists/{type}/{action}`: 404 for an entry not on the list.
-pub(super) async fn remove_entry(
+pub(crate) async fn remove_entry(
     State(db): Db,
     Path((kind, action)): Path<(String, String)>,
     body: Bytes,

@@ -19,32 +19,32 @@ use crate::model::urls::url_with;
 use crate::model::user_management::signin::{access_of, login_hint_and_challenge};
 
 /// `GET /connections`, newest first by default, with the document's filters.
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().connections_page(&query)))
 }
 
-pub(super) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn get(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(ok(db.store().connection(&id)?))
 }
 
-pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let request: ConnectionBody = parse_body(&body)?;
     Ok(created(db.store().create_connection(request)?))
 }
 
-pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let request: ConnectionBody = parse_body(&body)?;
     Ok(ok(db.store().update_connection(&id, request)?))
 }
 
-pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_connection(&id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `GET /sso/authorize`: a 302 to `redirect_uri` with the code and `state`.
-pub(super) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let request = SsoAuthorize::parse(&query)?;
     let (email, challenge) = login_hint_and_challenge(&query, "identity provider page")?;
@@ -89,7 +89,7 @@ fn token_fields(
 }
 
 /// `POST /sso/token`: the code for the profile and an access token.
-pub(super) async fn token(
+pub(crate) async fn token(
     State(db): Db,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
@@ -101,7 +101,7 @@ pub(super) async fn token(
 
 /// `GET /sso/profile`, with the access token of `POST /sso/token` as the bearer; a 401
 /// `{"error": "Unauthorized"}` without a valid one.
-pub(super) async fn profile(State(db): Db, headers: HeaderMap) -> ApiResult<Response> {
+pub(crate) async fn profile(State(db): Db, headers: HeaderMap) -> ApiResult<Response> {
     let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let store = db.store();
     match store.sso_profile(bearer.and_then(|v| v.strip_prefix("Bearer "))) {
@@ -113,13 +113,13 @@ pub(super) async fn profile(State(db): Db, headers: HeaderMap) -> ApiResult<Resp
 }
 
 /// `POST /sso/logout/authorize`: a logout URL for the profile's sign-in.
-pub(super) async fn logout_authorize(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn logout_authorize(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let request: LogoutAuthorize = parse_body(&body)?;
     Ok(ok(db.store().authorize_sso_logout(&request, &super::origin(&headers))?))
 }
 
 /// `GET /sso/logout?token=`: the sign-in the token stands for ends.
-pub(super) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     let token = query.require("token")?;
     db.store().sso_logout(&token)?;

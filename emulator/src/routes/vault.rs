@@ -13,7 +13,7 @@ use crate::model::vault::{CreateDataKey, CreateObject, DecryptDataKey, RekeyData
 
 /// An error in Vault's shape, `{"error": "<what went wrong>"}` (the document's `Error`), with the
 /// WorkOS code beside it.
-pub(super) struct VaultError(ApiError);
+pub(crate) struct VaultError(ApiError);
 
 impl From<ApiError> for VaultError {
     fn from(e: ApiError) -> Self {
@@ -33,54 +33,54 @@ impl IntoResponse for VaultError {
 /// What a Vault handler answers.
 type VaultResult = Result<Response, VaultError>;
 
-pub(super) async fn create_data_key(State(db): Db, body: Bytes) -> VaultResult {
+pub(crate) async fn create_data_key(State(db): Db, body: Bytes) -> VaultResult {
     let request: CreateDataKey = parse_body(&body)?;
     Ok(ok(db.store().create_data_key(request)?))
 }
 
-pub(super) async fn decrypt(State(db): Db, body: Bytes) -> VaultResult {
+pub(crate) async fn decrypt(State(db): Db, body: Bytes) -> VaultResult {
     let request: DecryptDataKey = parse_body(&body)?;
     Ok(ok(db.store().decrypt_data_key(&request)?))
 }
 
-pub(super) async fn rekey(State(db): Db, body: Bytes) -> VaultResult {
+pub(crate) async fn rekey(State(db): Db, body: Bytes) -> VaultResult {
     let request: RekeyDataKey = parse_body(&body)?;
     Ok(ok(db.store().rekey_data_key(request)?))
 }
 
-pub(super) async fn create_object(State(db): Db, body: Bytes) -> VaultResult {
+pub(crate) async fn create_object(State(db): Db, body: Bytes) -> VaultResult {
     let request: CreateObject = parse_body(&body)?;
     Ok(created(db.store().create_vault_object(request)?))
 }
 
-pub(super) async fn list_objects(State(db): Db, RawQuery(raw): RawQuery) -> VaultResult {
+pub(crate) async fn list_objects(State(db): Db, RawQuery(raw): RawQuery) -> VaultResult {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().vault_objects_page(&query)))
 }
 
-pub(super) async fn get_object(State(db): Db, Path(id): Path<String>) -> VaultResult {
+pub(crate) async fn get_object(State(db): Db, Path(id): Path<String>) -> VaultResult {
     Ok(ok(db.store().vault_object(&id)?))
 }
 
-pub(super) async fn get_object_by_name(State(db): Db, Path(name): Path<String>) -> VaultResult {
+pub(crate) async fn get_object_by_name(State(db): Db, Path(name): Path<String>) -> VaultResult {
     Ok(ok(db.store().vault_object_by_name(&name)?))
 }
 
-pub(super) async fn get_metadata(State(db): Db, Path(id): Path<String>) -> VaultResult {
+pub(crate) async fn get_metadata(State(db): Db, Path(id): Path<String>) -> VaultResult {
     Ok(ok(db.store().vault_object_metadata(&id)?))
 }
 
-pub(super) async fn list_versions(State(db): Db, Path(id): Path<String>) -> VaultResult {
+pub(crate) async fn list_versions(State(db): Db, Path(id): Path<String>) -> VaultResult {
     Ok(ok(db.store().vault_object_versions(&id)?))
 }
 
-pub(super) async fn update_object(State(db): Db, Path(id): Path<String>, body: Bytes) -> VaultResult {
+pub(crate) async fn update_object(State(db): Db, Path(id): Path<String>, body: Bytes) -> VaultResult {
     let request: UpdateObject = parse_body(&body)?;
     Ok(created(db.store().update_vault_object(&id, request)?))
 }
 
 /// `DELETE /vault/v1/kv/{id}?version_check=`.
-pub(super) async fn delete_object(
+pub(crate) async fn delete_object(
     State(db): Db,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,

@@ -10,23 +10,23 @@ use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
 
-pub(super) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().list_webhook_endpoints(&query)))
 }
 
-pub(super) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
     let new = parse_body(&body)?;
     db.store().create_webhook_endpoint(new).map(created)
 }
 
-pub(super) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let mut store = db.store();
     store.webhook_endpoints.get(&id)?; // An unknown endpoint's 404 comes before the body's 422.
     store.update_webhook_endpoint(&id, parse_body(&body)?).map(ok)
 }
 
-pub(super) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_webhook_endpoint(&id)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }

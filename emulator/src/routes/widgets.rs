@@ -9,6 +9,6 @@ use crate::model::error::{ApiResult, parse_body};
 use crate::model::widgets;
 
 /// `POST /widgets/token`: a signed token for the user with the widget scopes asked for.
-pub(super) async fn token(State(db): Db, body: Bytes) -> ApiResult<Response> {
+pub(crate) async fn token(State(db): Db, body: Bytes) -> ApiResult<Response> {
     Ok(created(widgets::widget_token(&db.store(), parse_body(&body)?)?))
 }

@@ -11,15 +11,15 @@ use http::{HeaderValue, StatusCode, header};
 
 use super::faults::{Decision, FaultKind};
 use super::log::RecordedRequest;
+use super::router::{self, HEALTH};
 use super::{DropSignal, MAX_BODY, Shared, lock};
 use crate::model::error::ApiError;
-use crate::routes::{self, HEALTH};
 
 /// The document's path template the request matched (the emulator's own admin routes are
 /// spelled as registered).
 fn route_of(req: &Request) -> Option<String> {
     let matched = req.extensions().get::<MatchedPath>()?.as_str();
-    Some(routes::template_of(req.method().as_str(), matched).unwrap_or(matched).to_owned())
+    Some(router::template_of(req.method().as_str(), matched).unwrap_or(matched).to_owned())
 }
 
 /// Outermost layer: records each request, then its answer.
@@ -128,7 +128,7 @@ fn refuse_content_type(parts: &http::request::Parts, body: &[u8]) -> Option<ApiE
 /// The methods the emulator serves on `path` (its routes' templates matched segment by segment).
 fn allowed_methods(path: &str) -> Vec<&'static str> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let mut methods: Vec<&'static str> = crate::routes::routes()
+    let mut methods: Vec<&'static str> = router::routes()
         .into_iter()
         .filter(|(_, template)| {
             let t: Vec<&str> = template.trim_matches('/').split('/').collect();
@@ -219,10 +219,10 @@ pub(crate) async fn authenticate(State(shared): State<Arc<Shared>>, req: Request
         || path == "/user_management/authenticate"
         // The device flow: a public client, and the page the user approves it at.
         || path == "/user_management/authorize/device"
-        || path == routes::user_management::device::VERIFY_PATH
-        || path == routes::pipes::integrations::CONSENT_PATH
+        || path == crate::routes::user_management::device::VERIFY_PATH
+        || path == crate::routes::pipes::integrations::CONSENT_PATH
         || path.starts_with("/sso/jwks/")
-        || path.starts_with(routes::audit_logs::DOWNLOAD_PREFIX)
+        || path.starts_with(crate::routes::audit_logs::DOWNLOAD_PREFIX)
     {
         return next.run(req).await;
     }

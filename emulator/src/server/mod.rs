@@ -8,13 +8,16 @@ pub(crate) mod generic;
 pub(crate) mod idle;
 pub(crate) mod log;
 pub(crate) mod middleware;
+pub(crate) mod router;
+pub(crate) mod shared;
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::response::IntoResponse as _;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -23,153 +26,17 @@ use tower::ServiceExt;
 
 use crate::model::seed::SeedError;
 use crate::model::{Seed, Store};
-use crate::routes;
 use crate::server::faults::{Fault, FaultTable, Target};
 use crate::server::log::{Log, RecordedRequest};
+use shared::Persistence;
+pub(crate) use shared::{DropSignal, MAX_BODY, Shared, lock};
+pub use shared::{FLUSH_INTERVAL, MAX_SNAPSHOTS, Snapshot};
 
 /// The API key WorkOS's own emulator accepts, so existing setups work unchanged.
 pub const DEFAULT_API_KEY: &str = "sk_test_default";
 
 /// The binary's default port.
 pub const DEFAULT_PORT: u16 = 4100;
-
-/// Largest request body the emulator reads.
-pub(crate) const MAX_BODY: usize = 1 << 20;
-
-/// State shared by the handlers, the middleware and the [`Emulator`] handle.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    store: Mutex<Store>,
-    faults: Mutex<FaultTable>,
-    log: Mutex<Log>,
-    api_key: String,
-    token_ttl: Duration,
-    webhook_tasks: Mutex<Vec<JoinHandle<()>>>,
-    /// Response fields served from the document, not modelled (see `fill`).
-    from_document: Mutex<std::collections::BTreeSet<String>>,
-    /// `X-Request-ID`s.
-    request_ids: Mutex<crate::model::ids::IdGen>,
-    /// The data right after start (the seed), for [`Emulator::reset`].
-    initial: Mutex<Option<Arc<Store>>>,
-    /// Where the data is kept, if anywhere ([`Builder::data_file`]).
-    persistence: Option<Persistence>,
-    /// Snapshots taken over HTTP (`POST /_emulator/snapshots`), newest last, at most
-    /// [`MAX_SNAPSHOTS`].
-    snapshots: Mutex<std::collections::VecDeque<(String, Arc<Store>)>>,
-}
-
-/// How often, at most, the data file is written while requests change the data.
-pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
-
-/// The data file and whether the data changed since it was last written.
-#[derive(Debug)]
-struct Persistence {
-    path: std::path::PathBuf,
-    dirty: std::sync::atomic::AtomicBool,
-    /// Held while writing: one write at a time, in order.
-    writing: Mutex<()>,
-}
-
-/// How many snapshots taken over HTTP the emulator keeps (the oldest go first).
-pub const MAX_SNAPSHOTS: usize = 16;
-
-/// A copy of an emulator's data at one moment ([`Emulator::snapshot`]), to put back with
-/// [`Emulator::restore`]: permissions, roles, organizations, users, memberships, role
-/// assignments, resources, sessions and events.
-#[derive(Debug, Clone)]
-pub struct Snapshot(Arc<Store>);
-
-/// Locks a mutex; a panic in another handler does not make the data unusable for the next.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The locked data. Reaching it mutably marks it changed, so the data file (if any) is written
-/// after every write, whichever request, method or Rust call made it.
-pub(crate) struct StoreGuard<'a> {
-    store: MutexGuard<'a, Store>,
-    dirty: Option<&'a std::sync::atomic::AtomicBool>,
-}
-
-impl std::ops::Deref for StoreGuard<'_> {
-    type Target = Store;
-
-    fn deref(&self) -> &Store {
-        &self.store
-    }
-}
-
-impl std::ops::DerefMut for StoreGuard<'_> {
-    fn deref_mut(&mut self) -> &mut Store {
-        if let Some(dirty) = self.dirty {
-            dirty.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        &mut self.store
-    }
-}
-
-impl Shared {
-    pub(crate) fn store(&self) -> StoreGuard<'_> {
-        StoreGuard { store: lock(&self.store), dirty: self.persistence.as_ref().map(|p| &p.dirty) }
-    }
-
-    /// Writes the data file if the data changed since the last write.
-    fn flush(&self) -> io::Result<()> {
-        let Some(p) = &self.persistence else { return Ok(()) };
-        let _writing = lock(&p.writing);
-        if !p.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            return Ok(());
-        }
-        let bytes = crate::model::persist::to_bytes(&self.store()).map_err(io::Error::other);
-        let written = bytes.and_then(|b| crate::model::persist::write_atomic(&p.path, &b));
-        if let Err(e) = &written {
-            p.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
-            eprintln!("workos-emulator: cannot write the data file {}: {e}", p.path.display());
-        }
-        written.map_err(|e| io::Error::new(e.kind(), format!("data file {}: {e}", p.path.display())))
-    }
-
-    /// Takes a snapshot kept by the server; returns its id.
-    pub(crate) fn keep_snapshot(&self) -> String {
-        let copy = Arc::new(self.store().clone());
-        let id = lock(&self.request_ids).next("snapshot");
-        crate::model::push_back_bounded(&mut lock(&self.snapshots), (id.clone(), copy), MAX_SNAPSHOTS);
-        id
-    }
-
-    /// Restores snapshot `id` taken by [`Shared::keep_snapshot`]; `false` if there is none.
-    pub(crate) fn restore_kept(&self, id: &str) -> bool {
-        let copy = lock(&self.snapshots).iter().find(|(k, _)| k == id).map(|(_, c)| c.clone());
-        copy.map(|c| self.store().restore(&c)).is_some()
-    }
-
-    /// Back to the data right after start.
-    pub(crate) fn reset(&self) {
-        let initial = lock(&self.initial).clone();
-        if let Some(initial) = initial {
-            self.store().restore(&initial);
-        }
-    }
-
-    /// A new `X-Request-ID`.
-    pub(crate) fn request_id(&self) -> String {
-        lock(&self.request_ids).next("req")
-    }
-
-    /// The API key, which is also the client secret of `authenticate`.
-    pub(crate) fn api_key(&self) -> &str {
-        &self.api_key
-    }
-
-    /// How long the access tokens it issues live.
-    pub(crate) fn token_ttl(&self) -> Duration {
-        self.token_ttl
-    }
-}
-
-/// Tells a connection's task to close the connection without answering.
-#[derive(Debug, Clone)]
-pub(crate) struct DropSignal(Arc<Notify>);
 
 /// Configures an [`Emulator`] before it starts.
 #[derive(Debug, Clone)]
@@ -344,7 +211,7 @@ impl Builder {
         let listener = TcpListener::bind((self.bind, self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(serve(listener, routes::router(shared.clone()), self.timeouts, stopped));
+        let task = tokio::spawn(serve(listener, app(shared.clone()), self.timeouts, stopped));
         let base_url = if addr.ip().is_unspecified() {
             format!("http://127.0.0.1:{}", addr.port())
         } else {
@@ -363,6 +230,28 @@ pub(crate) fn apply_seed(shared: &Shared, seed: &Seed) -> Result<(), SeedError> 
         *store = before;
     }
     applied
+}
+
+/// The router with the middleware around it, outermost first: the request log, faults,
+/// authentication; a path it does not serve is a JSON 404.
+fn app(shared: Arc<Shared>) -> axum::Router {
+    router::routed()
+        .fallback(not_served)
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), middleware::authenticate))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), middleware::inject_faults))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), middleware::record))
+        .with_state(shared)
+}
+
+async fn not_served(method: http::Method, uri: http::Uri) -> axum::response::Response {
+    crate::model::error::ApiError {
+        status: http::StatusCode::NOT_FOUND,
+        code: Some("route_not_found"),
+        message: format!("The emulator does not serve {method} {}.", uri.path()),
+        errors: Vec::new(),
+        oauth: false,
+    }
+    .into_response()
 }
 
 /// Accepts connections until told to stop (then lets the open ones finish their requests) or

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::{Role, Store};
 use crate::routes::{Db, created, empty, ok};
-use crate::server::Shared;
+use crate::server::shared::Shared;
 
 /// Applies `change` to the role the path names (organization `org`'s own, or an environment
 /// role): an unknown role's 404 comes before the body's 422.
