@@ -26,6 +26,8 @@ pub(crate) mod pipes;
 pub(crate) mod radar;
 pub(crate) mod seed;
 pub(crate) mod sso;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod urls;
 pub(crate) mod user_management;
 pub(crate) mod vault;

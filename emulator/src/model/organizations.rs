@@ -362,7 +362,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management::testing::{event_names, membership, organization, user};
+    use crate::model::testing::{event_names, membership, organization, user};
 
     fn with_domains(name: &str, data: &[(&str, &str)]) -> CreateOrganization {
         let data = data.iter().map(|(d, s)| DomainData { domain: (*d).into(), state: (*s).into() }).collect();

@@ -1,14 +1,14 @@
 //! API keys of organizations and users: made (the value is shown once), listed, deleted, and
 //! validated by value.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
+use crate::routes::Listing;
 
 pub(crate) async fn create_for_organization(
     State(db): Db,
@@ -22,9 +22,8 @@ pub(crate) async fn create_for_organization(
 pub(crate) async fn list_for_organization(
     State(db): Db,
     Path(org): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().organization_api_keys(&org, &query).map(ok)
 }
 
@@ -41,9 +40,8 @@ pub(crate) async fn create_for_user(
 pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().user_api_keys(&user, &query).map(ok)
 }
 

@@ -2,7 +2,7 @@
 //! exports and their CSV, and each organization's configuration and retention. The rules are
 //! the model's ([`crate::model::audit_logs`]).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::HeaderMap;
@@ -10,23 +10,21 @@ use http::HeaderMap;
 use super::{Db, created, ok};
 use crate::model::audit_logs::{CreateEvent, CreateExport, CreateSchema};
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
+use crate::routes::Listing;
 
 /// The path the emulator serves an export's CSV from (no API key needed, like a presigned
 /// URL).
 pub(crate) const DOWNLOAD_PREFIX: &str = "/_emulator/audit_log_exports/";
 
-pub(crate) async fn list_actions(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_actions(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().audit_actions_page(&query)))
 }
 
 pub(crate) async fn list_schemas(
     State(db): Db,
     Path(action): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().audit_schemas_page(&action, &query)?))
 }
 

@@ -3,7 +3,7 @@
 //! session the emulator makes at `POST /_emulator/connect/external_auth`
 //! (`{client_id, redirect_uri, scopes, state}`) for the service's login page.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
+use crate::routes::Listing;
 
 /// `POST /connect/applications`.
 pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
@@ -20,8 +20,7 @@ pub(crate) async fn create(State(db): Db, body: Bytes) -> ApiResult<Response> {
 }
 
 /// `GET /connect/applications`, newest first by default.
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().connect_applications(&query)?))
 }
 
@@ -60,9 +59,8 @@ pub(crate) async fn delete_secret(State(db): Db, Path(id): Path<String>) -> ApiR
 pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().user_authorized_applications(&user, &query)?))
 }
 
@@ -70,9 +68,8 @@ pub(crate) async fn list_for_user(
 pub(crate) async fn list_for_organization(
     State(db): Db,
     Path(org): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().organization_authorized_applications(&org, &query)?))
 }
 

@@ -2,16 +2,15 @@
 //! ([`crate::Seed::directories`]); a directory can be deleted, with its users and groups. The
 //! rules are the model's ([`crate::model::directory_sync`]).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
 use super::{Db, empty, ok};
 use crate::model::error::ApiResult;
-use crate::model::list::Query;
+use crate::routes::Listing;
 
-pub(crate) async fn list_directories(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_directories(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().directories_page(&query)))
 }
 
@@ -32,8 +31,7 @@ pub(crate) async fn delete_directory(State(db): Db, Path(id): Path<String>) -> A
     Ok(empty(StatusCode::ACCEPTED))
 }
 
-pub(crate) async fn list_users(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_users(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().directory_users_page(&query)?))
 }
 
@@ -41,8 +39,7 @@ pub(crate) async fn get_user(State(db): Db, Path(id): Path<String>) -> ApiResult
     Ok(ok(db.store().directory_user(&id)?))
 }
 
-pub(crate) async fn list_groups(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_groups(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().directory_groups_page(&query)?))
 }
 

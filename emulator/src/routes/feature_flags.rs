@@ -2,16 +2,15 @@
 //! organization or a user, and `GET /sdk/feature-flags`, the runtime payload WorkOS's SDKs
 //! evaluate locally. The rules are the model's ([`crate::model::feature_flags`]).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use http::StatusCode;
 
 use super::{Db, empty, ok};
 use crate::model::error::ApiResult;
-use crate::model::list::Query;
+use crate::routes::Listing;
 
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().flags_page(&query)))
 }
 
@@ -46,24 +45,21 @@ pub(crate) async fn remove_target(
 pub(crate) async fn list_for_organization(
     State(db): Db,
     Path(org): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().flags_for_organization(&org, &query)?))
 }
 
 pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().flags_for_user(&user, &query)?))
 }
 
 /// `GET /sdk/feature-flags?payload_version=2`.
-pub(crate) async fn runtime_configuration(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn runtime_configuration(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let version = query.require("payload_version")?;
     Ok(ok(db.store().flags_runtime_payload(&version)?))
 }

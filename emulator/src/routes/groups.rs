@@ -1,13 +1,13 @@
 //! Groups: an organization's named sets of organization memberships.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
+use crate::routes::Listing;
 
 pub(crate) async fn create(State(db): Db, Path(org): Path<String>, body: Bytes) -> ApiResult<Response> {
     let new = parse_body(&body)?;
@@ -17,9 +17,8 @@ pub(crate) async fn create(State(db): Db, Path(org): Path<String>, body: Bytes) 
 pub(crate) async fn list(
     State(db): Db,
     Path(org): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().list_groups(&org, &query).map(ok)
 }
 
@@ -56,9 +55,8 @@ pub(crate) async fn add_member(
 pub(crate) async fn list_members(
     State(db): Db,
     Path((org, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().list_group_members(&org, &id, &query).map(ok)
 }
 
@@ -74,8 +72,7 @@ pub(crate) async fn remove_member(
 pub(crate) async fn list_for_membership(
     State(db): Db,
     Path(member): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().membership_groups(&member, &query).map(ok)
 }

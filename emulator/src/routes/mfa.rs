@@ -1,15 +1,15 @@
 //! Multi-factor authentication over HTTP: factors, their challenges and verification, and
 //! users' factors. The rules are the model's ([`crate::model::mfa`]).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
 use crate::model::mfa;
+use crate::routes::Listing;
 
 /// `POST /auth/factors/enroll`.
 pub(crate) async fn enroll(State(db): Db, body: Bytes) -> ApiResult<Response> {
@@ -54,9 +54,8 @@ pub(crate) async fn enroll_for_user(
 pub(crate) async fn list_for_user(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     let factors = mfa::list_for_user(&db.store(), &user)?;
     Ok(ok(query.page(factors, |f| &f.id)))
 }

@@ -23,10 +23,13 @@ pub(crate) mod widgets;
 
 use std::sync::Arc;
 
+use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Serialize;
 
+use crate::model::error::ApiError;
+use crate::model::list::Query;
 use crate::server::shared::Shared;
 
 /// State handed to every handler.
@@ -39,7 +42,19 @@ pub(crate) fn origin(headers: &http::HeaderMap) -> String {
     format!("http://{host}")
 }
 
-impl IntoResponse for crate::model::error::ApiError {
+/// A list's query string, parsed as the document describes it (`limit`, `order`, the cursors,
+/// filters): a bad one is WorkOS's 422 before the handler runs.
+pub(crate) struct Listing(pub(crate) Query);
+
+impl<S: Send + Sync> FromRequestParts<S> for Listing {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        Query::parse(parts.uri.query()).map(Self)
+    }
+}
+
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body())).into_response()
     }

@@ -12,15 +12,14 @@ use serde_json::{Value, json};
 
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiError, ApiResult, parse_body};
-use crate::model::list::Query;
 use crate::model::sso::ConnectionBody;
 use crate::model::sso::flow::{LogoutAuthorize, SsoAuthorize, SsoTokenRequest};
 use crate::model::urls::url_with;
 use crate::model::user_management::signin::{access_of, login_hint_and_challenge};
+use crate::routes::Listing;
 
 /// `GET /connections`, newest first by default, with the document's filters.
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().connections_page(&query)))
 }
 
@@ -44,8 +43,7 @@ pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<R
 }
 
 /// `GET /sso/authorize`: a 302 to `redirect_uri` with the code and `state`.
-pub(crate) async fn authorize(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn authorize(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let request = SsoAuthorize::parse(&query)?;
     let (email, challenge) = login_hint_and_challenge(&query, "identity provider page")?;
     let roles_of = |store: &_, user: &str, org: Option<&str>| access_of(store, user, org).1;
@@ -119,8 +117,7 @@ pub(crate) async fn logout_authorize(State(db): Db, headers: HeaderMap, body: By
 }
 
 /// `GET /sso/logout?token=`: the sign-in the token stands for ends.
-pub(crate) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn logout(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let token = query.require("token")?;
     db.store().sso_logout(&token)?;
     Ok(empty(StatusCode::OK))

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::{Db, created, ok};
 use crate::model::error::{ApiError, parse_body};
-use crate::model::list::Query;
 use crate::model::vault::{CreateDataKey, CreateObject, DecryptDataKey, RekeyDataKey, UpdateObject};
+use crate::routes::Listing;
 
 /// An error in Vault's shape, `{"error": "<what went wrong>"}` (the document's `Error`), with the
 /// WorkOS code beside it.
@@ -53,8 +53,7 @@ pub(crate) async fn create_object(State(db): Db, body: Bytes) -> VaultResult {
     Ok(created(db.store().create_vault_object(request)?))
 }
 
-pub(crate) async fn list_objects(State(db): Db, RawQuery(raw): RawQuery) -> VaultResult {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_objects(State(db): Db, Listing(query): Listing) -> VaultResult {
     Ok(ok(db.store().vault_objects_page(&query)))
 }
 

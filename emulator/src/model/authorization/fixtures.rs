@@ -1,6 +1,7 @@
 //! Records the model's tests start from: organizations, their members, roles and permissions,
 //! made through the model (no HTTP).
 
+pub(crate) use crate::model::testing::event_names;
 use std::collections::BTreeMap;
 
 use crate::model::authorization::permissions::CreatePermission;
@@ -75,11 +76,6 @@ pub(crate) fn permission(slug: &str) -> CreatePermission {
 pub(crate) fn environment_role(store: &mut Store, slug: &str) -> Role {
     let new = CreateRole { slug: Some(slug.to_owned()), name: slug.to_owned(), ..CreateRole::default() };
     store.create_environment_role(new).expect("an environment role")
-}
-
-/// The names of the events the store recorded, oldest first.
-pub(crate) fn event_names(store: &Store) -> Vec<String> {
-    store.events.log.iter().map(|e| e["event"].as_str().unwrap_or_default().to_owned()).collect()
 }
 
 /// A `doc` resource of `org` with `external_id` as its name, under `parent` when given.

@@ -411,7 +411,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management::testing::{event_names, user};
+    use crate::model::testing::{event_names, user};
 
     fn magic(email: &str) -> CreateMagicAuth {
         CreateMagicAuth { email: email.into(), invitation_token: None }

@@ -289,7 +289,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management::testing::{event_names, membership, organization, user};
+    use crate::model::testing::{event_names, membership, organization, user};
 
     const ORIGIN: &str = "http://emulator.test";
 

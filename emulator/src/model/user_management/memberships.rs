@@ -342,7 +342,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management::testing::{event_names, membership, organization, user};
+    use crate::model::testing::{event_names, membership, organization, user};
 
     /// A role: an environment one, or `org`'s own.
     fn role(slug: &str, org: Option<&str>) -> crate::model::Role {

@@ -7,8 +7,6 @@ pub(crate) mod memberships;
 pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod signin;
-#[cfg(test)]
-pub(crate) mod testing;
 pub(crate) mod users;
 
 pub(crate) use flows::{

@@ -340,7 +340,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::user_management::testing::{event_names, membership, organization, user};
+    use crate::model::testing::{event_names, membership, organization, user};
 
     #[test]
     fn an_unknown_id_is_a_404_naming_the_user() {

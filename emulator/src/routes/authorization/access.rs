@@ -8,14 +8,14 @@ use http::StatusCode;
 use crate::model::authorization::{ResourceName, cascade_delete};
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
+use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok};
 
 pub(crate) async fn list_assignments(
     State(db): Db,
     Path(membership): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().list_assignments(&membership, &query).map(ok)
 }
 
@@ -54,8 +54,7 @@ pub(crate) async fn check(State(db): Db, Path(membership): Path<String>, body: B
     store.check_access(&membership, parse_body(&body)?).map(ok)
 }
 
-pub(crate) async fn list_resources(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_resources(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().list_resources(&query)))
 }
 
@@ -123,18 +122,16 @@ pub(crate) async fn delete_resource(
 pub(crate) async fn list_resource_memberships(
     State(db): Db,
     Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().resource_memberships(&id, &query).map(ok)
 }
 
 pub(crate) async fn list_resource_memberships_by_external(
     State(db): Db,
     Path((org, kind, external)): Path<(String, String, String)>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     let store = db.store();
     let id = store.external_resource(&org, &kind, &external)?.id.clone();
     store.resource_memberships(&id, &query).map(ok)
@@ -145,27 +142,24 @@ pub(crate) async fn list_resource_memberships_by_external(
 pub(crate) async fn list_membership_resources(
     State(db): Db,
     Path(membership): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().membership_resources(&membership, &query).map(ok)
 }
 
 pub(crate) async fn list_membership_resource_permissions(
     State(db): Db,
     Path((membership, resource)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().membership_permissions(&membership, ResourceName::Id(&resource), &query).map(ok)
 }
 
 pub(crate) async fn list_membership_external_resource_permissions(
     State(db): Db,
     Path((membership, kind, external)): Path<(String, String, String)>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     let named = ResourceName::External { kind: &kind, external_id: &external };
     db.store().membership_permissions(&membership, named, &query).map(ok)
 }

@@ -7,6 +7,7 @@ use http::StatusCode;
 
 use crate::model::error::{ApiResult, parse_body};
 use crate::model::list::Query;
+use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok};
 
 pub(crate) async fn create(State(db): Db, Path(group): Path<String>, body: Bytes) -> ApiResult<Response> {
@@ -18,9 +19,8 @@ pub(crate) async fn create(State(db): Db, Path(group): Path<String>, body: Bytes
 pub(crate) async fn list(
     State(db): Db,
     Path(group): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     db.store().list_group_roles(&group, &query).map(ok)
 }
 

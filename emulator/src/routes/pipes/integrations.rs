@@ -3,15 +3,15 @@
 //! [`CONSENT_PATH`], the URL `POST /data-integrations/{slug}/authorize` answers: it installs the
 //! account, then sends the browser to `return_to`.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode, header};
 use serde_json::json;
 
 use crate::model::error::{ApiResult, parse_body, parse_body_400};
-use crate::model::list::Query;
 use crate::model::pipes::accounts::Owner;
+use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok, origin};
 
 /// `POST /data-integrations`: the integration's redirect URI is under the emulator's origin.
@@ -20,8 +20,7 @@ pub(crate) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     Ok(created(db.store().create_data_integration(input, &origin(&headers))?))
 }
 
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().data_integrations(&query)))
 }
 
@@ -86,8 +85,7 @@ pub(crate) async fn authorize_url(
 
 /// `GET /_emulator/pipes/authorize?state=`: the provider's consent, given at once; a redirect
 /// to the flow's `return_to`, or the account installed.
-pub(crate) async fn consent(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn consent(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let consented = db.store().consent_data_authorization(query.get("state").unwrap_or_default())?;
     Ok(match consented.return_to {
         Some(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
@@ -99,9 +97,8 @@ pub(crate) async fn consent(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult
 pub(crate) async fn providers_for_user(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     Ok(ok(db.store().data_providers(&user, query.get("organization_id"))?))
 }
 

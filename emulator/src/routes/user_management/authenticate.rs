@@ -10,6 +10,7 @@ use http::{HeaderMap, StatusCode, header};
 use crate::model::error::{ApiError, ApiResult, parse_body};
 use crate::model::list::Query;
 use crate::model::user_management::signin::{self as signin, Issuer, SignIn, sessions, tokens};
+use crate::routes::Listing;
 use crate::routes::{Db, empty, ok};
 
 // Other areas' routes call these here; they live in the model now.
@@ -49,9 +50,8 @@ pub(crate) async fn list_identities(State(db): Db, Path(user): Path<String>) -> 
 pub(crate) async fn list_sessions(
     State(db): Db,
     Path(user): Path<String>,
-    RawQuery(raw): RawQuery,
+    Listing(query): Listing,
 ) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
     let store = db.store();
     let items = sessions::user_sessions(&store, &user)?;
     Ok(ok(query.page_with(items, |s| &s.id, |s| s.json())))
@@ -66,8 +66,7 @@ pub(crate) async fn revoke_session(State(db): Db, body: Bytes) -> ApiResult<Resp
 /// `GET /user_management/sessions/logout`, where a service sends the browser to sign out
 /// (`workos_api::redirects::session_logout_url`): the browser goes on to `return_to`, or gets
 /// a 200 without one.
-pub(crate) async fn logout(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn logout(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let session_id = query
         .get("session_id")
         .ok_or_else(|| ApiError::invalid_field("session_id", "required", "session_id is required."))?;

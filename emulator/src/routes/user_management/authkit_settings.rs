@@ -1,14 +1,14 @@
 //! The environment's AuthKit settings (the JWT template, redirect URIs and CORS origins):
 //! parse, call the model ([`crate::model::user_management::settings`]), render.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
 use crate::model::user_management::{CreateCorsOrigin, CreateRedirectUri, SetJwtTemplate};
+use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok};
 
 pub(crate) async fn get_jwt_template(State(db): Db) -> ApiResult<Response> {
@@ -25,8 +25,7 @@ pub(crate) async fn create_redirect_uri(State(db): Db, body: Bytes) -> ApiResult
     db.store().create_redirect_uri(new).map(created)
 }
 
-pub(crate) async fn list_redirect_uris(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_redirect_uris(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().list_redirect_uris(&query)))
 }
 
@@ -40,7 +39,6 @@ pub(crate) async fn create_cors_origin(State(db): Db, body: Bytes) -> ApiResult<
     db.store().create_cors_origin(new).map(created)
 }
 
-pub(crate) async fn list_cors_origins(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list_cors_origins(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().list_cors_origins(&query)))
 }

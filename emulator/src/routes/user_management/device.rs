@@ -3,14 +3,14 @@
 //! `deny=true`), as there is no login page. The rules are the model's
 //! ([`crate::model::user_management::signin::device`]).
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::Response;
 use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
 use crate::model::user_management::signin::device::{self, DeviceApproval};
+use crate::routes::Listing;
 use crate::routes::{Db, ok};
 
 /// The verification URI's path (the emulator's own; there is no login page).
@@ -25,8 +25,7 @@ pub(crate) async fn authorize(State(db): Db, headers: HeaderMap, body: Bytes) ->
 
 /// `GET /_emulator/device?user_code=&login_hint=` approves the code for the user with that email
 /// (in `organization_id` when given); `deny=true` refuses it.
-pub(crate) async fn verify(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn verify(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let owned = |key| query.get(key).map(str::to_owned);
     let approval = DeviceApproval {
         user_code: owned("user_code").unwrap_or_default(),

@@ -1,14 +1,14 @@
 //! `/user_management/invitations`: parse, call the model
 //! ([`crate::model::user_management::invitations`]), render.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
 use crate::model::user_management::{CreateInvitation, ResendInvitation};
+use crate::routes::Listing;
 use crate::routes::{Db, created, ok, origin};
 
 pub(crate) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
@@ -16,8 +16,7 @@ pub(crate) async fn create(State(db): Db, headers: HeaderMap, body: Bytes) -> Ap
     db.store().create_invitation(new, &origin(&headers)).map(created)
 }
 
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().list_invitations(&query)))
 }
 

@@ -1,17 +1,16 @@
 //! `/user_management/users`: parse, call the model ([`crate::model::user_management::users`]),
 //! render.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
 use http::StatusCode;
 
 use crate::model::error::{ApiResult, parse_body};
-use crate::model::list::Query;
+use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok};
 
-pub(crate) async fn list(State(db): Db, RawQuery(raw): RawQuery) -> ApiResult<Response> {
-    let query = Query::parse(raw.as_deref())?;
+pub(crate) async fn list(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     Ok(ok(db.store().list_users(&query)))
 }
 
