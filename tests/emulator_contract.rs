@@ -25,6 +25,8 @@ mod areas;
 mod generic;
 #[path = "emulator_contract/identity.rs"]
 mod identity;
+#[path = "emulator_contract/user_management.rs"]
+mod user_management;
 
 /// Answers the document does not declare for the operation, each with the reason it is right:
 /// (method or `*`, route or `*`, status, reason). Everything else undeclared fails the test.
@@ -83,8 +85,37 @@ fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_owned()
 }
 
-/// Drives every route: the authorization flow end to end, plus the documented failures.
+/// The ids the scenario makes in one step and uses in later ones.
+#[derive(Default)]
+struct Made {
+    org_id: String,
+    other: String,
+    user: String,
+    temp: String,
+    om: String,
+    temp_om: String,
+    project_id: String,
+    doc_id: String,
+}
+
+/// Drives every route: the authorization flow end to end, plus the documented failures, one
+/// step an area (the later steps use what the earlier ones made).
 async fn run(s: &Scenario) {
+    let mut made = Made::default();
+    permissions_and_roles(s).await;
+    organizations(s, &mut made).await;
+    organization_domains(s, &made).await;
+    organization_roles(s, &made).await;
+    users_and_memberships(s, &mut made).await;
+    authkit(s, &made).await;
+    directory_sync(s).await;
+    events(s, &mut made).await;
+    resources(s, &mut made).await;
+    role_assignments(s, &made).await;
+    clean_up(s, &made).await;
+}
+
+async fn permissions_and_roles(s: &Scenario) {
     // Authentication.
     let unauthenticated = s.http.get(format!("{}/authorization/roles", s.emu.base_url())).send().await;
     assert_eq!(unauthenticated.expect("answer").status(), 401);
@@ -125,7 +156,9 @@ async fn run(s: &Scenario) {
     s.call("PUT", &format!("{r}/viewer/permissions"), Some(json!({"permissions": ["docs:read"]})), 200).await;
     s.call("PUT", &format!("{r}/viewer/permissions"), Some(json!({"permissions": ["missing"]})), 404).await;
     s.call("PUT", &format!("{r}/missing/permissions"), Some(json!({"permissions": []})), 404).await;
+}
 
+async fn organizations(s: &Scenario, made: &mut Made) {
     // Organizations.
     let o = "/organizations";
     let org = s
@@ -136,7 +169,8 @@ async fn run(s: &Scenario) {
             201,
         )
         .await;
-    let org_id = id(&org);
+    made.org_id = id(&org);
+    let org_id = &made.org_id;
     s.call("POST", o, Some(json!({"name": "Other", "domains": ["acme.test"]})), 409).await;
     s.call("POST", o, Some(json!({"name": "Meta", "metadata": {"k": "v".repeat(601)}})), 400).await;
     s.call("POST", o, Some(json!({"domains": []})), 422).await;
@@ -148,7 +182,8 @@ async fn run(s: &Scenario) {
     s.call("PUT", &format!("{o}/{org_id}"), Some(json!({"name": "Acme Inc", "external_id": "acme-1"})), 200)
         .await;
     s.call("PUT", &format!("{o}/org_missing"), Some(json!({"name": "x"})), 404).await;
-    let other = id(&s.call("POST", o, Some(json!({"name": "Other"})), 201).await);
+    made.other = id(&s.call("POST", o, Some(json!({"name": "Other"})), 201).await);
+    let other = &made.other;
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"external_id": "acme-1"})), 400).await;
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"domains": ["acme.test"]})), 409).await;
     s.call("PUT", &format!("{o}/{other}"), Some(json!({"name": ["x"]})), 422).await;
@@ -159,7 +194,10 @@ async fn run(s: &Scenario) {
     assert_eq!(after["domains"][0]["id"], before["domains"][0]["id"]);
     s.call("GET", &format!("{o}/external_id/acme-1"), None, 200).await;
     s.call("GET", &format!("{o}/external_id/nobody"), None, 404).await;
+}
 
+async fn organization_domains(s: &Scenario, made: &Made) {
+    let (o, org_id, other) = ("/organizations", &made.org_id, &made.other);
     // Organization domains.
     let d = "/organization_domains";
     let domain =
@@ -179,9 +217,16 @@ async fn run(s: &Scenario) {
     assert!(listed["domains"].as_array().expect("domains").iter().any(|x| x["id"] == domain_id.as_str()));
     s.call("DELETE", &format!("{d}/{domain_id}"), None, 204).await;
     s.call("DELETE", &format!("{d}/{domain_id}"), None, 404).await;
+}
 
+/// The path of the organization's roles.
+fn organization_roles_path(made: &Made) -> String {
+    format!("/authorization/organizations/{}/roles", made.org_id)
+}
+
+async fn organization_roles(s: &Scenario, made: &Made) {
     // Organization roles.
-    let or = format!("/authorization/organizations/{org_id}/roles");
+    let or = organization_roles_path(made);
     let editor = s.call("POST", &or, Some(json!({"slug": "org-editor", "name": "Editor"})), 201).await;
     assert_eq!(editor["type"], "OrganizationRole");
     s.call("POST", &or, Some(json!({"name": "Generated slug"})), 201).await;
@@ -206,12 +251,16 @@ async fn run(s: &Scenario) {
         .await;
     s.call("DELETE", &format!("{or}/org-editor/permissions/docs:share"), None, 200).await;
     s.call("DELETE", &format!("{or}/org-editor/permissions/docs:share"), None, 404).await;
+}
 
+async fn users_and_memberships(s: &Scenario, made: &mut Made) {
+    let org_id = made.org_id.clone();
     // Users.
     let u = "/user_management/users";
-    let user =
+    made.user =
         id(&s.call("POST", u, Some(json!({"email": "ada@acme.test", "first_name": "Ada"})), 201).await);
-    let temp = id(&s.call("POST", u, Some(json!({"email": "tmp@acme.test"})), 201).await);
+    made.temp = id(&s.call("POST", u, Some(json!({"email": "tmp@acme.test"})), 201).await);
+    let (user, temp) = (&made.user, &made.temp);
     s.call("POST", u, Some(json!({"email": "ada@acme.test"})), 400).await;
     s.call("POST", u, Some(json!({"first_name": "No email"})), 422).await;
     s.call("GET", u, None, 200).await;
@@ -240,7 +289,8 @@ async fn run(s: &Scenario) {
     let m = "/user_management/organization_memberships";
     let membership = s.call("POST", m, Some(json!({"user_id": user, "organization_id": org_id})), 201).await;
     assert_eq!(membership["role"]["slug"], "member");
-    let om = id(&membership);
+    made.om = id(&membership);
+    let om = &made.om;
     let promoted = s.call("PUT", &format!("{m}/{om}"), Some(json!({"role_slug": "org-editor"})), 200).await;
     assert_eq!(promoted["role"]["slug"], "org-editor");
     s.call("PUT", &format!("{m}/{om}"), Some(json!({"role_slug": "no-such-role"})), 422).await;
@@ -250,7 +300,10 @@ async fn run(s: &Scenario) {
     let active = s.call("PUT", &format!("{m}/{om}/reactivate"), None, 200).await;
     assert_eq!(active["status"], "active");
     s.call("PUT", &format!("{m}/om_missing/deactivate"), None, 404).await;
+}
 
+async fn authkit(s: &Scenario, made: &Made) {
+    let org_id = &made.org_id;
     // AuthKit: the browser redirect (not followed), the code and refresh exchanges, the JWKS.
     let browser =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
@@ -282,7 +335,9 @@ async fn run(s: &Scenario) {
     s.call("POST", auth, Some(grant(json!({"grant_type": "refresh_token", "refresh_token": refresh}))), 400)
         .await;
     s.call("GET", "/sso/jwks/client_1", None, 200).await;
+}
 
+async fn directory_sync(s: &Scenario) {
     // Directory sync, read side: seeded.
     let mut seed = workos_emulator::Seed { organizations: vec!["Dir Corp".to_owned()], ..Default::default() };
     let mut directory = workos_emulator::SeedDirectory::default();
@@ -320,7 +375,17 @@ async fn run(s: &Scenario) {
     s.call("GET", "/directory_groups/directory_group_missing", None, 404).await;
     s.call("DELETE", &format!("/directories/{dir}"), None, 202).await;
     s.call("GET", &format!("/directory_users/{lin}"), None, 404).await;
+}
 
+async fn events(s: &Scenario, made: &mut Made) {
+    let (m, org_id, other, user, temp, om) = (
+        "/user_management/organization_memberships",
+        &made.org_id,
+        &made.other,
+        &made.user,
+        &made.temp,
+        &made.om,
+    );
     // Events: what the writes above produced.
     let events = s.call("GET", "/events?limit=100&order=asc", None, 200).await;
     let names: Vec<&str> =
@@ -354,7 +419,11 @@ async fn run(s: &Scenario) {
     s.call("GET", &format!("{m}?user_id={user}&limit=101"), None, 422).await;
     s.call("GET", &format!("{m}/{om}"), None, 200).await;
     s.call("GET", &format!("{m}/om_missing"), None, 404).await;
+    made.temp_om = temp_om;
+}
 
+async fn resources(s: &Scenario, made: &mut Made) {
+    let org_id = &made.org_id;
     // Resources.
     let res = "/authorization/resources";
     let project = json!({"external_id": "p1", "name": "Project", "resource_type_slug": "project", "organization_id": org_id});
@@ -377,7 +446,12 @@ async fn run(s: &Scenario) {
     s.call("PATCH", &format!("{res}/{project_id}"), Some(json!({"parent_resource_id": doc_id})), 422).await;
     s.call("PATCH", &format!("{res}/authz_resource_missing"), Some(json!({})), 404).await;
     s.call("DELETE", &format!("{res}/{project_id}"), None, 409).await;
+    made.project_id = project_id;
+    made.doc_id = doc_id;
+}
 
+async fn role_assignments(s: &Scenario, made: &Made) {
+    let (om, doc_id, or) = (&made.om, &made.doc_id, organization_roles_path(made));
     // Role assignments and the access check.
     let ra = format!("/authorization/organization_memberships/{om}/role_assignments");
     let check = format!("/authorization/organization_memberships/{om}/check");
@@ -421,7 +495,18 @@ async fn run(s: &Scenario) {
     s.call("DELETE", &format!("{ra}/{}", id(&assignment)), None, 204).await;
     s.call("DELETE", &format!("{ra}/role_assignment_missing"), None, 404).await;
     assert_eq!(s.call("POST", &check, Some(can("docs:write")), 200).await["authorized"], false);
+}
 
+async fn clean_up(s: &Scenario, made: &Made) {
+    let (res, p, m, u, o) = (
+        "/authorization/resources",
+        "/authorization/permissions",
+        "/user_management/organization_memberships",
+        "/user_management/users",
+        "/organizations",
+    );
+    let (project_id, doc_id, or) = (&made.project_id, &made.doc_id, organization_roles_path(made));
+    let (temp_om, temp, other) = (&made.temp_om, &made.temp, &made.other);
     // Clean-up, through every delete route.
     s.call("DELETE", &format!("{res}/{project_id}?cascade_delete=true"), None, 204).await;
     s.call("DELETE", &format!("{res}/{doc_id}"), None, 404).await;

@@ -255,7 +255,13 @@ async fn pipes_management(s: &Scenario, org: &str) {
         (oauth["credential"]["auth_method"].clone(), oauth["credential"]["missing_scopes"].clone()),
         (json!("oauth"), json!([]))
     );
-    // What a user and an organization see.
+    pipes_as_seen(s, org, &ivy).await;
+    s.call("DELETE", &format!("{d}/notion"), None, 204).await;
+    s.call("DELETE", &format!("{d}/notion"), None, 404).await;
+}
+
+/// What a user and an organization see of the data integrations.
+async fn pipes_as_seen(s: &Scenario, org: &str, ivy: &str) {
     let providers = s
         .call("GET", &format!("/user_management/users/{ivy}/data_providers?organization_id={org}"), None, 200)
         .await;
@@ -288,8 +294,6 @@ async fn pipes_management(s: &Scenario, org: &str) {
         .call("GET", &format!("/user_management/users/{ivy}/data_providers?organization_id={org}"), None, 200)
         .await;
     assert_eq!(providers["data"].as_array().map(Vec::len), Some(2), "notion is off in the organization");
-    s.call("DELETE", &format!("{d}/notion"), None, 204).await;
-    s.call("DELETE", &format!("{d}/notion"), None, 404).await;
 }
 
 async fn agents(s: &Scenario, org: &str) {

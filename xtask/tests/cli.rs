@@ -218,6 +218,28 @@ fn xtask_in(root: &Path, args: &[&str]) -> std::process::Output {
 fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let project = scratch_project();
     let root = project.path();
+    let overlay_before = std::fs::read_to_string(root.join("workos-spec/overlay.yaml")).expect("overlay");
+    let candidate = candidate_document(root, &overlay_before);
+
+    // A bad path changes nothing.
+    let lock_before = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
+    let out = xtask_in(root, &["spec", "upgrade", "no-such-file.yaml"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!root.join("workos-spec/CHANGES.md").exists());
+    assert_eq!(std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock"), lock_before);
+
+    let out = xtask_in(root, &["spec", "upgrade", &candidate]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_upgrade_report(root, &overlay_before);
+    assert_upgraded_code(root);
+    upgrade_with_provenance(root);
+}
+
+/// The pinned document as WorkOS might publish it next: `Role` gains an enum value and a field,
+/// `Flag` is fixed as the overlay corrects it, `POST /platform/teams` (the overlay's today)
+/// arrives with another shape, and a new operation no overlay knows. Written to
+/// `candidate.json`, whose path it returns.
+fn candidate_document(root: &Path, overlay_before: &str) -> String {
     let pinned = root.join(PINNED);
     let mut doc =
         workos_codegen::load::parse(&pinned, &std::fs::read(&pinned).expect("pinned")).expect("parse");
@@ -225,7 +247,6 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     role["properties"]["type"]["enum"].as_array_mut().expect("enum").push("ResourceRole".into());
     role["properties"]["priority"] = serde_json::json!({"type": "integer"});
     // WorkOS fixes what the overlay's two `Flag` actions correct: both are dropped and named.
-    let overlay_before = std::fs::read_to_string(root.join("workos-spec/overlay.yaml")).expect("overlay");
     let flag = &mut doc["components"]["schemas"]["Flag"]["required"];
     let corrected: Vec<serde_json::Value> = flag
         .as_array()
@@ -256,17 +277,12 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     let mut summary_op = doc["paths"]["/organizations/{id}"]["get"].clone();
     summary_op["operationId"] = "OrganizationsController_summary".into();
     doc["paths"]["/organizations/{id}/summary"] = serde_json::json!({ "get": summary_op });
-    let candidate = write_doc(root, "candidate.json", &doc);
+    write_doc(root, "candidate.json", &doc)
+}
 
-    // A bad path changes nothing.
-    let lock_before = std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock");
-    let out = xtask_in(root, &["spec", "upgrade", "no-such-file.yaml"]);
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!root.join("workos-spec/CHANGES.md").exists());
-    assert_eq!(std::fs::read_to_string(root.join("workos-spec/spec.lock.toml")).expect("lock"), lock_before);
-
-    let out = xtask_in(root, &["spec", "upgrade", &candidate]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+/// `CHANGES.md` and the overlay after the upgrade: the summary, what the emulator serves
+/// generically, and the overlay's actions the document made needless, dropped and named.
+fn assert_upgrade_report(root: &Path, overlay_before: &str) {
     // The summary, and every change in the second file.
     let summary = std::fs::read_to_string(root.join("workos-spec/CHANGES.md")).expect("CHANGES.md");
     assert!(summary.contains("## After the upgrade") && summary.contains("## By area"), "{summary}");
@@ -300,7 +316,10 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     );
     assert_eq!(overlay_after.lines().filter(|l| l.starts_with("  - target:")).count(), actions_before - 3);
     assert!(!overlay_after.contains("Add POST /platform/teams"), "the overlay's copy is dropped");
+}
 
+/// `CHANGES-full.md`, the lock, the vendored copy and the generated code after the upgrade.
+fn assert_upgraded_code(root: &Path) {
     let changes = std::fs::read_to_string(root.join("workos-spec/CHANGES-full.md")).expect("CHANGES-full.md");
     // The difference of the two shapes is reported like any other change, in the document and
     // in the Rust API (what `xtask compat` then checks a caller against).
@@ -350,9 +369,11 @@ fn upgrade_to_a_local_document_writes_the_report_the_lock_and_the_code() {
     // The lock and workos-api/ agree: the check passes on the upgraded project.
     let check = xtask_in(root, &["codegen", "--check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+}
 
-    // The same document with its provenance: recorded in the lock, and kept by an upgrade to
-    // the same bytes that does not say it again.
+/// The same document with its provenance: recorded in the lock, and kept by an upgrade to the
+/// same bytes that does not say it again.
+fn upgrade_with_provenance(root: &Path) {
     let copy = root.join("copy.yaml");
     std::fs::copy(root.join("workos-spec/open-api-spec.yaml"), &copy).expect("copy");
     let copy = copy.to_string_lossy().into_owned();
