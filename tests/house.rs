@@ -190,7 +190,7 @@ fn char_literal_end(s: &[u8], i: usize) -> Option<usize> {
         return Some(i + 2 + close + 1);
     }
     let width = std::str::from_utf8(&s[i + 1..(i + 5).min(s.len())])
-        .map_or_else(|e| std::str::from_utf8(&s[i + 1..i + 1 + e.valid_up_to()]).unwrap_or(""), |t| t)
+        .unwrap_or_else(|e| std::str::from_utf8(&s[i + 1..i + 1 + e.valid_up_to()]).unwrap_or(""))
         .chars()
         .next()
         .map_or(1, char::len_utf8);

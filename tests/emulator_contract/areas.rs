@@ -382,7 +382,7 @@ async fn group_roles(s: &Scenario, org: &str, om: &str, gid: &str, members: &str
     s.call("DELETE", &format!("{members}/{om}"), None, 204).await;
     assert!(!through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
     assert_eq!(s.call("POST", &check, Some(read_doc.clone()), 200).await["authorized"], false);
-    s.call("POST", &members, Some(json!({"organization_membership_id": om})), 200).await;
+    s.call("POST", members, Some(json!({"organization_membership_id": om})), 200).await;
     assert!(through_group(&s.call("GET", &file_assignments, None, 200).await, &again));
     assert_eq!(s.call("POST", &check, Some(read_doc), 200).await["authorized"], true);
     s.call("DELETE", &format!("{ga}/{again}"), None, 204).await;

@@ -24,7 +24,8 @@ const OWNED_DIRS: &[&str] = &["src/emitted", "src/emitted/types", "emitted"];
 ///
 /// Writing is all-or-nothing per file: each file goes to a temporary file in its directory and
 /// is renamed over the old one only after every temporary file is written. Stale files in
-/// [`OWNED_DIRS`] are removed (or, with `check`, reported).
+/// the emitted folders (`src/emitted`, `src/emitted/types`) are removed (or, with `check`,
+/// reported).
 pub fn ensure_files(out_dir: &Path, files: &[EmittedFile], check: bool) -> Result<Vec<String>> {
     let mut changed = Vec::new();
     let mut diff = String::new();

@@ -54,9 +54,10 @@ pub(super) struct Persistence {
 /// How many snapshots taken over HTTP the emulator keeps (the oldest go first).
 pub const MAX_SNAPSHOTS: usize = 16;
 
-/// A copy of an emulator's data at one moment ([`Emulator::snapshot`]), to put back with
-/// [`Emulator::restore`]: permissions, roles, organizations, users, memberships, role
-/// assignments, resources, sessions and events.
+/// A copy of an emulator's data at one moment
+/// ([`Emulator::snapshot`](crate::Emulator::snapshot)), to put back with
+/// [`Emulator::restore`](crate::Emulator::restore): permissions, roles, organizations, users,
+/// memberships, role assignments, resources, sessions and events.
 #[derive(Debug, Clone)]
 pub struct Snapshot(pub(super) Arc<Store>);
 

@@ -12,7 +12,7 @@ use crate::openapi::operations_of;
 pub struct Change {
     /// Classification for users of the Rust crate.
     pub severity: Severity,
-    /// The rule applied ([`rules::RULES`]).
+    /// The rule applied ([`super::rules::RULES`]).
     pub rule: &'static str,
     /// Where: an operation (`GET /x`, `GET /x response 200`, `POST /x request body`) or a
     /// schema (`schema Role`).
