@@ -127,6 +127,22 @@ pub use runtime::{
     RetryMode, RetryPolicy,
 };
 
+/// The crates whose types appear in this crate's signatures, so a service names them without a
+/// dependency of its own (and at the version this crate was built with): timestamps are
+/// [`chrono::DateTime<chrono::Utc>`], free-form JSON is [`serde_json::Value`] or
+/// [`serde_json::Map`], URLs are [`url::Url`].
+///
+/// ```
+/// use workos_api::chrono::{DateTime, Utc};
+/// use workos_api::serde_json::{Value, json};
+///
+/// let occurred_at: DateTime<Utc> = Utc::now();
+/// let metadata: Value = json!({ "plan": "gold" });
+/// # let _ = (occurred_at, metadata);
+/// ```
+#[doc(no_inline)]
+pub use {chrono, serde_json, url};
+
 /// The traits that give every request builder its per-call options ([`RequestExt`](crate::runtime::RequestExt)) and every
 /// list builder `.stream()` and `.pages()` ([`ListExt`](crate::runtime::ListExt)), with the types a call site names.
 ///
