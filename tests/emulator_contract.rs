@@ -25,6 +25,8 @@ mod areas;
 mod generic;
 #[path = "emulator_contract/identity.rs"]
 mod identity;
+#[path = "emulator_contract/pipes_of_organizations.rs"]
+mod pipes_of_organizations;
 #[path = "emulator_contract/user_management.rs"]
 mod user_management;
 
@@ -582,6 +584,7 @@ async fn emulator_answers_match_the_document() {
     run(&scenario).await;
     areas::run(&scenario).await;
     identity::run(&scenario).await;
+    pipes_of_organizations::run(&scenario).await;
     generic::run(&scenario, &doc).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();

@@ -203,6 +203,27 @@ fn table() -> Vec<Route> {
             delete(pipes::connected_accounts::uninstall),
         ),
         ("POST", "/data-integrations/{slug}/token", post(pipes::connected_accounts::token)),
+        // Pipes: an organization's connected accounts.
+        (
+            "GET",
+            "/organizations/{organization_id}/connected_accounts/{slug}",
+            get(pipes::connected_accounts::get_for_organization),
+        ),
+        (
+            "POST",
+            "/organizations/{organization_id}/connected_accounts/{slug}",
+            post(pipes::connected_accounts::install_for_organization),
+        ),
+        (
+            "PUT",
+            "/organizations/{organization_id}/connected_accounts/{slug}",
+            put(pipes::connected_accounts::update_for_organization),
+        ),
+        (
+            "DELETE",
+            "/organizations/{organization_id}/connected_accounts/{slug}",
+            delete(pipes::connected_accounts::uninstall_for_organization),
+        ),
         // Vault: objects and data keys.
         ("POST", "/vault/v1/keys/data-key", post(vault::create_data_key)),
         ("POST", "/vault/v1/keys/decrypt", post(vault::decrypt)),
@@ -379,6 +400,7 @@ fn table() -> Vec<Route> {
         ),
         ("POST", "/data-integrations/{slug}/credentials", post(pipes::integrations::credentials_for)),
         ("POST", "/data-integrations/{slug}/authorize", post(pipes::integrations::authorize_url)),
+        ("POST", "/data-integrations/finish", post(pipes::integrations::finish)),
         (
             "GET",
             "/organizations/{organizationId}/data_integration_configurations",
@@ -393,6 +415,28 @@ fn table() -> Vec<Route> {
             "GET",
             "/user_management/users/{user_id}/data_providers",
             get(pipes::integrations::providers_for_user),
+        ),
+        (
+            "GET",
+            "/organizations/{organization_id}/data_providers",
+            get(pipes::integrations::providers_for_organization),
+        ),
+        ("GET", "/data-integrations/{slug}/organization", get(pipes::integrations::get_organization_owned)),
+        (
+            "PUT",
+            "/data-integrations/{slug}/organization",
+            put(pipes::integrations::update_organization_owned),
+        ),
+        (
+            "DELETE",
+            "/data-integrations/{slug}/organization",
+            delete(pipes::integrations::delete_organization_owned),
+        ),
+        ("POST", "/data-integrations/{slug}/api-key", post(pipes::integrations::add_api_key)),
+        (
+            "POST",
+            "/data-integrations/{slug}/client-credentials",
+            post(pipes::integrations::add_client_credentials),
         ),
         // Connect: applications, client secrets, authorized applications, external auth.
         ("GET", "/connect/applications", get(connect::list)),

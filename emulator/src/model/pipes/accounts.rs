@@ -25,7 +25,7 @@ records!(
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub(crate) struct PipesData {
-    accounts: Table<Account>,
+    pub(super) accounts: Table<Account>,
 }
 
 /// A user's account of a provider (`slug`): at most one per user and provider.
@@ -45,7 +45,7 @@ pub(crate) struct Account {
     #[serde(default = "oauth")]
     auth_method: String,
     #[serde(default)]
-    organization_id: Option<String>,
+    pub(super) organization_id: Option<String>,
     /// The API key, or the client id and secret, a service gave for the account.
     #[serde(default)]
     api_key: Option<String>,
@@ -53,6 +53,52 @@ pub(crate) struct Account {
     client: Option<(String, String)>,
     #[serde(default)]
     config: Map<String, Value>,
+    /// Whose account it is: the user's, or the organization's (`user_id` is then the member who
+    /// established it).
+    #[serde(default)]
+    pub(super) owner: OwnerKind,
+    /// The owner's first account of the provider is the compatibility one, later ones standard.
+    #[serde(default)]
+    pub(super) role: Role,
+    #[serde(default)]
+    pub(super) account_identifier: Option<String>,
+    #[serde(default)]
+    pub(super) account_display_name: Option<String>,
+}
+
+/// Who owns an integration's root or an account: `user` or `organization`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum OwnerKind {
+    #[default]
+    User,
+    Organization,
+}
+
+/// `ConnectedAccount.connection_role`: the owner's compatibility connection (what the calls
+/// without a `connected_account_id` address), or another one.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Role {
+    #[default]
+    Compatibility,
+    Standard,
+}
+
+/// The holder of accounts: a user, or an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Holder<'a> {
+    User(&'a str),
+    Organization(&'a str),
+}
+
+impl Holder<'_> {
+    pub(super) fn kind(self) -> OwnerKind {
+        match self {
+            Holder::User(_) => OwnerKind::User,
+            Holder::Organization(_) => OwnerKind::Organization,
+        }
+    }
 }
 
 fn oauth() -> String {
@@ -75,6 +121,10 @@ pub(crate) struct ConnectedAccount {
     state: String,
     created_at: String,
     updated_at: String,
+    connection_role: Role,
+    account_identifier: Option<String>,
+    account_display_name: Option<String>,
+    established_by_user_id: Option<String>,
     #[serde(flatten)]
     legacy: Option<LegacyFields>,
 }
@@ -171,7 +221,44 @@ impl Account {
             api_key: None,
             client: None,
             config: Map::new(),
+            owner: OwnerKind::User,
+            role: Role::Compatibility,
+            account_identifier: None,
+            account_display_name: None,
         }
+    }
+
+    /// A new account of `holder` (`user` is the member establishing an organization's).
+    pub(super) fn held(id: String, holder: Holder<'_>, user: &str, slug: &str, role: Role) -> Self {
+        let mut account = Self::new(id, user, slug, &now());
+        account.owner = holder.kind();
+        if let Holder::Organization(org) = holder {
+            account.organization_id = Some(org.to_owned());
+        }
+        account.role = role;
+        account
+    }
+
+    /// Whether `holder` owns the account.
+    pub(super) fn held_by(&self, holder: Holder<'_>) -> bool {
+        match holder {
+            Holder::User(user) => self.owner == OwnerKind::User && self.user_id == user,
+            Holder::Organization(org) => {
+                self.owner == OwnerKind::Organization && self.organization_id.as_deref() == Some(org)
+            }
+        }
+    }
+
+    pub(super) fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub(super) fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    pub(super) fn touch(&mut self) {
+        self.updated_at = now();
     }
 
     pub(crate) fn answer(&self) -> ConnectedAccount {
@@ -189,6 +276,10 @@ impl Account {
             state: self.state.clone(),
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
+            connection_role: self.role,
+            account_identifier: self.account_identifier.clone(),
+            account_display_name: self.account_display_name.clone(),
+            established_by_user_id: (self.owner == OwnerKind::Organization).then(|| self.user_id.clone()),
             legacy: None,
         }
     }
@@ -294,43 +385,66 @@ pub(crate) fn upsert(
     slug: &str,
     install: Install,
 ) -> ConnectedAccount {
+    upsert_held(store, Holder::User(user), user, org, slug, install)
+}
+
+/// Installs (or replaces the credentials of) the holder's compatibility account of `slug`,
+/// `user` installing it.
+pub(super) fn upsert_held(
+    store: &mut Store,
+    holder: Holder<'_>,
+    user: &str,
+    org: Option<&str>,
+    slug: &str,
+    install: Install,
+) -> ConnectedAccount {
     let at = now();
-    let i = match position(&store.pipes, user, slug) {
+    let i = match position(&store.pipes, holder, slug) {
         Some(i) => i,
         None => {
-            let account = Account::new(store.ids.next("connected_account"), user, slug, &at);
-            store.pipes.accounts.push(account);
+            let id = store.ids.next("connected_account");
+            store.pipes.accounts.push(Account::held(id, holder, user, slug, Role::Compatibility));
             store.pipes.accounts.len() - 1
         }
     };
     let account = &mut store.pipes.accounts[i];
+    account.user_id = user.to_owned();
     account.organization_id = org.map(str::to_owned);
     account.state = "connected".to_owned();
     account.updated_at = at;
-    match install {
-        Install::OAuth { access_token, scopes } => {
-            account.auth_method = oauth();
-            account.access_token = Some(access_token);
-            account.refresh_token = Some(format!("refresh_{}", token(24)));
-            account.expires_at = Some(in_minutes(60));
-            account.scopes = scopes;
-        }
-        Install::ApiKey(secret) => {
-            account.auth_method = "api_key".to_owned();
-            account.api_key = Some(secret);
-        }
-        Install::ClientCredentials { client_id, client_secret, config } => {
-            account.auth_method = "client_credentials".to_owned();
-            account.client = Some((client_id, client_secret));
-            account.config = config;
-        }
-    }
+    account.install(install);
     account.answer()
 }
 
-/// The integration's first API key installation.
-pub(crate) fn installation(store: &Store, slug: &str) -> Option<Installation> {
-    store.pipes.accounts.iter().find(|a| a.slug == slug && a.auth_method == "api_key").map(|a| Installation {
+impl Account {
+    /// Sets the credentials `install` gives.
+    pub(super) fn install(&mut self, install: Install) {
+        let account = self;
+        match install {
+            Install::OAuth { access_token, scopes } => {
+                account.auth_method = oauth();
+                account.access_token = Some(access_token);
+                account.refresh_token = Some(format!("refresh_{}", token(24)));
+                account.expires_at = Some(in_minutes(60));
+                account.scopes = scopes;
+            }
+            Install::ApiKey(secret) => {
+                account.auth_method = "api_key".to_owned();
+                account.api_key = Some(secret);
+            }
+            Install::ClientCredentials { client_id, client_secret, config } => {
+                account.auth_method = "client_credentials".to_owned();
+                account.client = Some((client_id, client_secret));
+                account.config = config;
+            }
+        }
+    }
+}
+
+/// The first API key installation of an integration's root owned by `kind`.
+pub(crate) fn installation(store: &Store, slug: &str, kind: OwnerKind) -> Option<Installation> {
+    let mut accounts = store.pipes.accounts.iter();
+    accounts.find(|a| a.slug == slug && a.owner == kind && a.auth_method == "api_key").map(|a| Installation {
         id: a.id.clone(),
         user_id: a.user_id.clone(),
         organization_id: a.organization_id.clone(),
@@ -338,13 +452,28 @@ pub(crate) fn installation(store: &Store, slug: &str) -> Option<Installation> {
     })
 }
 
-/// The user's account of `slug`.
+/// The user's (compatibility) account of `slug`.
 pub(crate) fn account<'a>(store: &'a Store, user: &str, slug: &str) -> Option<&'a Account> {
-    position(&store.pipes, user, slug).map(|i| &store.pipes.accounts[i])
+    position(&store.pipes, Holder::User(user), slug).map(|i| &store.pipes.accounts[i])
 }
 
-fn position(data: &PipesData, user: &str, slug: &str) -> Option<usize> {
-    data.accounts.iter().position(|a| a.user_id == user && a.slug == slug)
+/// The holder's compatibility account of `slug`.
+pub(super) fn position(data: &PipesData, holder: Holder<'_>, slug: &str) -> Option<usize> {
+    data.accounts.iter().position(|a| a.held_by(holder) && a.slug == slug && a.role == Role::Compatibility)
+}
+
+impl PipesData {
+    /// The holder's accounts of `slug`, the compatibility one first.
+    pub(super) fn held<'a>(&'a self, holder: Holder<'a>, slug: &'a str) -> impl Iterator<Item = &'a Account> {
+        let mut held: Vec<&Account> =
+            self.accounts.iter().filter(|a| a.held_by(holder) && a.slug == slug).collect();
+        held.sort_by_key(|a| a.role == Role::Standard);
+        held.into_iter()
+    }
+
+    pub(super) fn accounts_mut(&mut self) -> &mut Table<Account> {
+        &mut self.accounts
+    }
 }
 
 /// `ConnectedAccountDto`: every field optional; an update changes what it gives.
@@ -359,7 +488,7 @@ pub(crate) struct AccountInput {
 
 impl AccountInput {
     /// A known state and an ISO 8601 expiry, or a 422 naming the field.
-    fn check(&self) -> ApiResult<()> {
+    pub(super) fn check(&self) -> ApiResult<()> {
         if let Some(state) = &self.state
             && !matches!(state.as_str(), "connected" | "needs_reauthorization")
         {
@@ -382,7 +511,7 @@ impl AccountInput {
     }
 
     /// Sets on `account` what this gives.
-    fn apply(self, account: &mut Account) {
+    pub(super) fn apply(self, account: &mut Account) {
         if let Some(v) = self.access_token {
             account.access_token = Some(v);
         }
@@ -419,7 +548,7 @@ impl Store {
     }
 
     fn account_index(&self, user: &str, slug: &str) -> ApiResult<usize> {
-        position(&self.pipes, user, slug)
+        position(&self.pipes, Holder::User(user), slug)
             .ok_or_else(|| ApiError::not_found(Account::KIND, &format!("{slug} of {user}")))
     }
 
@@ -432,7 +561,7 @@ impl Store {
     ) -> ApiResult<ConnectedAccount> {
         input.check()?;
         self.user(user)?;
-        if position(&self.pipes, user, slug).is_some() {
+        if position(&self.pipes, Holder::User(user), slug).is_some() {
             return Err(ApiError::conflict(
                 "connected_account_exists",
                 format!("{user} already has a {slug} account."),
@@ -562,7 +691,7 @@ mod tests {
         let vended = answer(account(&store, &user, "linear").expect("there").credential(&["read".into()]));
         assert_eq!(vended["credential"]["value"], "lin_key_9");
         assert_eq!(vended["credential"]["missing_scopes"], json!([]), "an API key misses no scope");
-        assert_eq!(installation(&store, "linear").map(|i| i.id), Some(key.id.clone()));
+        assert_eq!(installation(&store, "linear", OwnerKind::User).map(|i| i.id), Some(key.id.clone()));
         let oauth = Install::OAuth { access_token: "tok".into(), scopes: vec!["read".into()] };
         let again = upsert(&mut store, &user, Some("org_1"), "linear", oauth);
         assert_eq!((again.id.as_str(), again.auth_method.as_str()), (key.id.as_str(), "oauth"));
@@ -576,6 +705,6 @@ mod tests {
         );
         let legacy = answer(account(&store, &user, "linear").expect("there").answer_with_legacy_fields());
         assert_eq!((&legacy["userlandUserId"], &legacy["organizationId"]), (&json!(user), &json!("org_1")));
-        assert!(installation(&store, "linear").is_none(), "no API key any more");
+        assert!(installation(&store, "linear", OwnerKind::User).is_none(), "no API key any more");
     }
 }

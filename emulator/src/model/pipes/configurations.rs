@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::accounts::ConnectedAccount;
+use super::accounts::{Account, ConnectedAccount, Holder, OwnerKind, position};
 use super::integrations::{Configuration, Integration};
-use super::{List, account, last_4};
+use super::{List, last_4};
 use crate::model::error::{ApiError, ApiResult};
 use crate::model::ids::now;
 use crate::model::{Name, Store};
@@ -62,6 +62,9 @@ pub(crate) struct DataProvider {
     #[serde(rename = "updatedAt")]
     updated_at_legacy: String,
     connected_account: Option<ConnectedAccount>,
+    connection_owner: OwnerKind,
+    /// The compatibility account only, unless the caller supports multiple connections.
+    connected_accounts: Vec<ConnectedAccount>,
 }
 
 /// `github` → `Github`.
@@ -71,8 +74,9 @@ fn title(slug: &str) -> String {
 }
 
 impl Integration {
-    /// The integration as a provider `user` can connect, with their account of it.
-    fn provider(&self, store: &Store, user: &str) -> DataProvider {
+    /// The integration as a provider `holder` can connect, with its accounts of it (all of them
+    /// when `multiple`).
+    pub(super) fn provider(&self, store: &Store, holder: Holder<'_>, multiple: bool) -> DataProvider {
         let name = self
             .custom_provider
             .as_ref()
@@ -90,14 +94,25 @@ impl Integration {
             credentials_type: credentials_type.clone(),
             scopes: self.scopes.clone(),
             auth_methods: self.auth_methods.clone(),
-            ownership: "userland_user",
+            ownership: match holder {
+                Holder::User(_) => "userland_user",
+                Holder::Organization(_) => "organization",
+            },
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
             integration_type_legacy: self.slug.clone(),
             credentials_type_legacy: credentials_type,
             created_at_legacy: self.created_at.clone(),
             updated_at_legacy: self.updated_at.clone(),
-            connected_account: account(store, user, &self.slug).map(|a| a.answer_with_legacy_fields()),
+            connected_account: position(&store.pipes, holder, &self.slug)
+                .map(|i| store.pipes.accounts[i].answer_with_legacy_fields()),
+            connection_owner: holder.kind(),
+            connected_accounts: store
+                .pipes
+                .held(holder, &self.slug)
+                .take(if multiple { usize::MAX } else { 1 })
+                .map(Account::answer)
+                .collect(),
         }
     }
 
@@ -144,7 +159,7 @@ pub(crate) struct ConfigureInput {
 }
 
 impl Store {
-    fn configuration_of(&self, org: &str, slug: &str) -> Option<&Configuration> {
+    pub(super) fn configuration_of(&self, org: &str, slug: &str) -> Option<&Configuration> {
         self.integrations.configurations.iter().find(|c| c.organization_id == org && c.slug == slug)
     }
 
@@ -159,8 +174,9 @@ impl Store {
             Some(c) => c.enabled,
             None => i.enabled,
         };
-        let integrations = self.integrations.integrations.iter();
-        Ok(List::of(integrations.filter(enabled).map(|i| i.provider(self, user)).collect()))
+        let integrations = self.integrations.integrations.iter().filter(|i| i.ownership == OwnerKind::User);
+        let holder = Holder::User(user);
+        Ok(List::of(integrations.filter(enabled).map(|i| i.provider(self, holder, false)).collect()))
     }
 
     /// Every integration, as the organization has it.

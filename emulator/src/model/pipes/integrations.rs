@@ -10,7 +10,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::accounts::{ConnectedAccount, CredentialAnswer, Installation, Owner};
+use super::accounts::{
+    ConnectedAccount, CredentialAnswer, Holder, Installation, Owner, OwnerKind, upsert_held,
+};
+use super::connect_codes::ConnectCode;
 use super::{Install, account, installation, last_4, upsert};
 use crate::model::error::{ApiError, ApiResult, non_empty};
 use crate::model::ids::{now, token};
@@ -32,16 +35,21 @@ pub(crate) struct IntegrationsData {
     pub(super) configurations: Table<Configuration>,
     /// Authorization URLs handed out, until their consent.
     flows: Vec<Flow>,
+    /// Consents of flows started with a `code_challenge`, until the service finishes them.
+    pub(super) connect_codes: Vec<ConnectCode>,
 }
 
 /// An authorization URL handed out, by its `state`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Flow {
-    state: String,
-    slug: String,
-    user_id: String,
-    organization_id: Option<String>,
-    return_to: Option<String>,
+pub(super) struct Flow {
+    pub(super) state: String,
+    pub(super) slug: String,
+    pub(super) user_id: String,
+    pub(super) organization_id: Option<String>,
+    pub(super) return_to: Option<String>,
+    /// The PKCE S256 challenge: the consent then waits for `POST /data-integrations/finish`.
+    #[serde(default)]
+    pub(super) code_challenge: Option<String>,
 }
 
 /// A data integration; `credentials` are `(type, client id, client secret)`.
@@ -57,6 +65,9 @@ pub(super) struct Integration {
     pub(super) config: Map<String, Value>,
     pub(super) custom_provider: Option<Value>,
     pub(super) redirect_uri: String,
+    /// Who connects through it; an environment has at most one root of each per provider.
+    #[serde(default)]
+    pub(super) ownership: OwnerKind,
     pub(super) created_at: String,
     pub(super) updated_at: String,
 }
@@ -93,6 +104,7 @@ pub(crate) struct DataIntegration {
     installation: Option<Installation>,
     config: Map<String, Value>,
     custom_provider: Option<Value>,
+    ownership: OwnerKind,
     created_at: String,
     updated_at: String,
 }
@@ -106,7 +118,7 @@ struct IntegrationCredentials {
 }
 
 impl Integration {
-    fn answer(&self, store: &Store) -> DataIntegration {
+    pub(super) fn answer(&self, store: &Store) -> DataIntegration {
         let invalid = self.auth_methods.iter().any(|m| m == "oauth") && self.credentials.is_none();
         DataIntegration {
             object: "data_integration",
@@ -124,9 +136,10 @@ impl Integration {
                 client_id: id.clone(),
                 redacted_client_secret: secret.as_deref().map(|s| format!("...{}", last_4(s))),
             }),
-            installation: installation(store, &self.slug),
+            installation: installation(store, &self.slug, self.ownership),
             config: self.config.clone(),
             custom_provider: self.custom_provider.clone(),
+            ownership: self.ownership,
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
         }
@@ -177,6 +190,10 @@ pub(crate) struct CreateIntegration {
     credentials: Option<CredentialsInput>,
     api_key: Option<ApiKeyInstallation>,
     custom_provider: Option<Value>,
+    /// Who connects through it (`user` unless given). The document's create body does not
+    /// declare it, but `DataIntegration.ownership` is "fixed at creation": this is how a test
+    /// makes the organization-owned root `/data-integrations/{slug}/organization` addresses.
+    ownership: Option<OwnerKind>,
 }
 
 /// `PUT /data-integrations/{slug}`: what it gives changes; `custom_provider`'s fields merge.
@@ -216,28 +233,57 @@ pub(crate) struct AuthorizeInput {
     #[serde(flatten)]
     owner: Owner,
     return_to: Option<String>,
+    /// Not in the overlaid document's body, but what `completion: finish_required` answers to
+    /// (Python 10.8.0's `DataIntegrationAuthorizeUrlResponse`): the flow then ends with
+    /// `POST /data-integrations/finish`.
+    code_challenge: Option<String>,
 }
 
-/// What the provider's consent did: the account it installed, and where the browser goes next
-/// (the flow's `return_to`, if it gave one).
+/// A flow started: its `state`, and `finish_required` when it took a `code_challenge`.
 #[derive(Debug, Clone)]
-pub(crate) struct Consented {
-    pub(crate) account: ConnectedAccount,
-    pub(crate) return_to: Option<String>,
+pub(crate) struct Started {
+    pub(crate) state: String,
+    pub(crate) completion: Option<Name>,
+}
+
+/// What the provider's consent did: the account it installed (or, for a flow with a
+/// `code_challenge`, the `connect_code` the service finishes it with), and where the browser
+/// goes next (the flow's `return_to`, if it gave one).
+#[derive(Debug, Clone)]
+pub(crate) enum Consented {
+    Installed { account: Box<ConnectedAccount>, return_to: Option<String> },
+    FinishRequired { connect_code: String, state: String, return_to: Option<String> },
 }
 
 impl Store {
+    /// The user-owned root of the provider `slug`.
     pub(super) fn integration(&self, slug: &str) -> ApiResult<&Integration> {
-        self.integrations
-            .integrations
-            .iter()
-            .find(|i| i.slug == slug)
-            .ok_or_else(|| ApiError::not_found("Data integration", slug))
+        self.integration_owned(slug, OwnerKind::User)
+    }
+
+    /// The root of the provider `slug` that `kind` owns.
+    pub(super) fn integration_owned(&self, slug: &str, kind: OwnerKind) -> ApiResult<&Integration> {
+        self.integrations.integrations.iter().find(|i| i.slug == slug && i.ownership == kind).ok_or_else(
+            || match kind {
+                OwnerKind::User => ApiError::not_found("Data integration", slug),
+                OwnerKind::Organization => ApiError::not_found("Organization-owned data integration", slug),
+            },
+        )
     }
 
     /// The integration, which must allow `method`: a 422 `auth_method_mismatch` otherwise.
     fn allowing(&self, slug: &str, method: &str) -> ApiResult<&Integration> {
-        let i = self.integration(slug)?;
+        self.allowing_owned(slug, OwnerKind::User, method)
+    }
+
+    /// The root `kind` owns, which must allow `method`.
+    pub(super) fn allowing_owned(
+        &self,
+        slug: &str,
+        kind: OwnerKind,
+        method: &str,
+    ) -> ApiResult<&Integration> {
+        let i = self.integration_owned(slug, kind)?;
         if !i.auth_methods.iter().any(|m| m == method) {
             return Err(ApiError::unprocessable(
                 "auth_method_mismatch",
@@ -247,7 +293,10 @@ impl Store {
         Ok(i)
     }
 
-    fn install_api_key(&mut self, slug: &str, key: ApiKeyInstallation) -> ApiResult<()> {
+    /// Installs the API key given with a root's creation or update: the user's compatibility
+    /// account for a user-owned root, the organization's (`organization_id` required) for an
+    /// organization-owned one.
+    fn install_api_key(&mut self, slug: &str, kind: OwnerKind, key: ApiKeyInstallation) -> ApiResult<()> {
         if key.secret.len() < 5 {
             return Err(ApiError::invalid_field(
                 "api_key.secret",
@@ -256,7 +305,24 @@ impl Store {
             ));
         }
         self.user(&key.user_id)?;
-        upsert(self, &key.user_id, key.organization_id.as_deref(), slug, Install::ApiKey(key.secret));
+        let org = key.organization_id.as_deref();
+        let install = Install::ApiKey(key.secret);
+        match (kind, org) {
+            (OwnerKind::User, _) => {
+                upsert(self, &key.user_id, org, slug, install);
+            }
+            (OwnerKind::Organization, Some(org)) => {
+                self.organization(org)?;
+                upsert_held(self, Holder::Organization(org), &key.user_id, Some(org), slug, install);
+            }
+            (OwnerKind::Organization, None) => {
+                return Err(ApiError::invalid_field(
+                    "api_key.organization_id",
+                    "required",
+                    "An organization-owned integration installs an organization's API key.",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -279,7 +345,8 @@ impl Store {
             ));
         }
         let credentials = input.credentials.map(CredentialsInput::checked).transpose()?;
-        if self.integrations.integrations.iter().any(|i| i.slug == slug) {
+        let ownership = input.ownership.unwrap_or_default();
+        if self.integration_owned(&slug, ownership).is_ok() {
             return Err(ApiError::conflict(
                 "data_integration_exists",
                 format!("The environment already has '{slug}'."),
@@ -297,12 +364,13 @@ impl Store {
             credentials,
             config: input.config.unwrap_or_default(),
             custom_provider: input.custom_provider,
+            ownership,
             created_at: at.clone(),
             updated_at: at,
         };
         self.integrations.integrations.push(new.clone());
         if let Some(key) = input.api_key {
-            self.install_api_key(&slug, key)?;
+            self.install_api_key(&slug, ownership, key)?;
         }
         Ok(new.answer(self))
     }
@@ -323,12 +391,23 @@ impl Store {
         slug: &str,
         input: UpdateIntegration,
     ) -> ApiResult<DataIntegration> {
+        self.update_data_integration_owned(slug, OwnerKind::User, input)
+    }
+
+    /// Changes what `input` gives of the root `kind` owns.
+    pub(crate) fn update_data_integration_owned(
+        &mut self,
+        slug: &str,
+        kind: OwnerKind,
+        input: UpdateIntegration,
+    ) -> ApiResult<DataIntegration> {
         let credentials = input.credentials.map(CredentialsInput::checked).transpose()?;
-        self.integration(slug)?;
+        self.integration_owned(slug, kind)?;
         if let Some(key) = input.api_key {
-            self.install_api_key(slug, key)?;
+            self.install_api_key(slug, kind, key)?;
         }
-        let i = self.integrations.integrations.iter_mut().find(|i| i.slug == slug).expect("checked above");
+        let mut roots = self.integrations.integrations.iter_mut();
+        let i = roots.find(|i| i.slug == slug && i.ownership == kind).expect("checked above");
         if let Some(description) = input.description {
             i.description = description;
         }
@@ -355,8 +434,17 @@ impl Store {
     /// Deletes an integration and the organizations' configurations of it.
     pub(crate) fn delete_data_integration(&mut self, slug: &str) -> ApiResult<()> {
         self.integration(slug)?;
-        self.integrations.integrations.retain(|i| i.slug != slug);
+        self.integrations.integrations.retain(|i| i.slug != slug || i.ownership != OwnerKind::User);
         self.integrations.configurations.retain(|c| c.slug != slug);
+        Ok(())
+    }
+
+    /// Deletes the organization-owned root of `slug` and every organization's accounts of it.
+    pub(crate) fn delete_organization_data_integration(&mut self, slug: &str) -> ApiResult<()> {
+        self.integration_owned(slug, OwnerKind::Organization)?;
+        let org_owned = OwnerKind::Organization;
+        self.integrations.integrations.retain(|i| i.slug != slug || i.ownership != org_owned);
+        self.pipes.accounts_mut().retain(|a| a.slug() != slug || a.owner != org_owned);
         Ok(())
     }
 
@@ -404,7 +492,7 @@ impl Store {
         &mut self,
         slug: &str,
         input: AuthorizeInput,
-    ) -> ApiResult<String> {
+    ) -> ApiResult<Started> {
         self.allowing(slug, "oauth").map_err(|e| match e.code {
             Some("auth_method_mismatch") => ApiError::bad_request("invalid_request", e.message),
             _ => e,
@@ -417,9 +505,11 @@ impl Store {
             user_id: input.owner.user_id,
             organization_id: input.owner.organization_id,
             return_to: input.return_to,
+            code_challenge: input.code_challenge,
         };
+        let completion = flow.code_challenge.is_some().then_some("finish_required");
         push_bounded(&mut self.integrations.flows, flow, MAX_CODES);
-        Ok(state)
+        Ok(Started { state, completion })
     }
 
     /// The provider's consent to the flow of `state`, given at once: the account is installed
@@ -428,11 +518,23 @@ impl Store {
         let flows = &mut self.integrations.flows;
         let at = flows.iter().position(|f| f.state == state);
         let at = at.ok_or_else(|| ApiError::not_found("Authorization", state))?;
-        let Flow { slug, user_id, organization_id, return_to, .. } = flows.remove(at);
+        let flow = flows.remove(at);
+        if flow.code_challenge.is_some() {
+            let (state, return_to) = (flow.state.clone(), flow.return_to.clone());
+            let connect_code = self.hold_for_finish(flow);
+            return Ok(Consented::FinishRequired { connect_code, state, return_to });
+        }
+        let return_to = flow.return_to.clone();
+        Ok(Consented::Installed { account: Box::new(self.install_consented(flow)?), return_to })
+    }
+
+    /// Installs the account a consented flow gives: a new access token, the integration's
+    /// scopes.
+    pub(super) fn install_consented(&mut self, flow: Flow) -> ApiResult<ConnectedAccount> {
+        let Flow { slug, user_id, organization_id, .. } = flow;
         let scopes = self.integration(&slug)?.scopes.clone().unwrap_or_default();
         let install = Install::OAuth { access_token: format!("{slug}_token_{}", token(24)), scopes };
-        let account = upsert(self, &user_id, organization_id.as_deref(), &slug, install);
-        Ok(Consented { account, return_to })
+        Ok(upsert(self, &user_id, organization_id.as_deref(), &slug, install))
     }
 }
 
@@ -576,10 +678,15 @@ mod tests {
                 "notion",
                 input(json!({"user_id": user, "return_to": "https://app.test"})),
             )
-            .expect("started");
-        let consented = store.consent_data_authorization(&state).expect("consented");
-        assert_eq!(consented.return_to.as_deref(), Some("https://app.test"));
-        let installed = answer(consented.account);
+            .expect("started")
+            .state;
+        let Consented::Installed { account, return_to } =
+            store.consent_data_authorization(&state).expect("consented")
+        else {
+            panic!("installed at once without a code_challenge")
+        };
+        assert_eq!(return_to.as_deref(), Some("https://app.test"));
+        let installed = answer(*account);
         assert_eq!(
             (&installed["auth_method"], &installed["scopes"]),
             (&json!("oauth"), &json!(["read_content"]))

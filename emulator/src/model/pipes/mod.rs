@@ -1,11 +1,14 @@
 //! Pipes: users' connected accounts of data providers (GitHub, Slack...) and the credentials
 //! WorkOS hands a service for them ([`accounts`]); the environment's data integrations, how
 //! accounts get their credentials, and what a user and an organization see of them
-//! ([`integrations`], [`configurations`]).
+//! ([`integrations`], [`configurations`]); what an organization owns of them, and the
+//! connections added beside an owner's first ([`organizations`]).
 
 pub(crate) mod accounts;
 pub(crate) mod configurations;
+pub(crate) mod connect_codes;
 pub(crate) mod integrations;
+pub(crate) mod organizations;
 
 use serde::Serialize;
 

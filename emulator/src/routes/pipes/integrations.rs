@@ -10,7 +10,8 @@ use http::{HeaderMap, StatusCode, header};
 use serde_json::json;
 
 use crate::model::error::{ApiResult, parse_body, parse_body_400};
-use crate::model::pipes::accounts::Owner;
+use crate::model::pipes::accounts::{Owner, OwnerKind};
+use crate::model::pipes::integrations::{Consented, Started};
 use crate::routes::Listing;
 use crate::routes::{Db, created, empty, ok, origin};
 
@@ -79,18 +80,37 @@ pub(crate) async fn authorize_url(
     body: Bytes,
 ) -> ApiResult<Response> {
     let input = parse_body(&body)?;
-    let state = db.store().start_data_authorization(&slug, input)?;
-    Ok(ok(json!({ "url": format!("{}{CONSENT_PATH}?state={state}", origin(&headers)) })))
+    let Started { state, completion } = db.store().start_data_authorization(&slug, input)?;
+    let url = format!("{}{CONSENT_PATH}?state={state}", origin(&headers));
+    Ok(ok(match completion {
+        Some(completion) => json!({ "url": url, "state": state, "completion": completion }),
+        None => json!({ "url": url, "state": state }),
+    }))
 }
 
 /// `GET /_emulator/pipes/authorize?state=`: the provider's consent, given at once; a redirect
-/// to the flow's `return_to`, or the account installed.
+/// to the flow's `return_to` (with `connect_code` and `state` for a flow to finish), or the
+/// account installed (or the `connect_code`).
 pub(crate) async fn consent(State(db): Db, Listing(query): Listing) -> ApiResult<Response> {
     let consented = db.store().consent_data_authorization(query.get("state").unwrap_or_default())?;
-    Ok(match consented.return_to {
-        Some(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
-        None => ok(consented.account),
+    let redirect = |to: String| (StatusCode::FOUND, [(header::LOCATION, to)]).into_response();
+    Ok(match consented {
+        Consented::Installed { return_to: Some(to), .. } => redirect(to),
+        Consented::Installed { account, return_to: None } => ok(account),
+        Consented::FinishRequired { connect_code, state, return_to: Some(to) } => {
+            let joint = if to.contains('?') { '&' } else { '?' };
+            redirect(format!("{to}{joint}connect_code={connect_code}&state={state}"))
+        }
+        Consented::FinishRequired { connect_code, state, return_to: None } => {
+            ok(json!({ "connect_code": connect_code, "state": state }))
+        }
     })
+}
+
+/// `POST /data-integrations/finish`: a malformed body is a 400 (the operation declares no 422).
+pub(crate) async fn finish(State(db): Db, body: Bytes) -> ApiResult<Response> {
+    let input = parse_body_400(&body)?;
+    Ok(ok(db.store().finish_data_connection(input)?))
 }
 
 /// `GET /user_management/users/{user_id}/data_providers`.
@@ -115,4 +135,55 @@ pub(crate) async fn configure(
 ) -> ApiResult<Response> {
     let input = parse_body(&body)?;
     Ok(ok(db.store().configure_data_integration(&org, &slug, input)?))
+}
+
+/// `GET /organizations/{organization_id}/data_providers`.
+pub(crate) async fn providers_for_organization(
+    State(db): Db,
+    Path(org): Path<String>,
+    Listing(query): Listing,
+) -> ApiResult<Response> {
+    let multiple = query.get("supports_multiple_connections") == Some("true");
+    Ok(ok(db.store().organization_data_providers(&org, multiple)?))
+}
+
+/// `GET /data-integrations/{slug}/organization`: the organization-owned root.
+pub(crate) async fn get_organization_owned(State(db): Db, Path(slug): Path<String>) -> ApiResult<Response> {
+    Ok(ok(db.store().organization_data_integration(&slug)?))
+}
+
+/// `PUT /data-integrations/{slug}/organization`.
+pub(crate) async fn update_organization_owned(
+    State(db): Db,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let input = parse_body(&body)?;
+    Ok(ok(db.store().update_data_integration_owned(&slug, OwnerKind::Organization, input)?))
+}
+
+/// `DELETE /data-integrations/{slug}/organization`.
+pub(crate) async fn delete_organization_owned(
+    State(db): Db,
+    Path(slug): Path<String>,
+) -> ApiResult<Response> {
+    db.store().delete_organization_data_integration(&slug)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `POST /data-integrations/{slug}/api-key`: another connection; a malformed body is a 400.
+pub(crate) async fn add_api_key(State(db): Db, Path(slug): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let input = parse_body_400(&body)?;
+    Ok(created(db.store().add_data_api_key_connection(&slug, input)?))
+}
+
+/// `POST /data-integrations/{slug}/client-credentials`: another connection; a malformed body
+/// is a 400.
+pub(crate) async fn add_client_credentials(
+    State(db): Db,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let input = parse_body_400(&body)?;
+    Ok(created(db.store().add_data_client_credentials_connection(&slug, input)?))
 }
