@@ -21,6 +21,8 @@ use workos_emulator::Emulator;
 
 #[path = "emulator_contract/areas.rs"]
 mod areas;
+#[path = "emulator_contract/connections_and_contacts.rs"]
+mod connections_and_contacts;
 #[path = "emulator_contract/generic.rs"]
 mod generic;
 #[path = "emulator_contract/identity.rs"]
@@ -585,6 +587,7 @@ async fn emulator_answers_match_the_document() {
     areas::run(&scenario).await;
     identity::run(&scenario).await;
     pipes_of_organizations::run(&scenario).await;
+    connections_and_contacts::run(&scenario).await;
     generic::run(&scenario, &doc).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();

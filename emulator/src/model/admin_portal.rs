@@ -29,6 +29,20 @@ pub(crate) struct LinkRequest {
     it_contact_emails: Option<Vec<String>>,
 }
 
+impl LinkRequest {
+    /// A link to `organization`'s portal for `intent`, with nothing else (an IT contact's
+    /// invitation).
+    pub(crate) fn for_intent(organization: &str, intent: &str) -> Self {
+        Self {
+            organization: organization.to_owned(),
+            intent: Some(intent.to_owned()),
+            return_url: None,
+            success_url: None,
+            it_contact_emails: None,
+        }
+    }
+}
+
 /// A portal link.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PortalLink {

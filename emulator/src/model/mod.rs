@@ -179,6 +179,8 @@ pub(crate) struct Store {
     pub(crate) vault: crate::model::vault::VaultData,
     /// Pipes: users' connected accounts of data providers.
     pub(crate) pipes: crate::model::pipes::PipesData,
+    /// Organizations' IT contacts.
+    pub(crate) it_contacts: Table<crate::model::organizations::it_contacts::ItContact>,
     /// SSO: connections, profiles, and the flow's codes and tokens.
     pub(crate) sso: crate::model::sso::SsoData,
     /// MFA factors and challenges.

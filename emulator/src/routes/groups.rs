@@ -52,6 +52,18 @@ pub(crate) async fn add_member(
     store.add_group_member(&org, &id, parse_body(&body)?).map(ok)
 }
 
+/// Adds and removes members in one call: 204.
+pub(crate) async fn patch_members(
+    State(db): Db,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.organization_group(&org, &id)?;
+    store.patch_group_members(&org, &id, parse_body(&body)?)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
 pub(crate) async fn list_members(
     State(db): Db,
     Path((org, id)): Path<(String, String)>,

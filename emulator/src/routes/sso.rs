@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::{Db, created, empty, ok};
 use crate::model::error::{ApiError, ApiResult, parse_body};
 use crate::model::sso::ConnectionBody;
+use crate::model::sso::certificates::{IDP_SIGNING, SP_ENCRYPTION, SP_SIGNING};
 use crate::model::sso::flow::{LogoutAuthorize, SsoAuthorize, SsoTokenRequest};
 use crate::model::urls::url_with;
 use crate::model::user_management::signin::{access_of, login_hint_and_challenge};
@@ -39,6 +40,63 @@ pub(crate) async fn update(State(db): Db, Path(id): Path<String>, body: Bytes) -
 
 pub(crate) async fn delete(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
     db.store().delete_connection(&id)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `GET .../saml_idp_signing_certs`: the identity provider's signing certificates, oldest first.
+pub(crate) async fn list_idp_signing_certs(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().list_certificates(&id, IDP_SIGNING).map(ok)
+}
+
+pub(crate) async fn add_idp_signing_cert(
+    State(db): Db,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.connection(&id)?; // An unknown connection's 404 comes before the body's 422.
+    store.add_idp_signing_certificate(&id, parse_body(&body)?).map(created)
+}
+
+pub(crate) async fn delete_idp_signing_cert(
+    State(db): Db,
+    Path((id, cert)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    db.store().delete_certificate(&id, IDP_SIGNING, &cert)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+pub(crate) async fn list_sp_encryption_certs(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().list_certificates(&id, SP_ENCRYPTION).map(ok)
+}
+
+/// Generates an encryption certificate (the request has no body).
+pub(crate) async fn create_sp_encryption_cert(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().generate_certificate(&id, SP_ENCRYPTION).map(created)
+}
+
+pub(crate) async fn delete_sp_encryption_cert(
+    State(db): Db,
+    Path((id, cert)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    db.store().delete_certificate(&id, SP_ENCRYPTION, &cert)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+pub(crate) async fn get_sp_signing_cert(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().sp_signing_certificate(&id).map(ok)
+}
+
+/// Generates the request signing certificate (the request has no body).
+pub(crate) async fn create_sp_signing_cert(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    db.store().generate_certificate(&id, SP_SIGNING).map(created)
+}
+
+pub(crate) async fn delete_sp_signing_cert(
+    State(db): Db,
+    Path((id, cert)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    db.store().delete_certificate(&id, SP_SIGNING, &cert)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -90,6 +90,24 @@ fn table() -> Vec<Route> {
         ("GET", "/organizations/{id}", get(organizations::get)),
         ("PUT", "/organizations/{id}", put(organizations::update)),
         ("DELETE", "/organizations/{id}", delete(organizations::delete)),
+        // An organization's IT contacts and their Admin Portal invitation.
+        ("GET", "/organizations/{organization_id}/it_contacts", get(organizations::list_it_contacts)),
+        ("POST", "/organizations/{organization_id}/it_contacts", post(organizations::create_it_contact)),
+        (
+            "DELETE",
+            "/organizations/{organization_id}/it_contacts/{contact_id}",
+            delete(organizations::delete_it_contact),
+        ),
+        (
+            "POST",
+            "/organizations/{organization_id}/it_contacts/{contact_id}/invite",
+            post(organizations::invite_it_contact),
+        ),
+        (
+            "POST",
+            "/organizations/{organization_id}/it_contacts/{contact_id}/revoke",
+            post(organizations::revoke_it_contact),
+        ),
         // Users.
         ("GET", "/user_management/users", get(user_management::users::list)),
         ("POST", "/user_management/users", post(user_management::users::create)),
@@ -155,6 +173,11 @@ fn table() -> Vec<Route> {
             "PUT",
             "/authorization/groups/{group_id}/role_assignments",
             put(authorization::group_roles::replace),
+        ),
+        (
+            "PATCH",
+            "/authorization/groups/{group_id}/role_assignments",
+            patch(authorization::group_roles::patch),
         ),
         (
             "DELETE",
@@ -265,6 +288,11 @@ fn table() -> Vec<Route> {
             "POST",
             "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
             post(groups::add_member),
+        ),
+        (
+            "PATCH",
+            "/organizations/{organizationId}/groups/{groupId}/organization-memberships",
+            patch(groups::patch_members),
         ),
         (
             "DELETE",
@@ -483,6 +511,33 @@ fn table() -> Vec<Route> {
         ("GET", "/connections/{id}", get(sso::get)),
         ("PATCH", "/connections/{id}", patch(sso::update)),
         ("DELETE", "/connections/{id}", delete(sso::delete)),
+        // A SAML connection's certificates: the identity provider's signing certificates, and
+        // WorkOS's encryption and request signing certificates.
+        ("GET", "/connections/{connectionId}/saml_idp_signing_certs", get(sso::list_idp_signing_certs)),
+        ("POST", "/connections/{connectionId}/saml_idp_signing_certs", post(sso::add_idp_signing_cert)),
+        (
+            "DELETE",
+            "/connections/{connectionId}/saml_idp_signing_certs/{certificateId}",
+            delete(sso::delete_idp_signing_cert),
+        ),
+        ("GET", "/connections/{connectionId}/saml_sp_encryption_certs", get(sso::list_sp_encryption_certs)),
+        (
+            "POST",
+            "/connections/{connectionId}/saml_sp_encryption_certs",
+            post(sso::create_sp_encryption_cert),
+        ),
+        (
+            "DELETE",
+            "/connections/{connectionId}/saml_sp_encryption_certs/{certificateId}",
+            delete(sso::delete_sp_encryption_cert),
+        ),
+        ("GET", "/connections/{connectionId}/saml_sp_signing_cert", get(sso::get_sp_signing_cert)),
+        ("POST", "/connections/{connectionId}/saml_sp_signing_cert", post(sso::create_sp_signing_cert)),
+        (
+            "DELETE",
+            "/connections/{connectionId}/saml_sp_signing_cert/{certificateId}",
+            delete(sso::delete_sp_signing_cert),
+        ),
         ("GET", "/sso/authorize", get(sso::authorize)),
         ("POST", "/sso/token", post(sso::token)),
         ("GET", "/sso/profile", get(sso::profile)),

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::access::RoleTarget;
 use super::resources::Target;
 use crate::model::error::{ApiError, ApiResult};
+use crate::model::groups::check_patch;
 use crate::model::ids::now;
 use crate::model::list::Query;
 use crate::model::{AssignmentSource, GroupAssignment, ResourceRef, SlimRole, Store};
@@ -19,6 +20,15 @@ use crate::model::{AssignmentSource, GroupAssignment, ResourceRef, SlimRole, Sto
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ReplaceGroupRoles {
     pub(crate) role_assignments: Vec<RoleTarget>,
+}
+
+/// `PATCH /authorization/groups/{id}/role_assignments`: roles added and removed in one call.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct PatchGroupRoles {
+    #[serde(default)]
+    pub(crate) add: Vec<RoleTarget>,
+    #[serde(default)]
+    pub(crate) remove: Vec<RoleTarget>,
 }
 
 /// At most this many role assignments in a replacement.
@@ -163,6 +173,31 @@ impl Store {
         self.list_group_roles(group, &Query::parse(None)?)
     }
 
+    /// Adds and removes a group's role assignments in one call, every entry checked before
+    /// anything changes (an unknown role or resource is a 404, an entry in both lists a 422):
+    /// additions that exist and removals that match nothing are skipped, as the document says.
+    pub(crate) fn patch_group_roles(&mut self, group: &str, patch: PatchGroupRoles) -> ApiResult<()> {
+        let org = self.group_org(group)?;
+        let resolve = |entries: &[RoleTarget], store: &Store| -> ApiResult<Vec<(String, ResourceRef)>> {
+            let mut out = Vec::new();
+            for entry in entries {
+                store.role_for(&org, &entry.role_slug)?;
+                out.push((entry.role_slug.clone(), store.group_target(&org, &entry.target)?));
+            }
+            Ok(out)
+        };
+        let add = resolve(&patch.add, self)?;
+        let remove = resolve(&patch.remove, self)?;
+        check_patch(add.len() + remove.len(), add.iter().any(|a| remove.contains(a)))?;
+        for (role, resource) in add {
+            self.grant_group_role(group, &role, resource);
+        }
+        self.revoke_group_roles(|g| {
+            g.group_id == group && remove.iter().any(|(r, res)| *r == g.role.slug && *res == g.resource)
+        });
+        Ok(())
+    }
+
     /// Removes a group's role on a resource (the organization when none is named).
     pub(crate) fn remove_group_role(&mut self, group: &str, named: RoleTarget) -> ApiResult<()> {
         let org = self.group_org(group)?;
@@ -246,6 +281,36 @@ mod tests {
         assert!(sources(&store, &b).is_empty() && store.group_assignments.is_empty());
         let e = store.remove_group_role(&g, role("viewer")).expect_err("gone");
         assert_eq!(e.message, "Group role assignment not found: 'viewer'.");
+    }
+
+    #[test]
+    fn a_patch_adds_and_removes_and_skips_what_is_done_already() {
+        let mut store = Store::default();
+        let org = Org::new(&mut store);
+        let a = org.member(&mut store, "a@x.test");
+        environment_role(&mut store, "viewer");
+        environment_role(&mut store, "editor");
+        let g = group(&mut store, &org, &[&a]);
+        let viewer = store.create_group_role(&g, role("viewer")).expect("granted");
+        let patch = |add: &[&str], remove: &[&str]| PatchGroupRoles {
+            add: add.iter().map(|r| role(r)).collect(),
+            remove: remove.iter().map(|r| role(r)).collect(),
+        };
+        let e = store.patch_group_roles(&g, patch(&["editor", "nobody"], &[])).expect_err("unknown role");
+        assert_eq!(e.status.as_u16(), 404);
+        let e = store.patch_group_roles(&g, patch(&["editor"], &["editor"])).expect_err("both");
+        assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "remove"));
+        let e = store.patch_group_roles(&g, patch(&[], &[])).expect_err("empty");
+        assert_eq!(e.status.as_u16(), 422);
+        assert_eq!(store.group_assignments.len(), 1);
+        store.patch_group_roles(&g, patch(&["viewer", "editor"], &[])).expect("added");
+        assert_eq!(store.group_role(&g, &viewer.id).expect("kept").id, viewer.id);
+        assert_eq!(sources(&store, &a).len(), 2);
+        store.patch_group_roles(&g, patch(&[], &["viewer", "viewer"])).expect("removed");
+        assert_eq!(store.group_assignments.len(), 1);
+        assert_eq!(store.assignments_of(&a).map(|x| x.role.slug.clone()).collect::<Vec<_>>(), ["editor"]);
+        let e = store.patch_group_roles("group_missing", patch(&["viewer"], &[])).expect_err("no group");
+        assert_eq!(e.message, "Group not found: 'group_missing'.");
     }
 
     #[test]

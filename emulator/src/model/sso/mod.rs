@@ -8,6 +8,7 @@
 //! active connection), by domain (`domain`, `domain_hint`) or by OAuth provider (`provider`:
 //! one connection per provider, made on first use, in no organization).
 
+pub(crate) mod certificates;
 pub(crate) mod flow;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,8 @@ pub(crate) struct SsoData {
     connections: Table<Connection>,
     /// One profile per (connection, email), so a user keeps their profile id.
     profiles: Table<Profile>,
+    /// SAML connections' certificates.
+    certificates: Table<certificates::Certificate>,
     codes: Vec<flow::SsoCode>,
     tokens: Vec<flow::SsoToken>,
 }
@@ -331,6 +334,7 @@ impl Store {
     /// Deletes a connection; its profiles' access tokens stop working.
     pub(crate) fn delete_connection(&mut self, id: &str) -> ApiResult<()> {
         self.sso.connections.take(id)?;
+        self.sso.certificates.retain(|c| c.connection_id != id);
         let gone: Vec<&str> =
             self.sso.profiles.iter().filter(|p| p.connection_id == id).map(|p| p.id.as_str()).collect();
         self.sso.tokens.retain(|t| !gone.contains(&t.profile_id.as_str()));

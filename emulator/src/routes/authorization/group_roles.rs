@@ -35,6 +35,14 @@ pub(crate) async fn replace(State(db): Db, Path(group): Path<String>, body: Byte
     store.replace_group_roles(&group, parse_body(&body)?).map(ok)
 }
 
+/// Adds and removes the group's role assignments in one call: 204.
+pub(crate) async fn patch(State(db): Db, Path(group): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let mut store = db.store();
+    store.groups.get(&group)?;
+    store.patch_group_roles(&group, parse_body(&body)?)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
 pub(crate) async fn delete_by_criteria(
     State(db): Db,
     Path(group): Path<String>,

@@ -1,5 +1,7 @@
 //! Organizations: their records, the rules on their names, domains, metadata and external ids,
-//! and the operations of `/organizations`.
+//! and the operations of `/organizations`; their IT contacts ([`it_contacts`]).
+
+pub(crate) mod it_contacts;
 
 use std::collections::BTreeMap;
 
@@ -173,6 +175,7 @@ impl Store {
             self.groups.iter().filter(|g| g.organization_id == id).map(|g| g.id.clone()).collect();
         self.group_assignments.retain(|g| !groups.contains(&g.group_id));
         self.groups.retain(|g| g.organization_id != id);
+        self.it_contacts.retain(|c| c.organization_id != id);
         self.organizations.retain(|o| o.id != id);
     }
 
