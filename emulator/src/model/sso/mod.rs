@@ -9,6 +9,7 @@
 //! one connection per provider, made on first use, in no organization).
 
 pub(crate) mod flow;
+pub(crate) mod passwordless;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -83,6 +84,8 @@ pub(crate) struct SsoData {
     profiles: Table<Profile>,
     codes: Vec<flow::SsoCode>,
     tokens: Vec<flow::SsoToken>,
+    /// Passwordless (Magic Link) sessions.
+    passwordless: Table<passwordless::PasswordlessSession>,
 }
 
 /// A connection (its answer is [`ConnectionAnswer`]).
