@@ -31,6 +31,8 @@ mod identity;
 mod pipes_of_organizations;
 #[path = "emulator_contract/user_management.rs"]
 mod user_management;
+#[path = "emulator_contract/waitlists_and_more.rs"]
+mod waitlists_and_more;
 
 /// Answers the document does not declare for the operation, each with the reason it is right:
 /// (method or `*`, route or `*`, status, reason). Everything else undeclared fails the test.
@@ -43,6 +45,18 @@ const UNDECLARED_ALLOWED: &[(&str, &str, u16, &str)] = &[
         "an unknown id is a 404 everywhere else; this operation lists no 404",
     ),
     ("GET", "/authorization/permissions", 422, "`limit` is 1-100 on every list; this one lists no 422"),
+    (
+        "POST",
+        "/passwordless/sessions",
+        422,
+        "described by no document (the overlay declares only the 201): a bad body is a 422 as everywhere else",
+    ),
+    (
+        "POST",
+        "/passwordless/sessions/{session_id}/send",
+        404,
+        "described by no document (the overlay declares only the 200): an unknown id is a 404 as everywhere else",
+    ),
     (
         "GET",
         "/user_management/authorize",
@@ -588,6 +602,7 @@ async fn emulator_answers_match_the_document() {
     identity::run(&scenario).await;
     pipes_of_organizations::run(&scenario).await;
     connections_and_contacts::run(&scenario).await;
+    waitlists_and_more::run(&scenario).await;
     generic::run(&scenario, &doc).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();

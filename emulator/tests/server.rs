@@ -363,21 +363,37 @@ async fn an_operation_without_a_model_is_served_from_the_document() {
     assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
     let (status, _) = api.call("DELETE", &format!("/agents/blueprints/{id}"), None).await;
     assert_eq!(status, 204);
-    // An action does what its verb says to the record: a waitlist entry approved.
+    let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn a_seeded_waitlist_takes_entries_and_a_passwordless_session_is_emailed() {
+    let api = Api::start().await;
+    let seed = workos_emulator::Seed {
+        records: vec![workos_emulator::SeedRecord::new("/user_management/waitlists", serde_json::Map::new())],
+        ..Default::default()
+    };
+    api.emu.seed(&seed).expect("a waitlist");
+    let (_, lists) = api.call("GET", "/user_management/waitlists", None).await;
+    let waitlist = lists["data"][0]["id"].as_str().expect("the seeded waitlist").to_owned();
     let (status, entry) = api
         .call(
             "POST",
-            "/user_management/waitlists/waitlist_01/entries",
+            &format!("/user_management/waitlists/{waitlist}/entries"),
             Some(json!({"email": "ada@example.com"})),
         )
         .await;
-    assert_eq!((status, entry["waitlist_id"].as_str()), (201, Some("waitlist_01")), "{entry}");
+    assert_eq!((status, entry["waitlist_id"].as_str()), (201, Some(waitlist.as_str())), "{entry}");
     let entry = entry["id"].as_str().unwrap();
     let (status, approved) =
         api.call("POST", &format!("/user_management/waitlist_entries/{entry}/approve"), None).await;
     assert_eq!((status, approved["state"].as_str()), (200, Some("approved")), "{approved}");
     assert!(approved["approved_at"].is_string(), "{approved}");
-    // Sending: the email WorkOS would send is in the outbox, as the kind of record it is.
+    let (status, _) =
+        api.call("POST", &format!("/user_management/waitlist_entries/{entry}/deny"), None).await;
+    assert_eq!(status, 422, "decided already");
+    // Sending: the email WorkOS would send is in the outbox, with the session's link.
     let (status, session) = api
         .call(
             "POST",
@@ -391,6 +407,4 @@ async fn an_operation_without_a_model_is_served_from_the_document() {
     assert_eq!(status, 200);
     let sent = api.emu.emails();
     assert!(sent.iter().any(|e| e.to == "ada@example.com" && e.kind == "passwordless_session"), "{sent:?}");
-    let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
-    assert_eq!(status, 404, "{body}");
 }

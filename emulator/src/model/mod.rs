@@ -23,6 +23,7 @@ pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod persist;
 pub(crate) mod pipes;
+pub(crate) mod platform_teams;
 pub(crate) mod radar;
 pub(crate) mod seed;
 pub(crate) mod sso;
@@ -74,8 +75,9 @@ pub(crate) type Name = &'static str;
 pub struct SentEmail {
     /// The address it went to.
     pub to: String,
-    /// What it is: `invitation`, `magic_auth`, `email_verification`, `email_change` or
-    /// `password_reset`.
+    /// What it is: `invitation`, `magic_auth`, `email_verification`, `email_change`,
+    /// `password_reset`, `passwordless_session` (a Magic Link), `waitlist_confirmation` or
+    /// `team_invitation` (a platform team's admin), among others.
     #[serde(deserialize_with = "crate::model::persist::interned")]
     pub kind: Name,
     /// The one-time code it carries, if any.
@@ -195,6 +197,14 @@ pub(crate) struct Store {
     pub(crate) integrations: crate::model::pipes::IntegrationsData,
     /// Agents' registrations.
     pub(crate) agents: crate::model::agents::AgentsData,
+    /// Waitlists (seeded) and the people on them.
+    pub(crate) waitlists: crate::model::user_management::waitlists::WaitlistsData,
+    /// AuthKit OAuth resources (MCP resource indicators).
+    pub(crate) oauth_resources: Table<crate::model::user_management::oauth_resources::OAuthResource>,
+    /// Platform teams.
+    pub(crate) teams: Table<crate::model::platform_teams::Team>,
+    /// Admin Portal links generated for an admin (`external_user_id`), for revoking them.
+    pub(crate) portal_links: Vec<crate::model::admin_portal::IssuedLink>,
     /// Records of the operations served from the document (no model yet).
     pub(crate) generic: crate::model::generic::GenericRecords,
     /// Lookups by user, organization and email (not in the data file: rebuilt from it).

@@ -11,6 +11,9 @@ use super::user_management::users::CreateUser;
 
 use super::*;
 
+/// Where a seed's waitlists go ([`SeedRecord::path`]).
+const WAITLISTS: &str = "/user_management/waitlists";
+
 /// Data to load into a new emulator (see [`crate::Builder::seed`]); also read from JSON by the
 /// binary's `--seed FILE`. Seeding goes through the same rules as the API (unique slugs,
 /// existing permissions).
@@ -54,8 +57,9 @@ pub struct Seed {
     pub records: Vec<SeedRecord>,
 }
 
-/// A record of a [`Seed`] for an operation served from the document: stored in the collection
-/// at `path` (`/user_management/waitlists`), with an id, `object` and timestamps added.
+/// A record of a [`Seed`] that no operation creates: stored in the collection at `path`, with an
+/// id, `object` and timestamps added. A waitlist (`/user_management/waitlists`, no fields) goes
+/// to the waitlists' model; any other to the operations served from the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -363,8 +367,7 @@ impl Store {
             super::sso::seed_connection(self, &org, c).map_err(refused(item))?;
         }
         for r in &seed.records {
-            super::generic::seed(self, &r.path, r.fields.clone())
-                .map_err(refused(format!("record at '{}'", r.path)))?;
+            self.seed_record(r)?;
         }
         for f in &seed.feature_flags {
             super::feature_flags::seed_flag(self, f)
@@ -374,6 +377,19 @@ impl Store {
             Some(settings) => self.seed_authentication(settings),
             None => Ok(()),
         }
+    }
+
+    /// A record no operation creates: a waitlist into the waitlists' model (it has no fields
+    /// but its id and timestamps, which the emulator sets), any other into the collection of
+    /// the operations served from the document.
+    fn seed_record(&mut self, r: &SeedRecord) -> Result<(), SeedError> {
+        if r.path == WAITLISTS {
+            self.add_waitlist();
+            return Ok(());
+        }
+        super::generic::seed(self, &r.path, r.fields.clone())
+            .map(drop)
+            .map_err(refused(format!("record at '{}'", r.path)))
     }
 
     /// A user of the seed, with its memberships of organizations named in the seed.

@@ -14,6 +14,7 @@ pub(crate) mod mfa;
 pub(crate) mod organization_domains;
 pub(crate) mod organizations;
 pub(crate) mod pipes;
+pub(crate) mod platform_teams;
 pub(crate) mod radar;
 pub(crate) mod sso;
 pub(crate) mod user_management;

@@ -180,3 +180,18 @@ pub(crate) async fn logout(State(db): Db, Listing(query): Listing) -> ApiResult<
     db.store().sso_logout(&token)?;
     Ok(empty(StatusCode::OK))
 }
+
+/// `POST /passwordless/sessions`: a Magic Link session, its link on this emulator.
+pub(crate) async fn create_passwordless_session(
+    State(db): Db,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let new: crate::model::sso::passwordless::CreatePasswordlessSession = parse_body(&body)?;
+    Ok(created(db.store().create_passwordless_session(new, &super::origin(&headers))?))
+}
+
+/// `POST /passwordless/sessions/{session_id}/send`: the Magic Link email, in the outbox.
+pub(crate) async fn send_passwordless_session(State(db): Db, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(ok(db.store().send_passwordless_session(&id)?))
+}

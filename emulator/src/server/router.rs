@@ -11,8 +11,8 @@ use super::shared::Shared;
 use super::{control, generic};
 use crate::routes::{
     admin_portal, agents, api_keys, audit_logs, authorization, connect, directory_sync, events,
-    feature_flags, groups, mfa, organization_domains, organizations, pipes, radar, sso, user_management,
-    vault, webhooks, widgets,
+    feature_flags, groups, mfa, organization_domains, organizations, pipes, platform_teams, radar, sso,
+    user_management, vault, webhooks, widgets,
 };
 
 type Route = (&'static str, &'static str, MethodRouter<Arc<Shared>>);
@@ -332,6 +332,32 @@ fn table() -> Vec<Route> {
         ("POST", "/user_management/invitations/{id}/accept", post(user_management::invitations::accept)),
         ("POST", "/user_management/invitations/{id}/revoke", post(user_management::invitations::revoke)),
         ("POST", "/user_management/invitations/{id}/resend", post(user_management::invitations::resend)),
+        // Waitlists (seeded) and their entries.
+        ("GET", "/user_management/waitlists", get(user_management::waitlists::list)),
+        ("GET", "/user_management/waitlists/{id}", get(user_management::waitlists::get)),
+        ("GET", "/user_management/waitlists/{id}/entries", get(user_management::waitlists::list_entries)),
+        ("POST", "/user_management/waitlists/{id}/entries", post(user_management::waitlists::create_entry)),
+        ("POST", "/user_management/waitlist_entries/{id}/approve", post(user_management::waitlists::approve)),
+        ("POST", "/user_management/waitlist_entries/{id}/deny", post(user_management::waitlists::deny)),
+        (
+            "DELETE",
+            "/user_management/waitlist_entries/{id}",
+            delete(user_management::waitlists::delete_entry),
+        ),
+        // AuthKit OAuth resources.
+        ("GET", "/user_management/authkit_oauth_resources", get(user_management::oauth_resources::list)),
+        ("POST", "/user_management/authkit_oauth_resources", post(user_management::oauth_resources::create)),
+        (
+            "DELETE",
+            "/user_management/authkit_oauth_resources/{id}",
+            delete(user_management::oauth_resources::delete),
+        ),
+        // Platform teams.
+        ("POST", "/platform/teams", post(platform_teams::create)),
+        ("GET", "/platform/teams/{team_id}", get(platform_teams::get)),
+        // Passwordless (Magic Link) sessions.
+        ("POST", "/passwordless/sessions", post(sso::create_passwordless_session)),
+        ("POST", "/passwordless/sessions/{session_id}/send", post(sso::send_passwordless_session)),
         // Magic auth, email verification and change, password reset.
         ("POST", "/user_management/magic_auth", post(user_management::flows::create_magic_auth)),
         ("GET", "/user_management/magic_auth/{id}", get(user_management::flows::get_magic_auth)),
@@ -489,6 +515,7 @@ fn table() -> Vec<Route> {
         ("POST", "/authkit/oauth2/complete", post(connect::complete)),
         // Admin Portal, Widgets and client tokens; Radar.
         ("POST", "/portal/generate_link", post(admin_portal::generate_link)),
+        ("POST", "/portal/revoke_link", post(admin_portal::revoke_link)),
         ("POST", "/widgets/token", post(widgets::token)),
         ("POST", "/client/token", post(user_management::client_token::create)),
         ("POST", "/radar/attempts", post(radar::create_attempt)),

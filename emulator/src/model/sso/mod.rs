@@ -10,6 +10,7 @@
 
 pub(crate) mod certificates;
 pub(crate) mod flow;
+pub(crate) mod passwordless;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -86,6 +87,8 @@ pub(crate) struct SsoData {
     certificates: Table<certificates::Certificate>,
     codes: Vec<flow::SsoCode>,
     tokens: Vec<flow::SsoToken>,
+    /// Passwordless (Magic Link) sessions.
+    passwordless: Table<passwordless::PasswordlessSession>,
 }
 
 /// A connection (its answer is [`ConnectionAnswer`]).

@@ -1,13 +1,16 @@
 //! User management: users, organization memberships, invitations, the one-time codes and
-//! tokens of the user flows, AuthKit settings, and sign-in sessions, one file each.
+//! tokens of the user flows, AuthKit settings, sign-in sessions, AuthKit OAuth resources and
+//! waitlists, one file each.
 
 pub(crate) mod flows;
 pub(crate) mod invitations;
 pub(crate) mod memberships;
+pub(crate) mod oauth_resources;
 pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod signin;
 pub(crate) mod users;
+pub(crate) mod waitlists;
 
 pub(crate) use flows::{
     ConfirmCode, ConfirmPasswordReset, CreateEmailChange, CreateMagicAuth, CreatePasswordReset, EmailChange,

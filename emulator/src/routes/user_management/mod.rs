@@ -7,4 +7,6 @@ pub(crate) mod device;
 pub(crate) mod flows;
 pub(crate) mod invitations;
 pub(crate) mod memberships;
+pub(crate) mod oauth_resources;
 pub(crate) mod users;
+pub(crate) mod waitlists;
