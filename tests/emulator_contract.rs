@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 use workos_codegen::{Project, workspace_root};
 use workos_emulator::Emulator;
 
+#[path = "emulator_contract/agents.rs"]
+mod agents;
 #[path = "emulator_contract/areas.rs"]
 mod areas;
 #[path = "emulator_contract/generic.rs"]
@@ -582,6 +584,7 @@ async fn emulator_answers_match_the_document() {
     run(&scenario).await;
     areas::run(&scenario).await;
     identity::run(&scenario).await;
+    agents::run(&scenario).await;
     generic::run(&scenario, &doc).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();
