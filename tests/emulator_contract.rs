@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 use workos_codegen::{Project, workspace_root};
 use workos_emulator::Emulator;
 
+#[path = "emulator_contract/agents.rs"]
+mod agents;
 #[path = "emulator_contract/areas.rs"]
 mod areas;
 #[path = "emulator_contract/connections_and_contacts.rs"]
@@ -603,6 +605,7 @@ async fn emulator_answers_match_the_document() {
     pipes_of_organizations::run(&scenario).await;
     connections_and_contacts::run(&scenario).await;
     waitlists_and_more::run(&scenario).await;
+    agents::run(&scenario).await;
     generic::run(&scenario, &doc).await;
     let log = scenario.emu.requests();
     let mut validators = BTreeMap::new();

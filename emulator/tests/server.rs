@@ -335,39 +335,6 @@ async fn a_users_password_can_be_changed_and_a_membership_answers_every_role() {
 }
 
 #[tokio::test]
-async fn an_operation_without_a_model_is_served_from_the_document() {
-    let api = Api::start().await;
-    let generic = workos_emulator::generic_routes();
-    assert!(generic.contains(&("POST", "/agents/blueprints")), "{generic:?}");
-    let (status, created) =
-        api.call("POST", "/agents/blueprints", Some(json!({"name": "Support bot"}))).await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap();
-    assert!(id.starts_with("agent_blueprint_"), "{id}");
-    assert_eq!(
-        (created["object"].as_str(), created["name"].as_str()),
-        (Some("agent_blueprint"), Some("Support bot"))
-    );
-    let (status, got) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
-    assert_eq!((status, got["name"].as_str()), (200, Some("Support bot")));
-    let (status, updated) =
-        api.call("PATCH", &format!("/agents/blueprints/{id}"), Some(json!({"name": "Billing bot"}))).await;
-    assert_eq!(
-        (status, updated["name"].as_str(), updated["id"].as_str()),
-        (200, Some("Billing bot"), Some(id))
-    );
-    let (status, list) = api.call("GET", "/agents/blueprints?limit=1", None).await;
-    assert_eq!((status, list["data"].as_array().map(Vec::len)), (200, Some(1)), "{list}");
-    let (status, body) =
-        api.call("POST", "/agents/blueprints", Some(json!({"description": "no name"}))).await;
-    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("name")), "{body}");
-    let (status, _) = api.call("DELETE", &format!("/agents/blueprints/{id}"), None).await;
-    assert_eq!(status, 204);
-    let (status, body) = api.call("GET", &format!("/agents/blueprints/{id}"), None).await;
-    assert_eq!(status, 404, "{body}");
-}
-
-#[tokio::test]
 async fn a_seeded_waitlist_takes_entries_and_a_passwordless_session_is_emailed() {
     let api = Api::start().await;
     let seed = workos_emulator::Seed {

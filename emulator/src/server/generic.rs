@@ -56,3 +56,54 @@ fn respond(op: &GenericOp, answer: ApiResult<Value>) -> Response {
         Err(e) => e.into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use serde_json::json;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    /// Sends one request to `app`; the status and the JSON answer (`null` when empty).
+    async fn call(app: &axum::Router, method: &str, uri: &str, body: Option<Value>) -> (u16, Value) {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+            .expect("a request");
+        let response = app.clone().oneshot(request).await.expect("an answer");
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("a body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Every operation of the pinned document has a model, so this serves one of them from its
+    /// entry in the table, as a newer document's operation is served the day it arrives.
+    #[tokio::test]
+    async fn an_operation_is_served_from_its_entry_in_the_table() {
+        let path = "/user_management/authkit_oauth_resources";
+        let one = "/user_management/authkit_oauth_resources/{p0}";
+        let app = axum::Router::new()
+            .route(path, handler("POST", path).merge(handler("GET", path)))
+            .route(one, handler("DELETE", "/user_management/authkit_oauth_resources/{id}"))
+            .with_state(Shared::for_tests());
+        let (status, created) =
+            call(&app, "POST", path, Some(json!({"uri": "https://api.example.com"}))).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().expect("an id").to_owned();
+        assert!(id.starts_with("authkit_oauth_resource_"), "{id}");
+        assert_eq!(
+            (created["object"].as_str(), created["uri"].as_str()),
+            (Some("authkit_oauth_resource"), Some("https://api.example.com"))
+        );
+        let (status, list) = call(&app, "GET", &format!("{path}?limit=1"), None).await;
+        assert_eq!((status, list["data"][0]["id"].as_str()), (200, Some(id.as_str())), "{list}");
+        let (status, body) = call(&app, "POST", path, Some(json!({"default": true}))).await;
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("uri")), "{body}");
+        assert_eq!(call(&app, "DELETE", &format!("{path}/{id}"), None).await.0, 204);
+        let (status, body) = call(&app, "DELETE", &format!("{path}/{id}"), None).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("entity_not_found")), "{body}");
+    }
+}

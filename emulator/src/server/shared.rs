@@ -152,3 +152,23 @@ impl Shared {
 /// Tells a connection's task to close the connection without answering.
 #[derive(Debug, Clone)]
 pub(crate) struct DropSignal(pub(super) Arc<Notify>);
+
+#[cfg(test)]
+impl Shared {
+    /// A fresh state with the defaults, for tests of handlers without a server.
+    pub(crate) fn for_tests() -> Arc<Self> {
+        Arc::new(Self {
+            store: Mutex::default(),
+            faults: Mutex::default(),
+            log: Mutex::new(Log::with_budget(crate::DEFAULT_LOG_BYTES)),
+            api_key: crate::DEFAULT_API_KEY.to_owned(),
+            token_ttl: Duration::from_secs(300),
+            webhook_tasks: Mutex::default(),
+            from_document: Mutex::default(),
+            request_ids: Mutex::default(),
+            initial: Mutex::default(),
+            snapshots: Mutex::default(),
+            persistence: None,
+        })
+    }
+}

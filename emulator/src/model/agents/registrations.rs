@@ -1,5 +1,5 @@
-//! Agents: registrations of AI agents in an organization, the credentials they present (an API
-//! key, or an access token signed by the emulator's key), and the claim that links a
+//! Agent registrations: AI agents registered in an organization, the credentials they present
+//! (an API key, or an access token signed by the emulator's key), and the claim that links a
 //! registration to a user of the service.
 //!
 //! Agents register with WorkOS outside the document's operations; the emulator's
@@ -11,26 +11,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
-use super::connect::{ExternalUser, Upsert, upsert_external_user};
-use super::error::{ApiError, ApiResult};
-use super::ids::{in_minutes, is_past, now};
-use super::table::Table;
-use super::{MAX_CODES, Name, Store, push_bounded};
+use crate::model::connect::{ExternalUser, Upsert, upsert_external_user};
+use crate::model::error::{ApiError, ApiResult};
+use crate::model::ids::{in_minutes, is_past, now};
 use crate::model::user_management::signin::tokens::{sign, verify};
+use crate::model::{MAX_CODES, Name, Store, push_bounded};
 
 records!(
     Registration => "Agent registration",
 );
 
-/// Registrations, newest last.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub(crate) struct AgentsData {
-    registrations: Table<Registration>,
-}
-
+/// An agent's registration (its API key kept as a hash).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Registration {
+pub(crate) struct Registration {
     id: String,
     identity_id: String,
     user_id: Option<String>,
@@ -223,7 +216,7 @@ impl Store {
             ));
         }
         self.organization(&input.organization_id)?;
-        let api_key = format!("sk_agent_{}", super::ids::token(40));
+        let api_key = format!("sk_agent_{}", crate::model::ids::token(40));
         let at = now();
         let registration = Registration {
             id: self.ids.next("agent_registration"),
@@ -235,8 +228,8 @@ impl Store {
             key_hash: hash(&api_key),
             claim: Claim {
                 id: self.ids.next("agent_claim"),
-                token: super::ids::token(32),
-                user_code: super::ids::code(),
+                token: crate::model::ids::token(32),
+                user_code: crate::model::ids::code(),
                 expires_at: in_minutes(60),
                 completion: None,
                 created_at: at.clone(),
@@ -246,7 +239,7 @@ impl Store {
             updated_at: at,
             revoked_at: None,
         };
-        let now_secs = super::ids::unix_now();
+        let now_secs = crate::model::ids::unix_now();
         let access_token = sign(&json!({
             "sub": registration.identity_id,
             "agent_registration_id": registration.id,
