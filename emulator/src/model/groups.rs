@@ -149,6 +149,7 @@ impl Store {
         }
         group.updated_at = now();
         let group = group.clone();
+        self.rename_source_group(&group.id, &group.name);
         self.emit_record("group.updated", &group);
         Ok(group)
     }

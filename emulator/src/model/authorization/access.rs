@@ -354,8 +354,15 @@ mod tests {
     fn only_direct_assignments_are_removed_here() {
         let World { mut store, member, doc, .. } = world();
         let direct = store.assign_role(&member, on("reader", &doc)).expect("assigned");
-        let through_group =
-            store.assign_from(&member, "reader", doc.as_ref(), AssignmentSource::group("gra_1"));
+        let through_group = store.assign_from(
+            &member,
+            "reader",
+            doc.as_ref(),
+            AssignmentSource::group(
+                "gra_1",
+                crate::model::authorization::SourceGroup { id: "group_1".into(), name: "G".into() },
+            ),
+        );
         let e = store.unassign_role_by_id(&member, &through_group.id).expect_err("a group's");
         assert_eq!(e.message, format!("Role assignment not found: '{}'.", through_group.id));
         store.unassign_role(&member, on("reader", &doc)).expect("removed");

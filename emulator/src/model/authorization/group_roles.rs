@@ -8,6 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::SourceGroup;
 use super::access::RoleTarget;
 use super::resources::Target;
 use crate::model::error::{ApiError, ApiResult};
@@ -69,8 +70,9 @@ impl Store {
             updated_at: at,
         };
         let members = self.groups.find(group).map(|g| g.members.clone()).unwrap_or_default();
+        let source = AssignmentSource::group(&grant.id, self.source_group(group));
         for member in members {
-            self.assign_from(&member, role, grant.resource.clone(), AssignmentSource::group(&grant.id));
+            self.assign_from(&member, role, grant.resource.clone(), source.clone());
         }
         self.group_assignments.push(grant.clone());
         grant
@@ -88,12 +90,31 @@ impl Store {
         ids.len()
     }
 
+    /// `group` as the source of its members' role assignments names it.
+    fn source_group(&self, group: &str) -> SourceGroup {
+        let name = self.groups.find(group).map(|g| g.name.clone()).unwrap_or_default();
+        SourceGroup { id: group.to_owned(), name }
+    }
+
+    /// A renamed group's name in the role assignments its members hold through it.
+    pub(crate) fn rename_source_group(&mut self, group: &str, name: &str) {
+        for a in &mut self.assignments {
+            if let Some(g) = &mut a.source.group
+                && g.id == group
+            {
+                name.clone_into(&mut g.name);
+            }
+        }
+    }
+
     /// A new member of `group` takes the group's roles.
     pub(crate) fn group_member_joined(&mut self, group: &str, member: &str) {
         let grants: Vec<GroupAssignment> =
             self.group_assignments.iter().filter(|g| g.group_id == group).cloned().collect();
+        let source_group = self.source_group(group);
         for g in grants {
-            self.assign_from(member, &g.role.slug, g.resource, AssignmentSource::group(&g.id));
+            let source = AssignmentSource::group(&g.id, source_group.clone());
+            self.assign_from(member, &g.role.slug, g.resource, source);
         }
     }
 
@@ -281,6 +302,28 @@ mod tests {
         assert!(sources(&store, &b).is_empty() && store.group_assignments.is_empty());
         let e = store.remove_group_role(&g, role("viewer")).expect_err("gone");
         assert_eq!(e.message, "Group role assignment not found: 'viewer'.");
+    }
+
+    #[test]
+    fn an_assignment_through_a_group_names_the_group_as_it_is_now() {
+        let mut store = Store::default();
+        let org = Org::new(&mut store);
+        let a = org.member(&mut store, "a@x.test");
+        environment_role(&mut store, "viewer");
+        let g = group(&mut store, &org, &[&a]);
+        store.create_group_role(&g, role("viewer")).expect("granted");
+        let named = |store: &Store| -> Vec<Option<SourceGroup>> {
+            store.assignments_of(&a).map(|x| x.source.group.clone()).collect()
+        };
+        assert_eq!(named(&store), [Some(SourceGroup { id: g.clone(), name: "G".into() })]);
+        let rename = crate::model::groups::UpdateGroup { name: Some("Readers".into()), description: None };
+        store.update_group(&org.id, &g, rename).expect("renamed");
+        assert_eq!(named(&store), [Some(SourceGroup { id: g.clone(), name: "Readers".into() })]);
+        let direct = serde_json::to_value(AssignmentSource::DIRECT).expect("json");
+        assert_eq!(
+            direct,
+            serde_json::json!({"type": "direct", "group_role_assignment_id": null, "group": null})
+        );
     }
 
     #[test]

@@ -95,21 +95,32 @@ pub(crate) struct Assignment {
     pub(crate) updated_at: String,
 }
 
-/// `RoleAssignment.source`: direct, or through a group role assignment.
+/// `RoleAssignment.source`: direct, or through a group role assignment, with the group it came
+/// from (`group`, null when direct: the overlay's `UserRoleAssignmentSource.group`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct AssignmentSource {
     #[serde(deserialize_with = "crate::model::persist::interned")]
     #[serde(rename = "type")]
     pub(crate) kind: Name,
     pub(crate) group_role_assignment_id: Option<String>,
+    /// Read as null from a data file written before it was sent.
+    #[serde(default)]
+    pub(crate) group: Option<SourceGroup>,
+}
+
+/// The group a role assignment came from: its id and its name as it is now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct SourceGroup {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 impl AssignmentSource {
-    pub(crate) const DIRECT: Self = Self { kind: "direct", group_role_assignment_id: None };
+    pub(crate) const DIRECT: Self = Self { kind: "direct", group_role_assignment_id: None, group: None };
 
-    /// Through the group role assignment `id`.
-    pub(crate) fn group(id: &str) -> Self {
-        Self { kind: "group", group_role_assignment_id: Some(id.to_owned()) }
+    /// Through the group role assignment `id` of `group`.
+    pub(crate) fn group(id: &str, group: SourceGroup) -> Self {
+        Self { kind: "group", group_role_assignment_id: Some(id.to_owned()), group: Some(group) }
     }
 }
 
