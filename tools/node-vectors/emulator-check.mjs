@@ -412,7 +412,100 @@ const secretObject = await call('vault.createObject', () => vault.createObject({
 await call('vault.readObject', () => vault.readObject({ id: secretObject.id }), (o) => o.value === 's3cret' || JSON.stringify(o));
 await call('vault.listObjects', () => vault.listObjects(), list(1));
 await call('vault.encrypt + vault.decrypt', async () => vault.decrypt(await vault.encrypt('card 4111', { organizationId: org.id }, 'aad'), 'aad'), (plain) => plain === 'card 4111' || plain);
+await call('vault.readObjectByName', () => vault.readObjectByName(`node-secret-${run}`), (o) => (o.id === secretObject.id && o.value === 's3cret') || JSON.stringify(o));
+await call('vault.updateObject', async () => { await vault.updateObject({ id: secretObject.id, value: 's3cret-2' }); return vault.readObject({ id: secretObject.id }); }, (o) => o.value === 's3cret-2' || `value ${o.value}`);
+await call('vault.describeObject', () => vault.describeObject({ id: secretObject.id }), (o) => (o.id === secretObject.id && o.value === undefined && !!o.metadata) || JSON.stringify(o));
+await call('vault.listObjectVersions', () => vault.listObjectVersions({ id: secretObject.id }), (v) => (Array.isArray(v) && v.length === 2) || JSON.stringify(v));
+const dataKey = await call('vault.createDataKey', () => vault.createDataKey({ context: { organizationId: org.id } }), (k) => (!!k.dataKey?.key && !!k.encryptedKeys) || JSON.stringify(k));
+await call('vault.decryptDataKey', () => vault.decryptDataKey({ keys: dataKey.encryptedKeys }), (k) => k.key === dataKey.dataKey.key || 'another key');
+await call('vault.createRekey', () => vault.createRekey({ context: { organizationId: org.id, team: 'node' }, encryptedKeys: dataKey.encryptedKeys }), (k) => (k.dataKey === dataKey.dataKey.key && k.encryptedKeys !== dataKey.encryptedKeys) || JSON.stringify(k));
 await call('vault.deleteObject', () => vault.deleteObject({ id: secretObject.id }));
+
+// Operations WorkOS's SDKs ship beyond the public document (the overlay): IT contacts,
+// waitlists, agent blueprints and what their mints make, group role assignments, organization-
+// owned Pipes, passwordless sessions, the portal's revoke_link, AuthKit's OAuth completion.
+const orgs = workos.organizations;
+const itContact = await call('organizations.createItContact', () => orgs.createItContact({ organizationId: org.id, email: `it-${run}@example.com` }), (c) => c.email === `it-${run}@example.com` || `email ${c.email}`);
+await call('organizations.listItContacts', () => orgs.listItContacts({ organizationId: org.id }), (l) => l.data.some((c) => c.id === itContact.id) || 'the contact is not listed');
+await call('organizations.inviteItContact', async () => { await orgs.inviteItContact({ organizationId: org.id, contactId: itContact.id, intents: ['sso'] }); return outbox(`it-${run}@example.com`, 'it_contact'); }, (e) => !!e || 'no invitation in the outbox');
+await call('organizations.revokeItContact', () => orgs.revokeItContact({ organizationId: org.id, contactId: itContact.id }));
+await call('organizations.deleteItContact', async () => { await orgs.deleteItContact({ organizationId: org.id, contactId: itContact.id }); return orgs.listItContacts({ organizationId: org.id }); }, (l) => !l.data.some((c) => c.id === itContact.id) || 'still listed');
+
+await emulatorSeed({ records: [{ path: '/user_management/waitlists' }] });
+const waitlists = await call('userManagement.listWaitlists', () => um.listWaitlists(), list(1));
+const waitlist = waitlists?.data[0];
+await call('userManagement.getWaitlist', () => um.getWaitlist(waitlist.id), (w) => w.id === waitlist.id || 'another waitlist');
+const entry = await call('userManagement.createWaitlistEntry', () => um.createWaitlistEntry(waitlist.id, { email: `wait-${run}@example.com` }), (e) => e.email === `wait-${run}@example.com` || JSON.stringify(e));
+const denied = await call('userManagement.createWaitlistEntry (second)', () => um.createWaitlistEntry(waitlist.id, { email: `wait2-${run}@example.com` }), has(['id']));
+await call('userManagement.listWaitlistEntries', () => um.listWaitlistEntries(waitlist.id), list(2));
+await call('userManagement.approveWaitlistEntry', () => um.approveWaitlistEntry(entry.id), (e) => e.state === 'approved' || JSON.stringify(e));
+await call('userManagement.denyWaitlistEntry', () => um.denyWaitlistEntry(denied.id), (e) => e.state === 'denied' || JSON.stringify(e));
+await call('userManagement.deleteWaitlistEntry', async () => { await um.deleteWaitlistEntry(denied.id); return um.listWaitlistEntries(waitlist.id); }, (l) => !l.data.some((e) => e.id === denied.id) || 'still listed');
+
+const agents = workos.agents;
+const blueprint = await call('agents.createBlueprint', () => agents.createBlueprint({ name: `Node agent ${run}`, permissions: [`docs:read-${run}`], invocableBy: { organizationIds: [org.id] }, sessionSettings: { maxAgeSeconds: 3600, accessTokenTtlSeconds: 300, refreshTokenTtlSeconds: 1800 } }), has(['id', 'name']));
+await call('agents.listBlueprints', () => agents.listBlueprints(), (l) => l.data.some((b) => b.id === blueprint.id) || 'not listed');
+await call('agents.getBlueprint', () => agents.getBlueprint(blueprint.id), (b) => b.id === blueprint.id || 'another blueprint');
+await call('agents.updateBlueprint', () => agents.updateBlueprint({ agentBlueprintId: blueprint.id, description: 'Reads docs' }), (b) => b.description === 'Reads docs' || `description ${b.description}`);
+await call('agents.mintToken (autonomous)', () => agents.mintToken({ agentBlueprintId: blueprint.id, type: 'autonomous', organizationId: org.id }), has(['accessToken']));
+const instances = await call('agents.listInstances', () => agents.listInstances({ agentBlueprintId: blueprint.id }), list(1));
+const instance = instances?.data[0];
+await call('agents.getInstance', () => agents.getInstance(instance.id), (i) => i.id === instance.id || 'another instance');
+const agentSessions = await call('agents.listInstanceSessions', () => agents.listInstanceSessions({ agentInstanceId: instance.id }), list(1));
+await call('agents.getInstanceSession', () => agents.getInstanceSession(agentSessions.data[0].id), (s) => s.id === agentSessions.data[0].id || 'another session');
+await call('agents.revokeInstanceSession', () => agents.revokeInstanceSession(agentSessions.data[0].id), (s) => s.status === 'revoked' || JSON.stringify(s));
+await call('agents.deleteInstance', async () => { await agents.deleteInstance(instance.id); return agents.listInstances({ agentBlueprintId: blueprint.id }); }, (l) => l.data.length === 0 || `${l.data.length} instances left`);
+await call('agents.deleteBlueprint', () => agents.deleteBlueprint(blueprint.id));
+
+const roleGroup = await workos.groups.createGroup({ organizationId: org.id, name: 'Readers' });
+const groupDoc = await authz.createResource({ externalId: `gdoc-${run}`, name: 'Group doc', resourceTypeSlug: 'document', organizationId: org.id });
+await authz.assignRole({ organizationMembershipId: membership.id, roleSlug: `reader-${run}`, resourceId: groupDoc.id });
+const groupAssignment = await call('authorization.createGroupRoleAssignment', () => authz.createGroupRoleAssignment({ groupId: roleGroup.id, roleSlug: `reader-${run}`, resourceId: groupDoc.id }), has(['id']));
+await call('authorization.listGroupRoleAssignments', () => authz.listGroupRoleAssignments({ groupId: roleGroup.id }), list(1));
+await call('authorization.getGroupRoleAssignment', () => authz.getGroupRoleAssignment({ groupId: roleGroup.id, roleAssignmentId: groupAssignment.id }), (a) => a.id === groupAssignment.id || 'another assignment');
+await call('authorization.listRoleAssignmentsForResource', () => authz.listRoleAssignmentsForResource({ resourceId: groupDoc.id }), list(1));
+await call('authorization.listResourceRoleAssignments', () => authz.listResourceRoleAssignments({ organizationId: org.id, resourceTypeSlug: 'document', externalId: `gdoc-${run}` }), list(1));
+await call('authorization.removeGroupRoleAssignment', () => authz.removeGroupRoleAssignment({ groupId: roleGroup.id, roleAssignmentId: groupAssignment.id }));
+await call('authorization.replaceGroupRoleAssignments', () => authz.replaceGroupRoleAssignments({ groupId: roleGroup.id, roleAssignments: [{ roleSlug: `reader-${run}`, resourceId: groupDoc.id }, { roleSlug: 'org-editor', resourceId: groupDoc.id }] }), (l) => l.data.length === 2 || `${l.data.length} assignments`);
+await call('authorization.removeGroupRoleAssignments', async () => { await authz.removeGroupRoleAssignments({ groupId: roleGroup.id, roleSlug: 'org-editor', resourceId: groupDoc.id }); return authz.listGroupRoleAssignments({ groupId: roleGroup.id }); }, (l) => l.data.length === 1 || `${l.data.length} assignments left`);
+
+const userSlug = `hubspot${run}`;
+await pipes.createDataIntegration({ provider: userSlug, scopes: ['read'], authMethods: ['oauth', 'client_credentials'] });
+await call('pipes.createUserConnectedAccount', () => pipes.createUserConnectedAccount({ userId: user.id, slug: userSlug, accessToken: 'user-token', scopes: ['read'] }), (a) => (a.userId === user.id && a.state === 'connected') || JSON.stringify(a));
+await call('pipes.updateUserConnectedAccount', () => pipes.updateUserConnectedAccount({ userId: user.id, slug: userSlug, scopes: ['read', 'write'] }), (a) => a.scopes.join() === 'read,write' || JSON.stringify(a.scopes));
+await call('pipes.createDataIntegrationClientCredential', () => pipes.createDataIntegrationClientCredential({ slug: userSlug, userId: user.id, connectionOwner: 'user', connectionIntent: 'add', accountIdentifier: 'cc-1', clientId: 'cid', clientSecret: 'csecret-1' }), (a) => a.clientId === 'cid' || JSON.stringify(a));
+await call('pipes.updateDataIntegrationClientCredentials', () => pipes.updateDataIntegrationClientCredentials({ slug: userSlug, userId: user.id, connectionOwner: 'user', clientId: 'cid2', clientSecret: 'csecret-2' }), (a) => a.clientId === 'cid2' || JSON.stringify(a));
+await call('pipes.finishConnection', async () => {
+  const verifier = await workos.pkce.generate();
+  const { url } = await pipes.authorizeDataIntegration({ slug: userSlug, userId: user.id, returnTo: 'https://app.test/callback', codeChallenge: verifier.codeChallenge, codeChallengeMethod: 'S256' });
+  const consent = await fetch(url, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location'));
+  return pipes.finishConnection({ connectCode: back.searchParams.get('connect_code'), codeVerifier: verifier.codeVerifier, state: back.searchParams.get('state') });
+}, (r) => (r.connectedAccount?.userId === user.id && r.connectedAccount.state === 'connected') || JSON.stringify(r));
+const orgSlug = `salesforce${run}`;
+await pipes.createDataIntegration({ provider: orgSlug, ownership: 'organization', scopes: ['read'], authMethods: ['oauth', 'api_key'] });
+await call('pipes.getOrganizationDataIntegration', () => pipes.getOrganizationDataIntegration({ slug: orgSlug }), (d) => (d.slug === orgSlug && d.ownership === 'organization') || JSON.stringify(d));
+await call('pipes.updateOrganizationDataIntegration', () => pipes.updateOrganizationDataIntegration({ slug: orgSlug, description: 'CRM' }), (d) => d.description === 'CRM' || `description ${d.description}`);
+await call('pipes.createOrganizationConnectedAccount', () => pipes.createOrganizationConnectedAccount({ organizationId: org.id, slug: orgSlug, userId: user.id, accessToken: 'org-token', scopes: ['read'] }), (a) => a.organizationId === org.id || JSON.stringify(a));
+await call('pipes.getOrganizationConnectedAccount', () => pipes.getOrganizationConnectedAccount({ organizationId: org.id, slug: orgSlug }), (a) => a.organizationId === org.id || JSON.stringify(a));
+await call('pipes.updateOrganizationConnectedAccount', () => pipes.updateOrganizationConnectedAccount({ organizationId: org.id, slug: orgSlug, userId: user.id, accountDisplayName: 'Org account' }), (a) => a.accountDisplayName === 'Org account' || JSON.stringify(a));
+await call('pipes.createDataIntegrationApiKey', () => pipes.createDataIntegrationApiKey({ slug: orgSlug, userId: user.id, organizationId: org.id, connectionOwner: 'organization', connectionIntent: 'add', accountIdentifier: 'second', secret: 'sf_key_12345' }), (a) => a.apiKeyLast4 === '2345' || JSON.stringify(a));
+await call('pipes.listOrganizationDataProviders', () => pipes.listOrganizationDataProviders({ organizationId: org.id }), list(1));
+await call('pipes.deleteOrganizationConnectedAccount', () => pipes.deleteOrganizationConnectedAccount({ organizationId: org.id, slug: orgSlug }));
+await call('pipes.deleteOrganizationDataIntegration', () => pipes.deleteOrganizationDataIntegration({ slug: orgSlug }));
+
+const pwless = await call('passwordless.createSession', () => workos.passwordless.createSession({ type: 'MagicLink', email: `pwless-${run}@example.com`, redirectURI: 'https://app.test/pwless' }), (s) => (s.email === `pwless-${run}@example.com` && !!s.link) || JSON.stringify(s));
+await call('passwordless.sendSession', async () => { await workos.passwordless.sendSession(pwless.id); return outbox(`pwless-${run}@example.com`, 'passwordless_session'); }, (e) => !!e || 'no email in the outbox');
+
+// The emulator serves no portal page to show a revoked link dead: the call must only succeed.
+await workos.adminPortal.generateLink({ organization: org.id, intent: 'sso', externalUserId: `admin-${run}` });
+await call('adminPortal.revokeLink', () => workos.adminPortal.revokeLink({ organization: org.id, externalUserId: `admin-${run}` }));
+
+const oauthApp = await call('connect.createOAuthApplication', () => connect.createOAuthApplication('Node OAuth app', false, undefined, ['docs:read'], [{ uri: 'https://node.test/cb' }], undefined, org.id), (a) => (a.applicationType === 'oauth' && !!a.clientId) || JSON.stringify(a));
+const external2 = await (await fetch(`${banner}/_emulator/connect/external_auth`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: oauthApp.clientId, redirect_uri: 'https://node.test/cb', scopes: ['docs:read'] }) })).json();
+await call('connect.completeOAuth2', () => connect.completeOAuth2({ externalAuthId: external2.external_auth_id, user: { id: `node-ext2-${run}`, email: `node-ext2-${run}@example.com` } }), (r) => r.redirectUri?.startsWith('https://node.test/cb?code=') || JSON.stringify(r));
+
+await connect.deleteApplication({ id: oauthApp.id });
 
 // Events: what the calls above produced.
 await call('events.listEvents', () => workos.events.listEvents({ events: ['organization.created', 'user.created'] }), list(2));
