@@ -476,6 +476,36 @@ impl PipesData {
     }
 }
 
+/// A connection's labels: omitted keeps them, `null` clears them.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Labels {
+    #[serde(default, deserialize_with = "crate::model::error::double_option")]
+    pub(super) account_display_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::model::error::double_option")]
+    pub(super) account_identifier: Option<Option<String>>,
+}
+
+impl Labels {
+    pub(super) fn apply(self, account: &mut Account) {
+        if let Some(v) = self.account_display_name {
+            account.account_display_name = v;
+        }
+        if let Some(v) = self.account_identifier {
+            account.account_identifier = v;
+        }
+    }
+}
+
+/// A user's connected account as `POST`/`PUT /user_management/users/{user_id}/connected_accounts/{slug}`
+/// take it: the labels and the provider's tokens.
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserAccountInput {
+    #[serde(flatten)]
+    labels: Labels,
+    #[serde(flatten)]
+    account: AccountInput,
+}
+
 /// `ConnectedAccountDto`: every field optional; an update changes what it gives.
 #[derive(Debug, Deserialize)]
 pub(crate) struct AccountInput {
@@ -557,9 +587,9 @@ impl Store {
         &mut self,
         user: &str,
         slug: &str,
-        input: AccountInput,
+        input: UserAccountInput,
     ) -> ApiResult<ConnectedAccount> {
-        input.check()?;
+        input.account.check()?;
         self.user(user)?;
         if position(&self.pipes, Holder::User(user), slug).is_some() {
             return Err(ApiError::conflict(
@@ -568,7 +598,8 @@ impl Store {
             ));
         }
         let mut account = Account::new(self.ids.next("connected_account"), user, slug, &now());
-        input.apply(&mut account);
+        input.labels.apply(&mut account);
+        input.account.apply(&mut account);
         let answer = account.answer();
         self.pipes.accounts.push(account);
         Ok(answer)
@@ -579,12 +610,13 @@ impl Store {
         &mut self,
         user: &str,
         slug: &str,
-        changes: AccountInput,
+        changes: UserAccountInput,
     ) -> ApiResult<ConnectedAccount> {
-        changes.check()?;
+        changes.account.check()?;
         let i = self.account_index(user, slug)?;
         let account = &mut self.pipes.accounts[i];
-        changes.apply(account);
+        changes.labels.apply(account);
+        changes.account.apply(account);
         account.updated_at = now();
         Ok(account.answer())
     }
@@ -632,6 +664,30 @@ mod tests {
 
     fn answer(value: impl Serialize) -> Value {
         serde_json::to_value(value).expect("serializes")
+    }
+
+    #[test]
+    fn a_users_account_keeps_its_labels_until_an_update_clears_them() {
+        let mut store = Store::default();
+        let user = user(&mut store);
+        let body =
+            json!({"access_token": "gho_1", "account_display_name": "Mine", "account_identifier": "ada"});
+        let made = store.install_connected_account(&user, "github", input(body)).expect("installed");
+        assert_eq!(
+            (made.account_display_name.as_deref(), made.account_identifier.as_deref()),
+            (Some("Mine"), Some("ada"))
+        );
+        let renamed = store
+            .update_connected_account(&user, "github", input(json!({"account_display_name": "Work"})))
+            .expect("updated");
+        assert_eq!(
+            (renamed.account_display_name.as_deref(), renamed.account_identifier.as_deref()),
+            (Some("Work"), Some("ada"))
+        );
+        let cleared = store
+            .update_connected_account(&user, "github", input(json!({"account_display_name": null})))
+            .expect("updated");
+        assert_eq!(cleared.account_display_name, None);
     }
 
     #[test]

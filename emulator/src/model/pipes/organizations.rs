@@ -17,33 +17,13 @@ use serde_json::{Map, Value};
 
 use super::List;
 use super::accounts::{
-    Account, AccountInput, ConnectedAccount, Holder, Install, Owner, OwnerKind, Role, position,
+    Account, AccountInput, ConnectedAccount, Holder, Install, Labels, Owner, OwnerKind, Role, position,
 };
 use super::configurations::DataProvider;
 use super::integrations::DataIntegration;
 use crate::model::Store;
-use crate::model::error::{ApiError, ApiResult, double_option, non_empty};
+use crate::model::error::{ApiError, ApiResult, non_empty};
 use crate::model::table::Record;
-
-/// A connection's labels: omitted keeps them, `null` clears them.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct Labels {
-    #[serde(default, deserialize_with = "double_option")]
-    account_display_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    account_identifier: Option<Option<String>>,
-}
-
-impl Labels {
-    fn apply(self, account: &mut Account) {
-        if let Some(v) = self.account_display_name {
-            account.account_display_name = v;
-        }
-        if let Some(v) = self.account_identifier {
-            account.account_identifier = v;
-        }
-    }
-}
 
 /// `CreateOrganizationConnectedAccountDto` and `OrganizationConnectedAccountDto`: the member
 /// acting, the labels, the provider's tokens; `connection_intent` (`add`) on a create only.
