@@ -115,6 +115,22 @@ fn read_pem(pem: &str) -> ApiResult<(String, String)> {
     })
 }
 
+/// The PEM certificates of a connection body's `saml_options.idp_signing_certs`, each with its
+/// validity, or a 422 naming the first that is not a certificate; none is kept here.
+pub(super) fn read_idp_signing_certificates(pems: &[String]) -> ApiResult<Vec<(String, (String, String))>> {
+    pems.iter()
+        .enumerate()
+        .map(|(i, pem)| {
+            let validity = read_pem(pem).map_err(|_| {
+                let field = format!("saml_options.idp_signing_certs[{i}]");
+                let message = format!("{field} is not a PEM-encoded X.509 certificate.");
+                ApiError::invalid_field(&field, "invalid", message)
+            })?;
+            Ok((pem.clone(), validity))
+        })
+        .collect()
+}
+
 /// A DER element of `tag` around `content`.
 fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
@@ -216,6 +232,19 @@ impl Store {
 
     /// Imports an identity provider's signing certificate (422 unless `value` is a PEM X.509
     /// certificate); the others keep working.
+    /// Keeps the identity provider's signing certificates a connection is created or updated
+    /// with (`saml_options.idp_signing_certs`), each read first (see
+    /// [`read_idp_signing_certificates`]).
+    pub(super) fn keep_idp_signing_certificates(
+        &mut self,
+        connection: &str,
+        read: Vec<(String, (String, String))>,
+    ) {
+        for (value, validity) in read {
+            self.store_certificate(connection, IDP_SIGNING, value, validity);
+        }
+    }
+
     pub(crate) fn add_idp_signing_certificate(
         &mut self,
         connection: &str,
@@ -298,6 +327,24 @@ PbBhQXVX/zIc0QPw7WwkOA==
         let body: ConnectionBody =
             serde_json::from_value(json!({"organization_id": org, "connection_type": kind})).expect("body");
         store.create_connection(body).expect("created").id.to_owned()
+    }
+
+    #[test]
+    fn a_connection_keeps_the_signing_certificates_it_is_made_or_changed_with() {
+        let mut store = Store::default();
+        let org = organization(&mut store, "A").id;
+        let body = |certs: &[&str]| -> ConnectionBody {
+            let body = json!({"organization_id": org, "saml_options": {"idp_signing_certs": certs}});
+            serde_json::from_value(body).expect("body")
+        };
+        let e = store.create_connection(body(&[PEM, "x"])).expect_err("not PEM");
+        assert_eq!(e.errors[0].field, "saml_options.idp_signing_certs[1]");
+        assert!(store.sso.connections.is_empty(), "nothing half made");
+        let c = store.create_connection(body(&[PEM])).expect("created").id.to_owned();
+        let listed = |store: &Store| store.list_certificates(&c, IDP_SIGNING).expect("list")["data"].clone();
+        assert_eq!(listed(&store).as_array().map(Vec::len), Some(1));
+        store.update_connection(&c, body(&[PEM])).expect("updated");
+        assert_eq!(listed(&store).as_array().map(Vec::len), Some(2));
     }
 
     #[test]

@@ -223,6 +223,16 @@ pub(crate) struct ConnectionBody {
     organization_id: Option<String>,
     name: Option<String>,
     connection_type: Option<String>,
+    #[serde(default)]
+    saml_options: SamlOptions,
+}
+
+/// What the model reads of a connection body's `saml_options`: the identity provider's signing
+/// certificates, kept as if added through `POST /connections/{id}/saml_idp_signing_certs`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SamlOptions {
+    #[serde(default)]
+    idp_signing_certs: Vec<String>,
 }
 
 /// 422 unless `kind` is one of the document's connection types.
@@ -308,8 +318,12 @@ impl Store {
         let kind = request.connection_type.unwrap_or_else(|| "GenericSAML".to_owned());
         check_type(&kind)?;
         let name = request.name.unwrap_or_else(|| kind.clone());
+        let certificates =
+            certificates::read_idp_signing_certificates(&request.saml_options.idp_signing_certs)?;
         let connection = Connection::new(self.ids.next("conn"), Some(organization_id), kind, name, "draft");
+        let id = connection.id.clone();
         self.sso.connections.push(connection);
+        self.keep_idp_signing_certificates(&id, certificates);
         Ok(self.sso.connections.last().expect("just pushed").answer())
     }
 
@@ -323,6 +337,9 @@ impl Store {
         if let Some(kind) = &request.connection_type {
             check_type(kind)?;
         }
+        let certificates =
+            certificates::read_idp_signing_certificates(&request.saml_options.idp_signing_certs)?;
+        self.keep_idp_signing_certificates(id, certificates);
         let c = &mut self.sso.connections[i];
         if let Some(name) = request.name {
             c.name = name;
