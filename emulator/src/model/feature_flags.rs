@@ -259,79 +259,12 @@ struct RuntimeCondition<'a> {
     values: Vec<&'a str>,
 }
 
-/// Records the model's tests start from (an organization, a user, a membership), made directly
-/// in the store, as the HTTP side would.
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use super::*;
-
-    impl Store {
-        /// Adds an organization named `name`; its id.
-        pub(crate) fn test_organization(&mut self, name: &str) -> String {
-            let at = now();
-            let org = Organization {
-                object: "organization",
-                id: self.ids.next("org"),
-                name: name.to_owned(),
-                domains: Vec::new(),
-                metadata: BTreeMap::new(),
-                external_id: None,
-                stripe_customer_id: None,
-                allow_profiles_outside_organization: false,
-                created_at: at.clone(),
-                updated_at: at,
-            };
-            self.insert_organization(org).id.clone()
-        }
-
-        /// Adds a user with `email` (and a first name); their id.
-        pub(crate) fn test_user(&mut self, email: &str) -> String {
-            let at = now();
-            let id = self.ids.next("user");
-            self.insert_user(User {
-                object: "user",
-                id: id.clone(),
-                first_name: Some("Ada".into()),
-                last_name: None,
-                profile_picture_url: None,
-                email: email.to_owned(),
-                email_verified: true,
-                external_id: None,
-                metadata: BTreeMap::new(),
-                last_sign_in_at: None,
-                locale: None,
-                created_at: at.clone(),
-                updated_at: at,
-            });
-            id
-        }
-
-        /// Makes `user` a member of `org` with `status`.
-        pub(crate) fn test_membership(&mut self, user: &str, org: &str, status: Name) {
-            let at = now();
-            let id = self.ids.next("om");
-            self.insert_membership(Membership {
-                id,
-                user_id: user.to_owned(),
-                organization_id: org.to_owned(),
-                status,
-                created_at: at.clone(),
-                updated_at: at,
-            });
-        }
-
-        /// The names of the events the writes so far emitted, oldest first.
-        pub(crate) fn event_names(&self) -> Vec<String> {
-            self.events.log.iter().filter_map(|e| e["event"].as_str().map(str::to_owned)).collect()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::testing::event_names;
 
     fn query() -> Query {
         Query::parse(None).expect("no query")
@@ -360,7 +293,7 @@ mod tests {
         flag.users = vec!["ADA@acme.test".into()];
         seed_flag(&mut store, &flag).expect("seeded");
         assert_eq!(store.flag("beta").expect("there").targets, [org, user]);
-        assert_eq!(store.event_names(), ["flag.created"]);
+        assert_eq!(event_names(&store), ["flag.created"]);
         let e = seed_flag(&mut store, &SeedFeatureFlag::new("beta")).expect_err("taken");
         assert_eq!((e.status.as_u16(), e.code), (409, Some("flag_slug_conflict")));
         let mut other = SeedFeatureFlag::new("other");
@@ -379,7 +312,7 @@ mod tests {
         seed_flag(&mut store, &SeedFeatureFlag::new("beta")).expect("seeded");
         assert!(store.set_flag_enabled("beta", true).expect("on").enabled);
         assert!(!store.set_flag_enabled("beta", false).expect("off").enabled);
-        assert_eq!(store.event_names(), ["flag.created", "flag.updated"]);
+        assert_eq!(event_names(&store), ["flag.created", "flag.updated"]);
         let event = &store.events.log[1]["data"];
         assert_eq!(
             (event["enabled"].clone(), event["environment_id"].clone()),
@@ -401,7 +334,7 @@ mod tests {
         assert_eq!(store.flag("beta").expect("there").targets, std::slice::from_ref(&org));
         store.set_flag_target("beta", &org, false).expect("removed");
         assert!(store.flag("beta").expect("there").targets.is_empty());
-        assert_eq!(store.event_names(), ["flag.created", "flag.rule_updated", "flag.rule_updated"]);
+        assert_eq!(event_names(&store), ["flag.created", "flag.rule_updated", "flag.rule_updated"]);
     }
 
     #[test]

@@ -88,7 +88,12 @@ mod tests {
         let app = axum::Router::new()
             .route(path, handler("POST", path).merge(handler("GET", path)))
             .route(one, handler("DELETE", "/user_management/authkit_oauth_resources/{id}"))
-            .with_state(Shared::for_tests());
+            .with_state(Arc::new(Shared::new(
+                crate::DEFAULT_API_KEY.to_owned(),
+                std::time::Duration::from_secs(300),
+                crate::DEFAULT_LOG_BYTES,
+                None,
+            )));
         let (status, created) =
             call(&app, "POST", path, Some(json!({"uri": "https://api.example.com"}))).await;
         assert_eq!(status, 201, "{created}");

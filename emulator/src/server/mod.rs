@@ -13,7 +13,7 @@ pub(crate) mod shared;
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -24,11 +24,10 @@ use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
+use crate::model::Seed;
 use crate::model::seed::SeedError;
-use crate::model::{Seed, Store};
-use crate::server::faults::{Fault, FaultTable, Target};
-use crate::server::log::{Log, RecordedRequest};
-use shared::Persistence;
+use crate::server::faults::{Fault, Target};
+use crate::server::log::RecordedRequest;
 pub(crate) use shared::{DropSignal, MAX_BODY, Shared, lock};
 pub use shared::{FLUSH_INTERVAL, MAX_SNAPSHOTS, Snapshot};
 
@@ -160,23 +159,12 @@ impl Builder {
                 ),
             ));
         }
-        let shared = Arc::new(Shared {
-            store: Mutex::new(Store::default()),
-            faults: Mutex::new(FaultTable::default()),
-            log: Mutex::new(Log::with_budget(self.log_bytes)),
-            api_key: self.api_key.clone(),
-            token_ttl: self.token_ttl,
-            webhook_tasks: Mutex::default(),
-            from_document: Mutex::default(),
-            request_ids: Mutex::default(),
-            initial: Mutex::default(),
-            snapshots: Mutex::default(),
-            persistence: self.data_file.clone().map(|path| Persistence {
-                path,
-                dirty: std::sync::atomic::AtomicBool::new(true),
-                writing: Mutex::new(()),
-            }),
-        });
+        let shared = Arc::new(Shared::new(
+            self.api_key.clone(),
+            self.token_ttl,
+            self.log_bytes,
+            self.data_file.clone(),
+        ));
         match self.data_file.as_deref().filter(|f| f.exists()) {
             Some(file) => {
                 let bytes = std::fs::read(file)

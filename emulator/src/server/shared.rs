@@ -91,6 +91,33 @@ impl std::ops::DerefMut for StoreGuard<'_> {
 }
 
 impl Shared {
+    /// A fresh state: no data, no faults, an empty log of at most `log_bytes`, and the data
+    /// file `data_file` (written on the first flush) when there is one.
+    pub(crate) fn new(
+        api_key: String,
+        token_ttl: Duration,
+        log_bytes: usize,
+        data_file: Option<std::path::PathBuf>,
+    ) -> Self {
+        Self {
+            store: Mutex::default(),
+            faults: Mutex::default(),
+            log: Mutex::new(Log::with_budget(log_bytes)),
+            api_key,
+            token_ttl,
+            webhook_tasks: Mutex::default(),
+            from_document: Mutex::default(),
+            request_ids: Mutex::default(),
+            initial: Mutex::default(),
+            snapshots: Mutex::default(),
+            persistence: data_file.map(|path| Persistence {
+                path,
+                dirty: std::sync::atomic::AtomicBool::new(true),
+                writing: Mutex::new(()),
+            }),
+        }
+    }
+
     pub(crate) fn store(&self) -> StoreGuard<'_> {
         StoreGuard { store: lock(&self.store), dirty: self.persistence.as_ref().map(|p| &p.dirty) }
     }
@@ -152,23 +179,3 @@ impl Shared {
 /// Tells a connection's task to close the connection without answering.
 #[derive(Debug, Clone)]
 pub(crate) struct DropSignal(pub(super) Arc<Notify>);
-
-#[cfg(test)]
-impl Shared {
-    /// A fresh state with the defaults, for tests of handlers without a server.
-    pub(crate) fn for_tests() -> Arc<Self> {
-        Arc::new(Self {
-            store: Mutex::default(),
-            faults: Mutex::default(),
-            log: Mutex::new(Log::with_budget(crate::DEFAULT_LOG_BYTES)),
-            api_key: crate::DEFAULT_API_KEY.to_owned(),
-            token_ttl: Duration::from_secs(300),
-            webhook_tasks: Mutex::default(),
-            from_document: Mutex::default(),
-            request_ids: Mutex::default(),
-            initial: Mutex::default(),
-            snapshots: Mutex::default(),
-            persistence: None,
-        })
-    }
-}
