@@ -13,10 +13,22 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::accounts::ConnectedAccount;
-use super::integrations::Flow;
 use crate::model::error::{ApiError, ApiResult};
 use crate::model::ids::{is_past, token};
 use crate::model::{MAX_CODES, Store, push_bounded};
+
+/// An authorization URL handed out, by its `state`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Flow {
+    pub(super) state: String,
+    pub(super) slug: String,
+    pub(super) user_id: String,
+    pub(super) organization_id: Option<String>,
+    pub(super) return_to: Option<String>,
+    /// The PKCE S256 challenge: the consent then waits for `POST /data-integrations/finish`.
+    #[serde(default)]
+    pub(super) code_challenge: Option<String>,
+}
 
 /// A consented flow waiting for its finish.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::accounts::{
     ConnectedAccount, CredentialAnswer, Holder, Installation, Owner, OwnerKind, upsert_held,
 };
-use super::connect_codes::ConnectCode;
+use super::connect_codes::{ConnectCode, Flow};
 use super::{Install, account, installation, last_4, upsert};
 use crate::model::error::{ApiError, ApiResult, non_empty};
 use crate::model::ids::{now, token};
@@ -37,19 +37,6 @@ pub(crate) struct IntegrationsData {
     flows: Vec<Flow>,
     /// Consents of flows started with a `code_challenge`, until the service finishes them.
     pub(super) connect_codes: Vec<ConnectCode>,
-}
-
-/// An authorization URL handed out, by its `state`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct Flow {
-    pub(super) state: String,
-    pub(super) slug: String,
-    pub(super) user_id: String,
-    pub(super) organization_id: Option<String>,
-    pub(super) return_to: Option<String>,
-    /// The PKCE S256 challenge: the consent then waits for `POST /data-integrations/finish`.
-    #[serde(default)]
-    pub(super) code_challenge: Option<String>,
 }
 
 /// A data integration; `credentials` are `(type, client id, client secret)`.
